@@ -7,6 +7,7 @@
  */
 import type { CatalogLogLevel } from "@venice-effect/core/CatalogLogLevel"
 import type { RetryClass } from "@venice-effect/core/RetryClass"
+import * as Siwx from "@venice-effect/core/Siwx"
 
 /**
  * Where a row comes from: `table` — Venice's error-code table (the seed); `skill` — the official Venice skills;
@@ -498,27 +499,12 @@ export const entries = [
     remedy: "Send payment headers only to /x402/top-up; authenticate inference with SIGN-IN-WITH-X.",
     origin: "skill"
   },
-  ...([
-    ["INVALID_PAYLOAD", "Sign-in-with-X payload is missing address, message or signature"],
-    ["PARSE_ERROR", "Sign-in-with-X header is not base64-encoded JSON"],
-    ["INVALID_MESSAGE", "Sign-in-with-X message could not be parsed"],
-    ["ADDRESS_MISMATCH", "Sign-in-with-X address does not match the signed message"],
-    ["INVALID_CHAIN_ID", "Sign-in-with-X authentication failed"],
-    ["CHAIN_MISMATCH", "Sign-in-with-X chain id does not match the signed message"],
-    ["UNSUPPORTED_CHAIN", "Sign-in-with-X chain is not supported"],
-    ["MISSING_NONCE", "Sign-in-with-X message has no nonce"],
-    ["DOMAIN_MISMATCH", "Sign-in-with-X domain is not allowed"],
-    ["TIMESTAMP_MISMATCH", "Sign-in-with-X timestamps are inconsistent"],
-    ["EXPIRED", "Sign-in-with-X message has expired"],
-    ["FUTURE_TIMESTAMP", "Sign-in-with-X message is issued in the future"],
-    ["NOT_BEFORE", "Sign-in-with-X message is not yet valid"],
-    ["INVALID_SIGNATURE", "Sign-in-with-X signature is invalid"],
-    ["INVALID_WALLET", "Sign-in-with-X authentication failed"],
-    ["NONCE_REUSED", "Sign-in-with-X nonce has already been used"]
-  ] as const).map(([suffix, message]) => ({
-    code: `X402_SIGN_IN_${suffix}` as const,
+  // The sign-in failures a verifier can name come from core's SIWX module (one list, shared with the emulator);
+  // nonce reuse is only knowable by the server.
+  ...[...(Object.keys(Siwx.SignInFailure) as Array<Siwx.SignInFailureReason>), "NONCE_REUSED" as const].map((reason) => ({
+    code: `X402_SIGN_IN_${reason}` as const,
     status: 401,
-    message,
+    message: reason === "NONCE_REUSED" ? "Sign-in-with-X nonce has already been used" : Siwx.SignInFailure[reason],
     logLevel: "-" as const,
     retryClass: "never" as const,
     remedy: "Sign a new SIGN-IN-WITH-X header (fresh nonce and times) for every request; check clock and domain.",

@@ -25,6 +25,8 @@ import type * as HeaderDiagnostics from "@venice-effect/core/HeaderDiagnostics"
 import * as ResponseHeaders from "@venice-effect/core/ResponseHeaders"
 import * as RetryClass from "@venice-effect/core/RetryClass"
 import * as SafeUrl from "@venice-effect/core/SafeUrl"
+import type * as RateLimit from "@venice-effect/core/RateLimit"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
@@ -37,6 +39,21 @@ import * as ResponseMeta from "./ResponseMeta.js"
 import * as X402Body from "./X402Body.js"
 
 // ─── Shared field schemas ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Which header or field announced a wait.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WaitSource = Schema.Literal(
+  "retry-after",
+  "body retry_after",
+  "x-ratelimit-reset-requests",
+  "x-ratelimit-reset-tokens",
+  "x-ratelimit-resets",
+  "x-ratelimit-reset"
+)
 
 /**
  * A catalog code or `"UNKNOWN"`, as a schema.
@@ -149,8 +166,13 @@ export const CommonFields = {
   cfRay: Schema.optionalWith(Schema.String, { exact: true }),
   /** `x-venice-version`. */
   veniceVersion: Schema.optionalWith(Schema.String, { exact: true }),
-  /** The wait the server announced (`Retry-After`, or a body `retry_after`). */
+  /**
+   * The wait the server announced: `Retry-After`, a body `retry_after`, or — on a 429 without either — the time until
+   * the reset of the limit that refused (SPEC R3).
+   */
   retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true }),
+  /** Where `retryAfter` came from. */
+  retryAfterFrom: Schema.optionalWith(WaitSource, { exact: true }),
   /** The rate-limit families of the response (H2–H5). */
   rateLimit: Schema.optionalWith(ResponseMeta.RateLimits, { exact: true }),
   /** The raw body, bounded (first 64 KiB). */
@@ -507,6 +529,30 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
   const body = ErrorBody.inspect(input.body, { contentType: headers["content-type"] })
   const req = input.request
 
+  const announcedWait = (
+    code: ErrorCatalog.CodeOrUnknown,
+    bodyWait: Duration.Duration | undefined
+  ): readonly [Duration.Duration, typeof WaitSource.Type] | undefined => {
+    if (meta.retryAfter !== undefined) return [meta.retryAfter, "retry-after"]
+    if (bodyWait !== undefined) return [bodyWait, "body retry_after"]
+    if (status !== 429) return undefined
+    const limits = meta.rateLimits
+    const now = DateTime.unsafeMake(nowMillis)
+    const until = (
+      window: RateLimit.Window | undefined,
+      source: typeof WaitSource.Type
+    ): readonly [Duration.Duration, typeof WaitSource.Type] | undefined =>
+      window?.resetAt !== undefined ? [window.untilReset(now), source] : undefined
+    if (code === "FAILED_REQUESTS" || code === "UNSUPPORTED_FEATURE_REQUESTS") {
+      return until(limits.errorBudget, "x-ratelimit-resets")
+    }
+    if (req?.route === "crypto-rpc") return until(limits.rpc, "x-ratelimit-reset")
+    if (limits.requests?.exhausted) return until(limits.requests, "x-ratelimit-reset-requests")
+    if (limits.tokens?.exhausted) return until(limits.tokens, "x-ratelimit-reset-tokens")
+    return until(limits.requests, "x-ratelimit-reset-requests") ?? until(limits.tokens, "x-ratelimit-reset-tokens") ??
+      until(limits.rpc, "x-ratelimit-reset")
+  }
+
   const common = (
     fields: {
       readonly message: string | undefined
@@ -520,7 +566,7 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
     const message = fields.message ??
       (code === "UNKNOWN" ? ErrorBody.describe(body, status) : ErrorCatalog.entry(code).message)
     const requestId = meta.requestId ?? fields.requestId
-    const retryAfter = meta.retryAfter ?? fields.retryAfter
+    const wait = announcedWait(code, fields.retryAfter)
     return {
       status,
       code,
@@ -530,7 +576,7 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
       ...(req?.correlationId !== undefined ? { correlationId: req.correlationId } : {}),
       ...(meta.cfRay !== undefined ? { cfRay: meta.cfRay } : {}),
       ...(meta.veniceVersion !== undefined ? { veniceVersion: meta.veniceVersion } : {}),
-      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(wait !== undefined ? { retryAfter: wait[0], retryAfterFrom: wait[1] } : {}),
       ...(!meta.rateLimits.isEmpty ? { rateLimit: meta.rateLimits } : {}),
       raw: body.raw,
       ...(req?.method !== undefined ? { method: req.method } : {}),

@@ -1,0 +1,195 @@
+/**
+ * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
+ * shared store, by every process of a fleet): request windows for proactive pacing, and the count of failed requests
+ * for the error-budget guard (SPEC R8). Each operation is one atomic step, so a store backed by Redis can implement
+ * it with one script.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+/**
+ * A request window as the server announced it (e.g. `x-ratelimit-*-requests`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WindowObservation {
+  readonly limit: number
+  readonly remaining: number
+  /** Epoch ms at which the window resets. */
+  readonly resetAt: number
+}
+
+/**
+ * The answer to a reservation: send now, or wait until a time and ask again.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Reservation =
+  | { readonly _tag: "Granted" }
+  | { readonly _tag: "Wait"; readonly until: number }
+
+/**
+ * Failed-request budget of one bucket.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BudgetState {
+  /** Failures counted in the current window (the client's own count, or the server's when it said more). */
+  readonly failures: number
+  /** Epoch ms at which the window resets. */
+  readonly resetAt: number
+}
+
+/**
+ * The store's operations. `now` is epoch ms from the caller's `Clock`, so tests can drive time.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * Takes one request slot of a bucket's window if one is known to be free, else says until when to wait.
+   * Unknown buckets (no response seen yet) are granted.
+   */
+  readonly reserve: (bucket: string, now: number) => Effect.Effect<Reservation>
+  /** Records what a response said about the bucket's window. */
+  readonly observeWindow: (bucket: string, window: WindowObservation, now: number) => Effect.Effect<void>
+  /** Records that the server refused for rate (a 429 without window headers): nothing until `until`. */
+  readonly block: (bucket: string, until: number, now: number) => Effect.Effect<void>
+  /** Counts one failed request (4xx except 429) in the bucket's budget window; returns the new state. */
+  readonly recordFailure: (bucket: string, windowMillis: number, now: number) => Effect.Effect<BudgetState>
+  /** Records the server's view of the budget (`x-ratelimit-remaining` / `-resets`). */
+  readonly observeBudget: (
+    bucket: string,
+    observation: { readonly remaining: number; readonly resetAt: number; readonly limit: number },
+    now: number
+  ) => Effect.Effect<void>
+  /** The bucket's budget now (zero failures when its window has passed). */
+  readonly budget: (bucket: string, now: number) => Effect.Effect<BudgetState>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class LimiterStore extends Context.Tag("@venice-effect/core/LimiterStore")<LimiterStore, Service>() {}
+
+interface WindowState {
+  limit: number
+  /** Slots taken in the current window, by our count or the server's, whichever is higher. */
+  used: number
+  /** Epoch ms of the current window's end; undefined right after a reset until a response names the new one. */
+  resetAt: number | undefined
+  /** Set by a 429 without headers: no reservation before this time. */
+  blockedUntil: number
+}
+
+interface BudgetEntry {
+  failures: number
+  resetAt: number
+}
+
+/**
+ * An in-memory store: the state of one process. Operations are synchronous, hence atomic on the JS event loop.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemory = (): Service => {
+  const windows = new Map<string, WindowState>()
+  const budgets = new Map<string, BudgetEntry>()
+
+  const roll = (state: WindowState, now: number) => {
+    if (state.resetAt !== undefined && now >= state.resetAt) {
+      state.used = 0
+      state.resetAt = undefined
+    }
+  }
+
+  return {
+    reserve: (bucket, now) =>
+      Effect.sync((): Reservation => {
+        const state = windows.get(bucket)
+        if (state === undefined) return { _tag: "Granted" }
+        if (now < state.blockedUntil) return { _tag: "Wait", until: state.blockedUntil }
+        roll(state, now)
+        if (state.used < state.limit) {
+          state.used += 1
+          return { _tag: "Granted" }
+        }
+        // Exhausted in a window whose end we do not know yet: the first response of the window will say; until
+        // then, wait a short while rather than guess.
+        return { _tag: "Wait", until: state.resetAt ?? now + 50 }
+      }),
+    observeWindow: (bucket, window, now) =>
+      Effect.sync(() => {
+        let state = windows.get(bucket)
+        if (state === undefined) {
+          state = { limit: window.limit, used: 0, resetAt: window.resetAt, blockedUntil: 0 }
+          windows.set(bucket, state)
+        }
+        roll(state, now)
+        state.limit = window.limit
+        if (window.resetAt <= now) return
+        if (state.resetAt === undefined || window.resetAt > state.resetAt) {
+          // a newer window: adopt it; the server's count of it is authoritative so far
+          state.resetAt = window.resetAt
+          state.used = Math.max(state.used, window.limit - window.remaining)
+        } else if (window.resetAt === state.resetAt) {
+          state.used = Math.max(state.used, window.limit - window.remaining)
+        }
+      }),
+    block: (bucket, until, now) =>
+      Effect.sync(() => {
+        let state = windows.get(bucket)
+        if (state === undefined) {
+          state = { limit: Number.MAX_SAFE_INTEGER, used: 0, resetAt: undefined, blockedUntil: 0 }
+          windows.set(bucket, state)
+        }
+        if (until > now) state.blockedUntil = Math.max(state.blockedUntil, until)
+      }),
+    recordFailure: (bucket, windowMillis, now) =>
+      Effect.sync(() => {
+        let entry = budgets.get(bucket)
+        if (entry === undefined || now >= entry.resetAt) {
+          entry = { failures: 0, resetAt: now + windowMillis }
+          budgets.set(bucket, entry)
+        }
+        entry.failures += 1
+        return { failures: entry.failures, resetAt: entry.resetAt }
+      }),
+    observeBudget: (bucket, observation, now) =>
+      Effect.sync(() => {
+        if (observation.resetAt <= now) return
+        const serverFailures = Math.max(0, observation.limit - observation.remaining)
+        const entry = budgets.get(bucket)
+        if (entry === undefined || now >= entry.resetAt) {
+          budgets.set(bucket, { failures: serverFailures, resetAt: observation.resetAt })
+        } else {
+          entry.failures = Math.max(entry.failures, serverFailures)
+          entry.resetAt = Math.max(entry.resetAt, observation.resetAt)
+        }
+      }),
+    budget: (bucket, now) =>
+      Effect.sync(() => {
+        const entry = budgets.get(bucket)
+        return entry === undefined || now >= entry.resetAt
+          ? { failures: 0, resetAt: now }
+          : { failures: entry.failures, resetAt: entry.resetAt }
+      })
+  }
+}
+
+/**
+ * The in-memory store as a layer (the default).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<LimiterStore> = Layer.sync(LimiterStore, makeMemory)

@@ -1,0 +1,607 @@
+/**
+ * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
+ * the error-budget guard (SPEC R8), proactive pacing, fresh authorization (R10), the HTTP exchange with a timeout,
+ * limit bookkeeping from the response headers, and decoding into the provider's tagged errors; around the attempts,
+ * the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption cancels the
+ * in-flight request and any pending wait (R12).
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as LogLevel from "effect/LogLevel"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import type { CatalogLogLevel } from "./CatalogLogLevel.js"
+import * as CatalogLogLevels from "./CatalogLogLevel.js"
+import * as ClientError from "./ClientError.js"
+import * as ErrorBody from "./ErrorBody.js"
+import type * as HeaderDiagnostics from "./HeaderDiagnostics.js"
+import * as LimiterStore from "./LimiterStore.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
+import * as SafeUrl from "./SafeUrl.js"
+
+// ─── What a provider plugs in ────────────────────────────────────────────────────────────────────
+
+/**
+ * Limit facts a provider reads off any response (success or failure), cheaply.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LimitFacts {
+  /** The request window of the call's pacing bucket (e.g. Venice's `x-ratelimit-*-requests`). */
+  readonly window?: LimiterStore.WindowObservation | undefined
+  /** The server's view of the failed-request budget (e.g. Venice's `x-ratelimit-remaining` / `-resets`). */
+  readonly budget?: { readonly remaining: number; readonly resetAt: number } | undefined
+}
+
+/**
+ * An error response to decode.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorResponse {
+  readonly status: number
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Uint8Array
+  readonly nowMillis: number
+  readonly request: ClientError.CallFacts & { readonly route?: string | undefined }
+}
+
+/**
+ * What a provider contributes to the pipeline.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Provider<E> {
+  /** `venice`, `novita`: the span prefix, metric tag and error field. */
+  readonly name: string
+  /** Decodes a non-2xx response into exactly one of the provider's errors. Total. */
+  readonly decodeError: (
+    response: ErrorResponse
+  ) => { readonly error: E; readonly ignoredHeaders: ReadonlyArray<HeaderDiagnostics.IgnoredHeader> }
+  /** Retry facts of the provider's errors and of the client errors. */
+  readonly classify: RetryPolicy.Classifier<E | ClientError.ClientError>
+  /** The catalog log level of a provider error (SPEC C4). */
+  readonly logLevel: (error: E) => CatalogLogLevel
+  /** Limit facts from response headers, if the provider has any. */
+  readonly limits?: (headers: Readonly<Record<string, string>>, nowMillis: number, route: string | undefined) => LimitFacts
+  /** Span attributes of an error: code, request id … (never secrets). */
+  readonly errorAttributes?: (error: E) => Readonly<Record<string, unknown>>
+  /** The provider's failed-request budget (Venice: 50 per 30 s). Absent: no guard. */
+  readonly errorBudget?: { readonly limit: number; readonly window: Duration.Duration } | undefined
+}
+
+// ─── One call ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One logical call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Call<A, E, R> {
+  /** Operation name for spans, logs and errors, e.g. `chat.completions`. */
+  readonly operation: string
+  /** The request without credentials: method, absolute URL, body. */
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** Route hint for header decoding (`crypto-rpc` …). */
+  readonly route?: string | undefined
+  /** Adds credentials for one attempt (re-signed per attempt for wallets, SPEC R10). */
+  readonly authorize: (
+    request: HttpClientRequest.HttpClientRequest,
+    attempt: number
+  ) => Effect.Effect<HttpClientRequest.HttpClientRequest, E | ClientError.ClientError, R>
+  /** Turns a 2xx response into the result. It owns the body. */
+  readonly onSuccess: (
+    response: HttpClientResponse.HttpClientResponse,
+    facts: ClientError.CallFacts
+  ) => Effect.Effect<A, E | ClientError.ClientError, R>
+  /** The retry policy for this call. */
+  readonly retry: Schedule.Schedule<unknown, E | ClientError.ClientError, R>
+  /** Timeout of one attempt, until the response headers (streams) or the whole body (default). */
+  readonly timeout: Duration.Duration
+  /** Waits announced above this are not slept (SPEC R3). */
+  readonly maxWait: Duration.Duration
+  /** Pacing bucket (e.g. `key:model`): attempts wait for a free slot of the server's window. */
+  readonly pacingBucket?: string | undefined
+  /** Error-budget bucket (e.g. `key:model:user`). */
+  readonly budgetBucket?: string | undefined
+  /** Failures to keep in hand before the provider's budget: the guard refuses at `limit − margin` (default 2). */
+  readonly budgetMargin?: number | undefined
+  /**
+   * Whether the request may be re-sent after it may have reached the server. `false` for calls that bill and are
+   * not idempotent (async queues, SPEC R9): a transport failure after sending is then final.
+   */
+  readonly resendable?: boolean | undefined
+  /** The correlation id of the call (default: generated). */
+  readonly correlationId?: string | undefined
+  /** Extra span attributes (model …). Never secrets. */
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined
+}
+
+// ─── Observation ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What happens during a call, for people watching it (the CLI's status line, dashboards, tests).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Event =
+  | { readonly _tag: "AttemptStarted"; readonly operation: string; readonly attempt: number }
+  | { readonly _tag: "AttemptFailed"; readonly operation: string; readonly attempt: number; readonly error: unknown }
+  | {
+    readonly _tag: "Waiting"
+    readonly operation: string
+    /** The attempt that comes after the wait. */
+    readonly nextAttempt: number
+    readonly delay: Duration.Duration
+    /** What decided the delay: `Retry-After`, a reset header, backoff … */
+    readonly reason: string
+    readonly error: unknown
+  }
+  | { readonly _tag: "Pacing"; readonly operation: string; readonly bucket: string; readonly delay: Duration.Duration }
+
+/**
+ * Receives pipeline events. The default ignores them; set one with `Effect.provideService(Observer, …)` around calls.
+ *
+ * @since 0.1.0
+ * @category observation
+ */
+export class Observer extends Context.Reference<Observer>()("@venice-effect/core/Pipeline/Observer", {
+  defaultValue: (): ((event: Event) => Effect.Effect<void>) => () => Effect.void
+}) {}
+
+/**
+ * Header names never recorded in spans or logs (added to `@effect/platform`'s redaction list for every call).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const secretHeaders: ReadonlyArray<string> = [
+  "authorization",
+  "sign-in-with-x",
+  "x-sign-in-with-x",
+  "payment-signature",
+  "x-402-payment",
+  "x-payment",
+  "x-api-key",
+  "cookie",
+  "set-cookie"
+]
+
+const attemptsTotal = Metric.counter("venice_effect_attempts_total", {
+  description: "HTTP attempts made by venice-effect clients"
+})
+const retriesTotal = Metric.counter("venice_effect_retries_total", {
+  description: "Retries scheduled by venice-effect clients, by retry class"
+})
+const waitSeconds = Metric.counter("venice_effect_retry_wait_seconds_total", {
+  description: "Seconds venice-effect clients waited before retries and for pacing"
+})
+
+/** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
+const ERROR_BODY_LIMIT = 4 * 1024 * 1024
+
+// ─── Transport ───────────────────────────────────────────────────────────────────────────────────
+
+const REFUSED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT", "ECONNABORTED"])
+const PROTOCOL = /^HPE_|^UND_ERR_(INVALID|RESPONSE|HEADERS_OVERFLOW|BODY_TIMEOUT_X)/
+
+const errorCodes = (cause: unknown): ReadonlyArray<string> => {
+  const codes: Array<string> = []
+  let current: unknown = cause
+  for (let depth = 0; depth < 6 && Predicate.isObject(current); depth++) {
+    if (Predicate.hasProperty(current, "code") && typeof current.code === "string") codes.push(current.code)
+    current = Predicate.hasProperty(current, "cause") ? current.cause : undefined
+  }
+  return codes
+}
+
+/**
+ * Classifies a transport failure from `@effect/platform`'s `RequestError` / `ResponseError` (undici and fetch
+ * causes alike).
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export const transportReason = (
+  cause: unknown
+): { readonly reason: ClientError.TransportReason; readonly maybeDelivered: boolean } => {
+  const codes = errorCodes(cause)
+  if (codes.some((c) => REFUSED.has(c))) return { reason: "refused", maybeDelivered: false }
+  if (codes.some((c) => PROTOCOL.test(c))) return { reason: "protocol", maybeDelivered: true }
+  return { reason: "reset", maybeDelivered: true }
+}
+
+const describeTransport = (reason: ClientError.TransportReason, when: string): string => {
+  switch (reason) {
+    case "refused":
+      return `connection refused or unreachable ${when}`
+    case "reset":
+      return `connection reset ${when}`
+    case "timeout":
+      return `no response ${when}`
+    case "protocol":
+      return `malformed HTTP response ${when}`
+    case "body-too-large":
+      return `response body too large ${when}`
+  }
+}
+
+// ─── Bodies ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Reads a response body up to `limit` bytes (the rest is dropped and the connection released). Read failures are
+ * transport errors (a reset mid-body).
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const readBounded = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number,
+  transport: (reason: ClientError.TransportReason, message: string) => ClientError.TransportError
+): Effect.Effect<Uint8Array, ClientError.TransportError> =>
+  response.stream.pipe(
+    Stream.mapError((e) => transport(transportReason(e.cause).reason, describeTransport("reset", "while reading the body"))),
+    Stream.runFoldWhile(
+      { size: 0, chunks: Chunk.empty<Uint8Array>() },
+      (acc) => acc.size < limit,
+      (acc, chunk) => ({ size: acc.size + chunk.byteLength, chunks: Chunk.append(acc.chunks, chunk) })
+    ),
+    Effect.map(({ chunks, size }) => {
+      const out = new Uint8Array(Math.min(size, limit))
+      let offset = 0
+      for (const chunk of chunks) {
+        const take = Math.min(chunk.byteLength, out.byteLength - offset)
+        out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), offset)
+        offset += take
+        if (offset >= out.byteLength) break
+      }
+      return out
+    })
+  )
+
+// ─── The pipeline ────────────────────────────────────────────────────────────────────────────────
+
+const newCorrelationId = (): string => `ve-${globalThis.crypto.randomUUID()}`
+
+const describeWait = (reason: string | undefined, source: string | undefined): string =>
+  reason ?? (source === "backoff" ? "backoff" : "retry policy")
+
+/**
+ * Runs one logical call with the `HttpClient` and `LimiterStore` from context. See {@link runWith}.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = <A, E, R>(
+  provider: Provider<E>,
+  call: Call<A, E, R>
+): Effect.Effect<A, E | ClientError.ClientError, R | HttpClient.HttpClient | LimiterStore.LimiterStore> =>
+  Effect.flatMap(
+    Effect.all([HttpClient.HttpClient, LimiterStore.LimiterStore]),
+    ([client, store]) => runWith(client, store, provider, call)
+  )
+
+/**
+ * Runs one logical call: attempts under the call's retry policy, inside a span named `<provider>.<operation>`, with
+ * the given HTTP client and limiter store (a client service captures both when it is built).
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runWith = <A, E, R>(
+  client: HttpClient.HttpClient,
+  store: LimiterStore.Service,
+  provider: Provider<E>,
+  call: Call<A, E, R>
+): Effect.Effect<A, E | ClientError.ClientError, R> =>
+  Effect.gen(function*() {
+    const observe = yield* Observer
+    const correlationId = call.correlationId ?? newCorrelationId()
+    const method = call.request.method
+    const url = SafeUrl.sanitize(call.request.url)
+    const attemptRef = yield* Ref.make(0)
+    const lastError = yield* Ref.make<unknown>(undefined)
+    const facts = (attempt: number): ClientError.CallFacts => ({ method, url, attempt, correlationId })
+    const span = yield* Effect.orElseSucceed(Effect.currentSpan, () => undefined)
+    const event = (name: string, attributes: Record<string, unknown>) =>
+      Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span?.event(name, now, attributes)))
+    const transport = (attempt: number) => (reason: ClientError.TransportReason, message: string) =>
+      new ClientError.TransportError({
+        provider: provider.name,
+        ...facts(attempt),
+        reason,
+        message: `${provider.name} ${call.operation}: ${message}`,
+        maybeDelivered: reason !== "refused"
+      })
+    const budgetLimit = provider.errorBudget
+    const margin = call.budgetMargin ?? 2
+
+    const guard = (attempt: number, now: number) =>
+      Effect.gen(function*() {
+        if (call.budgetBucket === undefined || budgetLimit === undefined) return
+        const state = yield* store.budget(call.budgetBucket, now)
+        if (state.failures >= budgetLimit.limit - margin) {
+          const resetIn = Duration.millis(Math.max(0, state.resetAt - now))
+          return yield* new ClientError.ErrorBudgetExhaustedError({
+            provider: provider.name,
+            ...facts(attempt),
+            bucket: call.budgetBucket,
+            failures: state.failures,
+            limit: budgetLimit.limit,
+            resetIn,
+            message:
+              `${provider.name} ${call.operation}: not sent — ${state.failures} failed requests in this bucket, ${provider.name} locks every request out after ${budgetLimit.limit}; the window resets in ${
+                Duration.format(resetIn)
+              }`
+          })
+        }
+      })
+
+    const pace: Effect.Effect<void> = call.pacingBucket === undefined
+      ? Effect.void
+      : Effect.gen(function*() {
+        const bucket = call.pacingBucket!
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          const reservation = yield* store.reserve(bucket, now)
+          if (reservation._tag === "Granted") return
+          // wake a little after the reset, never before: an early request only collects a 429
+          const delay = Duration.millis(Math.max(1, reservation.until - now) + 5)
+          yield* observe({ _tag: "Pacing", operation: call.operation, bucket, delay })
+          yield* Metric.incrementBy(waitSeconds, Duration.toSeconds(delay))
+          yield* Effect.sleep(delay)
+        }
+      })
+
+    const recordLimits = (headers: Readonly<Record<string, string>>, now: number) =>
+      Effect.gen(function*() {
+        const limits = provider.limits?.(headers, now, call.route)
+        if (limits === undefined) return
+        if (limits.window !== undefined && call.pacingBucket !== undefined) {
+          yield* store.observeWindow(call.pacingBucket, limits.window, now)
+        }
+        if (limits.budget !== undefined && call.budgetBucket !== undefined && budgetLimit !== undefined) {
+          yield* store.observeBudget(call.budgetBucket, { ...limits.budget, limit: budgetLimit.limit }, now)
+        }
+      })
+
+    const attempt = Effect.gen(function*() {
+      const n = yield* Ref.updateAndGet(attemptRef, (k) => k + 1)
+      yield* guard(n, yield* Clock.currentTimeMillis)
+      yield* pace
+      yield* Metric.increment(Metric.tagged(attemptsTotal, "provider", provider.name))
+      yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n })
+      const request = yield* call.authorize(call.request, n).pipe(
+        Effect.map(HttpClientRequest.setHeader("x-client-correlation-id", correlationId))
+      )
+      const response = yield* client.execute(request).pipe(
+        Effect.catchAll((e: HttpClientError.HttpClientError) => {
+          const { reason } = transportReason(e.cause)
+          return Effect.fail(transport(n)(reason, describeTransport(reason, "before the response headers")))
+        }),
+        Effect.timeoutFail({
+          duration: call.timeout,
+          onTimeout: () => transport(n)("timeout", describeTransport("timeout", `within ${Duration.format(call.timeout)}`))
+        })
+      )
+      const headers = response.headers
+      const now = yield* Clock.currentTimeMillis
+      yield* recordLimits(headers, now)
+      if (response.status >= 200 && response.status < 300) {
+        return yield* call.onSuccess(response, facts(n))
+      }
+      const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n)).pipe(
+        Effect.timeoutFail({
+          duration: call.timeout,
+          onTimeout: () => transport(n)("timeout", describeTransport("timeout", "while reading the error body"))
+        })
+      )
+      const decoded = provider.decodeError({
+        status: response.status,
+        headers,
+        body,
+        nowMillis: now,
+        request: { ...facts(n), route: call.route }
+      })
+      if (decoded.ignoredHeaders.length > 0) {
+        yield* Effect.logDebug("ignored malformed response headers").pipe(
+          Effect.annotateLogs({ provider: provider.name, operation: call.operation, headers: decoded.ignoredHeaders })
+        )
+      }
+      // SPEC R8: every 4xx except 429 counts against the provider's failed-request budget
+      if (response.status >= 400 && response.status < 500 && response.status !== 429 && call.budgetBucket !== undefined && budgetLimit !== undefined) {
+        yield* store.recordFailure(call.budgetBucket, Duration.toMillis(budgetLimit.window), now)
+      }
+      const retryFacts = provider.classify(decoded.error)
+      if (response.status === 429 && call.pacingBucket !== undefined && retryFacts.announced !== undefined) {
+        yield* store.block(call.pacingBucket, now + Duration.toMillis(retryFacts.announced), now)
+      }
+      yield* Effect.logWithLevel(
+        CatalogLogLevels.toLogLevel(provider.logLevel(decoded.error)),
+        `${provider.name} ${call.operation} failed`
+      ).pipe(
+        Effect.annotateLogs({
+          provider: provider.name,
+          operation: call.operation,
+          status: response.status,
+          attempt: n,
+          correlationId,
+          ...(provider.errorAttributes?.(decoded.error) ?? {})
+        })
+      )
+      // SPEC R3: a wait above the maximum is not slept
+      if (
+        retryFacts.announced !== undefined && retryFacts.retryClass === "header-wait" &&
+        Duration.greaterThan(retryFacts.announced, call.maxWait)
+      ) {
+        return yield* ClientError.WaitTooLongError.fromCause({
+          provider: provider.name,
+          wait: retryFacts.announced,
+          maxWait: call.maxWait,
+          cause: decoded.error,
+          call: facts(n)
+        })
+      }
+      return yield* Effect.fail(decoded.error)
+    }).pipe(
+      Effect.tapError((error) =>
+        Effect.gen(function*() {
+          const n = yield* Ref.get(attemptRef)
+          yield* Ref.set(lastError, error)
+          yield* observe({ _tag: "AttemptFailed", operation: call.operation, attempt: n, error })
+        })
+      )
+    )
+
+    // A transport failure after the request may have reached the server is final for non-resendable calls (R9).
+    const gate = call.resendable === false
+      ? Schedule.recurWhile((e: E | ClientError.ClientError) =>
+        !(Predicate.isTagged(e, "TransportError") && (e as ClientError.TransportError).maybeDelivered)
+      )
+      : Schedule.identity<E | ClientError.ClientError>()
+    const policy = call.retry.pipe(
+      Schedule.zipLeft(gate),
+      Schedule.modifyDelayEffect((_, delay) =>
+        Effect.gen(function*() {
+          const n = yield* Ref.get(attemptRef)
+          const error = yield* Ref.get(lastError)
+          const retryFacts = Predicate.isObject(error)
+            ? provider.classify(error as E | ClientError.ClientError)
+            : undefined
+          const reason = describeWait(
+            retryFacts?.announced !== undefined ? retryFacts.announcedBy : undefined,
+            retryFacts?.announced !== undefined ? "announced" : "backoff"
+          )
+          yield* Metric.increment(
+            Metric.tagged(Metric.tagged(retriesTotal, "provider", provider.name), "class", retryFacts?.retryClass ?? "unknown")
+          )
+          yield* Metric.incrementBy(Metric.tagged(waitSeconds, "provider", provider.name), Duration.toSeconds(delay))
+          yield* event("retry", {
+            "retry.attempt": n + 1,
+            "retry.delay_ms": Duration.toMillis(delay),
+            "retry.reason": reason,
+            "retry.class": retryFacts?.retryClass ?? "unknown",
+            ...errorSummary(provider, error)
+          })
+          yield* observe({ _tag: "Waiting", operation: call.operation, nextAttempt: n + 1, delay, reason, error })
+          return delay
+        })
+      )
+    )
+
+    return yield* attempt.pipe(
+      Effect.retry(policy),
+      Effect.tap(() =>
+        Effect.flatMap(Ref.get(attemptRef), (n) => Effect.annotateCurrentSpan({ attempts: n, outcome: "success" }))
+      ),
+      Effect.tapError((error) =>
+        Effect.flatMap(
+          Ref.get(attemptRef),
+          (n) => Effect.annotateCurrentSpan({ attempts: n, outcome: "failure", ...errorSummary(provider, error) })
+        )
+      )
+    )
+  }).pipe(
+    Effect.locally(Headers.currentRedactedNames, secretHeaders),
+    Effect.withSpan(`${provider.name}.${call.operation}`, {
+      kind: "client",
+      attributes: {
+        "http.request.method": call.request.method,
+        "url.full": SafeUrl.sanitize(call.request.url),
+        operation: call.operation,
+        ...call.attributes
+      }
+    })
+  )
+
+const errorSummary = <E>(provider: Provider<E>, error: unknown): Record<string, unknown> => {
+  if (!Predicate.isObject(error) || !Predicate.hasProperty(error, "_tag")) return {}
+  if (ClientError.isClientError(error)) {
+    return {
+      "error.tag": error._tag,
+      ...(error._tag === "TransportError" ? { "error.reason": error.reason } : {})
+    }
+  }
+  return { "error.tag": String(error._tag), ...(provider.errorAttributes?.(error as E) ?? {}) }
+}
+
+/**
+ * The log level a provider error is logged at (re-exported for providers' own logging).
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const logLevelOf = (level: CatalogLogLevel): LogLevel.LogLevel => CatalogLogLevels.toLogLevel(level)
+
+/**
+ * Runs a call's success decoding on a JSON body: reads the text, parses, decodes with the given function. Failures are
+ * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded) or transport errors (a body cut mid-way).
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const decodeJsonBody = <A>(
+  providerName: string,
+  operation: string,
+  response: HttpClientResponse.HttpClientResponse,
+  facts: ClientError.CallFacts,
+  decode: (u: unknown) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | { readonly _tag: "Right"; readonly right: A },
+  requestId?: string | undefined
+): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.TransportError> =>
+  Effect.gen(function*() {
+    const text = yield* response.text.pipe(
+      Effect.mapError((e) =>
+        new ClientError.TransportError({
+          provider: providerName,
+          ...facts,
+          reason: transportReason(e.cause).reason === "refused" ? "reset" : transportReason(e.cause).reason,
+          message: `${providerName} ${operation}: ${describeTransport("reset", "while reading the response body")}`,
+          maybeDelivered: true
+        })
+      )
+    )
+    const fail = (message: string) =>
+      new ClientError.ResponseDecodeError({
+        provider: providerName,
+        ...facts,
+        status: response.status,
+        operation,
+        message: `${providerName} ${operation}: ${message}`,
+        raw: ErrorBody.bound(text),
+        ...(requestId !== undefined ? { requestId } : {})
+      })
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return yield* fail(text.length === 0 ? "empty response body" : "response body is not valid JSON (truncated?)")
+    }
+    const result = decode(json)
+    if (Option.isOption(result)) {
+      if (Option.isSome(result)) return result.value
+      return yield* fail("response body does not match the expected schema")
+    }
+    if (result._tag === "Right") return result.right
+    return yield* fail(`response body does not match the expected schema: ${result.left}`)
+  })

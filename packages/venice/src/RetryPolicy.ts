@@ -1,0 +1,114 @@
+/**
+ * Venice's default retry policy and the pieces it is made of (SPEC R1–R3, R7), as `Schedule`s over
+ * {@link VeniceClientError}. Replace or compose them per client (`VeniceClient.layer({ retry })`) or per call
+ * (`{ retry }` option of every endpoint).
+ *
+ * @example
+ * ```ts
+ * import { Schedule } from "effect"
+ * import { RetryPolicy } from "@venice-effect/venice"
+ *
+ * // the defaults with 2 retries, and never more than 10 s in total
+ * const policy = RetryPolicy.make({ maxRetries: 2 }).pipe(Schedule.upTo("10 seconds"))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as ClientError from "@venice-effect/core/ClientError"
+import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
+import * as Duration from "effect/Duration"
+import type * as Schedule from "effect/Schedule"
+import * as VeniceError from "./VeniceError.js"
+
+/**
+ * Every error a Venice call can fail with: a decoded response error, or a client-side one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type VeniceClientError = VeniceError.VeniceError | ClientError.ClientError
+
+/**
+ * The wait assumed for an overload 429 that names none (SPEC H1: default 30 s).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const OVERLOAD_DEFAULT_WAIT: Duration.Duration = Duration.seconds(30)
+
+/**
+ * Retry facts of a Venice call's error: the class from the catalog and the body's evidence, and the wait the
+ * server announced (`Retry-After`, a body `retry_after`, or the reset of the limit that refused).
+ *
+ * @since 0.1.0
+ * @category classification
+ */
+export const classify: CoreRetryPolicy.Classifier<VeniceClientError> = (error) => {
+  if (ClientError.isClientError(error)) return { retryClass: ClientError.retryClass(error) }
+  const retryClass = VeniceError.retryClass(error)
+  if (error.retryAfter !== undefined) {
+    return { retryClass, announced: error.retryAfter, announcedBy: error.retryAfterFrom ?? "retry-after" }
+  }
+  if (error.code === "MODEL_OVERLOADED") {
+    return { retryClass, announced: OVERLOAD_DEFAULT_WAIT, announcedBy: "overload default (30 s)" }
+  }
+  return { retryClass }
+}
+
+/**
+ * The default policy: `never` stops at once, 429s wait what Venice announced, 5xx and transport failures back off
+ * exponentially from 0.5 s (×2, ≤ 30 s, jittered), 4 retries. Pay-then-retry and modify-then-retry are separate
+ * combinators (they change the world or the request, not just the time).
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const make = (
+  options?: CoreRetryPolicy.Options
+): Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> =>
+  CoreRetryPolicy.make(classify, options)
+
+/**
+ * The default policy with default options.
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> = make()
+
+/**
+ * Only the delay part (announced wait, else backoff), unbounded: compose it with your own stop conditions.
+ *
+ * @since 0.1.0
+ * @category building blocks
+ */
+export const delays = (
+  options?: CoreRetryPolicy.Options
+): Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> =>
+  CoreRetryPolicy.delays(classify, options)
+
+/**
+ * Continues while the error's retry class is one of `classes` (default: `backoff`, `header-wait`).
+ *
+ * @since 0.1.0
+ * @category building blocks
+ */
+export const whileClass = (
+  classes?: Parameters<typeof CoreRetryPolicy.whileClass>[1]
+): Schedule.Schedule<VeniceClientError, VeniceClientError> => CoreRetryPolicy.whileClass(classify, classes)
+
+/**
+ * Capped exponential backoff (no classification): 0.5 s × 2ⁿ ≤ 30 s by default.
+ *
+ * @since 0.1.0
+ * @category building blocks
+ */
+export const exponential = CoreRetryPolicy.exponential
+
+/**
+ * Never retry.
+ *
+ * @since 0.1.0
+ * @category policies
+ */
+export const none = CoreRetryPolicy.none

@@ -62,7 +62,8 @@ const barrel = (dir, header) => {
     out.push("/**")
     if (doc) out.push(...wrap(doc).map((l) => ` * ${l}`), " *")
     out.push(" * @since 0.1.0", " */")
-    const ns = e.name[0].toUpperCase() + e.name.slice(1)
+    // a folder of schemas is exported as `Schemas`, so it never shadows effect's `Schema`
+    const ns = e.name === "schema" ? "Schemas" : e.name[0].toUpperCase() + e.name.slice(1)
     out.push(`export * as ${ns} from "${e.spec}"`, "")
   }
   return out.join("\n")

@@ -182,6 +182,8 @@ export interface Service {
   readonly baseUrl: string
   /** The non-secret identity of the credentials (limiter buckets, logs). */
   readonly identity: string
+  /** The client-wide retry policy (per-call `retry` options replace it). */
+  readonly retryPolicy: Schedule.Schedule<unknown, RetryPolicy.VeniceClientError>
   /** Sends a request and decodes a JSON response with `schema`. */
   readonly json: <A, I, R = never>(
     spec: RequestSpec,
@@ -312,7 +314,8 @@ const formatIssues = (error: ParseResult.ParseError): ReadonlyArray<string> =>
   )
 
 /**
- * Validates a request against its schema before anything is sent (SPEC B2) and encodes it to JSON.
+ * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
+ * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
  *
  * @since 0.1.0
  * @category validation
@@ -320,9 +323,9 @@ const formatIssues = (error: ParseResult.ParseError): ReadonlyArray<string> =>
 export const validateRequest = <A, I>(
   operation: string,
   schema: Schema.Schema<A, I>,
-  request: A
-): Effect.Effect<I, ClientError.RequestValidationError> =>
-  Either.match(Schema.encodeEither(schema)(request), {
+  request: unknown
+): Effect.Effect<A, ClientError.RequestValidationError> =>
+  Either.match(Schema.decodeUnknownEither(schema, { errors: "all" })(request), {
     onLeft: (error) => {
       const issues = formatIssues(error)
       return Effect.fail(
@@ -330,7 +333,9 @@ export const validateRequest = <A, I>(
           provider: "venice",
           operation,
           issues,
-          message: `venice ${operation}: invalid request, not sent — ${issues.join("; ")}`
+          message: `venice ${operation}: invalid request, not sent — ${issues.slice(0, 5).join("; ")}${
+            issues.length > 5 ? ` (+${issues.length - 5} more)` : ""
+          }`
         })
       )
     },
@@ -451,7 +456,7 @@ export const make = (
       )
     }
 
-    return { baseUrl, identity: authenticator.identity, json, execute } satisfies Service
+    return { baseUrl, identity: authenticator.identity, retryPolicy: clientRetry, json, execute } satisfies Service
   })
 
 const Clock_currentTimeMillis = Effect.clockWith((clock) => clock.currentTimeMillis)

@@ -1,0 +1,45 @@
+/**
+ * Polling an asynchronous job until it is done, as a `Stream` of the states seen (for progress), driven by a
+ * `Schedule` over those states — so a provider can seed delays from what the server says (Venice's
+ * `average_execution_time`, SPEC R9) and users can replace the cadence.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+
+/**
+ * Emits every state `check` returns, waiting between checks as `schedule` decides, and ends after the first state
+ * for which `isDone` holds (that state included). If the schedule stops first, the stream ends without a done state:
+ * callers decide what that means (e.g. a timeout error).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const states = <S, E, R, Out, R2>(
+  check: Effect.Effect<S, E, R>,
+  options: { readonly isDone: (state: S) => boolean; readonly schedule: Schedule.Schedule<Out, S, R2> }
+): Stream.Stream<S, E, R | R2> =>
+  Stream.repeatEffectWithSchedule(
+    check,
+    Schedule.zipLeft(options.schedule, Schedule.recurWhile((s: S) => !options.isDone(s)))
+  ).pipe(Stream.takeUntil(options.isDone))
+
+/**
+ * A schedule whose delay each time is what `delayOf` says for the latest state, clamped to `[min, max]`.
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const delayFrom = <S>(
+  delayOf: (state: S) => Duration.Duration,
+  bounds: { readonly min: Duration.DurationInput; readonly max: Duration.DurationInput }
+): Schedule.Schedule<S, S> => {
+  const min = Duration.decode(bounds.min)
+  const max = Duration.decode(bounds.max)
+  return Schedule.identity<S>().pipe(
+    Schedule.addDelay((state) => Duration.clamp(delayOf(state), { minimum: min, maximum: max }))
+  )
+}

@@ -1,0 +1,87 @@
+/**
+ * Video generation: `POST /video/quote`, `/video/queue`, `/video/retrieve` (SPEC R9). `generate` queues once and
+ * polls until the video is ready, as a `Stream` of {@link Jobs.JobState} (progress, then the media).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Jobs, Video } from "@venice-effect/venice"
+ *
+ * const video = Video.generate({ model: "wan-2.5-preview-text-to-video", prompt: "Venice at dawn", duration: "5s" }).pipe(
+ *   Stream.tap((state) => Effect.log(`progress ${Math.round(Jobs.progress(state) * 100)}%`)),
+ *   Jobs.await_
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import type * as Schedule from "effect/Schedule"
+import type * as Stream from "effect/Stream"
+import { jsonEndpoint } from "./internal/endpoint.js"
+import { jobEndpoints } from "./internal/jobEndpoints.js"
+import type * as Jobs from "./Jobs.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
+import * as Schemas from "./schema/Video.js"
+import type * as VeniceClient from "./VeniceClient.js"
+
+const jobs = jobEndpoints("video", {
+  queueRequest: Schemas.QueueVideoRequest,
+  queueResponse: Schemas.QueueVideoResponse as never,
+  retrieveRequest: Schemas.RetrieveVideoRequest
+})
+
+/**
+ * Queues a video job (sent at most once: a lost answer is surfaced, never re-queued blindly).
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const queue: <R = never>(
+  request: typeof Schemas.QueueVideoRequest.Encoded,
+  options?: VeniceClient.CallOptions<R>
+) => Effect.Effect<Schemas.QueueVideoResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =
+  jobs.queue as never
+
+/**
+ * Reads a job's state once: processing, completed, or the video bytes.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const retrieve: <R = never>(
+  request: typeof Schemas.RetrieveVideoRequest.Encoded,
+  options?: VeniceClient.CallOptions<R> & { readonly downloadUrl?: string | undefined }
+) => Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs.retrieve
+
+/**
+ * Queues a video and polls it to completion.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const generate: <R = never, Out = unknown, R2 = never>(
+  request: typeof Schemas.QueueVideoRequest.Encoded,
+  options?: VeniceClient.CallOptions<R> & { readonly polling?: Schedule.Schedule<Out, Jobs.JobState, R2> | undefined }
+) => Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> = jobs.generate
+
+const quoteEndpoint = jsonEndpoint({
+  operation: "video.quote",
+  method: "POST",
+  path: "video/quote",
+  request: Schemas.QuoteVideoRequest,
+  response: Schemas.QuoteVideoResponse,
+  model: (req) => req.model
+})
+
+/**
+ * Prices a video request.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const quote = <R = never>(
+  request: typeof Schemas.QuoteVideoRequest.Encoded,
+  options?: VeniceClient.CallOptions<R>
+): Effect.Effect<typeof Schemas.QuoteVideoResponse.Type, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+  Effect.map(quoteEndpoint(request, options), (response) => response.value)

@@ -1,0 +1,72 @@
+import * as Effect from "effect/Effect"
+import type * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Jobs from "../Jobs.js"
+import type * as RetryPolicy from "../RetryPolicy.js"
+import * as VeniceClient from "../VeniceClient.js"
+import { jsonEndpoint } from "./endpoint.js"
+
+/** The queue / retrieve / generate trio shared by `/video/*` and `/audio/*`. */
+export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI extends { readonly model: string; readonly queue_id: string }>(
+  kind: "video" | "audio",
+  schemas: {
+    readonly queueRequest: Schema.Schema<QA, QI>
+    readonly queueResponse: Schema.Schema<{ readonly model: string; readonly queue_id: string; readonly download_url?: string | undefined }, unknown>
+    readonly retrieveRequest: Schema.Schema<RA, RI>
+  }
+) => {
+  const queueEndpoint = jsonEndpoint({
+    operation: `${kind}.queue`,
+    method: "POST",
+    path: `${kind}/queue`,
+    request: schemas.queueRequest,
+    response: schemas.queueResponse,
+    model: (req) => req.model,
+    // SPEC R9: queueing may bill; never re-send once it may have reached Venice
+    resendable: false
+  })
+
+  const queue = <R = never>(request: QI, options?: VeniceClient.CallOptions<R>) =>
+    Effect.map(queueEndpoint(request, options), (response) => response.value)
+
+  const retrieve = <R = never>(
+    request: RI,
+    options?: VeniceClient.CallOptions<R> & { readonly downloadUrl?: string | undefined }
+  ): Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+    Effect.gen(function*() {
+      const client = yield* VeniceClient.VeniceClient
+      yield* VeniceClient.validateRequest(`${kind}.retrieve`, schemas.retrieveRequest, request)
+      return yield* client.execute(
+        {
+          operation: `${kind}.retrieve`,
+          method: "POST",
+          path: `${kind}/retrieve`,
+          body: { _tag: "json", value: request },
+          model: request.model
+        },
+        (raw) => Jobs.readRetrieve(`${kind}.retrieve`, raw, options?.downloadUrl),
+        options
+      )
+    })
+
+  const generate = <R = never, Out = unknown, R2 = never>(
+    request: QI,
+    options?: VeniceClient.CallOptions<R> & {
+      readonly polling?: Schedule.Schedule<Out, Jobs.JobState, R2> | undefined
+    }
+  ): Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> =>
+    Stream.unwrap(
+      Effect.map(queue(request, options), (queued) =>
+        Jobs.poll(
+          { queueId: queued.queue_id, model: queued.model },
+          retrieve({ model: queued.model, queue_id: queued.queue_id } as RI, {
+            ...options,
+            downloadUrl: queued.download_url
+          }),
+          options?.polling
+        ))
+    )
+
+  return { queue, retrieve, generate }
+}

@@ -146,6 +146,7 @@ export interface Call<A, E, R> {
  */
 export type Event =
   | { readonly _tag: "AttemptStarted"; readonly operation: string; readonly attempt: number }
+  | { readonly _tag: "AttemptSucceeded"; readonly operation: string; readonly attempt: number; readonly status: number }
   | { readonly _tag: "AttemptFailed"; readonly operation: string; readonly attempt: number; readonly error: unknown }
   | {
     readonly _tag: "Waiting"
@@ -409,6 +410,7 @@ export const runWith = <A, E, R>(
       const now = yield* Clock.currentTimeMillis
       yield* recordLimits(headers, now)
       if (response.status >= 200 && response.status < 300) {
+        yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: response.status })
         return yield* call.onSuccess(response, facts(n))
       }
       const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n)).pipe(

@@ -40,6 +40,8 @@ export const delayFrom = <S>(
   const min = Duration.decode(bounds.min)
   const max = Duration.decode(bounds.max)
   return Schedule.identity<S>().pipe(
-    Schedule.addDelay((state) => Duration.clamp(delayOf(state), { minimum: min, maximum: max }))
+    Schedule.addDelay((state) =>
+      Duration.millis(Math.round(Duration.toMillis(Duration.clamp(delayOf(state), { minimum: min, maximum: max }))))
+    )
   )
 }

@@ -157,11 +157,14 @@ export const delays = <E>(classify: Classifier<E>, options: Options = {}): Sched
       Effect.gen(function*() {
         const facts = classify(error)
         const announced = facts.announced
+        // whole milliseconds: fractional times break TestClock (and no timer is that precise anyway)
         const delay = announced !== undefined
-          ? Duration.sum(announced, Duration.millis((yield* Random.next) * Duration.toMillis(o.announcedJitter)))
-          : Duration.millis(
-            Duration.toMillis(Duration.min(backoff, o.cap)) * (1 - o.jitter + 2 * o.jitter * (yield* Random.next))
+          ? Duration.millis(
+            Math.ceil(Duration.toMillis(announced) + (yield* Random.next) * Duration.toMillis(o.announcedJitter))
           )
+          : Duration.millis(Math.round(
+            Duration.toMillis(Duration.min(backoff, o.cap)) * (1 - o.jitter + 2 * o.jitter * (yield* Random.next))
+          ))
         const decision: Decision<E> = {
           retry: n + 1,
           error,

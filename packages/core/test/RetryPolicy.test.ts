@@ -119,6 +119,18 @@ describe("RetryPolicy.make (SPEC R1–R3)", () => {
       expect(attempts).toBe(4)
     }))
 
+  it.effect("every delay is whole milliseconds (fractional times break TestClock's nanosecond clock)", () =>
+    Effect.gen(function*() {
+      const decisions = yield* Ref.make<ReadonlyArray<RetryPolicy.Decision<Failure>>>([])
+      const observed = RetryPolicy.make(classify, { maxRetries: 6 }).pipe(
+        Schedule.tapOutput((d) => Ref.update(decisions, (ds) => [...ds, d]))
+      )
+      const odd: Failure = { name: "429", retryClass: "header-wait", announced: Duration.micros(1_500_333n) }
+      yield* drive([unavailable, odd, unavailable, odd, unavailable, unavailable], observed)
+      for (const d of yield* Ref.get(decisions)) expect(Number.isInteger(Duration.toMillis(d.delay))).toBe(true)
+      yield* Effect.clockWith((clock) => clock.currentTimeNanos) // would throw on a fractional TestClock time
+    }))
+
   it.effect("the output says why each delay was chosen", () =>
     Effect.gen(function*() {
       const decisions = yield* Ref.make<ReadonlyArray<RetryPolicy.Decision<Failure>>>([])

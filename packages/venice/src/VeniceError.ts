@@ -462,7 +462,7 @@ const nonNull = <A>(u: A | null | undefined): A | undefined => (u === null ? und
 
 /** `retry_after` in a body: seconds, bounded like the header. */
 const bodyRetryAfter = (u: unknown): Duration.Duration | undefined =>
-  typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 7 * 24 * 3600 ? Duration.seconds(u) : undefined
+  typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 7 * 24 * 3600 ? Duration.millis(Math.round(u * 1000)) : undefined
 
 // ─── Decoding ────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,0 +1,84 @@
+/**
+ * Test support: a Venice emulator on a random loopback port and a VeniceClient pointed at it, built inside the test's
+ * own runtime (so both sides read the TestClock), and a driver that advances the TestClock to each pending wake-up
+ * while real HTTP happens in between.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Pipeline from "@venice-effect/core/Pipeline"
+import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import * as VeniceClient from "../src/VeniceClient.js"
+
+export const KEY = "test-key-0123456789abcdef"
+
+/** The emulator plus a client on it. */
+export const layer = (
+  config: Emulator.Config = {},
+  client: Omit<VeniceClient.Options, "baseUrl"> = {}
+): Layer.Layer<Emulator.VeniceEmulator | VeniceClient.VeniceClient, unknown> => {
+  const emulator = Emulator.layer({ keys: [KEY], ...config })
+  const venice = Layer.unwrapEffect(
+    Effect.map(Emulator.VeniceEmulator, (emu) =>
+      VeniceClient.layer({ apiKey: Redacted.make(KEY), ...client, baseUrl: emu.baseUrl }))
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  return Layer.provideMerge(venice, emulator)
+}
+
+/** Waits a real moment (I/O happens outside the TestClock). */
+export const realPause = (millis = 2) =>
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/**
+ * Runs `effect` in a fiber and advances the TestClock to each pending wake-up until it completes, with real I/O in
+ * between. Time only moves while no attempt is in flight (tracked through the pipeline's Observer), or after an
+ * attempt made no progress for `stallAfter` real milliseconds (a stalled server: then the attempt timeout fires).
+ */
+export const drive = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options: { readonly observer?: (event: Pipeline.Event) => Effect.Effect<void>; readonly stallAfter?: number } = {}
+) =>
+  Effect.gen(function*() {
+    let inFlight = 0
+    let lastProgress = Date.now()
+    const observer = (event: Pipeline.Event) =>
+      Effect.zipRight(
+        Effect.sync(() => {
+          lastProgress = Date.now()
+          if (event._tag === "AttemptStarted") inFlight++
+          else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") inFlight = Math.max(0, inFlight - 1)
+        }),
+        options.observer?.(event) ?? Effect.void
+      )
+    const fiber = yield* Effect.fork(Effect.provideService(effect, Pipeline.Observer, observer))
+    const stallAfter = options.stallAfter ?? 300
+    for (let i = 0; i < 100_000; i++) {
+      const poll = yield* Fiber.poll(fiber)
+      if (poll._tag === "Some") return poll.value
+      yield* realPause(1)
+      if (inFlight > 0 && Date.now() - lastProgress < stallAfter) continue
+      const sleeps = yield* TestClock.sleeps()
+      if (Chunk.isNonEmpty(sleeps)) {
+        const now = yield* TestClock.currentTimeMillis
+        const next = Chunk.reduce(sleeps, Infinity, (min, t) => Math.min(min, t))
+        yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
+        lastProgress = Date.now()
+      }
+    }
+    return yield* Fiber.await(fiber)
+  })
+
+/** Advances the TestClock until `condition` holds (real I/O in between). */
+export const waitUntil = <R>(condition: Effect.Effect<boolean, never, R>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 5000; i++) {
+      if (yield* condition) return
+      yield* realPause(1)
+    }
+    return yield* Effect.dieMessage("condition never held")
+  })

@@ -256,7 +256,9 @@ export const entries = [
     logLevel: "-",
     retryClass: "never",
     remedy: "The media id is invalid, expired or deleted; generate it again.",
-    origin: "table"
+    origin: "table",
+    // the docs page fixed the table's doubled word; Venice may send either
+    altMessages: ["Media could not be found. Request may be invalid, expired, or deleted."]
   },
   {
     code: "PAYLOAD_TOO_LARGE",
@@ -578,6 +580,17 @@ export const entries = [
     retryClass: "never",
     remedy: "Trim the prompt or lower max_completion_tokens (OpenAI-style error; same condition as TOO_MANY_TOKENS).",
     origin: "skill"
+  },
+  {
+    code: "PROVIDER_CONTENT_POLICY",
+    status: 422,
+    message:
+      "The selected model provider rejected this request due to its content policies. Credits have been refunded.",
+    logLevel: "-",
+    retryClass: "never",
+    remedy: "The provider refused the prompt; re-queue on the recommended model if one is named (credits are refunded).",
+    origin: "sdk",
+    altCodes: ["provider_content_policy"]
   },
   {
     code: "needs_consent",

@@ -638,7 +638,12 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
       const objectRetryAfter = bodyRetryAfter(object.retry_after) ?? retryAfter
       if (object.type === "provider_content_policy") {
         return new VeniceProviderContentPolicyError({
-          ...common({ message: object.message, code: nonNull(object.code), requestId, retryAfter: objectRetryAfter }),
+          ...common({
+            message: object.message,
+            code: nonNull(object.code) ?? "PROVIDER_CONTENT_POLICY",
+            requestId,
+            retryAfter: objectRetryAfter
+          }),
           ...definedFields({
             creditsRefunded: nonNull(object.credits_refunded),
             recommendedModel: nonNull(object.recommended_model)

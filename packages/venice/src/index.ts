@@ -37,6 +37,16 @@ export * as Billing from "./Billing.js"
 export * as Chat from "./Chat.js"
 
 /**
+ * Streamed chat completions (`POST /chat/completions` with `stream: true`, SPEC S1–S3, S6, R11): a `Stream` of
+ * `chat.completion.chunk` objects that ends at `data: [DONE]`, fails with a tagged {@link StreamError} on an
+ * in-band error event, on an end without `[DONE]`, on a connection broken mid-stream, or on an event above
+ * `maxEventBytes`.
+ *
+ * @since 0.1.0
+ */
+export * as ChatStream from "./ChatStream.js"
+
+/**
  * `POST /crypto/rpc/{network}`: a JSON-RPC proxy to blockchain nodes. The one Venice route that honours
  * `Idempotency-Key` (SPEC R9): the key is generated once per logical call and sent on every retry, so a retried
  * call is served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
@@ -106,6 +116,15 @@ export * as Models from "./Models.js"
 export * as ResponseMeta from "./ResponseMeta.js"
 
 /**
+ * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed
+ * event stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `VeniceResponseFailedError` on
+ * `response.failed`.
+ *
+ * @since 0.1.0
+ */
+export * as Responses from "./Responses.js"
+
+/**
  * Venice's default retry policy and the pieces it is made of (SPEC R1–R3, R7), as `Schedule`s over {@link
  * VeniceClientError}. Replace or compose them per client (`VeniceClient.layer({ retry })`) or per call (`{ retry
  * }` option of every endpoint).
@@ -120,6 +139,27 @@ export * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  */
 export * as Schemas from "./schema/index.js"
+
+/**
+ * Streamed text to speech (`POST /audio/speech` with `streaming: true`, SPEC S5): the audio as a byte `Stream`,
+ * chunk by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or
+ * without the chunked body's end — fails with a `VeniceStreamTruncatedError` (expected and received bytes
+ * attached); a reset (RST) with a `VeniceStreamTransportError`. Audio has no in-band error event: the connection
+ * just ends.
+ *
+ * @since 0.1.0
+ */
+export * as SpeechStream from "./SpeechStream.js"
+
+/**
+ * How a Venice stream fails once it has started (SPEC S2–S6, B1): an in-band error event, a `/responses`
+ * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
+ * what the API promises, or one larger than the configured bound. Each is a `Schema.TaggedError` carrying the
+ * call's correlation facts and how much had been delivered before the failure.
+ *
+ * @since 0.1.0
+ */
+export * as StreamError from "./StreamError.js"
 
 /**
  * The Venice client (DESIGN "A call, end to end"): a service over `@effect/platform`'s `HttpClient` that sends

@@ -18,6 +18,7 @@ import * as Chat from "../src/Chat.js"
 import * as CryptoRpc from "../src/CryptoRpc.js"
 import * as Models from "../src/Models.js"
 import * as Pipeline from "@venice-effect/core/Pipeline"
+import * as VeniceError from "../src/VeniceError.js"
 import * as Video from "../src/Video.js"
 import * as Jobs from "../src/Jobs.js"
 import * as Stream from "effect/Stream"
@@ -208,6 +209,7 @@ describe("VeniceClient against the emulator", () => {
       )
       const error = failureOf(exit)
       expect(error).toMatchObject({ code: "INVALID_MODEL", attempt: 2, method: "POST" })
+      if (!VeniceError.isVeniceError(error)) throw new Error(`expected a Venice error, got ${error._tag}`)
       expect(error.cfRay).toBeDefined()
       expect(error.veniceVersion).toBeDefined()
       expect(String(error)).not.toContain(KEY)

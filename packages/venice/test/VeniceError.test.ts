@@ -87,6 +87,11 @@ describe("VeniceError.decode — one shape each (SPEC §1)", () => {
     expect(VeniceError.retryClass(without)).toBe("never")
   })
 
+  it("the docs' wording of MEDIA_NOT_FOUND infers it too", () => {
+    expect(decode(404, { error: "Media could not be found. Request may be invalid, expired, or deleted." }).code)
+      .toBe("MEDIA_NOT_FOUND")
+  })
+
   it("other 422s stay standard errors", () => {
     const e = decode(422, { error: "Video duration is too short." })
     expect(e).toMatchObject({ _tag: "VeniceStandardError", code: "VIDEO_DURATION_TOO_SHORT" })
@@ -101,7 +106,13 @@ describe("VeniceError.decode — one shape each (SPEC §1)", () => {
         recommended_model: "wan-2.5"
       }
     })
-    expect(e).toMatchObject({ _tag: "VeniceProviderContentPolicyError", creditsRefunded: true, recommendedModel: "wan-2.5" })
+    expect(e).toMatchObject({
+      _tag: "VeniceProviderContentPolicyError",
+      code: "PROVIDER_CONTENT_POLICY",
+      creditsRefunded: true,
+      recommendedModel: "wan-2.5"
+    })
+    expect(VeniceError.retryClass(e)).toBe("never")
   })
 
   it("E6 payload too large, by code and by status", () => {

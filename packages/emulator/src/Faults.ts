@@ -1,0 +1,483 @@
+/**
+ * The emulator's fault model: what a test (or a person, over the admin route) can make the next N matching responses
+ * be. A fault is plain data (a `Schema` union), so the same value is scripted in-process with
+ * `VeniceEmulator.script(match, times, fault)` and over HTTP with `POST /__emulator/faults`.
+ *
+ * Three families:
+ * - **Error** — any code of Venice's catalog (`ErrorCatalog.entries`) with the body shape and headers Venice sends
+ *   for it (E1–E9, the lockout message with the error-budget headers, overload with `Retry-After`, …).
+ * - **Transport** — a connection reset before the headers or in the middle of the body, truncated JSON, a CDN's HTML
+ *   502 page, an empty body, a stall, a delay, garbage headers.
+ * - **Stream** — after K chunks of a streamed response (chat SSE, `/responses` SSE, TTS bytes): an in-band error
+ *   event, a reset, a stall, or a clean end without the terminator.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Faults, VeniceEmulator } from "@venice-effect/emulator"
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* VeniceEmulator.VeniceEmulator
+ *   // the next two chat calls for this model are overloaded, then one resets mid-stream after 3 chunks
+ *   yield* emulator.script({ route: "chat/completions", model: "venice-uncensored" }, 2, Faults.error("MODEL_OVERLOADED", { retryAfter: 1 }))
+ *   yield* emulator.script({ route: "chat/completions" }, 1, Faults.streamReset(3))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as ErrorCatalog from "@venice-effect/venice/ErrorCatalog"
+import * as Schema from "effect/Schema"
+
+const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
+const Status = Schema.Int.pipe(Schema.between(100, 599))
+const HeaderRecord = Schema.Record({ key: Schema.String, value: Schema.String })
+
+/**
+ * Which requests a scripted fault applies to. Every given member must match; an empty match matches every request.
+ *
+ * - `key`: the raw API key of the request (hashed when the script is stored; the key itself is never kept).
+ * - `keyLabel`: the label the emulator shows for a key in its stats (see `VeniceEmulator.labelOf`).
+ * - `wallet`: a SIWX wallet address (case-insensitive).
+ * - `route`: a route name as in the stats (`"chat/completions"`, `"crypto/rpc"`, `"x402/balance"`) or a path
+ *   (`"/api/v1/chat/completions"`).
+ * - `model`: the `model` of the request body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Match = Schema.Struct({
+  key: optional(Schema.String),
+  keyLabel: optional(Schema.String),
+  wallet: optional(Schema.String),
+  route: optional(Schema.String),
+  model: optional(Schema.String)
+}).annotations({ identifier: "Match" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Match extends Schema.Schema.Type<typeof Match> {}
+
+/**
+ * The body shapes of Venice's errors (SPEC E1–E9). Each catalog code has a default shape (see
+ * `VeniceEmulator`'s docs); an {@link ErrorFault} may force another one, e.g. `provider-content-policy` for the E5
+ * body `/video/retrieve` sends, or `standard` for the plain 400 Venice sends for many validation failures.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Shape = Schema.Literal(
+  "standard",
+  "detailed",
+  "openai",
+  "content-violation",
+  "provider-content-policy",
+  "payload-too-large",
+  "x402-discovery",
+  "x402-payment-required",
+  "coded",
+  "top-up",
+  "consent"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Shape = typeof Shape.Type
+
+/**
+ * Rate-limit header values to send instead of the emulator's own (for `RATE_LIMIT_EXCEEDED` the `-requests`
+ * family, for the lockouts the error-budget family, on crypto RPC the `X-RateLimit-*` family). `reset` is in the
+ * family's unit (Unix ms; Unix seconds for crypto RPC).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RateLimitOverride = Schema.Struct({
+  limit: optional(Schema.Number),
+  remaining: optional(Schema.Number),
+  reset: optional(Schema.Number)
+})
+
+/**
+ * Answer with a catalog code, in the shape and with the headers Venice uses for it.
+ *
+ * - `status`, `message`: override the catalog's.
+ * - `retryAfter`: the `Retry-After` header (seconds, or any string — garbage included). `MODEL_OVERLOADED` sends
+ *   `30` unless given.
+ * - `headers`: extra headers, set last (they win).
+ * - `rateLimit`: override the rate-limit header values of the code's family.
+ * - `suggestedPrompt` (E4), `recommendedModel` / `creditsRefunded` (E5, E1), `requestId` (body `request_id`),
+ *   `details` (E2 tree or string, top-up `details`), `shape` (force a body shape).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class ErrorFault extends Schema.TaggedClass<ErrorFault>()("Error", {
+  code: Schema.Literal(...ErrorCatalog.codes),
+  status: optional(Status),
+  message: optional(Schema.String),
+  retryAfter: optional(Schema.Union(Schema.Number, Schema.String)),
+  headers: optional(HeaderRecord),
+  rateLimit: optional(RateLimitOverride),
+  suggestedPrompt: optional(Schema.String),
+  recommendedModel: optional(Schema.String),
+  creditsRefunded: optional(Schema.Boolean),
+  requestId: optional(Schema.String),
+  details: optional(Schema.Unknown),
+  shape: optional(Shape)
+}) {}
+
+/**
+ * Reset the connection (TCP RST) before any response byte is sent.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class ResetBeforeHeaders extends Schema.TaggedClass<ResetBeforeHeaders>()("ResetBeforeHeaders", {}) {}
+
+/**
+ * Send the real response's status, headers (with its full `Content-Length`) and the first `afterBytes` bytes of its
+ * body (default: half), then reset the connection. On a streamed response, counts bytes of the stream.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class ResetMidBody extends Schema.TaggedClass<ResetMidBody>()("ResetMidBody", {
+  afterBytes: optional(NonNegativeInt)
+}) {}
+
+/**
+ * Answer the real status with the real JSON body cut after `keepBytes` bytes (default: half), framed correctly
+ * (`Content-Length` of the cut body): a complete HTTP response whose body is not valid JSON.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class TruncatedJson extends Schema.TaggedClass<TruncatedJson>()("TruncatedJson", {
+  keepBytes: optional(NonNegativeInt)
+}) {}
+
+/**
+ * A Cloudflare-like HTML error page (`content-type: text/html`), status 502 unless given.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class HtmlPage extends Schema.TaggedClass<HtmlPage>()("HtmlPage", {
+  status: optional(Status)
+}) {}
+
+/**
+ * A status with an empty body (`Content-Length: 0`, no content type).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class EmptyBody extends Schema.TaggedClass<EmptyBody>()("EmptyBody", {
+  status: Status
+}) {}
+
+/**
+ * Accept the request and never answer, until the client gives up (or the emulator stops).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class Stall extends Schema.TaggedClass<Stall>()("Stall", {}) {}
+
+/**
+ * Wait `millis` (on the emulator's `Clock`) before handling the request normally.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class Delay extends Schema.TaggedClass<Delay>()("Delay", {
+  millis: NonNegativeInt
+}) {}
+
+/**
+ * Handle the request normally and add (or replace) these response headers.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class Headers extends Schema.TaggedClass<Headers>()("Headers", {
+  headers: HeaderRecord
+}) {}
+
+/**
+ * Kinds of garbage header {@link GarbageHeaders} can send:
+ * - `retry-after-text`: `Retry-After: soon` on an overload 429;
+ * - `retry-after-duplicate`: `Retry-After: 1, 2` (two values folded into one) on an overload 429;
+ * - `retry-after-absurd`: `Retry-After: 99999999999` on an overload 429;
+ * - `retry-after-negative`: `Retry-After: -5` on an overload 429;
+ * - `rate-limit-garbage`: `x-ratelimit-*` values that are not numbers on a `Rate limit exceeded` 429;
+ * - `payment-required-invalid`: a `PAYMENT-REQUIRED` header that is not base64 JSON on the discovery 402.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const GarbageKind = Schema.Literal(
+  "retry-after-text",
+  "retry-after-duplicate",
+  "retry-after-absurd",
+  "retry-after-negative",
+  "rate-limit-garbage",
+  "payment-required-invalid"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type GarbageKind = typeof GarbageKind.Type
+
+/**
+ * An error response whose headers are garbage (see {@link GarbageKind}).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class GarbageHeaders extends Schema.TaggedClass<GarbageHeaders>()("GarbageHeaders", {
+  kind: GarbageKind
+}) {}
+
+/**
+ * After `afterChunks` content chunks of a streamed response, send the in-band error and end the stream: on chat,
+ * `data: {"error":{message,type,code,param,retry_after}}` then `data: [DONE]` (defaults: `server_error`,
+ * `model_overloaded`, `retry_after: 30`); on `/responses`, `response.failed` with `response.error: {code, message}`
+ * then `data: [DONE]`. Pass `retryAfter: null` to omit `retry_after`.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StreamError extends Schema.TaggedClass<StreamError>()("StreamError", {
+  afterChunks: NonNegativeInt,
+  message: optional(Schema.String),
+  type: optional(Schema.String),
+  code: optional(Schema.String),
+  retryAfter: optional(Schema.NullOr(Schema.Number))
+}) {}
+
+/**
+ * Reset the connection after `afterChunks` chunks of a streamed response (SSE events or audio chunks).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StreamReset extends Schema.TaggedClass<StreamReset>()("StreamReset", {
+  afterChunks: NonNegativeInt
+}) {}
+
+/**
+ * Stop sending after `afterChunks` chunks of a streamed response and keep the connection open.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StreamStall extends Schema.TaggedClass<StreamStall>()("StreamStall", {
+  afterChunks: NonNegativeInt
+}) {}
+
+/**
+ * End a streamed response early after `afterChunks` chunks: an SSE stream ends cleanly without `data: [DONE]` /
+ * `response.completed`; a TTS stream announces its full `Content-Length` and the connection closes before it.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StreamEnd extends Schema.TaggedClass<StreamEnd>()("StreamEnd", {
+  afterChunks: NonNegativeInt
+}) {}
+
+/**
+ * Any fault.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Fault = Schema.Union(
+  ErrorFault,
+  ResetBeforeHeaders,
+  ResetMidBody,
+  TruncatedJson,
+  HtmlPage,
+  EmptyBody,
+  Stall,
+  Delay,
+  Headers,
+  GarbageHeaders,
+  StreamError,
+  StreamReset,
+  StreamStall,
+  StreamEnd
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault = typeof Fault.Type
+
+/**
+ * The faults that act on a streamed response (they only match streaming requests: chat or `/responses` with
+ * `stream: true`, `/audio/speech` with `streaming: true`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StreamFault = StreamError | StreamReset | StreamStall | StreamEnd
+
+/**
+ * Whether a fault acts on a streamed response.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isStreamFault = (fault: Fault): fault is StreamFault =>
+  fault._tag === "StreamError" || fault._tag === "StreamReset" || fault._tag === "StreamStall" ||
+  fault._tag === "StreamEnd"
+
+/**
+ * A script: the next `times` responses matching `match` get `fault`. The body of `POST /__emulator/faults`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Script = Schema.Struct({
+  match: Schema.optionalWith(Match, { default: () => ({}) }),
+  times: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 }),
+  fault: Fault
+}).annotations({ identifier: "Script" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Script extends Schema.Schema.Type<typeof Script> {}
+
+// ─── constructors ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Options of {@link error}: every field of {@link ErrorFault} but the code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ErrorOptions = Omit<ConstructorParameters<typeof ErrorFault>[0], "code">
+
+/**
+ * A catalog code, with the shape and headers Venice sends for it.
+ *
+ * @example
+ * ```ts
+ * import { Faults } from "@venice-effect/emulator"
+ *
+ * Faults.error("MODEL_OVERLOADED", { retryAfter: 2 })
+ * Faults.error("CONTENT_POLICY_VIOLATION", { suggestedPrompt: "a calm instrumental track" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const error = (code: ErrorCatalog.VeniceErrorCode, options: ErrorOptions = {}): ErrorFault =>
+  new ErrorFault({ ...options, code })
+
+/**
+ * The E5 body of `/video/retrieve`: the model provider refused on content policy (422).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const providerContentPolicy = (
+  options: { readonly recommendedModel?: string; readonly creditsRefunded?: boolean; readonly message?: string } = {}
+): ErrorFault => new ErrorFault({ code: "CONTENT_POLICY_VIOLATION", shape: "provider-content-policy", ...options })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resetBeforeHeaders: ResetBeforeHeaders = new ResetBeforeHeaders()
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resetMidBody = (afterBytes?: number): ResetMidBody =>
+  new ResetMidBody(afterBytes === undefined ? {} : { afterBytes })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const truncatedJson = (keepBytes?: number): TruncatedJson =>
+  new TruncatedJson(keepBytes === undefined ? {} : { keepBytes })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const htmlPage = (status?: number): HtmlPage => new HtmlPage(status === undefined ? {} : { status })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const emptyBody = (status: number): EmptyBody => new EmptyBody({ status })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const stall: Stall = new Stall()
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const delay = (millis: number): Delay => new Delay({ millis })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const headers = (headers: Readonly<Record<string, string>>): Headers => new Headers({ headers })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const garbageHeaders = (kind: GarbageKind): GarbageHeaders => new GarbageHeaders({ kind })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamError = (
+  afterChunks: number,
+  options: Omit<ConstructorParameters<typeof StreamError>[0], "afterChunks"> = {}
+): StreamError => new StreamError({ ...options, afterChunks })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamReset = (afterChunks: number): StreamReset => new StreamReset({ afterChunks })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamStall = (afterChunks: number): StreamStall => new StreamStall({ afterChunks })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamEnd = (afterChunks: number): StreamEnd => new StreamEnd({ afterChunks })

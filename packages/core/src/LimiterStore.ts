@@ -1,8 +1,8 @@
 /**
  * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
- * shared store, by every process of a fleet): request windows for proactive pacing, and the count of failed requests
- * for the error-budget guard (SPEC R8). Each operation is one atomic step, so a store backed by Redis can implement
- * it with one script.
+ * shared store, by every process of a fleet): request windows for proactive pacing, the count of failed requests
+ * for the error-budget guard (SPEC R8), and concurrency slots (e.g. a wallet's 5 requests in flight, SPEC X4). Each
+ * operation is one atomic step, so a store backed by Redis can implement it with one script.
  *
  * @since 0.1.0
  */
@@ -32,6 +32,16 @@ export interface WindowObservation {
 export type Reservation =
   | { readonly _tag: "Granted" }
   | { readonly _tag: "Wait"; readonly until: number }
+
+/**
+ * The answer to a slot request: the slot is the caller's (under its lease) until released, or every slot is taken.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SlotReservation =
+  | { readonly _tag: "Granted" }
+  | { readonly _tag: "Busy"; readonly inUse: number }
 
 /**
  * Failed-request budget of one bucket.
@@ -72,6 +82,24 @@ export interface Service {
   ) => Effect.Effect<void>
   /** The bucket's budget now (zero failures when its window has passed). */
   readonly budget: (bucket: string, now: number) => Effect.Effect<BudgetState>
+  /**
+   * Takes one of the `limit` concurrent slots of a bucket for `lease` (an id unique to the holder, e.g. one attempt),
+   * or answers `Busy`: the caller waits and asks again. Used for limits on requests *in flight* (a wallet's 5, SPEC
+   * X4), which the server enforces by refusing the extra request. A lease that already holds a slot is granted again
+   * (idempotent). A slot not released within `ttlMillis` is reclaimed, so a holder that died (a crashed process
+   * sharing a fleet store) cannot keep it for ever.
+   */
+  readonly acquireSlot: (
+    bucket: string,
+    lease: string,
+    limit: number,
+    now: number,
+    ttlMillis: number
+  ) => Effect.Effect<SlotReservation>
+  /** Gives a lease's slot back. Unknown or reclaimed leases are ignored. */
+  readonly releaseSlot: (bucket: string, lease: string) => Effect.Effect<void>
+  /** How many slots of a bucket are held at `now`. */
+  readonly slotsInUse: (bucket: string, now: number) => Effect.Effect<number>
 }
 
 /**
@@ -104,6 +132,19 @@ interface BudgetEntry {
 export const makeMemory = (): Service => {
   const windows = new Map<string, WindowState>()
   const budgets = new Map<string, BudgetEntry>()
+  /** bucket → lease → expiry (epoch ms). */
+  const slots = new Map<string, Map<string, number>>()
+
+  const liveSlots = (bucket: string, now: number): Map<string, number> | undefined => {
+    const held = slots.get(bucket)
+    if (held === undefined) return undefined
+    for (const [lease, expiresAt] of held) if (expiresAt <= now) held.delete(lease)
+    if (held.size === 0) {
+      slots.delete(bucket)
+      return undefined
+    }
+    return held
+  }
 
   const roll = (state: WindowState, now: number) => {
     if (state.resetAt !== undefined && now >= state.resetAt) {
@@ -119,7 +160,9 @@ export const makeMemory = (): Service => {
         if (state === undefined) return { _tag: "Granted" }
         if (now < state.blockedUntil) return { _tag: "Wait", until: state.blockedUntil }
         roll(state, now)
-        if (state.used < state.limit) {
+        // A fresh window always admits one probe, whatever limit was announced: a `limit: 0` (or a stale one) must not
+        // lock the bucket for ever, and the probe's answer names the new window.
+        if (state.used < Math.max(1, state.limit)) {
           state.used += 1
           return { _tag: "Granted" }
         }
@@ -182,7 +225,29 @@ export const makeMemory = (): Service => {
         return entry === undefined || now >= entry.resetAt
           ? { failures: 0, resetAt: now }
           : { failures: entry.failures, resetAt: entry.resetAt }
-      })
+      }),
+    acquireSlot: (bucket, lease, limit, now, ttlMillis) =>
+      Effect.sync((): SlotReservation => {
+        const held = liveSlots(bucket, now)
+        if (held?.has(lease) === true || (held?.size ?? 0) < Math.max(1, limit)) {
+          let entry = held
+          if (entry === undefined) {
+            entry = new Map()
+            slots.set(bucket, entry)
+          }
+          entry.set(lease, now + Math.max(1, ttlMillis))
+          return { _tag: "Granted" }
+        }
+        return { _tag: "Busy", inUse: held?.size ?? 0 }
+      }),
+    releaseSlot: (bucket, lease) =>
+      Effect.sync(() => {
+        const held = slots.get(bucket)
+        if (held === undefined) return
+        held.delete(lease)
+        if (held.size === 0) slots.delete(bucket)
+      }),
+    slotsInUse: (bucket, now) => Effect.sync(() => liveSlots(bucket, now)?.size ?? 0)
   }
 }
 

@@ -141,3 +141,32 @@ describe("ResponseHeaders / SafeUrl", () => {
     expect(SafeUrl.sanitize("not a url with https://u:p@host")).not.toContain("u:p")
   })
 })
+
+import * as LimiterStore from "../src/LimiterStore.js"
+import * as EffectT from "effect/Effect"
+
+describe("LimiterStore (memory)", () => {
+  it.effect("paces a window and admits a probe after the reset, even when a limit of 0 was announced", () =>
+    EffectT.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      expect((yield* store.reserve("b", 0))._tag).toBe("Granted") // unknown bucket
+      yield* store.observeWindow("b", { limit: 2, remaining: 1, resetAt: 1000 }, 10)
+      expect((yield* store.reserve("b", 20))._tag).toBe("Granted")
+      expect(yield* store.reserve("b", 30)).toEqual({ _tag: "Wait", until: 1000 })
+      yield* store.observeWindow("b", { limit: 0, remaining: 0, resetAt: 2000 }, 40)
+      expect(yield* store.reserve("b", 50)).toEqual({ _tag: "Wait", until: 2000 })
+      expect((yield* store.reserve("b", 2000))._tag).toBe("Granted") // the probe
+      expect((yield* store.reserve("b", 2001))._tag).toBe("Wait")
+    }))
+
+  it.effect("counts failures per window and adopts the server's higher count", () =>
+    EffectT.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      yield* store.recordFailure("k", 30_000, 0)
+      yield* store.recordFailure("k", 30_000, 10)
+      expect(yield* store.budget("k", 20)).toEqual({ failures: 2, resetAt: 30_000 })
+      yield* store.observeBudget("k", { remaining: 40, resetAt: 30_000, limit: 50 }, 30)
+      expect((yield* store.budget("k", 40)).failures).toBe(10)
+      expect((yield* store.budget("k", 30_000)).failures).toBe(0)
+    }))
+})

@@ -140,6 +140,27 @@ if (novita && Array.isArray(novita.entries)) {
   outputs.set(path.join(root, "docs/novita-errors.md"), lines.join("\n"))
 }
 
+// ── code blocks in docs, from compiled examples ────────────────────────────────────────────────────
+// A markdown block between `<!-- example:NAME -->` and `<!-- /example -->` is the file docs/examples/NAME.ts (its
+// leading comment lines dropped), so every snippet in the docs type-checks with `tsc -b`.
+const markdownFiles = [path.join(root, "README.md"), ...fs.readdirSync(path.join(root, "docs"))
+  .filter((f) => f.endsWith(".md"))
+  .map((f) => path.join(root, "docs", f))]
+for (const file of markdownFiles) {
+  if (!fs.existsSync(file)) continue
+  const current = outputs.get(file) ?? fs.readFileSync(file, "utf8")
+  const next = current.replace(
+    /<!-- example:([\w-]+) -->\n[\s\S]*?<!-- \/example -->/g,
+    (_, name) => {
+      const source = path.join(root, "docs/examples", `${name}.ts`)
+      if (!fs.existsSync(source)) throw new Error(`${path.relative(root, file)}: no docs/examples/${name}.ts`)
+      const code = fs.readFileSync(source, "utf8").replace(/^(\/\/[^\n]*\n)+/, "").trimEnd()
+      return `<!-- example:${name} -->\n\`\`\`ts\n${code}\n\`\`\`\n<!-- /example -->`
+    }
+  )
+  if (next !== current || outputs.has(file)) outputs.set(file, next)
+}
+
 // ── write or check ──────────────────────────────────────────────────────────────────────────────
 let drift = 0
 for (const [file, content] of outputs) {

@@ -1,6 +1,7 @@
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (SPEC R8), proactive pacing, fresh authorization (R10), the HTTP exchange with a timeout,
+ * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
+ * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout,
  * limit bookkeeping from the response headers, and decoding into the provider's tagged errors; around the attempts,
  * the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption cancels the
  * in-flight request and any pending wait (R12).
@@ -17,12 +18,14 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as LogLevel from "effect/LogLevel"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { CatalogLogLevel } from "./CatalogLogLevel.js"
 import * as CatalogLogLevels from "./CatalogLogLevel.js"
@@ -91,6 +94,36 @@ export interface Provider<E> {
 // ─── One call ────────────────────────────────────────────────────────────────────────────────────
 
 /**
+ * A limit on requests in flight shared by every call naming the same bucket (e.g. an x402 wallet: Venice answers
+ * the 6th concurrent request with `X402_CONCURRENCY_LIMIT`, SPEC X4). Each attempt takes a slot from the
+ * {@link LimiterStore.LimiterStore} before it is authorized and sent, and gives it back when its response is done
+ * with; while every slot is taken, the attempt waits (polling the store, so a fleet store shared by several
+ * processes enforces one limit for all of them).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InFlight {
+  /** The shared bucket (e.g. `inflight:wallet:0xabc…`). */
+  readonly bucket: string
+  /** Slots of the bucket. */
+  readonly limit: number
+  /**
+   * Keep the slot until the `Scope` in the call's context closes, instead of when the attempt ends: for responses
+   * whose body is consumed after the call returns (streams), which keep the request in flight at the server. Without
+   * a `Scope` in context the slot is released when the attempt ends.
+   */
+  readonly holdUntilScopeClose?: boolean | undefined
+  /** How often a waiting attempt asks the store again (default 20 ms). */
+  readonly pollInterval?: Duration.DurationInput | undefined
+  /**
+   * After this long a held slot is reclaimed by the store even if never released (a crashed holder). Default: the
+   * attempt timeout plus one minute, or one hour for slots held until a scope closes.
+   */
+  readonly leaseTtl?: Duration.DurationInput | undefined
+}
+
+/**
  * One logical call.
  *
  * @since 0.1.0
@@ -123,6 +156,8 @@ export interface Call<A, E, R> {
   readonly pacingBucket?: string | undefined
   /** Error-budget bucket (e.g. `key:model:user`). */
   readonly budgetBucket?: string | undefined
+  /** A limit on requests in flight shared with other calls (e.g. a wallet's 5, SPEC X4). */
+  readonly inFlight?: InFlight | undefined
   /** Failures to keep in hand before the provider's budget: the guard refuses at `limit − margin` (default 2). */
   readonly budgetMargin?: number | undefined
   /**
@@ -387,10 +422,48 @@ export const runWith = <A, E, R>(
         }
       })
 
+    // SPEC X4: a slot of the shared in-flight limit, taken after pacing and before the attempt is authorized and sent,
+    // given back when the attempt ends (or, for bodies consumed later, when the caller's scope closes). Taking it is
+    // one atomic store step in an uninterruptible region, so a granted slot is always recorded and released; only the
+    // wait between polls is interruptible (R12).
+    const inFlight = call.inFlight
+    const heldLease = yield* Ref.make<string | undefined>(undefined)
+    const takeSlot = (n: number): Effect.Effect<void> => {
+      if (inFlight === undefined) return Effect.void
+      const lease = `${correlationId}#${n}`
+      const poll = Duration.decode(inFlight.pollInterval ?? Duration.millis(20))
+      const ttl = Duration.toMillis(
+        inFlight.leaseTtl ??
+          (inFlight.holdUntilScopeClose === true ? Duration.hours(1) : Duration.sum(call.timeout, Duration.minutes(1)))
+      )
+      return Effect.uninterruptible(Effect.gen(function*() {
+        for (let waited = false;; waited = true) {
+          const now = yield* Clock.currentTimeMillis
+          const slot = yield* store.acquireSlot(inFlight.bucket, lease, inFlight.limit, now, ttl)
+          if (slot._tag === "Granted") return yield* Ref.set(heldLease, lease)
+          if (!waited) yield* observe({ _tag: "Pacing", operation: call.operation, bucket: inFlight.bucket, delay: poll })
+          yield* Metric.incrementBy(Metric.tagged(waitSeconds, "provider", provider.name), Duration.toSeconds(poll))
+          yield* Effect.interruptible(Effect.sleep(poll))
+        }
+      }))
+    }
+    const giveSlot = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const lease = yield* Ref.getAndSet(heldLease, undefined)
+        if (inFlight === undefined || lease === undefined) return
+        const release = store.releaseSlot(inFlight.bucket, lease)
+        const scope = Exit.isSuccess(exit) && inFlight.holdUntilScopeClose === true
+          ? yield* Effect.serviceOption(Scope.Scope)
+          : Option.none()
+        if (Option.isSome(scope)) yield* Scope.addFinalizer(scope.value, release)
+        else yield* release
+      })
+
     const attempt = Effect.gen(function*() {
       const n = yield* Ref.updateAndGet(attemptRef, (k) => k + 1)
       yield* guard(n, yield* Clock.currentTimeMillis)
       yield* pace
+      yield* takeSlot(n)
       yield* Metric.increment(Metric.tagged(attemptsTotal, "provider", provider.name))
       yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n })
       const request = yield* call.authorize(call.request, n).pipe(
@@ -467,6 +540,7 @@ export const runWith = <A, E, R>(
       }
       return yield* Effect.fail(decoded.error)
     }).pipe(
+      Effect.onExit((exit) => giveSlot(exit)),
       Effect.tapError((error) =>
         Effect.gen(function*() {
           const n = yield* Ref.get(attemptRef)

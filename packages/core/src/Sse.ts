@@ -245,8 +245,22 @@ const decodeStream = <A, E, R, E2, A3, E3>(
       limit,
       tooLarge
     )
+    // Hands the values decoded from one input chunk downstream, leaving none of them reachable from a pretenured
+    // object. `Chunk.unsafeFromArray` allocates the chunk's backing with an object literal, one V8 allocation site for
+    // every caller, which V8 may pretenure (the decision sticks for the process): every later backing is then
+    // allocated in old space, and a dead old-space backing keeps its array and each value in it alive through every
+    // scavenge until the next full GC — on a fast stream every decoded value gets promoted (measured on 50 MiB of chat
+    // SSE: ~7.5 MB promoted per MiB streamed, twice the minor-GC time, ~25% more CPU per MiB). `Chunk.reverse` copies
+    // the values into a backing of another allocation site, and the array the first backing points to is emptied.
+    // Kept inline: moved into a helper function, the same code promoted as much as `unsafeFromArray` alone (V8 11).
     const flush = (): Out => {
-      const chunk = Chunk.unsafeFromArray(out)
+      let chunk: Out
+      if (out.length < 2) chunk = Chunk.unsafeFromArray(out)
+      else {
+        out.reverse()
+        chunk = Chunk.reverse(Chunk.unsafeFromArray(out))
+        out.length = 0
+      }
       out = []
       return chunk
     }

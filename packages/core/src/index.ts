@@ -48,9 +48,9 @@ export * as HeaderDiagnostics from "./HeaderDiagnostics.js"
 
 /**
  * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
- * shared store, by every process of a fleet): request windows for proactive pacing, and the count of failed
- * requests for the error-budget guard (SPEC R8). Each operation is one atomic step, so a store backed by Redis can
- * implement it with one script.
+ * shared store, by every process of a fleet): request windows for proactive pacing, the count of failed requests
+ * for the error-budget guard (SPEC R8), and concurrency slots (e.g. a wallet's 5 requests in flight, SPEC X4).
+ * Each operation is one atomic step, so a store backed by Redis can implement it with one script.
  *
  * @since 0.1.0
  */
@@ -58,10 +58,11 @@ export * as LimiterStore from "./LimiterStore.js"
 
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (SPEC R8), proactive pacing, fresh authorization (R10), the HTTP exchange with a timeout,
- * limit bookkeeping from the response headers, and decoding into the provider's tagged errors; around the
- * attempts, the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption
- * cancels the in-flight request and any pending wait (R12).
+ * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
+ * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response
+ * headers, and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span
+ * with retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any
+ * pending wait (R12).
  *
  * @since 0.1.0
  */
@@ -84,6 +85,15 @@ export * as Poll from "./Poll.js"
  * @since 0.1.0
  */
 export * as RateLimit from "./RateLimit.js"
+
+/**
+ * Local validation of request bodies before anything is sent (SPEC B2), for any provider: the field-level messages
+ * of a failed `Schema` decode become a {@link ClientError.RequestValidationError}, so nothing is spent — neither
+ * money nor a provider's error budget — on a request the SDK already knows is wrong.
+ *
+ * @since 0.1.0
+ */
+export * as RequestValidation from "./RequestValidation.js"
 
 /**
  * Response headers as every provider's decoder wants them: one null-prototype record, names lower-cased, repeated
@@ -129,6 +139,16 @@ export * as RetryPolicy from "./RetryPolicy.js"
 export * as SafeUrl from "./SafeUrl.js"
 
 /**
+ * Schema guards compiled for hot paths: `compile(schema)` is a predicate equal to `Schema.is(schema)` — same
+ * answers on every input — built once from the schema's AST into plain closures, without the `Either` and issue
+ * objects the general parser allocates on the way. On a chat chunk it checks ~15× faster than `Schema.is`, which
+ * makes validating every event of a fast stream affordable.
+ *
+ * @since 0.1.0
+ */
+export * as SchemaGuard from "./SchemaGuard.js"
+
+/**
  * The `SIGN-IN-WITH-X` header (SPEC X1): base64 JSON `{ address, message, signature, chainId }` where `message` is
  * an EIP-4361 (SIWE) message for Base (chain 8453), signed with EIP-191.
  *
@@ -145,6 +165,16 @@ export * as Siwx from "./Siwx.js"
  * @since 0.1.0
  */
 export * as Sse from "./Sse.js"
+
+/**
+ * Starting a streamed response inside one attempt of a call (SPEC S3): everything up to the stream's first element
+ * belongs to the attempt — a body that breaks or ends before it fails the attempt, and the call's retry `Schedule`
+ * decides — while the first element commits the attempt: from then on nothing is retried implicitly and failures
+ * are the stream's own.
+ *
+ * @since 0.1.0
+ */
+export * as StreamStart from "./StreamStart.js"
 
 /**
  * x402 protocol v2 schemas (SPEC H7, H8, X2), provider-agnostic, field for field the types of `@x402/core`

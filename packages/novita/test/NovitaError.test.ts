@@ -454,3 +454,27 @@ describe("NovitaError.decode", () => {
     })
   })
 })
+
+describe("NovitaError.decodeResponse", () => {
+  it("reports a garbage Retry-After as ignored (never a failure) and keeps the call's facts", () => {
+    const { error, ignoredHeaders } = NovitaError.decodeResponse({
+      status: 429,
+      headers: { "Retry-After": "soon", "x-request-id": "rid-1" },
+      body: "Too Many Requests",
+      request: { method: "POST", url: "https://api.novita.ai/openai/v1/chat/completions", attempt: 2, correlationId: "ve-1" }
+    })
+    expect(ignoredHeaders).toEqual([expect.objectContaining({ name: "retry-after", value: "soon" })])
+    expect(error).toMatchObject({ status: 429, retryAfter: undefined, requestId: "rid-1", method: "POST", attempt: 2, correlationId: "ve-1" })
+    expect(NovitaError.retryClass(error)).toBe("backoff")
+  })
+
+  it("accepts headers as pairs (a Headers object, an iterable)", () => {
+    const { error, ignoredHeaders } = NovitaError.decodeResponse({
+      status: 503,
+      headers: new Headers({ "X-Request-ID": "rid-2", "content-type": "application/json" }),
+      body: JSON.stringify({ code: 503, reason: "SERVICE_NOT_AVAILABLE", message: "down", metadata: {} })
+    })
+    expect(ignoredHeaders).toEqual([])
+    expect(error).toMatchObject({ _tag: "NovitaApiError", code: "SERVICE_NOT_AVAILABLE", requestId: "rid-2" })
+  })
+})

@@ -15,12 +15,15 @@
  *
  * @since 0.1.0
  */
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as ChatStream from "./ChatStream.js"
 import * as Fallback from "./Fallback.js"
 import { jsonEndpoint } from "./internal/endpoint.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Chat.js"
+import type * as StreamError from "./StreamError.js"
 import * as VeniceClient from "./VeniceClient.js"
 
 /**
@@ -59,38 +62,114 @@ const endpoint = jsonEndpoint({
 })
 
 /**
- * Sends a chat completion and returns it with the response's header facts.
+ * Options of the opt-in SPEC R11 policy: a non-streaming chat that fails with 504 `REQUEST_TIMEOUT` (Venice's message
+ * says to use `stream: true`) is re-issued at once as a stream and the stream is collected into the completion
+ * (`ChatStream.collect`). The plain call stops retrying `REQUEST_TIMEOUT` (each retry would time out again); other
+ * failures retry as usual. The stream's own options (`validate`, `maxEventBytes`, `idleTimeout`) apply to the
+ * re-issued call, and its failures ({@link StreamError.VeniceStreamError}) join the error type.
  *
  * @since 0.1.0
- * @category endpoints
+ * @category models
  */
-export const completionsWithMeta = <R = never>(
+export interface StreamOnTimeoutOptions<R = never> extends ChatOptions<R> {
+  readonly streamOnTimeout: true
+  readonly validate?: boolean | undefined
+  readonly maxEventBytes?: number | undefined
+  readonly idleTimeout?: Duration.DurationInput | undefined
+}
+
+const completionsWithMetaImpl = <R>(
   request: ChatCompletionRequest,
-  options: ChatOptions<R> = {}
-): Effect.Effect<VeniceClient.Response<ChatCompletion>, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> => {
-  const { fallbackModels, ...callOptions } = options
+  options: ChatOptions<R> | StreamOnTimeoutOptions<R>
+): Effect.Effect<
+  VeniceClient.Response<ChatCompletion>,
+  RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+  VeniceClient.VeniceClient | R
+> => {
+  const streamOnTimeout = "streamOnTimeout" in options && options.streamOnTimeout === true
+  const { fallbackModels, ...rest } = options
+  const { streamOnTimeout: _s, validate, maxEventBytes, idleTimeout, ...callOptions } = rest as StreamOnTimeoutOptions<R>
   const models = [request.model, ...(fallbackModels ?? [])] as const
   const attempt = Effect.gen(function*() {
     const step = yield* Fallback.CurrentStep
     const client = yield* VeniceClient.VeniceClient
     const model = Option.match(step, { onNone: () => request.model, onSome: (s) => s.model })
-    const retry = Fallback.stopOnFallback<unknown, R>(callOptions.retry ?? client.retryPolicy, step)
+    const base = Fallback.stopOnFallback<unknown, R>(callOptions.retry ?? client.retryPolicy, step)
+    const retry = streamOnTimeout ? ChatStream.stopOnRequestTimeout(base) : base
     return yield* endpoint({ ...request, model, stream: false }, { ...callOptions, retry })
   })
-  return Fallback.withModels(attempt, models)
+  const plain = Fallback.withModels(attempt, models)
+  if (!streamOnTimeout) return plain
+  return Effect.catchIf(plain, ChatStream.isRequestTimeout, () =>
+    Effect.scoped(
+      Effect.flatMap(
+        ChatStream.streamWithMeta(request, { ...callOptions, fallbackModels, validate, maxEventBytes, idleTimeout }),
+        (response) =>
+          Effect.map(ChatStream.collect(response.chunks), (value): VeniceClient.Response<ChatCompletion> => ({
+            value,
+            status: response.status,
+            headers: response.headers,
+            get meta() {
+              return response.meta
+            }
+          }))
+      )
+    ))
 }
 
 /**
- * Sends a chat completion (SPEC R1–R6 apply) and returns it.
+ * Sends a chat completion and returns it with the response's header facts. With `streamOnTimeout: true`, a 504
+ * `REQUEST_TIMEOUT` is re-issued as a stream and collected (SPEC R11, see {@link StreamOnTimeoutOptions}).
  *
  * @since 0.1.0
  * @category endpoints
  */
-export const completions = <R = never>(
-  request: ChatCompletionRequest,
-  options?: ChatOptions<R>
-): Effect.Effect<ChatCompletion, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  Effect.map(completionsWithMeta(request, options), (response) => response.value)
+export const completionsWithMeta: {
+  <R = never>(
+    request: ChatCompletionRequest,
+    options: StreamOnTimeoutOptions<R>
+  ): Effect.Effect<
+    VeniceClient.Response<ChatCompletion>,
+    RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+    VeniceClient.VeniceClient | R
+  >
+  <R = never>(
+    request: ChatCompletionRequest,
+    options?: ChatOptions<R>
+  ): Effect.Effect<VeniceClient.Response<ChatCompletion>, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R>
+} = <R>(request: ChatCompletionRequest, options: ChatOptions<R> | StreamOnTimeoutOptions<R> = {}) =>
+  completionsWithMetaImpl(request, options) as Effect.Effect<
+    VeniceClient.Response<ChatCompletion>,
+    RetryPolicy.VeniceClientError,
+    VeniceClient.VeniceClient | R
+  >
+
+/**
+ * Sends a chat completion (SPEC R1–R6 apply) and returns it. With `streamOnTimeout: true`, a 504 `REQUEST_TIMEOUT` is
+ * re-issued as a stream and collected (SPEC R11).
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const completions: {
+  <R = never>(
+    request: ChatCompletionRequest,
+    options: StreamOnTimeoutOptions<R>
+  ): Effect.Effect<
+    ChatCompletion,
+    RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+    VeniceClient.VeniceClient | R
+  >
+  <R = never>(
+    request: ChatCompletionRequest,
+    options?: ChatOptions<R>
+  ): Effect.Effect<ChatCompletion, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R>
+} = <R>(request: ChatCompletionRequest, options: ChatOptions<R> | StreamOnTimeoutOptions<R> = {}) =>
+  Effect.map(completionsWithMetaImpl(request, options), (response) => response.value) as Effect.Effect<
+    ChatCompletion,
+    RetryPolicy.VeniceClientError,
+    VeniceClient.VeniceClient | R
+  >
 
 /**
  * The text of the first choice, if any.

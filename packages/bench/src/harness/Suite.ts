@@ -1,0 +1,35 @@
+/**
+ * What a benchmark suite is: a named program that measures something and returns a Markdown section for
+ * `docs/benchmarks.md`. Suites live in `src/suites/*.ts` and are listed in `src/suites/registry.ts`; `main.ts` runs
+ * the ones asked for and the reporter writes each one's section in place (the others are kept).
+ */
+import type { Machine } from "./machine.js"
+
+/** What a suite gets from the runner. */
+export interface SuiteContext {
+  /** `--quick`: fewer runs, smaller workloads — for a smoke check, not for the report of record. */
+  readonly quick: boolean
+  /** Measured runs per configuration (median of these; ≥ 5 unless `--quick`). */
+  readonly runs: number
+  /** Progress output (stderr). */
+  readonly log: (line: string) => void
+  readonly machine: Machine
+  /** Only the configurations whose name contains one of these (empty: all). */
+  readonly only: ReadonlyArray<string>
+}
+
+/** A suite's result: its Markdown section (without the `## title` line) and whether its targets were met. */
+export interface SuiteResult {
+  readonly markdown: string
+  /** Human-readable target checks, e.g. `(a) ≥ 1.0× (c): met (1.04×)`. */
+  readonly targets: ReadonlyArray<{ readonly name: string; readonly met: boolean; readonly detail: string }>
+}
+
+/** A benchmark suite. */
+export interface Suite {
+  /** `streaming`, `goodput`, … (the `--suite` name). */
+  readonly name: string
+  /** The section title in `docs/benchmarks.md`. */
+  readonly title: string
+  readonly run: (context: SuiteContext) => Promise<SuiteResult>
+}

@@ -1,0 +1,262 @@
+/**
+ * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed event
+ * stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `VeniceResponseFailedError` on `response.failed`.
+ *
+ * The stream follows the chat stream's rules (SPEC S3, S6, B1): everything up to the first event is retried by the
+ * client's policy; after it nothing is retried implicitly; an end before `response.completed` /
+ * `response.incomplete` (or `[DONE]`) is a `VeniceStreamTruncatedError`; a reset is a `VeniceStreamTransportError`;
+ * an event above `maxEventBytes` (default 1 MiB) a `VeniceStreamTooLargeError`. Every event is decoded by Schema
+ * (`ResponseStreamEvent`: unknown event types are kept, not fatal).
+ *
+ * @example
+ * ```ts
+ * import { Option, Stream } from "effect"
+ * import { Responses } from "@venice-effect/venice"
+ *
+ * const text = Responses.stream({ model: "venice-uncensored", input: "Write a haiku" }).pipe(
+ *   Stream.filterMap((event) =>
+ *     event.type === "response.output_text.delta" ? Option.some(event.delta) : Option.none()
+ *   ),
+ *   Stream.mkString
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Sse from "@venice-effect/core/Sse"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { jsonEndpoint } from "./internal/endpoint.js"
+import * as Streaming from "./internal/streaming.js"
+import type * as ResponseMeta from "./ResponseMeta.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
+import * as Schemas from "./schema/Responses.js"
+import * as StreamError from "./StreamError.js"
+import * as VeniceClient from "./VeniceClient.js"
+
+/**
+ * A `/responses` request as JSON; `stream` is set by {@link create} / {@link stream}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ResponsesRequest = typeof Schemas.ResponsesRequest.Encoded
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ResponsesResponse = Schemas.ResponsesResponse
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ResponseStreamEvent = Schemas.ResponseStreamEvent
+
+const OPERATION = "responses"
+
+const endpoint = jsonEndpoint({
+  operation: OPERATION,
+  method: "POST",
+  path: "responses",
+  request: Schemas.ResponsesRequest,
+  response: Schemas.ResponsesResponse,
+  model: (req) => req.model,
+  bodyOf: (req) => ({ ...req, stream: false })
+})
+
+/**
+ * Creates a response (non-streamed) and returns it with the response's header facts.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const createWithMeta = <R = never>(
+  request: ResponsesRequest,
+  options?: VeniceClient.CallOptions<R>
+): Effect.Effect<VeniceClient.Response<ResponsesResponse>, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+  endpoint({ ...request, stream: false }, options)
+
+/**
+ * Creates a response (non-streamed). `response.outputText` is the concatenated text.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const create = <R = never>(
+  request: ResponsesRequest,
+  options?: VeniceClient.CallOptions<R>
+): Effect.Effect<ResponsesResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+  Effect.map(createWithMeta(request, options), (response) => response.value)
+
+/**
+ * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, SPEC S6) and `idleTimeout`
+ * (no bytes for this long fails the stream; default none).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
+  readonly maxEventBytes?: number | undefined
+  readonly idleTimeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * An opened `/responses` stream with the facts of its response.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly meta: ResponseMeta.ResponseMeta
+  readonly events: Stream.Stream<ResponseStreamEvent, StreamError.VeniceStreamError>
+}
+
+const decodeEvent = Schema.decodeUnknownEither(Schemas.ResponseStreamEvent, { errors: "first" })
+
+const failedError = (
+  ctx: Streaming.StreamContext,
+  received: number,
+  event: typeof Schemas.ResponseFailedEvent.Type,
+  data: string
+): StreamError.VeniceResponseFailedError => {
+  const error = event.response.error
+  return new StreamError.VeniceResponseFailedError({
+    ...Streaming.fields(
+      ctx,
+      received,
+      `response.failed after ${received} event(s)${error != null ? `: ${error.code}: ${error.message}` : ""}`
+    ),
+    ...(error != null ? { code: error.code } : {}),
+    responseId: event.response.id,
+    raw: Streaming.bound(data)
+  })
+}
+
+const handler = (ctx: Streaming.StreamContext, counter: Streaming.Counter, state: { terminal: boolean }) =>
+(event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.VeniceStreamError> => {
+  const data = event.data
+  if (data === "[DONE]") return Sse.end
+  if (data.length === 0) return Sse.skip
+  let json: unknown
+  try {
+    json = JSON.parse(data)
+  } catch {
+    return Sse.fail(
+      event.event === "error"
+        ? Streaming.eventError(ctx, counter.received, data, data)
+        : Streaming.decodeError(ctx, counter.received, "json", data)
+    )
+  }
+  if (
+    event.event === "error" ||
+    (Predicate.isRecord(json) && json.error != null && json.type === undefined)
+  ) return Sse.fail(Streaming.eventError(ctx, counter.received, json, data))
+  const decoded = decodeEvent(json)
+  if (Either.isLeft(decoded)) {
+    const detail = ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n").slice(0, 6).join(" ")
+    return Sse.fail(Streaming.decodeError(ctx, counter.received, "shape", data, detail))
+  }
+  const value = decoded.right
+  if (value.type === "response.failed") {
+    return Sse.fail(failedError(ctx, counter.received, value as typeof Schemas.ResponseFailedEvent.Type, data))
+  }
+  if (Schemas.isTerminalEvent(value)) state.terminal = true
+  counter.received++
+  return Sse.emit(value)
+}
+
+/**
+ * Opens a `/responses` stream: validates the request locally, sends it with `stream: true`, and returns once the
+ * first event has arrived (everything before it is retried by the client's policy), with the response's facts. The
+ * connection is released when `events` ends, fails or is interrupted, or when the scope closes.
+ *
+ * @since 0.1.0
+ * @category streaming
+ */
+export const streamWithMeta = <R = never>(
+  request: ResponsesRequest,
+  options: StreamOptions<R> = {}
+): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
+  const { idleTimeout, maxEventBytes, ...callOptions } = options
+  return Effect.gen(function*() {
+    yield* VeniceClient.validateRequest(OPERATION, Schemas.ResponsesRequest, { ...request, stream: true })
+    const opened = yield* Streaming.open(
+      {
+        operation: OPERATION,
+        method: "POST",
+        path: "responses",
+        body: { _tag: "json", value: { ...request, stream: true } },
+        model: request.model
+      },
+      "sse",
+      (raw, ctx) =>
+        Stream.suspend(() => {
+          const counter: Streaming.Counter = { received: 0 }
+          const state = { terminal: false }
+          const truncated = Streaming.truncated(ctx, counter, "response.completed")
+          return Streaming.sse(
+            ctx,
+            raw.response.stream,
+            counter,
+            handler(ctx, counter, state),
+            (end) => (state.terminal ? Sse.end : truncated(end)),
+            { maxEventBytes, idleTimeout }
+          )
+        }),
+      callOptions
+    )
+    return { status: opened.status, headers: opened.headers, meta: opened.meta, events: opened.values }
+  })
+}
+
+/**
+ * Streams a response's typed events; fails with `VeniceResponseFailedError` on `response.failed` (SPEC S4). The
+ * request is sent when the stream runs.
+ *
+ * @since 0.1.0
+ * @category streaming
+ */
+export const stream = <R = never>(
+  request: ResponsesRequest,
+  options?: StreamOptions<R>
+): Stream.Stream<
+  ResponseStreamEvent,
+  StreamError.VeniceStreamError | RetryPolicy.VeniceClientError,
+  VeniceClient.VeniceClient | R
+> => Stream.unwrapScoped(Effect.map(streamWithMeta(request, options), (response) => response.events))
+
+/**
+ * The final response of a stream (the payload of `response.completed` or `response.incomplete`); fails with a
+ * `VeniceStreamTruncatedError` when the stream ended without one.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const finalResponse = <E, R>(
+  self: Stream.Stream<ResponseStreamEvent, E, R>
+): Effect.Effect<ResponsesResponse, E | StreamError.VeniceStreamTruncatedError, R> =>
+  Effect.flatMap(
+    Stream.runLast(Stream.filter(self, Schemas.isTerminalEvent)),
+    (last) =>
+      Option.match(last, {
+        onSome: (event) => Effect.succeed(event.response),
+        onNone: () =>
+          Effect.fail(
+            new StreamError.VeniceStreamTruncatedError({
+              ...Streaming.fields({ operation: OPERATION, facts: {}, requestId: undefined }, 0, "the stream had no final response"),
+              incomplete: false
+            })
+          )
+      })
+  )

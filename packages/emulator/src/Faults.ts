@@ -10,6 +10,8 @@
  *   502 page, an empty body, a stall, a delay, garbage headers.
  * - **Stream** — after K chunks of a streamed response (chat SSE, `/responses` SSE, TTS bytes): an in-band error
  *   event, a reset, a stall, or a clean end without the terminator.
+ * - **Settlement** — what becomes of a signed x402 top-up payment: a settlement timeout after which the transfer
+ *   lands later (or never), a payment already in progress, a failed settlement.
  *
  * @example
  * ```ts
@@ -297,6 +299,25 @@ export class StreamEnd extends Schema.TaggedClass<StreamEnd>()("StreamEnd", {
 }) {}
 
 /**
+ * What becomes of a signed x402 payment (`POST /x402/top-up` with a payment header; top-up discovery requests never
+ * match this fault). The payment is verified first (signature, recipient, asset, amount), as Venice does.
+ *
+ * - `timeout` — `504 SETTLEMENT_TIMEOUT`; the transfer lands `landsAfter` ms later on the emulator's `Clock`
+ *   (default 10 s; the wallet's balance rises then) unless `lands` is `false`. Until it lands a resubmission of the
+ *   same payment gets `409 PAYMENT_IN_PROGRESS`; afterwards it gets the `200` of the credited payment.
+ * - `in-progress` — `409 PAYMENT_IN_PROGRESS` (as if another submission of it were settling); nothing is credited.
+ * - `failed` — `402 SETTLEMENT_FAILED`; nothing moved, the same payment may be submitted again.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class Settlement extends Schema.TaggedClass<Settlement>()("Settlement", {
+  outcome: Schema.Literal("timeout", "in-progress", "failed"),
+  landsAfter: optional(NonNegativeInt),
+  lands: optional(Schema.Boolean)
+}) {}
+
+/**
  * Any fault.
  *
  * @since 0.1.0
@@ -316,7 +337,8 @@ export const Fault = Schema.Union(
   StreamError,
   StreamReset,
   StreamStall,
-  StreamEnd
+  StreamEnd,
+  Settlement
 )
 
 /**
@@ -343,6 +365,14 @@ export type StreamFault = StreamError | StreamReset | StreamStall | StreamEnd
 export const isStreamFault = (fault: Fault): fault is StreamFault =>
   fault._tag === "StreamError" || fault._tag === "StreamReset" || fault._tag === "StreamStall" ||
   fault._tag === "StreamEnd"
+
+/**
+ * Whether a fault acts on the settlement of a signed top-up payment (it only matches paying top-up requests).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isSettlementFault = (fault: Fault): fault is Settlement => fault._tag === "Settlement"
 
 /**
  * A script: the next `times` responses matching `match` get `fault`. The body of `POST /__emulator/faults`.
@@ -481,3 +511,35 @@ export const streamStall = (afterChunks: number): StreamStall => new StreamStall
  * @category constructors
  */
 export const streamEnd = (afterChunks: number): StreamEnd => new StreamEnd({ afterChunks })
+
+/**
+ * The settlement of the next signed payment times out (`504 SETTLEMENT_TIMEOUT`); the transfer lands `landsAfter`
+ * milliseconds later on the emulator's `Clock` (default 10 s), or never with `lands: false`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const settlementTimeout = (
+  options: { readonly landsAfter?: number | undefined; readonly lands?: boolean | undefined } = {}
+): Settlement =>
+  new Settlement({
+    outcome: "timeout",
+    ...(options.landsAfter !== undefined ? { landsAfter: options.landsAfter } : {}),
+    ...(options.lands !== undefined ? { lands: options.lands } : {})
+  })
+
+/**
+ * The next signed payment gets `409 PAYMENT_IN_PROGRESS`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const paymentInProgress: Settlement = new Settlement({ outcome: "in-progress" })
+
+/**
+ * The next signed payment gets `402 SETTLEMENT_FAILED` (no funds moved).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const settlementFailed: Settlement = new Settlement({ outcome: "failed" })

@@ -24,6 +24,7 @@
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Siwx from "@venice-effect/core/Siwx"
+import * as Clock from "effect/Clock"
 import * as Config_ from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -143,6 +144,11 @@ export interface Config {
     readonly concurrency?: number | undefined
     /** Initial credit balances by wallet address. */
     readonly wallets?: Readonly<Record<string, number>> | undefined
+    /**
+     * Wallets linked to a Venice account with staked DIEM (skill venice-x402): their requests are billed to the linked
+     * account first, so they get `402 PAYMENT_REQUIRED` whatever their credit, and a top-up does not help.
+     */
+    readonly diemLinked?: ReadonlyArray<string> | undefined
     /** Replace the SIWX verifier. */
     readonly verifySiwx?: SiwxVerifier | undefined
   } | undefined
@@ -206,7 +212,7 @@ export interface RequestFilter extends Faults.Match {
 }
 
 /**
- * A wallet's credit and ledger (newest last).
+ * A wallet's credit and ledger (newest last), and the signed top-up payments the emulator received for it.
  *
  * @since 0.1.0
  * @category models
@@ -214,6 +220,16 @@ export interface RequestFilter extends Faults.Match {
 export interface WalletView {
   readonly address: string
   readonly balanceUsd: number
+  /** Billed to a linked account's DIEM first (see `Config.x402.diemLinked`). */
+  readonly diemLinked: boolean
+  /** Every distinct signed payment of the wallet: `credited` once, or `pending` (settlement timed out, not landed yet). */
+  readonly payments: ReadonlyArray<{
+    readonly paymentId: string
+    readonly amountUsd: number
+    readonly status: "credited" | "pending"
+    /** Times the same payment was submitted. */
+    readonly submissions: number
+  }>
   readonly transactions: ReadonlyArray<{
     readonly id: string
     readonly amount: number
@@ -256,6 +272,9 @@ export interface Service {
   readonly setOverloaded: (model: string, retryAfterSeconds: number | false) => Effect.Effect<void>
   /** Sets a wallet's credit balance. */
   readonly setWalletBalance: (address: string, usd: number) => Effect.Effect<void>
+  /** Links a wallet to a Venice account with staked DIEM (its requests get 402 whatever its credit), or unlinks it. */
+  readonly setDiemLinked: (address: string, linked: boolean) => Effect.Effect<void>
+  /** A wallet's credit, ledger and payments (transfers due by now on `Clock` have landed). */
   readonly wallet: (address: string) => Effect.Effect<WalletView>
   /** The label stats show for a key (`key-<first 8 hex of sha256>`, or its configured label). */
   readonly labelOf: (key: string | Redacted.Redacted<string>) => string
@@ -346,7 +365,7 @@ const defaultVerifier = (domains: ReadonlyArray<string>): SiwxVerifier => (heade
 export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Scope.Scope> =>
   Effect.gen(function*() {
     const settings = settingsOf(config)
-    const state = new State(settings, Object.entries(config.x402?.wallets ?? {}))
+    const state = new State(settings, Object.entries(config.x402?.wallets ?? {}), config.x402?.diemLinked ?? [])
     for (const entry of config.keys ?? []) {
       const key: KeyConfig = typeof entry === "string" || Redacted.isRedacted(entry) ? { key: entry } : entry
       const hash = hashKey(keyValue(key.key))
@@ -437,11 +456,26 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
         Effect.sync(() => {
           state.wallet(address).balanceUsd = usd
         }),
-      wallet: (address) =>
+      setDiemLinked: (address, linked) =>
         Effect.sync(() => {
-          const wallet = state.wallet(address)
-          return { address: wallet.address, balanceUsd: wallet.balanceUsd, transactions: [...wallet.transactions] }
+          state.wallet(address).diemLinked = linked
         }),
+      wallet: (address) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.sync(() => {
+            state.settleDue(now)
+            const wallet = state.wallet(address)
+            const key = walletKey(address)
+            return {
+              address: wallet.address,
+              balanceUsd: wallet.balanceUsd,
+              diemLinked: wallet.diemLinked,
+              transactions: [...wallet.transactions],
+              payments: [...state.payments.values()]
+                .filter((p) => walletKey(p.wallet) === key)
+                .map((p) => ({ paymentId: p.paymentId, amountUsd: p.amountUsd, status: p.status, submissions: p.submissions }))
+            }
+          })),
       labelOf
     }
     return service

@@ -1,8 +1,9 @@
 /**
- * The `venice-emulator` command: starts the Venice emulator and prints its base URL.
+ * The `venice-emulator` command: starts the Venice emulator and prints its base URL (and, with `--novita-port`, the
+ * Novita emulator, whose base URL is the second line).
  *
  * ```
- * npx venice-emulator --port 8787 --key KEY [--key K2] [--admin] [--rpm N] …
+ * npx venice-emulator --port 8787 --key KEY [--key K2] [--admin] [--rpm N] [--novita-port 8788] …
  * ```
  *
  * @since 0.1.0
@@ -16,6 +17,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as NovitaEmulator from "./NovitaEmulator.js"
 import * as VeniceEmulator from "./VeniceEmulator.js"
 
 const optionalInteger = (name: string, description: string) =>
@@ -53,7 +55,11 @@ const options = {
     Options.optional,
     Options.withDescription("Initial x402 credit of a wallet, as ADDRESS=USD (repeatable).")
   ),
-  payTo: Options.text("pay-to").pipe(Options.optional, Options.withDescription("The Base payTo address of x402 payment requirements."))
+  payTo: Options.text("pay-to").pipe(Options.optional, Options.withDescription("The Base payTo address of x402 payment requirements.")),
+  novitaPort: optionalInteger(
+    "novita-port",
+    "Also start the Novita emulator on this port (0 picks a free one), with the same keys; its base URL is printed on the second line."
+  )
 }
 
 const command = Command.make("venice-emulator", options, (o) =>
@@ -86,6 +92,15 @@ const command = Command.make("venice-emulator", options, (o) =>
       x402: { wallets, payTo: some(o.payTo) }
     })
     yield* Console.log(emulator.baseUrl)
+    if (Option.isSome(o.novitaPort)) {
+      const novita = yield* NovitaEmulator.make({
+        port: o.novitaPort.value,
+        host: o.host,
+        admin: o.admin,
+        keys: [...o.keys, ...o.inferenceKeys].map((key) => Redacted.make(key))
+      })
+      yield* Console.log(novita.baseUrl)
+    }
     const keys = o.keys.length + o.inferenceKeys.length
     yield* Console.error(
       `venice-emulator: ${keys} key(s)${keys > 0 ? ` (${[...o.keys, ...o.inferenceKeys].map((k) => emulator.labelOf(k)).join(", ")})` : ""}${

@@ -15,6 +15,19 @@
 export * as Faults from "./Faults.js"
 
 /**
+ * A real HTTP server that behaves like Novita AI (SPEC §8): Bearer keys; failures as `{code, reason, message,
+ * metadata}` from Novita's catalog (`NovitaErrorCatalog`), each row scriptable; the plain-text `404 page not
+ * found` of unknown routes; OpenAI-compatible chat (`/openai/v1/chat/completions`), plain and streamed, with
+ * mid-stream error events; async tasks (`/v3/async/<api>` → `task_id`, `/v3/async/task-result`) that progress over
+ * time on `Clock`; a request log for counting attempts. Separate from the Venice emulator (its own port), built on
+ * the same `@effect/platform` `HttpServer` and the same transport faults (`Faults.resetBeforeHeaders`,
+ * `Faults.streamReset` …).
+ *
+ * @since 0.1.0
+ */
+export * as NovitaEmulator from "./NovitaEmulator.js"
+
+/**
  * A real HTTP server that behaves like the Venice API: its routes, bodies and headers, its auth (Bearer keys, the
  * x402 discovery 402, SIWX wallets), its limiters (per-key per-model request windows, the failed-request error
  * budget, overloads, crypto RPC's per-minute cap and idempotency), its async jobs, and faults scripted in-process

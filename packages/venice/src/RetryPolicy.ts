@@ -19,14 +19,16 @@ import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Duration from "effect/Duration"
 import type * as Schedule from "effect/Schedule"
 import * as VeniceError from "./VeniceError.js"
+import * as WalletError from "./WalletError.js"
 
 /**
- * Every error a Venice call can fail with: a decoded response error, or a client-side one.
+ * Every error a Venice call can fail with: a decoded response error, a client-side one, or (wallet clients) a wallet
+ * error: signing failed, the payment policy refused to pay a 402, or its top-up failed.
  *
  * @since 0.1.0
  * @category models
  */
-export type VeniceClientError = VeniceError.VeniceError | ClientError.ClientError
+export type VeniceClientError = VeniceError.VeniceError | ClientError.ClientError | WalletError.WalletError
 
 /**
  * The wait assumed for an overload 429 that names none (SPEC H1: default 30 s).
@@ -45,6 +47,8 @@ export const OVERLOAD_DEFAULT_WAIT: Duration.Duration = Duration.seconds(30)
  */
 export const classify: CoreRetryPolicy.Classifier<VeniceClientError> = (error) => {
   if (ClientError.isClientError(error)) return { retryClass: ClientError.retryClass(error) }
+  // the client's own wallet decisions are final (a refusal, a failed top-up or signer)
+  if (WalletError.isWalletError(error)) return { retryClass: "never" }
   const retryClass = VeniceError.retryClass(error)
   if (error.retryAfter !== undefined) {
     return { retryClass, announced: error.retryAfter, announcedBy: error.retryAfterFrom ?? "retry-after" }

@@ -41,9 +41,11 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import * as Wallet from "./internal/wallet.js"
 import * as ResponseMeta from "./ResponseMeta.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as VeniceError from "./VeniceError.js"
+import * as WalletError from "./WalletError.js"
 
 /**
  * Venice's production base URL.
@@ -68,6 +70,12 @@ export interface Authenticator {
     request: HttpClientRequest.HttpClientRequest,
     attempt: number
   ) => Effect.Effect<HttpClientRequest.HttpClientRequest, RetryPolicy.VeniceClientError>
+  /**
+   * Requests these credentials may have in flight at once (a wallet: 5, SPEC X4). The client waits for a free slot
+   * before each attempt, counted in the `LimiterStore` under the identity (shared by every client of the process, or
+   * of the fleet with a shared store). Absent: no limit.
+   */
+  readonly maxInFlight?: number | undefined
 }
 
 /**
@@ -240,12 +248,12 @@ const fastLimits = (
 
 /**
  * Venice as a pipeline provider: its decoder, classifier, catalog log levels, limit headers and error budget
- * (50 failed requests per 30 s).
+ * (50 failed requests per 30 s). Its calls may also fail with the client's own wallet errors (signing, payments).
  *
  * @since 0.1.0
  * @category provider
  */
-export const provider: Pipeline.Provider<VeniceError.VeniceError> = {
+export const provider: Pipeline.Provider<VeniceError.VeniceError | WalletError.WalletError> = {
   name: "venice",
   decodeError: (response) => {
     const decoded = VeniceError.decodeResponse({
@@ -264,15 +272,19 @@ export const provider: Pipeline.Provider<VeniceError.VeniceError> = {
     return { error: decoded.error, ignoredHeaders: decoded.ignoredHeaders }
   },
   classify: RetryPolicy.classify,
-  logLevel: VeniceError.logLevel,
+  // a wallet error (the client's own decision about a payment, or a failed signer) is worth a warning
+  logLevel: (error) => (WalletError.isWalletError(error) ? "warn" : VeniceError.logLevel(error)),
   limits: (headers, nowMillis) => fastLimits(headers, nowMillis),
-  errorAttributes: (error) => ({
-    "venice.code": error.code,
-    "http.response.status_code": error.status,
-    ...(error.requestId !== undefined ? { "venice.request_id": error.requestId } : {}),
-    ...(error.cfRay !== undefined ? { "venice.cf_ray": error.cfRay } : {}),
-    ...(error.veniceVersion !== undefined ? { "venice.version": error.veniceVersion } : {})
-  }),
+  errorAttributes: (error) =>
+    WalletError.isWalletError(error)
+      ? { "venice.wallet_error": error._tag }
+      : {
+        "venice.code": error.code,
+        "http.response.status_code": error.status,
+        ...(error.requestId !== undefined ? { "venice.request_id": error.requestId } : {}),
+        ...(error.cfRay !== undefined ? { "venice.cf_ray": error.cfRay } : {}),
+        ...(error.veniceVersion !== undefined ? { "venice.version": error.veniceVersion } : {})
+      },
   errorBudget: { limit: 50, window: Duration.seconds(30) }
 }
 
@@ -394,7 +406,8 @@ export const make = (
     ): Effect.Effect<A, RetryPolicy.VeniceClientError, R | R2> => {
       const model = spec.model
       const identity = authenticator.identity
-      return Pipeline.runWith<A, VeniceError.VeniceError, R | R2>(httpClient, store, provider, {
+      const maxInFlight = authenticator.maxInFlight
+      return Pipeline.runWith<A, VeniceError.VeniceError | WalletError.WalletError, R | R2>(httpClient, store, provider, {
         operation: spec.operation,
         request: buildRequest(spec, callOptions),
         route: spec.route,
@@ -416,13 +429,29 @@ export const make = (
         pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
         budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
         budgetMargin: options.errorBudgetMargin,
+        // SPEC X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
+        inFlight: maxInFlight === undefined ? undefined : {
+          bucket: `inflight:${identity}`,
+          limit: maxInFlight,
+          holdUntilScopeClose: callOptions?.headersOnly === true
+        },
         resendable: spec.resendable,
         correlationId: callOptions?.correlationId,
         attributes: {
           "venice.identity": identity,
           ...(model !== undefined ? { "venice.model": model } : {})
         }
-      })
+      }).pipe(
+        // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
+        // recorded the typed reason for that 402 and stopped; the call fails with the reason, which carries the 402.
+        Effect.catchIf(
+          (error): error is VeniceError.VenicePaymentRequiredError =>
+            error._tag === "VenicePaymentRequiredError" && Wallet.paymentFailureOf(error) !== undefined,
+          (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
+        ),
+        // which wallet signed which attempt is a fact of this call only
+        Effect.locally(Wallet.currentAttempt, undefined)
+      )
     }
 
     const json = <A, I, R>(

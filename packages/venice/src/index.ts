@@ -47,6 +47,16 @@ export * as Chat from "./Chat.js"
 export * as ChatStream from "./ChatStream.js"
 
 /**
+ * Content policy (SPEC R5): a `422` content violation that comes with a `suggested_prompt` (E4,
+ * `VeniceContentViolationError.suggestedPrompt`; `/audio/queue` sends one) may be retried once with `prompt =
+ * suggested_prompt` — only when the caller's consent policy says yes. The default policy refuses: the suggestion
+ * changes what the user asked for.
+ *
+ * @since 0.1.0
+ */
+export * as ContentPolicy from "./ContentPolicy.js"
+
+/**
  * `POST /crypto/rpc/{network}`: a JSON-RPC proxy to blockchain nodes. The one Venice route that honours
  * `Idempotency-Key` (SPEC R9): the key is generated once per logical call and sent on every retry, so a retried
  * call is served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
@@ -106,6 +116,16 @@ export * as Jobs from "./Jobs.js"
 export * as Models from "./Models.js"
 
 /**
+ * Payment-then-retry (SPEC R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b),
+ * the schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the
+ * call retry once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is not its business:
+ * it stops, so a composed policy decides.
+ *
+ * @since 0.1.0
+ */
+export * as PaymentPolicy from "./PaymentPolicy.js"
+
+/**
  * What Venice's response headers say (SPEC H1–H9), decoded into one typed value kept on every success and every
  * error: correlation ids, the three rate-limit families (read by exact name, since they share a prefix but not
  * units), balances, content-safety flags and deprecation notices. Garbage values are ignored and reported, never
@@ -162,6 +182,15 @@ export * as SpeechStream from "./SpeechStream.js"
 export * as StreamError from "./StreamError.js"
 
 /**
+ * Venice's x402 wallet routes (SPEC X2, skill venice-x402), spoken with the wallet in context: top-up discovery
+ * (`POST /x402/top-up` → `402` + `PAYMENT-REQUIRED`, which is not an error), the choice of the USDC-on-Base
+ * option, the balance and the ledger. Paying is `PaymentPolicy`'s job (caps, budget, single flight, settlement).
+ *
+ * @since 0.1.0
+ */
+export * as TopUp from "./TopUp.js"
+
+/**
  * The Venice client (DESIGN "A call, end to end"): a service over `@effect/platform`'s `HttpClient` that sends
  * every call through one pipeline — base URL, credentials (a `Redacted` Bearer key, or a wallet that signs per
  * attempt), the error-budget guard, proactive pacing, a span, decoding into tagged errors, and the retry
@@ -180,12 +209,31 @@ export * as VeniceClient from "./VeniceClient.js"
 export * as VeniceError from "./VeniceError.js"
 
 /**
+ * An x402 wallet as a service (SPEC X1, R10): it signs a fresh `SIGN-IN-WITH-X` header (EIP-4361 message, EIP-191
+ * signature, via core's `Siwx`) for every attempt, and signs x402 payments (EIP-3009 `transferWithAuthorization`
+ * for USDC on Base) with the real x402 client libraries (`@x402/core` + `@x402/evm`'s exact scheme).
+ *
+ * @since 0.1.0
+ */
+export * as VeniceWallet from "./VeniceWallet.js"
+
+/**
  * Video generation: `POST /video/quote`, `/video/queue`, `/video/retrieve` (SPEC R9). `generate` queues once and
  * polls until the video is ready, as a `Stream` of {@link Jobs.JobState} (progress, then the media).
  *
  * @since 0.1.0
  */
 export * as Video from "./Video.js"
+
+/**
+ * What can go wrong on the client's side of an x402 wallet (SPEC X1–X3, R4): signing failed, the payment policy
+ * refused to pay, or a top-up it attempted failed. Venice's own answers stay what they are (`VeniceCodedError`
+ * with the top-up code, `VenicePaymentRequiredError` …); these errors are the client's decisions about them, and
+ * they carry them as `cause`.
+ *
+ * @since 0.1.0
+ */
+export * as WalletError from "./WalletError.js"
 
 /**
  * The bodies of Venice's two x402 402 answers (SPEC E7) and the `PAYMENT-REQUIRED` header, typed on top of the

@@ -84,6 +84,8 @@ export interface Ctx {
   readonly ip: string
   /** The scripted stream fault for this request. */
   readonly streamFault: Faults.StreamFault | undefined
+  /** The scripted settlement fault for this request (a paying top-up). */
+  readonly settlementFault: Faults.Settlement | undefined
   /** The Node response (for transport actions). */
   readonly response: () => Http.ServerResponse
   /** The request window after this request (inference routes). */

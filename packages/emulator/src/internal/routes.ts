@@ -996,34 +996,46 @@ const topUp: RouteSpec = {
       ).pipe(Effect.orElseSucceed(() => false))
       if (!valid) return topUpError(ctx, "PAYMENT_VERIFICATION_FAILED", { reason: "invalid signature" })
 
-      // a signed payment is credited at most once
+      // a signed payment is credited at most once; while it settles, a resubmission gets 409 PAYMENT_IN_PROGRESS
       const paymentId = `x402-${keccak256(toHex(`${authorization.from}:${authorization.nonce}`)).slice(2, 34)}`
       const state = ctx.env.state
-      const previous = state.payments.get(paymentId)
-      const wallet = state.wallet(getAddress(authorization.from))
-      if (previous === undefined) {
-        wallet.balanceUsd = round(wallet.balanceUsd + usd, 6)
-        wallet.transactions.push({
-          id: yield* uuid(ctx),
-          amount: usd,
-          balanceAfter: wallet.balanceUsd,
-          type: "TOP_UP",
-          createdAt: new Date(ctx.now).toISOString(),
-          requestId: null,
-          modelId: null
-        })
-        state.payments.set(paymentId, { wallet: wallet.address, amountUsd: usd, newBalance: wallet.balanceUsd })
+      let record = state.payments.get(paymentId)
+      if (record !== undefined) {
+        record.submissions++
+        if (record.status === "pending") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
+      } else {
+        record = {
+          paymentId,
+          wallet: getAddress(authorization.from),
+          amountUsd: usd,
+          status: "pending",
+          landsAt: undefined,
+          newBalance: 0,
+          submissions: 1
+        }
+        const fault = ctx.settlementFault
+        if (fault?.outcome === "failed") return topUpError(ctx, "SETTLEMENT_FAILED")
+        if (fault?.outcome === "in-progress") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
+        if (fault?.outcome === "timeout") {
+          // the transfer is on its way: it lands later on Clock (or never), and is credited then, once
+          state.payments.set(paymentId, {
+            ...record,
+            landsAt: fault.lands === false ? undefined : ctx.now + (fault.landsAfter ?? 10_000)
+          })
+          return topUpError(ctx, "SETTLEMENT_TIMEOUT")
+        }
+        state.payments.set(paymentId, record)
+        state.credit(record, ctx.now, yield* uuid(ctx))
       }
-      const credited = state.payments.get(paymentId)!
       const settlement: X402.SettleResponse = {
         success: true,
         transaction: keccak256(toHex(paymentId)),
         network: X402Docs.BASE_MAINNET,
-        payer: wallet.address
+        payer: record.wallet
       }
       return Reply.json(200, {
         success: true,
-        data: { walletAddress: wallet.address, amountCredited: credited.amountUsd, newBalance: credited.newBalance, paymentId }
+        data: { walletAddress: record.wallet, amountCredited: record.amountUsd, newBalance: record.newBalance, paymentId }
       }, { "PAYMENT-RESPONSE": Schema.encodeSync(X402.PaymentResponseHeader)(settlement) })
     })
 }

@@ -8,8 +8,8 @@
  * 4. the error-budget lockout of the bucket (key or IP, model, `user`) → `429`;
  * 5. a scripted fault matching the request;
  * 6. credentials: unknown key `401`, bad SIWX `401 X402_SIGN_IN_*`, INFERENCE key on an admin route `401`, wallet
- *    concurrency `429`, wallet below $0.10 `402` (E7b), key without balance `402`; then the x402 routes' own
- *    per-minute limits (`429` without headers);
+ *    concurrency `429`, wallet below $0.10 (or DIEM-linked) `402` (E7b), key without balance `402`; then the x402
+ *    routes' own per-minute limits (`429` without headers);
  * 7. the per-key per-model request / token windows (inference routes) → `429 Rate limit exceeded`;
  * 8. an overloaded model → `429` with `Retry-After`;
  * 9. the route.
@@ -136,6 +136,8 @@ const handler = (env: Env, spec: RouteSpec) =>
     const state = env.state
     const incoming = NodeHttpServerRequest.toIncomingMessage(request)
     const url = new URL(request.url, "http://emulator")
+    // transfers whose settlement timed out land on Clock, before anything reads a balance
+    state.settleDue(now)
     const creds = credentials(state, request.headers)
     const wallet = yield* claimedWallet(creds.siwx)
     const prepared: Prepared = {
@@ -270,10 +272,12 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       route: spec.name,
       path: p.path,
       model,
-      streaming
+      streaming,
+      paying: spec.name === "x402/top-up" && paymentHeader(request.headers) !== undefined
     })
     let postFault: Faults.Fault | undefined
     let streamFault: Faults.StreamFault | undefined
+    let settlementFault: Faults.Settlement | undefined
     if (fault !== undefined) {
       const faultEnv = errorEnv(budget !== undefined ? { budget } : {})
       switch (fault._tag) {
@@ -303,6 +307,9 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         case "StreamEnd":
           streamFault = fault
           postFault = fault
+          break
+        case "Settlement":
+          settlementFault = fault
           break
       }
     }
@@ -367,6 +374,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       identity,
       ip: p.ip,
       streamFault,
+      settlementFault,
       response: p.response,
       requests,
       errorEnv: errorEnv({ ...(budget !== undefined ? { budget } : {}), requests, walletBalanceUsd: walletIdentity?.balanceUsd }),
@@ -480,7 +488,8 @@ const admitWallet = (
   errorEnv: (extra?: Partial<Errors.ErrorEnv>) => Errors.ErrorEnv
 ): Reply.Reply | undefined => {
   if (wallet.inFlight >= settings.x402.concurrency) return Errors.codeReply("X402_CONCURRENCY_LIMIT", errorEnv())
-  if (wallet.balanceUsd < settings.x402.minimumBalanceUsd) {
+  // billed to the linked account's (exhausted) DIEM first: the wallet's credit does not help (skill venice-x402)
+  if (wallet.diemLinked || wallet.balanceUsd < settings.x402.minimumBalanceUsd) {
     return Errors.codeReply("PAYMENT_REQUIRED", errorEnv({ walletBalanceUsd: wallet.balanceUsd }))
   }
   return undefined
@@ -586,7 +595,8 @@ const finish = (env: Env, p: Prepared, outcome: Outcome): Effect.Effect<HttpServ
     return yield* Reply.render(final, p.response)
   })
 
-const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response: () => Http.ServerResponse): Reply.Reply => {
+/** Applies a post-response fault (extra headers, truncated JSON, a reset mid-body) to a reply. Shared with the Novita emulator. */
+export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response: () => Http.ServerResponse): Reply.Reply => {
   switch (fault._tag) {
     case "Headers":
       return { ...reply, headers: { ...reply.headers, ...fault.headers } }

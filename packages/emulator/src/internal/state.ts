@@ -82,6 +82,27 @@ export interface Wallet {
   balanceUsd: number
   readonly transactions: Array<Transaction>
   inFlight: number
+  /**
+   * Linked to a Venice account whose DIEM is billed first (skill venice-x402): its requests are billed to the linked
+   * account, so they get `402 PAYMENT_REQUIRED` whatever the wallet's credit, and a top-up does not help.
+   */
+  diemLinked: boolean
+}
+
+/** A signed top-up payment the emulator has seen (keyed by its payment id). */
+export interface Payment {
+  readonly paymentId: string
+  /** The paying wallet (EIP-55). */
+  readonly wallet: string
+  readonly amountUsd: number
+  /** `pending`: settlement timed out, the transfer lands at `landsAt` (never when undefined). */
+  status: "credited" | "pending"
+  /** Clock time the transfer lands (pending payments). */
+  readonly landsAt: number | undefined
+  /** The balance right after the credit (credited payments). */
+  newBalance: number
+  /** How many times the payment was submitted. */
+  submissions: number
 }
 
 /** Wallet addresses are compared lowercased (EVM). */
@@ -124,6 +145,8 @@ export interface MatchInput {
   readonly path: string
   readonly model: string | undefined
   readonly streaming: boolean
+  /** A top-up request carrying a payment header (settlement faults match only those). */
+  readonly paying: boolean
 }
 
 // ─── stats ───────────────────────────────────────────────────────────────────────────────────────
@@ -172,14 +195,19 @@ export class State {
   readonly errorBudget: ErrorBudget
   readonly idempotency = new TtlCache<{ readonly bodyHash: string; readonly status: number; readonly body: string; readonly headers: Record<string, string> }>()
   readonly nonces = new TtlCache<true>()
-  readonly payments = new Map<string, { readonly wallet: string; readonly amountUsd: number; readonly newBalance: number }>()
+  /** Every signed top-up payment seen, by payment id: credited at most once. */
+  readonly payments = new Map<string, Payment>()
   log: Array<LogEntry> = []
   seq = 0
   counters = emptyCounters()
   openConnections = 0
   blockNumber = 0x1_3a_5f_00
 
-  constructor(readonly settings: Settings, private readonly initialWallets: ReadonlyArray<readonly [string, number]>) {
+  constructor(
+    readonly settings: Settings,
+    private readonly initialWallets: ReadonlyArray<readonly [string, number]>,
+    private readonly initialDiemLinked: ReadonlyArray<string> = []
+  ) {
     this.errorBudget = new ErrorBudget(settings.errorBudget.threshold, settings.errorBudget.windowMillis)
     this.resetWallets()
   }
@@ -187,16 +215,44 @@ export class State {
   private resetWallets(): void {
     this.wallets.clear()
     for (const [address, usd] of this.initialWallets) this.wallet(address).balanceUsd = usd
+    for (const address of this.initialDiemLinked) this.wallet(address).diemLinked = true
   }
 
   wallet(address: string): Wallet {
     const key = walletKey(address)
     let wallet = this.wallets.get(key)
     if (wallet === undefined) {
-      wallet = { address, balanceUsd: 0, transactions: [], inFlight: 0 }
+      wallet = { address, balanceUsd: 0, transactions: [], inFlight: 0, diemLinked: false }
       this.wallets.set(key, wallet)
     }
     return wallet
+  }
+
+  /** Credits a payment to its wallet (once), with a `TOP_UP` ledger row at `at`. */
+  credit(payment: Payment, at: number, transactionId: string): void {
+    if (payment.status === "credited") return
+    const wallet = this.wallet(payment.wallet)
+    wallet.balanceUsd = Math.round((wallet.balanceUsd + payment.amountUsd) * 1e6) / 1e6
+    wallet.transactions.push({
+      id: transactionId,
+      amount: payment.amountUsd,
+      balanceAfter: wallet.balanceUsd,
+      type: "TOP_UP",
+      createdAt: new Date(at).toISOString(),
+      requestId: null,
+      modelId: null
+    })
+    payment.status = "credited"
+    payment.newBalance = wallet.balanceUsd
+  }
+
+  /** Lands the pending transfers whose time has come (settlement timeouts land later, on `Clock`). */
+  settleDue(now: number): void {
+    for (const payment of this.payments.values()) {
+      if (payment.status === "pending" && payment.landsAt !== undefined && payment.landsAt <= now) {
+        this.credit(payment, payment.landsAt, `landed-${payment.paymentId}`)
+      }
+    }
   }
 
   addKey(record: KeyRecord): void {
@@ -277,6 +333,7 @@ const routeMatches = (wanted: string, input: MatchInput): boolean => {
 const matches = (script: StoredScript, input: MatchInput): boolean => {
   const m = script.match
   if (Faults.isStreamFault(script.fault) && !input.streaming) return false
+  if (Faults.isSettlementFault(script.fault) && !input.paying) return false
   if (m.keyHash !== undefined && m.keyHash !== input.keyHash) return false
   if (m.keyLabel !== undefined && m.keyLabel !== input.keyLabel) return false
   if (m.wallet !== undefined && (input.wallet === undefined || walletKey(m.wallet) !== walletKey(input.wallet))) {

@@ -1,0 +1,656 @@
+/**
+ * Payment-then-retry (SPEC R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b), the
+ * schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the call
+ * retry once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is not its business: it
+ * stops, so a composed policy decides.
+ *
+ * ## Composing
+ *
+ * {@link orElse} routes each failure to one of two schedules: `402 PAYMENT_REQUIRED` to the payment schedule, every
+ * other error to your retry policy (default `RetryPolicy.defaultPolicy`). Each keeps its own state, so a payment does
+ * not use up a backoff retry, and a mixed sequence `402 → 503 → 200` does the right thing: top up, retry at once, back
+ * off 0.5 s, succeed. `Schedule.union(payments.schedule, RetryPolicy.make())` also works (both see every error; the
+ * 402 then counts as one of the backoff policy's retries).
+ *
+ * ## Refusals are typed errors
+ *
+ * A `Schedule` cannot fail, it can only stop. When the policy will not pay (cap, budget, a DIEM-linked wallet, a
+ * requirement that is not USDC on Base from Venice's own `/x402/top-up` …) or its top-up fails, the schedule
+ * records the typed error for that very 402 (and adds a span event) and stops; `VeniceClient` then fails the call with
+ * the recorded `PaymentRefusedError` / `TopUpFailedError` / `WalletSignError`, which carries the 402 as `cause`.
+ * Nothing is paid in any refusal.
+ *
+ * ## Safety (SPEC X3)
+ *
+ * - Only the `payTo` and asset of the `PAYMENT-REQUIRED` header of Venice's own `402` to `POST <baseUrl>/x402/top-up`
+ *   are paid: never a body, another host, or the 402 of the failed call. Only USDC on Base (`eip155:8453`,
+ *   `0x8335…2913`, case-insensitive), scheme `exact`.
+ * - Amount: the 402's `suggestedTopUpUsd` capped at `maxPerPaymentUsd`, at least Venice's minimum; above the cap or
+ *   the remaining budget → refused.
+ * - One top-up in flight per wallet: concurrent 402s wait for it and retry (a 402 answered to a request sent before a
+ *   top-up took effect is retried without paying).
+ * - `SETTLEMENT_TIMEOUT` reads the balance before anything else; `PAYMENT_IN_PROGRESS` waits and resubmits the same
+ *   payment; a payment that may still land blocks any new one until the balance or a resubmission settles it.
+ * - A 402 after this call's payment retry, or a 402 saying the wallet already has credit, means topping up does not
+ *   help (a DIEM-linked wallet): refused, and the wallet's payments stop until {@link Service.resetLoopDetection}.
+ *
+ * The state (budget spent, the top-up in flight) belongs to one service instance: build one per wallet and process.
+ * A top-up runs in its own fiber (scoped to the service): interrupting the calls that wait for it does not abandon a
+ * signed payment half-way.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Chat, PaymentPolicy, VeniceWallet } from "@venice-effect/venice"
+ *
+ * const Venice = PaymentPolicy.layerClient().pipe(
+ *   Layer.provideMerge(PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 50 })),
+ *   Layer.provide(VeniceWallet.layer({ privateKey: Redacted.make(process.env.WALLET_KEY as `0x${string}`) })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * const program = Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+ * Effect.runPromise(program.pipe(Effect.provide(Venice)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as LimiterStore from "@venice-effect/core/LimiterStore"
+import * as X402 from "@venice-effect/core/X402"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleInterval from "effect/ScheduleInterval"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as TopUps from "./internal/topUp.js"
+import * as Wallet from "./internal/wallet.js"
+import * as RetryPolicy from "./RetryPolicy.js"
+import type * as X402Api from "./schema/X402Api.js"
+import * as VeniceClient from "./VeniceClient.js"
+import type * as VeniceError from "./VeniceError.js"
+import * as VeniceWallet from "./VeniceWallet.js"
+import * as WalletError from "./WalletError.js"
+
+/**
+ * Settings. `maxPerPaymentUsd` and `budgetUsd` are required: there is no default spend.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The most one payment may be, USD (Venice's minimum is $5; pick far less than its $10,000 maximum). */
+  readonly maxPerPaymentUsd: number
+  /** The most all payments of this policy may add up to, USD (payments that may still land count). */
+  readonly budgetUsd: number
+  /** The Venice API the wallet's client talks to (default `https://api.venice.ai/api/v1`): requirements come from here only. */
+  readonly baseUrl?: string | URL | undefined
+  /**
+   * Waiting for a settlement: how long (default 2 minutes), how often to resubmit the same payment (default 10 s:
+   * Venice allows 10 top-up requests a minute per IP), resubmissions after failures that moved no funds (default 3).
+   */
+  readonly settlement?: {
+    readonly wait?: Duration.DurationInput | undefined
+    readonly poll?: Duration.DurationInput | undefined
+    readonly retries?: number | undefined
+  } | undefined
+  /** Timeout of one x402 request (default 60 s). */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * What the payment schedule decided for one failure (its output).
+ *
+ * - `NotPaymentRequired` — not a `402 PAYMENT_REQUIRED`: not this schedule's business (it stops).
+ * - `Paid` — a top-up took effect (this call's, or one it waited for): retry now.
+ * - `AlreadyPaid` — a top-up took effect after the failed request was sent: retry now without paying.
+ * - `Refused` — not paid (or the top-up failed): the call fails with `error`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PaymentDecision =
+  | { readonly _tag: "NotPaymentRequired" }
+  | { readonly _tag: "Paid"; readonly amountUsd: number; readonly joined: boolean; readonly settled: TopUps.Settled }
+  | { readonly _tag: "AlreadyPaid" }
+  | { readonly _tag: "Refused"; readonly error: WalletError.WalletError }
+
+/**
+ * The outcome of a top-up: credited (with Venice's receipt), or admitted (settlement timed out, yet the balance read
+ * right after says the wallet can be served; the receipt is not known yet).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TopUpResult = TopUps.Settled
+
+/**
+ * The service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly wallet: VeniceWallet.Service
+  /** Where payment requirements come from (and where the wallet's client should point). */
+  readonly baseUrl: string
+  readonly maxPerPaymentUsd: number
+  readonly budgetUsd: number
+  /** The payment-then-retry schedule (see the module docs); compose it with {@link orElse}. */
+  readonly schedule: Schedule.Schedule<PaymentDecision, RetryPolicy.VeniceClientError>
+  /** Spent so far, USD (payments credited, in flight, or that may still land). */
+  readonly spentUsd: Effect.Effect<number>
+  /** Tops the wallet up by `amountUsd` now (caps, budget and single flight as for a 402). */
+  readonly topUp: (amountUsd: number) => Effect.Effect<TopUpResult, WalletError.WalletError>
+  /** `GET /x402/balance/{wallet}`. */
+  readonly balance: Effect.Effect<X402Api.X402Balance, RetryPolicy.VeniceClientError>
+  /** `GET /x402/transactions/{wallet}` (newest first). */
+  readonly transactions: (
+    params?: { readonly limit?: number | undefined; readonly offset?: number | undefined }
+  ) => Effect.Effect<X402Api.X402Transactions, RetryPolicy.VeniceClientError>
+  /** After a detected payment loop (a DIEM-linked wallet), allows payments again. */
+  readonly resetLoopDetection: Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class PaymentPolicy extends Context.Tag("@venice-effect/venice/PaymentPolicy")<PaymentPolicy, Service>() {}
+
+/**
+ * The settings are not usable (a cap or budget that is not a positive number).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PaymentSettingsError extends Schema.TaggedError<PaymentSettingsError>()("PaymentSettingsError", {
+  message: Schema.String
+}) {}
+
+type Outcome = Either.Either<{ readonly amountUsd: number; readonly settled: TopUps.Settled }, TopUps.Failure | SignFailure>
+
+interface SignFailure {
+  readonly _tag: "SignFailed"
+  readonly message: string
+}
+
+interface State {
+  /** Committed USD: credited, in flight, or possibly landing. */
+  spent: number
+  /** The top-up in flight, shared by every call that needs it. */
+  running: Deferred.Deferred<Outcome> | undefined
+  /** A 402 persisted after a top-up: no more payments until reset. */
+  loopDetected: boolean
+  /** A payment whose settlement timed out and was never confirmed: settled before any new payment. */
+  unconfirmed: { readonly payment: VeniceWallet.SignedPayment; readonly amountUsd: number } | undefined
+}
+
+const isPaymentRequired = (error: RetryPolicy.VeniceClientError): error is VeniceError.VenicePaymentRequiredError =>
+  error._tag === "VenicePaymentRequiredError"
+
+const cents = (usd: number): number => Math.floor(usd * 100 + 1e-9) / 100
+
+const spanEvent = (name: string, attributes: Record<string, unknown>) =>
+  Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+    Option.isNone(span)
+      ? Effect.void
+      : Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span.value.event(name, now, attributes))))
+
+/**
+ * Builds the service: the wallet's payment state, scoped (a top-up in flight finishes or is interrupted with the
+ * scope). Requires the `VeniceWallet` and an `HttpClient`; uses the `LimiterStore` in context, else an in-memory one.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, PaymentSettingsError, VeniceWallet.VeniceWallet | HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const { budgetUsd, maxPerPaymentUsd } = options
+    if (!(Number.isFinite(maxPerPaymentUsd) && maxPerPaymentUsd > 0)) {
+      return yield* new PaymentSettingsError({ message: "maxPerPaymentUsd must be a positive number of USD" })
+    }
+    if (!(Number.isFinite(budgetUsd) && budgetUsd > 0)) {
+      return yield* new PaymentSettingsError({ message: "budgetUsd must be a positive number of USD" })
+    }
+    const wallet = yield* VeniceWallet.VeniceWallet
+    const httpClient = yield* HttpClient.HttpClient
+    const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
+    const scope = yield* Effect.scope
+    const baseUrl = String(options.baseUrl ?? VeniceClient.DEFAULT_BASE_URL).replace(/\/+$/, "")
+    const env: TopUps.Env = {
+      baseUrl,
+      httpClient,
+      store,
+      wallet,
+      timeout: Duration.decode(options.timeout ?? Duration.seconds(60))
+    }
+    const settlement: TopUps.Settlement = {
+      wait: Duration.decode(options.settlement?.wait ?? Duration.minutes(2)),
+      // Venice allows 10 top-up requests a minute per IP: resubmit at most every 10 s
+      poll: Duration.decode(options.settlement?.poll ?? Duration.seconds(10)),
+      retries: Math.max(0, Math.floor(options.settlement?.retries ?? 3))
+    }
+    const coordination = Wallet.coordinationOf(wallet)
+    const state: State = { spent: 0, running: undefined, loopDetected: false, unconfirmed: undefined }
+
+    // ── errors for a call ───────────────────────────────────────────────────────────────────────
+
+    const factsOf = (paymentRequired: VeniceError.VenicePaymentRequiredError | undefined) =>
+      paymentRequired === undefined ? {} : {
+        ...(paymentRequired.method !== undefined ? { method: paymentRequired.method } : {}),
+        ...(paymentRequired.url !== undefined ? { url: paymentRequired.url } : {}),
+        ...(paymentRequired.attempt !== undefined ? { attempt: paymentRequired.attempt } : {}),
+        ...(paymentRequired.correlationId !== undefined ? { correlationId: paymentRequired.correlationId } : {})
+      }
+
+    const toError = (
+      failure: TopUps.Failure | SignFailure,
+      paymentRequired: VeniceError.VenicePaymentRequiredError | undefined
+    ): WalletError.WalletError => {
+      const facts = factsOf(paymentRequired)
+      switch (failure._tag) {
+        case "Refused":
+          return new WalletError.PaymentRefusedError({
+            ...facts,
+            wallet: wallet.address,
+            reason: failure.reason,
+            message: failure.message,
+            ...(failure.amountUsd !== undefined ? { amountUsd: failure.amountUsd } : {}),
+            maxPerPaymentUsd,
+            budgetUsd,
+            spentUsd: state.spent,
+            ...(paymentRequired !== undefined ? { cause: paymentRequired } : {})
+          })
+        case "Failed":
+          return new WalletError.TopUpFailedError({
+            ...facts,
+            wallet: wallet.address,
+            reason: failure.reason,
+            message: failure.message,
+            ...(failure.code !== undefined ? { code: failure.code } : {}),
+            ...(failure.amountUsd !== undefined ? { amountUsd: failure.amountUsd } : {}),
+            fundsMayHaveMoved: failure.fundsMayHaveMoved,
+            ...(failure.cause !== undefined ? { cause: failure.cause } : {}),
+            ...(paymentRequired !== undefined ? { paymentRequired } : {})
+          })
+        case "SignFailed":
+          return new WalletError.WalletSignError({ ...facts, wallet: wallet.address, operation: "payment", message: failure.message })
+      }
+    }
+
+    const refuse = (reason: WalletError.RefusalReason, message: string, amountUsd?: number): TopUps.Failure => ({
+      _tag: "Refused",
+      reason,
+      message,
+      ...(amountUsd !== undefined ? { amountUsd } : {})
+    })
+
+    // ── one top-up (runs in its own fiber; every waiting call shares its outcome) ─────────────────
+
+    interface Plan {
+      readonly manual: boolean
+      /** The amount asked for (manual) or suggested by the 402. */
+      readonly wantedUsd: number | undefined
+      /** Venice's minimum as the 402 states it. */
+      readonly minimumUsd: number | undefined
+    }
+
+    const reserve = (amountUsd: number) => Effect.sync(() => void (state.spent += amountUsd))
+    const unreserve = (amountUsd: number) => Effect.sync(() => void (state.spent = Math.max(0, state.spent - amountUsd)))
+
+    const runTopUp = (plan: Plan): Effect.Effect<Outcome> =>
+      Effect.gen(function*() {
+        // 1. A payment that may still land comes first: no new payment before its fate is known (SPEC X3).
+        const unconfirmed = state.unconfirmed
+        if (unconfirmed !== undefined) {
+          const read = yield* Effect.either(TopUps.balance(env))
+          if (!plan.manual && Either.isRight(read) && read.right.data.canConsume) {
+            return Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
+          }
+          const resolved = yield* Effect.either(TopUps.settle(env, unconfirmed.payment, settlement))
+          if (Either.isRight(resolved)) {
+            state.unconfirmed = undefined
+            if (!plan.manual) return Either.right({ amountUsd: unconfirmed.amountUsd, settled: resolved.right })
+          } else if (resolved.left._tag === "Failed" && resolved.left.reason === "rejected") {
+            // it can no longer land (e.g. the authorization expired): forget it and give its budget back
+            state.unconfirmed = undefined
+            yield* unreserve(unconfirmed.amountUsd)
+          } else {
+            return Either.left(refuse(
+              "settlement-pending",
+              `a payment of $${unconfirmed.amountUsd} is still settling and may land: no new payment before it does`,
+              unconfirmed.amountUsd
+            ))
+          }
+        }
+
+        // 2. The amount: the 402's suggestion (or what was asked), capped, at least Venice's minimum, within budget.
+        const minimum = plan.minimumUsd ?? 0
+        if (minimum > maxPerPaymentUsd) {
+          return Either.left(refuse(
+            "per-payment-cap",
+            `Venice's minimum top-up ($${minimum}) exceeds the per-payment cap ($${maxPerPaymentUsd})`,
+            minimum
+          ))
+        }
+        let amount = plan.manual
+          ? plan.wantedUsd ?? minimum
+          : Math.max(Math.min(plan.wantedUsd ?? maxPerPaymentUsd, maxPerPaymentUsd), minimum)
+        const fit = (wanted: number, floor: number): Either.Either<number, TopUps.Failure> => {
+          if (wanted > maxPerPaymentUsd) {
+            return Either.left(refuse("per-payment-cap", `a payment of $${wanted} exceeds the per-payment cap ($${maxPerPaymentUsd})`, wanted))
+          }
+          const remaining = cents(budgetUsd - state.spent)
+          if (wanted <= remaining) return Either.right(wanted)
+          if (!plan.manual && remaining >= floor && remaining > 0) return Either.right(remaining)
+          return Either.left(refuse(
+            "budget-exhausted",
+            `a payment of $${wanted} exceeds the remaining budget ($${remaining} of $${budgetUsd})`,
+            wanted
+          ))
+        }
+        const first = fit(amount, minimum)
+        if (Either.isLeft(first)) return Either.left(first.left)
+        amount = first.right
+
+        // 3. Venice's own requirements: USDC on Base from POST <baseUrl>/x402/top-up, nothing else.
+        const discovered = yield* Effect.either(TopUps.discover(env))
+        if (Either.isLeft(discovered)) return Either.left(discovered.left)
+        const rail = TopUps.selectBaseUsdc(discovered.right)
+        if (Option.isNone(rail)) {
+          return Either.left(refuse(
+            "no-usdc-on-base",
+            "Venice's top-up requirements offer no USDC-on-Base option (eip155:8453, 0x833589fcd6edb6e08f4c7c32d4f71b54bda02913, exact)",
+            amount
+          ))
+        }
+        // a 402's payment is raised to Venice's minimum (within caps); a manual top-up is sent as asked (Venice answers
+        // AMOUNT_TOO_LOW if it is below)
+        const railMinimum = TopUps.fromAtomic(rail.value.amount)
+        if (!plan.manual && railMinimum > amount) {
+          const raised = fit(railMinimum, railMinimum)
+          if (Either.isLeft(raised)) return Either.left(raised.left)
+          amount = raised.right
+        }
+
+        // 4. Reserve, sign (the library's own cap set to ours), settle.
+        yield* reserve(amount)
+        const requirements: X402.PaymentRequirements = { ...rail.value, amount: TopUps.toAtomic(amount).toString() }
+        const signed = yield* Effect.either(
+          wallet.signPayment(discovered.right, requirements, { maxAmountPerPaymentUsd: maxPerPaymentUsd })
+        )
+        if (Either.isLeft(signed)) {
+          yield* unreserve(amount)
+          return Either.left({ _tag: "SignFailed", message: signed.left.message } as const)
+        }
+        const settled = yield* Effect.either(TopUps.settle(env, signed.right, settlement))
+        if (Either.isRight(settled)) return Either.right({ amountUsd: amount, settled: settled.right })
+        const failure = settled.left
+        if (failure._tag === "Failed" && failure.reason === "settlement-unconfirmed") {
+          // the transfer may still land: keep it counted, and settle it before any new payment
+          state.unconfirmed = { payment: signed.right, amountUsd: amount }
+        } else if (!(failure._tag === "Failed" && failure.fundsMayHaveMoved)) {
+          yield* unreserve(amount)
+        }
+        return Either.left(failure)
+      }).pipe(
+        Effect.withSpan("venice.x402.top-up", {
+          attributes: { "venice.identity": wallet.identity, "payment.manual": plan.manual }
+        })
+      )
+
+    /**
+     * Joins the top-up in flight (`join`), or starts one once none is in flight. Claiming is one synchronous step, so
+     * exactly one caller starts it. It runs in a fiber of the service's scope: a signed payment is seen through even
+     * if the calls waiting for it are interrupted.
+     */
+    const sharedTopUp = (
+      plan: Plan,
+      join: boolean
+    ): Effect.Effect<{ readonly outcome: Outcome; readonly joined: boolean }> =>
+      Effect.gen(function*() {
+        const fiberId = yield* Effect.fiberId
+        for (;;) {
+          const claim = yield* Effect.sync(() => {
+            if (state.running !== undefined) return { deferred: state.running, leader: false }
+            const deferred = Deferred.unsafeMake<Outcome>(fiberId)
+            state.running = deferred
+            coordination.topUpInFlight = Effect.ignore(Deferred.await(deferred))
+            return { deferred, leader: true }
+          })
+          if (!claim.leader && !join) {
+            yield* Effect.ignore(Deferred.await(claim.deferred))
+            continue
+          }
+          if (claim.leader) {
+            yield* runTopUp(plan).pipe(
+              Effect.exit,
+              Effect.flatMap((exit) =>
+                Effect.zipRight(
+                  Effect.sync(() => {
+                    // the top-up took effect: requests signed from now on are at the new generation
+                    if (exit._tag === "Success" && Either.isRight(exit.value)) coordination.generation++
+                    state.running = undefined
+                    coordination.topUpInFlight = undefined
+                  }),
+                  Deferred.done(claim.deferred, exit)
+                )
+              ),
+              Effect.forkIn(scope)
+            )
+          }
+          return { outcome: yield* Deferred.await(claim.deferred), joined: !claim.leader }
+        }
+      })
+
+    // ── the schedule ────────────────────────────────────────────────────────────────────────────
+
+    const decide = (
+      error: VeniceError.VenicePaymentRequiredError,
+      retried: boolean
+    ): Effect.Effect<PaymentDecision> =>
+      Effect.gen(function*() {
+        const stamp = yield* FiberRef.get(Wallet.currentAttempt)
+        const refused = (failure: TopUps.Failure | SignFailure): PaymentDecision => {
+          const walletError = toError(failure, error)
+          Wallet.recordPaymentFailure(error, walletError)
+          return { _tag: "Refused", error: walletError }
+        }
+        if (stamp === undefined || stamp.wallet !== wallet.identity || stamp.attempt !== error.attempt) {
+          return refused(refuse("not-this-wallet", `this 402 did not answer a request signed by ${wallet.address}: not paid`))
+        }
+        if (retried) {
+          state.loopDetected = true
+          return refused(refuse(
+            "still-required-after-top-up",
+            "Venice still asks for payment after this call's top-up: topping up again would not help (a DIEM-linked wallet?); the wallet's payments stop until resetLoopDetection"
+          ))
+        }
+        if (state.loopDetected) {
+          return refused(refuse("loop-detected", "an earlier top-up did not clear this wallet's 402s: not paying again until resetLoopDetection"))
+        }
+        const current = error.body.currentBalanceUsd
+        if (current !== undefined && current >= (error.body.minimumBalanceUsd ?? 0.1)) {
+          return refused(refuse(
+            "credit-not-used",
+            `the wallet has $${current} of credit, above the minimum, and still gets 402: a top-up cannot fix it (a DIEM-linked wallet?)`
+          ))
+        }
+        if (stamp.generation < coordination.generation) return { _tag: "AlreadyPaid" }
+        const { joined, outcome } = yield* sharedTopUp({
+          manual: false,
+          wantedUsd: error.body.suggestedTopUpUsd,
+          minimumUsd: error.body.minimumTopUpUsd
+        }, true)
+        if (Either.isLeft(outcome)) return refused(outcome.left)
+        return { _tag: "Paid", amountUsd: outcome.right.amountUsd, joined, settled: outcome.right.settled }
+      })
+
+    const challengeOf = (error: VeniceError.VenicePaymentRequiredError): X402.SignInWithXInfo | undefined =>
+      error.body.siwxChallenge?.info ??
+        (error.paymentRequired !== undefined
+          ? Option.getOrUndefined(Option.map(X402.signInWithX(error.paymentRequired), (ext) => ext.info))
+          : undefined)
+
+    const schedule: Schedule.Schedule<PaymentDecision, RetryPolicy.VeniceClientError> = Schedule.makeWithState(
+      { retried: false },
+      (now, input: RetryPolicy.VeniceClientError, callState) => {
+        if (!isPaymentRequired(input)) {
+          return Effect.succeed([callState, { _tag: "NotPaymentRequired" } as PaymentDecision, ScheduleDecision.done] as const)
+        }
+        return Effect.gen(function*() {
+          const decision = yield* decide(input, callState.retried)
+          if (decision._tag === "Refused") {
+            yield* spanEvent("payment.refused", {
+              "payment.error": decision.error._tag,
+              ...("reason" in decision.error ? { "payment.reason": decision.error.reason } : {})
+            })
+            return [callState, decision, ScheduleDecision.done] as const
+          }
+          // the retry may sign in with the server's challenge (single use)
+          const challenge = challengeOf(input)
+          if (challenge !== undefined) yield* wallet.offerChallenge(challenge)
+          yield* spanEvent("payment.retry", {
+            "payment.decision": decision._tag,
+            ...(decision._tag === "Paid"
+              ? { "payment.amount_usd": decision.amountUsd, "payment.joined": decision.joined, "payment.settled": decision.settled._tag }
+              : {})
+          })
+          return [{ retried: true }, decision, ScheduleDecision.continueWith(ScheduleInterval.after(now))] as const
+        })
+      }
+    )
+
+    const topUp = (amountUsd: number): Effect.Effect<TopUpResult, WalletError.WalletError> =>
+      Effect.gen(function*() {
+        if (!(Number.isFinite(amountUsd) && amountUsd > 0)) {
+          return yield* toError(refuse("per-payment-cap", "the top-up amount must be a positive number of USD"), undefined)
+        }
+        const { outcome } = yield* sharedTopUp({ manual: true, wantedUsd: cents(amountUsd), minimumUsd: undefined }, false)
+        if (Either.isLeft(outcome)) return yield* toError(outcome.left, undefined)
+        return outcome.right.settled
+      })
+
+    return {
+      wallet,
+      baseUrl,
+      maxPerPaymentUsd,
+      budgetUsd,
+      schedule,
+      spentUsd: Effect.sync(() => state.spent),
+      topUp,
+      balance: TopUps.balance(env),
+      transactions: (params) => TopUps.transactions(env, params),
+      resetLoopDetection: Effect.sync(() => void (state.loopDetected = false))
+    } satisfies Service
+  })
+
+/**
+ * The service as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<PaymentPolicy, PaymentSettingsError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
+  Layer.scoped(PaymentPolicy, make(options))
+
+/**
+ * The service from configuration: `VENICE_X402_MAX_PER_PAYMENT_USD` and `VENICE_X402_BUDGET_USD` (both required),
+ * `VENICE_BASE_URL` (optional); other options as given.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Omit<Options, "maxPerPaymentUsd" | "budgetUsd" | "baseUrl"> = {}
+): Layer.Layer<
+  PaymentPolicy,
+  PaymentSettingsError | ConfigError.ConfigError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> =>
+  Layer.scoped(
+    PaymentPolicy,
+    Effect.gen(function*() {
+      const maxPerPaymentUsd = yield* Config.number("VENICE_X402_MAX_PER_PAYMENT_USD")
+      const budgetUsd = yield* Config.number("VENICE_X402_BUDGET_USD")
+      const baseUrl = yield* Config.string("VENICE_BASE_URL").pipe(Config.withDefault(VeniceClient.DEFAULT_BASE_URL))
+      return yield* make({ ...options, maxPerPaymentUsd, budgetUsd, baseUrl })
+    })
+  )
+
+/**
+ * Which schedule decided a failure in {@link orElse}, and its output.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Routed<Out, Out2> =
+  | { readonly _tag: "Payment"; readonly output: Out }
+  | { readonly _tag: "Retry"; readonly output: Out2 }
+
+/**
+ * Routes each failure to one schedule: `402 PAYMENT_REQUIRED` to `payments`, everything else to `retry`. Each keeps
+ * its own state (a payment does not use up a backoff retry; backoff keeps growing across a payment).
+ *
+ * @example
+ * ```ts
+ * import { PaymentPolicy, RetryPolicy } from "@venice-effect/venice"
+ *
+ * declare const payments: PaymentPolicy.Service
+ * // 402 → top up, retry at once; 503 → back off; 429 → wait what Venice says
+ * const policy = PaymentPolicy.orElse(payments.schedule, RetryPolicy.make({ maxRetries: 3 }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const orElse = <Out, R, Out2, R2>(
+  payments: Schedule.Schedule<Out, RetryPolicy.VeniceClientError, R>,
+  retry: Schedule.Schedule<Out2, RetryPolicy.VeniceClientError, R2>
+): Schedule.Schedule<Routed<Out, Out2>, RetryPolicy.VeniceClientError, R | R2> =>
+  Schedule.makeWithState<readonly [unknown, unknown], RetryPolicy.VeniceClientError, Routed<Out, Out2>, R | R2>(
+    [payments.initial, retry.initial],
+    (now, input, [paymentState, retryState]) =>
+      isPaymentRequired(input)
+        ? Effect.map(payments.step(now, input, paymentState), ([next, output, decision]) =>
+          [[next, retryState] as const, { _tag: "Payment", output } as Routed<Out, Out2>, decision] as const)
+        : Effect.map(retry.step(now, input, retryState), ([next, output, decision]) =>
+          [[paymentState, next] as const, { _tag: "Retry", output } as Routed<Out, Out2>, decision] as const)
+  )
+
+/**
+ * A client authenticated by the policy's wallet, whose retry policy is `orElse(payments.schedule, retry)` (`retry`
+ * default `RetryPolicy.defaultPolicy`) and whose base URL is the policy's.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClient = (
+  options: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl"> = {}
+): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.MissingCredentialsError, PaymentPolicy | HttpClient.HttpClient> =>
+  Layer.effect(
+    VeniceClient.VeniceClient,
+    Effect.flatMap(PaymentPolicy, (payments) =>
+      VeniceClient.make({
+        ...options,
+        baseUrl: payments.baseUrl,
+        authenticator: VeniceWallet.authenticator(payments.wallet),
+        retry: orElse(payments.schedule, options.retry ?? RetryPolicy.defaultPolicy)
+      }))
+  )

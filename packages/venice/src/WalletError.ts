@@ -1,0 +1,196 @@
+/**
+ * What can go wrong on the client's side of an x402 wallet (SPEC X1–X3, R4): signing failed, the payment policy
+ * refused to pay, or a top-up it attempted failed. Venice's own answers stay what they are (`VeniceCodedError` with
+ * the top-up code, `VenicePaymentRequiredError` …); these errors are the client's decisions about them, and they
+ * carry them as `cause`.
+ *
+ * None of them ever holds a private key, a signature, a `SIGN-IN-WITH-X` header or a `PAYMENT-SIGNATURE` header
+ * (SPEC O3): only addresses, amounts and reasons.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Chat, WalletError } from "@venice-effect/venice"
+ *
+ * const program = Chat.completions(request).pipe(
+ *   Effect.catchTag("PaymentRefusedError", (e) =>
+ *     Effect.logWarning(`not paying: ${e.reason}`).pipe(Effect.zipRight(Effect.fail(e))))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as ClientError from "@venice-effect/core/ClientError"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as VeniceError from "./VeniceError.js"
+
+/**
+ * The call's correlation facts (SPEC O1), when the error belongs to a call: method, URL without secrets, attempt,
+ * the client's correlation id.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CallFields = {
+  method: ClientError.CallFields.method,
+  url: ClientError.CallFields.url,
+  attempt: ClientError.CallFields.attempt,
+  correlationId: ClientError.CallFields.correlationId
+}
+
+/**
+ * A private key given to a wallet layer is not a secp256k1 key. The message never quotes the key.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WalletKeyError extends Schema.TaggedError<WalletKeyError>()("WalletKeyError", {
+  message: Schema.String
+}) {}
+
+/**
+ * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`) or an x402 payment
+ * (`"payment"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
+ * was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WalletSignError extends Schema.TaggedError<WalletSignError>()("WalletSignError", {
+  ...CallFields,
+  /** The wallet address (public). */
+  wallet: Schema.String,
+  operation: Schema.Literal("sign-in", "payment"),
+  message: Schema.String
+}) {}
+
+/**
+ * Why the payment policy did not pay.
+ *
+ * - `per-payment-cap` — Venice's minimum top-up is above the per-payment cap.
+ * - `budget-exhausted` — paying Venice's minimum would exceed the cumulative budget.
+ * - `no-usdc-on-base` — Venice's `/x402/top-up` requirements offer no USDC-on-Base option (`eip155:8453`, asset
+ *   `0x8335…2913`, scheme `exact`).
+ * - `foreign-requirements` — the payment requirements do not come from the configured base URL (a redirect or
+ *   another host): never paid.
+ * - `still-required-after-top-up` — this call already retried after a top-up and got another 402: topping up again
+ *   would not help (e.g. a DIEM-linked wallet, whose requests are billed to the linked account). The wallet's
+ *   payments stop until `PaymentPolicy.resetLoopDetection`.
+ * - `credit-not-used` — the 402 says the wallet's credit is above the minimum already: a top-up cannot fix it
+ *   (DIEM-linked).
+ * - `loop-detected` — an earlier top-up did not clear this wallet's 402s (see above); not paying again.
+ * - `not-this-wallet` — the 402 answered a request this policy's wallet did not sign (another wallet, an API key).
+ * - `settlement-pending` — an earlier payment of this wallet timed out in settlement and may still land; no new
+ *   payment is signed until the balance or a resubmission settles it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RefusalReason = Schema.Literal(
+  "per-payment-cap",
+  "budget-exhausted",
+  "no-usdc-on-base",
+  "foreign-requirements",
+  "still-required-after-top-up",
+  "credit-not-used",
+  "loop-detected",
+  "not-this-wallet",
+  "settlement-pending"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RefusalReason = typeof RefusalReason.Type
+
+/**
+ * The payment policy refused to pay for a 402 (or a manual top-up): nothing was signed, nothing was paid. When it
+ * answers a call's `402 PAYMENT_REQUIRED`, that 402 is the `cause` (with its balance facts and Venice's challenge):
+ * the call fails with this error instead of the bare 402, so the refusal is typed and says why.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PaymentRefusedError extends Schema.TaggedError<PaymentRefusedError>()("PaymentRefusedError", {
+  ...CallFields,
+  /** The wallet address (public). */
+  wallet: Schema.String,
+  reason: RefusalReason,
+  message: Schema.String,
+  /** The amount the policy would have paid, USD. */
+  amountUsd: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** The per-payment cap, USD. */
+  maxPerPaymentUsd: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** The cumulative budget, USD. */
+  budgetUsd: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** Spent (or committed to payments that may still land) so far, USD. */
+  spentUsd: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** The 402 the refusal answers. */
+  cause: Schema.optionalWith(VeniceError.VenicePaymentRequiredError, { exact: true })
+}) {}
+
+/**
+ * How a top-up failed.
+ *
+ * - `discovery-failed` — `POST /x402/top-up` did not answer with a 402 and a decodable `PAYMENT-REQUIRED`.
+ * - `rejected` — Venice refused the signed payment (`INVALID_PAYMENT`, `AMOUNT_TOO_LOW`, … in `code`).
+ * - `settlement-failed` — settlement failed and kept failing (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, transport):
+ *   no funds moved.
+ * - `settlement-unconfirmed` — settlement timed out (`SETTLEMENT_TIMEOUT`) or stayed in progress, and did not land
+ *   while the client waited: the transfer may still land. The amount stays counted against the budget, and no new
+ *   payment is signed for this wallet before the balance or a resubmission settles it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TopUpFailure = Schema.Literal("discovery-failed", "rejected", "settlement-failed", "settlement-unconfirmed")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TopUpFailure = typeof TopUpFailure.Type
+
+/**
+ * A top-up was attempted and did not complete. `cause` is Venice's answer (a `VeniceCodedError` with the top-up
+ * code and its catalog retry class) or the transport failure; `fundsMayHaveMoved` says whether the transfer could
+ * still land (only after a settlement timeout).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TopUpFailedError extends Schema.TaggedError<TopUpFailedError>()("TopUpFailedError", {
+  ...CallFields,
+  /** The wallet address (public). */
+  wallet: Schema.String,
+  reason: TopUpFailure,
+  message: Schema.String,
+  /** Venice's top-up code, when it named one (`INVALID_PAYMENT`, `SETTLEMENT_TIMEOUT` …). */
+  code: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The amount of the payment, USD. */
+  amountUsd: Schema.optionalWith(Schema.Number, { exact: true }),
+  fundsMayHaveMoved: Schema.Boolean,
+  /** What failed: Venice's error or the transport failure. */
+  cause: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  /** The 402 the top-up was for, when it answers a call's 402. */
+  paymentRequired: Schema.optionalWith(VeniceError.VenicePaymentRequiredError, { exact: true })
+}) {}
+
+/**
+ * Every client-side wallet error of a call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WalletError = WalletSignError | PaymentRefusedError | TopUpFailedError
+
+const tags: ReadonlySet<string> = new Set(["WalletSignError", "PaymentRefusedError", "TopUpFailedError"])
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isWalletError = (u: unknown): u is WalletError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)

@@ -1,0 +1,129 @@
+/**
+ * Test support for x402 wallets: a throwaway key (viem's `generatePrivateKey()`, never funded anywhere), the Venice
+ * emulator on loopback with that wallet's credit, the wallet service, optionally a payment policy, and a VeniceClient
+ * authenticated by the wallet. Everything is built inside the test's runtime, so client and emulator read the same
+ * clock. The emulator records every SIGN-IN-WITH-X header it verifies (raw value, nonce), and the client's HTTP layer
+ * records every outgoing request's headers, so tests can check nonces and search for secrets.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as LimiterStore from "@venice-effect/core/LimiterStore"
+import * as Siwx from "@venice-effect/core/Siwx"
+import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
+import * as PaymentPolicy from "../src/PaymentPolicy.js"
+import * as RetryPolicy from "../src/RetryPolicy.js"
+import * as VeniceClient from "../src/VeniceClient.js"
+import * as VeniceWallet from "../src/VeniceWallet.js"
+
+export const MODEL = "venice-uncensored"
+export const hello = { model: MODEL, messages: [{ role: "user" as const, content: "hello" }] }
+
+/** A fresh throwaway wallet key and its address. */
+export const throwawayKey = () => {
+  const key = generatePrivateKey()
+  return { key, address: privateKeyToAccount(key).address }
+}
+
+/** What the emulator and the client's HTTP layer saw. */
+export interface Recorder {
+  /** Raw SIGN-IN-WITH-X header values the emulator verified, in order. */
+  readonly siwxHeaders: Array<string>
+  /** The nonces of those headers that verified. */
+  readonly nonces: Array<string>
+  /** Every request the client sent: method, URL, headers (raw, for secret searches). */
+  readonly requests: Array<{ readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>> }>
+}
+
+export interface WalletTestOptions {
+  /** The wallet's initial credit on the emulator (USD). */
+  readonly balanceUsd?: number
+  readonly emulator?: Omit<Emulator.Config, "x402"> & { readonly x402?: Omit<NonNullable<Emulator.Config["x402"]>, "verifySiwx"> }
+  readonly wallet?: VeniceWallet.Options
+  /** Payment settings (cap 10, budget 50 unless given); `false`: a wallet client without payments. */
+  readonly payments?: Partial<PaymentPolicy.Options> | false
+  /** The base retry policy the payment schedule is composed with (`orElse`). */
+  readonly retry?: VeniceClient.Options["retry"]
+  readonly client?: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl" | "retry">
+  /** Set the TestClock to the real time first (x402 authorizations are valid from real time). Default true. */
+  readonly realTime?: boolean
+}
+
+export const DOMAINS = ["api.venice.ai", "venice.ai"]
+
+/**
+ * The emulator, the wallet, the payment policy (unless `payments: false`) and a wallet client on the emulator.
+ * `key` is the wallet's private key (a throwaway), for secret searches.
+ */
+export const walletLayer = (options: WalletTestOptions = {}) => {
+  const { address, key } = throwawayKey()
+  const recorder: Recorder = { siwxHeaders: [], nonces: [], requests: [] }
+  const verifySiwx: Emulator.SiwxVerifier = (header) =>
+    Effect.sync(() => recorder.siwxHeaders.push(header)).pipe(
+      Effect.zipRight(Siwx.verify(header, { domain: DOMAINS })),
+      Effect.map((verified) => {
+        recorder.nonces.push(verified.nonce)
+        return { address: verified.address, nonce: verified.nonce, validUntil: verified.validUntil.getTime() }
+      })
+    )
+  const emulator = Emulator.layer({
+    ...options.emulator,
+    x402: {
+      ...options.emulator?.x402,
+      wallets: { ...options.emulator?.x402?.wallets, [address]: options.balanceUsd ?? 0 },
+      verifySiwx
+    }
+  })
+  const http = Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, (client) =>
+      HttpClient.tapRequest(client, (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.sync(() => recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } }))))
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  const wallet = VeniceWallet.layer({ ...options.wallet, privateKey: Redacted.make(key) })
+  const realTime = options.realTime === false
+    ? Layer.empty
+    : Layer.effectDiscard(TestClock.setTime(Date.now()))
+
+  const clientAndPayments = Layer.unwrapEffect(
+    Effect.map(Emulator.VeniceEmulator, (emu): Layer.Layer<
+      VeniceClient.VeniceClient | PaymentPolicy.PaymentPolicy,
+      unknown,
+      VeniceWallet.VeniceWallet | HttpClient.HttpClient
+    > => {
+      if (options.payments === false) {
+        // no PaymentPolicy in this layer: tests with `payments: false` never ask for it
+        return VeniceWallet.layerClient({
+          ...options.client,
+          baseUrl: emu.baseUrl,
+          ...(options.retry !== undefined ? { retry: options.retry } : {})
+        }) as Layer.Layer<VeniceClient.VeniceClient | PaymentPolicy.PaymentPolicy, unknown, VeniceWallet.VeniceWallet | HttpClient.HttpClient>
+      }
+      const payments = PaymentPolicy.layer({
+        maxPerPaymentUsd: 10,
+        budgetUsd: 50,
+        settlement: { poll: "2 seconds" },
+        ...options.payments,
+        baseUrl: emu.baseUrl
+      })
+      return PaymentPolicy.layerClient({
+        ...options.client,
+        retry: options.retry ?? RetryPolicy.defaultPolicy
+      }).pipe(Layer.provideMerge(payments))
+    })
+  )
+
+  const all = clientAndPayments.pipe(
+    Layer.provideMerge(wallet),
+    Layer.provideMerge(emulator),
+    Layer.provideMerge(http),
+    Layer.provideMerge(LimiterStore.layerMemory),
+    Layer.provideMerge(realTime)
+  )
+  return { layer: all, address, key, recorder }
+}

@@ -5,9 +5,52 @@
  */
 
 /**
+ * `venice chat "prompt" [--model M] [--no-stream] [--fallback M2,M3] [--max-retries N] [--json] [--emulator]`:
+ * streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr says why and for
+ * how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1.
+ *
+ * @since 0.1.0
+ */
+export * as ChatCommand from "./ChatCommand.js"
+
+/**
+ * How a `venice` subcommand ends in failure: already rendered for people, with the process exit code (1 an API
+ * error, 2 a usage error).
+ *
+ * @since 0.1.0
+ */
+export * as CommandFailed from "./CommandFailed.js"
+
+/**
  * `venice errors [CODE] [--json]`: Venice's error catalog for people (a table, or one code explained) and for
  * scripts (`--json`: `code`, `status`, `message`, `logLevel`, `retryClass` for every code).
  *
  * @since 0.1.0
  */
 export * as ErrorsCommand from "./ErrorsCommand.js"
+
+/**
+ * Failures rendered for people: the code, Venice's message, the catalog's remedy, the correlation ids to quote to
+ * support, and for validation errors the field tree. Never a secret: errors carry none.
+ *
+ * @since 0.1.0
+ */
+export * as Render from "./Render.js"
+
+/**
+ * One live status line that says why the SDK is waiting and for how long (`429 RATE_LIMIT_EXCEEDED · waiting 2.0 s
+ * (retry-after) · attempt 2/5`), cleared when output flows. On a terminal it redraws itself on stderr, cut to the
+ * terminal width; when stderr is not a terminal it prints plain lines (no control sequences), and nothing ever
+ * goes to stdout, so piped output stays clean.
+ *
+ * @since 0.1.0
+ */
+export * as StatusLine from "./StatusLine.js"
+
+/**
+ * Where the `venice` command sends its calls: Venice itself when `VENICE_API_KEY` is set, else (or with
+ * `--emulator`) the embedded Venice emulator on a random loopback port. Either way it says so in one line.
+ *
+ * @since 0.1.0
+ */
+export * as Target from "./Target.js"

@@ -148,7 +148,10 @@ export interface Call<A, E, R> {
   ) => Effect.Effect<A, E | ClientError.ClientError, R>
   /** The retry policy for this call. */
   readonly retry: Schedule.Schedule<unknown, E | ClientError.ClientError, R>
-  /** Timeout of one attempt, until the response headers (streams) or the whole body (default). */
+  /**
+   * Timeout of one attempt: until the headers, then (the remaining time) for `onSuccess` — the whole body of a JSON
+   * call, or a stream's first event. What a stream delivers afterwards is bounded by its own idle timeout.
+   */
   readonly timeout: Duration.Duration
   /** Waits announced above this are not slept (SPEC R3). */
   readonly maxWait: Duration.Duration
@@ -469,6 +472,7 @@ export const runWith = <A, E, R>(
       const request = yield* call.authorize(call.request, n).pipe(
         Effect.map(HttpClientRequest.setHeader("x-client-correlation-id", correlationId))
       )
+      const startedAt = yield* Clock.currentTimeMillis
       const response = yield* client.execute(request).pipe(
         Effect.catchAll((e: HttpClientError.HttpClientError) => {
           const { reason } = transportReason(e.cause)
@@ -484,7 +488,16 @@ export const runWith = <A, E, R>(
       yield* recordLimits(headers, now)
       if (response.status >= 200 && response.status < 300) {
         yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: response.status })
-        return yield* call.onSuccess(response, facts(n))
+        // The attempt's timeout covers the success path too: a JSON body that stalls after the headers, or a stream
+        // whose first event never comes (the S3 boundary), fails typed instead of hanging (SPEC B1).
+        const remaining = Duration.millis(Math.max(1, Duration.toMillis(call.timeout) - (now - startedAt)))
+        return yield* call.onSuccess(response, facts(n)).pipe(
+          Effect.timeoutFail({
+            duration: remaining,
+            onTimeout: () =>
+              transport(n)("timeout", `response body incomplete within the attempt timeout of ${Duration.format(call.timeout)}`)
+          })
+        )
       }
       const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n)).pipe(
         Effect.timeoutFail({

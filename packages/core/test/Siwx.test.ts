@@ -240,7 +240,7 @@ describe("Siwx", () => {
   describe("challenges", () => {
     const vectors = JSON.parse(
       fs.readFileSync(
-        path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/reference/x402-vectors.json"),
+        path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../fixtures/shared/reference/x402-vectors.json"),
         "utf8"
       )
     ) as ReadonlyArray<{ readonly header: string }>

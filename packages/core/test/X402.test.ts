@@ -20,7 +20,7 @@ interface Vector {
 
 const vectorsPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../../../../shared/reference/x402-vectors.json"
+  "../../../fixtures/shared/reference/x402-vectors.json"
 )
 const vectors = JSON.parse(fs.readFileSync(vectorsPath, "utf8")) as ReadonlyArray<Vector>
 

@@ -6,10 +6,10 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
-// /work/shared/seeds/… : the test dir is <repo>/packages/novita/test and the seeds live beside the repo.
+// the seed, vendored in fixtures/shared (a byte-identical copy of ../shared, checked by core Fixtures.test.ts)
 const SEED = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../../../../shared/seeds/004_e9f3468768fee00e.txt"
+  "../../../fixtures/shared/seeds/004_e9f3468768fee00e.txt"
 )
 
 interface SeedRow {

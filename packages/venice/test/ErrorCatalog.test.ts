@@ -4,7 +4,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as ErrorCatalog from "../src/ErrorCatalog.js"
 
-const seeds = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/seeds")
+const seeds = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../fixtures/shared/seeds")
 
 interface SeedRow {
   readonly code: string

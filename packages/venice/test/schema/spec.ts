@@ -20,14 +20,11 @@ import * as YAML from "yaml"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-/** `/work/shared/reference/venice-openapi.yaml`, found from the repository root (or `VENICE_OPENAPI`). */
+/** Venice's OpenAPI spec, vendored in `fixtures/shared/reference/` (or `VENICE_OPENAPI`). */
 const specPath = (): string => {
   const fromEnv = process.env["VENICE_OPENAPI"]
   if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv
-  const candidates = [
-    path.resolve(here, "../../../../../shared/reference/venice-openapi.yaml"),
-    path.resolve(here, "../../../../shared/reference/venice-openapi.yaml")
-  ]
+  const candidates = [path.resolve(here, "../../../../fixtures/shared/reference/venice-openapi.yaml")]
   const found = candidates.find((candidate) => fs.existsSync(candidate))
   if (found === undefined) throw new Error(`venice-openapi.yaml not found (tried ${candidates.join(", ")})`)
   return found

@@ -184,6 +184,7 @@ export interface Call<A, E, R> {
  */
 export type Event =
   | { readonly _tag: "AttemptStarted"; readonly operation: string; readonly attempt: number }
+  /** The attempt completed: the whole body of a JSON call was read, or a stream's first event arrived. */
   | { readonly _tag: "AttemptSucceeded"; readonly operation: string; readonly attempt: number; readonly status: number }
   | { readonly _tag: "AttemptFailed"; readonly operation: string; readonly attempt: number; readonly error: unknown }
   | {
@@ -487,17 +488,18 @@ export const runWith = <A, E, R>(
       const now = yield* Clock.currentTimeMillis
       yield* recordLimits(headers, now)
       if (response.status >= 200 && response.status < 300) {
-        yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: response.status })
         // The attempt's timeout covers the success path too: a JSON body that stalls after the headers, or a stream
         // whose first event never comes (the S3 boundary), fails typed instead of hanging (SPEC B1).
         const remaining = Duration.millis(Math.max(1, Duration.toMillis(call.timeout) - (now - startedAt)))
-        return yield* call.onSuccess(response, facts(n)).pipe(
+        const value = yield* call.onSuccess(response, facts(n)).pipe(
           Effect.timeoutFail({
             duration: remaining,
             onTimeout: () =>
               transport(n)("timeout", `response body incomplete within the attempt timeout of ${Duration.format(call.timeout)}`)
           })
         )
+        yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: response.status })
+        return value
       }
       const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n)).pipe(
         Effect.timeoutFail({

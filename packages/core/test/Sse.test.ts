@@ -499,6 +499,20 @@ describe("Sse", () => {
     )
   })
 
+  it("regression: a `retry: ` line at a limit of 0 is judged the same whole and cut at every point", () => {
+    // fast-check counterexample (seed 1791466948): partial lines and complete non-data lines were measured differently
+    for (const input of ["retry: \n\n", "retry: 1\n\n", "event: x\n\n", "id: \n\n"]) {
+      const bytes = encoder.encode(input)
+      for (const limit of [0, 1, 2]) {
+        const whole = parse([bytes], { maxEventBytes: limit })
+        for (let cut = 0; cut <= bytes.length; cut++) {
+          const split = parse([bytes.subarray(0, cut), bytes.subarray(cut)], { maxEventBytes: limit })
+          expect(split.error === undefined, `${JSON.stringify(input)} limit ${limit} cut ${cut}`).toBe(whole.error === undefined)
+        }
+      }
+    }
+  })
+
   // -------------------------------------------------------------------------------------------------------------------
   // memory
 

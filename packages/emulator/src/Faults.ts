@@ -93,6 +93,43 @@ export const Shape = Schema.Literal(
 export type Shape = typeof Shape.Type
 
 /**
+ * The body shape Venice uses for a code (skills venice-errors, venice-x402, venice-auth; the error-code page): the
+ * shape an {@link ErrorFault} answers with unless it names another.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const defaultShape = (code: ErrorCatalog.VeniceErrorCode): Shape => {
+  switch (code) {
+    case "INVALID_REQUEST":
+      return "detailed"
+    case "context_length_exceeded":
+      return "openai"
+    case "CONTENT_POLICY_VIOLATION":
+      return "content-violation"
+    case "PAYLOAD_TOO_LARGE":
+      return "payload-too-large"
+    case "AUTHENTICATION_REQUIRED":
+      return "x402-discovery"
+    case "PAYMENT_REQUIRED":
+      return "x402-payment-required"
+    case "needs_consent":
+      return "consent"
+    case "PROVIDER_CONTENT_POLICY":
+      return "provider-content-policy"
+    case "X402_CONCURRENCY_LIMIT":
+    case "PAYMENT_HEADER_NOT_ACCEPTED":
+      return "coded"
+    case "FAILED_REQUESTS":
+    case "UNSUPPORTED_FEATURE_REQUESTS":
+      return "standard"
+  }
+  if (code.startsWith("X402_SIGN_IN_")) return "coded"
+  const row = ErrorCatalog.entry(code)
+  return row.origin === "skill" && /^[A-Z0-9_]+$/.test(code) ? "top-up" : "standard"
+}
+
+/**
  * Rate-limit header values to send instead of the emulator's own (for `RATE_LIMIT_EXCEEDED` the `-requests`
  * family, for the lockouts the error-budget family, on crypto RPC the `X-RateLimit-*` family). `reset` is in the
  * family's unit (Unix ms; Unix seconds for crypto RPC).

@@ -28,6 +28,16 @@ export * as Faults from "./Faults.js"
 export * as NovitaEmulator from "./NovitaEmulator.js"
 
 /**
+ * Driving the `TestClock` while real HTTP happens: run a call against the emulator in a fiber and advance virtual
+ * time to each pending wake-up (a retry wait, a pacing wait, a job poll) only while no attempt is in flight, so a
+ * `Retry-After: 30` test takes milliseconds and an attempt's timeout never fires while bytes are still on the
+ * wire. In-flight attempts are tracked through the pipeline's `Observer` events.
+ *
+ * @since 0.1.0
+ */
+export * as Testing from "./Testing.js"
+
+/**
  * A real HTTP server that behaves like the Venice API: its routes, bodies and headers, its auth (Bearer keys, the
  * x402 discovery 402, SIWX wallets), its limiters (per-key per-model request windows, the failed-request error
  * budget, overloads, crypto RPC's per-minute cap and idempotency), its async jobs, and faults scripted in-process

@@ -39,6 +39,8 @@ const expectedTag = (entry: ErrorCatalog.Entry): VeniceError.Tag => {
       return "VenicePayloadTooLargeError"
     case "needs_consent":
       return "VeniceConsentRequiredError"
+    case "PROVIDER_CONTENT_POLICY":
+      return "VeniceProviderContentPolicyError"
     case "FAILED_REQUESTS":
     case "UNSUPPORTED_FEATURE_REQUESTS":
       return "VeniceStandardError"

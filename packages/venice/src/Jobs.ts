@@ -164,23 +164,14 @@ export const poll = <E, R, Out = unknown, R2 = never>(
   retrieve: Effect.Effect<JobState, E, R>,
   schedule: Schedule.Schedule<Out, JobState, R2> = defaultPolling as unknown as Schedule.Schedule<Out, JobState, R2>
 ): Stream.Stream<JobState, E | JobTimeoutError, R | R2> =>
-  Stream.suspend(() => {
-    let done = false
-    return Poll.states(retrieve, { isDone, schedule }).pipe(
-      Stream.tap((state) => Effect.sync(() => (done = done || isDone(state)))),
-      Stream.concat(
-        Stream.suspend(() =>
-          done
-            ? Stream.empty
-            : Stream.fail(
-              new JobTimeoutError({
-                ...job,
-                message: `venice job ${job.queueId} (${job.model}) still processing when polling stopped`
-              })
-            )
-        )
-      )
-    )
+  Poll.untilDone(retrieve, {
+    isDone,
+    schedule,
+    onGiveUp: () =>
+      new JobTimeoutError({
+        ...job,
+        message: `venice job ${job.queueId} (${job.model}) still processing when polling stopped`
+      })
   })
 
 /**

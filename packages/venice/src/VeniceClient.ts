@@ -29,6 +29,7 @@ import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as RateLimit from "@venice-effect/core/RateLimit"
+import * as RequestValidation from "@venice-effect/core/RequestValidation"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -37,7 +38,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -320,11 +320,6 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
   { message: Schema.String }
 ) {}
 
-const formatIssues = (error: ParseResult.ParseError): ReadonlyArray<string> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-    `${issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")}: ${issue.message}`
-  )
-
 /**
  * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
  * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
@@ -337,22 +332,7 @@ export const validateRequest = <A, I>(
   schema: Schema.Schema<A, I>,
   request: unknown
 ): Effect.Effect<A, ClientError.RequestValidationError> =>
-  Either.match(Schema.decodeUnknownEither(schema, { errors: "all" })(request), {
-    onLeft: (error) => {
-      const issues = formatIssues(error)
-      return Effect.fail(
-        new ClientError.RequestValidationError({
-          provider: "venice",
-          operation,
-          issues,
-          message: `venice ${operation}: invalid request, not sent — ${issues.slice(0, 5).join("; ")}${
-            issues.length > 5 ? ` (+${issues.length - 5} more)` : ""
-          }`
-        })
-      )
-    },
-    onRight: Effect.succeed
-  })
+  RequestValidation.validate("venice", operation, schema, request)
 
 /**
  * Builds the service. Requires an `HttpClient`; uses the `LimiterStore` in context, else an in-memory one.
@@ -469,7 +449,7 @@ export const make = (
               spec.operation,
               raw.response,
               raw.facts,
-              (u) => Either.mapLeft(decode(u), (e) => formatIssues(e).slice(0, 3).join("; ")),
+              (u) => Either.mapLeft(decode(u), (e) => RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
               raw.response.headers["x-request-id"]
             ),
             (value): Response<A> => ({

@@ -42,37 +42,6 @@ interface Case {
   readonly client?: Omit<VeniceClient.Options, "baseUrl" | "apiKey">
 }
 
-/** The emulator's default body shape of a code (mirrors Venice: the skills and the error-code page). */
-const defaultShape = (code: ErrorCatalog.VeniceErrorCode): Shape => {
-  switch (code) {
-    case "INVALID_REQUEST":
-      return "detailed"
-    case "context_length_exceeded":
-      return "openai"
-    case "CONTENT_POLICY_VIOLATION":
-      return "content-violation"
-    case "PAYLOAD_TOO_LARGE":
-      return "payload-too-large"
-    case "AUTHENTICATION_REQUIRED":
-      return "x402-discovery"
-    case "PAYMENT_REQUIRED":
-      return "x402-payment-required"
-    case "needs_consent":
-      return "consent"
-    case "X402_CONCURRENCY_LIMIT":
-    case "PAYMENT_HEADER_NOT_ACCEPTED":
-      return "coded"
-    case "PROVIDER_CONTENT_POLICY":
-      return "provider-content-policy"
-    case "FAILED_REQUESTS":
-    case "UNSUPPORTED_FEATURE_REQUESTS":
-      return "standard"
-  }
-  if (code.startsWith("X402_SIGN_IN_")) return "coded"
-  const row = ErrorCatalog.entry(code)
-  return row.origin === "skill" && /^[A-Z0-9_]+$/.test(code) ? "top-up" : "standard"
-}
-
 /** The tag a shape decodes to (SPEC §1 discriminators). */
 const tagOf = (shape: Shape, status: number, code: string): Tag => {
   switch (shape) {
@@ -114,10 +83,10 @@ const attemptsOf = (code: ErrorCatalog.VeniceErrorCode, suggestedPrompt: boolean
 
 const codeCases: ReadonlyArray<Case> = ErrorCatalog.codes.flatMap((code): ReadonlyArray<Case> => {
   const row = ErrorCatalog.entry(code)
-  const shape = defaultShape(code)
+  const shape = Faults.defaultShape(code)
   const base: Case = {
     name: `${code} (${shape})`,
-    fault: Faults.error(code, shape === "provider-content-policy" ? { shape } : {}),
+    fault: Faults.error(code),
     times: RETRIED + 1,
     tag: tagOf(shape, row.status, code),
     code,

@@ -45,48 +45,10 @@ export const layer = (
   return Layer.provideMerge(venice, Layer.provideMerge(emulator, realisticTime))
 }
 
-/** Waits a real moment (I/O happens outside the TestClock). */
-export const realPause = (millis = 2) =>
-  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+/** The shared TestClock driver (see `@venice-effect/emulator/Testing`). */
+import { drive, realPause } from "@venice-effect/emulator/Testing"
 
-/**
- * Runs `effect` in a fiber and advances the TestClock to each pending wake-up until it completes, with real I/O in
- * between. Time only moves while no attempt is in flight (tracked through the pipeline's Observer), or after an
- * attempt made no progress for `stallAfter` real milliseconds (a stalled server: then the attempt timeout fires).
- */
-export const drive = <A, E, R>(
-  effect: Effect.Effect<A, E, R>,
-  options: { readonly observer?: (event: Pipeline.Event) => Effect.Effect<void>; readonly stallAfter?: number } = {}
-) =>
-  Effect.gen(function*() {
-    let inFlight = 0
-    let lastProgress = Date.now()
-    const observer = (event: Pipeline.Event) =>
-      Effect.zipRight(
-        Effect.sync(() => {
-          lastProgress = Date.now()
-          if (event._tag === "AttemptStarted") inFlight++
-          else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") inFlight = Math.max(0, inFlight - 1)
-        }),
-        options.observer?.(event) ?? Effect.void
-      )
-    const fiber = yield* Effect.fork(Effect.provideService(effect, Pipeline.Observer, observer))
-    const stallAfter = options.stallAfter ?? 300
-    for (let i = 0; i < 100_000; i++) {
-      const poll = yield* Fiber.poll(fiber)
-      if (poll._tag === "Some") return poll.value
-      yield* realPause(1)
-      if (inFlight > 0 && Date.now() - lastProgress < stallAfter) continue
-      const sleeps = yield* TestClock.sleeps()
-      if (Chunk.isNonEmpty(sleeps)) {
-        const now = yield* TestClock.currentTimeMillis
-        const next = Chunk.reduce(sleeps, Infinity, (min, t) => Math.min(min, t))
-        yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
-        lastProgress = Date.now()
-      }
-    }
-    return yield* Fiber.await(fiber)
-  })
+export { drive, realPause }
 
 /** Advances the TestClock until `condition` holds (real I/O in between). */
 export const waitUntil = <R>(condition: Effect.Effect<boolean, never, R>) =>

@@ -430,7 +430,7 @@ export class SseParser<E> {
       }
       case 114: {
         v = valueStart(s, start, end, "retry")
-        if (v === -1 || v === end || this.lineTooLarge(s, start, end)) return
+        if (v === -1 || this.lineTooLarge(s, start, end) || v === end) return
         for (let i = v; i < end; i++) {
           const c = s.charCodeAt(i)
           if (c < 48 || c > 57) return
@@ -490,11 +490,15 @@ export class SseParser<E> {
     if (size > this.maxEventBytes) this.overflow(size)
   }
 
-  /** Data buffer plus a complete `event` / `id` / `retry` line. */
+  /**
+   * Data buffer plus a complete `event` / `id` / `retry` line, measured like a partial line (its bytes beyond a 6-byte
+   * field allowance): a partial line then never measures more than it will once complete, so whether an event is too
+   * large does not depend on where the chunks were cut.
+   */
   private lineTooLarge(s: string, start: number, end: number): boolean {
     if (this.dataUnits + end - start <= this.third) return false
     this.ensureExact()
-    const size = this.dataBytes + utf8Length(s, start, end)
+    const size = this.dataBytes + Math.max(0, utf8Length(s, start, end) - 6)
     if (size <= this.maxEventBytes) return false
     this.overflow(size)
     return true

@@ -43,33 +43,7 @@ export const lockoutMessage = (threshold: number): string =>
  * the top-up errors (`{ error: CODE, message }`: every other upper-case code the skills add, except the error-budget
  * lockouts, which are plain messages). Everything else is the plain `{ error }` (E1).
  */
-export const shapeOf = (code: ErrorCatalog.VeniceErrorCode): Faults.Shape => {
-  switch (code) {
-    case "INVALID_REQUEST":
-      return "detailed"
-    case "context_length_exceeded":
-      return "openai"
-    case "CONTENT_POLICY_VIOLATION":
-      return "content-violation"
-    case "PAYLOAD_TOO_LARGE":
-      return "payload-too-large"
-    case "AUTHENTICATION_REQUIRED":
-      return "x402-discovery"
-    case "PAYMENT_REQUIRED":
-      return "x402-payment-required"
-    case "needs_consent":
-      return "consent"
-    case "X402_CONCURRENCY_LIMIT":
-    case "PAYMENT_HEADER_NOT_ACCEPTED":
-      return "coded"
-    case "FAILED_REQUESTS":
-    case "UNSUPPORTED_FEATURE_REQUESTS":
-      return "standard"
-  }
-  if (code.startsWith("X402_SIGN_IN_")) return "coded"
-  const row = ErrorCatalog.entry(code)
-  return row.origin === "skill" && /^[A-Z0-9_]+$/.test(code) ? "top-up" : "standard"
-}
+export const shapeOf = (code: ErrorCatalog.VeniceErrorCode): Faults.Shape => Faults.defaultShape(code)
 
 /** H2 headers (`x-ratelimit-*-requests`, reset in Unix ms). */
 export const requestHeaders = (state: WindowState): Record<string, string> => ({

@@ -1,0 +1,99 @@
+/**
+ * Driving the `TestClock` while real HTTP happens: run a call against the emulator in a fiber and advance virtual
+ * time to each pending wake-up (a retry wait, a pacing wait, a job poll) only while no attempt is in flight, so a
+ * `Retry-After: 30` test takes milliseconds and an attempt's timeout never fires while bytes are still on the wire.
+ * In-flight attempts are tracked through the pipeline's `Observer` events.
+ *
+ * @example
+ * ```ts
+ * import { it } from "@effect/vitest"
+ * import { Effect, Exit } from "effect"
+ * import { Faults, Testing, VeniceEmulator } from "@venice-effect/emulator"
+ *
+ * it.scoped("waits what Venice announced", () =>
+ *   Effect.gen(function*() {
+ *     const emulator = yield* VeniceEmulator.VeniceEmulator
+ *     yield* emulator.script({ route: "chat/completions" }, 1, Faults.error("MODEL_OVERLOADED", { retryAfter: 30 }))
+ *     const exit = yield* Testing.drive(myCall)
+ *     // …
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Pipeline from "@venice-effect/core/Pipeline"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+
+/**
+ * Waits a real moment (I/O happens outside the TestClock).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const realPause = (millis = 2): Effect.Effect<void> =>
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/**
+ * Options of {@link drive}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DriveOptions {
+  /** Also receives every pipeline event. */
+  readonly observer?: ((event: Pipeline.Event) => Effect.Effect<void>) | undefined
+  /** Real milliseconds without any pipeline event after which an in-flight attempt counts as stalled (default 300). */
+  readonly stallAfter?: number | undefined
+  /** Real milliseconds of quiet before time moves when nothing is in flight (default 2). */
+  readonly settle?: number | undefined
+}
+
+/**
+ * Runs `effect` in a fiber and advances the TestClock to each pending wake-up until it completes; returns its exit.
+ * Time moves only while no attempt is in flight, or once an attempt has made no progress for `stallAfter` real
+ * milliseconds (a stalled server: then its timeout fires, as it would in real time).
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const drive = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options: DriveOptions = {}
+): Effect.Effect<Exit.Exit<A, E>, never, R> =>
+  Effect.gen(function*() {
+    let inFlight = 0
+    let lastProgress = Date.now()
+    const observer = (event: Pipeline.Event) =>
+      Effect.zipRight(
+        Effect.sync(() => {
+          lastProgress = Date.now()
+          if (event._tag === "AttemptStarted") inFlight++
+          else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") inFlight = Math.max(0, inFlight - 1)
+        }),
+        options.observer?.(event) ?? Effect.void
+      )
+    const fiber = yield* Effect.fork(Effect.provideService(effect, Pipeline.Observer, observer))
+    const stallAfter = options.stallAfter ?? 300
+    const settle = options.settle ?? 2
+    for (let i = 0; i < 100_000; i++) {
+      const poll = yield* Fiber.poll(fiber)
+      if (poll._tag === "Some") return poll.value
+      yield* realPause(1)
+      const quiet = Date.now() - lastProgress
+      if (inFlight > 0 ? quiet < stallAfter : quiet < settle) continue
+      const sleeps = yield* TestClock.sleeps()
+      if (Chunk.isNonEmpty(sleeps)) {
+        const now = yield* TestClock.currentTimeMillis
+        const next = Chunk.reduce(sleeps, Infinity, (min, t) => Math.min(min, t))
+        yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
+        lastProgress = Date.now()
+      }
+    }
+    return yield* Fiber.await(fiber)
+  })

@@ -96,7 +96,11 @@ const run = (args: ChatArgs) =>
         Effect.gen(function*() {
           if (args.json) yield* write(`${JSON.stringify(Render.errorJson(error), null, 2)}\n`)
           else yield* Effect.sync(() => process.stderr.write(`${Render.errorLines(error).join("\n")}\n`))
-          return yield* new CommandFailed({ exitCode: 1, message: Render.errorLines(error)[0] ?? "failed" })
+          return yield* new CommandFailed({
+            exitCode: 1,
+            message: Render.errorLines(error)[0] ?? "failed",
+            rendered: true
+          })
         })
       )
     )

@@ -1,6 +1,6 @@
 /**
- * How a `venice` subcommand ends in failure: already rendered for people, with the process exit code
- * (1 an API error, 2 a usage error).
+ * How a `venice` subcommand ends in failure, with the process exit code (1 an API error, 2 a usage error). When
+ * `rendered` is set the command has printed the failure for people already; otherwise the root prints `message`.
  *
  * @since 0.1.0
  */
@@ -12,5 +12,6 @@ import * as Schema from "effect/Schema"
  */
 export class CommandFailed extends Schema.TaggedError<CommandFailed>()("CommandFailed", {
   exitCode: Schema.Literal(1, 2),
-  message: Schema.String
+  message: Schema.String,
+  rendered: Schema.optionalWith(Schema.Boolean, { exact: true })
 }) {}

@@ -61,7 +61,9 @@ export const make = (options: { readonly sink?: Sink; readonly maxAttempts: numb
   const show = (text: string) =>
     Effect.sync(() => {
       if (tty) {
-        const width = Math.max(20, (sink.columns ?? 80) - 1)
+        // a pseudo-terminal without a size (`script`, some CI runners) reports 0 columns: assume 80
+        const columns = sink.columns !== undefined && sink.columns > 0 ? sink.columns : 80
+        const width = Math.max(20, columns - 1)
         const line = text.length > width ? `${text.slice(0, width - 1)}…` : text
         sink.write(`\r\x1b[2K${line}`)
         visible = true

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
+import type * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Config from "effect/Config"
@@ -86,7 +86,9 @@ export const layer = (
           VeniceClient.layer({ apiKey: apiKey.value, baseUrl, retry }).pipe(Layer.provide(NodeHttpClient.layerUndici))
         )
       }
-      const emulator = yield* VeniceEmulator.make({ keys: [EMULATOR_KEY], ...options.emulator })
+      // loaded only when used: calls to Venice do not pay for the emulator's start-up
+      const Emulator = yield* Effect.promise(() => import("@venice-effect/emulator/VeniceEmulator"))
+      const emulator = yield* Emulator.make({ keys: [EMULATOR_KEY], ...options.emulator })
       if (options.quiet !== true) {
         yield* Console.error(
           `venice: ${

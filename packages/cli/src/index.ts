@@ -14,12 +14,33 @@
 export * as ChatCommand from "./ChatCommand.js"
 
 /**
- * How a `venice` subcommand ends in failure: already rendered for people, with the process exit code (1 an API
- * error, 2 a usage error).
+ * How a `venice` subcommand ends in failure, with the process exit code (1 an API error, 2 a usage error). When
+ * `rendered` is set the command has printed the failure for people already; otherwise the root prints `message`.
  *
  * @since 0.1.0
  */
 export * as CommandFailed from "./CommandFailed.js"
+
+/**
+ * `venice demo`: a scripted storm played through the real client against the embedded Venice emulator — a 429 with
+ * `Retry-After`, 503s with backoff, an in-band error event mid-stream (and the opt-in restart before the first
+ * token), an x402 wallet top-up with a throwaway wallet, a fallback model, a 404 that is never retried, a wait
+ * beyond the maximum. Each scenario prints a timeline merged from the pipeline's `Observer` events (client) and
+ * the emulator's request log (server), then a summary table; every scenario checks what it saw against what
+ * Venice's rules say should happen.
+ *
+ * @since 0.1.0
+ */
+export * as Demo from "./Demo.js"
+
+/**
+ * `venice demo`: starts the embedded Venice emulator and plays a scripted storm through the real client (see
+ * `Demo`): a timeline of attempts, waits and outcomes, then a summary table. Always local, whatever
+ * `VENICE_API_KEY` says. Exits 0 when every scenario behaved as expected, 1 otherwise.
+ *
+ * @since 0.1.0
+ */
+export * as DemoCommand from "./DemoCommand.js"
 
 /**
  * `venice errors [CODE] [--json]`: Venice's error catalog for people (a table, or one code explained) and for

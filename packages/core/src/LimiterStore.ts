@@ -126,6 +126,11 @@ interface BudgetEntry {
 /**
  * An in-memory store: the state of one process. Operations are synchronous, hence atomic on the JS event loop.
  *
+ * Request windows: a grant is counted in the window it is sent in, including the grants of a bucket no response has
+ * described yet (they are all in flight when the first response names the window, and belong to it); a response's
+ * count (`limit − remaining`) raises ours, never lowers it. After a window's reset the bucket admits up to the last
+ * announced limit (at least one probe) before the new window's first response names its end.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -157,7 +162,12 @@ export const makeMemory = (): Service => {
     reserve: (bucket, now) =>
       Effect.sync((): Reservation => {
         const state = windows.get(bucket)
-        if (state === undefined) return { _tag: "Granted" }
+        if (state === undefined) {
+          // Granted, and counted: the first responses will name the window and its limit, and the requests sent
+          // before then (all in flight at once) are part of that window; forgetting them oversends by as many.
+          windows.set(bucket, { limit: Number.MAX_SAFE_INTEGER, used: 1, resetAt: undefined, blockedUntil: 0 })
+          return { _tag: "Granted" }
+        }
         if (now < state.blockedUntil) return { _tag: "Wait", until: state.blockedUntil }
         roll(state, now)
         // A fresh window always admits one probe, whatever limit was announced: a `limit: 0` (or a stale one) must not

@@ -237,6 +237,23 @@ const waitSeconds = Metric.counter("venice_effect_retry_wait_seconds_total", {
   description: "Seconds venice-effect clients waited before retries and for pacing"
 })
 
+/** A counter tagged with `tags`, built once per distinct tag set (tagging allocates and hashes a new metric key). */
+const tagged = (() => {
+  const cache = new Map<string, Metric.Metric.Counter<number>>()
+  return (counter: Metric.Metric.Counter<number>, name: string, ...tags: ReadonlyArray<readonly [string, string]>) => {
+    const key = `${name}\u0000${tags.map(([k, v]) => `${k}=${v}`).join("\u0000")}`
+    let metric = cache.get(key)
+    if (metric === undefined) {
+      metric = tags.reduce((m, [k, v]) => Metric.tagged(m, k, v), counter)
+      cache.set(key, metric)
+    }
+    return metric
+  }
+})()
+
+/** How often an attempt waiting for an unresolved-request slot of the error budget asks the store again. */
+const BUDGET_SLOT_POLL = Duration.millis(20)
+
 /** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
 const ERROR_BODY_LIMIT = 4 * 1024 * 1024
 
@@ -354,12 +371,12 @@ export const runWith = <A, E, R>(
   store: LimiterStore.Service,
   provider: Provider<E>,
   call: Call<A, E, R>
-): Effect.Effect<A, E | ClientError.ClientError, R> =>
-  Effect.gen(function*() {
+): Effect.Effect<A, E | ClientError.ClientError, R> => {
+  const url = SafeUrl.sanitize(call.request.url)
+  return Effect.gen(function*() {
     const observe = yield* Observer
     const correlationId = call.correlationId ?? newCorrelationId()
     const method = call.request.method
-    const url = SafeUrl.sanitize(call.request.url)
     const attemptRef = yield* Ref.make(0)
     const lastError = yield* Ref.make<unknown>(undefined)
     const facts = (attempt: number): ClientError.CallFacts => ({ method, url, attempt, correlationId })
@@ -377,9 +394,10 @@ export const runWith = <A, E, R>(
     const budgetLimit = provider.errorBudget
     const margin = call.budgetMargin ?? 2
 
+    /** Refuses when the bucket's failures reached the line; else the failures counted so far. */
     const guard = (attempt: number, now: number) =>
       Effect.gen(function*() {
-        if (call.budgetBucket === undefined || budgetLimit === undefined) return
+        if (call.budgetBucket === undefined || budgetLimit === undefined) return 0
         const state = yield* store.budget(call.budgetBucket, now)
         if (state.failures >= budgetLimit.limit - margin) {
           const resetIn = Duration.millis(Math.max(0, state.resetAt - now))
@@ -396,6 +414,7 @@ export const runWith = <A, E, R>(
               }`
           })
         }
+        return state.failures
       })
 
     const pace: Effect.Effect<void> = call.pacingBucket === undefined
@@ -446,7 +465,7 @@ export const runWith = <A, E, R>(
           const slot = yield* store.acquireSlot(inFlight.bucket, lease, inFlight.limit, now, ttl)
           if (slot._tag === "Granted") return yield* Ref.set(heldLease, lease)
           if (!waited) yield* observe({ _tag: "Pacing", operation: call.operation, bucket: inFlight.bucket, delay: poll })
-          yield* Metric.incrementBy(Metric.tagged(waitSeconds, "provider", provider.name), Duration.toSeconds(poll))
+          yield* Metric.incrementBy(tagged(waitSeconds, "wait", ["provider", provider.name]), Duration.toSeconds(poll))
           yield* Effect.interruptible(Effect.sleep(poll))
         }
       }))
@@ -463,50 +482,91 @@ export const runWith = <A, E, R>(
         else yield* release
       })
 
+    // SPEC R8 under concurrency: a request whose status is not known yet may still fail. After pacing, each attempt
+    // holds an unresolved-request slot of its budget bucket until its status is known (a 2xx can no longer count
+    // against the budget; a 4xx has been counted). While the bucket's window has no failure, slots are unlimited:
+    // nothing suggests its requests fail. From the first failure on, only `limit − margin − failures` may be
+    // unresolved at once, so the requests already on the wire cannot carry the failures the server counts past the
+    // guard's line however many calls run at once. While every slot is taken the attempt waits, polling the store (as
+    // for in-flight slots, so a fleet store shares the count); if the failures reach the line meanwhile, it fails with
+    // the guard's error. Only the wait is interruptible (R12).
+    const budgetSlots = call.budgetBucket === undefined || budgetLimit === undefined ? undefined : `unresolved:${call.budgetBucket}`
+    const budgetLease = yield* Ref.make<string | undefined>(undefined)
+    const takeBudgetSlot = (n: number): Effect.Effect<void, ClientError.ErrorBudgetExhaustedError> => {
+      if (budgetSlots === undefined || budgetLimit === undefined) return Effect.void
+      const lease = `${correlationId}#${n}`
+      const ttl = Duration.toMillis(Duration.sum(call.timeout, Duration.minutes(1)))
+      return Effect.uninterruptible(Effect.gen(function*() {
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          const failures = yield* guard(n, now)
+          const slots = failures === 0 ? Number.MAX_SAFE_INTEGER : budgetLimit.limit - margin - failures
+          const slot = yield* store.acquireSlot(budgetSlots, lease, slots, now, ttl)
+          if (slot._tag === "Granted") return yield* Ref.set(budgetLease, lease)
+          yield* Effect.interruptible(Effect.sleep(BUDGET_SLOT_POLL))
+        }
+      }))
+    }
+    const giveBudgetSlot: Effect.Effect<void> = Effect.flatMap(
+      Ref.getAndSet(budgetLease, undefined),
+      (lease) => (lease === undefined || budgetSlots === undefined ? Effect.void : store.releaseSlot(budgetSlots, lease))
+    )
+
     const attempt = Effect.gen(function*() {
       const n = yield* Ref.updateAndGet(attemptRef, (k) => k + 1)
       yield* guard(n, yield* Clock.currentTimeMillis)
       yield* pace
+      yield* takeBudgetSlot(n)
       yield* takeSlot(n)
-      yield* Metric.increment(Metric.tagged(attemptsTotal, "provider", provider.name))
+      yield* Metric.increment(tagged(attemptsTotal, "attempts", ["provider", provider.name]))
       yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n })
       const request = yield* call.authorize(call.request, n).pipe(
         Effect.map(HttpClientRequest.setHeader("x-client-correlation-id", correlationId))
       )
-      const startedAt = yield* Clock.currentTimeMillis
-      const response = yield* client.execute(request).pipe(
-        Effect.catchAll((e: HttpClientError.HttpClientError) => {
-          const { reason } = transportReason(e.cause)
-          return Effect.fail(transport(n)(reason, describeTransport(reason, "before the response headers")))
-        }),
-        Effect.timeoutFail({
-          duration: call.timeout,
-          onTimeout: () => transport(n)("timeout", describeTransport("timeout", `within ${Duration.format(call.timeout)}`))
-        })
-      )
-      const headers = response.headers
-      const now = yield* Clock.currentTimeMillis
-      yield* recordLimits(headers, now)
-      if (response.status >= 200 && response.status < 300) {
-        // The attempt's timeout covers the success path too: a JSON body that stalls after the headers, or a stream
-        // whose first event never comes (the S3 boundary), fails typed instead of hanging (SPEC B1).
-        const remaining = Duration.millis(Math.max(1, Duration.toMillis(call.timeout) - (now - startedAt)))
-        const value = yield* call.onSuccess(response, facts(n)).pipe(
-          Effect.timeoutFail({
-            duration: remaining,
-            onTimeout: () =>
-              transport(n)("timeout", `response body incomplete within the attempt timeout of ${Duration.format(call.timeout)}`)
+      // One timeout for the whole exchange (one timer, one race per attempt): until the headers, then whatever time is
+      // left for the body — the whole body of a JSON call or a stream's first event (the S3 boundary) on success, the
+      // error body otherwise. A body that stalls after the headers fails typed instead of hanging (SPEC B1).
+      let phase: "headers" | "body" | "error-body" = "headers"
+      let now = 0
+      const exchange = Effect.gen(function*() {
+        const response = yield* client.execute(request).pipe(
+          Effect.catchAll((e: HttpClientError.HttpClientError) => {
+            const { reason } = transportReason(e.cause)
+            return Effect.fail(transport(n)(reason, describeTransport(reason, "before the response headers")))
           })
         )
-        yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: response.status })
-        return value
-      }
-      const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n)).pipe(
+        now = yield* Clock.currentTimeMillis
+        yield* recordLimits(response.headers, now)
+        if (response.status >= 200 && response.status < 300) {
+          yield* giveBudgetSlot
+          phase = "body"
+          const value = yield* call.onSuccess(response, facts(n))
+          return { _tag: "Success", value, status: response.status } as const
+        }
+        phase = "error-body"
+        const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n))
+        return { _tag: "Failure", response, body } as const
+      }).pipe(
         Effect.timeoutFail({
           duration: call.timeout,
-          onTimeout: () => transport(n)("timeout", describeTransport("timeout", "while reading the error body"))
+          onTimeout: () =>
+            transport(n)(
+              "timeout",
+              phase === "headers"
+                ? describeTransport("timeout", `within ${Duration.format(call.timeout)}`)
+                : phase === "body"
+                ? `response body incomplete within the attempt timeout of ${Duration.format(call.timeout)}`
+                : describeTransport("timeout", `while reading the error body (attempt timeout ${Duration.format(call.timeout)})`)
+            )
         })
       )
+      const exchanged = yield* exchange
+      if (exchanged._tag === "Success") {
+        yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: exchanged.status })
+        return exchanged.value
+      }
+      const { response, body } = exchanged
+      const headers = response.headers
       const decoded = provider.decodeError({
         status: response.status,
         headers,
@@ -523,6 +583,7 @@ export const runWith = <A, E, R>(
       if (response.status >= 400 && response.status < 500 && response.status !== 429 && call.budgetBucket !== undefined && budgetLimit !== undefined) {
         yield* store.recordFailure(call.budgetBucket, Duration.toMillis(budgetLimit.window), now)
       }
+      yield* giveBudgetSlot
       const retryFacts = provider.classify(decoded.error)
       if (response.status === 429 && call.pacingBucket !== undefined && retryFacts.announced !== undefined) {
         yield* store.block(call.pacingBucket, now + Duration.toMillis(retryFacts.announced), now)
@@ -555,7 +616,7 @@ export const runWith = <A, E, R>(
       }
       return yield* Effect.fail(decoded.error)
     }).pipe(
-      Effect.onExit((exit) => giveSlot(exit)),
+      Effect.onExit((exit) => Effect.zipRight(giveBudgetSlot, giveSlot(exit))),
       Effect.tapError((error) =>
         Effect.gen(function*() {
           const n = yield* Ref.get(attemptRef)
@@ -566,43 +627,57 @@ export const runWith = <A, E, R>(
     )
 
     // A transport failure after the request may have reached the server is final for non-resendable calls (R9).
-    const gate = call.resendable === false
-      ? Schedule.recurWhile((e: E | ClientError.ClientError) =>
-        !(Predicate.isTagged(e, "TransportError") && (e as ClientError.TransportError).maybeDelivered)
-      )
-      : Schedule.identity<E | ClientError.ClientError>()
-    const policy = call.retry.pipe(
-      Schedule.zipLeft(gate),
-      Schedule.modifyDelayEffect((_, delay) =>
-        Effect.gen(function*() {
-          const n = yield* Ref.get(attemptRef)
-          const error = yield* Ref.get(lastError)
-          const retryFacts = Predicate.isObject(error)
-            ? provider.classify(error as E | ClientError.ClientError)
-            : undefined
-          const reason = describeWait(
-            retryFacts?.announced !== undefined ? retryFacts.announcedBy : undefined,
-            retryFacts?.announced !== undefined ? "announced" : "backoff"
-          )
-          yield* Metric.increment(
-            Metric.tagged(Metric.tagged(retriesTotal, "provider", provider.name), "class", retryFacts?.retryClass ?? "unknown")
-          )
-          yield* Metric.incrementBy(Metric.tagged(waitSeconds, "provider", provider.name), Duration.toSeconds(delay))
-          yield* event("retry", {
-            "retry.attempt": n + 1,
-            "retry.delay_ms": Duration.toMillis(delay),
-            "retry.reason": reason,
-            "retry.class": retryFacts?.retryClass ?? "unknown",
-            ...errorSummary(provider, error)
+    const makePolicy = () => {
+      const gate = call.resendable === false
+        ? Schedule.recurWhile((e: E | ClientError.ClientError) =>
+          !(Predicate.isTagged(e, "TransportError") && (e as ClientError.TransportError).maybeDelivered)
+        )
+        : Schedule.identity<E | ClientError.ClientError>()
+      const policy = call.retry.pipe(
+        Schedule.zipLeft(gate),
+        Schedule.modifyDelayEffect((_, delay) =>
+          Effect.gen(function*() {
+            const n = yield* Ref.get(attemptRef)
+            const error = yield* Ref.get(lastError)
+            const retryFacts = Predicate.isObject(error)
+              ? provider.classify(error as E | ClientError.ClientError)
+              : undefined
+            const reason = describeWait(
+              retryFacts?.announced !== undefined ? retryFacts.announcedBy : undefined,
+              retryFacts?.announced !== undefined ? "announced" : "backoff"
+            )
+            yield* Metric.increment(
+              tagged(retriesTotal, "retries", ["provider", provider.name], ["class", retryFacts?.retryClass ?? "unknown"])
+            )
+            yield* Metric.incrementBy(tagged(waitSeconds, "wait", ["provider", provider.name]), Duration.toSeconds(delay))
+            yield* event("retry", {
+              "retry.attempt": n + 1,
+              "retry.delay_ms": Duration.toMillis(delay),
+              "retry.reason": reason,
+              "retry.class": retryFacts?.retryClass ?? "unknown",
+              ...errorSummary(provider, error)
+            })
+            yield* observe({ _tag: "Waiting", operation: call.operation, nextAttempt: n + 1, delay, reason, error })
+            return delay
           })
-          yield* observe({ _tag: "Waiting", operation: call.operation, nextAttempt: n + 1, delay, reason, error })
-          return delay
-        })
+        )
       )
-    )
+      return policy
+    }
+
+    // `Effect.retry(policy)`, with the policy and its driver built on the first failure only (most calls succeed
+    // at once): each failure goes to the driver, which sleeps the delay and says whether to go on.
+    const retryLoop = (
+      error: E | ClientError.ClientError,
+      driver: Schedule.ScheduleDriver<unknown, E | ClientError.ClientError, R>
+    ): Effect.Effect<A, E | ClientError.ClientError, R> =>
+      Effect.matchEffect(driver.next(error), {
+        onFailure: () => Effect.fail(error),
+        onSuccess: () => Effect.catchAll(attempt, (next) => retryLoop(next, driver))
+      })
 
     return yield* attempt.pipe(
-      Effect.retry(policy),
+      Effect.catchAll((error) => Effect.flatMap(Schedule.driver(makePolicy()), (driver) => retryLoop(error, driver))),
       Effect.tap(() =>
         Effect.flatMap(Ref.get(attemptRef), (n) => Effect.annotateCurrentSpan({ attempts: n, outcome: "success" }))
       ),
@@ -619,12 +694,13 @@ export const runWith = <A, E, R>(
       kind: "client",
       attributes: {
         "http.request.method": call.request.method,
-        "url.full": SafeUrl.sanitize(call.request.url),
+        "url.full": url,
         operation: call.operation,
         ...call.attributes
       }
     })
   )
+}
 
 const errorSummary = <E>(provider: Provider<E>, error: unknown): Record<string, unknown> => {
   if (!Predicate.isObject(error) || !Predicate.hasProperty(error, "_tag")) return {}

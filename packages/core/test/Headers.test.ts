@@ -159,6 +159,27 @@ describe("LimiterStore (memory)", () => {
       expect((yield* store.reserve("b", 2001))._tag).toBe("Wait")
     }))
 
+  it.effect("counts the grants made before any response named the window (they are in flight in it)", () =>
+    EffectT.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      for (let i = 0; i < 4; i++) expect((yield* store.reserve("b", i))._tag).toBe("Granted") // unknown bucket
+      // the first answer of the four: the server has counted one of them so far
+      yield* store.observeWindow("b", { limit: 5, remaining: 4, resetAt: 1000 }, 10)
+      expect((yield* store.reserve("b", 20))._tag).toBe("Granted") // the 5th
+      expect(yield* store.reserve("b", 30)).toEqual({ _tag: "Wait", until: 1000 })
+      // the others arrive: the server's count does not lower ours
+      yield* store.observeWindow("b", { limit: 5, remaining: 2, resetAt: 1000 }, 40)
+      expect(yield* store.reserve("b", 50)).toEqual({ _tag: "Wait", until: 1000 })
+      // a block before any window is known also counts its later grants
+      yield* store.block("c", 100, 0)
+      expect(yield* store.reserve("c", 50)).toEqual({ _tag: "Wait", until: 100 })
+      expect((yield* store.reserve("c", 100))._tag).toBe("Granted")
+      expect((yield* store.reserve("c", 101))._tag).toBe("Granted")
+      yield* store.observeWindow("c", { limit: 3, remaining: 2, resetAt: 1100 }, 110)
+      expect((yield* store.reserve("c", 120))._tag).toBe("Granted")
+      expect(yield* store.reserve("c", 130)).toEqual({ _tag: "Wait", until: 1100 })
+    }))
+
   it.effect("counts failures per window and adopts the server's higher count", () =>
     EffectT.gen(function*() {
       const store = LimiterStore.makeMemory()

@@ -1,0 +1,90 @@
+/**
+ * The error-budget guard under concurrency (SPEC R8): requests already on the wire may still fail, so from a bucket's
+ * first failure on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
+ * never count more failures than the guard's line however many calls run together.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as LimiterStore from "../src/LimiterStore.js"
+import * as Pipeline from "../src/Pipeline.js"
+
+/** A server that answers every request `status` after `delayMs`, counting what it received and its peak in flight. */
+const countingServer = (status: number, delayMs: number) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly server: http.Server; readonly stats: { received: number; inFlight: number; peak: number } }>(
+      (resume) => {
+        const stats = { received: 0, inFlight: 0, peak: 0 }
+        const server = http.createServer((_, res) => {
+          stats.received++
+          stats.inFlight++
+          stats.peak = Math.max(stats.peak, stats.inFlight)
+          setTimeout(() => {
+            stats.inFlight--
+            res.writeHead(status, { "content-type": "application/json" })
+            res.end(JSON.stringify({ error: "Invalid request parameters" }))
+          }, delayMs)
+        })
+        server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, stats })))
+      }
+    ),
+    ({ server }) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
+  )
+
+const provider: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: number }> = {
+  name: "test",
+  decodeError: (r) => ({ error: { _tag: "Plain", status: r.status }, ignoredHeaders: [] }),
+  classify: () => ({ retryClass: "never" }),
+  logLevel: () => "-",
+  errorBudget: { limit: 50, window: Duration.seconds(30) }
+}
+
+const call = (url: string): Pipeline.Call<unknown, { readonly _tag: "Plain"; readonly status: number }, never> => ({
+  operation: "budget",
+  request: HttpClientRequest.post(url),
+  authorize: (request) => Effect.succeed(request),
+  onSuccess: () => Effect.void,
+  retry: Schedule.stop,
+  timeout: Duration.seconds(10),
+  maxWait: Duration.seconds(60),
+  budgetBucket: "key:model:-"
+})
+
+describe("Pipeline error-budget guard under concurrency", () => {
+  it.scopedLive("after a first failure, 100 concurrent failing calls: the server counts 48 failures, never more", () =>
+    Effect.gen(function*() {
+      const { server, stats } = yield* countingServer(400, 20)
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const store = LimiterStore.makeMemory()
+      const run = Pipeline.runWith(client, store, provider, call(url)).pipe(Effect.flip)
+      expect(yield* run).toMatchObject({ _tag: "Plain", status: 400 })
+      const errors = yield* Effect.all(Array.from({ length: 100 }, () => run), { concurrency: "unbounded" })
+      const tags = errors.map((e) => e._tag)
+      expect(stats.received).toBe(48) // 50 − the margin of 2: the server's lockout (> 50) is never reached
+      expect(stats.peak).toBeLessThanOrEqual(47) // 50 − 2 − the 1 failure already counted
+      expect(tags.filter((t) => t === "Plain")).toHaveLength(47)
+      expect(tags.filter((t) => t === "ErrorBudgetExhaustedError")).toHaveLength(53)
+      expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a bucket without failures sends every concurrent call at once", () =>
+    Effect.gen(function*() {
+      const { server, stats } = yield* countingServer(200, 50)
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const store = LimiterStore.makeMemory()
+      yield* Effect.all(Array.from({ length: 100 }, () => Pipeline.runWith(client, store, provider, call(url))), {
+        concurrency: "unbounded"
+      })
+      expect(stats.received).toBe(100)
+      expect(stats.peak).toBe(100)
+      expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})

@@ -41,3 +41,11 @@ export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
   const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`
   return [line(headers), line(sep), ...rows.map(line)].join("\n")
 }
+
+/** The `p`-th percentile (0–100) of the values, nearest rank. */
+export const percentile = (values: ReadonlyArray<number>, p: number): number => {
+  const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b)
+  if (sorted.length === 0) return NaN
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
+  return sorted[rank - 1]!
+}

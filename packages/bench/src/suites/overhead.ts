@@ -1,0 +1,172 @@
+/**
+ * The `overhead` suite: the cost of our client on the happy path. A minimal loopback server (child process) answers
+ * a canned chat completion; each contender (own process) sends `n` of them with `concurrency` callers: requests/s and
+ * CPU µs per request of the client process. Ours against the `openai` client and raw `fetch` (the floor).
+ */
+import * as os from "node:os"
+import { fileURLToPath } from "node:url"
+import { fork } from "../harness/child.js"
+import { fmt, fmtRatio, fmtSummary, summarize, table, type Summary } from "../harness/stats.js"
+import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import type { Job, Run } from "./overhead/worker.js"
+
+const serverPath = fileURLToPath(new URL("./overhead/server.js", import.meta.url))
+const workerPath = fileURLToPath(new URL("./overhead/worker.js", import.meta.url))
+
+const CONTENDERS: ReadonlyArray<{ readonly name: string; readonly letter: string; readonly label: string; readonly description: string }> = [
+  {
+    name: "ours",
+    letter: "(a)",
+    label: "venice-effect, undici",
+    description:
+      "`Chat.completions` via `VeniceClient` (default options: local request validation, retry policy, pacing, error-budget guard, span, response Schema) on `NodeHttpClient.layerUndici`"
+  },
+  { name: "ours-fetch", letter: "(a′)", label: "venice-effect, fetch", description: "the same on `FetchHttpClient.layer`" },
+  { name: "openai", letter: "(c)", label: "openai 6", description: "`openai` (npm, v6) `chat.completions.create`, default options" },
+  {
+    name: "fetch",
+    letter: "(d)",
+    label: "raw fetch",
+    description: "`fetch` (Node's bundled undici) + `res.json()`, no retries, no checks (the floor)"
+  },
+  {
+    name: "undici-request",
+    letter: "(d′)",
+    label: "raw undici.request",
+    description: "`undici.request` (the transport under `NodeHttpClient.layerUndici`) + `body.json()`: a floor below fetch's"
+  }
+]
+
+interface Config {
+  readonly id: string
+  readonly concurrency: number
+  readonly n: number
+}
+
+const configs = (quick: boolean): ReadonlyArray<Config> => [
+  { id: "c16", concurrency: 16, n: quick ? 1000 : 3000 },
+  { id: "c1", concurrency: 1, n: quick ? 300 : 1000 }
+]
+
+interface Row {
+  readonly config: Config
+  readonly contender: string
+  readonly rps: Summary
+  readonly cpuUs: Summary
+  readonly failed: number
+}
+
+export const overhead: Suite = {
+  name: "overhead",
+  title: "Overhead on the happy path",
+  run: async (ctx: SuiteContext): Promise<SuiteResult> => {
+    const loadBefore = os.loadavg()
+    const server = fork<{ type: string; port: number }>(serverPath)
+    const { port } = await server.next()
+    const rows: Array<Row> = []
+    const selected = CONTENDERS.filter((c) => ctx.only.length === 0 || ctx.only.some((o) => c.name.includes(o)))
+    try {
+      for (const config of configs(ctx.quick)) {
+        const workers = selected.map((c) => ({ contender: c.name, worker: fork<Run & { ready?: boolean; error?: string }>(workerPath) }))
+        try {
+          for (const { contender, worker } of workers) {
+            worker.send({ type: "setup", job: { contender, port, n: config.n, concurrency: config.concurrency } satisfies Job })
+            const ready = await worker.next()
+            if (ready.error !== undefined) throw new Error(`${contender}: ${ready.error}`)
+          }
+          const runs = new Map<string, Array<Run>>(workers.map((w) => [w.contender, []]))
+          // contenders interleaved run by run, so a change of the machine's load spreads over all of them
+          for (let i = 0; i < ctx.runs; i++) {
+            for (const { contender, worker } of workers) {
+              worker.send({ type: "run" })
+              const run = await worker.next()
+              if (run.error !== undefined) throw new Error(`${contender}: ${run.error}`)
+              runs.get(contender)!.push(run)
+            }
+          }
+          for (const [contender, rs] of runs) {
+            const row: Row = {
+              config,
+              contender,
+              rps: summarize(rs.map((r) => config.n / (r.wallMs / 1000))),
+              cpuUs: summarize(rs.map((r) => (r.cpuMs * 1000) / config.n)),
+              failed: rs.reduce((a, r) => a + r.failed, 0)
+            }
+            rows.push(row)
+            ctx.log(
+              `  ${config.id.padEnd(4)} ${contender.padEnd(15)} ${fmtSummary(row.rps).padEnd(24)} req/s  ` +
+                `${fmtSummary(row.cpuUs).padEnd(22)} CPU µs/req  ${row.failed} failed`
+            )
+          }
+        } finally {
+          for (const { worker } of workers) worker.kill()
+          await Promise.all(workers.map((w) => w.worker.exited))
+        }
+      }
+    } finally {
+      server.send({ type: "stop" })
+      await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2000))])
+      server.kill()
+    }
+    const loadAfter = os.loadavg()
+    return render(ctx, rows, `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`)
+  }
+}
+
+const render = (ctx: SuiteContext, rows: ReadonlyArray<Row>, load: string): SuiteResult => {
+  const targets: Array<SuiteResult["targets"][number]> = []
+  const sections: Array<string> = []
+  for (const config of configs(ctx.quick)) {
+    const here = rows.filter((r) => r.config.id === config.id)
+    if (here.length === 0) continue
+    const floor = here.find((r) => r.contender === "fetch")
+    const body = here.map((r) => {
+      const info = CONTENDERS.find((c) => c.name === r.contender)!
+      return [
+        `${info.letter} ${info.label}`,
+        fmtSummary(r.rps),
+        fmtSummary(r.cpuUs),
+        floor === undefined ? "–" : fmtRatio(r.rps.median / floor.rps.median),
+        floor === undefined ? "–" : fmtRatio(r.cpuUs.median / floor.cpuUs.median),
+        String(r.failed)
+      ]
+    })
+    sections.push(
+      `### ${config.concurrency} concurrent caller${config.concurrency === 1 ? "" : "s"}, ${config.n} requests per run`,
+      "",
+      table(["contender", "requests/s", "CPU µs / request", "req/s ÷ (d)", "CPU ÷ (d)", "failed"], body),
+      ""
+    )
+    const ours = here.find((r) => r.contender === "ours")
+    if (ours !== undefined && floor !== undefined) {
+      const ratio = ours.rps.median / floor.rps.median
+      targets.push({
+        name: `${config.concurrency} caller${config.concurrency === 1 ? "" : "s"}: (a) requests/s ≥ 0.8× (d)'s`,
+        met: ratio >= 0.8,
+        detail: `${fmtRatio(ratio)} (${fmt(ours.rps.median)} vs ${fmt(floor.rps.median)} req/s)`
+      })
+    }
+  }
+  const method = [
+    "### Method",
+    "",
+    "A minimal `node:http` server in a child process answers `POST /api/v1/chat/completions` with a canned completion",
+    "(~800 bytes of JSON in Venice's shape, with Venice's usual headers: version, CF-RAY, request id, request and token",
+    "limits far from exhausted, the error budget untouched, balances). Each contender runs in its own process: set up,",
+    "one warm-up run, then one measured run per round; the contenders take turns round by round. A run is `n`",
+    "chat completions by `concurrency` callers; every contender reads the answer's text. **requests/s** is `n` over the",
+    "run's wall time; **CPU µs / request** is the contender process's user + system CPU time over `n` (the server's",
+    `CPU is not counted). Median of ${ctx.runs} runs (min–max). The machine is shared (2 cores for client, server and`,
+    `everything else): ${load}; ratios within one run move much less than the figures.`,
+    "",
+    ...CONTENDERS.map((c) => `- ${c.letter} **${c.label}** (\`${c.name}\`): ${c.description}.`),
+    ""
+  ].join("\n")
+  const targetLines = [
+    "### Targets",
+    "",
+    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
+    ""
+  ].join("\n")
+  return { markdown: [method, ...sections, targetLines].join("\n"), targets }
+}

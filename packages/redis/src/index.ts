@@ -5,4 +5,45 @@
  * @since 0.1.0
  */
 
-export {}
+/**
+ * The Redis connection of fleet mode (`ioredis`), and its rule for failure: degraded, not down. Every Redis
+ * operation of the fleet services runs through {@link Service.run} with an in-process fallback; while Redis is
+ * unreachable (the connection dropped, a command timed out or failed) the fallback answers, the process keeps
+ * working on its own state, and one warning is logged for the outage. When the connection is back, operations go
+ * to Redis again and one info line says so.
+ *
+ * @since 0.1.0
+ */
+export * as RedisConnection from "./RedisConnection.js"
+
+/**
+ * Fleet mode in one layer: the `LimiterStore` (request windows, error budget, wallet slots) and the x402
+ * `PaymentPolicy.Coordinator` (top-up lock, budget) in Redis over one connection, for every process of a fleet
+ * that shares an API key or a wallet. Provide it under `VeniceClient` / `PaymentPolicy` layers: they pick both up
+ * from context (without it they keep the in-process defaults).
+ *
+ * @since 0.1.0
+ */
+export * as RedisFleet from "./RedisFleet.js"
+
+/**
+ * A `LimiterStore` in Redis, shared by every process of a fleet on one API key or wallet: the request windows that
+ * pace calls (Venice's requests per minute per key and model), the failed-request error budget (SPEC R8) and the
+ * wallet's requests in flight (SPEC X4). Each operation is one Lua script on one key, so concurrent processes
+ * never race between a read and a write; its logic is that of `LimiterStore.makeMemory`.
+ *
+ * @since 0.1.0
+ */
+export * as RedisLimiterStore from "./RedisLimiterStore.js"
+
+/**
+ * The x402 top-up coordinator of a fleet (SPEC X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
+ * process paying for one wallet sees one top-up lock — a lease that its holder renews while its top-up runs and
+ * that lapses if the holder dies — one top-up generation, and one cumulative spend checked against the budget in
+ * the same atomic step that reserves a payment. Concurrent `402 PAYMENT_REQUIRED`s in different processes
+ * therefore cause one payment: the other processes wait for the lock, see the generation move, check the balance
+ * and retry.
+ *
+ * @since 0.1.0
+ */
+export * as RedisTopUpCoordinator from "./RedisTopUpCoordinator.js"

@@ -34,8 +34,10 @@
  * - A 402 after this call's payment retry, or a 402 saying the wallet already has credit, means topping up does not
  *   help (a DIEM-linked wallet): refused, and the wallet's payments stop until {@link Service.resetLoopDetection}.
  *
- * The state (budget spent, the top-up in flight) belongs to one service instance: build one per wallet and process.
- * A top-up runs in its own fiber (scoped to the service): interrupting the calls that wait for it does not abandon a
+ * The state (budget spent, the top-up in flight) belongs to one service instance by default: build one per wallet and
+ * process. To share the lock and the budget between processes (a fleet of workers on one wallet), provide a shared
+ * {@link Coordinator} (`@venice-effect/redis`): concurrent 402s in different processes then cause one payment, and
+ * the budget is the fleet's. A top-up runs in its own fiber (scoped to the service): interrupting the calls that wait for it does not abandon a
  * signed payment half-way.
  *
  * @example
@@ -179,6 +181,137 @@ export class PaymentSettingsError extends Schema.TaggedError<PaymentSettingsErro
   message: Schema.String
 }) {}
 
+// ─── Coordination: one top-up per wallet, one budget, across processes ──────────────────────────────
+
+/**
+ * The answer to a request for a wallet's top-up lock: the caller holds it (under its lease) until it releases it, or
+ * another owner holds it. `generation` counts the top-ups of the wallet that took effect (as coordinated here).
+ *
+ * @since 0.1.0
+ * @category coordination
+ */
+export type LockAnswer =
+  | { readonly _tag: "Acquired"; readonly generation: number }
+  | { readonly _tag: "Held"; readonly generation: number }
+
+/**
+ * The answer to a budget reservation: reserved (the new total), or the budget cannot take it (the current total).
+ *
+ * @since 0.1.0
+ * @category coordination
+ */
+export type BudgetAnswer =
+  | { readonly _tag: "Reserved"; readonly spentUsd: number }
+  | { readonly _tag: "OverBudget"; readonly spentUsd: number }
+
+/**
+ * Where the payment policies of a wallet keep what must be shared for SPEC X3: the top-up lock (at most one top-up in
+ * flight per wallet), the wallet's top-up generation, and the cumulative spend. The default (no `Coordinator` in
+ * context) is {@link makeMemoryCoordinator}, one per policy: the state of one process, as before. A shared
+ * implementation (`@venice-effect/redis`) makes every process of a fleet see one lock and one budget: concurrent 402s
+ * in different processes cause one payment, the others wait for the lock and retry.
+ *
+ * Each operation is one atomic step (a script in Redis). `now` is epoch ms from the caller's `Clock`.
+ *
+ * @since 0.1.0
+ * @category coordination
+ */
+export interface CoordinatorService {
+  /**
+   * Takes the wallet's top-up lock for `owner` until `now + ttlMillis`, unless another owner holds a live lease; an
+   * owner that holds it renews it by asking again.
+   */
+  readonly acquire: (wallet: string, owner: string, now: number, ttlMillis: number) => Effect.Effect<LockAnswer>
+  /**
+   * Gives the lock back (ignored unless `owner` holds it). `paid`: a top-up took effect under it, so the wallet's
+   * generation advances (even if the lease lapsed meanwhile). Returns the generation.
+   */
+  readonly release: (wallet: string, owner: string, paid: boolean, now: number) => Effect.Effect<number>
+  /** Adds `amountUsd` to the wallet's spend if the total stays within `budgetUsd`. */
+  readonly reserve: (wallet: string, amountUsd: number, budgetUsd: number) => Effect.Effect<BudgetAnswer>
+  /** Takes `amountUsd` back off the wallet's spend (a payment that did not happen); returns the new total. */
+  readonly unreserve: (wallet: string, amountUsd: number) => Effect.Effect<number>
+  /** The wallet's spend, USD. */
+  readonly spent: (wallet: string) => Effect.Effect<number>
+  /**
+   * Leases, when holders can die without the lock noticing (another process): a holder renews its lease every
+   * `ttl / 3` while its top-up runs, and a lock whose lease lapsed (a crashed holder) can be taken; waiters ask again
+   * every `pollInterval`. Absent (in-process): leases never lapse, waiters poll every 50 ms.
+   */
+  readonly lease?: { readonly ttl: Duration.Duration; readonly pollInterval: Duration.Duration } | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category coordination
+ */
+export class Coordinator extends Context.Tag("@venice-effect/venice/PaymentPolicy/Coordinator")<
+  Coordinator,
+  CoordinatorService
+>() {}
+
+const MICROS = 1_000_000
+const toMicros = (usd: number): number => Math.round(usd * MICROS)
+
+/**
+ * An in-memory coordinator: the lock, generation and spend of the wallets of one process. Leases never lapse (a
+ * holder cannot die without its process). Each policy built without a `Coordinator` in context gets its own; provide
+ * {@link layerMemoryCoordinator} to make several policies of one process share one.
+ *
+ * @since 0.1.0
+ * @category coordination
+ */
+export const makeMemoryCoordinator = (): CoordinatorService => {
+  const wallets = new Map<string, { owner: string | undefined; generation: number; spentMicros: number }>()
+  const entry = (wallet: string) => {
+    let state = wallets.get(wallet)
+    if (state === undefined) {
+      state = { owner: undefined, generation: 0, spentMicros: 0 }
+      wallets.set(wallet, state)
+    }
+    return state
+  }
+  return {
+    acquire: (wallet, owner) =>
+      Effect.sync((): LockAnswer => {
+        const state = entry(wallet)
+        if (state.owner !== undefined && state.owner !== owner) return { _tag: "Held", generation: state.generation }
+        state.owner = owner
+        return { _tag: "Acquired", generation: state.generation }
+      }),
+    release: (wallet, owner, paid) =>
+      Effect.sync(() => {
+        const state = entry(wallet)
+        if (state.owner === owner) state.owner = undefined
+        if (paid) state.generation++
+        return state.generation
+      }),
+    reserve: (wallet, amountUsd, budgetUsd) =>
+      Effect.sync((): BudgetAnswer => {
+        const state = entry(wallet)
+        const next = state.spentMicros + toMicros(amountUsd)
+        if (next > toMicros(budgetUsd)) return { _tag: "OverBudget", spentUsd: state.spentMicros / MICROS }
+        state.spentMicros = next
+        return { _tag: "Reserved", spentUsd: next / MICROS }
+      }),
+    unreserve: (wallet, amountUsd) =>
+      Effect.sync(() => {
+        const state = entry(wallet)
+        state.spentMicros = Math.max(0, state.spentMicros - toMicros(amountUsd))
+        return state.spentMicros / MICROS
+      }),
+    spent: (wallet) => Effect.sync(() => entry(wallet).spentMicros / MICROS)
+  }
+}
+
+/**
+ * One in-memory coordinator as a layer, shared by every policy it is provided to.
+ *
+ * @since 0.1.0
+ * @category coordination
+ */
+export const layerMemoryCoordinator: Layer.Layer<Coordinator> = Layer.sync(Coordinator, makeMemoryCoordinator)
+
 type Outcome = Either.Either<{ readonly amountUsd: number; readonly settled: TopUps.Settled }, TopUps.Failure | SignFailure>
 
 interface SignFailure {
@@ -187,8 +320,12 @@ interface SignFailure {
 }
 
 interface State {
-  /** Committed USD: credited, in flight, or possibly landing. */
+  /** Committed USD (credited, in flight, or possibly landing), as the coordinator last said. */
   spent: number
+  /** The wallet's top-up generation as the coordinator last said (`undefined`: not asked yet). */
+  knownGeneration: number | undefined
+  /** Top-ups this policy has coordinated (names each one's lock owner). */
+  topUps: number
   /** The top-up in flight, shared by every call that needs it. */
   running: Deferred.Deferred<Outcome> | undefined
   /** A 402 persisted after a top-up: no more payments until reset. */
@@ -245,7 +382,17 @@ export const make = (
       retries: Math.max(0, Math.floor(options.settlement?.retries ?? 3))
     }
     const coordination = Wallet.coordinationOf(wallet)
-    const state: State = { spent: 0, running: undefined, loopDetected: false, unconfirmed: undefined }
+    const coordinator = Option.getOrElse(yield* Effect.serviceOption(Coordinator), makeMemoryCoordinator)
+    const state: State = {
+      spent: 0,
+      knownGeneration: undefined,
+      topUps: 0,
+      running: undefined,
+      loopDetected: false,
+      unconfirmed: undefined
+    }
+    // names this policy's lock owners (not secret: a process id and a random tag)
+    const instanceId = `pid:${typeof process !== "undefined" ? process.pid : 0}:${globalThis.crypto.randomUUID().slice(0, 8)}`
 
     // ── errors for a call ───────────────────────────────────────────────────────────────────────
 
@@ -309,8 +456,13 @@ export const make = (
       readonly minimumUsd: number | undefined
     }
 
-    const reserve = (amountUsd: number) => Effect.sync(() => void (state.spent += amountUsd))
-    const unreserve = (amountUsd: number) => Effect.sync(() => void (state.spent = Math.max(0, state.spent - amountUsd)))
+    const reserve = (amountUsd: number) =>
+      Effect.map(coordinator.reserve(wallet.identity, amountUsd, budgetUsd), (answer) => {
+        state.spent = answer.spentUsd
+        return answer._tag === "Reserved"
+      })
+    const unreserve = (amountUsd: number) =>
+      Effect.map(coordinator.unreserve(wallet.identity, amountUsd), (spent) => void (state.spent = spent))
 
     const runTopUp = (plan: Plan): Effect.Effect<Outcome> =>
       Effect.gen(function*() {
@@ -339,6 +491,7 @@ export const make = (
         }
 
         // 2. The amount: the 402's suggestion (or what was asked), capped, at least Venice's minimum, within budget.
+        state.spent = yield* coordinator.spent(wallet.identity)
         const minimum = plan.minimumUsd ?? 0
         if (minimum > maxPerPaymentUsd) {
           return Either.left(refuse(
@@ -387,8 +540,14 @@ export const make = (
           amount = raised.right
         }
 
-        // 4. Reserve, sign (the library's own cap set to ours), settle.
-        yield* reserve(amount)
+        // 4. Reserve (one atomic step: a shared budget may have moved), sign (the library's own cap set to ours), settle.
+        if (!(yield* reserve(amount))) {
+          return Either.left(refuse(
+            "budget-exhausted",
+            `a payment of $${amount} exceeds the remaining budget ($${cents(budgetUsd - state.spent)} of $${budgetUsd})`,
+            amount
+          ))
+        }
         const requirements: X402.PaymentRequirements = { ...rail.value, amount: TopUps.toAtomic(amount).toString() }
         const signed = yield* Effect.either(
           wallet.signPayment(discovered.right, requirements, { maxAmountPerPaymentUsd: maxPerPaymentUsd })
@@ -414,6 +573,55 @@ export const make = (
       )
 
     /**
+     * One top-up under the wallet's lock in the {@link Coordinator}: with the default (in-memory, one per policy) it is
+     * free at once and this is `runTopUp`. With a shared coordinator another process may hold it: wait for its release
+     * (polling), then take it. Before paying for a 402, a top-up another process made since this policy last
+     * coordinated one (the generation moved) is checked against the balance: if the wallet can be served, nothing is
+     * paid (the calls retry). The lease is renewed while the top-up runs, and the lock is released however it ends.
+     */
+    const coordinated = (plan: Plan): Effect.Effect<Outcome> =>
+      Effect.gen(function*() {
+        const owner = `${instanceId}#${++state.topUps}`
+        const lease = coordinator.lease
+        const ttlMillis = lease === undefined ? 600_000 : Math.max(1, Duration.toMillis(lease.ttl))
+        const poll = lease?.pollInterval ?? Duration.millis(50)
+        let generation: number
+        for (;;) {
+          const lock = yield* coordinator.acquire(wallet.identity, owner, yield* Clock.currentTimeMillis, ttlMillis)
+          if (lock._tag === "Acquired") {
+            generation = lock.generation
+            break
+          }
+          yield* Effect.sleep(poll)
+        }
+        const release = (paid: boolean) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.release(wallet.identity, owner, paid, now)).pipe(
+            Effect.map((g) => void (state.knownGeneration = g))
+          )
+        // Another process's top-up took effect since this policy last coordinated one (while we waited, or before: the
+        // 402 may predate it either way, and which came first is unknown): pay only if the balance still needs it.
+        const movedElsewhere = generation !== (state.knownGeneration ?? 0)
+        state.knownGeneration = generation
+        if (!plan.manual && movedElsewhere) {
+          const read = yield* Effect.either(TopUps.balance(env))
+          if (Either.isRight(read) && read.right.data.canConsume) {
+            yield* release(false)
+            yield* spanEvent("payment.joined-elsewhere", { "venice.identity": wallet.identity, "payment.generation": generation })
+            return Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
+          }
+        }
+        const renew = lease === undefined ? Effect.void : Effect.forkScoped(
+          Effect.forever(Effect.zipRight(
+            Effect.sleep(Duration.millis(Math.max(1, ttlMillis / 3))),
+            Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.acquire(wallet.identity, owner, now, ttlMillis))
+          ))
+        )
+        return yield* Effect.scoped(Effect.zipRight(renew, runTopUp(plan))).pipe(
+          Effect.onExit((exit) => release(exit._tag === "Success" && Either.isRight(exit.value)))
+        )
+      })
+
+    /**
      * Joins the top-up in flight (`join`), or starts one once none is in flight. Claiming is one synchronous step, so
      * exactly one caller starts it. It runs in a fiber of the service's scope: a signed payment is seen through even
      * if the calls waiting for it are interrupted.
@@ -437,7 +645,7 @@ export const make = (
             continue
           }
           if (claim.leader) {
-            yield* runTopUp(plan).pipe(
+            yield* coordinated(plan).pipe(
               Effect.exit,
               Effect.flatMap((exit) =>
                 Effect.zipRight(
@@ -551,7 +759,7 @@ export const make = (
       maxPerPaymentUsd,
       budgetUsd,
       schedule,
-      spentUsd: Effect.sync(() => state.spent),
+      spentUsd: Effect.map(coordinator.spent(wallet.identity), (spent) => (state.spent = spent)),
       topUp,
       balance: TopUps.balance(env),
       transactions: (params) => TopUps.transactions(env, params),

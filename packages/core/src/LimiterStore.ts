@@ -70,7 +70,10 @@ export interface Service {
   readonly reserve: (bucket: string, now: number) => Effect.Effect<Reservation>
   /** Records what a response said about the bucket's window. */
   readonly observeWindow: (bucket: string, window: WindowObservation, now: number) => Effect.Effect<void>
-  /** Records that the server refused for rate (a 429 without window headers): nothing until `until`. */
+  /**
+   * Records that the server refused for rate and announced when to come back (a 429's Retry-After): nothing until
+   * `until`, and the announced time wins over a later window reset the same response described (SPEC R3).
+   */
   readonly block: (bucket: string, until: number, now: number) => Effect.Effect<void>
   /** Counts one failed request (4xx except 429) in the bucket's budget window; returns the new state. */
   readonly recordFailure: (bucket: string, windowMillis: number, now: number) => Effect.Effect<BudgetState>
@@ -205,7 +208,11 @@ export const makeMemory = (): Service => {
           state = { limit: Number.MAX_SAFE_INTEGER, used: 0, resetAt: undefined, blockedUntil: 0 }
           windows.set(bucket, state)
         }
-        if (until > now) state.blockedUntil = Math.max(state.blockedUntil, until)
+        if (until <= now) return
+        state.blockedUntil = Math.max(state.blockedUntil, until)
+        // SPEC R3: the server's announced wait wins over the window it described: a 429 that says "retry after 5 s"
+        // while its window headers say "exhausted until 60 s" opens the window at the announced time.
+        if (state.resetAt !== undefined && state.resetAt > until) state.resetAt = until
       }),
     recordFailure: (bucket, windowMillis, now) =>
       Effect.sync(() => {

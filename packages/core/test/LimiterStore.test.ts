@@ -38,3 +38,25 @@ describe("LimiterStore slots", () => {
       expect((yield* store.acquireSlot("w", "b", 0, 0, 1_000))._tag).toBe("Busy")
     }))
 })
+
+describe("LimiterStore windows", () => {
+  it.effect("a 429's Retry-After wins over the exhausted window the same response described (SPEC R3)", () =>
+    Effect.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      // the 429: window of 10, none left, resets in 60 s; Retry-After: 5 s
+      yield* store.observeWindow("k", { limit: 10, remaining: 0, resetAt: 60_000 }, 0)
+      yield* store.block("k", 5_000, 0)
+      expect(yield* store.reserve("k", 1_000)).toEqual({ _tag: "Wait", until: 5_000 })
+      expect((yield* store.reserve("k", 5_000))._tag).toBe("Granted")
+    }))
+
+  it.effect("a block shorter than nothing, or without a window, only blocks", () =>
+    Effect.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      yield* store.block("k", 0, 10) // in the past: ignored
+      expect((yield* store.reserve("k", 10))._tag).toBe("Granted")
+      yield* store.block("j", 2_000, 0)
+      expect(yield* store.reserve("j", 1_000)).toEqual({ _tag: "Wait", until: 2_000 })
+      expect((yield* store.reserve("j", 2_000))._tag).toBe("Granted")
+    }))
+})

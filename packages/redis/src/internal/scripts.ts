@@ -96,6 +96,11 @@ if untilMs > now and untilMs > blocked then
   redis.call('HSET', k, 'b', s(blocked))
 end
 local reset = n(redis.call('HGET', k, 'r'), -1)
+-- the announced wait wins over a later window reset (SPEC R3)
+if untilMs > now and reset > untilMs then
+  reset = untilMs
+  redis.call('HSET', k, 'r', s(reset))
+end
 keep(k, math.max(reset, blocked), now, idle)
 return 1`)
 

@@ -15,6 +15,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
+import { afterAll } from "vitest"
 
 export const DEFAULT_URL = "redis://127.0.0.1:6379"
 
@@ -120,6 +121,12 @@ export const testRedisUrl = (): Promise<string> => {
   })()
   return resolved.then((r) => r.url)
 }
+
+// A Redis this file started for itself is stopped with the file (a worker's `exit` event is not enough: pooled
+// workers are reused or killed by signal, and the server would outlive the run).
+afterAll(async () => {
+  if (resolved !== undefined) await (await resolved.catch(() => ({ stop: async () => {} }))).stop()
+})
 
 /** The test Redis as an Effect. */
 export const redisUrl: Effect.Effect<string> = Effect.promise(testRedisUrl)

@@ -10,7 +10,7 @@ const Venice = PaymentPolicy.layerClient().pipe(
   // $10 per payment, $50 for the whole fleet (give every process the same settings)
   Layer.provideMerge(PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 50 })),
   Layer.provide(VeniceWallet.layerConfig()), // VENICE_WALLET_PRIVATE_KEY
-  Layer.provide(RedisFleet.layer({ url: process.env["VENICE_REDIS_URL"] ?? "redis://127.0.0.1:6379", leaseTtl: "30 seconds" })),
+  Layer.provide(RedisFleet.layerConfig({ leaseTtl: "30 seconds" })), // VENICE_REDIS_URL
   Layer.provide(NodeHttpClient.layerUndici)
 )
 

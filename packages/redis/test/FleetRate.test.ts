@@ -14,7 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { goodput, startFleet } from "./fleet/run.js"
 import type { WorkerConfig } from "./fleet/worker.js"
-import { redisUrl, startPrivateRedis, uniquePrefix } from "./support.js"
+import { missingRedis, missingRedisServer, redisUrl, startPrivateRedis, uniquePrefix } from "./support.js"
 
 const LIMIT = 40
 const WINDOW = 2_000
@@ -27,7 +27,7 @@ const configs = (
 ): ReadonlyArray<WorkerConfig> =>
   Array.from({ length: 4 }, (_, id) => ({ ...base, id, fibers: 8, model: MODEL, mode: { _tag: "key", apiKey, durationMs } }))
 
-describe("a fleet of 4 processes × 8 fibers on one key", () => {
+describe.skipIf(missingRedis !== undefined)("a fleet of 4 processes × 8 fibers on one key", () => {
   it.scopedLive("Redis store: ≥ 95 % of R, ≤ 0.02 429s per request; in-memory stores: visibly worse", () =>
     Effect.gen(function*() {
       const url = yield* redisUrl
@@ -56,7 +56,7 @@ describe("a fleet of 4 processes × 8 fibers on one key", () => {
       expect(memory.stats.tooManyPerRequest).toBeGreaterThan(Math.max(0.05, 5 * redis.stats.tooManyPerRequest))
     }), 60_000)
 
-  it.scopedLive("Redis killed mid-run and restarted: no call fails, each worker warns once and rejoins", () =>
+  it.scopedLive.skipIf(missingRedisServer !== undefined)("Redis killed mid-run and restarted: no call fails, each worker warns once and rejoins", () =>
     Effect.gen(function*() {
       const redis = yield* Effect.acquireRelease(Effect.promise(() => startPrivateRedis()), (r) => Effect.promise(r.kill))
       const emu = yield* Emulator.make({

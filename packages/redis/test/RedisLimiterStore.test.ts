@@ -20,7 +20,7 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as RedisConnection from "../src/RedisConnection.js"
 import * as RedisLimiterStore from "../src/RedisLimiterStore.js"
-import { inspector, redisUrl, uniquePrefix } from "./support.js"
+import { inspector, missingRedis, redisUrl, uniquePrefix } from "./support.js"
 
 /** A Redis store on its own connection (scoped). */
 const redisStore = (url: string, keyPrefix: string) =>
@@ -97,7 +97,7 @@ const apply = (store: LimiterStore.Service, prefix: string, o: Op, now: number):
   }
 }
 
-describe("RedisLimiterStore", () => {
+describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
   it.scopedLive("answers every operation as the in-memory store does (random operation sequences)", () =>
     Effect.gen(function*() {
       const store = yield* redisStore(yield* redisUrl, uniquePrefix("parity"))

@@ -17,7 +17,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import * as RedisConnection from "../src/RedisConnection.js"
 import * as RedisFleet from "../src/RedisFleet.js"
 import * as RedisTopUpCoordinator from "../src/RedisTopUpCoordinator.js"
-import { inspector, redisUrl, uniquePrefix } from "./support.js"
+import { inspector, missingRedis, redisUrl, uniquePrefix } from "./support.js"
 
 const coordinator = (url: string, keyPrefix: string, options: RedisTopUpCoordinator.Options = {}) =>
   Effect.flatMap(RedisConnection.make({ url, keyPrefix }), (connection) =>
@@ -25,7 +25,7 @@ const coordinator = (url: string, keyPrefix: string, options: RedisTopUpCoordina
 
 const WALLET = "wallet:0x00000000000000000000000000000000000000aa"
 
-describe("RedisTopUpCoordinator", () => {
+describe.skipIf(missingRedis !== undefined)("RedisTopUpCoordinator", () => {
   it.scopedLive("one lock per wallet: held for others, renewed by its owner, released with a new generation when paid", () =>
     Effect.gen(function*() {
       const url = yield* redisUrl

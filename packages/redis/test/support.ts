@@ -1,8 +1,10 @@
 /**
  * Test support: a real Redis. Tests use `VENICE_REDIS_URL` (default `redis://127.0.0.1:6379`). When nothing answers
  * there: with `VENICE_REDIS_REQUIRED` set (CI, see `.ci/run`) the tests fail loudly; otherwise, if a `redis-server`
- * binary is installed, a private one is started for the test file (and stopped after it); else they fail loudly too.
- * Tests never skip for want of Redis.
+ * binary is installed, a private one is started for the test file (and stopped after it). On a machine with neither
+ * (a developer's laptop running `npm test` without Redis) the Redis tests are skipped with a warning naming what is
+ * missing; CI sets `VENICE_REDIS_REQUIRED`, so there they never skip. Tests that kill and restart Redis need the
+ * `redis-server` binary whatever `VENICE_REDIS_URL` says.
  *
  * Every test works under its own key prefix, so test files (and other people's runs against the same server) never
  * see each other's keys.
@@ -37,6 +39,27 @@ const ping = async (url: string, timeoutMs = 1000): Promise<boolean> => {
 
 const hasBinary = (name: string): boolean =>
   (process.env["PATH"] ?? "").split(Path.delimiter).some((dir) => dir.length > 0 && Fs.existsSync(Path.join(dir, name)))
+
+const required = process.env["VENICE_REDIS_REQUIRED"] !== undefined
+
+const warnSkip = (reason: string): string => {
+  console.warn(`[venice-effect] Redis tests skipped: ${reason} (CI installs and starts one: see .ci/run)`)
+  return reason
+}
+
+/**
+ * Why the tests that need a Redis cannot run here (`undefined`: they can). Never set when `VENICE_REDIS_REQUIRED` is:
+ * then they run and fail loudly.
+ */
+export const missingRedis: string | undefined = required || hasBinary("redis-server") ||
+    (await ping(process.env["VENICE_REDIS_URL"] ?? DEFAULT_URL, 500))
+  ? undefined
+  : warnSkip("no Redis answers at VENICE_REDIS_URL (or redis://127.0.0.1:6379) and redis-server is not installed")
+
+/** Why the tests that stop and start a Redis of their own cannot run here (`undefined`: they can). */
+export const missingRedisServer: string | undefined = required || hasBinary("redis-server")
+  ? undefined
+  : missingRedis ?? warnSkip("redis-server is not installed (apt-get install -y redis-server)")
 
 /** A free TCP port on loopback (taken by nobody right now). */
 export const freePort = (): Promise<number> =>

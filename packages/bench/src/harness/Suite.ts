@@ -23,6 +23,11 @@ export interface SuiteResult {
   readonly markdown: string
   /** Human-readable target checks, e.g. `(a) ≥ 1.0× (c): met (1.04×)`. */
   readonly targets: ReadonlyArray<{ readonly name: string; readonly met: boolean; readonly detail: string }>
+  /**
+   * Copies of parts of the section kept in other documents (e.g. the fleet tables in `docs/fleet.md`): each replaces
+   * what is between `<!-- <marker>:start -->` and `<!-- <marker>:end -->` in `file` (relative to the report's folder).
+   */
+  readonly mirrors?: ReadonlyArray<{ readonly file: string; readonly marker: string; readonly markdown: string }>
 }
 
 /** A benchmark suite. */

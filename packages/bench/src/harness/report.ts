@@ -63,4 +63,34 @@ export const writeReport = (options: WriteOptions): void => {
   const text = [header, ...sections.map((s) => `${begin(s.name)}\n${s.body}\n${end(s.name)}`)].join("\n\n") + "\n"
   fs.mkdirSync(path.dirname(options.file), { recursive: true })
   fs.writeFileSync(options.file, text)
+  for (const { suite, result } of options.results) {
+    for (const mirror of result.mirrors ?? []) writeMirror(path.resolve(path.dirname(options.file), mirror.file), suite, mirror, date, options)
+  }
+}
+
+/** Replaces one marked block of another document with a copy of part of a suite's section. */
+const writeMirror = (
+  file: string,
+  suite: Suite,
+  mirror: { readonly marker: string; readonly markdown: string },
+  date: string,
+  options: WriteOptions
+): void => {
+  if (!fs.existsSync(file)) return
+  const start = `<!-- ${mirror.marker}:start -->`
+  const stop = `<!-- ${mirror.marker}:end -->`
+  const text = fs.readFileSync(file, "utf8")
+  const i = text.indexOf(start)
+  const j = text.indexOf(stop)
+  if (i < 0 || j < i) return
+  const block = [
+    start,
+    `_Measured ${date} on ${machineMarkdown(options.machine)}; \`${options.command}\`` +
+    `${options.quick ? " (**quick mode**, not the figures of record)" : ""}; copied from the \`${suite.name}\` section of ` +
+    `[benchmarks.md](${path.relative(path.dirname(file), options.file).split(path.sep).join("/")})._`,
+    "",
+    mirror.markdown.trim(),
+    stop
+  ].join("\n")
+  fs.writeFileSync(file, text.slice(0, i) + block + text.slice(j + stop.length))
 }

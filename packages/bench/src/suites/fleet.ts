@@ -134,6 +134,12 @@ const analyze = (records: ReadonlyArray<readonly [number, number, number, string
 
 const prefix = (label: string) => `venice-effect-bench:${label}:${process.pid}:${Crypto.randomBytes(4).toString("hex")}:`
 
+const mergeCounts = (counts: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> => {
+  const out: Record<string, number> = {}
+  for (const c of counts) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v
+  return out
+}
+
 export const fleet: Suite = {
   name: "fleet",
   title: "Fleet: 4 processes on one key or wallet",
@@ -214,7 +220,8 @@ export const fleet: Suite = {
             ctx.log(
               `  run ${run + 1} ${config.padEnd(12)} ${(figures.fractionOfR * 100).toFixed(1)} % of R, ${figures.requests} requests, ` +
                 `${figures.r429PerRequest.toFixed(3)} × 429 per request, ${figures.failed} failed, ` +
-                `warnings ${figures.warnings}, rejoins ${figures.rejoins}`
+                `warnings ${figures.warnings}, rejoins ${figures.rejoins}` +
+                (figures.failed > 0 ? ` ${JSON.stringify(mergeCounts(done.map((d) => d.errors)))}` : "")
             )
           } finally {
             await outage?.kill()
@@ -319,5 +326,9 @@ const render = (
     table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
     ""
   ].join("\n")
-  return { markdown: [method, results, targetLines].join("\n"), targets }
+  return {
+    markdown: [method, results, targetLines].join("\n"),
+    targets,
+    mirrors: [{ file: "fleet.md", marker: "fleet-table", markdown: [results, targetLines].join("\n") }]
+  }
 }

@@ -49,3 +49,14 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
   return sorted[rank - 1]!
 }
+
+/** The `### Targets` section of a suite's report: one row per target, met or **missed**, with its figure. */
+export const targetsSection = (
+  targets: ReadonlyArray<{ readonly name: string; readonly met: boolean; readonly detail: string }>
+): string =>
+  [
+    "### Targets",
+    "",
+    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
+    ""
+  ].join("\n")

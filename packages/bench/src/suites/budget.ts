@@ -4,7 +4,7 @@
  * its error-budget 429 (Venice: > 50 failed requests in 30 s lock the bucket out for the rest of the 30 s)?
  */
 import * as os from "node:os"
-import { fmt, fmtSummary, summarize, table, type Summary } from "../harness/stats.js"
+import { fmt, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
 import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
 import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
@@ -145,11 +145,6 @@ const render = (
     table(["peer", "lockout 429s", "400s sent", "valid completed", "refused locally", "unfinished", "failures (per run)"], rows),
     ""
   ].join("\n")
-  const targetLines = [
-    "### Targets",
-    "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
-    ""
-  ].join("\n")
+  const targetLines = targetsSection(targets)
   return { markdown: [method, results, targetLines].join("\n"), targets }
 }

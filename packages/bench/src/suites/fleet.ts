@@ -16,7 +16,7 @@ import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { fork } from "../harness/child.js"
-import { fmt, fmtSummary, percentile, summarize, table, type Summary } from "../harness/stats.js"
+import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
 import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
 import type { Answer, Request } from "./fleet/emulator.js"
 import { sharedRedis, startPrivateRedis } from "./fleet/redis.js"
@@ -320,12 +320,7 @@ const render = (
     table(["configuration", "payments", "calls ok", "failed", "402s", "wall s"], topUpRows),
     ""
   ].join("\n")
-  const targetLines = [
-    "### Targets",
-    "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
-    ""
-  ].join("\n")
+  const targetLines = targetsSection(targets)
   return {
     markdown: [method, results, targetLines].join("\n"),
     targets,

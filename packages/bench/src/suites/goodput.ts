@@ -4,7 +4,7 @@
  * completed/s as a fraction of R, 429s received per completed request, failures, latency.
  */
 import * as os from "node:os"
-import { fmt, fmtSummary, percentile, summarize, table, type Summary } from "../harness/stats.js"
+import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
 import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
 import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
@@ -181,12 +181,7 @@ const render = (
     ),
     ""
   ].join("\n")
-  const targetLines = [
-    "### Targets",
-    "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
-    ""
-  ].join("\n")
+  const targetLines = targetsSection(targets)
   return { markdown: [method, results, targetLines].join("\n"), targets }
 }
 

@@ -6,7 +6,7 @@
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
-import { fmt, fmtRatio, fmtSummary, summarize, table, type Summary } from "../harness/stats.js"
+import { fmt, fmtRatio, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
 import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
 import type { Job, Run } from "./overhead/worker.js"
 
@@ -162,11 +162,6 @@ const render = (ctx: SuiteContext, rows: ReadonlyArray<Row>, load: string): Suit
     ...CONTENDERS.map((c) => `- ${c.letter} **${c.label}** (\`${c.name}\`): ${c.description}.`),
     ""
   ].join("\n")
-  const targetLines = [
-    "### Targets",
-    "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
-    ""
-  ].join("\n")
+  const targetLines = targetsSection(targets)
   return { markdown: [method, ...sections, targetLines].join("\n"), targets }
 }

@@ -3,7 +3,7 @@
  * call per run; time to its first success against the ideal, the sum of the waits the server announced.
  */
 import * as os from "node:os"
-import { fmt, fmtSummary, summarize, table } from "../harness/stats.js"
+import { fmt, fmtSummary, summarize, table, targetsSection } from "../harness/stats.js"
 import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
 import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
 import type { StormPhase } from "./emulator/child.js"
@@ -127,11 +127,6 @@ const render = (
     table(["peer", "succeeded", "time to first success ms", "÷ ideal", "attempts", "failures"], rows),
     ""
   ].join("\n")
-  const targetLines = [
-    "### Targets",
-    "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
-    ""
-  ].join("\n")
+  const targetLines = targetsSection(targets)
   return { markdown: [method, results, targetLines].join("\n"), targets }
 }

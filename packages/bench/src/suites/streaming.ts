@@ -7,7 +7,7 @@
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
-import { fmt, fmtRatio, fmtSummary, summarize, table, type Summary } from "../harness/stats.js"
+import { fmt, fmtRatio, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
 import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
 import type { Job, JobResult } from "./streaming/worker.js"
 import type { Expectation } from "./streaming/workloads.js"
@@ -407,12 +407,7 @@ const render = (
     ""
   ].join("\n")
 
-  const targetLines = [
-    "### Targets",
-    "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
-    ""
-  ].join("\n")
+  const targetLines = targetsSection(targets)
 
   const notes = [
     "### Findings (measured while building this suite; Node 20, this machine)",

@@ -97,7 +97,7 @@ const main = async () => {
     log(`◀ ${suite.name} in ${seconds.toFixed(0)} s`)
   }
   if (args.write) {
-    writeReport({ file: args.out, machine, command, quick: args.quick, results })
+    writeReport({ file: args.out, machine, command, quick: args.quick, results, order: suites.map((s) => s.name) })
     log(`wrote ${path.relative(process.cwd(), args.out)}`)
   } else {
     for (const r of results) console.log(`## ${r.suite.title}\n\n${r.result.markdown}\n`)

@@ -10,7 +10,10 @@
  *
  * Degraded, not down: while Redis is unreachable every operation answers from an in-process store (the state of this
  * process alone), which also sees every window, block and failure observed while Redis was up, so a process that
- * loses Redis keeps pacing at the limits it knew. One warning per outage; the store rejoins when Redis answers.
+ * loses Redis keeps pacing at the limits it knew — at its share of them: each reservation also says how many processes
+ * reserved in the bucket lately (`membersSeenWithin`), and the in-process store paces on `limit ÷ members`, so a fleet
+ * cut off from Redis does not send `members ×` the window. One warning per outage; the store rejoins when Redis
+ * answers.
  *
  * @example
  * ```ts
@@ -48,6 +51,11 @@ export interface Options {
    * 10 minutes): the known limit of an idle bucket is forgotten after this, as if the fleet had just started.
    */
   readonly idleTtl?: Duration.DurationInput | undefined
+  /**
+   * A process counts as a member of a bucket's fleet while it reserved in the bucket within this time (default
+   * 1 minute, Venice's request window): the share the process paces on while Redis is unreachable is `1 ÷ members`.
+   */
+  readonly membersSeenWithin?: Duration.DurationInput | undefined
 }
 
 const integers = (reply: unknown): ReadonlyArray<number> | undefined =>
@@ -69,6 +77,18 @@ export const make = (
     const idle = Math.max(1000, int(Duration.toMillis(Duration.decode(options.idleTtl ?? Duration.minutes(10)))))
     // what this process knows on its own: the answer while Redis is unreachable
     const local = LimiterStore.makeMemory()
+    const member = globalThis.crypto.randomUUID()
+    const seen = Math.max(1000, int(Duration.toMillis(Duration.decode(options.membersSeenWithin ?? Duration.minutes(1)))))
+    /** bucket → processes that reserved in it lately (from the last reservation Redis answered). */
+    const fleetSize = new Map<string, number>()
+    /** What one process may take of a window the whole fleet shares. */
+    const share = (bucket: string, window: LimiterStore.WindowObservation): LimiterStore.WindowObservation => {
+      const members = fleetSize.get(bucket) ?? 1
+      if (members <= 1) return window
+      const limit = Math.max(1, Math.floor(window.limit / members))
+      const used = Math.ceil(Math.max(0, window.limit - window.remaining) / members)
+      return { limit, remaining: Math.max(0, limit - used), resetAt: window.resetAt }
+    }
     const windowKey = (bucket: string) => `${redis.keyPrefix}win:${bucket}`
     const budgetKey = (bucket: string) => `${redis.keyPrefix}budget:${bucket}`
     const slotsKey = (bucket: string) => `${redis.keyPrefix}slots:${bucket}`
@@ -76,14 +96,15 @@ export const make = (
 
     const service: LimiterStore.Service = {
       reserve: (bucket, now) =>
-        redis.run(Scripts.reserve, windowKey(bucket), [int(now), idle, Number.MAX_SAFE_INTEGER], (reply) => {
+        redis.run(Scripts.reserve, windowKey(bucket), [int(now), idle, Number.MAX_SAFE_INTEGER, member, seen], (reply) => {
           const r = integers(reply)
-          if (r === undefined || r.length !== 2) return undefined
+          if (r === undefined || r.length !== 3) return undefined
+          fleetSize.set(bucket, Math.max(1, r[2]!))
           return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Wait", until: r[1]! } as const
         }, local.reserve(bucket, now)),
       observeWindow: (bucket, window, now) =>
         Effect.zipRight(
-          local.observeWindow(bucket, window, now),
+          local.observeWindow(bucket, share(bucket, window), now),
           Effect.asVoid(
             redis.run(
               Scripts.observeWindow,

@@ -17,6 +17,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as RedisConnection from "../src/RedisConnection.js"
 import * as RedisFleet from "../src/RedisFleet.js"
+import * as RedisLimiterStore from "../src/RedisLimiterStore.js"
 import * as RedisTopUpCoordinator from "../src/RedisTopUpCoordinator.js"
 import { inspector, missingRedisServer, startPrivateRedis, uniquePrefix } from "./support.js"
 
@@ -127,4 +128,29 @@ describe.skipIf(missingRedisServer !== undefined)("degraded, not down", () => {
       yield* Effect.provide(steps, log.layer)
       expect(log.lines.filter((l) => l.message.startsWith("Redis unreachable"))).toHaveLength(1)
     }), 30_000)
+
+  it.scopedLive("a process cut off from Redis paces on its share of the window: limit ÷ the processes seen in the bucket", () =>
+    Effect.gen(function*() {
+      const redis = yield* privateRedis()
+      const keyPrefix = uniquePrefix("share")
+      const store = () =>
+        Effect.flatMap(RedisConnection.make({ url: redis.url, keyPrefix, retryAfter: Duration.seconds(30) }), (connection) =>
+          Effect.provideService(RedisLimiterStore.make(), RedisConnection.RedisConnection, connection))
+      const [a, b, c, d] = yield* Effect.all([store(), store(), store(), store()])
+      const bucket = "key:share:venice-uncensored"
+      const now = Date.now()
+      // four processes reserve in the bucket; the window says 40 per minute, 8 taken so far (two each)
+      for (let i = 0; i < 2; i++) for (const s of [d, c, b, a]) expect((yield* s.reserve(bucket, now))._tag).toBe("Granted")
+      yield* a.observeWindow(bucket, { limit: 40, remaining: 32, resetAt: now + 60_000 }, now)
+      yield* Effect.promise(redis.kill)
+      // alone, A may take its share of what is left: 40 ÷ 4 = 10 per window, 2 of them used → 8 more, then it waits
+      let granted = 0
+      for (let i = 0; i < 20; i++) if ((yield* a.reserve(bucket, now + 1))._tag === "Granted") granted++
+      expect(granted).toBe(8)
+      expect(yield* a.reserve(bucket, now + 1)).toEqual({ _tag: "Wait", until: now + 60_000 })
+      // the next window: 10 again, not 40
+      granted = 0
+      for (let i = 0; i < 20; i++) if ((yield* a.reserve(bucket, now + 60_000))._tag === "Granted") granted++
+      expect(granted).toBe(10)
+    }).pipe(Effect.provide(Logger.remove(Logger.defaultLogger))), 30_000)
 })

@@ -29,6 +29,8 @@ export interface WriteOptions {
   readonly command: string
   readonly quick: boolean
   readonly results: ReadonlyArray<{ readonly suite: Suite; readonly result: SuiteResult; readonly seconds: number }>
+  /** Section order (suite names); sections of other names keep their place after these. */
+  readonly order?: ReadonlyArray<string>
 }
 
 /** Writes (or updates) the report. */
@@ -50,6 +52,9 @@ export const writeReport = (options: WriteOptions): void => {
     if (i >= 0) sections[i] = { name: suite.name, body }
     else sections.push({ name: suite.name, body })
   }
+  const order = options.order ?? []
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
+  sections.sort((a, b) => rank(a.name) - rank(b.name))
   const header = [
     HEADER_BEGIN,
     "# Benchmarks",

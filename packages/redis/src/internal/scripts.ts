@@ -34,19 +34,39 @@ end`
 
 // ── request windows: hash { l = limit, u = used, r = resetAt (-1: unknown), b = blockedUntil } ──────────────────
 
-/** KEYS[1] window; ARGV now, idle, unknownLimit → {1, 0} granted | {0, until} wait. */
-export const reserve = script("reserve", `
+// The fleet's members of a window: field 'm:<member>' = the last time that process reserved in it. Counted (and the
+// stale ones dropped) on every reservation, so a process knows its share should it have to pace alone.
+const MEMBERS = `
+local function members(k, member, now, seen)
+  redis.call('HSET', k, 'm:' .. member, s(now))
+  local count = 0
+  local all = redis.call('HGETALL', k)
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, 2) == 'm:' then
+      if n(all[i + 1], 0) >= now - seen then count = count + 1 else redis.call('HDEL', k, all[i]) end
+    end
+  end
+  return count
+end`
+
+/**
+ * KEYS[1] window; ARGV now, idle, unknownLimit, member, seenMillis → {1, 0, members} granted | {0, until, members}
+ * wait, where `members` is how many processes reserved in the bucket within `seenMillis`.
+ */
+export const reserve = script("reserve", `${MEMBERS}
 local k = KEYS[1]
-local now, idle = n(ARGV[1], 0), n(ARGV[2], 0)
+local now, idle, member, seen = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[4], n(ARGV[5], 0)
 if redis.call('EXISTS', k) == 0 then
   -- granted, and counted in the window the first responses will name (ARGV[3]: the limit of an unknown window)
   redis.call('HSET', k, 'l', ARGV[3], 'u', '1', 'r', '-1', 'b', '0')
+  local m = members(k, member, now, seen)
   keep(k, now, now, idle)
-  return {1, 0}
+  return {1, 0, m}
 end
+local m = members(k, member, now, seen)
 local v = redis.call('HMGET', k, 'l', 'u', 'r', 'b')
 local limit, used, reset, blocked = n(v[1], 0), n(v[2], 0), n(v[3], -1), n(v[4], 0)
-if now < blocked then return {0, blocked} end
+if now < blocked then return {0, blocked, m} end
 if reset >= 0 and now >= reset then used = 0; reset = -1 end
 local cap = limit
 if cap < 1 then cap = 1 end
@@ -54,9 +74,9 @@ local granted = used < cap
 if granted then used = used + 1 end
 redis.call('HSET', k, 'u', s(used), 'r', s(reset))
 keep(k, math.max(reset, blocked), now, idle)
-if granted then return {1, 0} end
-if reset >= 0 then return {0, reset} end
-return {0, now + 50}`)
+if granted then return {1, 0, m} end
+if reset >= 0 then return {0, reset, m} end
+return {0, now + 50, m}`)
 
 /** KEYS[1] window; ARGV now, idle, limit, remaining, resetAt. */
 export const observeWindow = script("observeWindow", `

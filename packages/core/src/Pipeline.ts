@@ -237,15 +237,20 @@ const waitSeconds = Metric.counter("venice_effect_retry_wait_seconds_total", {
   description: "Seconds venice-effect clients waited before retries and for pacing"
 })
 
-/** A counter tagged with `tags`, built once per distinct tag set (tagging allocates and hashes a new metric key). */
+/** A counter tagged with `tags`, built once per counter and tag set (tagging allocates and hashes a new metric key). */
 const tagged = (() => {
-  const cache = new Map<string, Metric.Metric.Counter<number>>()
-  return (counter: Metric.Metric.Counter<number>, name: string, ...tags: ReadonlyArray<readonly [string, string]>) => {
-    const key = `${name}\u0000${tags.map(([k, v]) => `${k}=${v}`).join("\u0000")}`
-    let metric = cache.get(key)
+  const cache = new WeakMap<Metric.Metric.Counter<number>, Map<string, Metric.Metric.Counter<number>>>()
+  return (counter: Metric.Metric.Counter<number>, ...tags: ReadonlyArray<readonly [string, string]>) => {
+    let byTags = cache.get(counter)
+    if (byTags === undefined) {
+      byTags = new Map()
+      cache.set(counter, byTags)
+    }
+    const key = tags.map(([k, v]) => `${k}=${v}`).join("\u0000")
+    let metric = byTags.get(key)
     if (metric === undefined) {
       metric = tags.reduce((m, [k, v]) => Metric.tagged(m, k, v), counter)
-      cache.set(key, metric)
+      byTags.set(key, metric)
     }
     return metric
   }
@@ -428,7 +433,7 @@ export const runWith = <A, E, R>(
           // wake a little after the reset, never before: an early request only collects a 429
           const delay = Duration.millis(Math.max(1, reservation.until - now) + 5)
           yield* observe({ _tag: "Pacing", operation: call.operation, bucket, delay })
-          yield* Metric.incrementBy(waitSeconds, Duration.toSeconds(delay))
+          yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(delay))
           yield* Effect.sleep(delay)
         }
       })
@@ -465,7 +470,7 @@ export const runWith = <A, E, R>(
           const slot = yield* store.acquireSlot(inFlight.bucket, lease, inFlight.limit, now, ttl)
           if (slot._tag === "Granted") return yield* Ref.set(heldLease, lease)
           if (!waited) yield* observe({ _tag: "Pacing", operation: call.operation, bucket: inFlight.bucket, delay: poll })
-          yield* Metric.incrementBy(tagged(waitSeconds, "wait", ["provider", provider.name]), Duration.toSeconds(poll))
+          yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(poll))
           yield* Effect.interruptible(Effect.sleep(poll))
         }
       }))
@@ -518,7 +523,7 @@ export const runWith = <A, E, R>(
       yield* pace
       yield* takeBudgetSlot(n)
       yield* takeSlot(n)
-      yield* Metric.increment(tagged(attemptsTotal, "attempts", ["provider", provider.name]))
+      yield* Metric.increment(tagged(attemptsTotal, ["provider", provider.name]))
       yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n })
       const request = yield* call.authorize(call.request, n).pipe(
         Effect.map(HttpClientRequest.setHeader("x-client-correlation-id", correlationId))
@@ -647,9 +652,9 @@ export const runWith = <A, E, R>(
               retryFacts?.announced !== undefined ? "announced" : "backoff"
             )
             yield* Metric.increment(
-              tagged(retriesTotal, "retries", ["provider", provider.name], ["class", retryFacts?.retryClass ?? "unknown"])
+              tagged(retriesTotal, ["provider", provider.name], ["class", retryFacts?.retryClass ?? "unknown"])
             )
-            yield* Metric.incrementBy(tagged(waitSeconds, "wait", ["provider", provider.name]), Duration.toSeconds(delay))
+            yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(delay))
             yield* event("retry", {
               "retry.attempt": n + 1,
               "retry.delay_ms": Duration.toMillis(delay),

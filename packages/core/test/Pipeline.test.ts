@@ -2,6 +2,8 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import type * as MetricState from "effect/MetricState"
 import * as Schedule from "effect/Schedule"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -48,5 +50,58 @@ describe("Pipeline", () => {
       }).pipe(Effect.flip)
       expect(error).toMatchObject({ _tag: "TransportError", reason: "timeout" })
       expect(Date.now() - started).toBeLessThan(5000)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
+
+/** A server that answers the first `failures` requests 503, the rest 200 `{}`. */
+const flakyServer = (failures: number) =>
+  Effect.acquireRelease(
+    Effect.async<http.Server>((resume) => {
+      let seen = 0
+      const server = http.createServer((_, res) => {
+        const status = seen++ < failures ? 503 : 200
+        res.writeHead(status, { "content-type": "application/json" })
+        res.end("{}")
+      })
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
+  )
+
+/** The value of the counter named `name` whose tags include every one of `tags` (0 when there is none yet). */
+const counterValue = (name: string, tags: Record<string, string>) =>
+  Effect.map(Metric.snapshot, (pairs) => {
+    const pair = pairs.find((p) =>
+      p.metricKey.name === name &&
+      Object.entries(tags).every(([k, v]) => p.metricKey.tags.some((t) => t.key === k && t.value === v))
+    )
+    return pair === undefined ? 0 : Number((pair.metricState as MetricState.MetricState.Counter<number>).count)
+  })
+
+describe("Pipeline metrics", () => {
+  it.scopedLive("attempts, retries and waits are counted, tagged with the provider (and the retry class)", () =>
+    Effect.gen(function*() {
+      const server = yield* flakyServer(2)
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const name = `metrics-${Math.random().toString(36).slice(2)}` // a provider of its own: counters start at 0
+      const flaky: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: number }> = {
+        ...provider,
+        name,
+        classify: () => ({ retryClass: "backoff" })
+      }
+      const value = yield* Pipeline.runWith(client, LimiterStore.makeMemory(), flaky, {
+        operation: "flaky",
+        request: HttpClientRequest.get(url),
+        authorize: (request) => Effect.succeed(request),
+        onSuccess: () => Effect.succeed("ok"),
+        retry: Schedule.addDelay(Schedule.recurs(3), () => Duration.millis(10)),
+        timeout: Duration.seconds(5),
+        maxWait: Duration.seconds(60)
+      })
+      expect(value).toBe("ok")
+      expect(yield* counterValue("venice_effect_attempts_total", { provider: name })).toBe(3)
+      expect(yield* counterValue("venice_effect_retries_total", { provider: name, class: "backoff" })).toBe(2)
+      expect(yield* counterValue("venice_effect_retry_wait_seconds_total", { provider: name })).toBeCloseTo(0.02, 5)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })

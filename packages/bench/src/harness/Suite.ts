@@ -1,3 +1,4 @@
+import * as os from "node:os"
 /**
  * What a benchmark suite is: a named program that measures something and returns a Markdown section for
  * `docs/benchmarks.md`. Suites live in `src/suites/*.ts` and are listed in `src/suites/registry.ts`; `main.ts` runs
@@ -37,4 +38,17 @@ export interface Suite {
   /** The section title in `docs/benchmarks.md`. */
   readonly title: string
   readonly run: (context: SuiteContext) => Promise<SuiteResult>
+}
+
+/** Whether a configuration named `name` runs under `--only` (no filter: all of them). */
+export const isSelected = (context: SuiteContext, name: string): boolean =>
+  context.only.length === 0 || context.only.some((o) => name.includes(o))
+
+/**
+ * The machine's 1-minute load average now; call the result when the suite is done to get the sentence the reports
+ * print (`load average (1 min) 1.97 before, 1.85 after`).
+ */
+export const loadWatch = (): (() => string) => {
+  const before = os.loadavg()[0]!
+  return () => `load average (1 min) ${before.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`
 }

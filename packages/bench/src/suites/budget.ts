@@ -3,9 +3,8 @@
  * 400, in the same key + model + user bucket as the valid ones): how many requests does the emulator lock out with
  * its error-budget 429 (Venice: > 50 failed requests in 30 s lock the bucket out for the rest of the 30 s)?
  */
-import * as os from "node:os"
 import { fmt, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
-import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
 
@@ -34,8 +33,8 @@ export const budget: Suite = {
   title: "Error-budget safety",
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
     const plan = planOf(ctx.quick)
-    const peers = PEERS.filter((p) => ctx.only.length === 0 || ctx.only.some((o) => p.includes(o)))
-    const loadBefore = os.loadavg()
+    const peers = PEERS.filter((p) => isSelected(ctx, p))
+    const load = loadWatch()
     const emulator = await startEmulator({
       rateLimit: { requestsPerWindow: 1_000_000, tokensPerWindow: 1_000_000_000 },
       errorBudget: { threshold: 50, window: 30_000 }
@@ -86,8 +85,7 @@ export const budget: Suite = {
     } finally {
       await emulator.stop()
     }
-    const loadAfter = os.loadavg()
-    return render(ctx, plan, runs, `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`)
+    return render(ctx, plan, runs, load())
   }
 }
 

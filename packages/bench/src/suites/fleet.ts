@@ -10,14 +10,13 @@
  *   coordinator in Redis or in each process: payments made.
  */
 import * as Crypto from "node:crypto"
-import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { fork } from "../harness/child.js"
 import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
-import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Answer, Request } from "./fleet/emulator.js"
 import { sharedRedis, startPrivateRedis } from "./fleet/redis.js"
 import type { FromWorker, ToWorker, WorkerConfig } from "./fleet/worker.js"
@@ -145,8 +144,8 @@ export const fleet: Suite = {
   title: "Fleet: 4 processes on one key or wallet",
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
     const durationMs = ctx.quick ? 6_000 : 15_000
-    const configs = CONFIGS.filter((c) => ctx.only.length === 0 || ctx.only.some((o) => c.includes(o)))
-    const loadBefore = os.loadavg()
+    const configs = CONFIGS.filter((c) => isSelected(ctx, c))
+    const load = loadWatch()
     const redis = await sharedRedis()
     const emulator = await emulatorChild()
     const rate = new Map<Config, Array<RateFigures>>()
@@ -232,8 +231,7 @@ export const fleet: Suite = {
       await emulator.stop()
       await redis.stop()
     }
-    const loadAfter = os.loadavg()
-    return render(ctx, durationMs, rate, topUps, `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`)
+    return render(ctx, durationMs, rate, topUps, load())
   }
 }
 

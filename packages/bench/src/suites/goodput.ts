@@ -3,9 +3,8 @@
  * child process) caps the key+model at R requests per window; C concurrent callers send N chat completions; per peer:
  * completed/s as a fraction of R, 429s received per completed request, failures, latency.
  */
-import * as os from "node:os"
 import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
-import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
 import type { BurstResult } from "./emulator/worker.js"
@@ -46,8 +45,8 @@ export const goodput: Suite = {
   title: "Goodput under a rate limit",
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
     const plan = planOf(ctx.quick)
-    const peers = PEERS.filter((p) => ctx.only.length === 0 || ctx.only.some((o) => p.includes(o)))
-    const loadBefore = os.loadavg()
+    const peers = PEERS.filter((p) => isSelected(ctx, p))
+    const load = loadWatch()
     const emulator = await startEmulator({
       rateLimit: { requestsPerWindow: plan.r, tokensPerWindow: 1_000_000_000, window: plan.windowMs }
     })
@@ -94,8 +93,7 @@ export const goodput: Suite = {
     } finally {
       await emulator.stop()
     }
-    const loadAfter = os.loadavg()
-    return render(ctx, plan, runs, `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`)
+    return render(ctx, plan, runs, load())
   }
 }
 

@@ -3,11 +3,10 @@
  * a canned chat completion; each contender (own process) sends `n` of them with `concurrency` callers: requests/s and
  * CPU µs per request of the client process. Ours against the `openai` client and raw `fetch` (the floor).
  */
-import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
 import { fmt, fmtRatio, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
-import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Job, Run } from "./overhead/worker.js"
 
 const serverPath = fileURLToPath(new URL("./overhead/server.js", import.meta.url))
@@ -79,11 +78,11 @@ export const overhead: Suite = {
   name: "overhead",
   title: "Overhead on the happy path",
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
-    const loadBefore = os.loadavg()
+    const load = loadWatch()
     const server = fork<{ type: string; port: number }>(serverPath)
     const { port } = await server.next()
     const rows: Array<Row> = []
-    const selected = CONTENDERS.filter((c) => ctx.only.length === 0 || ctx.only.some((o) => c.name.includes(o)))
+    const selected = CONTENDERS.filter((c) => isSelected(ctx, c.name))
     try {
       for (const config of configs(ctx.quick)) {
         const workers = selected.map((c) => ({ contender: c.name, worker: fork<Run & { ready?: boolean; error?: string }>(workerPath) }))
@@ -127,8 +126,7 @@ export const overhead: Suite = {
       await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2000))])
       server.kill()
     }
-    const loadAfter = os.loadavg()
-    return render(ctx, rows, `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`)
+    return render(ctx, rows, load())
   }
 }
 

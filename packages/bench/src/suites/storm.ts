@@ -2,9 +2,8 @@
  * The `storm` suite: recovery from a storm of 503s and overload 429s that announce their waits (`Retry-After`). One
  * call per run; time to its first success against the ideal, the sum of the waits the server announced.
  */
-import * as os from "node:os"
 import { fmt, fmtSummary, summarize, table, targetsSection } from "../harness/stats.js"
-import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
 import type { StormPhase } from "./emulator/child.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
@@ -32,8 +31,8 @@ export const storm: Suite = {
   name: "storm",
   title: "Storm recovery",
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
-    const peers = PEERS.filter((p) => ctx.only.length === 0 || ctx.only.some((o) => p.includes(o)))
-    const loadBefore = os.loadavg()
+    const peers = PEERS.filter((p) => isSelected(ctx, p))
+    const load = loadWatch()
     const emulator = await startEmulator({ rateLimit: { requestsPerWindow: 1_000_000, tokensPerWindow: 1_000_000_000 } })
     const runs = new Map<PeerName, Array<RunFigures>>(peers.map((p) => [p, []]))
     const idealMs = PHASES.reduce((sum, p) => sum + p.retryAfter * 1000, 0)
@@ -64,8 +63,7 @@ export const storm: Suite = {
     } finally {
       await emulator.stop()
     }
-    const loadAfter = os.loadavg()
-    return render(ctx, runs, idealMs, `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`)
+    return render(ctx, runs, idealMs, load())
   }
 }
 

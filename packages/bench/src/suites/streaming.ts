@@ -4,11 +4,10 @@
  * loopback from a server in a child process. Each contender × workload runs in a fresh worker process (its peak RSS
  * is its own): one warm-up run, then the measured runs.
  */
-import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
 import { fmt, fmtRatio, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
-import type { Suite, SuiteContext, SuiteResult } from "../harness/Suite.js"
+import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Job, JobResult } from "./streaming/worker.js"
 import type { Expectation } from "./streaming/workloads.js"
 
@@ -201,11 +200,11 @@ export const streaming: Suite = {
   name: "streaming",
   title: "Streaming: chat SSE decoding",
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
-    const loadBefore = os.loadavg()
+    const load = loadWatch()
     const server = fork<{ type: string; port?: number }>(serverPath)
     const started = await server.next()
     const port = started.port!
-    const all = plans(ctx.quick).filter((p) => ctx.only.length === 0 || ctx.only.some((o) => p.id.includes(o)))
+    const all = plans(ctx.quick).filter((p) => isSelected(ctx, p.id))
     try {
       const keys = [...new Set(all.flatMap((p) => p.contenders.map(p.key)))]
       ctx.log(`streaming: preparing ${keys.length} bodies`)
@@ -251,7 +250,7 @@ export const streaming: Suite = {
       const longBytes = ctx.quick ? 200 * MiB : 1024 * MiB
       let longSection = ""
       let longTarget: SuiteResult["targets"][number] | undefined
-      if (ctx.only.length === 0 || ctx.only.some((o) => "long".includes(o))) {
+      if (isSelected(ctx, "long")) {
         const t0 = Date.now()
         const result = await runWorker({
           contender: "effect-undici",
@@ -292,9 +291,7 @@ export const streaming: Suite = {
         }
       }
 
-      const loadAfter = os.loadavg()
-      const load = `load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`
-      return render(ctx, rows, longSection, longTarget, load)
+      return render(ctx, rows, longSection, longTarget, load())
     } finally {
       server.send({ type: "stop" })
       await Promise.race([server.exited, new Promise((r) => setTimeout(r, 2000))])

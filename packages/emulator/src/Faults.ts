@@ -12,6 +12,8 @@
  *   event, a reset, a stall, or a clean end without the terminator.
  * - **Settlement** — what becomes of a signed x402 top-up payment: a settlement timeout after which the transfer
  *   lands later (or never), a payment already in progress, a failed settlement.
+ * - **Lost answer** — a proxy in front of Venice forwards the request late and loses Venice's answer (silence, a
+ *   reset, an HTML 502): the request takes effect (a payment is credited), the client never learns it.
  *
  * @example
  * ```ts
@@ -46,6 +48,8 @@ const HeaderRecord = Schema.Record({ key: Schema.String, value: Schema.String })
  * - `route`: a route name as in the stats (`"chat/completions"`, `"crypto/rpc"`, `"x402/balance"`) or a path
  *   (`"/api/v1/chat/completions"`).
  * - `model`: the `model` of the request body.
+ * - `paying`: `true` matches only requests carrying an x402 payment header (a top-up's settlement), `false` only
+ *   those without one (e.g. the top-up discovery).
  *
  * @since 0.1.0
  * @category models
@@ -55,7 +59,8 @@ export const Match = Schema.Struct({
   keyLabel: optional(Schema.String),
   wallet: optional(Schema.String),
   route: optional(Schema.String),
-  model: optional(Schema.String)
+  model: optional(Schema.String),
+  paying: optional(Schema.Boolean)
 }).annotations({ identifier: "Match" })
 
 /**
@@ -340,8 +345,9 @@ export class StreamEnd extends Schema.TaggedClass<StreamEnd>()("StreamEnd", {
  * match this fault). The payment is verified first (signature, recipient, asset, amount), as Venice does.
  *
  * - `timeout` — `504 SETTLEMENT_TIMEOUT`; the transfer lands `landsAfter` ms later on the emulator's `Clock`
- *   (default 10 s; the wallet's balance rises then) unless `lands` is `false`. Until it lands a resubmission of the
- *   same payment gets `409 PAYMENT_IN_PROGRESS`; afterwards it gets the `200` of the credited payment.
+ *   (default 10 s; the wallet's balance rises then) unless `lands` is `false` or its authorization has expired by
+ *   then (`validBefore`). Until it lands a resubmission of the same payment gets `409 PAYMENT_IN_PROGRESS`;
+ *   afterwards it gets the `200` of the credited payment.
  * - `in-progress` — `409 PAYMENT_IN_PROGRESS` (as if another submission of it were settling); nothing is credited.
  * - `failed` — `402 SETTLEMENT_FAILED`; nothing moved, the same payment may be submitted again.
  *
@@ -352,6 +358,40 @@ export class Settlement extends Schema.TaggedClass<Settlement>()("Settlement", {
   outcome: Schema.Literal("timeout", "in-progress", "failed"),
   landsAfter: optional(NonNegativeInt),
   lands: optional(Schema.Boolean)
+}) {}
+
+/**
+ * What the client gets instead of the real answer of a {@link LostAnswer}.
+ *
+ * - `silence`: nothing, ever (the connection stays open until the client gives up).
+ * - `reset`: the connection is reset (TCP RST).
+ * - `html-502`: a CDN's HTML 502 page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const LostAnswerKind = Schema.Literal("silence", "reset", "html-502")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type LostAnswerKind = typeof LostAnswerKind.Type
+
+/**
+ * A proxy that forwards the request `forwardAfter` ms late (on the emulator's `Clock`) and loses the answer: the
+ * route handles the request then — a signed top-up payment is verified and credited as Venice would, even if the
+ * client has given up meanwhile — while the client gets `answer` instead, `answerAfter` ms after the request arrived
+ * (default: when the forwarded request is answered; `silence` never answers). The fault of an unknown outcome: the
+ * request may or may not have taken effect, and the client cannot tell.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class LostAnswer extends Schema.TaggedClass<LostAnswer>()("LostAnswer", {
+  forwardAfter: NonNegativeInt,
+  answer: LostAnswerKind,
+  answerAfter: optional(NonNegativeInt)
 }) {}
 
 /**
@@ -375,7 +415,8 @@ export const Fault = Schema.Union(
   StreamReset,
   StreamStall,
   StreamEnd,
-  Settlement
+  Settlement,
+  LostAnswer
 )
 
 /**
@@ -580,3 +621,22 @@ export const paymentInProgress: Settlement = new Settlement({ outcome: "in-progr
  * @category constructors
  */
 export const settlementFailed: Settlement = new Settlement({ outcome: "failed" })
+
+/**
+ * The request is forwarded `forwardAfter` ms late and takes effect then; the client gets `answer` instead of the real
+ * answer (see {@link LostAnswer}). `Faults.lostAnswer(8_000, "silence")` on `x402/top-up` is a payment credited 8 s
+ * after the client sent it, whose answer never comes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const lostAnswer = (
+  forwardAfter: number,
+  answer: LostAnswerKind,
+  options: { readonly answerAfter?: number | undefined } = {}
+): LostAnswer =>
+  new LostAnswer({
+    forwardAfter,
+    answer,
+    ...(options.answerAfter !== undefined ? { answerAfter: options.answerAfter } : {})
+  })

@@ -410,7 +410,8 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
       state,
       settings,
       origin: () => origin,
-      verifySiwx: config.x402?.verifySiwx ?? defaultVerifier(domains)
+      verifySiwx: config.x402?.verifySiwx ?? defaultVerifier(domains),
+      scope: yield* Effect.scope
     }
     yield* httpServer.serve(makeApp(env))
 

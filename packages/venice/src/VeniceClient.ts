@@ -423,10 +423,11 @@ export const make = (
         }
       }).pipe(
         // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
-        // recorded the typed reason for that 402 and stopped; the call fails with the reason, which carries the 402.
+        // recorded the typed reason for that 402 (`PAYMENT_REQUIRED`, or the plain insufficient-balance one of a wallet)
+        // and stopped; the call fails with the reason, which carries the 402.
         Effect.catchIf(
-          (error): error is VeniceError.VenicePaymentRequiredError =>
-            error._tag === "VenicePaymentRequiredError" && Wallet.paymentFailureOf(error) !== undefined,
+          (error): error is VeniceError.VeniceError =>
+            VeniceError.isVeniceError(error) && error.status === 402 && Wallet.paymentFailureOf(error) !== undefined,
           (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
         ),
         // which wallet signed which attempt is a fact of this call only

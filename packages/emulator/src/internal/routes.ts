@@ -1017,10 +1017,12 @@ const topUp: RouteSpec = {
         if (fault?.outcome === "failed") return topUpError(ctx, "SETTLEMENT_FAILED")
         if (fault?.outcome === "in-progress") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
         if (fault?.outcome === "timeout") {
-          // the transfer is on its way: it lands later on Clock (or never), and is credited then, once
+          // the transfer is on its way: it lands later on Clock (or never), and is credited then, once — never once
+          // its authorization has expired (the chain refuses a transferWithAuthorization at or after validBefore)
+          const landsAt = ctx.now + (fault.landsAfter ?? 10_000)
           state.payments.set(paymentId, {
             ...record,
-            landsAt: fault.lands === false ? undefined : ctx.now + (fault.landsAfter ?? 10_000)
+            landsAt: fault.lands === false || landsAt >= Number(authorization.validBefore) * 1000 ? undefined : landsAt
           })
           return topUpError(ctx, "SETTLEMENT_TIMEOUT")
         }

@@ -29,6 +29,7 @@ import * as ErrorCatalog from "@venice-effect/venice/ErrorCatalog"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Random from "effect/Random"
@@ -278,6 +279,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     let postFault: Faults.Fault | undefined
     let streamFault: Faults.StreamFault | undefined
     let settlementFault: Faults.Settlement | undefined
+    let lostAnswer: Faults.LostAnswer | undefined
     if (fault !== undefined) {
       const faultEnv = errorEnv(budget !== undefined ? { budget } : {})
       switch (fault._tag) {
@@ -310,6 +312,9 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
           break
         case "Settlement":
           settlementFault = fault
+          break
+        case "LostAnswer":
+          lostAnswer = fault
           break
       }
     }
@@ -386,8 +391,32 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         chargeIdentity(identity, charge, now)
       }
     }
+    if (lostAnswer !== undefined) return outcomeOf(yield* forwardLate(env, ctx, lostAnswer), withIdentity)
     const reply = yield* spec.handle(ctx)
     return outcomeOf(reply, { ...withIdentity, balance, requests, tokens })
+  })
+
+/**
+ * A {@link Faults.LostAnswer}: the route handles the request `forwardAfter` ms late, in the emulator's scope (it takes
+ * effect even when the client has gone), at that time on `Clock`; its answer is dropped and the client gets silence, a
+ * reset or an HTML 502 instead.
+ */
+const forwardLate = (env: Env, ctx: Ctx, fault: Faults.LostAnswer): Effect.Effect<Reply.Reply> =>
+  Effect.gen(function*() {
+    const forwarded = yield* Effect.sleep(Duration.millis(fault.forwardAfter)).pipe(
+      Effect.zipRight(Clock.currentTimeMillis),
+      Effect.flatMap((now) => {
+        env.state.settleDue(now)
+        return ctx.spec.handle({ ...ctx, now, errorEnv: { ...ctx.errorEnv, nowMillis: now } })
+      }),
+      Effect.asVoid,
+      Effect.forkIn(env.scope)
+    )
+    if (fault.answer === "silence") return rawReply(Reply.stall, `LostAnswer:${fault.answer}`)
+    yield* fault.answerAfter === undefined ? Fiber.await(forwarded) : Effect.sleep(Duration.millis(fault.answerAfter))
+    return fault.answer === "reset"
+      ? rawReply(Reply.resetConnection, `LostAnswer:${fault.answer}`)
+      : { ...htmlPage(502), fault: `LostAnswer:${fault.answer}` }
   })
 
 const rawReply = (run: (response: Http.ServerResponse) => Effect.Effect<never>, fault: string): Reply.Reply => ({
@@ -563,14 +592,15 @@ const finish = (env: Env, p: Prepared, outcome: Outcome): Effect.Effect<HttpServ
     }
 
     const headers: Record<string, string> = {}
-    if (reply.fault !== "HtmlPage") headers["x-venice-version"] = settings.version
+    const proxyPage = reply.fault === "HtmlPage" || reply.fault === "LostAnswer:html-502"
+    if (!proxyPage) headers["x-venice-version"] = settings.version
     headers["CF-RAY"] = yield* cfRay
     if (outcome.balance !== undefined) {
       headers["x-venice-balance-usd"] = outcome.balance.usd.toFixed(4)
       headers["x-venice-balance-diem"] = outcome.balance.diem.toFixed(4)
     }
     // the budget as the request was admitted (Venice's budget middleware sets them before the route answers)
-    if (outcome.budget !== undefined && reply.fault !== "HtmlPage") Object.assign(headers, Errors.budgetHeaders(outcome.budget))
+    if (outcome.budget !== undefined && !proxyPage) Object.assign(headers, Errors.budgetHeaders(outcome.budget))
     if (outcome.requests !== undefined) Object.assign(headers, Errors.requestHeaders(outcome.requests))
     if (outcome.tokens !== undefined) Object.assign(headers, Errors.tokenHeaders(outcome.tokens))
     Object.assign(headers, reply.headers)
@@ -702,7 +732,8 @@ const adminRouter = (env: Env) =>
               ...(s.match.keyLabel !== undefined ? { keyLabel: s.match.keyLabel } : {}),
               ...(s.match.wallet !== undefined ? { wallet: s.match.wallet } : {}),
               ...(s.match.route !== undefined ? { route: s.match.route } : {}),
-              ...(s.match.model !== undefined ? { model: s.match.model } : {})
+              ...(s.match.model !== undefined ? { model: s.match.model } : {}),
+              ...(s.match.paying !== undefined ? { paying: s.match.paying } : {})
             },
             remaining: s.remaining,
             fault: s.fault

@@ -768,12 +768,15 @@ export const make = (
           return Either.right({ amountUsd: amount, settled: settled.right })
         }
         const failure = settled.left
-        if (!(failure._tag === "Failed" && failure.fundsMayHaveMoved)) {
+        if (!(failure._tag === "Failed" && failure.mayStillLand === true)) {
+          // rejected by Venice (it never credits that payment), or it never left this process
           yield* unreserve(amount)
           return Either.left(failure)
         }
-        // 6. The outcome is unknown: kept reserved and recorded (fleet-wide), then looked for until the deadline.
+        // 6. It may still land: kept reserved and recorded (fleet-wide). Venice said nothing moved (SETTLEMENT_FAILED
+        // …): the next 402 resubmits it. Its answer was lost: looked for until the deadline.
         const recorded = yield* keepUnconfirmed(unconfirmed, signed.right)
+        if (!failure.fundsMayHaveMoved) return Either.left(failure)
         const resolved = yield* resolve(recorded, plan, deadline, () => failure)
         if (Option.isSome(resolved)) return resolved.value
         return Either.left(TopUps.expired(amount, failure))

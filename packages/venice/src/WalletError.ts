@@ -140,8 +140,10 @@ export class PaymentRefusedError extends Schema.TaggedError<PaymentRefusedError>
  *
  * - `discovery-failed` — `POST /x402/top-up` did not answer with a 402 and a decodable `PAYMENT-REQUIRED`.
  * - `rejected` — Venice refused the signed payment (`INVALID_PAYMENT`, `AMOUNT_TOO_LOW`, … in `code`).
- * - `settlement-failed` — settlement failed and kept failing (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, transport):
- *   no funds moved.
+ * - `settlement-failed` — settlement failed and kept failing (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, `429`, a
+ *   refused connection): no funds moved when Venice answered. The signed authorization stays executable until its
+ *   `validBefore`, though: unless it never left the process, the payment stays reserved as unconfirmed and the next
+ *   402 resubmits it (never a new signature) until it is credited or the ledger shows it expired.
  * - `settlement-unconfirmed` — the outcome is unknown: the answer to the signed payment was lost (a transport
  *   failure, a timeout, a `5xx` that is not a top-up code, after the payment was sent), or settlement timed out
  *   (`SETTLEMENT_TIMEOUT`) or stayed in progress, and the wallet's ledger did not show it while the client waited. It

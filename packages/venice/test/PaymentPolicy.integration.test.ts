@@ -327,7 +327,7 @@ describe("PaymentPolicy against the emulator", () => {
 
   {
     const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
-    it.scoped("top-up codes are typed with the catalog's retry class (SETTLEMENT_FAILED ×4, AMOUNT_TOO_LOW)", () =>
+    it.scoped("top-up codes are typed with the catalog's retry class (SETTLEMENT_FAILED ×4 kept reserved, AMOUNT_TOO_LOW)", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const payments = yield* PaymentPolicy.PaymentPolicy
@@ -343,16 +343,22 @@ describe("PaymentPolicy against the emulator", () => {
         expect(TopUp.isTopUpError(failedError.cause)).toBe(true)
         if (TopUp.isTopUpError(failedError.cause)) expect(VeniceError.retryClass(failedError.cause)).toBe("backoff")
         expect(failedError.paymentRequired?._tag).toBe("VenicePaymentRequiredError")
-        expect(yield* payments.spentUsd).toBe(0) // no funds moved: the budget is given back
+        // nothing moved when Venice answered, but the signed authorization stays executable until validBefore: kept
+        // reserved as unconfirmed, never re-signed
+        expect(yield* payments.spentUsd).toBe(10)
+        expect(yield* payments.unconfirmedUsd).toBe(10)
 
+        // the next top-up first resubmits that same payment (credited now), then makes its own: $1 is too low
         const tooLow = yield* Effect.flip(payments.topUp(1))
         expect(tooLow).toMatchObject({ _tag: "TopUpFailedError", reason: "rejected", code: "AMOUNT_TOO_LOW", fundsMayHaveMoved: false })
         if (tooLow._tag === "TopUpFailedError" && TopUp.isTopUpError(tooLow.cause)) {
           expect(VeniceError.retryClass(tooLow.cause)).toBe("never")
         }
-        expect(yield* payments.spentUsd).toBe(0)
+        expect(yield* payments.spentUsd).toBe(10) // a rejected payment is given back; the resubmitted one landed
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect((yield* ledger(t.address)).payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
         const manual = yield* payments.topUp(6)
-        expect(manual._tag === "Credited" && manual.receipt).toMatchObject({ amountCredited: 6, newBalance: 6 })
+        expect(manual._tag === "Credited" && manual.receipt).toMatchObject({ amountCredited: 6, newBalance: 16 })
         expect(manual._tag === "Credited" && manual.receipt.settlement).toMatchObject({ success: true, network: "eip155:8453" })
       }).pipe(Effect.provide(t.layer)))
   }

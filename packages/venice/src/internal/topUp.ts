@@ -103,6 +103,11 @@ export type Failure =
     readonly code?: string | undefined
     readonly amountUsd?: number | undefined
     readonly fundsMayHaveMoved: boolean
+    /**
+     * The signed payment may still be executed (its authorization is valid until `validBefore`, and it may have reached
+     * Venice): it must stay reserved and recorded as unconfirmed until a resubmission or the ledger settles it.
+     */
+    readonly mayStillLand?: boolean | undefined
     readonly cause?: unknown
   }
 
@@ -402,17 +407,21 @@ export const settle = (
     const amountUsd = fromAtomic(payment.amount)
     let pending = false
     let failures = 0
+    // whether a submission may have reached Venice (every one refused before connecting: it never left)
+    let delivered = false
     for (;;) {
       const outcome = yield* Effect.either(submit(env, payment))
       if (Either.isRight(outcome)) return { _tag: "Credited", receipt: outcome.right } as const
       const error = outcome.left
       const code = codeOf(error)
       const now = yield* Clock.currentTimeMillis
+      delivered = delivered || !(error._tag === "TransportError" && !error.maybeDelivered)
       const unconfirmed = (why: string) =>
         failed("settlement-unconfirmed", `the payment of $${amountUsd} ${why}: it may have been credited or may still land`, {
           ...(code !== undefined ? { code } : {}),
           amountUsd,
           fundsMayHaveMoved: true,
+          mayStillLand: true,
           cause: error
         })
       if (code === "PAYMENT_IN_PROGRESS" || code === "SETTLEMENT_TIMEOUT") {
@@ -441,10 +450,14 @@ export const settle = (
           continue
         }
         if (pending) return yield* Effect.fail(unconfirmed(`got no answer that settles it (${error.message})`))
+        // Venice said nothing moved — yet the signed authorization stays executable until validBefore (a resubmission,
+        // a proxy's duplicate): unless it never left this process, it stays reserved and is resubmitted, never re-signed
         return yield* Effect.fail(failed(
           "settlement-failed",
-          `the payment of $${amountUsd} could not be settled: ${error.message}`,
-          { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: false, cause: error }
+          `the payment of $${amountUsd} could not be settled: ${error.message}${
+            delivered ? " (the signed payment stays reserved until it is credited or expires: it is resubmitted, never re-signed)" : ""
+          }`,
+          { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: false, mayStillLand: delivered, cause: error }
         ))
       }
       if (pending) return yield* Effect.fail(unconfirmed(`was refused after an earlier answer was lost (${error.message})`))

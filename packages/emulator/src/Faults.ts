@@ -395,6 +395,19 @@ export class LostAnswer extends Schema.TaggedClass<LostAnswer>()("LostAnswer", {
 }) {}
 
 /**
+ * A duplicating proxy: the request is handled now and once more `after` ms later (on the emulator's `Clock`; the
+ * copy's answer goes nowhere). `first` applies to the immediate copy only (a settlement answer, or a lost answer), so
+ * a payment can be refused on one path and settle on the other, as a resubmission by anyone holding it could.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class Duplicate extends Schema.TaggedClass<Duplicate>()("Duplicate", {
+  after: NonNegativeInt,
+  first: optional(Schema.Union(Settlement, LostAnswer))
+}) {}
+
+/**
  * Any fault.
  *
  * @since 0.1.0
@@ -416,7 +429,8 @@ export const Fault = Schema.Union(
   StreamStall,
   StreamEnd,
   Settlement,
-  LostAnswer
+  LostAnswer,
+  Duplicate
 )
 
 /**
@@ -640,3 +654,12 @@ export const lostAnswer = (
     answer,
     ...(options.answerAfter !== undefined ? { answerAfter: options.answerAfter } : {})
   })
+
+/**
+ * The request is handled now (as `first` says, if given) and again `after` ms later (see {@link Duplicate}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const duplicate = (after: number, first?: Settlement | LostAnswer): Duplicate =>
+  new Duplicate({ after, ...(first !== undefined ? { first } : {}) })

@@ -280,6 +280,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     let streamFault: Faults.StreamFault | undefined
     let settlementFault: Faults.Settlement | undefined
     let lostAnswer: Faults.LostAnswer | undefined
+    let duplicate: Faults.Duplicate | undefined
     if (fault !== undefined) {
       const faultEnv = errorEnv(budget !== undefined ? { budget } : {})
       switch (fault._tag) {
@@ -315,6 +316,11 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
           break
         case "LostAnswer":
           lostAnswer = fault
+          break
+        case "Duplicate":
+          duplicate = fault
+          if (fault.first?._tag === "Settlement") settlementFault = fault.first
+          if (fault.first?._tag === "LostAnswer") lostAnswer = fault.first
           break
       }
     }
@@ -391,10 +397,23 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         chargeIdentity(identity, charge, now)
       }
     }
+    if (duplicate !== undefined) yield* handleLater(env, { ...ctx, settlementFault: undefined }, duplicate.after)
     if (lostAnswer !== undefined) return outcomeOf(yield* forwardLate(env, ctx, lostAnswer), withIdentity)
     const reply = yield* spec.handle(ctx)
     return outcomeOf(reply, { ...withIdentity, balance, requests, tokens })
   })
+
+/** The route handles the request `after` ms from now, at that time on `Clock`, in the emulator's scope; the answer is dropped. */
+const handleLater = (env: Env, ctx: Ctx, after: number) =>
+  Effect.sleep(Duration.millis(after)).pipe(
+    Effect.zipRight(Clock.currentTimeMillis),
+    Effect.flatMap((now) => {
+      env.state.settleDue(now)
+      return ctx.spec.handle({ ...ctx, now, errorEnv: { ...ctx.errorEnv, nowMillis: now } })
+    }),
+    Effect.asVoid,
+    Effect.forkIn(env.scope)
+  )
 
 /**
  * A {@link Faults.LostAnswer}: the route handles the request `forwardAfter` ms late, in the emulator's scope (it takes
@@ -403,15 +422,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
  */
 const forwardLate = (env: Env, ctx: Ctx, fault: Faults.LostAnswer): Effect.Effect<Reply.Reply> =>
   Effect.gen(function*() {
-    const forwarded = yield* Effect.sleep(Duration.millis(fault.forwardAfter)).pipe(
-      Effect.zipRight(Clock.currentTimeMillis),
-      Effect.flatMap((now) => {
-        env.state.settleDue(now)
-        return ctx.spec.handle({ ...ctx, now, errorEnv: { ...ctx.errorEnv, nowMillis: now } })
-      }),
-      Effect.asVoid,
-      Effect.forkIn(env.scope)
-    )
+    const forwarded = yield* handleLater(env, ctx, fault.forwardAfter)
     if (fault.answer === "silence") return rawReply(Reply.stall, `LostAnswer:${fault.answer}`)
     yield* fault.answerAfter === undefined ? Fiber.await(forwarded) : Effect.sleep(Duration.millis(fault.answerAfter))
     return fault.answer === "reset"

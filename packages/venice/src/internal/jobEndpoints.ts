@@ -1,5 +1,5 @@
+import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Jobs from "../Jobs.js"
@@ -7,7 +7,7 @@ import type * as RetryPolicy from "../RetryPolicy.js"
 import * as VeniceClient from "../VeniceClient.js"
 import { jsonEndpoint } from "./endpoint.js"
 
-/** The queue / retrieve / generate trio shared by `/video/*` and `/audio/*`. */
+/** The queue / retrieve / generate / resume quartet shared by `/video/*` and `/audio/*`. */
 export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI extends { readonly model: string; readonly queue_id: string }>(
   kind: "video" | "audio",
   schemas: {
@@ -50,23 +50,35 @@ export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI e
       )
     })
 
+  /** Polls a queued job: each retrieve is sent once (polling is its retry policy) unless `retry` is given. */
+  const resume = <R = never, Out = unknown, R2 = never>(
+    queueId: string,
+    options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
+  ): Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> => {
+    const { downloadUrl, model, pollFor, polling, ...callOptions } = options
+    return Jobs.poll(
+      { queueId, model },
+      retrieve({ model, queue_id: queueId } as RI, {
+        ...callOptions,
+        retry: callOptions.retry ?? CoreRetryPolicy.none,
+        ...(downloadUrl !== undefined ? { downloadUrl } : {})
+      }),
+      { schedule: polling, pollFor, maxWait: callOptions.maxWait }
+    )
+  }
+
   const generate = <R = never, Out = unknown, R2 = never>(
     request: QI,
-    options?: VeniceClient.CallOptions<R> & {
-      readonly polling?: Schedule.Schedule<Out, Jobs.JobState, R2> | undefined
-    }
+    options?: Jobs.PollingOptions<R, Out, R2>
   ): Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> =>
     Stream.unwrap(
       Effect.map(queue(request, options), (queued) =>
-        Jobs.poll(
-          { queueId: queued.queue_id, model: queued.model },
-          retrieve({ model: queued.model, queue_id: queued.queue_id } as RI, {
-            ...options,
-            downloadUrl: queued.download_url
-          }),
-          options?.polling
-        ))
+        resume<R, Out, R2>(queued.queue_id, {
+          ...options,
+          model: queued.model,
+          ...(queued.download_url !== undefined ? { downloadUrl: queued.download_url } : {})
+        }))
     )
 
-  return { queue, retrieve, generate }
+  return { queue, retrieve, resume, generate }
 }

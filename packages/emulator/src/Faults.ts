@@ -320,13 +320,16 @@ export class StreamReset extends Schema.TaggedClass<StreamReset>()("StreamReset"
 }) {}
 
 /**
- * Stop sending after `afterChunks` chunks of a streamed response and keep the connection open.
+ * Stop sending after `afterChunks` chunks of a streamed response and keep the connection open. With `keepAliveEvery`
+ * (SSE streams), keep sending a `: keepalive` comment every that many ms meanwhile (on the emulator's `Clock`): bytes
+ * that never complete an event.
  *
  * @since 0.1.0
  * @category faults
  */
 export class StreamStall extends Schema.TaggedClass<StreamStall>()("StreamStall", {
-  afterChunks: NonNegativeInt
+  afterChunks: NonNegativeInt,
+  keepAliveEvery: optional(Schema.Int.pipe(Schema.positive()))
 }) {}
 
 /**
@@ -596,7 +599,8 @@ export const streamReset = (afterChunks: number): StreamReset => new StreamReset
  * @since 0.1.0
  * @category constructors
  */
-export const streamStall = (afterChunks: number): StreamStall => new StreamStall({ afterChunks })
+export const streamStall = (afterChunks: number, options: { readonly keepAliveEvery?: number | undefined } = {}): StreamStall =>
+  new StreamStall({ afterChunks, ...(options.keepAliveEvery !== undefined ? { keepAliveEvery: options.keepAliveEvery } : {}) })
 
 /**
  * @since 0.1.0

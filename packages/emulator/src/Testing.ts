@@ -23,6 +23,7 @@
  * @since 0.1.0
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
+import * as StreamStart from "@venice-effect/core/StreamStart"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -56,8 +57,9 @@ export interface DriveOptions {
 
 /**
  * Runs `effect` in a fiber and advances the TestClock to each pending wake-up until it completes; returns its exit.
- * Time moves only while no attempt is in flight, or once an attempt has made no progress for `stallAfter` real
- * milliseconds (a stalled server: then its timeout fires, as it would in real time).
+ * Time moves only while no attempt is in flight and no streamed body is being read, or once they have made no
+ * progress for `stallAfter` real milliseconds (a stalled server: then its timeout or a stream's idle bound fires, as
+ * it would in real time).
  *
  * @since 0.1.0
  * @category testing
@@ -68,7 +70,14 @@ export const drive = <A, E, R>(
 ): Effect.Effect<Exit.Exit<A, E>, never, R> =>
   Effect.gen(function*() {
     let inFlight = 0
+    let streams = 0
     let lastProgress = Date.now()
+    const activity = (what: "open" | "data" | "close") =>
+      Effect.sync(() => {
+        lastProgress = Date.now()
+        if (what === "open") streams++
+        else if (what === "close") streams = Math.max(0, streams - 1)
+      })
     const observer = (event: Pipeline.Event) =>
       Effect.zipRight(
         Effect.sync(() => {
@@ -78,7 +87,9 @@ export const drive = <A, E, R>(
         }),
         options.observer?.(event) ?? Effect.void
       )
-    const fiber = yield* Effect.fork(Effect.provideService(effect, Pipeline.Observer, observer))
+    const fiber = yield* Effect.fork(
+      effect.pipe(Effect.provideService(Pipeline.Observer, observer), Effect.provideService(StreamStart.Activity, activity))
+    )
     const stallAfter = options.stallAfter ?? 300
     const settle = options.settle ?? 2
     for (let i = 0; i < 100_000; i++) {
@@ -86,7 +97,7 @@ export const drive = <A, E, R>(
       if (poll._tag === "Some") return poll.value
       yield* realPause(1)
       const quiet = Date.now() - lastProgress
-      if (inFlight > 0 ? quiet < stallAfter : quiet < settle) continue
+      if (inFlight > 0 || streams > 0 ? quiet < stallAfter : quiet < settle) continue
       const sleeps = yield* TestClock.sleeps()
       if (Chunk.isNonEmpty(sleeps)) {
         const now = yield* TestClock.currentTimeMillis

@@ -8,7 +8,7 @@
  * Each generated case runs in its own runtime (TestClock set to the real time, the x402 authorizations' time base):
  * a fresh emulator, throwaway wallet and payment policy, then 1–3 episodes (the wallet's credit is used up, then 1–4
  * calls at once get 402), with faults scripted on the paying `POST /x402/top-up` requests (in order) and on the ledger
- * and balance reads. `VENICE_MONEY_RUNS` sets the number of cases (default 60; `npm run test:deep` sets more).
+ * and balance reads. `VENICE_MONEY_RUNS` sets the number of cases (default 40; `npm run test:deep` sets more).
  */
 import { describe, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
@@ -27,7 +27,7 @@ import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import { drive as driveClock, realPause } from "./support.js"
 import { hello, walletLayer } from "./walletSupport.js"
 
-const RUNS = Number(process.env["VENICE_MONEY_RUNS"] ?? 60)
+const RUNS = Number(process.env["VENICE_MONEY_RUNS"] ?? 40)
 
 /** Time jumps once an attempt has made no progress for 80 real ms: a slow answer then looks lost, which is fair game. */
 const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 80, ...options })

@@ -411,6 +411,21 @@ export class Duplicate extends Schema.TaggedClass<Duplicate>()("Duplicate", {
 }) {}
 
 /**
+ * Handle the request normally, then answer its status with a body of `bytes` bytes instead of the real one (a JSON
+ * prefix, then padding), streamed without being held in memory. `announce` (default true) sends its
+ * `Content-Length`; `gzip` sends it gzip-compressed instead (`Content-Encoding: gzip`, chunked: a bomb of a few
+ * hundred KiB that inflates to `bytes`).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class HugeBody extends Schema.TaggedClass<HugeBody>()("HugeBody", {
+  bytes: NonNegativeInt,
+  announce: optional(Schema.Boolean),
+  gzip: optional(Schema.Boolean)
+}) {}
+
+/**
  * Any fault.
  *
  * @since 0.1.0
@@ -433,7 +448,8 @@ export const Fault = Schema.Union(
   StreamEnd,
   Settlement,
   LostAnswer,
-  Duplicate
+  Duplicate,
+  HugeBody
 )
 
 /**
@@ -667,3 +683,19 @@ export const lostAnswer = (
  */
 export const duplicate = (after: number, first?: Settlement | LostAnswer): Duplicate =>
   new Duplicate({ after, ...(first !== undefined ? { first } : {}) })
+
+/**
+ * The real status, and a body of `bytes` bytes instead of the real one (see {@link HugeBody}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hugeBody = (
+  bytes: number,
+  options: { readonly announce?: boolean | undefined; readonly gzip?: boolean | undefined } = {}
+): HugeBody =>
+  new HugeBody({
+    bytes,
+    ...(options.announce !== undefined ? { announce: options.announce } : {}),
+    ...(options.gzip !== undefined ? { gzip: options.gzip } : {})
+  })

@@ -41,6 +41,7 @@ import * as Faults from "../Faults.js"
 import type { Ctx, Env, Identity, RouteSpec } from "./context.js"
 import * as Errors from "./errors.js"
 import type { WindowState } from "./limiters.js"
+import * as Content from "./content.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
 import { paymentHeader, routes } from "./routes.js"
@@ -302,6 +303,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         case "Headers":
         case "TruncatedJson":
         case "ResetMidBody":
+        case "HugeBody":
           postFault = fault
           break
         case "StreamError":
@@ -648,6 +650,28 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
       return {
         ...reply,
         body: { _tag: "bytes", value: whole.bytes.subarray(0, keep), contentType: whole.contentType ?? "application/json" }
+      }
+    }
+    case "HugeBody": {
+      const contentType = Reply.bodyBytes(reply.body)?.contentType ??
+        (reply.body._tag === "stream" ? reply.body.contentType : "application/json")
+      if (fault.gzip === true) {
+        const gzipped = Content.gzippedPadding(fault.bytes)
+        return {
+          ...reply,
+          headers: { ...reply.headers, "content-encoding": "gzip" },
+          // chunked: the compressed size is only known once built
+          body: { _tag: "stream", contentType, stream: Stream.fromEffect(gzipped) }
+        }
+      }
+      return {
+        ...reply,
+        body: {
+          _tag: "stream",
+          contentType,
+          stream: Content.padding(fault.bytes),
+          ...(fault.announce === false ? {} : { contentLength: fault.bytes })
+        }
       }
     }
     case "ResetMidBody": {

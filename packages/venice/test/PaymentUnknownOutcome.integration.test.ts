@@ -62,16 +62,18 @@ describe("issue 13 #4: a top-up whose answer is lost is an unknown outcome", () 
           Faults.lostAnswer(8_000, answer, answer === "silence" ? {} : { answerAfter: 0 })
         )
         const first = yield* drive(Chat.completions(hello))
+        const second = yield* drive(Chat.completions(hello))
+        yield* TestClock.adjust("10 minutes") // every forward has happened; the authorization has expired
+        // one credit: at 8cb3725 the first call gave up ("no funds moved"), the second signed a new payment, and the
+        // late forward of the first landed too — [10, 10]
+        expect(yield* topUps(t.address)).toEqual([10])
         // the first submission lands at 8 s; the call waited for the ledger (not for a new payment) and went on
         expect(Exit.isSuccess(first)).toBe(true)
         const log = (yield* emu.requests).map((r) => `${r.status} ${r.method} ${r.route}`)
         expect(log.filter((line) => line === "402 POST x402/top-up")).toHaveLength(1) // one discovery: one signature
         expect(log).toContain("200 GET x402/transactions") // the ledger settled it
-        // a second call needs no payment: the wallet holds the $10
-        const second = yield* drive(Chat.completions(hello))
+        // the second call needed no payment: the wallet holds the $10
         expect(Exit.isSuccess(second)).toBe(true)
-        yield* TestClock.adjust("10 minutes") // every forward has happened; the authorization has expired
-        expect(yield* topUps(t.address)).toEqual([10])
         expect((yield* emu.wallet(t.address)).payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
         expect(yield* payments.spentUsd).toBe(10) // = the ledger
         expect(yield* payments.unconfirmedUsd).toBe(0)

@@ -646,6 +646,11 @@ export const make = (
           if (!plan.manual) {
             const read = yield* Effect.either(TopUps.balance(env))
             if (Either.isRight(read) && read.right.data.canConsume) {
+              // the wallet can be served: the call goes on. The payment may just have landed: one more look settles it
+              const again = yield* lookAt(held)
+              if (again._tag === "Landed") {
+                return Option.some(Either.right({ amountUsd: held.amountUsd, settled: again.settled }))
+              }
               return Option.some(Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const }))
             }
           }

@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
@@ -22,6 +23,7 @@ import * as JobEndpoints from "./internal/jobEndpoints.js"
 import type * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Video.js"
+import type * as StreamError from "./StreamError.js"
 import type * as VeniceClient from "./VeniceClient.js"
 
 const jobs = JobEndpoints.jobEndpoints("video", {
@@ -86,6 +88,26 @@ export const resume: <R = never, Out = unknown, R2 = never>(
   options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
 ) => Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> =
   jobs.resume
+
+/**
+ * Polls an already queued video job (as {@link resume}), then streams its media as it arrives instead of reading it
+ * whole: for media too large to hold, written to a file or a socket. The bytes are not bounded in size; the stream
+ * fails with `VeniceStreamTransportError` `idle-timeout` when no bytes arrive for `idleTimeout` (default 60 s).
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const download: <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: Jobs.PollingOptions<R, Out, R2> & {
+    readonly model: string
+    readonly idleTimeout?: Duration.DurationInput | undefined
+  }
+) => Stream.Stream<
+  Uint8Array,
+  Jobs.JobFailedError | Jobs.JobTimeoutError | StreamError.VeniceStreamError,
+  VeniceClient.VeniceClient | R | R2
+> = jobs.download
 
 const quoteEndpoint = jsonEndpoint({
   operation: "video.quote",

@@ -109,4 +109,24 @@ describe("issue 13 #5: success bodies are bounded", () => {
       expect(media).toMatchObject({ _tag: "JobFailedError", reason: "rejected", queueId: queued.queue_id })
       if (media._tag === "JobFailedError") expect(media.cause).toMatchObject({ _tag: "ResponseTooLargeError" })
     }).pipe(Effect.provide(layer({}, { maxResponseBytes: { binary: 2 * MiB } }))))
+
+  it.scoped("job media can be streamed instead: Video.download polls, then hands the bytes over as they arrive (no bound)", () =>
+    Effect.gen(function*() {
+      const emu = yield* Emulator.VeniceEmulator
+      const queued = yield* Video.queue({
+        model: "wan-2.5-preview-text-to-video",
+        prompt: "Venice at dawn",
+        duration: "5s",
+        aspect_ratio: "16:9"
+      })
+      const whole = yield* drive(Stream.runCollect(Video.download(queued.queue_id, { model: queued.model })))
+      if (Exit.isFailure(whole)) throw new Error(Cause.pretty(whole.cause))
+      const bytes = [...whole.value].reduce((n, chunk) => n + chunk.byteLength, 0)
+      expect(bytes).toBeGreaterThan(0)
+      // larger than the binary bound: streamed, so no ResponseTooLargeError
+      yield* emu.script({ route: "video/retrieve" }, 1, Faults.hugeBody(6 * MiB))
+      const big = yield* drive(Stream.runFold(Video.download(queued.queue_id, { model: queued.model }), 0, (n, c) => n + c.byteLength))
+      if (Exit.isFailure(big)) throw new Error(Cause.pretty(big.cause))
+      expect(big.value).toBe(6 * MiB)
+    }).pipe(Effect.provide(layer({}, { maxResponseBytes: { binary: 2 * MiB } }))))
 })

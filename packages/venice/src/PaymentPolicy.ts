@@ -811,7 +811,7 @@ export const make = (
     const withLock = <A>(
       body: (generation: number, release: (paid: boolean) => Effect.Effect<void>) => Effect.Effect<A>,
       paid: (a: A) => boolean,
-      onTimeout: () => A
+      onTimeout: Effect.Effect<A>
     ): Effect.Effect<A> =>
       Effect.gen(function*() {
         const owner = `${instanceId}#${++state.topUps}`
@@ -827,7 +827,7 @@ export const make = (
             generation = lock.generation
             break
           }
-          if (now >= giveUpAt) return onTimeout()
+          if (now >= giveUpAt) return yield* onTimeout
           yield* Effect.sleep(Duration.min(poll, Duration.millis(Math.max(1, giveUpAt - now))))
         }
         const release = (didPay: boolean) =>
@@ -873,11 +873,10 @@ export const make = (
             return yield* runTopUp(plan)
           }),
         Either.isRight,
-        () =>
-          Either.left(refuse(
-            "lock-timeout",
-            `another process's top-up of this wallet still holds its lock after ${Duration.format(lockWait)}: not paying now`
-          ))
+        Effect.succeed(Either.left(refuse(
+          "lock-timeout",
+          `another process's top-up of this wallet still holds its lock after ${Duration.format(lockWait)}: not paying now`
+        )))
       )
 
     /**
@@ -944,7 +943,11 @@ export const make = (
             }
           }),
         (result) => result._tag === "Landed",
-        () => ({ _tag: "Nothing" })
+        // another process holds the lock for longer than lockWait: what is recorded stays open
+        Effect.map(coordinator.unconfirmed(wallet.identity), (held): ReconcileResult =>
+          held === undefined
+            ? { _tag: "Nothing" }
+            : { _tag: "Unknown", amountUsd: held.amountUsd, decidedBy: decidedBy(held) })
       )
     })
 

@@ -13,8 +13,10 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import * as Errors from "./errors.js"
 
 // ─── wire shapes (what both providers accept and send) ───────────────────────────────────────────
@@ -300,18 +302,25 @@ export const toTools = (
 /** A `json_schema` name: letters, digits, `_` and `-`, at most 64 characters. */
 const schemaName = (name: string): string => name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "object"
 
+/** The object's name: `@effect/ai` names a Struct's object "generateObject"; its identifier annotation says more. */
+const objectNameOf = (format: { readonly objectName: string; readonly schema: Schema.Schema.Any }): string =>
+  format.objectName === "generateObject"
+    ? Option.getOrElse(AST.getIdentifierAnnotation(format.schema.ast), () => format.objectName)
+    : format.objectName
+
 /** The `json_schema` response format of a `generateObject` call (`undefined` for text). */
 export const toResponseFormat = (
   options: LanguageModel.ProviderOptions,
   strict: boolean | undefined
 ): WireResponseFormat | undefined => {
   if (options.responseFormat.type !== "json") return undefined
-  const { objectName, schema } = options.responseFormat
+  const { schema } = options.responseFormat
   const description = Tool.getDescriptionFromSchemaAst(schema.ast)
+  const name = objectNameOf(options.responseFormat)
   return {
     type: "json_schema",
     json_schema: {
-      name: schemaName(objectName),
+      name: schemaName(name),
       ...(description !== undefined ? { description } : {}),
       schema: { ...Tool.getJsonSchemaFromSchemaAst(schema.ast) },
       ...(strict !== undefined ? { strict } : {})
@@ -565,7 +574,8 @@ export const checkStructuredOutput = (
   context: { readonly model: string; readonly requestId?: string | undefined }
 ): Either.Either<void, Errors.StructuredOutputError> => {
   if (options.responseFormat.type !== "json") return Either.void
-  const { objectName, schema } = options.responseFormat
+  const { schema } = options.responseFormat
+  const objectName = objectNameOf(options.responseFormat)
   let raw = ""
   for (const part of parts) if (part.type === "text") raw += part.text
   if (parts.some((p) => p.type === "tool-call")) return Either.void

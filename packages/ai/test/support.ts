@@ -11,12 +11,15 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NovitaEmulator from "@venice-effect/emulator/NovitaEmulator"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as NovitaClient from "@venice-effect/novita/NovitaClient"
+import * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
+import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import * as NovitaLanguageModel from "../src/NovitaLanguageModel.js"
 import * as VeniceLanguageModel from "../src/VeniceLanguageModel.js"
 
@@ -142,4 +145,28 @@ export const recordingTracer = () => {
   })
   const dump = () => JSON.stringify(records, (_, v) => (typeof v === "bigint" ? v.toString() : v))
   return { tracer, records, dump }
+}
+
+/**
+ * The Venice emulator with a throwaway wallet's credit (viem's `generatePrivateKey()`, never funded anywhere), the
+ * wallet, a payment policy (cap $10, budget $50) and a wallet client on the emulator, and `LanguageModel` over it.
+ * The TestClock is set to the real time (x402 authorizations are valid from real time).
+ */
+export const wallet = (options: { readonly balanceUsd?: number } = {}) => {
+  const key = generatePrivateKey()
+  const address = privateKeyToAccount(key).address
+  const emulator = Emulator.layer({ x402: { wallets: { [address]: options.balanceUsd ?? 0 } } })
+  const payments = Layer.unwrapEffect(
+    Effect.map(Emulator.VeniceEmulator, (emu) =>
+      PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 50, settlement: { poll: "2 seconds" }, baseUrl: emu.baseUrl }))
+  )
+  const layer = VeniceLanguageModel.layer({ model: MODEL }).pipe(
+    Layer.provideMerge(PaymentPolicy.layerClient()),
+    Layer.provideMerge(payments),
+    Layer.provideMerge(VeniceWallet.layer({ privateKey: Redacted.make(key) })),
+    Layer.provideMerge(emulator),
+    Layer.provideMerge(NodeHttpClient.layerUndici),
+    Layer.provideMerge(Layer.effectDiscard(TestClock.setTime(Date.now())))
+  )
+  return { layer, address, key }
 }

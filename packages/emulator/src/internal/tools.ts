@@ -16,18 +16,21 @@ const isNode = (u: unknown): u is Node => Predicate.isRecord(u)
 
 const MAX_DEPTH = 8
 
-/** Follows a local `$ref` (`#/$defs/X`, `#/definitions/X`) from the schema's root. */
+/**
+ * Follows a local `$ref` (`#/$defs/X`, `#/definitions/X`) from the schema's root; keywords beside the `$ref` (a
+ * refinement's bounds, as Effect's `JSONSchema` writes them) apply on top of the target.
+ */
 const deref = (schema: Node, root: Node): Node => {
   let current: Node = schema
   for (let hops = 0; hops < 16; hops++) {
-    const ref = current["$ref"]
+    const { $ref: ref, ...siblings } = current
     if (typeof ref !== "string" || !ref.startsWith("#")) return current
     const target = ref.slice(1).split("/").filter((s) => s.length > 0).reduce<unknown>(
       (node, key) => (isNode(node) ? node[key.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined),
       root
     )
-    if (!isNode(target)) return {}
-    current = target
+    if (!isNode(target)) return siblings
+    current = { ...target, ...siblings }
   }
   return current
 }
@@ -80,6 +83,26 @@ const numberExample = (schema: Node, integer: boolean): number => {
   return value
 }
 
+/** A schema with its `allOf` parts folded in: properties and `required` combined, other keywords added. */
+const mergeAllOf = (schema: Node, parts: ReadonlyArray<unknown>, root: Node): Node => {
+  const { allOf: _, ...base } = schema
+  const merged: Record<string, unknown> = { ...base }
+  for (const raw of parts) {
+    if (!isNode(raw)) continue
+    const part = deref(raw, root)
+    for (const [key, value] of Object.entries(part)) {
+      if (key === "properties" && isNode(value)) {
+        merged["properties"] = { ...(isNode(merged["properties"]) ? merged["properties"] : {}), ...value }
+      } else if (key === "required" && Array.isArray(value)) {
+        merged["required"] = [...(Array.isArray(merged["required"]) ? merged["required"] : []), ...value]
+      } else {
+        merged[key] = value
+      }
+    }
+  }
+  return merged
+}
+
 /**
  * A value that validates against a JSON Schema (the subset tools and structured outputs use: `type`, `properties`,
  * `required`, `items`, `prefixItems`, `enum`, `const`, `anyOf` / `oneOf` (the first branch), `allOf` (objects
@@ -99,10 +122,7 @@ export const example = (schema: unknown, root: unknown = schema, hint = "", dept
     }
   }
   const allOf = s["allOf"]
-  if (Array.isArray(allOf) && allOf.length > 0) {
-    const parts = allOf.map((part) => example(part, root, hint, depth + 1))
-    return parts.every((p) => isNode(p)) ? Object.assign({}, ...parts) : parts[0] ?? null
-  }
+  if (Array.isArray(allOf) && allOf.length > 0) return example(mergeAllOf(s, allOf, root), root, hint, depth + 1)
   switch (typeOf(s)) {
     case "object": {
       const properties = isNode(s["properties"]) ? s["properties"] : {}
@@ -147,6 +167,8 @@ const wrongType = (schema: Node): Json => {
       return { not: "an array" }
     case "object":
       return "not an object"
+    case "null":
+      return "not null"
     default:
       return null
   }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as ChatStream from "@venice-effect/venice/ChatStream"
-import Ajv from "ajv"
+import { Ajv } from "ajv"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -58,12 +58,12 @@ const chatResponse = ajv.compile({
 })
 
 const validateResponse = (body: unknown): ReadonlyArray<string> =>
-  chatResponse(body) ? [] : (chatResponse.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+  chatResponse(body) ? [] : (chatResponse.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`)
 
 // ─── generated values ────────────────────────────────────────────────────────────────────────────
 
 /** Random Effect Schemas of the kinds tools and structured outputs use. */
-const leaf: FastCheck.Arbitrary<Schema.Schema.Any> = FastCheck.constantFrom<ReadonlyArray<Schema.Schema.Any>>(
+const leaf: FastCheck.Arbitrary<Schema.Schema.Any> = FastCheck.constantFrom<Schema.Schema.Any>(
   Schema.String,
   Schema.String.pipe(Schema.minLength(12)),
   Schema.String.pipe(Schema.maxLength(3)),
@@ -304,7 +304,7 @@ describe("the chat route: tools, structured output, reasoning — validated agai
       const streamed = yield* post(emulator, "/chat/completions", { ...body, stream: true })
       const deltas = chunksOf(streamed.text).flatMap((c) => c.choices.map((choice) => choice.delta))
       const firstContent = deltas.findIndex((d) => (d.content ?? "").length > 0)
-      const lastReasoning = deltas.findLastIndex((d) => (d.reasoning_content ?? "").length > 0)
+      const lastReasoning = deltas.reduce((last, d, i) => ((d.reasoning_content ?? "").length > 0 ? i : last), -1)
       expect(lastReasoning).toBeGreaterThan(0)
       expect(lastReasoning).toBeLessThan(firstContent)
       expect(deltas.map((d) => d.reasoning_content ?? "").join("")).toBe(Tools.REASONING)

@@ -27,9 +27,9 @@ import * as NovitaChat from "@venice-effect/novita/NovitaChat"
 import * as NovitaClient from "@venice-effect/novita/NovitaClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Wire from "./internal/chat.js"
+import * as ConfigOverride from "./internal/config.js"
 import * as Provider from "./internal/model.js"
 
 /**
@@ -44,9 +44,8 @@ export class Config extends Context.Tag("@venice-effect/ai/NovitaLanguageModel/C
    *
    * @since 0.1.0
    */
-  static readonly getOrUndefined: Effect.Effect<Config.Service | undefined> = Effect.map(
-    Effect.context<never>(),
-    (context) => context.unsafeMap.get(Config.key)
+  static readonly getOrUndefined: Effect.Effect<Config.Service | undefined> = Effect.suspend(() =>
+    ConfigOverride.getOrUndefined(Config)
   )
 }
 
@@ -193,8 +192,4 @@ export const model = (
 export const withConfigOverride: {
   (overrides: Config.Service): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R>
-} = dual(
-  2,
-  <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Config.getOrUndefined, (config) => Effect.provideService(self, Config, { ...config, ...overrides }))
-)
+} = ConfigOverride.withOverride(Config)

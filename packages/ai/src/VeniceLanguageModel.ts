@@ -34,10 +34,10 @@ import * as ChatStream from "@venice-effect/venice/ChatStream"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type { Simplify } from "effect/Types"
 import * as Wire from "./internal/chat.js"
+import * as ConfigOverride from "./internal/config.js"
 import * as Provider from "./internal/model.js"
 
 // ─── configuration ───────────────────────────────────────────────────────────────────────────────
@@ -54,9 +54,8 @@ export class Config extends Context.Tag("@venice-effect/ai/VeniceLanguageModel/C
    *
    * @since 0.1.0
    */
-  static readonly getOrUndefined: Effect.Effect<Config.Service | undefined> = Effect.map(
-    Effect.context<never>(),
-    (context) => context.unsafeMap.get(Config.key)
+  static readonly getOrUndefined: Effect.Effect<Config.Service | undefined> = Effect.suspend(() =>
+    ConfigOverride.getOrUndefined(Config)
   )
 }
 
@@ -228,11 +227,7 @@ export const model = (
 export const withConfigOverride: {
   (overrides: Config.Service): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R>
-} = dual(
-  2,
-  <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Config.getOrUndefined, (config) => Effect.provideService(self, Config, { ...config, ...overrides }))
-)
+} = ConfigOverride.withOverride(Config)
 
 /**
  * The `metadata.venice` of a response's `finish` part: request id, CF-RAY, cost, the model that answered.

@@ -10,6 +10,7 @@ import * as Toolkit from "@effect/ai/Toolkit"
 import * as OpenAiClient from "@effect/ai-openai/OpenAiClient"
 import * as OpenAiEmbeddingModel from "@effect/ai-openai/OpenAiEmbeddingModel"
 import * as OpenAiLanguageModel from "@effect/ai-openai/OpenAiLanguageModel"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
@@ -28,26 +29,33 @@ import * as VeniceEmbeddingModel from "../src/VeniceEmbeddingModel.js"
 import * as VeniceLanguageModel from "../src/VeniceLanguageModel.js"
 import { drive, KEY, MODEL, recordingTracer } from "./support.js"
 
-const emulator = Emulator.layer({ keys: [KEY] })
+/** Models over a client over the emulator on loopback. */
+const onEmulator = <A, C, E>(
+  models: Layer.Layer<A, never, C>,
+  client: (baseUrl: string) => Layer.Layer<C, E, HttpClient.HttpClient>
+) =>
+  models.pipe(
+    Layer.provideMerge(Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) => client(emu.baseUrl)))),
+    Layer.provideMerge(Emulator.layer({ keys: [KEY] })),
+    Layer.provideMerge(NodeHttpClient.layerUndici)
+  )
 
 /** `@effect/ai-openai` pointed at Venice: the OpenAI client with Venice's base URL and key. */
-const openai = OpenAiLanguageModel.layer({ model: MODEL }).pipe(
-  Layer.provideMerge(OpenAiEmbeddingModel.layerBatched({ model: "text-embedding-bge-m3" })),
-  Layer.provideMerge(Layer.unwrapEffect(
-    Effect.map(Emulator.VeniceEmulator, (emu) => OpenAiClient.layer({ apiKey: Redacted.make(KEY), apiUrl: emu.baseUrl }))
-  )),
-  Layer.provideMerge(emulator),
-  Layer.provideMerge(NodeHttpClient.layerUndici)
+const openai = onEmulator(
+  Layer.merge(
+    OpenAiLanguageModel.layer({ model: MODEL }),
+    OpenAiEmbeddingModel.layerBatched({ model: "text-embedding-bge-m3" })
+  ),
+  (apiUrl) => OpenAiClient.layer({ apiKey: Redacted.make(KEY), apiUrl })
 )
 
 /** This package: the SDK's client and the Venice models — the one layer a program switches. */
-const ours = VeniceLanguageModel.layer({ model: MODEL }).pipe(
-  Layer.provideMerge(VeniceEmbeddingModel.layer({ model: "text-embedding-bge-m3" })),
-  Layer.provideMerge(Layer.unwrapEffect(
-    Effect.map(Emulator.VeniceEmulator, (emu) => VeniceClient.layer({ apiKey: Redacted.make(KEY), baseUrl: emu.baseUrl }))
-  )),
-  Layer.provideMerge(emulator),
-  Layer.provideMerge(NodeHttpClient.layerUndici)
+const ours = onEmulator(
+  Layer.merge(
+    VeniceLanguageModel.layer({ model: MODEL }),
+    VeniceEmbeddingModel.layer({ model: "text-embedding-bge-m3" })
+  ),
+  (baseUrl) => VeniceClient.layer({ apiKey: Redacted.make(KEY), baseUrl })
 )
 
 const GetTime = Tool.make("GetTime", { parameters: { zone: Schema.String }, success: Schema.String })

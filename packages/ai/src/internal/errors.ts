@@ -106,11 +106,29 @@ export interface Site {
   readonly method: string
 }
 
+/** An answer with an error status: the HTTP response error, as `@effect/ai`'s own providers report it. */
+const statusError = (
+  site: Site,
+  failure: VeniceError.VeniceError | NovitaError.NovitaError,
+  description: string
+): AiError.AiError =>
+  attach(
+    new AiError.HttpResponseError({
+      module: site.module,
+      method: site.method,
+      reason: "StatusCode",
+      request: request(failure),
+      response: { status: failure.status, headers: responseHeaders(failure) },
+      body: failure.raw,
+      description
+    }),
+    failure
+  )
+
 /** The `AiError` for a failure, carrying it (see docs/ai.md for the table). */
 export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
   const { method, module } = site
   switch (failure._tag) {
-    // answered with an error status: the HTTP response error, as @effect/ai's own providers report it
     case "VeniceStandardError":
     case "VeniceValidationError":
     case "VeniceOpenAIError":
@@ -122,32 +140,14 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
     case "VeniceCodedError":
     case "VeniceConsentRequiredError":
     case "VeniceUnrecognizedError":
-      return attach(
-        new AiError.HttpResponseError({
-          module,
-          method,
-          reason: "StatusCode",
-          request: request(failure),
-          response: { status: failure.status, headers: responseHeaders(failure) },
-          body: failure.raw,
-          description: `${failure.code}: ${failure.message}`
-        }),
-        failure
-      )
+      return statusError(site, failure, `${failure.code}: ${failure.message}`)
     case "NovitaApiError":
     case "NovitaNotFoundRouteError":
     case "NovitaUnrecognizedError":
-      return attach(
-        new AiError.HttpResponseError({
-          module,
-          method,
-          reason: "StatusCode",
-          request: request(failure),
-          response: { status: failure.status, headers: responseHeaders(failure) },
-          body: failure.raw,
-          description: failure._tag === "NovitaApiError" ? `${failure.code}: ${failure.message}` : failure.message
-        }),
-        failure
+      return statusError(
+        site,
+        failure,
+        failure._tag === "NovitaApiError" ? `${failure.code}: ${failure.message}` : failure.message
       )
     // the connection broke (before the answer, or mid-stream)
     case "TransportError":

@@ -51,7 +51,8 @@ export const contentTransformer: Telemetry.SpanTransformer = (options) => {
     content: typeof message.content === "string" ? message.content : content(message.content)
   }))
   options.span.attribute("gen_ai.input.messages", JSON.stringify(input))
-  options.span.attribute("gen_ai.output.messages", JSON.stringify([{ role: "assistant", content: content(options.response) }]))
+  const output = [{ role: "assistant", content: content(options.response) }]
+  options.span.attribute("gen_ai.output.messages", JSON.stringify(output))
 }
 
 /**

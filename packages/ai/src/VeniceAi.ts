@@ -7,11 +7,11 @@
  *
  * | SDK failure | `AiError` |
  * | --- | --- |
- * | `VeniceError` (any of the 11 shapes), `NovitaError` | `HttpResponseError` (`StatusCode`, status, body, `code: message`) |
+ * | `VeniceError` (the 11 shapes), `NovitaError` | `HttpResponseError` (`StatusCode`: status, body, `CODE: message`) |
  * | `TransportError`, stream transport errors | `HttpRequestError` (`Transport`) |
  * | `RequestValidationError` | `MalformedInput` |
- * | `ResponseDecodeError`, stream decode / too-large errors, `StructuredOutputError`, `ToolCallArgumentsError` | `MalformedOutput` |
- * | `WaitTooLongError`, `ErrorBudgetExhaustedError`, wallet errors, in-band stream errors, truncated streams | `UnknownError` |
+ * | `ResponseDecodeError`, stream decode / size errors, `StructuredOutputError`, `ToolCallArgumentsError` | `MalformedOutput` |
+ * | `WaitTooLongError`, `ErrorBudgetExhaustedError`, wallet errors, in-band and truncated streams | `UnknownError` |
  *
  * @example
  * ```ts

@@ -50,7 +50,7 @@ const emulator = Options.boolean("emulator").pipe(
   Options.withDescription("Use the embedded Venice emulator even when VENICE_API_KEY is set")
 )
 const toolsDemo = Options.boolean("tools-demo").pipe(
-  Options.withDescription("Ask through @effect/ai on the embedded emulator: a Toolkit tool call, then a structured answer")
+  Options.withDescription("Ask through @effect/ai on the embedded emulator: a tool call, then a structured answer")
 )
 
 /**

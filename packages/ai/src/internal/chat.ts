@@ -434,7 +434,8 @@ export const completionParts = (
   for (const raw of calls) {
     const decoded = decodeToolCall(raw)
     if (Either.isLeft(decoded)) return Either.left(malformedToolCall(info, raw))
-    const call = { id: decoded.right.id, name: decoded.right.function.name, arguments: decoded.right.function.arguments }
+    const { function: fn, id } = decoded.right
+    const call = { id, name: fn.name, arguments: fn.arguments }
     const params = parseArguments(info, call)
     if (Either.isLeft(params)) return Either.left(params.left)
     parts.push({ type: "tool-call", id: call.id, name: call.name, params: params.right })
@@ -579,7 +580,8 @@ export const checkStructuredOutput = (
   let raw = ""
   for (const part of parts) if (part.type === "text") raw += part.text
   if (parts.some((p) => p.type === "tool-call")) return Either.void
-  const decoded = Schema.decodeUnknownEither(Schema.parseJson(Schema.encodedBoundSchema(schema)), { errors: "all" })(raw)
+  const decode = Schema.decodeUnknownEither(Schema.parseJson(Schema.encodedBoundSchema(schema)), { errors: "all" })
+  const decoded = decode(raw)
   if (Either.isRight(decoded)) return Either.void
   const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) =>
     `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`

@@ -127,7 +127,6 @@ const statusError = (
 
 /** The `AiError` for a failure, carrying it (see docs/ai.md for the table). */
 export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
-  const { method, module } = site
   switch (failure._tag) {
     case "VeniceStandardError":
     case "VeniceValidationError":
@@ -155,8 +154,7 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
     case "NovitaStreamTransportError":
       return attach(
         new AiError.HttpRequestError({
-          module,
-          method,
+          ...site,
           reason: "Transport",
           request: request(failure),
           description: failure.message,
@@ -166,7 +164,7 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
       )
     // refused before sending: nothing was spent
     case "RequestValidationError":
-      return attach(new AiError.MalformedInput({ module, method, description: failure.message, cause: failure }), failure)
+      return attach(new AiError.MalformedInput({ ...site, description: failure.message, cause: failure }), failure)
     // a 2xx whose body (or an event, or the model's own output) is not what was promised
     case "ResponseDecodeError":
     case "VeniceStreamDecodeError":
@@ -175,7 +173,7 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
     case "NovitaStreamTooLargeError":
     case "StructuredOutputError":
     case "ToolCallArgumentsError":
-      return attach(new AiError.MalformedOutput({ module, method, description: failure.message, cause: failure }), failure)
+      return attach(new AiError.MalformedOutput({ ...site, description: failure.message, cause: failure }), failure)
     // the client's own decisions (a wait too long, the error budget, a payment not made) and in-band stream errors
     case "WaitTooLongError":
     case "ErrorBudgetExhaustedError":
@@ -187,6 +185,6 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
     case "VeniceStreamTruncatedError":
     case "NovitaStreamEventError":
     case "NovitaStreamTruncatedError":
-      return attach(new AiError.UnknownError({ module, method, description: failure.message, cause: failure }), failure)
+      return attach(new AiError.UnknownError({ ...site, description: failure.message, cause: failure }), failure)
   }
 }

@@ -25,7 +25,11 @@ export interface Backend<Request extends Telemetry.RequestFacts, Call, Chunk ext
     request: Request,
     call: Call
   ) => Effect.Effect<
-    { readonly completion: Wire.WireCompletion; readonly facts: Wire.ResponseFacts; readonly requestId?: string | undefined },
+    {
+      readonly completion: Wire.WireCompletion
+      readonly facts: Wire.ResponseFacts
+      readonly requestId?: string | undefined
+    },
     Errors.Failure
   >
   /** Opens a stream: its chunks, and the facts of its response once the last chunk is known. */

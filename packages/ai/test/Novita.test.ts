@@ -1,8 +1,10 @@
 /**
- * `NovitaLanguageModel` through `@effect/ai`'s public API against the Novita emulator: text, streamed text, and a
- * typed Novita error carried inside the `AiError` (plain and in-band).
+ * `NovitaLanguageModel` through `@effect/ai`'s public API against the Novita emulator: text, streamed text, a typed
+ * Novita error carried inside the `AiError` (plain and in-band), tool calls and structured output.
  */
 import * as LanguageModel from "@effect/ai/LanguageModel"
+import * as Tool from "@effect/ai/Tool"
+import * as Toolkit from "@effect/ai/Toolkit"
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { NovitaEmulator } from "@venice-effect/emulator/NovitaEmulator"
@@ -11,11 +13,12 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as VeniceAi from "../src/VeniceAi.js"
 import { drive, NOVITA_MODEL, novita } from "./support.js"
 
-describe("NovitaLanguageModel", () => {
+describe("NovitaLanguageModel: text and errors", () => {
   const t = novita()
 
   it.scoped("generateText and streamText: the Novita emulator's answer, usage and finish reason", () =>
@@ -54,4 +57,29 @@ describe("NovitaLanguageModel", () => {
       const error = yield* Effect.flip(Stream.runDrain(LanguageModel.streamText({ prompt: "hi" })))
       expect(Option.getOrThrow(VeniceAi.novitaError(error))).toMatchObject({ _tag: "NovitaStreamEventError" })
     }).pipe(Effect.provide(t.layer)))
+})
+
+describe("NovitaLanguageModel: tools and structured output", () => {
+  const t = novita()
+  const Lookup = Tool.make("Lookup", { parameters: { term: Schema.String }, success: Schema.String })
+  const Tools = Toolkit.make(Lookup)
+  const ToolsLive = Tools.toLayer({ Lookup: ({ term }) => Effect.succeed(`${term} is a word`) })
+
+  it.scoped("a tool call (plain and streamed), its handler's result, then generateObject", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "look it up", toolkit: Tools })
+      expect(response.toolCalls.map((c) => [c.name, c.params])).toEqual([["Lookup", { term: "term" }]])
+      expect(response.toolResults.map((r) => r.result)).toEqual(["term is a word"])
+      expect(t.sent.bodies.at(-1)?.["tools"]).toMatchObject([{ type: "function", function: { name: "Lookup" } }])
+
+      const parts = Chunk.toReadonlyArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "x", toolkit: Tools })))
+      expect(parts.filter((p) => p.type === "tool-params-delta").length).toBeGreaterThan(0)
+      expect(parts.flatMap((p) => (p.type === "tool-call" ? [p.params] : []))).toEqual([{ term: "term" }])
+
+      const object = yield* LanguageModel.generateObject({
+        prompt: "x",
+        schema: Schema.Struct({ word: Schema.String, length: Schema.Int })
+      })
+      expect(object.value).toEqual({ word: "word", length: 1 })
+    }).pipe(Effect.provide(t.layer), Effect.provide(ToolsLive)))
 })

@@ -566,7 +566,7 @@ export class StreamAssembler {
 /**
  * Checks the text of a `generateObject` answer against the requested Schema (its encoded side, refinements
  * included up to the first transformation: exactly what the JSON Schema sent describes), before `@effect/ai`
- * decodes it, so a schema-invalid answer fails with a {@link Errors.StructuredOutputError} carrying the raw text.
+ * decodes it, so a schema-invalid answer fails with a {@link Errors.StructuredOutputError} carrying the raw text (A2).
  */
 export const checkStructuredOutput = (
   options: LanguageModel.ProviderOptions,

@@ -125,7 +125,7 @@ const statusError = (
     failure
   )
 
-/** The `AiError` for a failure, carrying it (see docs/ai.md for the table). */
+/** The `AiError` for a failure, carrying it (A1; see docs/ai.md for the table). */
 export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
   switch (failure._tag) {
     case "VeniceStandardError":

@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry GenAI attributes on `@effect/ai`'s span (`LanguageModel.generateText` …), as `@effect/ai`'s own
  * providers set them: system, operation, request parameters, response id / model / finish reasons, usage. Never the
- * prompt, the answer or a credential (those only with `AiTelemetry.withContentCapture`).
+ * prompt, the answer or a credential (those only with `AiTelemetry.withContentCapture`, A3).
  */
 import type * as Response from "@effect/ai/Response"
 import * as Telemetry from "@effect/ai/Telemetry"

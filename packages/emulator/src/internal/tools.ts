@@ -3,7 +3,7 @@
  * against the declared JSON Schema, then a final answer once the tool results are in), `response_format`
  * (`json_schema`: an object that validates against the schema — or, under the `StructuredOutputViolation` fault, one
  * that does not; `json_object`: a small object), and reasoning text for reasoning models. Shared by the Venice and
- * Novita emulators; both speak the OpenAI chat shape.
+ * Novita emulators; both speak the OpenAI chat shape (A4).
  */
 import * as Predicate from "effect/Predicate"
 

@@ -12,6 +12,7 @@
  *   event, a reset, a stall, or a clean end without the terminator.
  * - **Settlement** — what becomes of a signed x402 top-up payment: a settlement timeout after which the transfer
  *   lands later (or never), a payment already in progress, a failed settlement.
+ * - **Content** — a `200` whose content is wrong: a structured output that does not validate against its schema.
  *
  * @example
  * ```ts
@@ -355,6 +356,18 @@ export class Settlement extends Schema.TaggedClass<Settlement>()("Settlement", {
 }) {}
 
 /**
+ * Answer a chat request with `response_format: { type: "json_schema" }` (plain or streamed) with JSON that does **not**
+ * validate against its schema: the valid example with its first property of the wrong type (a model that ignored
+ * the schema). Matches only such requests.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StructuredOutputViolation
+  extends Schema.TaggedClass<StructuredOutputViolation>()("StructuredOutputViolation", {})
+{}
+
+/**
  * Any fault.
  *
  * @since 0.1.0
@@ -375,7 +388,8 @@ export const Fault = Schema.Union(
   StreamReset,
   StreamStall,
   StreamEnd,
-  Settlement
+  Settlement,
+  StructuredOutputViolation
 )
 
 /**
@@ -410,6 +424,15 @@ export const isStreamFault = (fault: Fault): fault is StreamFault =>
  * @category guards
  */
 export const isSettlementFault = (fault: Fault): fault is Settlement => fault._tag === "Settlement"
+
+/**
+ * Whether a fault acts on the content of a structured-output answer (it only matches `json_schema` chat requests).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isContentFault = (fault: Fault): fault is StructuredOutputViolation =>
+  fault._tag === "StructuredOutputViolation"
 
 /**
  * A script: the next `times` responses matching `match` get `fault`. The body of `POST /__emulator/faults`.
@@ -580,3 +603,11 @@ export const paymentInProgress: Settlement = new Settlement({ outcome: "in-progr
  * @category constructors
  */
 export const settlementFailed: Settlement = new Settlement({ outcome: "failed" })
+
+/**
+ * The next structured-output answer (`response_format: json_schema`) violates its schema.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const structuredOutputViolation: StructuredOutputViolation = new StructuredOutputViolation()

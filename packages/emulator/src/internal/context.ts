@@ -60,6 +60,8 @@ export interface RouteSpec {
   readonly perMinute?: { readonly limit: number; readonly by: "ip" | "wallet" } | undefined
   /** Whether the request asks for a streamed answer (stream faults match only those). */
   readonly streaming?: ((body: unknown) => boolean) | undefined
+  /** Whether the request asks for a structured output (content faults match only those). */
+  readonly structured?: ((body: unknown) => boolean) | undefined
   readonly handle: (ctx: Ctx) => Effect.Effect<Reply>
 }
 
@@ -86,6 +88,8 @@ export interface Ctx {
   readonly streamFault: Faults.StreamFault | undefined
   /** The scripted settlement fault for this request (a paying top-up). */
   readonly settlementFault: Faults.Settlement | undefined
+  /** The scripted content fault for this request (a structured-output chat request). */
+  readonly contentFault?: Faults.StructuredOutputViolation | undefined
   /** The Node response (for transport actions). */
   readonly response: () => Http.ServerResponse
   /** The request window after this request (inference routes). */

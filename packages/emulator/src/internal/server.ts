@@ -273,11 +273,13 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       path: p.path,
       model,
       streaming,
-      paying: spec.name === "x402/top-up" && paymentHeader(request.headers) !== undefined
+      paying: spec.name === "x402/top-up" && paymentHeader(request.headers) !== undefined,
+      structured: spec.structured?.(body) ?? false
     })
     let postFault: Faults.Fault | undefined
     let streamFault: Faults.StreamFault | undefined
     let settlementFault: Faults.Settlement | undefined
+    let contentFault: Faults.StructuredOutputViolation | undefined
     if (fault !== undefined) {
       const faultEnv = errorEnv(budget !== undefined ? { budget } : {})
       switch (fault._tag) {
@@ -310,6 +312,9 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
           break
         case "Settlement":
           settlementFault = fault
+          break
+        case "StructuredOutputViolation":
+          contentFault = fault
           break
       }
     }
@@ -375,6 +380,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       ip: p.ip,
       streamFault,
       settlementFault,
+      contentFault,
       response: p.response,
       requests,
       errorEnv: errorEnv({ ...(budget !== undefined ? { budget } : {}), requests, walletBalanceUsd: walletIdentity?.balanceUsd }),

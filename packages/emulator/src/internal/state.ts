@@ -147,6 +147,8 @@ export interface MatchInput {
   readonly streaming: boolean
   /** A top-up request carrying a payment header (settlement faults match only those). */
   readonly paying: boolean
+  /** A chat request asking for a `json_schema` structured output (content faults match only those). */
+  readonly structured?: boolean | undefined
 }
 
 // ─── stats ───────────────────────────────────────────────────────────────────────────────────────
@@ -334,6 +336,7 @@ const matches = (script: StoredScript, input: MatchInput): boolean => {
   const m = script.match
   if (Faults.isStreamFault(script.fault) && !input.streaming) return false
   if (Faults.isSettlementFault(script.fault) && !input.paying) return false
+  if (Faults.isContentFault(script.fault) && input.structured !== true) return false
   if (m.keyHash !== undefined && m.keyHash !== input.keyHash) return false
   if (m.keyLabel !== undefined && m.keyLabel !== input.keyLabel) return false
   if (m.wallet !== undefined && (input.wallet === undefined || walletKey(m.wallet) !== walletKey(input.wallet))) {

@@ -188,6 +188,8 @@ export interface RawResponse {
 export interface Service {
   /** The base URL calls go to. */
   readonly baseUrl: string
+  /** The underlying `HttpClient`, without Venice's credentials or policy: for pre-signed media URLs. */
+  readonly http: HttpClient.HttpClient
   /** The non-secret identity of the credentials (limiter buckets, logs). */
   readonly identity: string
   /** The client-wide retry policy (per-call `retry` options replace it). */
@@ -540,7 +542,14 @@ export const make = (
       )
     }
 
-    return { baseUrl, identity: authenticator.identity, retryPolicy: clientRetry, json, execute } satisfies Service
+    return {
+      baseUrl,
+      http: httpClient,
+      identity: authenticator.identity,
+      retryPolicy: clientRetry,
+      json,
+      execute
+    } satisfies Service
   })
 
 const Clock_currentTimeMillis = Effect.clockWith((clock) => clock.currentTimeMillis)

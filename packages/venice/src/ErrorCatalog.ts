@@ -626,7 +626,7 @@ export const entries = [
     retryClass: "never",
     remedy:
       "The key's modelPrivacy forbids this model: pick a Private, TEE or E2EE model (GET /models with this key lists the allowed ones) or relax the key's modelPrivacy.",
-    origin: "skill",
+    origin: "sdk",
     // skill venice-api-keys §modelPrivacy quotes the message with the key's setting and the model in it
     altMessages: ["This API key is set to …"]
   },
@@ -637,7 +637,7 @@ export const entries = [
     logLevel: "-",
     retryClass: "never",
     remedy: "The model serves only the countries in its model_spec.regionRestrictions: pick another model.",
-    origin: "skill",
+    origin: "sdk",
     // skills venice-errors §Status code map, venice-models: the 403 is documented, its wording is not
     patterns: [/\b(?:region|country|countries)\b/i]
   },
@@ -648,7 +648,7 @@ export const entries = [
     logLevel: "-",
     retryClass: "never",
     remedy: "Send a file of at most 25 MB (split or re-encode it); /audio/transcriptions answers 400 here, not 413.",
-    origin: "skill"
+    origin: "sdk"
   },
   {
     code: "RPC_CREDIT_LIMIT_EXCEEDED",
@@ -658,7 +658,7 @@ export const entries = [
     retryClass: "header-wait",
     remedy:
       "The crypto-RPC credit cap of the rolling 24 h window is spent: the call fails at once with the wait (WaitTooLongError) instead of sleeping; spread the calls or come back later.",
-    origin: "skill",
+    origin: "sdk",
     // skill venice-crypto-rpc §Rate limits: the 429's customMessage names the cap that tripped
     patterns: [/credit[\s\S]*(?:24|day|daily)|(?:24|day|daily)[\s\S]*credit/i]
   },

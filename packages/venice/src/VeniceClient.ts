@@ -329,14 +329,14 @@ export const MAX_JSON_BODY_BYTES = 35 * 1024 * 1024
 export const MAX_FILE_BYTES = 25 * 1024 * 1024
 
 /**
- * A request body once its size was checked: JSON as the text to send, or form data.
+ * A request body once its size was checked: JSON as the text to send, or the encoded multipart bytes.
  *
  * @since 0.1.0
  * @category models
  */
 export type CheckedBody =
   | { readonly _tag: "json"; readonly text: string }
-  | { readonly _tag: "form"; readonly value: FormData }
+  | { readonly _tag: "multipart"; readonly bytes: Uint8Array; readonly contentType: string }
   | undefined
 
 const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
@@ -344,7 +344,8 @@ const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(
 /**
  * The body of a request as it will be sent, after Venice's size limits were checked locally (SPEC B2): a JSON body
  * over {@link MAX_JSON_BODY_BYTES} or a file over {@link MAX_FILE_BYTES} is a `RequestValidationError`, and nothing is
- * sent (neither the upload nor an error-budget slot is spent).
+ * sent (neither the upload nor an error-budget slot is spent). JSON is serialized once; form data is encoded once as
+ * `multipart/form-data` bytes.
  *
  * @since 0.1.0
  * @category validation
@@ -372,13 +373,24 @@ export const checkBodySize = (
         : Effect.succeed({ _tag: "json" as const, text })
     }
     if (body?._tag === "form") {
-      for (const [field, value] of body.value.entries()) {
+      const form = body.value
+      for (const [field, value] of form.entries()) {
         if (typeof value !== "string" && value.size > MAX_FILE_BYTES) {
           return tooLarge(`${field}: a ${megabytes(value.size)} file is over Venice's ${megabytes(MAX_FILE_BYTES)} limit`)
         }
       }
+      // Encoded once, by the platform's own multipart encoder: the bytes go through any HttpClient (undici's npm
+      // package refuses Node's global FormData) and are the same on every retry.
+      return Effect.promise(async (): Promise<CheckedBody> => {
+        const encoded = new Response(form)
+        return {
+          _tag: "multipart",
+          bytes: new Uint8Array(await encoded.arrayBuffer()),
+          contentType: encoded.headers.get("content-type") ?? "multipart/form-data"
+        }
+      })
     }
-    return Effect.succeed(body)
+    return Effect.succeed(undefined)
   })
 
 /**
@@ -448,7 +460,7 @@ export const make = (
         }
       }
       if (body?._tag === "json") request = HttpClientRequest.bodyText(request, body.text, "application/json")
-      if (body?._tag === "form") request = HttpClientRequest.bodyFormData(request, body.value)
+      if (body?._tag === "multipart") request = HttpClientRequest.bodyUint8Array(request, body.bytes, body.contentType)
       for (const [k, v] of Object.entries({ ...spec.headers, ...callOptions?.headers })) {
         request = HttpClientRequest.setHeader(request, k, v)
       }

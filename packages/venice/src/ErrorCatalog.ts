@@ -660,7 +660,7 @@ export const entries = [
       "The crypto-RPC credit cap of the rolling 24 h window is spent: the call fails at once with the wait (WaitTooLongError) instead of sleeping; spread the calls or come back later.",
     origin: "sdk",
     // skill venice-crypto-rpc §Rate limits: the 429's customMessage names the cap that tripped
-    patterns: [/credit[\s\S]*(?:24|day|daily)|(?:24|day|daily)[\s\S]*credit/i]
+    patterns: [/^(?=[\s\S]*credit)(?=[\s\S]*(?:24|\bday|daily))/i]
   },
   {
     code: "ADMIN_API_KEY_REQUIRED",

@@ -552,10 +552,9 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
     if (code === "FAILED_REQUESTS" || code === "UNSUPPORTED_FEATURE_REQUESTS") {
       return until(limits.errorBudget, "x-ratelimit-resets")
     }
-    // the crypto-RPC credit cap frees up over a rolling 24 h window and names no reset: the window is the bound
-    if (code === "RPC_CREDIT_LIMIT_EXCEEDED") {
-      return until(limits.rpc, "x-ratelimit-reset") ?? [RPC_CREDIT_WINDOW, "rpc credit window (24 h)"]
-    }
+    // the crypto-RPC credit cap frees up over a rolling 24 h window and names no reset (its X-RateLimit-* headers, if
+    // any, describe the per-minute window): the window is the bound
+    if (code === "RPC_CREDIT_LIMIT_EXCEEDED") return [RPC_CREDIT_WINDOW, "rpc credit window (24 h)"]
     if (req?.route === "crypto-rpc") return until(limits.rpc, "x-ratelimit-reset")
     if (limits.requests?.exhausted) return until(limits.requests, "x-ratelimit-reset-requests")
     if (limits.tokens?.exhausted) return until(limits.tokens, "x-ratelimit-reset-tokens")

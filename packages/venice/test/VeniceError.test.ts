@@ -325,15 +325,24 @@ describe("VeniceError.decode — header facts (SPEC §3)", () => {
     expect(cap.code).toBe("RPC_CREDIT_LIMIT_EXCEEDED")
     expect(cap.retryAfterFrom).toBe("rpc credit window (24 h)")
     expect(Duration.toHours(cap.retryAfter!)).toBe(24)
-    const named = VeniceError.decode({
+    // a per-minute reset beside it is not the credit window's; a Retry-After is
+    const minuteHeaders = VeniceError.decode({
       status: 429,
-      headers: { "X-RateLimit-Reset": String(NOW / 1000 + 5 * 3600) },
+      headers: { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(NOW / 1000 + 60) },
       body: json({ error: "Daily credit limit exceeded" }),
       nowMillis: NOW,
       request: { route: "crypto-rpc" }
     })
-    expect(named.retryAfterFrom).toBe("x-ratelimit-reset")
-    expect(Duration.toHours(named.retryAfter!)).toBeCloseTo(5, 3)
+    expect(Duration.toHours(minuteHeaders.retryAfter!)).toBe(24)
+    const named = VeniceError.decode({
+      status: 429,
+      headers: { "Retry-After": String(5 * 3600) },
+      body: json({ error: "Daily credit limit exceeded" }),
+      nowMillis: NOW,
+      request: { route: "crypto-rpc" }
+    })
+    expect(named.retryAfterFrom).toBe("retry-after")
+    expect(Duration.toHours(named.retryAfter!)).toBe(5)
     // the per-minute cap keeps its own reset
     const minute = VeniceError.decode({
       status: 429,

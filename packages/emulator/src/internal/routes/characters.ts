@@ -6,7 +6,6 @@
 import * as Characters from "@venice-effect/venice/schema/Characters"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Reply from "../reply.js"
@@ -60,8 +59,6 @@ const reviewsOf = (slug: string) =>
 const list = (value: string | undefined): ReadonlyArray<string> | undefined =>
   value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
-const Int = Schema.NumberFromString
-
 const parse = (ctx: Ctx) => {
   const q = ctx.search
   const out: Record<string, unknown> = {}
@@ -69,11 +66,16 @@ const parse = (ctx: Ctx) => {
     const all = q.getAll(key)
     out[key] = ["categories", "tags", "modelId"].includes(key) ? all.flatMap((v) => list(v) ?? []) : all[all.length - 1]
   }
-  const numbers = Schema.decodeUnknownEither(Schema.Struct({ limit: Schema.optional(Int), offset: Schema.optional(Int) }))(
-    { limit: out.limit, offset: out.offset }
-  )
-  if (Either.isRight(numbers)) Object.assign(out, numbers.right)
-  return out
+  return numeric(out, ["limit", "offset"])
+}
+
+/** Query numbers as numbers (anything else is left for the request schema to refuse). */
+const numeric = (query: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> => {
+  for (const key of keys) {
+    const value = query[key]
+    if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) query[key] = Number(value)
+  }
+  return query
 }
 
 const sorters: Readonly<Record<string, (c: (typeof catalog)[number]) => number>> = {
@@ -134,9 +136,7 @@ const reviews: RouteSpec = {
   body: "none",
   handle: (ctx) =>
     Effect.sync(() => {
-      const raw = Object.fromEntries(ctx.search)
-      const numbers = Schema.decodeUnknownEither(Schema.Struct({ page: Schema.optional(Int), pageSize: Schema.optional(Int) }))(raw)
-      const decoded = validate(Characters.ReviewsParams, Either.isRight(numbers) ? { ...raw, ...numbers.right } : raw)
+      const decoded = validate(Characters.ReviewsParams, numeric(Object.fromEntries(ctx.search), ["page", "pageSize"]))
       if (Either.isLeft(decoded)) return Reply.json(400, decoded.left)
       const found = catalog.find((c) => c.slug === ctx.params.slug)
       if (found === undefined) return Errors.codeReply("CHARACTER_NOT_FOUND", ctx.errorEnv)

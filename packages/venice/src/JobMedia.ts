@@ -98,6 +98,16 @@ export interface DownloadOptions {
   readonly timeout?: Duration.DurationInput | undefined
 }
 
+/** A pre-signed URL's query is its credential: errors keep the origin and path only. */
+const withoutQuery = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return SafeUrl.sanitize(url).replace(/[?#].*$/, "")
+  }
+}
+
 const retryable = (error: DownloadError): boolean =>
   error._tag === "TransportError" || (error._tag === "MediaDownloadError" && error.status >= 500)
 
@@ -113,7 +123,7 @@ export const download = (
   options: DownloadOptions = {}
 ): Stream.Stream<Uint8Array, DownloadError, VeniceClient.VeniceClient> => {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
-  const safeUrl = SafeUrl.sanitize(url)
+  const safeUrl = withoutQuery(url)
   const transport = (reason: ClientError.TransportReason, message: string) =>
     new ClientError.TransportError({
       provider: "venice",

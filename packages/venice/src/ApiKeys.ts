@@ -146,7 +146,10 @@ const removeEndpoint = jsonEndpoint({
  * @since 0.1.0
  * @category endpoints
  */
-export const remove = <R = never>(id: string, options?: VeniceClient.CallOptions<R>): Call<Schemas.DeleteApiKeyResponse, R> =>
+export const remove = <R = never>(
+  id: string,
+  options?: VeniceClient.CallOptions<R>
+): Call<Schemas.DeleteApiKeyResponse, R> =>
   Effect.map(removeEndpoint({ id }, options), (response) => response.value)
 
 const logEndpoint = jsonEndpoint({

@@ -74,7 +74,10 @@ export const parseTextPlain = <R = never>(
         body: { _tag: "form", value: Media.toFormData({ file: valid.file, response_format: "text" }) }
       },
       (raw) =>
-        Effect.map(Jobs.readBytes("augment.text_parser", raw.response, raw.facts), (bytes) => new TextDecoder().decode(bytes)),
+        Effect.map(
+          Jobs.readBytes("augment.text_parser", raw.response, raw.facts),
+          (bytes) => new TextDecoder().decode(bytes)
+        ),
       options
     )
   })

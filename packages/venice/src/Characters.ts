@@ -70,7 +70,10 @@ const getEndpoint = jsonEndpoint({
  * @since 0.1.0
  * @category endpoints
  */
-export const get = <R = never>(slug: string, options?: VeniceClient.CallOptions<R>): Call<Schemas.CharacterResponse, R> =>
+export const get = <R = never>(
+  slug: string,
+  options?: VeniceClient.CallOptions<R>
+): Call<Schemas.CharacterResponse, R> =>
   Effect.map(getEndpoint({ slug }, options), (response) => response.value)
 
 const ReviewsInput = Schema.Struct({ ...Slug.fields, ...Schemas.ReviewsParams.fields })

@@ -785,9 +785,9 @@ export const statusFallback: Readonly<Record<number, VeniceErrorCode>> = { 410: 
 
 /**
  * Infers the code of an error (SPEC C2): an explicit `code` first (with its alternative spellings); then the catalog
- * message at that status, exactly, then by a row's patterns, then as a prefix (for messages with a variable tail such as
- * "Specified model not found: foo"); then the status's own code where one status means one code (410);
- * else `"UNKNOWN"`.
+ * message at that status, exactly, then by a row's patterns, then as a prefix (for messages with a variable tail such
+ * as "Specified model not found: foo"); then the status's own code where one status means one code (410); else
+ * `"UNKNOWN"`.
  *
  * @since 0.1.0
  * @category inference

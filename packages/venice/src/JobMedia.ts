@@ -138,7 +138,9 @@ export const download = (
       url: safeUrl,
       maxBytes,
       ...(declaredBytes !== undefined ? { declaredBytes } : {}),
-      message: `venice media download: ${declaredBytes ?? "more than " + maxBytes} bytes is over the bound of ${maxBytes}`
+      message: `venice media download: ${declaredBytes ?? `more than ${maxBytes}`} bytes is over the bound of ${
+        maxBytes
+      }`
     })
   const open = Effect.gen(function*() {
     const client = yield* VeniceClient.VeniceClient

@@ -376,7 +376,8 @@ export const checkBodySize = (
       const form = body.value
       for (const [field, value] of form.entries()) {
         if (typeof value !== "string" && value.size > MAX_FILE_BYTES) {
-          return tooLarge(`${field}: a ${megabytes(value.size)} file is over Venice's ${megabytes(MAX_FILE_BYTES)} limit`)
+          const limit = megabytes(MAX_FILE_BYTES)
+          return tooLarge(`${field}: a ${megabytes(value.size)} file is over Venice's ${limit} limit`)
         }
       }
       // Encoded once, by the platform's own multipart encoder: the bytes go through any HttpClient (undici's npm

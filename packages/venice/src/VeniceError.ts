@@ -176,7 +176,10 @@ export const CommonFields = {
   retryAfterFrom: Schema.optionalWith(WaitSource, { exact: true }),
   /** The rate-limit families of the response (H2–H5). */
   rateLimit: Schema.optionalWith(ResponseMeta.RateLimits, { exact: true }),
-  /** `Deprecation` / `Sunset` / `Link` (and Venice's model deprecation headers) of the response: a 410 names its successor here. */
+  /**
+   * `Deprecation` / `Sunset` / `Link` (and Venice's model deprecation headers) of the response: a 410 names its
+   * successor here.
+   */
   deprecation: Schema.optionalWith(ResponseMeta.Deprecation, { exact: true }),
   /** The raw body, bounded (first 64 KiB). */
   raw: Schema.String,

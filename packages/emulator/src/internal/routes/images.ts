@@ -16,7 +16,7 @@ import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Catalog from "../models.js"
 import * as Reply from "../reply.js"
-import { isReply, modelHeaders, round, V1 } from "../routes.js"
+import { insufficient, isReply, modelHeaders, round, V1 } from "../routes.js"
 import { validate } from "../validation.js"
 import * as Forms from "./forms.js"
 
@@ -25,16 +25,8 @@ const BASE64 = /^(?:data:image\/[a-z+.-]+;base64,)?[A-Za-z0-9+/]+={0,2}$/
 
 /** Venice's plain Bearer 402 on the image routes (skills venice-image-generate, venice-image-edit §Errors). */
 const insufficientBalance = (ctx: Ctx, price: number): Reply.Reply | undefined => {
-  const identity = ctx.identity
-  const available = identity._tag === "key"
-    ? identity.key.balanceUsd + identity.key.balanceDiem
-    : identity._tag === "wallet"
-    ? identity.wallet.balanceUsd
-    : Number.POSITIVE_INFINITY
-  if (available >= price) return undefined
-  return identity._tag === "wallet"
-    ? Errors.codeReply("INSUFFICIENT_BALANCE", ctx.errorEnv)
-    : Reply.standard(402, "Insufficient balance")
+  const refused = insufficient(ctx, price)
+  return refused !== undefined && ctx.identity._tag !== "wallet" ? Reply.standard(402, "Insufficient balance") : refused
 }
 
 /** An input image that is neither a file, an `http(s)` URL nor base64 is unreadable. */

@@ -29,12 +29,15 @@ import * as Streams from "./streams.js"
 import { validate } from "./validation.js"
 import * as X402Docs from "./x402.js"
 
+/** The path prefix of every Venice route. */
 export const V1 = "/api/v1"
 
 const isRecord = Predicate.isRecord
 
+/** Rounds to `digits` decimals (money, durations). */
 export const round = (n: number, digits = 8): number => Math.round(n * 10 ** digits) / 10 ** digits
 
+/** `x-venice-model-id` / `x-venice-model-name` of a model. */
 export const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
   "x-venice-model-id": model.model.id,
   "x-venice-model-name": model.model.model_spec.name ?? model.model.id
@@ -56,6 +59,7 @@ export const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Ca
   return found
 }
 
+/** Whether a model lookup answered an error reply instead of a model. */
 export const isReply = (u: Reply.Reply | Catalog.CatalogModel): u is Reply.Reply => "status" in u
 
 /** A member of a JSON object (`undefined` when not an object). */
@@ -408,9 +412,11 @@ const transcriptions: RouteSpec = {
 
 // ─── async jobs ──────────────────────────────────────────────────────────────────────────────────
 
+/** Who owns a job: the key hash, the wallet, or the IP. */
 export const jobOwner = (ctx: Ctx): string =>
   ctx.identity._tag === "key" ? ctx.identity.key.hash : ctx.identity._tag === "wallet" ? ctx.identity.wallet.address.toLowerCase() : ctx.ip
 
+/** The `402 INSUFFICIENT_BALANCE` reply when the caller cannot pay `price`, else `undefined`. */
 export const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined => {
   const identity = ctx.identity
   const available = identity._tag === "key"
@@ -490,6 +496,7 @@ const videoQueue: RouteSpec = {
     })
 }
 
+/** A random UUID (v4 shape) from the `Random` service. */
 export const uuid = (ctx: Ctx) =>
   Effect.map(ctx.hex(32), (h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`)
 

@@ -50,8 +50,8 @@ export class WalletKeyError extends Schema.TaggedError<WalletKeyError>()("Wallet
 }) {}
 
 /**
- * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`) or an x402 payment
- * (`"payment"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
+ * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`), an x402 payment
+ * (`"payment"`) or the token of `ApiKeys.mintWeb3Key` (`"web3-key"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
  * was sent.
  *
  * @since 0.1.0
@@ -61,7 +61,7 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
   ...CallFields,
   /** The wallet address (public). */
   wallet: Schema.String,
-  operation: Schema.Literal("sign-in", "payment"),
+  operation: Schema.Literal("sign-in", "payment", "web3-key"),
   message: Schema.String
 }) {}
 

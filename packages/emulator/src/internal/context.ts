@@ -45,12 +45,12 @@ export type AuthMode =
 export interface RouteSpec {
   /** The name in stats and fault matches (`chat/completions`). */
   readonly name: string
-  readonly method: "GET" | "POST"
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE"
   /** Router path (`/api/v1/crypto/rpc/:network`). */
   readonly path: `/${string}`
   readonly auth: AuthMode
-  /** `json`: a JSON body is required; `multipart`: form data; `none`: the body is ignored. */
-  readonly body: "json" | "multipart" | "none"
+  /** `json`: a JSON body is required; `multipart`: form data; `either`: one of the two; `none`: the body is ignored. */
+  readonly body: "json" | "multipart" | "either" | "none"
   /** Inference routes: the model type the `model` must have; the per-model request windows apply. */
   readonly modelType?: Models.ModelType | undefined
   /**

@@ -30,13 +30,16 @@ import * as Tools from "./tools.js"
 import { validate } from "./validation.js"
 import * as X402Docs from "./x402.js"
 
-const V1 = "/api/v1"
+/** The path prefix of every Venice route. */
+export const V1 = "/api/v1"
 
 const isRecord = Predicate.isRecord
 
-const round = (n: number, digits = 8): number => Math.round(n * 10 ** digits) / 10 ** digits
+/** Rounds to `digits` decimals (money, durations). */
+export const round = (n: number, digits = 8): number => Math.round(n * 10 ** digits) / 10 ** digits
 
-const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
+/** `x-venice-model-id` / `x-venice-model-name` of a model. */
+export const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
   "x-venice-model-id": model.model.id,
   "x-venice-model-name": model.model.model_spec.name ?? model.model.id
 })
@@ -45,7 +48,7 @@ const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
  * Venice's model checks before schema validation: a missing or non-string `model` is a plain 400, an unknown id a
  * 404, a model of another type a 400.
  */
-const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Catalog.CatalogModel => {
+export const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Catalog.CatalogModel => {
   const body = ctx.body
   if (!isRecord(body) || body.model === undefined) return Reply.standard(400, "model is required")
   if (typeof body.model !== "string") return Reply.standard(400, "model must be a string")
@@ -57,10 +60,11 @@ const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Catalog.C
   return found
 }
 
-const isReply = (u: Reply.Reply | Catalog.CatalogModel): u is Reply.Reply => "status" in u
+/** Whether a model lookup answered an error reply instead of a model. */
+export const isReply = (u: Reply.Reply | Catalog.CatalogModel): u is Reply.Reply => "status" in u
 
 /** A member of a JSON object (`undefined` when not an object). */
-const member = (u: unknown, key: string): unknown => (isRecord(u) ? u[key] : undefined)
+export const member = (u: unknown, key: string): unknown => (isRecord(u) ? u[key] : undefined)
 
 const llmCost = (model: Catalog.CatalogModel, promptTokens: number, completionTokens: number) => {
   const rate = (side: "input" | "output"): number => {
@@ -471,10 +475,12 @@ const transcriptions: RouteSpec = {
 
 // ─── async jobs ──────────────────────────────────────────────────────────────────────────────────
 
-const jobOwner = (ctx: Ctx): string =>
+/** Who owns a job: the key hash, the wallet, or the IP. */
+export const jobOwner = (ctx: Ctx): string =>
   ctx.identity._tag === "key" ? ctx.identity.key.hash : ctx.identity._tag === "wallet" ? ctx.identity.wallet.address.toLowerCase() : ctx.ip
 
-const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined => {
+/** The `402 INSUFFICIENT_BALANCE` reply when the caller cannot pay `price`, else `undefined`. */
+export const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined => {
   const identity = ctx.identity
   const available = identity._tag === "key"
     ? identity.key.balanceUsd + identity.key.balanceDiem
@@ -545,11 +551,16 @@ const videoQueue: RouteSpec = {
       ctx.env.state.jobs.set(job.id, job)
       // API-key callers are charged at queue time (skill venice-video).
       ctx.charge({ usd: price, model: model.model.id, requestId: job.id })
-      return Reply.json(200, { model: model.model.id, queue_id: job.id }, modelHeaders(model))
+      return Reply.json(200, {
+        model: model.model.id,
+        queue_id: job.id,
+        ...(Catalog.vpsBacked.has(model.model.id) ? { download_url: Catalog.downloadUrl(ctx.env.origin(), job.id) } : {})
+      }, modelHeaders(model))
     })
 }
 
-const uuid = (ctx: Ctx) =>
+/** A random UUID (v4 shape) from the `Random` service. */
+export const uuid = (ctx: Ctx) =>
   Effect.map(ctx.hex(32), (h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`)
 
 const retrieve = (
@@ -577,6 +588,14 @@ const retrieve = (
     if (elapsed < job.durationMillis) {
       return Reply.json(200, {
         status: "PROCESSING",
+        average_execution_time: job.durationMillis,
+        execution_duration: elapsed
+      }, modelHeaders(model))
+    }
+    if (kind === "video" && Catalog.vpsBacked.has(job.model)) {
+      // VPS-backed: the video is at the queue answer's download_url (routes/jobs.ts)
+      return Reply.json(200, {
+        status: "COMPLETED",
         average_execution_time: job.durationMillis,
         execution_duration: elapsed
       }, modelHeaders(model))

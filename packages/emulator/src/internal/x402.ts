@@ -177,7 +177,8 @@ export const paymentRequired = (
 
 /**
  * The top-up discovery: `POST /x402/top-up` without a payment header. The body is the x402 v2 requirements object
- * (one entry per rail at the minimum top-up, CAIP-2 networks) and the same JSON is the `PAYMENT-REQUIRED` header.
+ * (one entry per rail at the minimum top-up, CAIP-2 networks); the `PAYMENT-REQUIRED` header carries the same
+ * requirements with the `error` and `resource` the x402 v2 document has.
  */
 export const topUpRequirements = (settings: X402Settings, resourceUrl: string): Document => {
   const document: X402.PaymentRequired = {
@@ -186,5 +187,7 @@ export const topUpRequirements = (settings: X402Settings, resourceUrl: string): 
     resource: { url: resourceUrl, description: "Venice x402 top-up", mimeType: "application/json" },
     accepts: accepts(settings, settings.minimumTopUpUsd, SOLANA_MAINNET)
   }
-  return { body: { ...document }, header: encodeHeader(document) }
+  // the body is the spec's requirements object (x402Version and accepts only; skill venice-x402 §1); the header keeps
+  // the whole x402 v2 document, resource included
+  return { body: { x402Version: document.x402Version, accepts: document.accepts }, header: encodeHeader(document) }
 }

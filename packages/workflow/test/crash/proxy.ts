@@ -32,6 +32,8 @@ export interface Proxy {
   readonly seen: ReadonlyArray<Seen>
   /** Holds the answer of the next request matching `rule`; resolves once that answer was held (the effect happened). */
   readonly hold: (rule: HoldRule) => Promise<Seen>
+  /** Drops the hold rule, if it has not matched. */
+  readonly clear: () => void
   /** Destroys the sockets whose answers are held (the worker is dead by then). */
   readonly release: () => void
   readonly close: () => Promise<void>
@@ -109,6 +111,7 @@ export const startProxy = async (upstream: string): Promise<Proxy> => {
     url: `http://127.0.0.1:${port}${target.pathname.replace(/\/+$/, "")}`,
     seen,
     hold: (holdRule) => new Promise<Seen>((resolve) => void (rule = { rule: holdRule, matched: 0, done: resolve })),
+    clear: () => void (rule = undefined),
     release: () => {
       for (const socket of heldSockets) socket.destroy()
       heldSockets.clear()

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
@@ -30,7 +31,12 @@ const resultOf = (outcome: Outcome) => {
  * killed; worker 2 (same storage, same run id) resumes and delivers. Returns worker 2's result, the emulator's counts
  * and the output file.
  */
-const crashAndResume = (options: { readonly balanceUsd: number; readonly rule: HoldRule; readonly label: string }) => {
+const crashAndResume = (options: {
+  readonly balanceUsd: number
+  readonly rule: HoldRule
+  readonly label: string
+  readonly authorizationWindow?: Duration.DurationInput
+}) => {
   const { address, key } = throwawayKey()
   const dir = tempDir(options.label)
   const path = Path.join(dir, "out.mp4")
@@ -41,7 +47,13 @@ const crashAndResume = (options: { readonly balanceUsd: number; readonly rule: H
       baseUrl: proxy.url,
       auth: { _tag: "wallet", key },
       storage: { _tag: "sqlite", filename: Path.join(dir, "wf.sqlite") },
-      payments: { maxPerPaymentUsd: 10, budgetUsd: 20, reconcileInterval: "500 millis", authorizationWindow: "60 seconds" },
+      payments: {
+        maxPerPaymentUsd: 10,
+        budgetUsd: 20,
+        reconcileInterval: "500 millis",
+        authorizationWindow: options.authorizationWindow ?? "60 seconds",
+        landingMargin: "1 second"
+      },
       payload: { id: `crash-${options.label}`, request: videoRequest(), output: { _tag: "File", path } }
     }
     const held = proxy.hold(options.rule)
@@ -109,5 +121,21 @@ describe("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
       expect(run.result.topUp?.attempt).toBe(1)
       expect(run.queues).toBe(1)
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
+    }), 120_000)
+
+  it.scopedLive("(c') killed after sending a payment that never reached Venice: void once its authorization expired, one payment", () =>
+    Effect.gen(function*() {
+      const run = yield* crashAndResume({
+        label: "lost-payment",
+        balanceUsd: 0,
+        authorizationWindow: "6 seconds",
+        rule: { method: "POST", path: "/x402/top-up", paying: true, forward: false }
+      })
+      // the first authorization never arrived; the second was signed only after the first could no longer land
+      expect(run.payments).toHaveLength(1)
+      expect(run.payments[0]?.status).toBe("credited")
+      expect(run.result.topUp?.attempt).toBe(2)
+      expect(run.result.topUp?.via).toBe("receipt")
+      expect(run.queues).toBe(1)
     }), 120_000)
 })

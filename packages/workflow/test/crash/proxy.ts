@@ -25,6 +25,8 @@ export interface HoldRule {
   readonly paying?: boolean
   /** Hold the `nth` matching request (1-based, default 1); earlier ones pass. */
   readonly nth?: number
+  /** `false`: the request is not forwarded either (it is lost on its way). Default `true`. */
+  readonly forward?: boolean
 }
 
 export interface Proxy {
@@ -55,6 +57,7 @@ export const startProxy = async (upstream: string): Promise<Proxy> => {
       const entry: Seen = { method: req.method ?? "GET", path, status: 0, held: false, paying }
       seen.push(entry)
       let holding: ((seen: Seen) => void) | undefined
+      let forward = true
       if (
         rule !== undefined && rule.rule.method === entry.method && path.endsWith(rule.rule.path) &&
         (rule.rule.paying === undefined || rule.rule.paying === paying)
@@ -62,8 +65,16 @@ export const startProxy = async (upstream: string): Promise<Proxy> => {
         rule.matched++
         if (rule.matched >= (rule.rule.nth ?? 1)) {
           holding = rule.done
+          forward = rule.rule.forward ?? true
           rule = undefined
         }
+      }
+      if (holding !== undefined && !forward) {
+        // lost on its way: Venice never sees it
+        entry.held = true
+        heldSockets.add(req.socket)
+        holding(entry)
+        return
       }
       const headers = { ...req.headers, host: target.host }
       const upstreamReq = Http.request({

@@ -5,6 +5,7 @@
  * emulator counts what was billed: exactly one queue, one credited payment per need, one result.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as LossyProxy from "@venice-effect/emulator/LossyProxy"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -12,7 +13,6 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { type Outcome, spawnWorker, within } from "./crash/harness.js"
-import { type HoldRule, startProxy } from "./crash/proxy.js"
 import type { WorkerConfig } from "./crash/protocol.js"
 import { emulatorLayer, tempDir, throwawayKey, videoRequest } from "./support.js"
 
@@ -33,7 +33,7 @@ const resultOf = (outcome: Outcome) => {
  */
 const crashAndResume = (options: {
   readonly balanceUsd: number
-  readonly rule: HoldRule
+  readonly rule: LossyProxy.HoldRule
   readonly label: string
   readonly authorizationWindow?: Duration.DurationInput
 }) => {
@@ -42,7 +42,7 @@ const crashAndResume = (options: {
   const path = Path.join(dir, "out.mp4")
   return Effect.gen(function*() {
     const emu = yield* Emulator.VeniceEmulator
-    const proxy = yield* Effect.acquireRelease(Effect.promise(() => startProxy(emu.baseUrl)), (p) => Effect.promise(p.close))
+    const proxy = yield* LossyProxy.make(emu.baseUrl)
     const config: WorkerConfig = {
       baseUrl: proxy.url,
       auth: { _tag: "wallet", key },

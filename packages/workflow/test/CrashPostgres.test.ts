@@ -5,6 +5,7 @@
  * queue, one credited payment, one result.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as LossyProxy from "@venice-effect/emulator/LossyProxy"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
@@ -12,22 +13,19 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { spawnWorker, within } from "./crash/harness.js"
 import type { WorkerConfig } from "./crash/protocol.js"
-import { type HoldRule, startProxy } from "./crash/proxy.js"
 import { freshDatabase, missingPostgres } from "./postgres.js"
 import { emulatorLayer, tempDir, throwawayKey, videoRequest } from "./support.js"
 
 const sha256 = (bytes: Uint8Array) => Crypto.createHash("sha256").update(bytes).digest("hex")
 
-const fleetCrash = (options: { readonly label: string; readonly balanceUsd: number; readonly rule: HoldRule }) => {
+const fleetCrash = (options: { readonly label: string; readonly balanceUsd: number; readonly rule: LossyProxy.HoldRule }) => {
   const { address, key } = throwawayKey()
   const dir = tempDir(options.label)
   const path = Path.join(dir, "out.mp4")
   return Effect.gen(function*() {
     const emu = yield* Emulator.VeniceEmulator
     const url = yield* Effect.promise(() => freshDatabase(options.label))
-    const proxies = yield* Effect.all([0, 1].map(() =>
-      Effect.acquireRelease(Effect.promise(() => startProxy(emu.baseUrl)), (p) => Effect.promise(p.close))
-    ))
+    const proxies = yield* Effect.all([LossyProxy.make(emu.baseUrl), LossyProxy.make(emu.baseUrl)])
     const configs = proxies.map((proxy, i): WorkerConfig => ({
       baseUrl: proxy.url,
       auth: { _tag: "wallet", key },

@@ -30,6 +30,7 @@ import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -103,7 +104,20 @@ const describe = (cause: unknown): string => {
 export const layerSqlite = (
   options: ClusterOptions & { readonly filename: string }
 ): Layer.Layer<Provided, ConfigError.ConfigError | WorkflowStorageError> => {
-  const client = SqliteClient.layer({ filename: options.filename })
+  // a file another worker holds fails while the connection is made (`SQLITE_BUSY`, after SQLite's 5 s busy timeout)
+  const client = SqliteClient.layer({ filename: options.filename }).pipe(
+    Layer.catchAllCause((cause) => {
+      const error = Cause.squash(cause)
+      const busy = typeof error === "object" && error !== null && "code" in error && error.code === "SQLITE_BUSY"
+      return Layer.fail(
+        storageError(
+          busy
+            ? `the SQLite file ${options.filename} is locked by another worker (one worker per file)`
+            : `cannot open the SQLite file ${options.filename}`
+        )(error)
+      )
+    })
+  )
   // SQLite's exclusive lock, held from the first write until the process ends (the OS releases it on a crash)
   const exclusive = Layer.effectDiscard(
     Effect.flatMap(SqlClient.SqlClient, (sql) =>

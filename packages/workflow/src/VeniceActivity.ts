@@ -1,9 +1,11 @@
 /**
  * Venice calls as durable steps of an `@effect/workflow` workflow. Each step is an activity: its outcome (value or
  * typed failure) is recorded in the workflow's storage, and a replay — in this process or another, minutes or hours
- * later — reads the record instead of calling Venice again. A worker that dies *during* a step runs the step again
- * (activities run at least once), so the billed steps write what identifies their side effect to the store *before*
- * they cause it, and a rerun reconciles with Venice instead of repeating it:
+ * later — reads the record instead of calling Venice again.
+ *
+ * A worker that dies *during* a step runs the step again (activities run at least once), so the billed steps write
+ * what identifies their side effect to the store *before* they cause it, and a rerun reconciles with Venice instead of
+ * repeating it:
  *
  * - {@link generateVideo} / {@link generateAudio}: the queue step commits `sending` before the request leaves and the
  *   `queue_id` before anything else is done with the answer; a rerun that finds `sending` without a `queue_id` looks
@@ -313,6 +315,9 @@ const provesNoJob = (error: RetryPolicy.VeniceClientError): boolean => {
   }
 }
 
+/** Venice's queue ids are UUIDs (chat completions are `chatcmpl-…`). */
+const QUEUE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 type Reconciled =
   | { readonly _tag: "Found"; readonly queueId: string }
   | { readonly _tag: "NotDelivered" }
@@ -340,18 +345,16 @@ const reconcileQueue = (
     for (;;) {
       const read = yield* Effect.either(Effect.provideService(Sdk.ledger(baseUrl), VeniceWallet.VeniceWallet, wallet.value))
       if (Either.isRight(read)) {
-        const ids = [
-          ...new Set(
-            read.right.data.transactions
-              .filter((t) =>
-                t.type === "CHARGE" && t.requestId !== null && t.modelId === row.model &&
-                Date.parse(t.createdAt) >= row.sentAt - skew
-              )
-              .map((t) => t.requestId ?? "")
-          )
-        ]
-        const owned = yield* Store.claimedQueueIds(ids)
-        const candidates = ids.filter((id) => !owned.has(id))
+        const charges = read.right.data.transactions.filter((t) =>
+          t.type === "CHARGE" && t.requestId !== null && Date.parse(t.createdAt) >= row.sentAt - skew
+        )
+        const owned = yield* Store.claimedQueueIds([...new Set(charges.map((t) => t.requestId ?? ""))])
+        const unowned = charges.filter((t) => !owned.has(t.requestId ?? ""))
+        const idsOf = (ts: typeof unowned) => [...new Set(ts.map((t) => t.requestId ?? ""))]
+        // the model as asked; else (an alias or trait: the ledger names the model it resolved to) any charge whose
+        // request id has the shape of a queue id
+        const exact = idsOf(unowned.filter((t) => t.modelId === row.model))
+        const candidates = exact.length > 0 ? exact : idsOf(unowned).filter((id) => QUEUE_ID.test(id))
         if (candidates.length === 1 && candidates[0] !== undefined) return { _tag: "Found", queueId: candidates[0] } as const
         if (candidates.length > 1) {
           return { _tag: "Unknown", candidates, why: `the ledger shows ${candidates.length} unowned jobs of ${row.model}` } as const
@@ -487,8 +490,10 @@ const retrieveStep = (
       const at = yield* Clock.currentTimeMillis
       if (Either.isLeft(seen)) {
         const error = seen.left
+        // transport failures, retryable Venice errors, and the client's own "not now" (its error-budget guard, a
+        // wait longer than its maximum): poll again later
         const transient = ClientError.isClientError(error)
-          ? error._tag === "TransportError"
+          ? error._tag === "TransportError" || error._tag === "ErrorBudgetExhaustedError" || error._tag === "WaitTooLongError"
           : VeniceError.isVeniceError(error) && VeniceError.isRetryable(error)
         if (transient) return { _tag: "Unavailable", error: error._tag, message: error.message, at } as const
         return yield* WorkflowError.fromClientError(name, `${kind}.retrieve`, error, queued.queueId)

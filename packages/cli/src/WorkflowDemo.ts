@@ -28,7 +28,9 @@ import type * as Worker from "./workflow/worker.js"
 export interface Report {
   readonly queues: number
   readonly retrieves: number
-  readonly payments: ReadonlyArray<{ readonly amountUsd: number; readonly status: string; readonly submissions: number }>
+  readonly payments: ReadonlyArray<
+    { readonly amountUsd: number; readonly status: string; readonly submissions: number }
+  >
   readonly result: VeniceWorkflows.VideoToFileResult | undefined
   readonly workers: number
   /** Every count as expected: one queue, one credited payment submitted once, one result. */
@@ -62,7 +64,10 @@ const fork = (config: Worker.Config) => {
 }
 
 const within = <A>(ms: number, what: string, promise: Promise<A>): Promise<A> =>
-  Promise.race([promise, new Promise<A>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())])
+  Promise.race([
+    promise,
+    new Promise<A>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())
+  ])
 
 const money = (usd: number) => `$${usd.toFixed(2)}`
 
@@ -90,7 +95,12 @@ export const run = (
       filename: Path.join(dir, "workflows.sqlite"),
       payload: {
         id: "demo-video",
-        request: { model: "wan-2.5-preview-text-to-video", prompt: "Venice at dawn, gondolas in the mist", duration: "5s", aspect_ratio: "16:9" },
+        request: {
+          model: "wan-2.5-preview-text-to-video",
+          prompt: "Venice at dawn, gondolas in the mist",
+          duration: "5s",
+          aspect_ratio: "16:9"
+        },
         output: { _tag: "File", path: Path.join(dir, "video.mp4") }
       }
     }
@@ -107,9 +117,11 @@ export const run = (
       const held = proxy.hold(kill.rule)
       const worker = fork(config)
       workers++
-      yield* print(`worker ${workers} (pid ${worker.pid}) ${workers === 1 ? "starts" : "resumes"} run "${config.payload.id}"`)
+      const verb = workers === 1 ? "starts" : "resumes"
+      yield* print(`worker ${workers} (pid ${worker.pid}) ${verb} run "${config.payload.id}"`)
       const seen = yield* Effect.promise(() => within(60_000, `worker ${workers} reaching ${kill.rule.path}`, held))
-      yield* print(`  proxy     ${seen.method} ${seen.path.replace(/^\/api\/v1/, "")} reached Venice (${seen.status}): its answer is held back`)
+      const path = seen.path.replace(/^\/api\/v1/, "")
+      yield* print(`  proxy     ${seen.method} ${path} reached Venice (${seen.status}): its answer is held back`)
       yield* Effect.promise(worker.kill)
       proxy.release()
       yield* print(`  kill      worker ${workers} (SIGKILL) after ${kill.what}, before the answer`)
@@ -122,19 +134,26 @@ export const run = (
     if (result !== undefined) {
       const media = result.job.media
       yield* print(
-        `  result    ${media._tag === "File" ? media.path : "bytes"} · ${media.size} bytes · sha256 ${media.sha256.slice(0, 12)}…`
+        `  result    ${media._tag === "File" ? media.path : "bytes"} · ${media.size} bytes · ` +
+          `sha256 ${media.sha256.slice(0, 12)}…`
       )
       if (result.topUp !== undefined) {
-        yield* print(`            top-up ${money(result.topUp.amountUsd)} (attempt ${result.topUp.attempt}) known from the ${result.topUp.via}`)
+        const { amountUsd, attempt, via } = result.topUp
+        yield* print(`            top-up ${money(amountUsd)} (attempt ${attempt}) known from the ${via}`)
       }
-      yield* print(`            job ${result.job.queueId} ${result.job.recovered ? "found in the ledger after the lost answer" : "queued"}`)
+      const how = result.job.recovered ? "found in the ledger after the lost answer" : "queued"
+      yield* print(`            job ${result.job.queueId} ${how}`)
     } else {
       yield* print(`  failure   ${outcome._tag === "failure" ? outcome.message : "the worker exited without a result"}`)
     }
     const wallet = yield* emulator.wallet(address)
     const queues = yield* emulator.count({ route: "video/queue" })
     const retrieves = yield* emulator.count({ route: "video/retrieve" })
-    const payments = wallet.payments.map((p) => ({ amountUsd: p.amountUsd, status: p.status, submissions: p.submissions }))
+    const payments = wallet.payments.map((p) => ({
+      amountUsd: p.amountUsd,
+      status: p.status,
+      submissions: p.submissions
+    }))
     const ok = result !== undefined && queues === 1 && payments.length === 1 && payments[0]?.status === "credited" &&
       payments[0]?.submissions === 1
     return { queues, retrieves, payments, result, workers, ok }
@@ -149,14 +168,18 @@ export const run = (
 export const renderCounts = (report: Report): ReadonlyArray<string> => {
   const payment = report.payments[0]
   const mark = (good: boolean) => (good ? "✓" : "✗")
+  const paid = payment === undefined
+    ? "none"
+    : `${money(payment.amountUsd)} ${payment.status}, submitted ${payment.submissions}×`
+  const delivered = report.result === undefined ? 0 : 1
   return [
     "emulator counts",
     `  video/queue requests      ${report.queues}  ${mark(report.queues === 1)} exactly one (the job was billed once)`,
     `  payments                  ${report.payments.length}  ${
       mark(report.payments.length === 1 && payment?.status === "credited" && payment.submissions === 1)
-    } ${payment === undefined ? "none" : `${money(payment.amountUsd)} ${payment.status}, submitted ${payment.submissions}×`}`,
+    } ${paid}`,
     `  video/retrieve requests   ${report.retrieves}  (polls and downloads: at least once)`,
-    `  results delivered         ${report.result === undefined ? 0 : 1}  ${mark(report.result !== undefined)} by worker ${report.workers}`,
+    `  results delivered         ${delivered}  ${mark(delivered === 1)} by worker ${report.workers}`,
     "",
     report.ok
       ? `${report.workers} workers, ${report.workers - 1} killed mid-run: one video billed, one payment, one result.`

@@ -99,7 +99,9 @@ const start = async (upstream: string): Promise<LossyProxy & { readonly close: (
   const asOwn = (headers: Http.IncomingHttpHeaders): Http.IncomingHttpHeaders => {
     const required = headers["payment-required"]
     if (typeof required !== "string") return headers
-    const document = Buffer.from(required, "base64").toString("utf8").split(target.origin).join(`http://127.0.0.1:${port}`)
+    const document = Buffer.from(required, "base64").toString("utf8")
+      .split(target.origin)
+      .join(`http://127.0.0.1:${port}`)
     return { ...headers, "payment-required": Buffer.from(document, "utf8").toString("base64") }
   }
 

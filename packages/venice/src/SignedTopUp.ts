@@ -47,7 +47,11 @@ export interface Options {
 export const settle = (
   payment: VeniceWallet.SignedPayment,
   options: Options = {}
-): Effect.Effect<PaymentPolicy.TopUpResult, WalletError.TopUpFailedError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
+): Effect.Effect<
+  PaymentPolicy.TopUpResult,
+  WalletError.TopUpFailedError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> =>
   Effect.gen(function*() {
     const wallet = yield* VeniceWallet.VeniceWallet
     const env: TopUps.Env = {

@@ -79,7 +79,10 @@ export interface Settings {
  * @since 0.1.0
  * @category tags
  */
-export class DurablePayments extends Context.Tag("@venice-effect/workflow/DurablePayments")<DurablePayments, Settings>() {}
+export class DurablePayments extends Context.Tag("@venice-effect/workflow/DurablePayments")<
+  DurablePayments,
+  Settings
+>() {}
 
 /**
  * The settings are not usable (a cap or budget that is not a positive number).

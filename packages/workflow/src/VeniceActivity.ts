@@ -24,7 +24,11 @@
  * import { Effect, Schema } from "effect"
  * import { VeniceActivity } from "@venice-effect/workflow"
  *
- * const Summarize = Workflow.make({ name: "Summarize", payload: { text: Schema.String }, idempotencyKey: (p) => p.text })
+ * const Summarize = Workflow.make({
+ *   name: "Summarize",
+ *   payload: { text: Schema.String },
+ *   idempotencyKey: (p) => p.text
+ * })
  * const SummarizeLive = Summarize.toLayer((payload) =>
  *   Effect.asVoid(VeniceActivity.chat("summary", {
  *     model: "venice-uncensored",
@@ -256,9 +260,10 @@ const needIdOf = (name: string): Effect.Effect<string, never, WorkflowInstance> 
   Effect.map(WorkflowInstance, (instance) => `${instance.executionId}/${name}`)
 
 /**
- * Any SDK call as a durable step named `name` (unique within the workflow): its value (encoded with `success`) or its
- * error (as a {@link WorkflowError.VeniceCallError}) is recorded, and a replay returns the record. A worker that dies
- * while the call is in flight runs it again: the call is executed at least once, its outcome recorded exactly once.
+ * Any SDK call as a durable step named `name` (unique within the workflow, D1): its value (encoded with `success`) or
+ * its error (as a {@link WorkflowError.VeniceCallError}) is recorded, and a replay returns the record. A worker that
+ * dies while the call is in flight runs it again: the call is executed at least once, its outcome recorded exactly
+ * once.
  *
  * @since 0.1.0
  * @category steps
@@ -286,8 +291,17 @@ export const chat = (
   name: string,
   request: Chat.ChatCompletionRequest,
   options?: Chat.ChatOptions
-): Effect.Effect<Chat.ChatCompletion, WorkflowError.VeniceCallError, VeniceClient.VeniceClient | WorkflowEngine | WorkflowInstance> =>
-  call({ name, operation: "chat.completions", success: ChatSchemas.ChatCompletion, execute: Sdk.chat(request, options) })
+): Effect.Effect<
+  Chat.ChatCompletion,
+  WorkflowError.VeniceCallError,
+  VeniceClient.VeniceClient | WorkflowEngine | WorkflowInstance
+> =>
+  call({
+    name,
+    operation: "chat.completions",
+    success: ChatSchemas.ChatCompletion,
+    execute: Sdk.chat(request, options)
+  })
 
 // ─── jobs ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -296,7 +310,8 @@ const millis = (input: Duration.DurationInput | undefined, fallback: Duration.Du
 
 const isPaymentShortfall = (error: WorkflowError.StepError): boolean =>
   error._tag === "VeniceCallError" &&
-  (error.error === "VenicePaymentRequiredError" || error.code === "INSUFFICIENT_BALANCE" || error.code === "PAYMENT_REQUIRED")
+  (error.error === "VenicePaymentRequiredError" || error.code === "INSUFFICIENT_BALANCE" ||
+    error.code === "PAYMENT_REQUIRED")
 
 /**
  * Whether the SDK's error proves the queue request created no job: Venice answered it with an error status (it
@@ -343,7 +358,9 @@ const reconcileQueue = (
     const interval = Duration.decode(options?.interval ?? Duration.seconds(2))
     let lastError = "the ledger was never read"
     for (;;) {
-      const read = yield* Effect.either(Effect.provideService(Sdk.ledger(baseUrl), VeniceWallet.VeniceWallet, wallet.value))
+      const read = yield* Effect.either(
+        Effect.provideService(Sdk.ledger(baseUrl), VeniceWallet.VeniceWallet, wallet.value)
+      )
       if (Either.isRight(read)) {
         const charges = read.right.data.transactions.filter((t) =>
           t.type === "CHARGE" && t.requestId !== null && Date.parse(t.createdAt) >= row.sentAt - skew
@@ -355,9 +372,12 @@ const reconcileQueue = (
         // request id has the shape of a queue id
         const exact = idsOf(unowned.filter((t) => t.modelId === row.model))
         const candidates = exact.length > 0 ? exact : idsOf(unowned).filter((id) => QUEUE_ID.test(id))
-        if (candidates.length === 1 && candidates[0] !== undefined) return { _tag: "Found", queueId: candidates[0] } as const
+        if (candidates.length === 1 && candidates[0] !== undefined) {
+          return { _tag: "Found", queueId: candidates[0] } as const
+        }
         if (candidates.length > 1) {
-          return { _tag: "Unknown", candidates, why: `the ledger shows ${candidates.length} unowned jobs of ${row.model}` } as const
+          const why = `the ledger shows ${candidates.length} unowned jobs of ${row.model}`
+          return { _tag: "Unknown", candidates, why } as const
         }
       } else {
         lastError = read.left.message
@@ -372,7 +392,7 @@ const reconcileQueue = (
     }
   })
 
-/** The queue step: `sending` committed before the request leaves, the `queue_id` first thing after the answer. */
+/** The queue step (D2): `sending` committed before the request leaves, the `queue_id` first thing after the answer. */
 const queueStep = (
   name: string,
   kind: Sdk.Kind,
@@ -394,8 +414,8 @@ const queueStep = (
           account,
           sentAt: row.sentAt,
           candidates,
-          message: `the ${kind} queue request of step ${name} may have reached Venice and its outcome is unknown (${why}): ` +
-            "not sent again"
+          message: `the ${kind} queue request of step ${name} may have reached Venice and its outcome is unknown ` +
+            `(${why}): not sent again`
         })
       const found = (row: Store.JobRow, queueId: string) =>
         Effect.as(Store.recordQueued(needId, queueId, undefined), {
@@ -469,7 +489,7 @@ const queueStep = (
     })
   })
 
-/** One `retrieve` as a recorded step: progress, a transient failure, or the media written. */
+/** One `retrieve` as a recorded step: progress, a transient failure, or the media written (D5). */
 const retrieveStep = (
   name: string,
   kind: Sdk.Kind,
@@ -493,7 +513,8 @@ const retrieveStep = (
         // transport failures, retryable Venice errors, and the client's own "not now" (its error-budget guard, a
         // wait longer than its maximum): poll again later
         const transient = ClientError.isClientError(error)
-          ? error._tag === "TransportError" || error._tag === "ErrorBudgetExhaustedError" || error._tag === "WaitTooLongError"
+          ? error._tag === "TransportError" || error._tag === "ErrorBudgetExhaustedError" ||
+            error._tag === "WaitTooLongError"
           : VeniceError.isVeniceError(error) && VeniceError.isRetryable(error)
         if (transient) return { _tag: "Unavailable", error: error._tag, message: error.message, at } as const
         return yield* WorkflowError.fromClientError(name, `${kind}.retrieve`, error, queued.queueId)
@@ -583,8 +604,8 @@ export const awaitJob = (
           step: name,
           queueId: queued.queueId,
           model: queued.model,
-          message: `the ${kind} job ${queued.queueId} was still running ${Duration.format(Duration.millis(maxDuration))} ` +
-            "after it was queued: resume it with its queue id"
+          message: `the ${kind} job ${queued.queueId} was still running ` +
+            `${Duration.format(Duration.millis(maxDuration))} after it was queued: resume it with its queue id`
         })
       }
       yield* DurableClock.sleep({
@@ -755,14 +776,17 @@ const topUpWith = (
         if (attempt > settings.maxAttempts) {
           return yield* refuse(
             "attempts-exhausted",
-            `${attempts.length} payment(s) of this need moved no funds; not signing another (maxAttempts ${settings.maxAttempts})`
+            `${attempts.length} payment(s) of this need moved no funds; not signing another ` +
+              `(maxAttempts ${settings.maxAttempts})`
           )
         }
 
         // 2. the amount, within the cap, at least Venice's minimum; Venice's own requirements (USDC on Base)
         let amount = cents(amountUsd)
         const discovered = yield* inWallet(Sdk.discover(baseUrl)).pipe(
-          Effect.mapError((e) => refuse(e._tag === "PaymentRefusedError" ? "no-usdc-on-base" : "discovery-failed", e.message))
+          Effect.mapError((e) =>
+            refuse(e._tag === "PaymentRefusedError" ? "no-usdc-on-base" : "discovery-failed", e.message)
+          )
         )
         if (Option.isNone(discovered.rail)) {
           return yield* refuse("no-usdc-on-base", "Venice's top-up requirements offer no USDC-on-Base option")
@@ -770,10 +794,13 @@ const topUpWith = (
         const rail = discovered.rail.value
         amount = Math.max(amount, Number(BigInt(rail.amount)) / 1_000_000)
         if (amount > settings.maxPerPaymentUsd) {
-          return yield* refuse("per-payment-cap", `a payment of $${amount} exceeds the per-payment cap ($${settings.maxPerPaymentUsd})`)
+          return yield* refuse(
+            "per-payment-cap",
+            `a payment of $${amount} exceeds the per-payment cap ($${settings.maxPerPaymentUsd})`
+          )
         }
 
-        // 3. one transaction: the budget (shared by every process on the database) and the open payment row
+        // 3. one transaction: the budget (shared by every process on the database) and the open payment row (D4)
         const busyUntil = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.walletBusyWait)
         for (;;) {
           const now = yield* Clock.currentTimeMillis
@@ -795,14 +822,19 @@ const topUpWith = (
             )
           }
           if (now >= busyUntil) {
-            return yield* refuse("wallet-busy", `another payment of ${wallet.address} stayed unresolved for ${Duration.format(settings.walletBusyWait)}`)
+            return yield* refuse(
+              "wallet-busy",
+              `another payment of ${wallet.address} stayed unresolved for ${Duration.format(settings.walletBusyWait)}`
+            )
           }
           yield* Effect.sleep(Duration.seconds(1))
         }
         const reserved = (yield* Store.payments(needId)).find((row) => row.attempt === attempt)
-        if (reserved === undefined) return yield* Effect.dieMessage(`payment ${needId}#${attempt} vanished after it was reserved`)
+        if (reserved === undefined) {
+          return yield* Effect.dieMessage(`payment ${needId}#${attempt} vanished after it was reserved`)
+        }
 
-        // 4. sign; record the identity (nonce, validBefore); only then send
+        // 4. sign; record the identity (nonce, validBefore); only then send (D3)
         const signed = yield* Effect.either(Sdk.sign(wallet, discovered.paymentRequired, {
           ...rail,
           amount: Sdk.atomic(amount),

@@ -20,7 +20,12 @@
  *
  * const program = VeniceWorkflows.videoToFile({
  *   id: "launch-teaser-1",
- *   request: { model: "wan-2.5-preview-text-to-video", prompt: "Venice at dawn", duration: "5s", aspect_ratio: "16:9" },
+ *   request: {
+ *     model: "wan-2.5-preview-text-to-video",
+ *     prompt: "Venice at dawn",
+ *     duration: "5s",
+ *     aspect_ratio: "16:9"
+ *   },
  *   output: { _tag: "File", path: "./teaser.mp4" }
  * })
  * Effect.runPromise(program.pipe(Effect.provide(Worker)))
@@ -139,7 +144,10 @@ export const run = (
         operation: "x402.balance",
         success: BalanceFacts,
         execute: Effect.provideService(
-          Effect.map(Sdk.balance(baseUrl), (b) => ({ balanceUsd: b.data.balanceUsd, minimumTopUpUsd: b.data.minimumTopUpUsd })),
+          Effect.map(Sdk.balance(baseUrl), (b) => ({
+            balanceUsd: b.data.balanceUsd,
+            minimumTopUpUsd: b.data.minimumTopUpUsd
+          })),
           VeniceWallet.VeniceWallet,
           wallet.value
         )
@@ -147,7 +155,8 @@ export const run = (
       topUpAmount = cents(Math.max(priceUsd + (options.minimumBalanceUsd ?? 0.1), balance.minimumTopUpUsd))
       const shortfall = priceUsd + (options.minimumBalanceUsd ?? 0.1) - balance.balanceUsd
       if (shortfall > 0) {
-        topUp = yield* VeniceActivity.topUp("top-up", { amountUsd: cents(Math.max(shortfall, balance.minimumTopUpUsd)) }).pipe(
+        const amountUsd = cents(Math.max(shortfall, balance.minimumTopUpUsd))
+        topUp = yield* VeniceActivity.topUp("top-up", { amountUsd }).pipe(
           Effect.provideService(VeniceWallet.VeniceWallet, wallet.value),
           Effect.provideService(DurablePayments.DurablePayments, payments.value)
         )

@@ -45,16 +45,19 @@ export class VeniceCallError extends Schema.TaggedError<VeniceCallError>()("Veni
  * @since 0.1.0
  * @category errors
  */
-export class QueueOutcomeUnknownError extends Schema.TaggedError<QueueOutcomeUnknownError>()("QueueOutcomeUnknownError", {
-  step: Schema.String,
-  kind: Schema.Literal("video", "audio"),
-  model: Schema.String,
-  account: Schema.String,
-  sentAt: Schema.Number,
-  /** Job ids of the ledger that could be this one (none: no ledger, or none found). */
-  candidates: Schema.Array(Schema.String),
-  message: Schema.String
-}) {}
+export class QueueOutcomeUnknownError extends Schema.TaggedError<QueueOutcomeUnknownError>()(
+  "QueueOutcomeUnknownError",
+  {
+    step: Schema.String,
+    kind: Schema.Literal("video", "audio"),
+    model: Schema.String,
+    account: Schema.String,
+    sentAt: Schema.Number,
+    /** Job ids of the ledger that could be this one (none: no ledger, or none found). */
+    candidates: Schema.Array(Schema.String),
+    message: Schema.String
+  }
+) {}
 
 /**
  * The job was still running when the step's polling bound (`maxDuration` since the job was queued) ran out. The job
@@ -208,7 +211,9 @@ export const fromClientError = (
         ...(venice.requestId !== undefined ? { requestId: venice.requestId } : {})
       }
       : {}),
-    ...(wallet !== undefined && wallet._tag === "TopUpFailedError" && wallet.code !== undefined ? { code: wallet.code } : {}),
+    ...(wallet !== undefined && wallet._tag === "TopUpFailedError" && wallet.code !== undefined
+      ? { code: wallet.code }
+      : {}),
     ...(queueId !== undefined ? { queueId } : {})
   })
 }

@@ -80,7 +80,9 @@ const engineOn = (
       shardingConfig: { entityMessagePollInterval: "1 second", ...sharding }
     })),
     // this package's tables first, so no step runs before they exist
-    Layer.provide(Layer.effectDiscard(Effect.mapError(Store.migrate, storageError("cannot create the workflow tables"))))
+    Layer.provide(
+      Layer.effectDiscard(Effect.mapError(Store.migrate, storageError("cannot create the workflow tables")))
+    )
   )
 
 const storageError = (message: string) => (cause: unknown) =>
@@ -125,7 +127,9 @@ export const layerSqlite = (
         sql.unsafe("PRAGMA locking_mode = EXCLUSIVE"),
         sql.unsafe("BEGIN EXCLUSIVE").pipe(Effect.zipRight(sql.unsafe("COMMIT")))
       )).pipe(
-        Effect.mapError(storageError(`the SQLite file ${options.filename} is locked by another worker (one worker per file)`))
+        Effect.mapError(
+          storageError(`the SQLite file ${options.filename} is locked by another worker (one worker per file)`)
+        )
       )
   )
   return engineOn({

@@ -16,9 +16,7 @@ export * as DurablePayments from "./DurablePayments.js"
 /**
  * Venice calls as durable steps of an `@effect/workflow` workflow. Each step is an activity: its outcome (value or
  * typed failure) is recorded in the workflow's storage, and a replay — in this process or another, minutes or
- * hours later — reads the record instead of calling Venice again. A worker that dies *during* a step runs the step
- * again (activities run at least once), so the billed steps write what identifies their side effect to the store
- * *before* they cause it, and a rerun reconciles with Venice instead of repeating it:
+ * hours later — reads the record instead of calling Venice again.
  *
  * @since 0.1.0
  */

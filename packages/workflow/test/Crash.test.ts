@@ -22,7 +22,11 @@ const resultOf = (outcome: Outcome) => {
   if (outcome._tag !== "result") throw new Error(`expected a result, got ${JSON.stringify(outcome)}`)
   return outcome.result as {
     readonly topUp?: { readonly via: string; readonly attempt: number; readonly amountUsd: number }
-    readonly job: { readonly queueId: string; readonly recovered: boolean; readonly media: { readonly path: string; readonly sha256: string } }
+    readonly job: {
+      readonly queueId: string
+      readonly recovered: boolean
+      readonly media: { readonly path: string; readonly sha256: string }
+    }
   }
 }
 
@@ -82,9 +86,13 @@ const crashAndResume = (options: {
 }
 
 describe("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
-  it.scopedLive("(a) killed right after the queue request reached Venice: the job is found in the ledger, never queued twice", () =>
+  it.scopedLive("(a) killed right after its queue request reached Venice: found in the ledger, queued once", () =>
     Effect.gen(function*() {
-      const run = yield* crashAndResume({ label: "queue", balanceUsd: 10, rule: { method: "POST", path: "/video/queue" } })
+      const run = yield* crashAndResume({
+        label: "queue",
+        balanceUsd: 10,
+        rule: { method: "POST", path: "/video/queue" }
+      })
       expect(run.heldRequest.status).toBe(200)
       expect(run.firstOutcome._tag).toBe("exited")
       expect(run.queues).toBe(1)
@@ -106,7 +114,7 @@ describe("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
     }), 120_000)
 
-  it.scopedLive("(c) killed after the payment reached Venice, before its answer: the ledger shows it, no second signature", () =>
+  it.scopedLive("(c) killed after its payment reached Venice: found in the ledger, no new signature", () =>
     Effect.gen(function*() {
       const run = yield* crashAndResume({
         label: "payment",
@@ -123,7 +131,7 @@ describe("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
     }), 120_000)
 
-  it.scopedLive("(c') killed after sending a payment that never reached Venice: void once its authorization expired, one payment", () =>
+  it.scopedLive("(c') killed after sending a payment lost on its way: void once expired, then one payment", () =>
     Effect.gen(function*() {
       const run = yield* crashAndResume({
         label: "lost-payment",

@@ -18,7 +18,9 @@ import { emulatorLayer, tempDir, throwawayKey, videoRequest } from "./support.js
 
 const sha256 = (bytes: Uint8Array) => Crypto.createHash("sha256").update(bytes).digest("hex")
 
-const fleetCrash = (options: { readonly label: string; readonly balanceUsd: number; readonly rule: LossyProxy.HoldRule }) => {
+const fleetCrash = (
+  options: { readonly label: string; readonly balanceUsd: number; readonly rule: LossyProxy.HoldRule }
+) => {
   const { address, key } = throwawayKey()
   const dir = tempDir(options.label)
   const path = Path.join(dir, "out.mp4")
@@ -30,7 +32,12 @@ const fleetCrash = (options: { readonly label: string; readonly balanceUsd: numb
       baseUrl: proxy.url,
       auth: { _tag: "wallet", key },
       storage: { _tag: "pg", url, runner: { host: `worker-${i}`, port: 1000 + i } },
-      payments: { maxPerPaymentUsd: 10, budgetUsd: 20, reconcileInterval: "500 millis", authorizationWindow: "60 seconds" },
+      payments: {
+        maxPerPaymentUsd: 10,
+        budgetUsd: 20,
+        reconcileInterval: "500 millis",
+        authorizationWindow: "60 seconds"
+      },
       payload: { id: `fleet-${options.label}`, request: videoRequest(), output: { _tag: "File", path } }
     }))
     const holds = proxies.map((proxy, i) => proxy.hold(options.rule).then((seen) => ({ seen, i })))
@@ -50,7 +57,9 @@ const fleetCrash = (options: { readonly label: string; readonly balanceUsd: numb
         throw new Error(`${e.message}\nsurvivor said:\n${survivor.output()}`)
       })
     )
-    if (outcome._tag !== "result") throw new Error(`expected a result, got ${JSON.stringify(outcome)}\n${survivor.output()}`)
+    if (outcome._tag !== "result") {
+      throw new Error(`expected a result, got ${JSON.stringify(outcome)}\n${survivor.output()}`)
+    }
     const result = outcome.result as {
       readonly topUp?: { readonly via: string; readonly attempt: number }
       readonly job: { readonly recovered: boolean; readonly media: { readonly sha256: string } }
@@ -69,7 +78,11 @@ const fleetCrash = (options: { readonly label: string; readonly balanceUsd: numb
 describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the one running the run killed", () => {
   it.scopedLive("killed after its queue request reached Venice: the other worker finds the job, one queue", () =>
     Effect.gen(function*() {
-      const run = yield* fleetCrash({ label: "pgqueue", balanceUsd: 10, rule: { method: "POST", path: "/video/queue" } })
+      const run = yield* fleetCrash({
+        label: "pgqueue",
+        balanceUsd: 10,
+        rule: { method: "POST", path: "/video/queue" }
+      })
       expect(run.held.status).toBe(200)
       expect(run.queues).toBe(1)
       expect(run.result.job.recovered).toBe(true)

@@ -36,7 +36,8 @@ const holder = (filename: string) => {
   return { open, kill: () => (proc.kill("SIGKILL"), exited) }
 }
 
-const openOnce = (filename: string) => Effect.exit(Effect.scoped(Layer.build(WorkflowStorage.layerSqlite({ filename }))))
+const openOnce = (filename: string) =>
+  Effect.exit(Effect.scoped(Layer.build(WorkflowStorage.layerSqlite({ filename }))))
 
 describe("SQLite storage: one worker process per file", () => {
   it.live("a second process is refused while the first holds the file, and opens it at once after a SIGKILL", () =>

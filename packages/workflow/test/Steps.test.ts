@@ -7,7 +7,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
+import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Workflow from "@effect/workflow/Workflow"
+import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -34,9 +36,11 @@ const withWorker = <A, E>(
     readonly auth: "key" | "wallet"
     readonly balanceUsd?: number
     readonly payments?: DurablePayments.Options
-    readonly extra?: Layer.Layer<never, never, VeniceActivity.Requirements | import("@effect/workflow/WorkflowEngine").WorkflowEngine>
+    readonly extra?: Layer.Layer<never, never, VeniceActivity.Requirements | WorkflowEngine>
   },
-  body: (context: { readonly address: string; readonly dir: string }) => Effect.Effect<A, E, Emulator.VeniceEmulator | import("@effect/workflow/WorkflowEngine").WorkflowEngine | import("@effect/sql/SqlClient").SqlClient>
+  body: (
+    context: { readonly address: string; readonly dir: string }
+  ) => Effect.Effect<A, E, Emulator.VeniceEmulator | WorkflowEngine | SqlClient.SqlClient>
 ) => {
   const { address, key } = throwawayKey()
   const dir = tempDir(options.label)
@@ -104,15 +108,22 @@ describe("queue step", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.VeniceEmulator
         yield* emu.script({ route: "video/retrieve" }, 6, Faults.htmlPage(502))
-        const result = yield* VeniceWorkflows.videoToFile({ id: "transient", request: videoRequest(), output: { _tag: "Bytes" } })
+        const result = yield* VeniceWorkflows.videoToFile({
+          id: "transient",
+          request: videoRequest(),
+          output: { _tag: "Bytes" }
+        })
         expect(result.job.media.size).toBeGreaterThan(0)
         expect(yield* emu.count({ route: "video/queue" })).toBe(1)
       })), 60_000)
 })
 
+/** A worker on a wallet without credit. */
+const wallet = (label: string) => ({ label, auth: "wallet" as const, balanceUsd: 0 })
+
 describe("top-up step", () => {
   it.live("over the budget: refused before anything is signed", () =>
-    withWorker({ label: "budget", auth: "wallet", balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 4 } }, ({ address }) =>
+    withWorker({ ...wallet("budget"), payments: { maxPerPaymentUsd: 10, budgetUsd: 4 } }, ({ address }) =>
       Effect.gen(function*() {
         const emu = yield* Emulator.VeniceEmulator
         const error = failureOf(yield* Effect.exit(VeniceWorkflows.videoToFile({
@@ -126,7 +137,7 @@ describe("top-up step", () => {
       })), 60_000)
 
   it.live("above the per-payment cap: refused before anything is signed", () =>
-    withWorker({ label: "cap", auth: "wallet", balanceUsd: 0, payments: { maxPerPaymentUsd: 4, budgetUsd: 50 } }, ({ address }) =>
+    withWorker({ ...wallet("cap"), payments: { maxPerPaymentUsd: 4, budgetUsd: 50 } }, ({ address }) =>
       Effect.gen(function*() {
         const emu = yield* Emulator.VeniceEmulator
         const error = failureOf(yield* Effect.exit(VeniceWorkflows.videoToFile({
@@ -139,7 +150,7 @@ describe("top-up step", () => {
       })), 60_000)
 
   it.live("Venice answers that the settlement failed (no funds moved): rejected, the amount back in the budget", () =>
-    withWorker({ label: "rejected", auth: "wallet", balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } }, ({ address }) =>
+    withWorker({ ...wallet("rejected"), payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } }, ({ address }) =>
       Effect.gen(function*() {
         const emu = yield* Emulator.VeniceEmulator
         // every submission (the SDK resubmits the same payment 3 times after SETTLEMENT_FAILED) fails
@@ -156,7 +167,12 @@ describe("top-up step", () => {
 })
 
 class Asked extends Schema.Class<Asked>("Asked")({ answer: Schema.String }) {}
-const Ask = Workflow.make({ name: "test/ask", payload: { id: Schema.String }, success: Asked, idempotencyKey: (p) => p.id })
+const Ask = Workflow.make({
+  name: "test/ask",
+  payload: { id: Schema.String },
+  success: Asked,
+  idempotencyKey: (p) => p.id
+})
 const AskLive = Ask.toLayer(() =>
   Effect.map(
     VeniceActivity.chat("ask", { model: "venice-uncensored", messages: [{ role: "user", content: "hello" }] }),

@@ -52,7 +52,10 @@ const checks = (layers: ReadonlyArray<Layer.Layer<SqlClient.SqlClient>>) =>
 
     // 2. one open payment per wallet: a second need of wallet:0 is refused while need-0 is open
     const busy = yield* Effect.provide(
-      Store.reserve({ needId: "other", attempt: 1, wallet: "wallet:0", budgetKey: "other", amountMicros: 1, createdAt: 0 }, BUDGET),
+      Store.reserve(
+        { needId: "other", attempt: 1, wallet: "wallet:0", budgetKey: "other", amountMicros: 1, createdAt: 0 },
+        BUDGET
+      ),
       first
     )
     expect(busy._tag).toBe("WalletBusy")

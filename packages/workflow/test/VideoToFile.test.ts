@@ -10,7 +10,16 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Crypto from "node:crypto"
 import * as VeniceWorkflows from "../src/VeniceWorkflows.js"
-import { counts, emulatorLayer, keyClient, sqliteWorker, tempDir, throwawayKey, videoRequest, walletClient } from "./support.js"
+import {
+  counts,
+  emulatorLayer,
+  keyClient,
+  sqliteWorker,
+  tempDir,
+  throwawayKey,
+  videoRequest,
+  walletClient
+} from "./support.js"
 
 const sha256 = (bytes: Uint8Array) => Crypto.createHash("sha256").update(bytes).digest("hex")
 
@@ -37,7 +46,10 @@ describe("videoToFile (one process)", () => {
       expect(Fs.existsSync(`${path}.part`)).toBe(false)
     }).pipe(
       Effect.provide(Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) =>
-        sqliteWorker(Path.join(dir, "wf.sqlite"), walletClient(key, emu.baseUrl), { maxPerPaymentUsd: 10, budgetUsd: 20 })))),
+        sqliteWorker(Path.join(dir, "wf.sqlite"), walletClient(key, emu.baseUrl), {
+          maxPerPaymentUsd: 10,
+          budgetUsd: 20
+        })))),
       Effect.provide(emulatorLayer(address, 0))
     )
   }, 60_000)
@@ -46,7 +58,11 @@ describe("videoToFile (one process)", () => {
     const { address } = throwawayKey()
     const dir = tempDir("key")
     return Effect.gen(function*() {
-      const result = yield* VeniceWorkflows.videoToFile({ id: "key-run", request: videoRequest(), output: { _tag: "Bytes" } })
+      const result = yield* VeniceWorkflows.videoToFile({
+        id: "key-run",
+        request: videoRequest(),
+        output: { _tag: "Bytes" }
+      })
       const seen = yield* counts()
       expect(seen.queues).toBe(1)
       expect(result.topUp).toBeUndefined()

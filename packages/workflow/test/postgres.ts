@@ -109,7 +109,9 @@ export const serverUrl = (): Promise<string> => {
   resolved ??= configured !== undefined
     ? Promise.resolve({ url: configured, stop: () => {} })
     : required
-    ? Promise.reject(new Error("PostgreSQL is required (VENICE_PG_REQUIRED is set) and VENICE_PG_URL is not: .ci/run starts one"))
+    ? Promise.reject(
+      new Error("PostgreSQL is required (VENICE_PG_REQUIRED is set) and VENICE_PG_URL is not: .ci/run starts one")
+    )
     : startPrivate()
   return resolved.then((r) => r.url)
 }

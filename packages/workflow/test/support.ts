@@ -3,6 +3,8 @@
  * with the emulator's credit, a wallet client on the emulator without in-process payments (the workflow's durable
  * top-ups pay), the file system, and workflow storage in a SQLite file of a fresh temporary folder.
  */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
@@ -70,11 +72,7 @@ export const keyClient = (baseUrl: string) =>
 /** A worker: the ready workflows on SQLite storage, over a client layer. */
 export const sqliteWorker = <E, R>(
   filename: string,
-  client: Layer.Layer<
-    VeniceClient.VeniceClient | import("@effect/platform/HttpClient").HttpClient | import("@effect/platform/FileSystem").FileSystem,
-    E,
-    R
-  >,
+  client: Layer.Layer<VeniceClient.VeniceClient | HttpClient.HttpClient | FileSystem.FileSystem, E, R>,
   payments?: DurablePayments.Options
 ) =>
   VeniceWorkflows.layer({ polling: { min: "200 millis", max: "1 second" } }).pipe(

@@ -48,7 +48,10 @@ const send = (message: Message) => new Promise<void>((resolve) => void process.s
 
 const config: Config = JSON.parse(process.env["VENICE_WORKFLOW_DEMO_WORKER"] ?? "{}")
 
-const worker = VeniceWorkflows.layer({ polling: { min: "300 millis", max: "1 second" }, reconcile: { interval: "500 millis" } }).pipe(
+const worker = VeniceWorkflows.layer({
+  polling: { min: "300 millis", max: "1 second" },
+  reconcile: { interval: "500 millis" }
+}).pipe(
   Layer.provideMerge(WorkflowStorage.layerSqlite({ filename: config.filename })),
   Layer.provideMerge(DurablePayments.layer({ maxPerPaymentUsd: 10, budgetUsd: 20, reconcileInterval: "500 millis" })),
   Layer.provideMerge(VeniceWallet.layerClient({ baseUrl: config.baseUrl })),
@@ -57,7 +60,10 @@ const worker = VeniceWorkflows.layer({ polling: { min: "300 millis", max: "1 sec
 )
 
 Effect.runPromiseExit(
-  Effect.zipRight(Effect.promise(() => send({ _tag: "ready", pid: process.pid })), VeniceWorkflows.videoToFile(config.payload)).pipe(
+  Effect.zipRight(
+    Effect.promise(() => send({ _tag: "ready", pid: process.pid })),
+    VeniceWorkflows.videoToFile(config.payload)
+  ).pipe(
     Effect.provide(worker),
     Logger.withMinimumLogLevel(LogLevel.None)
   )

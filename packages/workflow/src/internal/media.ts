@@ -93,7 +93,8 @@ export const write = <E>(
     const fs = yield* FileSystem.FileSystem
     const part = `${sink.path}.part`
     const failed = (message: string): Written => ({ _tag: "WriteFailed", path: sink.path, message })
-    const stopped = yield* Stream.run(counted, EffectSink.mapError(fs.sink(part), (e) => new WriteFailed(e.message))).pipe(
+    const toFile = EffectSink.mapError(fs.sink(part), (e) => new WriteFailed(e.message))
+    const stopped = yield* Stream.run(counted, toFile).pipe(
       Effect.as<Written | undefined>(undefined),
       Effect.catchAll((e: E | TooLarge | WriteFailed) =>
         e instanceof WriteFailed ? Effect.succeed(failed(e.message)) : tooLarge(e)

@@ -44,11 +44,16 @@ export type AudioRequest = typeof AudioSchemas.QueueAudioRequest.Encoded
 export type QueueRequest = VideoRequest | AudioRequest
 
 /** The client in context: where it calls and whose credentials (its non-secret identity). */
-export const client: Effect.Effect<{ readonly baseUrl: string; readonly identity: string }, never, VeniceClient.VeniceClient> =
-  Effect.map(VeniceClient.VeniceClient, (c) => ({ baseUrl: c.baseUrl, identity: c.identity }))
+export const client: Effect.Effect<
+  { readonly baseUrl: string; readonly identity: string },
+  never,
+  VeniceClient.VeniceClient
+> = Effect.map(VeniceClient.VeniceClient, (c) => ({ baseUrl: c.baseUrl, identity: c.identity }))
 
 /** The wallet in context, if any. */
-export const wallet: Effect.Effect<Option.Option<VeniceWallet.Service>> = Effect.serviceOption(VeniceWallet.VeniceWallet)
+export const wallet: Effect.Effect<Option.Option<VeniceWallet.Service>> = Effect.serviceOption(
+  VeniceWallet.VeniceWallet
+)
 
 /** `POST /chat/completions` (not streamed). */
 export const chat = (
@@ -210,14 +215,22 @@ const download = (
 /** `GET /x402/balance/{wallet}`. */
 export const balance = (
   baseUrl: string
-): Effect.Effect<X402Api.X402Balance, RetryPolicy.VeniceClientError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
+): Effect.Effect<
+  X402Api.X402Balance,
+  RetryPolicy.VeniceClientError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> =>
   TopUp.balance({ baseUrl })
 
 /** The newest `limit` entries of `GET /x402/transactions/{wallet}` (newest first). */
 export const ledger = (
   baseUrl: string,
   limit = 100
-): Effect.Effect<X402Api.X402Transactions, RetryPolicy.VeniceClientError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
+): Effect.Effect<
+  X402Api.X402Transactions,
+  RetryPolicy.VeniceClientError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> =>
   TopUp.transactions({ limit }, { baseUrl })
 
 /** Venice's top-up requirements and their USDC-on-Base option. */
@@ -262,7 +275,9 @@ export const sign = (
     const payload = decodePayload(Redacted.value(payment.header))
     const eip3009 = Either.flatMap(payload, (p) => decodeEip3009(p.payload))
     if (Either.isLeft(eip3009)) {
-      return Effect.dieMessage("the signed x402 payment carries no EIP-3009 authorization (exact scheme on Base expected)")
+      return Effect.dieMessage(
+        "the signed x402 payment carries no EIP-3009 authorization (exact scheme on Base expected)"
+      )
     }
     const authorization = eip3009.right.authorization
     return Effect.succeed({ payment, nonce: authorization.nonce, validBefore: Number(authorization.validBefore) })
@@ -272,5 +287,9 @@ export const sign = (
 export const settle = (
   baseUrl: string,
   payment: VeniceWallet.SignedPayment
-): Effect.Effect<PaymentPolicy.TopUpResult, WalletError.TopUpFailedError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
+): Effect.Effect<
+  PaymentPolicy.TopUpResult,
+  WalletError.TopUpFailedError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> =>
   SignedTopUp.settle(payment, { baseUrl })

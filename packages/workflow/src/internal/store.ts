@@ -11,6 +11,9 @@
  * - `venice_workflow_budgets` — the cumulative spend per budget key (default: the wallet), reserved in the same
  *   transaction as the payment row: the cap holds across every process that shares the database.
  *
+ * Requirement ids: D2 (queue identity first), D3 (payment identity first), D4 (one open payment per wallet, the budget
+ * across processes).
+ *
  * Every statement is portable between SQLite and PostgreSQL (`ON CONFLICT DO NOTHING`, `RETURNING`, partial indexes).
  *
  * @internal
@@ -156,7 +159,9 @@ export const staleSending = (
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     durable(sql`
       UPDATE venice_workflow_jobs SET state = 'stale'
-      WHERE account = ${account} AND model = ${model} AND state = 'sending' AND sent_at < ${before}`).pipe(Effect.asVoid))
+      WHERE account = ${account} AND model = ${model} AND state = 'sending' AND sent_at < ${before}`).pipe(
+      Effect.asVoid
+    ))
 
 /** Which of these queue ids are already some step's. */
 export const claimedQueueIds = (
@@ -243,7 +248,8 @@ export const reserve = (
           WHERE budget_key = ${row.budgetKey} AND spent_micros + ${row.amountMicros} <= ${budgetMicros}
           RETURNING spent_micros`
         if (updated[0] === undefined) {
-          const current = yield* sql`SELECT spent_micros FROM venice_workflow_budgets WHERE budget_key = ${row.budgetKey}`
+          const current = yield* sql`
+            SELECT spent_micros FROM venice_workflow_budgets WHERE budget_key = ${row.budgetKey}`
           return yield* Effect.die(new Abort({ _tag: "OverBudget", spentMicros: num(current[0]?.spent_micros ?? 0) }))
         }
         const inserted = yield* sql`
@@ -256,7 +262,9 @@ export const reserve = (
       }))
     ).pipe(
       // a refusal rolls the transaction back (a defect is the only way out of it that is not a SqlError)
-      Effect.catchAllDefect((defect) => defect instanceof Abort ? Effect.succeed(defect.reservation) : Effect.die(defect))
+      Effect.catchAllDefect((defect) =>
+        defect instanceof Abort ? Effect.succeed(defect.reservation) : Effect.die(defect)
+      )
     ))
 
 /** Records the payment's identity before it is sent: `submitted`, with its nonce and `validBefore`. */

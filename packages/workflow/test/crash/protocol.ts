@@ -7,7 +7,9 @@ import type * as VeniceWorkflows from "@venice-effect/workflow/VeniceWorkflows"
 
 export interface WorkerConfig {
   readonly baseUrl: string
-  readonly auth: { readonly _tag: "wallet"; readonly key: `0x${string}` } | { readonly _tag: "key"; readonly apiKey: string }
+  readonly auth:
+    | { readonly _tag: "wallet"; readonly key: `0x${string}` }
+    | { readonly _tag: "key"; readonly apiKey: string }
   readonly storage:
     | { readonly _tag: "sqlite"; readonly filename: string }
     | { readonly _tag: "pg"; readonly url: string; readonly runner: { readonly host: string; readonly port: number } }

@@ -40,7 +40,11 @@ const sharding = {
 
 const storage = config.storage._tag === "sqlite"
   ? WorkflowStorage.layerSqlite({ filename: config.storage.filename, shardingConfig: sharding })
-  : WorkflowStorage.layerPg({ url: Redacted.make(config.storage.url), runner: config.storage.runner, shardingConfig: sharding })
+  : WorkflowStorage.layerPg({
+    url: Redacted.make(config.storage.url),
+    runner: config.storage.runner,
+    shardingConfig: sharding
+  })
 
 const base = Layer.mergeAll(NodeHttpClient.layerUndici, NodeContext.layer)
 const client = config.auth._tag === "wallet"
@@ -48,7 +52,9 @@ const client = config.auth._tag === "wallet"
     Layer.provideMerge(VeniceWallet.layer({ privateKey: Redacted.make(config.auth.key) })),
     Layer.provideMerge(base)
   )
-  : VeniceClient.layer({ apiKey: Redacted.make(config.auth.apiKey), baseUrl: config.baseUrl }).pipe(Layer.provideMerge(base))
+  : VeniceClient.layer({ apiKey: Redacted.make(config.auth.apiKey), baseUrl: config.baseUrl }).pipe(
+    Layer.provideMerge(base)
+  )
 
 const worker = VeniceWorkflows.layer({
   polling: { min: "300 millis", max: "1 second" },
@@ -66,7 +72,9 @@ const program = Effect.gen(function*() {
 
 Effect.runPromiseExit(program).then(async (exit) => {
   if (Exit.isSuccess(exit)) {
-    await send({ _tag: "result", result: { ...exit.value, job: { ...exit.value.job, media: { ...exit.value.job.media, bytes: undefined } } } })
+    const { job } = exit.value
+    const media = { ...job.media, bytes: undefined }
+    await send({ _tag: "result", result: { ...exit.value, job: { ...job, media } } })
   } else {
     const failure = Cause.failureOption(exit.cause)
     await send(

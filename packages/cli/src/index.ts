@@ -87,3 +87,23 @@ export * as Target from "./Target.js"
  * @since 0.1.0
  */
 export * as ToolsDemo from "./ToolsDemo.js"
+
+/**
+ * `venice workflow`: a durable `videoToFile` run (`@venice-effect/workflow`) against the embedded emulator, its
+ * worker process killed twice mid-run and resumed by a fresh one, then the emulator's counts (see `WorkflowDemo`).
+ * Always local. Exits 0 when one queue request, one payment and one result were counted, 1 otherwise.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowCommand from "./WorkflowCommand.js"
+
+/**
+ * The scenario of `venice workflow`: one durable `videoToFile` run (`@venice-effect/workflow`) against the
+ * embedded emulator, on a SQLite file, with a throwaway wallet that has no credit. Its worker process is SIGKILLed
+ * twice — once after its payment reached Venice and before the answer came back, once after its queue request did
+ * — and a fresh worker resumes the run each time. The emulator's counts then show what was billed: one queue
+ * request, one payment.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowDemo from "./WorkflowDemo.js"

@@ -202,6 +202,16 @@ export * as RetryPolicy from "./RetryPolicy.js"
 export * as Schemas from "./schema/index.js"
 
 /**
+ * Settling an x402 top-up that the caller signed itself (`VeniceWallet.Service.signPayment`), for callers that
+ * must record the payment's identity (its EIP-3009 nonce) before it is sent: a durable workflow writes the nonce
+ * to its store, then calls {@link settle}. Caps, budget and single flight are the caller's business here (see
+ * `PaymentPolicy` for the in-process policy that does all of it).
+ *
+ * @since 0.1.0
+ */
+export * as SignedTopUp from "./SignedTopUp.js"
+
+/**
  * Streamed text to speech (`POST /audio/speech` with `streaming: true`, SPEC S5): the audio as a byte `Stream`,
  * chunk by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or
  * without the chunked body's end — fails with a `VeniceStreamTruncatedError` (expected and received bytes

@@ -41,7 +41,6 @@ import {
   verifyEVMSignature,
   verifySolanaSignature
 } from "@x402/extensions/sign-in-with-x"
-import type { SIWxPayload as LibPayload } from "@x402/extensions/sign-in-with-x"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -53,6 +52,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { getAddress, isAddress } from "viem"
 import { Base64Json, encodeBase64Utf8 } from "./HeaderCodec.js"
+import * as Caip122 from "./internal/caip122.js"
 import type { SignInWithXInfo } from "./X402.js"
 
 // ─── chains ──────────────────────────────────────────────────────────────────────────────────────
@@ -82,40 +82,20 @@ export const BASE_MAINNET = "eip155:8453"
 export const SOLANA_MAINNET = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"
 
 /**
- * A chain as CAIP-2 parts: `eip155` + `8453`, or `solana` + `5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Chain {
-  readonly namespace: "eip155" | "solana"
-  readonly reference: string
-  /** `namespace:reference` */
-  readonly caip2: string
-}
-
-const chain = (namespace: Chain["namespace"], reference: string): Chain => ({
-  namespace,
-  reference,
-  caip2: `${namespace}:${reference}`
-})
-
-/**
- * A payload `chainId` the way Venice reads it: `8453`, `"8453"` or `"eip155:8453"` on EVM, `"solana:<reference>"` on
- * Solana. Anything else is `undefined` (Venice answers `X402_SIGN_IN_INVALID_CHAIN_ID`).
+ * A payload `chainId` the way Venice reads it, as CAIP-2: `8453`, `"8453"` or `"eip155:8453"` on EVM,
+ * `"solana:<reference>"` on Solana. Anything else is `undefined` (Venice answers `X402_SIGN_IN_INVALID_CHAIN_ID`).
  *
  * @since 0.1.0
  * @category chains
  */
-export const parseChainId = (chainId: number | string): Chain | undefined => {
-  if (typeof chainId === "number") {
-    return Number.isSafeInteger(chainId) && chainId > 0 ? chain("eip155", String(chainId)) : undefined
-  }
+export const parseChainId = (chainId: number | string): string | undefined => {
+  if (typeof chainId === "number") return Number.isSafeInteger(chainId) && chainId > 0 ? `eip155:${chainId}` : undefined
   const evm = /^(?:eip155:)?([1-9][0-9]{0,14})$/.exec(chainId)
-  if (evm !== null) return chain("eip155", evm[1]!)
-  const solana = /^solana:([1-9A-HJ-NP-Za-km-z]{1,44})$/.exec(chainId)
-  return solana === null ? undefined : chain("solana", solana[1]!)
+  if (evm !== null) return `eip155:${evm[1]}`
+  return /^solana:[1-9A-HJ-NP-Za-km-z]{1,44}$/.test(chainId) ? chainId : undefined
 }
+
+const isSolana = (caip2: string): boolean => caip2.startsWith("solana:")
 
 // ─── failures ────────────────────────────────────────────────────────────────────────────────────
 
@@ -347,142 +327,50 @@ const StructuredForm = Schema.Struct({
 
 // ─── messages ────────────────────────────────────────────────────────────────────────────────────
 
-/**
- * A CAIP-122 message (EIP-4361 on EVM, the Solana SIWX format on Solana) read line by line. `chainReference` is the
- * `Chain ID` line as written (`undefined`: no such line).
- *
- * @since 0.1.0
- * @category models
- */
-export interface ParsedMessage {
-  readonly domain: string
-  readonly namespace: Chain["namespace"]
-  readonly address: string
-  readonly statement?: string | undefined
-  readonly uri: string
-  readonly version: string
-  readonly chainReference?: string | undefined
-  readonly nonce: string
-  readonly issuedAt: string
-  readonly expirationTime?: string | undefined
-  readonly notBefore?: string | undefined
-  readonly requestId?: string | undefined
-  readonly resources?: ReadonlyArray<string> | undefined
-}
-
-const HEADER_LINE = /^(?:[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?([^\s/?#]+) wants you to sign in with your (Ethereum|Solana) account:$/
-const TAGS = ["URI", "Version", "Chain ID", "Nonce", "Issued At", "Expiration Time", "Not Before", "Request ID"] as const
-const TAGGED_LINE = /^(URI|Version|Chain ID|Nonce|Issued At|Expiration Time|Not Before|Request ID):[ \t]?(.*)$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 const NONCE = /^[a-zA-Z0-9]{8,}$/
 const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
 
-type Rejection = readonly [SignInFailureReason, string]
+/** Unix ms of an RFC 3339 date-time, `NaN` for anything else. */
+const rfc3339 = (value: string): number => DATE_TIME.test(value) ? Date.parse(value) : Number.NaN
 
-/**
- * Reads a CAIP-122 message (no library parses the Solana form; viem's EIP-4361 parser only knows Ethereum accounts).
- * Structure only: the caller checks the values. Fails with `INVALID_MESSAGE`, or `MISSING_NONCE` for an empty `Nonce`.
- *
- * @since 0.1.0
- * @category messages
- */
-export const parseMessage = (message: string): Either.Either<ParsedMessage, Rejection> => {
-  const invalid = (detail: string) => Either.left<Rejection>(["INVALID_MESSAGE", detail])
-  const lines = message.split("\n")
-  const header = HEADER_LINE.exec(lines[0] ?? "")
-  if (header === null || lines.length < 4 || lines[2] !== "") {
-    return invalid("no CAIP-122 header (`<domain> wants you to sign in with your … account:`)")
-  }
-  let index = 3
-  let statement: string | undefined
-  if (lines[index] === "") index++
-  else if (!lines[index]!.startsWith("URI:")) {
-    statement = lines[index]
-    if (lines[index + 1] !== "") return invalid("the statement must be followed by an empty line")
-    index += 2
-  }
-  const tags = new Map<(typeof TAGS)[number], string>()
-  let resources: Array<string> | undefined
-  let last = -1
-  for (; index < lines.length; index++) {
-    const line = lines[index]!
-    if (line === "Resources:") {
-      resources = lines.slice(index + 1).map((item) => item.startsWith("- ") ? item.slice(2) : "")
-      if (resources.some((item) => item.length === 0)) return invalid("a Resources entry is not `- <uri>`")
-      break
-    }
-    const tagged = TAGGED_LINE.exec(line)
-    const position = tagged === null ? -1 : TAGS.indexOf(tagged[1] as (typeof TAGS)[number])
-    if (tagged === null || position <= last) return invalid(`unexpected line ${index + 1}`)
-    last = position
-    tags.set(TAGS[position]!, tagged[2]!)
-  }
-  const uri = tags.get("URI")
-  const version = tags.get("Version")
-  const nonce = tags.get("Nonce")
-  const issuedAt = tags.get("Issued At")
-  if (nonce !== undefined && nonce.trim() === "") return Either.left(["MISSING_NONCE", "the Nonce line is empty"])
-  if (uri === undefined || version === undefined || nonce === undefined || issuedAt === undefined) {
-    return invalid("missing URI, Version, Nonce or Issued At line")
-  }
-  return Either.right({
-    domain: header[1]!,
-    namespace: header[2] === "Solana" ? "solana" : "eip155",
-    address: lines[1]!,
-    ...(statement !== undefined ? { statement } : {}),
-    uri,
-    version,
-    ...(tags.has("Chain ID") ? { chainReference: tags.get("Chain ID") } : {}),
-    nonce,
-    issuedAt,
-    ...(tags.has("Expiration Time") ? { expirationTime: tags.get("Expiration Time") } : {}),
-    ...(tags.has("Not Before") ? { notBefore: tags.get("Not Before") } : {}),
-    ...(tags.has("Request ID") ? { requestId: tags.get("Request ID") } : {}),
-    ...(resources !== undefined ? { resources } : {})
-  })
-}
-
-/**
- * Checks the fields the message formats are strict about (EIP-4361's nonce, RFC 3339 times, one-line values), so that
- * `@x402/extensions` is only handed fields it formats.
- */
+/** What EIP-4361 is strict about (so that `@x402/extensions` is only handed fields it formats). */
 const fieldProblem = (fields: SiwxFields): string | undefined => {
   if (!NONCE.test(fields.nonce)) return "the nonce must be at least 8 alphanumeric characters"
-  for (const time of [fields.issuedAt, fields.expirationTime, fields.notBefore]) {
-    if (time !== undefined && !(DATE_TIME.test(time) && !Number.isNaN(Date.parse(time)))) {
-      return "a time is not an RFC 3339 date-time"
-    }
+  const times = [fields.issuedAt, fields.expirationTime, fields.notBefore]
+  if (times.some((time) => time !== undefined && Number.isNaN(rfc3339(time)))) {
+    return "a time is not an RFC 3339 date-time"
   }
-  const lines = [fields.domain, fields.uri, fields.version, fields.statement, fields.requestId, ...(fields.resources ?? [])]
+  const { domain, requestId, resources, statement, uri, version } = fields
+  const lines = [domain, uri, version, statement, requestId, ...(resources ?? [])]
   if (lines.some((value) => value !== undefined && /[\r\n]/.test(value))) return "a field spans several lines"
   if (!/^[^\s/?#]+$/.test(fields.domain)) return "the domain is not a host"
   if (!URL.canParse(fields.uri)) return "the uri is not a URI"
-  if (fields.version !== "1") return "Version must be 1"
-  return undefined
+  return fields.version === "1" ? undefined : "Version must be 1"
 }
 
 /**
- * The message text of structured fields, formatted by `@x402/extensions` (`Chain ID` carries the bare reference).
+ * The message text of structured fields, formatted by `@x402/extensions` (EIP-4361 through `siwe` on EVM, the Solana
+ * format on Solana; the `Chain ID` line carries the bare reference).
  *
  * @since 0.1.0
  * @category messages
  */
 export const formatMessage = (fields: SiwxFields): Either.Either<string, string> => {
-  const problem = fieldProblem(fields)
-  if (problem !== undefined) return Either.left(problem)
-  const parsed = parseChainId(fields.chainId)
-  if (parsed === undefined) return Either.left(`unsupported chainId ${fields.chainId}`)
-  try {
-    return Either.right(createSIWxMessage({
-      ...libInfo(fields),
-      chainId: parsed.caip2,
-      type: parsed.namespace === "solana" ? "ed25519" : "eip191"
-    }, fields.address))
-  } catch (error) {
-    return Either.left(error instanceof Error ? error.message.split("\n")[0]! : "the fields do not format")
-  }
+  const chainId = parseChainId(fields.chainId)
+  const problem = chainId === undefined ? `unsupported chainId ${fields.chainId}` : fieldProblem(fields)
+  if (chainId === undefined || problem !== undefined) return Either.left(problem ?? "")
+  return Either.try({
+    try: () =>
+      createSIWxMessage(
+        { ...libInfo(fields), chainId, type: isSolana(chainId) ? "ed25519" : "eip191" },
+        fields.address
+      ),
+    catch: (error) => (error instanceof Error ? error.message.split("\n")[0]! : "the fields do not format")
+  })
 }
 
+/** The fields as `@x402/extensions` types them (no `undefined` members, mutable resources). */
 const libInfo = (fields: SiwxFields) => ({
   domain: fields.domain,
   uri: fields.uri,
@@ -526,7 +414,7 @@ export interface MessageOptions {
   readonly expiresIn?: Duration.DurationInput | undefined
   /** How long after its `issuedAt` a challenge may be used (minus a 30 s margin). Default 5 minutes. */
   readonly maxAge?: Duration.DurationInput | undefined
-  /** A nonce for a client-side message (≥ 8 alphanumerics). Default: 32 hex characters from `crypto.getRandomValues`. */
+  /** A nonce for a client-side message (≥ 8 alphanumerics). Default: 32 hex characters from the platform CSPRNG. */
   readonly nonce?: string | undefined
   /** Ignore the challenge's nonce and times even when fresh (keep its domain, uri, statement). */
   readonly clientNonce?: boolean | undefined
@@ -535,9 +423,6 @@ export interface MessageOptions {
 }
 
 const CHALLENGE_MARGIN_MILLIS = 30_000
-
-/** 128 bits from the platform CSPRNG as 32 hex characters (EIP-4361 wants ≥ 8 alphanumerics). */
-const randomNonce = (): string => Encoding.encodeHex(globalThis.crypto.getRandomValues(new Uint8Array(16)))
 
 /**
  * Lower-cased host of a domain-ish string: `https://API.venice.ai:443/x` → `api.venice.ai`.
@@ -561,31 +446,21 @@ export const normalizeDomain = (domain: string): string =>
  * @since 0.1.0
  * @category predicates
  */
-export const isBoundToOrigin = (challenge: SignInWithXInfo, url: string | URL): boolean => {
-  try {
-    assertSIWxChallengeBoundToOrigin(
-      { domain: challenge.domain, uri: challenge.uri, version: challenge.version, nonce: challenge.nonce, issuedAt: challenge.issuedAt },
-      url
-    )
-    return true
-  } catch {
-    return false
-  }
-}
-
-const validTime = (value: string | undefined): number | undefined | "invalid" => {
-  if (value === undefined) return undefined
-  const millis = Date.parse(value)
-  return Number.isNaN(millis) ? "invalid" : millis
-}
+export const isBoundToOrigin = (challenge: SignInWithXInfo, url: string | URL): boolean =>
+  Either.isRight(Either.try(() => {
+    const { domain, issuedAt, nonce, uri, version } = challenge
+    assertSIWxChallengeBoundToOrigin({ domain, issuedAt, nonce, uri, version }, url)
+  }))
 
 const signError = (reason: SiwxSignError["reason"], message: string, cause?: unknown) =>
   new SiwxSignError(cause === undefined ? { reason, message } : { reason, message, cause })
 
-const messageOf = (error: unknown): string => {
-  if (Predicate.hasProperty(error, "shortMessage") && typeof error.shortMessage === "string") return error.shortMessage
-  return error instanceof Error ? error.message : String(error)
-}
+const messageOf = (error: unknown): string =>
+  Predicate.hasProperty(error, "shortMessage") && typeof error.shortMessage === "string"
+    ? error.shortMessage
+    : error instanceof Error
+    ? error.message
+    : String(error)
 
 /**
  * Whether a challenge can still be used at `nowMillis`: valid times, not issued in the future, and at least 30 s
@@ -599,14 +474,11 @@ export const isFreshChallenge = (
   nowMillis: number,
   maxAge: Duration.DurationInput = Duration.minutes(5)
 ): boolean => {
-  const issuedAt = validTime(challenge.issuedAt)
-  const expirationTime = validTime(challenge.expirationTime)
-  const notBefore = validTime(challenge.notBefore)
-  if (typeof issuedAt !== "number" || expirationTime === "invalid" || notBefore === "invalid") return false
-  const deadline = Math.min(issuedAt + Duration.toMillis(maxAge), expirationTime ?? Number.POSITIVE_INFINITY)
-  return issuedAt - CHALLENGE_MARGIN_MILLIS <= nowMillis &&
-    nowMillis + CHALLENGE_MARGIN_MILLIS < deadline &&
-    (notBefore === undefined || notBefore <= nowMillis)
+  const issuedAt = Date.parse(challenge.issuedAt)
+  const expirationTime = challenge.expirationTime === undefined ? Infinity : Date.parse(challenge.expirationTime)
+  const notBefore = challenge.notBefore === undefined ? -Infinity : Date.parse(challenge.notBefore)
+  return issuedAt - CHALLENGE_MARGIN_MILLIS <= nowMillis && notBefore <= nowMillis &&
+    nowMillis + CHALLENGE_MARGIN_MILLIS < Math.min(issuedAt + Duration.toMillis(maxAge), expirationTime)
 }
 
 /**
@@ -618,9 +490,9 @@ export const isFreshChallenge = (
  * import * as Siwx from "@venice-effect/core/Siwx"
  *
  * // client-side nonce and times
- * const fields = Siwx.makeFields(undefined, account.address, { domain: "api.venice.ai", statement: "Sign in to Venice AI" })
+ * const fields = Siwx.makeFields(undefined, account.address, { domain: "api.venice.ai" })
  * // or echo a fresh challenge once, if it is bound to the origin the request goes to
- * const echoed = Siwx.makeFields(challenge.info, account.address, { origin: "https://api.venice.ai/api/v1/chat/completions" })
+ * const echoed = Siwx.makeFields(challenge.info, account.address, { origin: "https://api.venice.ai/api/v1/models" })
  * ```
  *
  * @since 0.1.0
@@ -634,138 +506,102 @@ export const makeFields = (
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const domain = challenge?.domain ?? options.domain
-    if (domain === undefined) {
-      return yield* signError("InvalidField", "no domain: pass a challenge or options.domain")
-    }
-    if (challenge !== undefined && options.origin !== undefined && !isBoundToOrigin(challenge, options.origin)) {
-      return yield* signError(
-        "DomainMismatch",
-        `the challenge (domain ${challenge.domain}) is not bound to ${new URL(options.origin).origin}: refusing to sign it`
-      )
-    }
+    const chainId = parseChainId(options.chainId ?? BASE_MAINNET)
+    if (domain === undefined) return yield* signError("InvalidField", "no domain: pass a challenge or options.domain")
+    if (chainId === undefined) return yield* signError("InvalidField", `unsupported chain ${options.chainId}`)
     if (
-      challenge !== undefined && options.origin === undefined && options.domain !== undefined &&
-      normalizeDomain(challenge.domain) !== normalizeDomain(options.domain)
+      challenge !== undefined && (options.origin !== undefined
+        ? !isBoundToOrigin(challenge, options.origin)
+        : options.domain !== undefined && normalizeDomain(challenge.domain) !== normalizeDomain(options.domain))
     ) {
-      return yield* signError(
-        "DomainMismatch",
-        `the challenge is for ${challenge.domain}, expected ${options.domain}: refusing to sign it`
-      )
+      const expected = options.origin !== undefined ? new URL(options.origin).origin : options.domain
+      return yield* signError("DomainMismatch", `the challenge (${challenge.domain}) is not for ${expected}`)
     }
-    const parsed = parseChainId(options.chainId ?? BASE_MAINNET)
-    if (parsed === undefined) return yield* signError("InvalidField", `unsupported chain ${options.chainId}`)
-    const useChallenge = challenge !== undefined && options.clientNonce !== true &&
+    const fresh = challenge !== undefined && options.clientNonce !== true &&
       isFreshChallenge(challenge, now, options.maxAge)
-    const times = useChallenge
-      ? {
-        nonce: challenge.nonce,
-        issuedAt: challenge.issuedAt,
-        ...(challenge.expirationTime !== undefined ? { expirationTime: challenge.expirationTime } : {}),
-        ...(challenge.notBefore !== undefined ? { notBefore: challenge.notBefore } : {}),
-        ...(challenge.requestId !== undefined ? { requestId: challenge.requestId } : {})
-      }
-      : {
-        nonce: options.nonce ?? randomNonce(),
-        issuedAt: new Date(now).toISOString(),
-        expirationTime: new Date(now + Duration.toMillis(options.expiresIn ?? Duration.minutes(4))).toISOString()
-      }
     const statement = options.statement ?? challenge?.statement
     const fields: SiwxFields = {
       domain,
-      address: parsed.namespace === "eip155" && isAddress(address, { strict: false }) ? getAddress(address) : address,
+      address: !isSolana(chainId) && isAddress(address, { strict: false }) ? getAddress(address) : address,
       uri: options.uri ?? challenge?.uri ?? `https://${normalizeDomain(domain)}`,
       version: challenge?.version ?? "1",
-      chainId: parsed.caip2,
-      type: parsed.namespace === "solana" ? "ed25519" : "eip191",
-      ...times,
-      ...(statement !== undefined ? { statement } : {}),
-      ...(challenge?.resources !== undefined ? { resources: challenge.resources } : {})
+      chainId,
+      type: isSolana(chainId) ? "ed25519" : "eip191",
+      ...(fresh
+        ? {
+          nonce: challenge.nonce,
+          issuedAt: challenge.issuedAt,
+          expirationTime: challenge.expirationTime,
+          notBefore: challenge.notBefore,
+          requestId: challenge.requestId
+        }
+        : {
+          nonce: options.nonce ?? Encoding.encodeHex(globalThis.crypto.getRandomValues(new Uint8Array(16))),
+          issuedAt: new Date(now).toISOString(),
+          expirationTime: new Date(now + Duration.toMillis(options.expiresIn ?? Duration.minutes(4))).toISOString()
+        }),
+      statement,
+      resources: challenge?.resources
     }
     const problem = fieldProblem(fields)
-    if (problem !== undefined) return yield* signError("InvalidField", problem)
-    return fields
+    return problem === undefined ? fields : yield* signError("InvalidField", problem)
   })
 
-/**
- * The message text for `address` ({@link makeFields}, formatted by `@x402/extensions`).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeMessage = (
-  challenge: SignInWithXInfo | undefined,
-  address: string,
-  options: MessageOptions = {}
-): Effect.Effect<string, SiwxSignError> =>
-  Effect.flatMap(makeFields(challenge, address, options), (fields) =>
-    Either.match(formatMessage(fields), {
-      onLeft: (problem) => Effect.fail(signError("InvalidField", problem)),
-      onRight: Effect.succeed
-    }))
-
-const signText = (signer: Signer, message: string): Effect.Effect<string, SiwxSignError> =>
-  Effect.tryPromise({
-    try: () =>
-      isSolanaSigner(signer)
-        ? signSolanaMessage(message, { publicKey: signer.address, signMessage: signer.signBytes })
-        : signEVMMessage(message, { address: signer.address, signMessage: signer.signMessage }),
-    catch: (error) => signError("SignerFailed", `the signer failed: ${messageOf(error)}`, error)
-  })
-
-const sameAddress = (a: string, b: string): boolean => a.startsWith("0x") ? a.toLowerCase() === b.toLowerCase() : a === b
+/** EVM addresses compare case-insensitively, Solana's base58 exactly. */
+const sameAddress = (a: string, b: string): boolean =>
+  a.startsWith("0x") ? a.toLowerCase() === b.toLowerCase() : a === b
 
 /**
- * Signs a message text (EIP-191 `personal_sign` on EVM, Ed25519 over its UTF-8 bytes on Solana) and returns the
- * `message`-form payload; the message must be for the signer's address. `chainId` is the message's chain (`8453` on
- * Base, the CAIP-2 id on Solana, with `type: "ed25519"`).
+ * Signs a message text (EIP-191 `personal_sign` on EVM, Ed25519 over its UTF-8 bytes on Solana, both through
+ * `@x402/extensions`) and returns the `message`-form payload; the message must be for the signer's address. `chainId`
+ * is the message's chain (`8453` on Base; the CAIP-2 id on Solana, with `type: "ed25519"`).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const sign = (signer: Signer, message: string): Effect.Effect<SiwxPayload, SiwxSignError> =>
   Effect.gen(function*() {
-    const parsed = parseMessage(message)
-    if (Either.isLeft(parsed)) return yield* signError("InvalidField", `not a CAIP-122 message: ${parsed.left[1]}`)
-    const fields = parsed.right
+    const read = Caip122.parse(message)
+    if (Either.isLeft(read)) return yield* signError("InvalidField", `not a CAIP-122 message: ${read.left.detail}`)
+    const fields = read.right
     if (!sameAddress(fields.address, signer.address)) {
       return yield* signError("SignerMismatch", `the message is for ${fields.address}, the signer is ${signer.address}`)
     }
     const solana = fields.namespace === "solana"
     const reference = fields.chainReference?.replace(/^solana:/, "") ?? (solana ? undefined : "1")
     if (reference === undefined) return yield* signError("InvalidField", "the message has no Chain ID line")
-    const signature = yield* signText(signer, message)
+    const signature = yield* Effect.tryPromise({
+      try: () =>
+        isSolanaSigner(signer)
+          ? signSolanaMessage(message, { publicKey: signer.address, signMessage: signer.signBytes })
+          : signEVMMessage(message, { address: signer.address, signMessage: signer.signMessage }),
+      catch: (error) => signError("SignerFailed", `the signer failed: ${messageOf(error)}`, error)
+    })
     return {
       form: "message" as const,
       address: signer.address,
       message,
       signature: Redacted.make(signature),
-      chainId: solana ? `solana:${reference}` : Number(reference),
-      ...(solana ? { type: "ed25519" } : {})
+      ...(solana ? { chainId: `solana:${reference}`, type: "ed25519" } : { chainId: Number(reference) })
     }
   })
 
 /**
- * Signs structured fields (the message `@x402/extensions` formats from them) and returns a payload that encodes in
- * either form.
+ * Signs structured fields (the message `@x402/extensions` formats from them): a payload that encodes in either form.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const signFields = (signer: Signer, fields: SiwxFields): Effect.Effect<SiwxPayload, SiwxSignError> =>
-  Effect.gen(function*() {
-    if (!sameAddress(fields.address, signer.address)) {
-      return yield* signError("SignerMismatch", `the fields are for ${fields.address}, the signer is ${signer.address}`)
-    }
-    const message = formatMessage(fields)
-    if (Either.isLeft(message)) return yield* signError("InvalidField", message.left)
-    const signed = yield* sign(signer, message.right)
-    return { ...signed, fields }
+  Either.match(formatMessage(fields), {
+    onLeft: (problem) => Effect.fail(signError("InvalidField", problem)),
+    onRight: (message) => Effect.map(sign(signer, message), (payload): SiwxPayload => ({ ...payload, fields }))
   })
 
 /**
  * The header value for a payload: standard padded base64 of its JSON in the given form (default the payload's own),
- * `Redacted` because it is a credential. The `structured` form needs `fields` (a payload from {@link signFields} or a
- * decoded structured header); without them the `message` form is used.
+ * `Redacted` because it is a credential. The `structured` form (encoded by `@x402/extensions`) needs `fields`;
+ * without them the `message` form is used.
  *
  * @since 0.1.0
  * @category encoding
@@ -773,25 +609,24 @@ export const signFields = (signer: Signer, fields: SiwxFields): Effect.Effect<Si
 export const encodeHeader = (payload: SiwxPayload, form: HeaderForm = payload.form): Redacted.Redacted<string> => {
   const signature = Redacted.value(payload.signature)
   const fields = payload.fields
-  if (form === "structured" && fields !== undefined) {
-    const chainId = parseChainId(fields.chainId)?.caip2 ?? fields.chainId
-    const structured: LibPayload = {
-      ...libInfo(fields),
-      address: fields.address,
-      chainId,
-      type: fields.type === "ed25519" ? "ed25519" : "eip191",
-      signature
-    }
-    return Redacted.make(encodeSIWxHeader(structured))
-  }
-  return Redacted.make(encodeBase64Utf8(JSON.stringify({
-    address: payload.address,
-    message: payload.message,
-    signature,
-    ...(payload.chainId !== undefined ? { chainId: payload.chainId } : {}),
-    ...(payload.type !== undefined ? { type: payload.type } : {}),
-    ...(payload.timestamp !== undefined ? { timestamp: payload.timestamp } : {})
-  })))
+  return Redacted.make(
+    form === "structured" && fields !== undefined
+      ? encodeSIWxHeader({
+        ...libInfo(fields),
+        address: fields.address,
+        chainId: parseChainId(fields.chainId) ?? fields.chainId,
+        type: fields.type === "ed25519" ? "ed25519" : "eip191",
+        signature
+      })
+      : encodeBase64Utf8(JSON.stringify({
+        address: payload.address,
+        message: payload.message,
+        signature,
+        chainId: payload.chainId,
+        type: payload.type,
+        timestamp: payload.timestamp
+      }))
+  )
 }
 
 /**
@@ -834,36 +669,21 @@ const payloadFailure = (error: ParseResult.ParseError, required: string) => {
   const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join("."))
   return paths.length > 0 && paths.every((p) => p === "chainId")
     ? verifyFail("INVALID_CHAIN_ID", "chainId must be a number or a string")
-    : verifyFail(
-      "INVALID_PAYLOAD",
-      `expected ${required} (problem at: ${paths.map((p) => p === "" ? "(root)" : p).join(", ")})`
-    )
+    : verifyFail("INVALID_PAYLOAD", `expected ${required} (problem at: ${paths.map((p) => p || "(root)").join(", ")})`)
 }
 
+/** The structured form with Venice's defaults (`version` 1, `type` by chain), its message rebuilt. */
 const structuredPayload = (wire: typeof StructuredForm.Type): Effect.Effect<SiwxPayload, SiwxVerifyError> => {
-  const parsed = parseChainId(wire.chainId)
-  if (parsed === undefined) return verifyFail("INVALID_CHAIN_ID", "chainId must be 8453, \"8453\", \"eip155:8453\" or solana:…")
-  const type = wire.type ?? (parsed.namespace === "solana" ? "ed25519" : "eip191")
+  const chainId = parseChainId(wire.chainId)
+  if (chainId === undefined) return verifyFail("INVALID_CHAIN_ID", `chainId ${wire.chainId} is not a known spelling`)
+  const { signature, timestamp, ...rest } = wire
+  const type = wire.type ?? (isSolana(chainId) ? "ed25519" : "eip191")
   if (type !== "eip191" && type !== "eip1271" && type !== "ed25519") {
     return verifyFail("INVALID_PAYLOAD", "type must be eip191, eip1271 or ed25519")
   }
-  const fields: SiwxFields = {
-    domain: wire.domain,
-    address: wire.address,
-    uri: wire.uri,
-    version: wire.version ?? "1",
-    chainId: parsed.caip2,
-    type,
-    nonce: wire.nonce,
-    issuedAt: wire.issuedAt,
-    ...(wire.expirationTime !== undefined ? { expirationTime: wire.expirationTime } : {}),
-    ...(wire.notBefore !== undefined ? { notBefore: wire.notBefore } : {}),
-    ...(wire.statement !== undefined ? { statement: wire.statement } : {}),
-    ...(wire.requestId !== undefined ? { requestId: wire.requestId } : {}),
-    ...(wire.resources !== undefined ? { resources: wire.resources } : {})
-  }
+  const fields: SiwxFields = { ...rest, version: wire.version ?? "1", chainId, type }
   if (fields.nonce.trim() === "") return verifyFail("MISSING_NONCE", "the nonce is empty")
-  if (parsed.namespace === "eip155" && !isAddress(fields.address, { strict: false })) {
+  if (!isSolana(chainId) && !isAddress(fields.address, { strict: false })) {
     return verifyFail("INVALID_WALLET", "address is not an EVM address")
   }
   const message = formatMessage(fields)
@@ -872,20 +692,19 @@ const structuredPayload = (wire: typeof StructuredForm.Type): Effect.Effect<Siwx
     form: "structured",
     address: wire.address,
     message: message.right,
-    signature: Redacted.make(wire.signature),
+    signature: Redacted.make(signature),
     chainId: wire.chainId,
     type,
-    ...(wire.timestamp !== undefined ? { timestamp: wire.timestamp } : {}),
+    timestamp,
     fields
   })
 }
 
 /**
- * Decodes a header value in either form (a JSON object with `message` is the `message` form, one without it the
- * structured form; the structured form's message is rebuilt). Fails with `PARSE_ERROR` (not base64 JSON),
- * `INVALID_CHAIN_ID` (a `chainId` of the wrong type or spelling), `INVALID_PAYLOAD` (required members missing),
- * `INVALID_WALLET` (a structured EVM address that is not one), `MISSING_NONCE` or `INVALID_MESSAGE` (structured
- * fields that make no message).
+ * Decodes a header value in either form (a JSON object with `domain` and no `message` is the structured form, whose
+ * message is rebuilt). Fails with `PARSE_ERROR` (not base64 JSON), `INVALID_CHAIN_ID` (a `chainId` of the wrong type
+ * or spelling), `INVALID_PAYLOAD` (required members missing), and for structured fields `INVALID_WALLET` (an EVM
+ * address that is not one), `MISSING_NONCE` or `INVALID_MESSAGE` (fields that make no message).
  *
  * @since 0.1.0
  * @category decoding
@@ -907,8 +726,7 @@ export const decodeHeader = (
   }
   const wire = decodeMessageForm(value)
   if (Either.isLeft(wire)) return payloadFailure(wire.left, "an object with string address, message and signature")
-  const { signature, ...rest } = wire.right
-  return Effect.succeed({ form: "message", ...rest, signature: Redacted.make(signature) })
+  return Effect.succeed({ form: "message", ...wire.right, signature: Redacted.make(wire.right.signature) })
 }
 
 /**
@@ -963,26 +781,14 @@ export interface Verified {
   readonly validUntil: Date
 }
 
-/** Unix ms of an RFC 3339 date-time, `NaN` for anything else. */
-const rfc3339 = (value: string): number => DATE_TIME.test(value) ? Date.parse(value) : Number.NaN
-
-const toMillis = (now: Date | number): number => typeof now === "number" ? now : now.getTime()
-
-const base58Bytes = (value: string): Uint8Array | undefined => {
-  if (!BASE58.test(value)) return undefined
-  try {
-    return decodeBase58(value)
-  } catch {
-    return undefined
-  }
-}
+const base58Bytes = (value: string): Uint8Array | undefined =>
+  BASE58.test(value) ? Either.getOrUndefined(Either.try(() => decodeBase58(value))) : undefined
 
 /** A Solana signature: 64 bytes in base58 or base64 (Venice accepts both). */
 const solanaSignature = (value: string): Uint8Array | undefined => {
   const b58 = base58Bytes(value)
-  if (b58?.length === 64) return b58
-  const b64 = Encoding.decodeBase64(value)
-  return Either.isRight(b64) && b64.right.length === 64 ? b64.right : undefined
+  const b64 = Either.getOrUndefined(Encoding.decodeBase64(value))
+  return b58?.length === 64 ? b58 : b64?.length === 64 ? b64 : undefined
 }
 
 /**
@@ -996,69 +802,68 @@ export const verifyPayload = (
   expected: VerifyOptions
 ): Effect.Effect<Verified, SiwxVerifyError> =>
   Effect.gen(function*() {
-    const now = expected.now === undefined ? yield* Clock.currentTimeMillis : toMillis(expected.now)
+    const now = expected.now === undefined ? yield* Clock.currentTimeMillis : new Date(expected.now).getTime()
     const signature = Redacted.value(payload.signature)
     if (payload.address.length === 0 || payload.message.length === 0 || signature.length === 0) {
       return yield* verifyFail("INVALID_PAYLOAD", "address, message and signature must not be empty")
     }
     const claimed = payload.chainId === undefined ? undefined : parseChainId(payload.chainId)
     if (payload.chainId !== undefined && claimed === undefined) {
-      return yield* verifyFail("INVALID_CHAIN_ID", "chainId must be 8453, \"8453\", \"eip155:8453\" or solana:<reference>")
+      return yield* verifyFail("INVALID_CHAIN_ID", "chainId must be 8453, \"8453\", \"eip155:8453\" or solana:…")
     }
     if (payload.type !== undefined && !["eip191", "eip1271", "ed25519"].includes(payload.type)) {
       return yield* verifyFail("INVALID_PAYLOAD", "type must be omitted (EVM), eip191, eip1271 or ed25519")
     }
-    const solana = payload.type === "ed25519" || claimed?.namespace === "solana"
+    const solana = payload.type === "ed25519" || (claimed !== undefined && isSolana(claimed))
     if (solana ? base58Bytes(payload.address)?.length !== 32 : !isAddress(payload.address, { strict: false })) {
       return yield* verifyFail("INVALID_WALLET", `address is not ${solana ? "a Solana" : "an EVM"} address`)
     }
 
     // the message
-    const read = parseMessage(payload.message)
-    if (Either.isLeft(read)) return yield* verifyFail(...read.left)
+    const read = Caip122.parse(payload.message)
+    if (Either.isLeft(read)) {
+      return yield* verifyFail(read.left.emptyNonce ? "MISSING_NONCE" : "INVALID_MESSAGE", read.left.detail)
+    }
     const fields = read.right
     if ((fields.namespace === "solana") !== solana) {
-      return yield* verifyFail("CHAIN_MISMATCH", `a ${fields.namespace} message with a ${solana ? "Solana" : "EVM"} payload`)
+      return yield* verifyFail("CHAIN_MISMATCH", `${fields.namespace} message, ${solana ? "Solana" : "EVM"} payload`)
     }
-    if (fields.chainReference === undefined) {
-      return solana
-        ? yield* verifyFail("INVALID_MESSAGE", "no Chain ID line")
-        : yield* verifyFail("UNSUPPORTED_CHAIN", "no Chain ID line, read as chain 1")
+    if (fields.chainReference === undefined && !solana) {
+      return yield* verifyFail("UNSUPPORTED_CHAIN", "no Chain ID line, read as chain 1")
     }
-    if (fields.version !== "1") return yield* verifyFail("INVALID_MESSAGE", "Version must be 1")
-    if (!NONCE.test(fields.nonce)) {
-      return yield* verifyFail("INVALID_MESSAGE", "the nonce must be at least 8 alphanumeric characters")
-    }
+    const reference = fields.chainReference ?? ""
+    const chain = solana ? parseChainId(`solana:${reference.replace(/^solana:/, "")}`) : parseChainId(Number(reference))
     const issuedAt = rfc3339(fields.issuedAt)
-    const expirationTime = fields.expirationTime === undefined ? undefined : rfc3339(fields.expirationTime)
-    const notBefore = fields.notBefore === undefined ? undefined : rfc3339(fields.notBefore)
-    if ([issuedAt, expirationTime, notBefore].some((time) => time !== undefined && Number.isNaN(time))) {
-      return yield* verifyFail("INVALID_MESSAGE", "a time is not an RFC 3339 date-time")
-    }
-    const messageChain = solana
-      ? parseChainId(fields.chainReference.startsWith("solana:") ? fields.chainReference : `solana:${fields.chainReference}`)
-      : /^[0-9]{1,15}$/.test(fields.chainReference)
-      ? parseChainId(Number(fields.chainReference))
+    const expirationTime = fields.expirationTime === undefined ? Infinity : rfc3339(fields.expirationTime)
+    const notBefore = fields.notBefore === undefined ? -Infinity : rfc3339(fields.notBefore)
+    const problem = chain === undefined
+      ? "the Chain ID line is not a chain reference"
+      : fields.version !== "1"
+      ? "Version must be 1"
+      : !NONCE.test(fields.nonce)
+      ? "the nonce must be at least 8 alphanumeric characters"
+      : [issuedAt, expirationTime, notBefore].some(Number.isNaN)
+      ? "a time is not an RFC 3339 date-time"
       : undefined
-    if (messageChain === undefined) return yield* verifyFail("INVALID_MESSAGE", "the Chain ID line is not a chain reference")
+    if (chain === undefined || problem !== undefined) return yield* verifyFail("INVALID_MESSAGE", problem ?? "")
 
     // who, where, which chain
+    const chains = expected.chains ?? [BASE_MAINNET, SOLANA_MAINNET]
+    const allowed = (typeof expected.domain === "string" ? [expected.domain] : expected.domain).map(normalizeDomain)
     if (!sameAddress(fields.address, payload.address)) {
       return yield* verifyFail("ADDRESS_MISMATCH", "payload address differs from the message address")
     }
-    if (claimed !== undefined && claimed.caip2 !== messageChain.caip2) {
-      return yield* verifyFail("CHAIN_MISMATCH", `payload chainId ${claimed.caip2}, message Chain ID ${messageChain.caip2}`)
+    if (claimed !== undefined && claimed !== chain) {
+      return yield* verifyFail("CHAIN_MISMATCH", `payload chainId ${claimed}, message Chain ID ${chain}`)
     }
-    const chains = expected.chains ?? [BASE_MAINNET, SOLANA_MAINNET]
-    if (!chains.includes(messageChain.caip2)) {
-      return yield* verifyFail("UNSUPPORTED_CHAIN", `chain ${messageChain.caip2} (accepted: ${chains.join(", ")})`)
+    if (!chains.includes(chain)) {
+      return yield* verifyFail("UNSUPPORTED_CHAIN", `chain ${chain} (accepted: ${chains.join(", ")})`)
     }
-    const allowed = (typeof expected.domain === "string" ? [expected.domain] : expected.domain).map(normalizeDomain)
     if (!allowed.includes(normalizeDomain(fields.domain))) {
       return yield* verifyFail("DOMAIN_MISMATCH", `domain ${fields.domain} is not one of ${allowed.join(", ")}`)
     }
 
-    // when
+    // when (Venice: 5 minutes after Issued At, 30 s of skew, Expiration Time and Not Before enforced)
     const maxAge = Duration.toMillis(expected.maxAge ?? Duration.minutes(5))
     const skew = Duration.toMillis(expected.clockSkew ?? Duration.seconds(30))
     const tolerance = Duration.toMillis(expected.timestampTolerance ?? Duration.seconds(30))
@@ -1071,38 +876,29 @@ export const verifyPayload = (
     if (now - issuedAt > maxAge) {
       return yield* verifyFail("EXPIRED", `Issued At is ${now - issuedAt} ms old (max ${maxAge} ms)`)
     }
-    if (expirationTime !== undefined && now >= expirationTime) {
-      return yield* verifyFail("EXPIRED", "Expiration Time has passed")
-    }
-    if (notBefore !== undefined && now < notBefore) {
-      return yield* verifyFail("NOT_BEFORE", `Not Before is ${notBefore - now} ms away`)
-    }
+    if (now >= expirationTime) return yield* verifyFail("EXPIRED", "Expiration Time has passed")
+    if (now < notBefore) return yield* verifyFail("NOT_BEFORE", `Not Before is ${notBefore - now} ms away`)
 
     // the signature, over the exact message, by @x402/extensions
+    const [bytes, publicKey] = [solanaSignature(signature), base58Bytes(payload.address)]
     const valid = solana
-      ? yield* Effect.sync(() => {
-        const bytes = solanaSignature(signature)
-        const publicKey = base58Bytes(payload.address)
-        return bytes !== undefined && publicKey !== undefined && verifySolanaSignature(payload.message, bytes, publicKey)
-      })
+      ? bytes !== undefined && publicKey !== undefined && verifySolanaSignature(payload.message, bytes, publicKey)
       : /^0x[0-9a-fA-F]+$/.test(signature) && (yield* Effect.tryPromise(() =>
         verifyEVMSignature(payload.message, payload.address, signature, expected.verifySignature)
       ).pipe(Effect.orElseSucceed(() => false)))
-    if (!valid) {
-      return yield* verifyFail("INVALID_SIGNATURE", `the signature does not verify for the ${solana ? "Solana" : "EVM"} address`)
-    }
+    if (!valid) return yield* verifyFail("INVALID_SIGNATURE", `the signature does not verify for the address`)
     return {
       address: solana ? payload.address : getAddress(payload.address),
-      chain: messageChain.caip2,
+      chain,
       form: payload.form,
       domain: fields.domain,
       uri: fields.uri,
       nonce: fields.nonce,
       issuedAt: new Date(issuedAt),
-      ...(expirationTime !== undefined ? { expirationTime: new Date(expirationTime) } : {}),
-      ...(notBefore !== undefined ? { notBefore: new Date(notBefore) } : {}),
-      ...(fields.statement !== undefined ? { statement: fields.statement } : {}),
-      validUntil: new Date(Math.min(issuedAt + maxAge, expirationTime ?? Number.POSITIVE_INFINITY))
+      ...(Number.isFinite(expirationTime) ? { expirationTime: new Date(expirationTime) } : {}),
+      ...(Number.isFinite(notBefore) ? { notBefore: new Date(notBefore) } : {}),
+      statement: fields.statement,
+      validUntil: new Date(Math.min(issuedAt + maxAge, expirationTime))
     }
   })
 

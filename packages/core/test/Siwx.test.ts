@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
@@ -37,9 +38,14 @@ const wire = (payload: Siwx.SiwxPayload): Record<string, unknown> =>
     unknown
   >
 
+/** The message text of new fields (client-side unless a challenge is given). */
+const makeMessage = (challenge: X402.SignInWithXInfo | undefined, address: string, options: Siwx.MessageOptions) =>
+  Effect.flatMap(Siwx.makeFields(challenge, address, options), (fields) =>
+    Effect.orDie(Either.match(Siwx.formatMessage(fields), { onLeft: Effect.fail, onRight: Effect.succeed })))
+
 /** A correctly signed payload for `account`, built at NOW. */
 const signed = (options: Siwx.MessageOptions = {}, signer: Siwx.Signer = account) =>
-  Siwx.makeMessage(undefined, signer.address, {
+  makeMessage(undefined, signer.address, {
     domain: DOMAIN,
     statement: "Sign in to Venice AI",
     chainId: Siwx.defaultChainOf(signer),
@@ -235,7 +241,7 @@ describe("Siwx", () => {
       ["INVALID_SIGNATURE", "tampered message", Effect.flatMap(signed(), (p) =>
         reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace("Sign in to", "Sign into") })))],
       ["INVALID_SIGNATURE", "signed by another key", Effect.gen(function*() {
-        const message = yield* Siwx.makeMessage(undefined, account.address, { domain: DOMAIN })
+        const message = yield* makeMessage(undefined, account.address, { domain: DOMAIN })
         const signature = yield* Effect.promise(() => other.signMessage({ message }))
         return yield* reasonOf(
           Siwx.encodeHeader({
@@ -385,7 +391,7 @@ describe("Siwx", () => {
 
     it.effect("a solana:-prefixed Chain ID line and a base64 signature are accepted too", () =>
       atNow(Effect.gen(function*() {
-        const base = yield* Siwx.makeMessage(undefined, solana.address, { domain: DOMAIN, chainId: Siwx.SOLANA_MAINNET })
+        const base = yield* makeMessage(undefined, solana.address, { domain: DOMAIN, chainId: Siwx.SOLANA_MAINNET })
         const prefixed = base.replace("\nChain ID: 5eykt", "\nChain ID: solana:5eykt")
         const payload = yield* Siwx.sign(solana, prefixed)
         expect(payload.chainId).toBe(Siwx.SOLANA_MAINNET)
@@ -522,7 +528,7 @@ describe("Siwx", () => {
   describe("client errors", () => {
     it.effect("no domain and no challenge", () =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(Siwx.makeMessage(undefined, account.address))
+        const error = yield* Effect.flip(Siwx.makeFields(undefined, account.address))
         expect(error.reason).toBe("InvalidField")
       }))
 
@@ -535,7 +541,7 @@ describe("Siwx", () => {
 
     it.effect("a message for someone else is not signed", () =>
       Effect.gen(function*() {
-        const message = yield* Siwx.makeMessage(undefined, other.address, { domain: DOMAIN })
+        const message = yield* makeMessage(undefined, other.address, { domain: DOMAIN })
         expect((yield* Effect.flip(Siwx.sign(account, message))).reason).toBe("SignerMismatch")
       }))
 

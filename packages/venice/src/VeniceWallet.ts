@@ -50,7 +50,10 @@ import * as Siwx from "@venice-effect/core/Siwx"
 import type * as X402 from "@venice-effect/core/X402"
 import { createKeyPairSignerFromBytes, getBase58Encoder } from "@solana/kit"
 import { encodePaymentSignatureHeader } from "@x402/core/http"
-import type { PaymentRequired as LibPaymentRequired, PaymentRequirements as LibPaymentRequirements } from "@x402/core/types"
+import type {
+  PaymentRequired as LibPaymentRequired,
+  PaymentRequirements as LibPaymentRequirements
+} from "@x402/core/types"
 import type { ClientEvmSigner } from "@x402/evm"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
@@ -328,7 +331,7 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
           return yield* signError("payment", "maxAmountPerPaymentUsd must be a positive number")
         }
         if (requirements.network !== rail.network) {
-          return yield* signError("payment", `requirements on ${requirements.network}: this wallet pays ${rail.description}`)
+          return yield* signError("payment", `requirements on ${requirements.network}: the wallet pays ${rail.description}`)
         }
         const document = {
           x402Version: 2,
@@ -360,7 +363,7 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
         Wallet.selectRail({ signer: chain.rail, payTo: options.payTo }, paymentRequired),
         (why): RailRefusal =>
           why === "no-rail"
-            ? { reason: chain.noRail, message: `Venice's top-up requirements offer no ${chain.rail.description} option` }
+            ? { reason: chain.noRail, message: `Venice's top-up requirements offer no ${chain.rail.description}` }
             : {
               reason: "payee-not-allowed",
               message: `Venice's top-up requirements name a receiver (payTo) that is not one this wallet may pay`
@@ -457,7 +460,7 @@ export const fromSolanaSecretKey = (
       try: () => createKeyPairSignerFromBytes(solanaKeyBytes(Redacted.value<Uint8Array | string>(secretKey))),
       catch: () =>
         new WalletError.WalletKeyError({
-          message: "the Solana secret key is not a valid Ed25519 key pair (expected 64 bytes: base58, a JSON array or bytes)"
+          message: "the Solana secret key is not a valid Ed25519 key pair (64 bytes: base58, a JSON array or bytes)"
         })
     }),
     (signer) => makeSolana(signer, options)

@@ -42,7 +42,10 @@ export const siwxSigner = (signer: KeyPairSigner): Siwx.SolanaSigner => ({
 })
 
 /** The Solana payment signer of a key pair. */
-export const paymentSigner = (signer: KeyPairSigner, options: { readonly rpcUrl?: string | undefined }): PaymentSigner => ({
+export const paymentSigner = (
+  signer: KeyPairSigner,
+  options: { readonly rpcUrl?: string | undefined }
+): PaymentSigner => ({
   network: SOLANA_NETWORK,
   alias: "solana",
   asset: SOLANA_USDC,

@@ -135,5 +135,7 @@ export const selectRail = (
   const allowed = usdc.find((option) =>
     rail.payTo === undefined || rail.payTo.some((payTo) => signer.sameAddress(payTo, option.payTo))
   )
-  return allowed === undefined ? Either.left("payee-not-allowed") : Either.right({ ...allowed, network: signer.network })
+  return allowed === undefined
+    ? Either.left("payee-not-allowed")
+    : Either.right({ ...allowed, network: signer.network })
 }

@@ -54,7 +54,8 @@ export interface WalletTestOptions {
   readonly realTime?: boolean
 }
 
-export const DOMAINS = ["api.venice.ai", "venice.ai"]
+/** What the emulator accepts: Venice's domains, and its own host (its challenges are bound to its origin). */
+export const DOMAINS = ["api.venice.ai", "venice.ai", "127.0.0.1"]
 
 /**
  * The emulator, the wallet, the payment policy (unless `payments: false`) and a wallet client on the emulator.

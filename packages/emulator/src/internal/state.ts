@@ -147,6 +147,8 @@ export interface MatchInput {
   readonly streaming: boolean
   /** A top-up request carrying a payment header (settlement faults match only those). */
   readonly paying: boolean
+  /** Taking the document faults (`BareSolanaNetwork`), which match only then. */
+  readonly documents?: boolean | undefined
 }
 
 // ─── stats ───────────────────────────────────────────────────────────────────────────────────────
@@ -334,6 +336,7 @@ const matches = (script: StoredScript, input: MatchInput): boolean => {
   const m = script.match
   if (Faults.isStreamFault(script.fault) && !input.streaming) return false
   if (Faults.isSettlementFault(script.fault) && !input.paying) return false
+  if (Faults.isDocumentFault(script.fault) !== (input.documents === true)) return false
   if (m.keyHash !== undefined && m.keyHash !== input.keyHash) return false
   if (m.keyLabel !== undefined && m.keyLabel !== input.keyLabel) return false
   if (m.wallet !== undefined && (input.wallet === undefined || walletKey(m.wallet) !== walletKey(input.wallet))) {

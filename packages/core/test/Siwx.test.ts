@@ -400,7 +400,7 @@ describe("Siwx", () => {
         const base64 = Buffer.from(bytes).toString("base64")
         yield* Siwx.verify(b64({ address: solana.address, message: base, signature: base64, chainId: Siwx.SOLANA_MAINNET }), expected)
         // Venice compares Solana addresses exactly (base58 is case-sensitive)
-        const flipped = solana.address.replace(/[a-z]/, (c) => c.toUpperCase())
+        const flipped = solana.address.replace(/[a-hj-np-z]/, (c) => c.toUpperCase())
         expect(["ADDRESS_MISMATCH", "INVALID_WALLET"]).toContain(yield* reasonOf(b64({ ...wire(payload), address: flipped })))
       })))
   })

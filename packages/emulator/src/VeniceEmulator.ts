@@ -148,6 +148,11 @@ export interface Config {
      * Default: the emulator's own `http://host:port`.
      */
     readonly origin?: string | undefined
+    /**
+     * List the Solana rail before Base in `accepts[]` (Venice lists Base first). `@x402/extensions`' `wrapFetchWithSIWx`
+     * signs in only on the chain of `accepts[0]`: this lets a Solana signer use it. Default `false`.
+     */
+    readonly solanaFirst?: boolean | undefined
     /** Minimum credit to be admitted. Default $0.10. */
     readonly minimumBalanceUsd?: number | undefined
     /** Requests in flight per wallet. Default 5. */
@@ -346,6 +351,7 @@ const settingsOf = (config: Config): Settings => {
       payTo: config.x402?.payTo ?? DEFAULT_PAY_TO,
       solanaPayTo: config.x402?.solanaPayTo ?? DEFAULT_SOLANA_PAY_TO,
       solanaFeePayer: DEFAULT_FEE_PAYER,
+      solanaFirst: config.x402?.solanaFirst ?? false,
       domain: domains[0] ?? "api.venice.ai",
       minimumBalanceUsd: config.x402?.minimumBalanceUsd ?? 0.1,
       suggestedTopUpUsd: 10,

@@ -340,7 +340,7 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
           ...(paymentRequired.extensions !== undefined ? { extensions: paymentRequired.extensions } : {})
         } as unknown as LibPaymentRequired
         const signing = Effect.tryPromise({
-          try: () => rail.createPayload(document, cap),
+          try: (signal) => rail.createPayload(document, cap, signal),
           catch: (error) => signError("payment", `cannot sign the x402 payment: ${messageOf(error)}`)
         })
         const timeout = chain.signTimeout

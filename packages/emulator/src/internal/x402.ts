@@ -20,6 +20,8 @@ export interface X402Settings {
   readonly payTo: string
   readonly solanaPayTo: string
   readonly solanaFeePayer: string
+  /** List Solana before Base in `accepts[]`. */
+  readonly solanaFirst: boolean
   readonly domain: string
   readonly minimumBalanceUsd: number
   readonly suggestedTopUpUsd: number
@@ -40,7 +42,16 @@ export const accepts = (
   settings: X402Settings,
   priceUsd: number,
   solanaNetwork: SolanaNetwork
-): ReadonlyArray<X402.PaymentRequirements> => [
+): ReadonlyArray<X402.PaymentRequirements> => {
+  const [base, solana] = rails(settings, priceUsd, solanaNetwork)
+  return settings.solanaFirst ? [solana, base] : [base, solana]
+}
+
+const rails = (
+  settings: X402Settings,
+  priceUsd: number,
+  solanaNetwork: SolanaNetwork
+): readonly [X402.PaymentRequirements, X402.PaymentRequirements] => [
   {
     scheme: "exact",
     network: BASE_MAINNET,

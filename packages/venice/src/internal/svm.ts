@@ -1,8 +1,17 @@
 /**
  * The Solana side of a wallet: the Ed25519 key pair (`@solana/kit`) as a SIWX signer, and the Solana rail (USDC on
- * Solana mainnet) paid with an SPL `TransferChecked` transaction that `@x402/svm`'s exact scheme builds and
- * partially signs (Venice's fee payer, `extra.feePayer`, signs last and pays the fee). Building it reads the USDC mint
- * and a recent blockhash from a Solana RPC (`rpcUrl`, default the public mainnet endpoint).
+ * Solana mainnet) paid with an SPL `TransferChecked` transaction that `@x402/svm`'s exact scheme builds and partially
+ * signs (Venice's fee payer, `extra.feePayer`, signs last and pays the fee).
+ *
+ * ## The RPC
+ *
+ * The transaction needs a recent blockhash and the mint's decimals and token program. `@x402/svm` would read both
+ * with `@solana/kit`'s RPC transport, which sets `content-length` itself: Node 20's built-in `fetch` adds its own, and
+ * the undici 7 dispatcher `@effect/platform-node` installs globally refuses the doubled header, so every read fails in
+ * a process using `NodeHttpClient.layerUndici`. So the blockhash is read here (one JSON-RPC call, aborted with the
+ * payment's timeout) and handed over as `extra.recentBlockhash` (which the scheme uses instead of asking), and USDC's
+ * decimals (6) and program (SPL Token) are seeded into the scheme's mint cache; the `accepted` echo stays exactly
+ * Venice's requirements.
  *
  * @internal
  */
@@ -14,9 +23,11 @@ import {
   ExactSvmScheme,
   MAINNET_RPC_URL,
   SOLANA_MAINNET_CAIP2,
+  TOKEN_PROGRAM_ADDRESS,
   USDC_MAINNET_ADDRESS,
   validateSvmAddress
 } from "@x402/svm"
+import * as Schema from "effect/Schema"
 import type { PaymentSigner } from "./wallet.js"
 
 /** CAIP-2 id of Solana mainnet. */
@@ -41,23 +52,66 @@ export const siwxSigner = (signer: KeyPairSigner): Siwx.SolanaSigner => ({
   }
 })
 
+const LatestBlockhash = Schema.Struct({
+  result: Schema.Struct({
+    value: Schema.Struct({ blockhash: Schema.String, lastValidBlockHeight: Schema.Number })
+  })
+})
+
+/** `getLatestBlockhash` (commitment `confirmed`), through `fetch` without a hand-set `content-length`. */
+const latestBlockhash = async (rpcUrl: string, signal: AbortSignal) => {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getLatestBlockhash", params: [{ commitment: "confirmed" }] }),
+    signal
+  })
+  if (!response.ok) throw new Error(`the Solana RPC answered ${response.status} to getLatestBlockhash`)
+  return Schema.decodeUnknownSync(LatestBlockhash)(await response.json(), { onExcessProperty: "ignore" }).result.value
+}
+
+/** The scheme of one payment, its mint cache holding USDC (see the module docs). */
+const schemeOf = (signer: KeyPairSigner, rpcUrl: string): ExactSvmScheme => {
+  const scheme = new ExactSvmScheme(signer, { rpcUrl })
+  // a private member of @x402/svm ~2.27 (the version is pinned): if it is gone, the scheme reads the mint itself
+  const cache: unknown = Reflect.get(scheme, "mintCache")
+  if (cache instanceof Map) {
+    cache.set(
+      `${SOLANA_MAINNET_CAIP2}:${USDC_MAINNET_ADDRESS}`,
+      Promise.resolve({ decimals: 6, programAddress: TOKEN_PROGRAM_ADDRESS })
+    )
+  }
+  return scheme
+}
+
 /** The Solana payment signer of a key pair. */
 export const paymentSigner = (
   signer: KeyPairSigner,
   options: { readonly rpcUrl?: string | undefined }
-): PaymentSigner => ({
-  network: SOLANA_NETWORK,
-  alias: "solana",
-  asset: SOLANA_USDC,
-  description: `USDC on Solana (${SOLANA_NETWORK}, ${SOLANA_USDC}, exact)`,
-  // base58 is case-sensitive
-  sameAddress: (a, b) => a === b,
-  isAddress: validateSvmAddress,
-  // Only the exact scheme on Solana mainnet is registered (with the wallet's RPC), and the library's spend control is
-  // set to the caller's cap.
-  createPayload: (paymentRequired, maxAmountPerPaymentUsd) =>
-    new x402Client()
-      .register(SOLANA_MAINNET_CAIP2, new ExactSvmScheme(signer, { rpcUrl: options.rpcUrl ?? DEFAULT_RPC_URL }))
-      .setSpendControls({ maxAmountPerPayment: `$${maxAmountPerPaymentUsd}` })
-      .createPaymentPayload(paymentRequired)
-})
+): PaymentSigner => {
+  const rpcUrl = options.rpcUrl ?? DEFAULT_RPC_URL
+  return {
+    network: SOLANA_NETWORK,
+    alias: "solana",
+    asset: SOLANA_USDC,
+    description: `USDC on Solana (${SOLANA_NETWORK}, ${SOLANA_USDC}, exact)`,
+    // base58 is case-sensitive
+    sameAddress: (a, b) => a === b,
+    isAddress: validateSvmAddress,
+    // Only the exact scheme on Solana mainnet is registered, and the library's spend control is set to the caller's cap.
+    createPayload: async (paymentRequired, maxAmountPerPaymentUsd, signal) => {
+      const { blockhash, lastValidBlockHeight } = await latestBlockhash(rpcUrl, signal)
+      const withBlockhash = paymentRequired.accepts.map((requirements) => ({
+        ...requirements,
+        extra: { ...requirements.extra, recentBlockhash: blockhash, lastValidBlockHeight }
+      }))
+      const payload = await new x402Client()
+        .register(SOLANA_MAINNET_CAIP2, schemeOf(signer, rpcUrl))
+        .setSpendControls({ maxAmountPerPayment: `$${maxAmountPerPaymentUsd}` })
+        .createPaymentPayload({ ...paymentRequired, accepts: withBlockhash })
+      // the blockhash is inside the signed transaction; the echo is Venice's requirements, unchanged
+      const accepted = paymentRequired.accepts.find((requirements) => requirements.amount === payload.accepted.amount)
+      return accepted === undefined ? payload : { ...payload, accepted }
+    }
+  }
+}

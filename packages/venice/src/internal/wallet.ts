@@ -99,11 +99,13 @@ export interface PaymentSigner {
   readonly isAddress: (address: string) => boolean
   /**
    * Signs a payment payload (x402 v2) for the only entry of `paymentRequired.accepts`, with the library's own spend
-   * control set to `maxAmountPerPaymentUsd`. Rejects (a promise) when the library or the signer refuses.
+   * control set to `maxAmountPerPaymentUsd`. Rejects (a promise) when the library or the signer refuses; `signal`
+   * aborts what it waits for over the network.
    */
   readonly createPayload: (
     paymentRequired: LibPaymentRequired,
-    maxAmountPerPaymentUsd: number
+    maxAmountPerPaymentUsd: number,
+    signal: AbortSignal
   ) => Promise<LibPaymentPayload>
 }
 

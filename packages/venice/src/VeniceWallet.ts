@@ -135,8 +135,8 @@ export interface SolanaOptions extends Options {
    * rate-limited: use your own in production).
    */
   readonly rpcUrl?: string | undefined
-  /** The longest a payment may take to build and sign, RPC reads included (default 30 seconds). */
-  readonly signTimeout?: Duration.DurationInput | undefined
+  /** The longest the RPC read of a payment may take (default 30 seconds). */
+  readonly rpcTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -226,15 +226,6 @@ export class VeniceWallet extends Context.Tag("@venice-effect/venice/VeniceWalle
 /** Offered challenges kept at most (older ones are dropped). */
 const MAX_CHALLENGES = 64
 
-const messageOf = (error: unknown): string => {
-  if (typeof error === "object" && error !== null) {
-    const short = (error as { shortMessage?: unknown }).shortMessage
-    if (typeof short === "string") return short
-    if (error instanceof Error) return error.message
-  }
-  return String(error)
-}
-
 const originOf = (url: string): string | undefined => {
   try {
     return new URL(url).origin
@@ -255,7 +246,6 @@ interface Chain {
   readonly rail: Wallet.PaymentSigner
   /** The refusal when Venice offers no entry on the rail. */
   readonly noRail: "no-usdc-on-base" | "no-usdc-on-solana"
-  readonly signTimeout: Duration.Duration | undefined
 }
 
 const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
@@ -339,16 +329,9 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
           accepts: [requirements],
           ...(paymentRequired.extensions !== undefined ? { extensions: paymentRequired.extensions } : {})
         } as unknown as LibPaymentRequired
-        const signing = Effect.tryPromise({
-          try: (signal) => rail.createPayload(document, cap, signal),
-          catch: (error) => signError("payment", `cannot sign the x402 payment: ${messageOf(error)}`)
-        })
-        const timeout = chain.signTimeout
-        const payload = yield* timeout === undefined ? signing : signing.pipe(
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () => signError("payment", `the x402 payment was not signed within ${Duration.format(timeout)}`)
-          })
+        const payload = yield* Effect.mapError(
+          rail.createPayload(document, cap),
+          (message) => signError("payment", `cannot sign the x402 payment: ${message}`)
         )
         const accepted = payload.accepted as LibPaymentRequirements
         return {
@@ -393,8 +376,7 @@ export const make = (signer: Signer, options: Options = {}): Effect.Effect<Servi
   build({
     siwx: { address: signer.address, signMessage: signer.signMessage },
     rail: Evm.paymentSigner(signer.address, signer.signTypedData),
-    noRail: "no-usdc-on-base",
-    signTimeout: undefined
+    noRail: "no-usdc-on-base"
   }, options)
 
 /**
@@ -406,9 +388,11 @@ export const make = (signer: Signer, options: Options = {}): Effect.Effect<Servi
 export const makeSolana = (signer: SolanaSigner, options: SolanaOptions = {}): Effect.Effect<Service> =>
   build({
     siwx: Svm.siwxSigner(signer),
-    rail: Svm.paymentSigner(signer, { rpcUrl: options.rpcUrl }),
-    noRail: "no-usdc-on-solana",
-    signTimeout: Duration.decode(options.signTimeout ?? Duration.seconds(30))
+    rail: Svm.paymentSigner(signer, {
+      rpcUrl: options.rpcUrl,
+      rpcTimeout: Duration.decode(options.rpcTimeout ?? Duration.seconds(30))
+    }),
+    noRail: "no-usdc-on-solana"
   }, options)
 
 /**

@@ -7,8 +7,9 @@
 import { x402Client } from "@x402/core/client"
 import type { ClientEvmSigner } from "@x402/evm"
 import { registerExactEvmScheme } from "@x402/evm/exact/client"
+import * as Effect from "effect/Effect"
 import { isAddress } from "viem"
-import type { PaymentSigner } from "./wallet.js"
+import { messageOf, type PaymentSigner } from "./wallet.js"
 
 /** CAIP-2 id of Base mainnet. */
 export const BASE_NETWORK = "eip155:8453"
@@ -30,8 +31,12 @@ export const paymentSigner = (
   // minimum); only the exact scheme on Base is registered, and only the given requirements are offered.
   createPayload: (paymentRequired, maxAmountPerPaymentUsd) =>
     signTypedData === undefined
-      ? Promise.reject(new Error("the signer has no signTypedData: it cannot sign x402 payments"))
-      : registerExactEvmScheme(new x402Client(), { signer: { address, signTypedData }, networks: [BASE_NETWORK] })
-        .setSpendControls({ maxAmountPerPayment: `$${maxAmountPerPaymentUsd}` })
-        .createPaymentPayload(paymentRequired)
+      ? Effect.fail("the signer has no signTypedData: it cannot sign x402 payments")
+      : Effect.tryPromise({
+        try: () =>
+          registerExactEvmScheme(new x402Client(), { signer: { address, signTypedData }, networks: [BASE_NETWORK] })
+            .setSpendControls({ maxAmountPerPayment: `$${maxAmountPerPaymentUsd}` })
+            .createPaymentPayload(paymentRequired),
+        catch: messageOf
+      })
 })

@@ -18,6 +18,7 @@ import type { PaymentPayload as LibPaymentPayload, PaymentRequired as LibPayment
 import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
+import * as Predicate from "effect/Predicate"
 import { globalValue } from "effect/GlobalValue"
 import type * as WalletError from "../WalletError.js"
 
@@ -99,14 +100,19 @@ export interface PaymentSigner {
   readonly isAddress: (address: string) => boolean
   /**
    * Signs a payment payload (x402 v2) for the only entry of `paymentRequired.accepts`, with the library's own spend
-   * control set to `maxAmountPerPaymentUsd`. Rejects (a promise) when the library or the signer refuses; `signal`
-   * aborts what it waits for over the network.
+   * control set to `maxAmountPerPaymentUsd`. Fails with a message when the library, the signer or a network read the
+   * chain needs refuses or fails.
    */
   readonly createPayload: (
     paymentRequired: LibPaymentRequired,
-    maxAmountPerPaymentUsd: number,
-    signal: AbortSignal
-  ) => Promise<LibPaymentPayload>
+    maxAmountPerPaymentUsd: number
+  ) => Effect.Effect<LibPaymentPayload, string>
+}
+
+/** A library's error as a message (viem's `shortMessage` when it has one). */
+export const messageOf = (error: unknown): string => {
+  if (Predicate.hasProperty(error, "shortMessage") && typeof error.shortMessage === "string") return error.shortMessage
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** The rail a user allows a wallet to pay on: its chain's USDC, to Venice's `payTo` (or one of `payTo` if pinned). */

@@ -1,7 +1,7 @@
 /**
- * An x402 wallet as a service (SPEC X1, R10): it signs a fresh `SIGN-IN-WITH-X` header (via core's `Siwx`, built on
- * `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402 client libraries. Two
- * chains, as Venice takes them:
+ * An x402 wallet as a service (SPEC X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
+ * core's `Siwx`, built on `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402
+ * client libraries.
  *
  * - **Base**: an EVM account (EIP-4361 message, EIP-191 signature); payments are EIP-3009
  *   `transferWithAuthorization`s of USDC on Base (`@x402/core` + `@x402/evm`). Build it from a private key

@@ -38,6 +38,19 @@ const wire = (payload: Siwx.SiwxPayload): Record<string, unknown> =>
     unknown
   >
 
+/** `account`, and whether it signed anything. */
+const watchedSigner = () => {
+  let signed = false
+  const signer: Siwx.Signer = {
+    address: account.address,
+    signMessage: (args) => {
+      signed = true
+      return account.signMessage(args)
+    }
+  }
+  return { signed: () => signed, signer }
+}
+
 /** The message text of new fields (client-side unless a challenge is given). */
 const makeMessage = (challenge: X402.SignInWithXInfo | undefined, address: string, options: Siwx.MessageOptions) =>
   Effect.flatMap(Siwx.makeFields(challenge, address, options), (fields) =>
@@ -362,17 +375,10 @@ describe("Siwx", () => {
     it.effect("a challenge for another domain than expected is refused, not signed", () =>
       Effect.gen(function*() {
         yield* TestClock.setTime(issued + 1_000)
-        let signedSomething = false
-        const watched: Siwx.Signer = {
-          address: account.address,
-          signMessage: (args) => {
-            signedSomething = true
-            return account.signMessage(args)
-          }
-        }
+        const { signed: signedSomething, signer: watched } = watchedSigner()
         const error = yield* Effect.flip(Siwx.makeHeader(watched, info, { domain: DOMAIN }))
         expect(error.reason).toBe("DomainMismatch")
-        expect(signedSomething).toBe(false)
+        expect(signedSomething()).toBe(false)
       }))
   })
 
@@ -507,21 +513,14 @@ describe("Siwx", () => {
 
     it.effect("a challenge for another origin (host, port or scheme) is refused before anything is signed", () =>
       atNow(Effect.gen(function*() {
-        let signedSomething = false
-        const watched: Siwx.Signer = {
-          address: account.address,
-          signMessage: (args) => {
-            signedSomething = true
-            return account.signMessage(args)
-          }
-        }
+        const { signed: signedSomething, signer: watched } = watchedSigner()
         for (const origin of ["http://127.0.0.1:4022/api/v1", "https://127.0.0.1:4021/api/v1", "https://api.venice.ai/api/v1"]) {
           const error = yield* Effect.flip(Siwx.makeHeader(watched, challenge, { origin }))
           expect(error.reason).toBe("DomainMismatch")
         }
         expect(Siwx.isBoundToOrigin(challenge, "http://127.0.0.1:4021")).toBe(true)
         expect(Siwx.isBoundToOrigin({ ...challenge, uri: "http://evil.example/x" }, "http://127.0.0.1:4021")).toBe(false)
-        expect(signedSomething).toBe(false)
+        expect(signedSomething()).toBe(false)
       })))
   })
 

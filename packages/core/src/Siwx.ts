@@ -5,7 +5,7 @@
  * domain allow-list, the 5-minute TTL with 30 s of clock skew, the legacy `timestamp`, and the `X402_SIGN_IN_*` code of
  * every rejection.
  *
- * ## Two header forms (base64 JSON)
+ * ## Two header forms (base64 JSON, SPEC X6)
  *
  * - `message` (the default): `{ address, message, signature, chainId }` (+ `type: "ed25519"` on Solana), the form
  *   Venice's OpenAPI security scheme, its x402 guide and its own SDK use. The server verifies the exact bytes signed.
@@ -441,7 +441,7 @@ export const normalizeDomain = (domain: string): string =>
 
 /**
  * Whether a challenge is bound to the origin of `url` (its `domain` is the URL's host, its `uri` has the URL's
- * origin), checked by `@x402/extensions`.
+ * origin), checked by `@x402/extensions`. A client signs only such challenges (SPEC X5).
  *
  * @since 0.1.0
  * @category predicates

@@ -15,7 +15,7 @@
  * {@link layerClient}): calls authenticate with the wallet instead of a Bearer key, and the client keeps at most 5 of
  * them in flight (SPEC X4). `PaymentPolicy` pays for either chain with the same caps, budget and single flight.
  *
- * ## Header form
+ * ## Header form (SPEC X6)
  *
  * `headerForm: "message"` (the default) sends `{ address, message, signature, chainId }`: the form Venice's OpenAPI
  * security scheme, its x402 guide and its own SDK document, verified over the exact bytes signed. `"structured"`
@@ -27,7 +27,8 @@
  * message every time. When the wallet holds a fresh server challenge (handed over with {@link Service.offerChallenge},
  * e.g. by the payment policy from a 402's `siwxChallenge`) bound to the origin of the request being signed, the header
  * uses that challenge's nonce and times, once; otherwise a client-side nonce (128 random bits) and the current time.
- * A challenge bound to another origin is never signed: a sign-in proof can be replayed against the domain it names.
+ * A challenge bound to another origin is never signed: a sign-in proof can be replayed against the domain it names
+ * (SPEC X5).
  *
  * @example
  * ```ts

@@ -10,6 +10,8 @@
  *   502 page, an empty body, a stall, a delay, garbage headers.
  * - **Stream** — after K chunks of a streamed response (chat SSE, `/responses` SSE, TTS bytes): an in-band error
  *   event, a reset, a stall, or a clean end without the terminator.
+ * - **Documents** — how the x402 documents of an answer spell things: `BareSolanaNetwork` names the Solana rail
+ *   `solana` instead of its CAIP-2 id, as Venice's inference challenges do today.
  * - **Settlement** — what becomes of a signed x402 top-up payment: a settlement timeout after which the transfer
  *   lands later (or never), a payment already in progress, a failed settlement.
  * - **Content** — a `200` whose content is wrong: a structured output that does not validate against its schema.
@@ -368,6 +370,17 @@ export class StructuredOutputViolation
 {}
 
 /**
+ * Handle the request normally, but name the Solana rail `solana` (Venice's short alias, what its inference 402s send
+ * today) instead of `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` in every x402 document of the answer: the discovery
+ * 402, the insufficient-balance 402, the top-up requirements. It matches on key, wallet and route (not model), and is
+ * taken before any other fault, so it combines with them.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class BareSolanaNetwork extends Schema.TaggedClass<BareSolanaNetwork>()("BareSolanaNetwork", {}) {}
+
+/**
  * Any fault.
  *
  * @since 0.1.0
@@ -389,7 +402,8 @@ export const Fault = Schema.Union(
   StreamStall,
   StreamEnd,
   Settlement,
-  StructuredOutputViolation
+  StructuredOutputViolation,
+  BareSolanaNetwork
 )
 
 /**
@@ -433,6 +447,15 @@ export const isSettlementFault = (fault: Fault): fault is Settlement => fault._t
  */
 export const isContentFault = (fault: Fault): fault is StructuredOutputViolation =>
   fault._tag === "StructuredOutputViolation"
+
+/**
+ * Whether a fault changes how the answer's x402 documents are written (taken before the others, see
+ * {@link BareSolanaNetwork}).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDocumentFault = (fault: Fault): fault is BareSolanaNetwork => fault._tag === "BareSolanaNetwork"
 
 /**
  * A script: the next `times` responses matching `match` get `fault`. The body of `POST /__emulator/faults`.
@@ -611,3 +634,11 @@ export const settlementFailed: Settlement = new Settlement({ outcome: "failed" }
  * @category constructors
  */
 export const structuredOutputViolation: StructuredOutputViolation = new StructuredOutputViolation()
+
+/**
+ * The next answers name the Solana rail by its bare alias `solana` (see {@link BareSolanaNetwork}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bareSolanaNetwork: BareSolanaNetwork = new BareSolanaNetwork()

@@ -72,6 +72,9 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
  * - `budget-exhausted` — paying Venice's minimum would exceed the cumulative budget.
  * - `no-usdc-on-base` — Venice's `/x402/top-up` requirements offer no USDC-on-Base option (`eip155:8453`, asset
  *   `0x8335…2913`, scheme `exact`).
+ * - `no-usdc-on-solana` — (a Solana wallet) they offer no USDC-on-Solana option
+ *   (`solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` or `solana`, mint `EPjF…Dt1v`, scheme `exact`).
+ * - `payee-not-allowed` — the option's receiver (`payTo`) is not one the wallet's `payTo` option allows.
  * - `foreign-requirements` — the payment requirements do not come from the configured base URL (a redirect or
  *   another host): never paid.
  * - `still-required-after-top-up` — this call already retried after a top-up and got another 402: topping up again
@@ -96,7 +99,9 @@ export const RefusalReason = Schema.Literal(
   "credit-not-used",
   "loop-detected",
   "not-this-wallet",
-  "settlement-pending"
+  "settlement-pending",
+  "no-usdc-on-solana",
+  "payee-not-allowed"
 )
 
 /**

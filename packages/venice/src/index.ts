@@ -260,9 +260,9 @@ export * as VeniceClient from "./VeniceClient.js"
 export * as VeniceError from "./VeniceError.js"
 
 /**
- * An x402 wallet as a service (SPEC X1, R10): it signs a fresh `SIGN-IN-WITH-X` header (EIP-4361 message, EIP-191
- * signature, via core's `Siwx`) for every attempt, and signs x402 payments (EIP-3009 `transferWithAuthorization`
- * for USDC on Base) with the real x402 client libraries (`@x402/core` + `@x402/evm`'s exact scheme).
+ * An x402 wallet as a service (SPEC X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
+ * core's `Siwx`, built on `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402
+ * client libraries.
  *
  * @since 0.1.0
  */

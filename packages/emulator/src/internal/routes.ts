@@ -24,11 +24,12 @@ import type { Ctx, RouteSpec } from "./context.js"
 import * as Errors from "./errors.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
-import type { Job } from "./state.js"
+import { type Job, walletKey } from "./state.js"
 import * as Streams from "./streams.js"
 import * as Tools from "./tools.js"
 import { validate } from "./validation.js"
 import * as X402Docs from "./x402.js"
+import * as X402Svm from "./x402Svm.js"
 
 /** The path prefix of every Venice route. */
 export const V1 = "/api/v1"
@@ -1027,15 +1028,23 @@ const topUp: RouteSpec = {
       const resourceUrl = `${ctx.env.origin()}${V1}/x402/top-up`
       const header = paymentHeader(ctx.request.headers)
       if (header === undefined) {
-        const document = X402Docs.topUpRequirements(settings, resourceUrl)
+        const document = X402Docs.topUpRequirements(settings, resourceUrl, ctx.errorEnv.solanaNetwork)
         return Reply.json(402, document.body, { "PAYMENT-REQUIRED": document.header })
       }
       const payment = decodePayment(header)
       if (Either.isLeft(payment)) return topUpError(ctx, "INVALID_PAYMENT_FORMAT")
       const accepted = payment.right.accepted
       if (accepted.scheme !== "exact") return topUpError(ctx, "UNSUPPORTED_SCHEME")
+      if (X402Svm.isSolanaNetwork(accepted.network)) {
+        const solana = yield* X402Svm.verifyPayment(ctx.env, payment.right)
+        if (solana._tag === "Rejected") return topUpError(ctx, solana.code, solana.details)
+        return yield* settle(ctx, { ...solana, network: X402Docs.SOLANA_MAINNET })
+      }
       if (accepted.network !== X402Docs.BASE_MAINNET && accepted.network !== "base") {
-        return topUpError(ctx, "UNSUPPORTED_NETWORK", { network: accepted.network, supported: [X402Docs.BASE_MAINNET] })
+        return topUpError(ctx, "UNSUPPORTED_NETWORK", {
+          network: accepted.network,
+          supported: [X402Docs.BASE_MAINNET, X402Docs.SOLANA_MAINNET]
+        })
       }
       if (accepted.asset.toLowerCase() !== X402Docs.USDC_BASE.toLowerCase()) return topUpError(ctx, "UNSUPPORTED_TOKEN")
       if (accepted.payTo.toLowerCase() !== settings.payTo.toLowerCase()) return topUpError(ctx, "INVALID_PAYMENT_RECIPIENT")
@@ -1077,9 +1086,32 @@ const topUp: RouteSpec = {
         })
       ).pipe(Effect.orElseSucceed(() => false))
       if (!valid) return topUpError(ctx, "PAYMENT_VERIFICATION_FAILED", { reason: "invalid signature" })
-
-      // a signed payment is credited at most once; while it settles, a resubmission gets 409 PAYMENT_IN_PROGRESS
       const paymentId = `x402-${keccak256(toHex(`${authorization.from}:${authorization.nonce}`)).slice(2, 34)}`
+      return yield* settle(ctx, {
+        payer: getAddress(authorization.from),
+        amountUsd: usd,
+        paymentId,
+        transaction: keccak256(toHex(paymentId)),
+        network: X402Docs.BASE_MAINNET
+      })
+    })
+}
+
+/** A verified signed payment, on either rail. */
+interface Paid {
+  readonly payer: string
+  readonly amountUsd: number
+  /** The same for every resubmission of one signed payment. */
+  readonly paymentId: string
+  /** The settlement's transaction id (`PAYMENT-RESPONSE`). */
+  readonly transaction: string
+  readonly network: string
+}
+
+/** Settles a verified payment: credited at most once; while it settles, a resubmission gets `409 PAYMENT_IN_PROGRESS`. */
+const settle = (ctx: Ctx, paid: Paid): Effect.Effect<Reply.Reply> =>
+  Effect.gen(function*() {
+      const { paymentId } = paid
       const state = ctx.env.state
       let record = state.payments.get(paymentId)
       if (record !== undefined) {
@@ -1088,8 +1120,8 @@ const topUp: RouteSpec = {
       } else {
         record = {
           paymentId,
-          wallet: getAddress(authorization.from),
-          amountUsd: usd,
+          wallet: paid.payer,
+          amountUsd: paid.amountUsd,
           status: "pending",
           landsAt: undefined,
           newBalance: 0,
@@ -1111,8 +1143,8 @@ const topUp: RouteSpec = {
       }
       const settlement: X402.SettleResponse = {
         success: true,
-        transaction: keccak256(toHex(paymentId)),
-        network: X402Docs.BASE_MAINNET,
+        transaction: paid.transaction,
+        network: paid.network,
         payer: record.wallet
       }
       return Reply.json(200, {
@@ -1120,7 +1152,6 @@ const topUp: RouteSpec = {
         data: { walletAddress: record.wallet, amountCredited: record.amountUsd, newBalance: record.newBalance, paymentId }
       }, { "PAYMENT-RESPONSE": Schema.encodeSync(X402.PaymentResponseHeader)(settlement) })
     })
-}
 
 /** The path wallet must be the signed-in wallet (`403` otherwise). */
 const ownWallet = (ctx: Ctx, what: "balance" | "transaction history") => {
@@ -1128,7 +1159,8 @@ const ownWallet = (ctx: Ctx, what: "balance" | "transaction history") => {
   if (!Schema.is(X402Api.WalletAddress)(path)) {
     return { reply: Reply.standard(400, "Invalid wallet address") }
   }
-  if (ctx.identity._tag !== "wallet" || ctx.identity.wallet.address.toLowerCase() !== path.toLowerCase()) {
+  // EVM addresses compare case-insensitively, Solana's base58 exactly
+  if (ctx.identity._tag !== "wallet" || walletKey(ctx.identity.wallet.address) !== walletKey(path)) {
     return { reply: Reply.standard(403, `You can only access ${what} for your own wallet`) }
   }
   return { wallet: ctx.identity.wallet }

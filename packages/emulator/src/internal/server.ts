@@ -44,7 +44,8 @@ import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
 import { paymentHeader, routes } from "./routes.js"
 import { familyRoutes } from "./routes/index.js"
-import { hashKey, type KeyRecord, labelOfHash, type LogEntry, type State, type Wallet } from "./state.js"
+import { hashKey, type KeyRecord, labelOfHash, type LogEntry, type State, type Wallet, walletKey } from "./state.js"
+import * as X402Svm from "./x402Svm.js"
 
 /** Random lowercase hex (from the `Random` service). */
 export const hex = (length: number): Effect.Effect<string> =>
@@ -195,6 +196,19 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     const creds = p.credentials
     const resourceUrl = `${env.origin()}${p.path}`
     const nonce = yield* hex(16)
+    // a document fault (the Solana rail's spelling in x402 documents) is taken first: it combines with the others
+    const documentFault = state.takeFault({
+      keyHash: creds.keyHash,
+      keyLabel: creds.keyLabel,
+      wallet: p.claimedWallet,
+      route: spec.name,
+      path: p.path,
+      model: undefined,
+      streaming: false,
+      paying: false,
+      documents: true
+    })
+    const solanaNetwork = documentFault === undefined ? undefined : "solana"
     const errorEnv = (extra: Partial<Errors.ErrorEnv> = {}): Errors.ErrorEnv => ({
       settings,
       resourceUrl,
@@ -204,6 +218,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       budget: { limit: settings.errorBudget.threshold, remaining: settings.errorBudget.threshold, reset: now + settings.errorBudget.windowMillis },
       requests: undefined,
       walletBalanceUsd: undefined,
+      solanaNetwork,
       ...extra
     })
 
@@ -492,7 +507,7 @@ const authenticate = (
         const signedIn = verified.right
         // each nonce is accepted once per wallet (remembered 5.5 minutes)
         if (signedIn.nonce !== undefined) {
-          const nonceKey = `${signedIn.address.toLowerCase()}|${signedIn.nonce}`
+          const nonceKey = `${walletKey(signedIn.address)}|${signedIn.nonce}`
           if (state.nonces.get(nonceKey, now) !== undefined) return signInFailure("X402_SIGN_IN_NONCE_REUSED")
           state.nonces.set(nonceKey, true, now, settings.x402.nonceTtlMillis)
         }
@@ -774,7 +789,10 @@ export const allRoutes: ReadonlyArray<RouteSpec> = [...routes, ...familyRoutes]
 
 /** The emulator's HTTP app. */
 export const makeApp = (env: Env) => {
-  let router = HttpRouter.empty.pipe(HttpRouter.concat(env.settings.admin ? adminRouter(env) : HttpRouter.empty))
+  let router = HttpRouter.empty.pipe(
+    HttpRouter.concat(env.settings.admin ? adminRouter(env) : HttpRouter.empty),
+    HttpRouter.concat(X402Svm.rpcRouter(env))
+  )
   for (const spec of allRoutes) router = HttpRouter.route(spec.method)(router, spec.path, handler(env, spec))
   return router.pipe(Effect.catchTag("RouteNotFound", () => notFound(env)))
 }

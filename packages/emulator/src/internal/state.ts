@@ -191,6 +191,8 @@ export interface MatchInput {
   readonly paying: boolean
   /** A chat request asking for a `json_schema` structured output (content faults match only those). */
   readonly structured?: boolean | undefined
+  /** Taking the document faults (`BareSolanaNetwork`), which match only then. */
+  readonly documents?: boolean | undefined
 }
 
 // ─── stats ───────────────────────────────────────────────────────────────────────────────────────
@@ -408,6 +410,7 @@ const matches = (script: StoredScript, input: MatchInput): boolean => {
   if (Faults.isStreamFault(script.fault) && !input.streaming) return false
   if (Faults.isSettlementFault(script.fault) && !input.paying) return false
   if (Faults.isContentFault(script.fault) && input.structured !== true) return false
+  if (Faults.isDocumentFault(script.fault) !== (input.documents === true)) return false
   if (m.keyHash !== undefined && m.keyHash !== input.keyHash) return false
   if (m.keyLabel !== undefined && m.keyLabel !== input.keyLabel) return false
   if (m.wallet !== undefined && (input.wallet === undefined || walletKey(m.wallet) !== walletKey(input.wallet))) {

@@ -35,6 +35,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as ResponseMeta from "./ResponseMeta.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import type * as VeniceClient from "./VeniceClient.js"
 import * as VeniceError from "./VeniceError.js"
@@ -44,7 +45,8 @@ import * as VeniceError from "./VeniceError.js"
  *
  * - `Processing` — running; `averageExecutionTime` (Venice's P80 estimate) and `executionDuration` in ms.
  * - `Completed` — done, the media is elsewhere (`downloadUrl` of the queue answer, VPS-backed video models).
- * - `Media` — done, with the bytes and their content type.
+ * - `Media` — done, with the bytes, their content type and the answer's header facts (audio: `audioFormat`,
+ *   `inferenceTimeSeconds` …).
  *
  * @since 0.1.0
  * @category models
@@ -56,7 +58,13 @@ export type JobState =
     readonly executionDuration: number
   }
   | { readonly _tag: "Completed"; readonly downloadUrl?: string | undefined }
-  | { readonly _tag: "Media"; readonly bytes: Uint8Array; readonly contentType: string }
+  | {
+    readonly _tag: "Media"
+    readonly bytes: Uint8Array
+    readonly contentType: string
+    /** The answer's header facts (`x-venice-audio-format`, `x-venice-inference-time`, the model …). */
+    readonly meta?: ResponseMeta.ResponseMeta | undefined
+  }
 
 /**
  * Whether a state ends the job.
@@ -195,7 +203,8 @@ export const readRetrieve = (
   return Effect.map(readBytes(operation, raw.response, raw.facts, raw.maxBytes.binary), (bytes): JobState => ({
     _tag: "Media",
     bytes,
-    contentType
+    contentType,
+    meta: raw.meta
   }))
 }
 

@@ -50,8 +50,8 @@ export class WalletKeyError extends Schema.TaggedError<WalletKeyError>()("Wallet
 }) {}
 
 /**
- * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`) or an x402 payment
- * (`"payment"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
+ * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`), an x402 payment
+ * (`"payment"`) or the token of `ApiKeys.mintWeb3Key` (`"web3-key"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
  * was sent.
  *
  * @since 0.1.0
@@ -61,7 +61,7 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
   ...CallFields,
   /** The wallet address (public). */
   wallet: Schema.String,
-  operation: Schema.Literal("sign-in", "payment"),
+  operation: Schema.Literal("sign-in", "payment", "web3-key"),
   message: Schema.String
 }) {}
 
@@ -72,6 +72,9 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
  * - `budget-exhausted` — paying Venice's minimum would exceed the cumulative budget.
  * - `no-usdc-on-base` — Venice's `/x402/top-up` requirements offer no USDC-on-Base option (`eip155:8453`, asset
  *   `0x8335…2913`, scheme `exact`).
+ * - `no-usdc-on-solana` — (a Solana wallet) they offer no USDC-on-Solana option
+ *   (`solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` or `solana`, mint `EPjF…Dt1v`, scheme `exact`).
+ * - `payee-not-allowed` — the option's receiver (`payTo`) is not one the wallet's `payTo` option allows.
  * - `foreign-requirements` — the payment requirements do not come from the configured base URL (a redirect or
  *   another host): never paid.
  * - `still-required-after-top-up` — this call already retried after a top-up and got another 402: topping up again
@@ -100,6 +103,8 @@ export const RefusalReason = Schema.Literal(
   "loop-detected",
   "not-this-wallet",
   "settlement-pending",
+  "no-usdc-on-solana",
+  "payee-not-allowed",
   "lock-timeout"
 )
 
@@ -182,6 +187,13 @@ export class TopUpFailedError extends Schema.TaggedError<TopUpFailedError>()("To
   /** The amount of the payment, USD. */
   amountUsd: Schema.optionalWith(Schema.Number, { exact: true }),
   fundsMayHaveMoved: Schema.Boolean,
+  /**
+   * The signed payment may still be executed (it reached Venice, and its authorization — an EIP-3009 `validBefore`, a
+   * Solana blockhash — has not expired): even when Venice said no funds moved (`SETTLEMENT_FAILED`), a resubmission
+   * or a duplicate could still land it. Keep its amount reserved and sign no other payment until the ledger shows it,
+   * or shows nothing once it has expired. `true` whenever `fundsMayHaveMoved` is.
+   */
+  mayStillLand: Schema.optionalWith(Schema.Boolean, { exact: true }),
   /** What failed: Venice's error or the transport failure. */
   cause: Schema.optionalWith(Schema.Unknown, { exact: true }),
   /** The 402 the top-up was for, when it answers a call's 402. */

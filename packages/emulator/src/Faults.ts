@@ -200,6 +200,18 @@ export class ResetMidBody extends Schema.TaggedClass<ResetMidBody>()("ResetMidBo
 }) {}
 
 /**
+ * Send the real response's status, headers (with its full `Content-Length`) and the first `afterBytes` bytes of its
+ * body (default: half), then nothing more, keeping the connection open: a body that stalls mid-way (a client's idle
+ * bound or timeout must end it). On a streamed response, counts bytes of the stream.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StallMidBody extends Schema.TaggedClass<StallMidBody>()("StallMidBody", {
+  afterBytes: optional(NonNegativeInt)
+}) {}
+
+/**
  * Answer the real status with the real JSON body cut after `keepBytes` bytes (default: half), framed correctly
  * (`Content-Length` of the cut body): a complete HTTP response whose body is not valid JSON.
  *
@@ -461,6 +473,7 @@ export const Fault = Schema.Union(
   ErrorFault,
   ResetBeforeHeaders,
   ResetMidBody,
+  StallMidBody,
   TruncatedJson,
   HtmlPage,
   EmptyBody,
@@ -598,6 +611,16 @@ export const resetBeforeHeaders: ResetBeforeHeaders = new ResetBeforeHeaders()
  */
 export const resetMidBody = (afterBytes?: number): ResetMidBody =>
   new ResetMidBody(afterBytes === undefined ? {} : { afterBytes })
+
+/**
+ * The real answer's first `afterBytes` bytes (default: half), then a stall with the connection open (see
+ * {@link StallMidBody}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const stallMidBody = (afterBytes?: number): StallMidBody =>
+  new StallMidBody(afterBytes === undefined ? {} : { afterBytes })
 
 /**
  * @since 0.1.0

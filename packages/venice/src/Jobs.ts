@@ -11,8 +11,8 @@
  *   {@link PollOptions.pollFor} — by default 4 × Venice's P80 estimate of the job (`average_execution_time`), at
  *   least 10 minutes, at most 2 hours (10 minutes until Venice has given an estimate).
  * - **A retrieve that fails is not the job failing**: a transport failure, a timeout, an unreadable answer, a `502`,
- *   `503`, `504` or a `429` means "keep polling" (after the cadence's delay, or the wait Venice announced), within the
- *   bound. Each retrieve is sent once (the polling is its retry policy), unless `retry` is given.
+ *   `503`, `504`, a `429` or the client's own error-budget guard means "keep polling" (after the cadence's delay, or
+ *   the wait announced), within the bound. Each retrieve is sent once (the polling is its retry policy), unless `retry` is given.
  * - **Terminal answers are not retried blindly**: a `500` on retrieve is the job's failure (Venice returns the
  *   generation's error there, and replays it on every retrieve), as are content-policy `422`s and validation `400`s:
  *   {@link JobFailedError} at once. Other `4xx` (not found, expired, unauthorized) too.
@@ -95,12 +95,28 @@ export const progress = (state: JobState): number =>
  * @category schedules
  */
 export const defaultPolling: Schedule.Schedule<JobState, JobState> = Poll.delayFrom<JobState>(
-  (state: JobState) =>
-    state._tag === "Processing" && state.averageExecutionTime > state.executionDuration
-      ? Duration.millis((state.averageExecutionTime - state.executionDuration) / 2)
-      : Duration.seconds(5),
+  (state: JobState) => cadence(state, { min: Duration.zero, max: Duration.infinity }),
   { min: "1 second", max: "15 seconds" }
 )
+
+/**
+ * The default cadence's pause after a state (`undefined`: nothing seen yet): half the estimated remaining time of a
+ * job still processing, else 5 s, clamped to `[min, max]` (default 1 s and 15 s). Durable pollers (the workflow
+ * package) pace their own recorded retrieves with it.
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const cadence = (
+  state: JobState | undefined,
+  bounds: { readonly min?: Duration.DurationInput | undefined; readonly max?: Duration.DurationInput | undefined } = {}
+): Duration.Duration =>
+  Duration.clamp(
+    state?._tag === "Processing" && state.averageExecutionTime > state.executionDuration
+      ? Duration.millis((state.averageExecutionTime - state.executionDuration) / 2)
+      : Duration.seconds(5),
+    { minimum: bounds.min ?? Duration.seconds(1), maximum: bounds.max ?? Duration.seconds(15) }
+  )
 
 /**
  * How long polling may last by default, from what Venice said of the job (`undefined`: nothing yet): 4 × its P80
@@ -138,7 +154,7 @@ export class JobTimeoutError extends Schema.TaggedError<JobTimeoutError>()("JobT
  * - `failed` — Venice answered the retrieve with the job's own failure (a `500`, a content-policy `422`, a
  *   validation `400`): the generation failed (refunded, per Venice). Asking again replays the same answer.
  * - `rejected` — the retrieve was refused in a way polling cannot fix (not found, expired or deleted media, auth,
- *   a body too large, an invalid request, a wait longer than the polling bound).
+ *   a body too large, an invalid request, a wait longer than `maxWait`).
  *
  * @since 0.1.0
  * @category models
@@ -278,9 +294,11 @@ export const classifyRetrieveFailure = (error: RetryPolicy.VeniceClientError): V
       return { _tag: "Again", wait: undefined }
     case "WaitTooLongError":
       return { _tag: "Again", wait: error.wait }
+    // the client's own "not now": sending would risk Venice's error budget until the window moves on
+    case "ErrorBudgetExhaustedError":
+      return { _tag: "Again", wait: error.resetIn }
     case "ResponseTooLargeError":
     case "RequestValidationError":
-    case "ErrorBudgetExhaustedError":
       return { _tag: "Failed", reason: "rejected" }
   }
   if (!VeniceError.isVeniceError(error)) return { _tag: "Failed", reason: "rejected" }
@@ -396,13 +414,7 @@ export const poll = <R, Out = unknown, R2 = never>(
   }))
 
 /** The pause before the retrieve that follows a failed one: what the default cadence would wait for the last state. */
-const cadenceAfterFailure = (last: JobState | undefined): number =>
-  Math.round(Duration.toMillis(Duration.clamp(
-    last?._tag === "Processing" && last.averageExecutionTime > last.executionDuration
-      ? Duration.millis((last.averageExecutionTime - last.executionDuration) / 2)
-      : Duration.seconds(5),
-    { minimum: Duration.seconds(1), maximum: Duration.seconds(15) }
-  )))
+const cadenceAfterFailure = (last: JobState | undefined): number => Math.round(Duration.toMillis(cadence(last)))
 
 /**
  * The last state of a poll: the finished job.

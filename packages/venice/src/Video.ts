@@ -15,7 +15,6 @@
  *
  * @since 0.1.0
  */
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
@@ -25,7 +24,6 @@ import type * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import type * as AudioSchemas from "./schema/Audio.js"
 import * as Schemas from "./schema/Video.js"
-import type * as StreamError from "./StreamError.js"
 import type * as VeniceClient from "./VeniceClient.js"
 
 const jobs = JobEndpoints.jobEndpoints("video", {
@@ -93,21 +91,23 @@ export const resume: <R = never, Out = unknown, R2 = never>(
 
 /**
  * Polls an already queued video job (as {@link resume}), then streams its media as it arrives instead of reading it
- * whole: for media too large to hold, written to a file or a socket. The bytes are not bounded in size; the stream
- * fails with `VeniceStreamTransportError` `idle-timeout` when no bytes arrive for `idleTimeout` (default 60 s).
+ * whole: for media too large to hold, written to a file or a socket. Bounded like every media stream (`JobMedia`):
+ * at most `maxBytes` (default 2 GiB, `ResponseTooLargeError`), no pause longer than `idleTimeout` between chunks
+ * (default 60 s, `VeniceStreamTransportError` `idle-timeout`). Media stored elsewhere (`downloadUrl`, VPS-backed
+ * models) is fetched from there.
  *
  * @since 0.1.0
  * @category endpoints
  */
 export const download: <R = never, Out = unknown, R2 = never>(
   queueId: string,
-  options: Jobs.PollingOptions<R, Out, R2> & {
+  options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
     readonly model: string
-    readonly idleTimeout?: Duration.DurationInput | undefined
+    readonly downloadUrl?: string | undefined
   }
 ) => Stream.Stream<
   Uint8Array,
-  Jobs.JobFailedError | Jobs.JobTimeoutError | StreamError.VeniceStreamError,
+  Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
   VeniceClient.VeniceClient | R | R2
 > = jobs.download
 

@@ -110,7 +110,7 @@ describe("issue 13 #5: success bodies are bounded", () => {
       if (media._tag === "JobFailedError") expect(media.cause).toMatchObject({ _tag: "ResponseTooLargeError" })
     }).pipe(Effect.provide(layer({}, { maxResponseBytes: { binary: 2 * MiB } }))))
 
-  it.scoped("job media can be streamed instead: Video.download polls, then hands the bytes over as they arrive (no bound)", () =>
+  it.scoped("job media can be streamed instead: Video.download polls, then hands the bytes over as they arrive, within its own bounds", () =>
     Effect.gen(function*() {
       const emu = yield* Emulator.VeniceEmulator
       const queued = yield* Video.queue({
@@ -123,10 +123,34 @@ describe("issue 13 #5: success bodies are bounded", () => {
       if (Exit.isFailure(whole)) throw new Error(Cause.pretty(whole.cause))
       const bytes = [...whole.value].reduce((n, chunk) => n + chunk.byteLength, 0)
       expect(bytes).toBeGreaterThan(0)
-      // larger than the binary bound: streamed, so no ResponseTooLargeError
+      // larger than the binary bound of media read whole: streamed, so within the stream's bound (default 2 GiB)
       yield* emu.script({ route: "video/retrieve" }, 1, Faults.hugeBody(6 * MiB))
-      const big = yield* drive(Stream.runFold(Video.download(queued.queue_id, { model: queued.model }), 0, (n, c) => n + c.byteLength))
+      // (time moves only after 2 s without a chunk: a loaded machine does not fire the idle bound)
+      const big = yield* drive(
+        Stream.runFold(Video.download(queued.queue_id, { model: queued.model }), 0, (n, c) => n + c.byteLength),
+        { stallAfter: 2_000 }
+      )
       if (Exit.isFailure(big)) throw new Error(Cause.pretty(big.cause))
       expect(big.value).toBe(6 * MiB)
+      // the stream's own size bound: announced above it → refused at once; growing past it → stopped there
+      const before = yield* emu.count({ route: "video/retrieve" })
+      yield* emu.script({ route: "video/retrieve" }, 1, Faults.hugeBody(6 * MiB))
+      const announced = failureOf(yield* drive(Stream.runDrain(
+        Video.download(queued.queue_id, { model: queued.model, maxBytes: 4 * MiB })
+      ), { stallAfter: 2_000 }))
+      expect(announced).toMatchObject({ _tag: "ResponseTooLargeError", limit: 4 * MiB, declared: 6 * MiB })
+      yield* emu.script({ route: "video/retrieve" }, 1, Faults.hugeBody(6 * MiB, { announce: false }))
+      const grown = failureOf(yield* drive(Stream.runDrain(
+        Video.download(queued.queue_id, { model: queued.model, maxBytes: 4 * MiB })
+      ), { stallAfter: 2_000 }))
+      expect(grown).toMatchObject({ _tag: "ResponseTooLargeError", limit: 4 * MiB })
+      // and its idle bound: a body that stops mid-way fails the stream, naming the bound
+      yield* emu.script({ route: "video/retrieve" }, 1, Faults.stallMidBody(4096))
+      const stalled = failureOf(yield* drive(Stream.runDrain(
+        Video.download(queued.queue_id, { model: queued.model, idleTimeout: "10 seconds" })
+      ), { stallAfter: 2_000 }))
+      expect(stalled).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "idle-timeout", received: 4096 })
+      // a body bound ends the download: each of these was one retrieve, none repeated
+      expect((yield* emu.count({ route: "video/retrieve" })) - before).toBe(3)
     }).pipe(Effect.provide(layer({}, { maxResponseBytes: { binary: 2 * MiB } }))))
 })

@@ -326,6 +326,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         case "Headers":
         case "TruncatedJson":
         case "ResetMidBody":
+        case "StallMidBody":
         case "HugeBody":
           postFault = fault
           break
@@ -679,6 +680,20 @@ const finish = (env: Env, p: Prepared, outcome: Outcome): Effect.Effect<HttpServ
     return yield* Reply.render(final, p.response)
   })
 
+/** The first `limit` bytes of a stream. */
+const firstBytes = (stream: Stream.Stream<Uint8Array>, limit: number): Stream.Stream<Uint8Array> =>
+  Stream.suspend(() => {
+    let sent = 0
+    return stream.pipe(
+      Stream.map((chunk) => {
+        const part = chunk.subarray(0, Math.max(0, limit - sent))
+        sent += part.length
+        return part
+      }),
+      Stream.takeUntil(() => sent >= limit)
+    )
+  })
+
 /** Applies a post-response fault (extra headers, truncated JSON, a reset mid-body) to a reply. Shared with the Novita emulator. */
 export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response: () => Http.ServerResponse): Reply.Reply => {
   switch (fault._tag) {
@@ -733,17 +748,34 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
           ...reply,
           body: {
             ...source,
-            stream: Stream.suspend(() => {
-              let sent = 0
-              return source.stream.pipe(
-                Stream.map((chunk) => {
-                  const part = chunk.subarray(0, Math.max(0, limit - sent))
-                  sent += part.length
-                  return part
-                }),
-                Stream.takeUntil(() => sent >= limit)
-              )
-            }).pipe(Stream.concat(Reply.resetStream(response)))
+            stream: firstBytes(source.stream, limit).pipe(Stream.concat(Reply.resetStream(response)))
+          }
+        }
+      }
+      return reply
+    }
+    case "StallMidBody": {
+      const whole = Reply.bodyBytes(reply.body)
+      if (whole !== undefined) {
+        const keep = Math.min(whole.bytes.length, fault.afterBytes ?? Math.floor(whole.bytes.length / 2))
+        return {
+          ...reply,
+          body: {
+            _tag: "stream",
+            contentType: whole.contentType ?? "application/octet-stream",
+            stream: Stream.make(whole.bytes.subarray(0, keep)).pipe(Stream.concat(Stream.never)),
+            contentLength: whole.bytes.length
+          }
+        }
+      }
+      if (reply.body._tag === "stream") {
+        const limit = fault.afterBytes ?? 1
+        const source = reply.body
+        return {
+          ...reply,
+          body: {
+            ...source,
+            stream: firstBytes(source.stream, limit).pipe(Stream.concat(Stream.never))
           }
         }
       }

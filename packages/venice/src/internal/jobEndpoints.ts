@@ -1,14 +1,12 @@
 import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as JobMedia from "../JobMedia.js"
 import * as Jobs from "../Jobs.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
-import * as StreamError from "../StreamError.js"
 import * as VeniceClient from "../VeniceClient.js"
 import { jsonEndpoint } from "./endpoint.js"
-import * as Streaming from "./streaming.js"
 
 /** The queue / retrieve / generate / resume quartet shared by `/video/*` and `/audio/*`. */
 export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI extends { readonly model: string; readonly queue_id: string }>(
@@ -71,68 +69,36 @@ export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI e
   }
 
   /**
-   * Polls a queued job like {@link resume}, then streams its media as it arrives instead of reading it whole (no size
-   * bound; the stream's idle bound applies between chunks). A job whose media is elsewhere (`downloadUrl`) fails
-   * with `JobFailedError` `rejected` naming the URL.
+   * Polls a queued job like {@link resume}, then streams its media as it arrives instead of reading it whole: the
+   * retrieve's body, or the `download_url` when the media is elsewhere — through `JobMedia`'s one bounded reader
+   * (size `maxBytes`, idle `idleTimeout`).
    */
   const download = <R = never, Out = unknown, R2 = never>(
     queueId: string,
-    options: Jobs.PollingOptions<R, Out, R2> & {
+    options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
       readonly model: string
-      readonly idleTimeout?: Duration.DurationInput | undefined
+      readonly downloadUrl?: string | undefined
     }
   ): Stream.Stream<
     Uint8Array,
-    Jobs.JobFailedError | Jobs.JobTimeoutError | StreamError.VeniceStreamError,
+    Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
     VeniceClient.VeniceClient | R | R2
   > => {
-    const { idleTimeout, model, pollFor, polling, ...callOptions } = options
+    const { downloadUrl, idleTimeout, maxBytes, model, pollFor, polling, timeout: _, ...callOptions } = options
     const job = { queueId, model }
     return Stream.unwrapScoped(Effect.gen(function*() {
-      const client = yield* VeniceClient.VeniceClient
-      let media: Stream.Stream<Uint8Array, StreamError.VeniceStreamError> | undefined
-      const retrieveOnce = Effect.gen(function*() {
-        const request = { model, queue_id: queueId } as RI
-        yield* VeniceClient.validateRequest(`${kind}.retrieve`, schemas.retrieveRequest, request)
-        return yield* client.execute(
-          { operation: `${kind}.retrieve`, method: "POST", path: `${kind}/retrieve`, body: { _tag: "json", value: request }, model },
-          (raw): Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError> => {
-            const contentType = raw.response.headers["content-type"] ?? "application/octet-stream"
-            if (/\bjson\b/i.test(contentType)) return Jobs.readRetrieve(`${kind}.retrieve`, raw)
-            const ctx: Streaming.StreamContext = {
-              operation: `${kind}.retrieve`,
-              facts: raw.facts,
-              requestId: raw.response.headers["x-request-id"]
-            }
-            let received = 0
-            media = Streaming.bounded(
-              raw.response.stream,
-              () => received,
-              { firstEvent: Duration.infinity, idle: Streaming.boundsOf({ idleTimeout }).idle },
-              (which, after) => Streaming.boundError(ctx, received, which, after, "byte(s)")
-            ).pipe(
-              Stream.tap((bytes) => Effect.sync(() => void (received += bytes.byteLength))),
-              Stream.mapError((error) =>
-                StreamError.isVeniceStreamError(error) ? error : Streaming.transportError(ctx, received, error.cause, received)
-              )
-            )
-            return Effect.succeed<Jobs.JobState>({ _tag: "Media", bytes: new Uint8Array(0), contentType })
-          },
-          { ...callOptions, retry: callOptions.retry ?? CoreRetryPolicy.none, headersOnly: true }
-        )
-      })
-      const done = yield* Jobs.await_(Jobs.poll(job, retrieveOnce, { schedule: polling, pollFor, maxWait: callOptions.maxWait }))
-      const bytes: Stream.Stream<Uint8Array, Jobs.JobFailedError | StreamError.VeniceStreamError> = media ?? Stream.fail(
-          new Jobs.JobFailedError({
-            ...job,
-            reason: "rejected",
-            message: `venice job ${queueId} (${model}) is done, and its media is not in the retrieve answer${
-              done._tag === "Completed" && done.downloadUrl !== undefined ? `: it is at ${done.downloadUrl}` : ""
-            }`,
-            cause: done
-          })
-        )
-      return bytes
+      let media: Stream.Stream<Uint8Array, JobMedia.DownloadError, VeniceClient.VeniceClient> | undefined
+      const once = Effect.map(
+        JobMedia.retrieve<R>(kind, { ...job, downloadUrl }, { ...callOptions, maxBytes, idleTimeout }),
+        (seen): Jobs.JobState => {
+          if (seen._tag === "Processing") return seen
+          media = seen.bytes
+          // only "done" matters to the polling: the bytes are streamed below
+          return { _tag: "Media", bytes: new Uint8Array(0), contentType: seen.contentType }
+        }
+      )
+      yield* Jobs.await_(Jobs.poll(job, once, { schedule: polling, pollFor, maxWait: callOptions.maxWait }))
+      return media ?? Stream.dieMessage(`venice ${kind}.retrieve: the job ended without media`)
     }))
   }
 

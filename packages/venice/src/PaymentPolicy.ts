@@ -318,8 +318,16 @@ export interface UnconfirmedPayment {
   /** Names the payment: the signing policy instance and its top-up number. */
   readonly id: string
   readonly amountUsd: number
-  /** Epoch ms from which its authorization can no longer be executed (EIP-3009 `validBefore`). */
+  /**
+   * Epoch ms from which its authorization can no longer be executed (EIP-3009 `validBefore`); for a Solana payment,
+   * the earliest it may be taken as expired (its `maxTimeoutSeconds` after submission): it expires by block height.
+   */
   readonly validBefore: number
+  /**
+   * A Solana payment's expiry by block height (its blockhash's `lastValidBlockHeight`): it can no longer land once
+   * the chain's finalized block height is above it, which only the chain can tell.
+   */
+  readonly lastValidBlockHeight?: number | undefined
   /** Epoch ms it was first submitted. */
   readonly submittedAt: number
   readonly mark: { readonly id: string | null; readonly createdAt: string | null }
@@ -585,6 +593,7 @@ export const make = (
       Effect.gen(function*() {
         state.spent = yield* coordinator.resolveUnconfirmed(wallet.identity, held.id, outcome)
         state.signed.delete(held.id)
+        expiredAt.delete(held.id)
         yield* spanEvent(outcome === "landed" ? "payment.unconfirmed.landed" : "payment.unconfirmed.released", {
           "venice.identity": wallet.identity,
           "payment.amount_usd": held.amountUsd
@@ -597,9 +606,31 @@ export const make = (
       | { readonly _tag: "Unknown" }
 
     /**
+     * When each unconfirmed payment was first seen expired: its `validBefore` (a time), or — a Solana payment, which
+     * expires by block height — the moment the wallet's RPC first said the finalized chain is past its
+     * `lastValidBlockHeight`. The landing grace runs from then.
+     */
+    const expiredAt = new Map<string, number>()
+    const expiry = (held: UnconfirmedPayment, now: number): Effect.Effect<number | undefined> =>
+      Effect.gen(function*() {
+        const seen = expiredAt.get(held.id)
+        if (seen !== undefined) return seen
+        if (now < held.validBefore) return undefined
+        if (held.lastValidBlockHeight === undefined) return held.validBefore
+        if (!(yield* wallet.expired(held))) return undefined
+        expiredAt.set(held.id, now)
+        yield* spanEvent("payment.unconfirmed.expired", {
+          "venice.identity": wallet.identity,
+          "payment.last_valid_block_height": held.lastValidBlockHeight
+        })
+        return now
+      })
+
+    /**
      * One look at an unconfirmed payment: resubmit it when this process holds it and it can still be executed (its
      * answer settles the question: Venice credits a signed payment once), then read the ledger back to the payment's
-     * mark. Its `TOP_UP` there → landed; not there once `validBefore` + `landingGrace` has passed → released.
+     * mark. Its `TOP_UP` there → landed; not there once it has expired (`validBefore`; a Solana payment: the chain
+     * past its `lastValidBlockHeight`) and `landingGrace` has passed since → released.
      */
     const lookAt = (held: UnconfirmedPayment): Effect.Effect<Pass> =>
       Effect.gen(function*() {
@@ -611,22 +642,25 @@ export const make = (
             return { _tag: "Landed", settled: { _tag: "Credited", receipt: resubmitted.right } } as const
           }
         }
-        // the time is taken before the ledger is read: a read that finds nothing proves absence only for entries up to it
+        // the time (and the chain's word on expiry) is taken before the ledger is read: a read that finds nothing proves
+        // absence only for entries up to it
         const readAt = yield* Clock.currentTimeMillis
+        const expired = yield* expiry(held, readAt)
         const ledger = yield* Effect.either(TopUps.findInLedger(env, held.mark, held.amountUsd))
         if (Either.isLeft(ledger)) return { _tag: "Unknown" } as const
         if (ledger.right._tag === "Landed") {
           yield* settleUnconfirmed(held, "landed")
           return { _tag: "Landed", settled: { _tag: "InLedger", amountUsd: held.amountUsd, entry: ledger.right.entry } } as const
         }
-        if (ledger.right._tag === "NotThere" && readAt >= decidedBy(held)) {
+        if (ledger.right._tag === "NotThere" && expired !== undefined && readAt >= decidedBy(held)) {
           yield* settleUnconfirmed(held, "absent")
           return { _tag: "Released" } as const
         }
         return { _tag: "Unknown" } as const
       })
 
-    const decidedBy = (held: UnconfirmedPayment) => held.validBefore + Duration.toMillis(settlement.landingGrace)
+    const decidedBy = (held: UnconfirmedPayment) =>
+      (expiredAt.get(held.id) ?? held.validBefore) + Duration.toMillis(settlement.landingGrace)
 
     /**
      * Settles an unconfirmed payment before anything else, waiting at most until `deadline` (W3): looks at it every
@@ -759,6 +793,9 @@ export const make = (
           id: `${instanceId}#${state.topUps}`,
           amountUsd: amount,
           validBefore: TopUps.validBeforeOf(signed.right, submittedAt),
+          ...(signed.right.lastValidBlockHeight !== undefined
+            ? { lastValidBlockHeight: signed.right.lastValidBlockHeight }
+            : {}),
           submittedAt,
           mark: mark.right
         }

@@ -1,6 +1,6 @@
 /**
  * The error-budget guard under concurrency (SPEC R8): requests already on the wire may still fail, so from a bucket's
- * first failure on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
+ * first request on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
  * never count more failures than the guard's line however many calls run together.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -74,7 +74,23 @@ describe("Pipeline error-budget guard under concurrency", () => {
       expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("a bucket without failures sends every concurrent call at once", () =>
+  it.scopedLive("a fresh bucket: 100 concurrent failing calls — the server counts 48 failures, never more (issue 13 #9)", () =>
+    Effect.gen(function*() {
+      const { server, stats } = yield* countingServer(400, 20)
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const store = LimiterStore.makeMemory()
+      const run = Pipeline.runWith(client, store, provider, call(url)).pipe(Effect.flip)
+      const errors = yield* Effect.all(Array.from({ length: 100 }, () => run), { concurrency: "unbounded" })
+      const tags = errors.map((e) => e._tag)
+      expect(stats.received).toBe(48)
+      expect(stats.peak).toBeLessThanOrEqual(48)
+      expect(tags.filter((t) => t === "Plain")).toHaveLength(48)
+      expect(tags.filter((t) => t === "ErrorBudgetExhaustedError")).toHaveLength(52)
+      expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a bucket without failures: every call succeeds, at most 48 unresolved at once", () =>
     Effect.gen(function*() {
       const { server, stats } = yield* countingServer(200, 50)
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
@@ -84,7 +100,24 @@ describe("Pipeline error-budget guard under concurrency", () => {
         concurrency: "unbounded"
       })
       expect(stats.received).toBe(100)
-      expect(stats.peak).toBe(100)
+      expect(stats.peak).toBeLessThanOrEqual(48)
+      expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a slot wait longer than maxWait fails typed (SPEC W1)", () =>
+    Effect.gen(function*() {
+      const { server, stats } = yield* countingServer(200, 400)
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const store = LimiterStore.makeMemory()
+      const impatient = { ...call(url), maxWait: Duration.millis(100) }
+      const exits = yield* Effect.all(
+        Array.from({ length: 60 }, () => Effect.either(Pipeline.runWith(client, store, provider, impatient))),
+        { concurrency: "unbounded" }
+      )
+      const lefts = exits.flatMap((e) => (e._tag === "Left" ? [e.left._tag] : []))
+      expect(stats.received).toBe(48)
+      expect(lefts).toEqual(Array.from({ length: 12 }, () => "WaitTooLongError"))
       expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })

@@ -25,6 +25,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as BaseUrl from "@venice-effect/core/BaseUrl"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
@@ -89,7 +90,10 @@ export interface Options {
   readonly apiKey?: Redacted.Redacted<string> | undefined
   /** Or any authenticator (a wallet's, see `VeniceWallet`). Takes precedence over `apiKey`. */
   readonly authenticator?: Authenticator | undefined
-  /** Default `https://api.venice.ai/api/v1`. */
+  /**
+   * Default `https://api.venice.ai/api/v1`. Checked when the client is built: anything but an absolute `http:` /
+   * `https:` URL without query or fragment fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default {@link RetryPolicy.defaultPolicy}). */
   readonly retry?: Schedule.Schedule<unknown, RetryPolicy.VeniceClientError> | undefined
@@ -321,6 +325,14 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
 ) {}
 
 /**
+ * Why a client could not be built: no credentials, or a base URL that cannot be used (SPEC B4). Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BuildError = MissingCredentialsError | BaseUrl.InvalidBaseUrlError
+
+/**
  * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
  * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
  *
@@ -342,7 +354,7 @@ export const validateRequest = <A, I>(
  */
 export const make = (
   options: Options
-): Effect.Effect<Service, MissingCredentialsError, HttpClient.HttpClient> =>
+): Effect.Effect<Service, BuildError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const httpClient = yield* HttpClient.HttpClient
     const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
@@ -353,7 +365,7 @@ export const make = (
         message: "VeniceClient needs credentials: an apiKey (Redacted) or a wallet authenticator"
       })
     }
-    const baseUrl = String(options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+    const baseUrl = yield* BaseUrl.validate("venice", options.baseUrl ?? DEFAULT_BASE_URL)
     const clientRetry = options.retry ?? RetryPolicy.defaultPolicy
     const timeout = Duration.decode(options.timeout ?? Duration.seconds(180))
     const maxWait = Duration.decode(options.maxWait ?? Duration.seconds(60))
@@ -361,7 +373,7 @@ export const make = (
     const guard = options.errorBudgetGuard ?? true
     const userAgent = options.userAgent ?? "venice-effect/0.1.0"
 
-    const buildRequest = (spec: RequestSpec, callOptions: CallOptions<unknown> | undefined) => {
+    const buildRequest = (spec: RequestSpec, callOptions: CallOptions<unknown> | undefined, json: string | undefined) => {
       let request = HttpClientRequest.make(spec.method)(`${baseUrl}/${spec.path}`).pipe(
         HttpClientRequest.setHeader("user-agent", userAgent),
         HttpClientRequest.acceptJson
@@ -371,7 +383,7 @@ export const make = (
           if (v !== undefined) request = HttpClientRequest.setUrlParam(request, k, v)
         }
       }
-      if (spec.body?._tag === "json") request = HttpClientRequest.bodyUnsafeJson(request, spec.body.value)
+      if (json !== undefined) request = HttpClientRequest.bodyText(request, json, "application/json")
       if (spec.body?._tag === "form") request = HttpClientRequest.bodyFormData(request, spec.body.value)
       for (const [k, v] of Object.entries({ ...spec.headers, ...callOptions?.headers })) {
         request = HttpClientRequest.setHeader(request, k, v)
@@ -387,9 +399,14 @@ export const make = (
       const model = spec.model
       const identity = authenticator.identity
       const maxInFlight = authenticator.maxInFlight
+      // SPEC B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
+      const json = spec.body?._tag === "json"
+        ? RequestValidation.encodeJson("venice", spec.operation, spec.body.value)
+        : Either.right(undefined)
+      if (Either.isLeft(json)) return Effect.fail(json.left)
       return Pipeline.runWith<A, VeniceError.VeniceError | WalletError.WalletError, R | R2>(httpClient, store, provider, {
         operation: spec.operation,
-        request: buildRequest(spec, callOptions),
+        request: buildRequest(spec, callOptions, json.right),
         route: spec.route,
         authorize: authenticator.authorize,
         onSuccess: (response, facts) =>
@@ -476,18 +493,19 @@ const Clock_currentTimeMillis = Effect.clockWith((clock) => clock.currentTimeMil
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<VeniceClient, MissingCredentialsError, HttpClient.HttpClient> =>
+export const layer = (options: Options): Layer.Layer<VeniceClient, BuildError, HttpClient.HttpClient> =>
   Layer.effect(VeniceClient, make(options))
 
 /**
- * A layer from configuration: `VENICE_API_KEY` (redacted) and optionally `VENICE_BASE_URL`; other options as given.
+ * A layer from configuration: `VENICE_API_KEY` (redacted) and optionally `VENICE_BASE_URL` (checked as `baseUrl` is);
+ * other options as given.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
   options: Omit<Options, "apiKey" | "baseUrl"> = {}
-): Layer.Layer<VeniceClient, MissingCredentialsError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<VeniceClient, BuildError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     VeniceClient,
     Effect.gen(function*() {

@@ -1,7 +1,8 @@
 /**
  * A TestClock driver for one call that moves time only to wake-ups the call announced: a retry wait (`Waiting`), a
- * pacing wait (`Pacing`), an attempt's timeout once the attempt has stalled, and — after a long real quiet — any other
- * pending sleep (a stream's idle timer). The shared `Testing.drive` advances to the earliest sleep whenever nothing is
+ * pacing wait (`Pacing`); while the server is known to stall or delay the attempt, the next pending sleep (the
+ * server's delay, the attempt's timeout, a stream's idle timer); and — after a long real quiet — any other pending
+ * sleep. The timeouts of finished attempts (which the TestClock keeps) are never moved to. The shared `Testing.drive` advances to the earliest sleep whenever nothing is
  * in flight, which can fire a sleep the fiber has not reached yet while it finishes on a loaded machine; the liveness
  * properties measure virtual time, so they need the exact version.
  *
@@ -21,6 +22,8 @@ export interface Observed {
   readonly pacing: number
   readonly waits: ReadonlyArray<{ readonly reason: string; readonly delay: number }>
   readonly events: ReadonlyArray<Pipeline.Event>
+  /** How often an attempt in flight had to be treated as stalled without the case saying so (should be 0). */
+  readonly forced: number
 }
 
 export interface Run<A, E> extends Observed {
@@ -33,7 +36,13 @@ export interface Run<A, E> extends Observed {
 export interface Options {
   /** Virtual ms after which the run is abandoned (default: 30 days). */
   readonly deadline?: number | undefined
-  /** Real ms without progress after which an attempt in flight counts as stalled (default 300). */
+  /**
+   * Whether the server stalls (or delays) the given attempt (1-based): then time moves after a short quiet; otherwise
+   * an attempt in flight is waited for in real time (up to `stallAfter`), so its timeout never fires while bytes are on
+   * their way.
+   */
+  readonly expectStall?: ((attempt: number) => boolean) | undefined
+  /** Real ms without progress after which an attempt in flight counts as stalled anyway (default 10 s). */
   readonly stallAfter?: number | undefined
   /** Real ms without progress, nothing in flight, after which an unannounced sleep may fire (default 1000). */
   readonly idleAfter?: number | undefined
@@ -44,8 +53,12 @@ export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = 
   Effect.gen(function*() {
     const start = yield* TestClock.currentTimeMillis
     const deadline = start + (options.deadline ?? 30 * 86_400_000)
-    const stallAfter = options.stallAfter ?? 300
+    const stallAfter = options.stallAfter ?? 10_000
     const idleAfter = options.idleAfter ?? 1000
+    const expectStall = options.expectStall ?? (() => false)
+    /** Wake-ups of the timeouts of attempts that ended (the TestClock keeps interrupted sleeps): never moved to. */
+    const stale: Array<number> = []
+    let forced = 0
     let inFlight = 0
     let attempts = 0
     let pacing = 0
@@ -72,7 +85,8 @@ export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = 
               case "AttemptFailed":
                 if (inFlight > 0) {
                   inFlight--
-                  timeouts.shift()
+                  const at = timeouts.shift()
+                  if (at !== undefined && at > now) stale.push(at)
                 }
                 break
               case "Waiting":
@@ -92,35 +106,49 @@ export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = 
       const poll = yield* Fiber.poll(fiber)
       const now = yield* TestClock.currentTimeMillis
       if (poll._tag === "Some") {
-        return { exit: poll.value, elapsed: now - start, attempts, pacing, waits, events }
+        return { exit: poll.value, elapsed: now - start, attempts, pacing, waits, events, forced }
       }
       if (now > deadline) {
         yield* Fiber.interrupt(fiber)
-        return { exit: undefined, elapsed: now - start, attempts, pacing, waits, events }
+        return { exit: undefined, elapsed: now - start, attempts, pacing, waits, events, forced }
       }
       yield* realPause(1)
       const quiet = Date.now() - lastProgress
-      const sleeps = new Set(yield* TestClock.sleeps())
+      const sleeps = [...(yield* TestClock.sleeps())]
+      // the earliest sleep past now that is not the timeout of a finished attempt
+      const live = () => {
+        const skip = [...stale]
+        let min: number | undefined
+        for (const at of sleeps) {
+          if (at <= now) continue
+          const i = skip.indexOf(at)
+          if (i >= 0) {
+            skip.splice(i, 1)
+            continue
+          }
+          if (min === undefined || at < min) min = at
+        }
+        return min
+      }
+      const fast = expectStall(attempts)
       let target: number | undefined
       if (inFlight === 0) {
         announced.sort((a, b) => a - b)
         while (announced.length > 0 && announced[0]! <= now) announced.shift()
         // an announced wait the fiber has reached (its sleep is registered)
-        if (announced.length > 0 && sleeps.has(announced[0]!)) target = announced.shift()
-        else if (quiet >= idleAfter) {
-          const later = [...sleeps].filter((at) => at > now)
-          if (later.length > 0) target = Math.min(...later)
-        }
-      } else if (quiet >= stallAfter) {
-        const own = timeouts.filter((at) => at > now && sleeps.has(at))
-        if (own.length > 0) target = Math.min(...own)
+        if (announced.length > 0 && sleeps.includes(announced[0]!)) target = announced.shift()
+        else if (quiet >= (fast ? 20 : idleAfter)) target = live()
+      } else if (quiet >= (fast ? 20 : stallAfter)) {
+        if (!fast) forced++
+        target = live()
       }
       if (target !== undefined) {
         yield* TestClock.adjust(Duration.millis(Math.max(0, Math.min(target, deadline + 1) - now)))
         lastProgress = Date.now()
+        for (let j = stale.length - 1; j >= 0; j--) if (stale[j]! <= target) stale.splice(j, 1)
       }
     }
     yield* Fiber.interrupt(fiber)
     const now = yield* TestClock.currentTimeMillis
-    return { exit: undefined, elapsed: now - start, attempts, pacing, waits, events }
+    return { exit: undefined, elapsed: now - start, attempts, pacing, waits, events, forced }
   })

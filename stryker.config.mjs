@@ -32,6 +32,8 @@ const modules = [
 ]
 
 const only = process.env["MUTATE"]
+/** Reports (and the incremental file) of a narrowed run are named after what it mutates. */
+const name = only !== undefined && only.length > 0 ? only.replace(/^packages\//, "").replace(/[^A-Za-z0-9.]+/g, "_") : "all"
 
 export default {
   packageManager: "npm",
@@ -48,15 +50,15 @@ export default {
   concurrency: Number(process.env["MUTATE_CONCURRENCY"] ?? 2),
   // the first run executes every related test with coverage: about ten minutes on two busy cores
   dryRunTimeoutMinutes: 90,
-  timeoutMS: 20_000,
+  timeoutMS: 10_000,
   timeoutFactor: 2,
   reporters: ["progress", "clear-text", "html", "json"],
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
   thresholds: { high: 80, low: 60, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
   // reruns only retest the mutants whose code or covering tests changed (reports/mutation/incremental.json)
   incremental: process.env["MUTATE_INCREMENTAL"] !== "0",
-  incrementalFile: "reports/mutation/incremental.json"
+  incrementalFile: `reports/mutation/incremental/${name}.json`
 }

@@ -232,3 +232,20 @@ describe("issue 13 #10: the base URL is checked when the layer is built", () => 
       expect(client.baseUrl).toBe("https://api.venice.ai/api/v1")
     }))
 })
+
+describe("counterexamples found by the liveness property suite", () => {
+  // seed -1611036844 … (1,000 plain cases, old limiter store): a 429 describing a window of 1 whose reset is "0" (now)
+  // left the bucket exhausted with no known end, and every later call waited on it for ever
+  it.scoped("a 429 naming a window of 1 that is already over: no later call waits on it", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("RATE_LIMIT_EXCEEDED", {
+        rateLimit: { limit: 1, reset: 0 }
+      }))
+      const first = yield* driven(Chat.completions(hello, { retry: RetryPolicy.make({ maxRetries: 3 }), maxWait: 0 }))
+      expect(Exit.isSuccess(first.exit) || first.exit.cause._tag === "Fail").toBe(true)
+      const later = yield* driven(Chat.completions(hello, { maxWait: "26 hours" }), "2 minutes")
+      expect(Exit.isSuccess(later.exit)).toBe(true)
+      expect(later.pacing).toBeLessThanOrEqual(1)
+    }).pipe(Effect.provide(layer())))
+})

@@ -89,13 +89,14 @@ const retryAfter: FastCheck.Arbitrary<RetryAfter> = FastCheck.oneof(
   })
 )
 
-const resetOffset = FastCheck.constantFrom(-60_000, 0, 1_000, 5_000, 60_000, HOUR, DAY, 2 * DAY, 300 * DAY)
+const resetOffset = FastCheck.constantFrom(1_000, 5_000, 60_000, -60_000, 0, 1_000, 5_000, 60_000, HOUR, DAY, 2 * DAY, 300 * DAY)
 
 const rateLimit: FastCheck.Arbitrary<RateLimitSpec | undefined> = FastCheck.oneof(
-  { arbitrary: FastCheck.constant(undefined), weight: 3 },
+  { arbitrary: FastCheck.constant(undefined), weight: 2 },
   FastCheck.record({
-    limit: FastCheck.option(FastCheck.constantFrom(0, 1, 5, 50, 1_000_000_000), { nil: undefined }),
-    remaining: FastCheck.option(FastCheck.constantFrom(0, 1, 5, 100), { nil: undefined }),
+    // small windows, used up, most of the time: the states pacing can get stuck in
+    limit: FastCheck.option(FastCheck.constantFrom(1, 1, 2, 0, 5, 50, 1_000_000_000), { nil: undefined, freq: 6 }),
+    remaining: FastCheck.option(FastCheck.constantFrom(0, 0, 0, 1, 5, 100), { nil: undefined, freq: 6 }),
     reset: FastCheck.option(
       FastCheck.oneof(
         { arbitrary: FastCheck.record({ _tag: FastCheck.constant("offset" as const), ms: resetOffset }), weight: 4 },
@@ -128,9 +129,19 @@ const limitHeaders: FastCheck.Arbitrary<Readonly<Record<string, string | Timed>>
 
 const shapes = Faults.Shape.literals
 
+/** The codes that wait or back off: where liveness can go wrong, so they are drawn as often as all the others. */
+const transient = ErrorCatalog.codes.filter((code) => {
+  const retryClass = ErrorCatalog.entry(code).retryClass
+  return retryClass === "backoff" || retryClass === "header-wait"
+})
+
 const errorFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.record({
   _tag: FastCheck.constant("Error" as const),
-  code: FastCheck.constantFrom(...ErrorCatalog.codes),
+  code: FastCheck.oneof(
+    FastCheck.constantFrom(...ErrorCatalog.codes),
+    FastCheck.constantFrom(...transient),
+    FastCheck.constantFrom("RATE_LIMIT_EXCEEDED", "MODEL_OVERLOADED", "MODEL_AT_CAPACITY")
+  ),
   // the code's own shape most of the time, any other shape too
   shape: FastCheck.option(FastCheck.constantFrom(...shapes), { nil: undefined, freq: 3 }),
   status: FastCheck.option(FastCheck.constantFrom(400, 408, 429, 500, 502, 503, 504), { nil: undefined, freq: 8 }),
@@ -172,8 +183,8 @@ const streamFault = (stalls: boolean): FastCheck.Arbitrary<FaultSpec> =>
   )
 
 const policy: FastCheck.Arbitrary<Policy> = FastCheck.record({
-  maxRetries: FastCheck.integer({ min: 0, max: 5 }),
-  maxWait: FastCheck.constantFrom(0, 500, 5_000, 60_000, 10 * 60_000, 25 * HOUR),
+  maxRetries: FastCheck.oneof(FastCheck.integer({ min: 0, max: 5 }), FastCheck.integer({ min: 3, max: 6 })),
+  maxWait: FastCheck.constantFrom(0, 500, 5_000, 60_000, 60_000, 10 * 60_000, 10 * 60_000, 25 * HOUR),
   timeout: FastCheck.constantFrom(1_000, 10_000, 180_000),
   base: FastCheck.constantFrom(10, 500),
   cap: FastCheck.constantFrom(100, 30_000)

@@ -6,8 +6,8 @@
  * in flight, which can fire a sleep the fiber has not reached yet while it finishes on a loaded machine; the liveness
  * properties measure virtual time, so they need the exact version.
  *
- * `deadline` (virtual ms from the start) ends a run that has not finished by then: the fiber is interrupted and the
- * result says so, so a livelock is reported instead of spinning.
+ * `deadline` (virtual ms from the start) and `maxWakeups` end a run that has not finished by then: the fiber is
+ * interrupted and the result says so (`exit` undefined), so a livelock is reported instead of spinning.
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import { realPause } from "@venice-effect/emulator/Testing"
@@ -46,6 +46,8 @@ export interface Options {
   readonly stallAfter?: number | undefined
   /** Real ms without progress, nothing in flight, after which an unannounced sleep may fire (default 1000). */
   readonly idleAfter?: number | undefined
+  /** Moves of the clock after which the run is abandoned as a livelock (default 2,000). */
+  readonly maxWakeups?: number | undefined
   readonly observer?: ((event: Pipeline.Event) => Effect.Effect<void>) | undefined
 }
 
@@ -59,6 +61,8 @@ export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = 
     /** Wake-ups of the timeouts of attempts that ended (the TestClock keeps interrupted sleeps): never moved to. */
     const stale: Array<number> = []
     let forced = 0
+    let wakeups = 0
+    const maxWakeups = options.maxWakeups ?? 2_000
     let inFlight = 0
     let attempts = 0
     let pacing = 0
@@ -108,7 +112,7 @@ export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = 
       if (poll._tag === "Some") {
         return { exit: poll.value, elapsed: now - start, attempts, pacing, waits, events, forced }
       }
-      if (now > deadline) {
+      if (now > deadline || wakeups > maxWakeups) {
         yield* Fiber.interrupt(fiber)
         return { exit: undefined, elapsed: now - start, attempts, pacing, waits, events, forced }
       }
@@ -143,6 +147,7 @@ export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = 
         target = live()
       }
       if (target !== undefined) {
+        wakeups++
         yield* TestClock.adjust(Duration.millis(Math.max(0, Math.min(target, deadline + 1) - now)))
         lastProgress = Date.now()
         for (let j = stale.length - 1; j >= 0; j--) if (stale[j]! <= target) stale.splice(j, 1)

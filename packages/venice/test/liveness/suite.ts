@@ -1,8 +1,8 @@
 /**
  * The liveness suite's runner: an emulator on loopback (on the test's TestClock), one HTTP client shared by every
  * case (so the keep-alive pool is the socket baseline), and fast-check driving {@link Harness.runCase} over generated
- * cases. The run count comes from `VENICE_LIVENESS_RUNS` (the whole suite's; `npm run test:deep` sets 20,000), split
- * between the suite's properties by their share; `VENICE_LIVENESS_SEED` replays a run.
+ * cases. The run count comes from `VENICE_LIVENESS_RUNS` (the whole suite's; `npm run test:deep` sets 20,000; 50
+ * under mutation testing), split between the suite's properties by their share; `VENICE_LIVENESS_SEED` replays a run.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -22,7 +22,9 @@ export const DEFAULT_RUNS = 2_000
 
 /** This property's share of the suite's runs. */
 export const runsFor = (share: number): number => {
-  const total = Number(process.env["VENICE_LIVENESS_RUNS"] ?? DEFAULT_RUNS)
+  // under mutation testing every mutant the suite covers reruns it: a sample is enough there
+  const mutating = process.env["STRYKER_MUTATOR_WORKER"] !== undefined
+  const total = Number(process.env["VENICE_LIVENESS_RUNS"] ?? (mutating ? 50 : DEFAULT_RUNS))
   return Math.max(1, Math.round((Number.isFinite(total) ? total : DEFAULT_RUNS) * share))
 }
 

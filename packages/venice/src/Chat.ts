@@ -79,33 +79,31 @@ export interface StreamOnTimeoutOptions<R = never> extends ChatOptions<R> {
   readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
+type Completion<R> = Effect.Effect<
+  VeniceClient.Response<ChatCompletion>,
+  RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+  VeniceClient.VeniceClient | R
+>
+
 // SPEC B3: whatever the caller passes, the call is an Effect that fails typed — a request that is not even an object
 // (`null`) is refused by the schema before anything reads its members
 const completionsWithMetaImpl = <R>(
   request: ChatCompletionRequest,
   options: ChatOptions<R> | StreamOnTimeoutOptions<R>
-): Effect.Effect<
-  VeniceClient.Response<ChatCompletion>,
-  RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
-  VeniceClient.VeniceClient | R
-> =>
+): Completion<R> =>
   Effect.suspend(() =>
     Predicate.isObject(request)
-      ? completionsOf(request, options ?? {})
+      ? completionsOf(request, options)
       : Effect.flatMap(
         VeniceClient.validateRequest("chat.completions", Schemas.ChatCompletionRequest, request),
-        () => completionsOf(request, options ?? {})
+        () => completionsOf(request, options)
       )
   )
 
 const completionsOf = <R>(
   request: ChatCompletionRequest,
   options: ChatOptions<R> | StreamOnTimeoutOptions<R>
-): Effect.Effect<
-  VeniceClient.Response<ChatCompletion>,
-  RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
-  VeniceClient.VeniceClient | R
-> => {
+): Completion<R> => {
   const streamOnTimeout = "streamOnTimeout" in options && options.streamOnTimeout === true
   const { fallbackModels, ...rest } = options
   const { streamOnTimeout: _s, validate, maxEventBytes, idleTimeout, ...callOptions } = rest as StreamOnTimeoutOptions<R>

@@ -130,7 +130,7 @@ const limitHeaders: FastCheck.Arbitrary<Readonly<Record<string, string | Timed>>
 const shapes = Faults.Shape.literals
 
 /** The codes that wait or back off: where liveness can go wrong, so they are drawn as often as all the others. */
-const transient = ErrorCatalog.codes.filter((code) => {
+const transient: ReadonlyArray<ErrorCatalog.VeniceErrorCode> = ErrorCatalog.codes.filter((code) => {
   const retryClass = ErrorCatalog.entry(code).retryClass
   return retryClass === "backoff" || retryClass === "header-wait"
 })
@@ -140,7 +140,7 @@ const errorFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.record({
   code: FastCheck.oneof(
     FastCheck.constantFrom(...ErrorCatalog.codes),
     FastCheck.constantFrom(...transient),
-    FastCheck.constantFrom("RATE_LIMIT_EXCEEDED", "MODEL_OVERLOADED", "MODEL_AT_CAPACITY")
+    FastCheck.constantFrom<ErrorCatalog.VeniceErrorCode>("RATE_LIMIT_EXCEEDED", "MODEL_OVERLOADED", "MODEL_AT_CAPACITY")
   ),
   // the code's own shape most of the time, any other shape too
   shape: FastCheck.option(FastCheck.constantFrom(...shapes), { nil: undefined, freq: 3 }),

@@ -14,6 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Chat from "../src/Chat.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
@@ -123,7 +124,7 @@ describe("issue 13 #2: a 5xx's announced wait honours maxWait and the backoff ca
       })
       const error = yield* Effect.flip(
         Effect.provide(Chat.completions(hello, { maxWait: "10 seconds" }), Wire.client(wire))
-      )
+      ).pipe(Effect.provide(Logger.remove(Logger.defaultLogger)))
       expect(error).toMatchObject({ _tag: "WaitTooLongError", wait: Duration.seconds(3600) })
       expect(wire.attempts()).toBe(1)
     }))

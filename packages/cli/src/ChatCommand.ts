@@ -1,7 +1,9 @@
 /**
  * `venice chat "prompt" [--model M] [--no-stream] [--fallback M2,M3] [--max-retries N] [--json] [--emulator]`:
  * streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr says why and for how
- * long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1.
+ * long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1. With `--tools-demo`,
+ * the question goes through `@effect/ai` on the embedded emulator instead: a tool call, then a structured answer
+ * (`ToolsDemo`).
  *
  * @since 0.1.0
  */
@@ -11,6 +13,7 @@ import * as Options from "@effect/cli/Options"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Chat from "@venice-effect/venice/Chat"
 import * as ChatStream from "@venice-effect/venice/ChatStream"
+import type * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -46,6 +49,9 @@ const json = Options.boolean("json").pipe(Options.withDescription("Print JSON (w
 const emulator = Options.boolean("emulator").pipe(
   Options.withDescription("Use the embedded Venice emulator even when VENICE_API_KEY is set")
 )
+const toolsDemo = Options.boolean("tools-demo").pipe(
+  Options.withDescription("Ask through @effect/ai on the embedded emulator: a tool call, then a structured answer")
+)
 
 /**
  * Writes to stdout (tokens, answers).
@@ -63,6 +69,7 @@ type ChatArgs = {
   readonly maxRetries: number
   readonly json: boolean
   readonly emulator: boolean
+  readonly toolsDemo: boolean
 }
 
 const usageError = (args: ChatArgs): string | undefined =>
@@ -81,7 +88,11 @@ const run = (args: ChatArgs) =>
       onSome: (list) => list.split(",").map((m) => m.trim()).filter((m) => m.length > 0)
     })
     const request = { model: args.model, messages: [{ role: "user" as const, content: args.prompt }] }
-    const call = args.noStream
+    // loaded only for the demo: plain chats do not pay for @effect/ai
+    const call: Effect.Effect<void, unknown, VeniceClient.VeniceClient> = args.toolsDemo
+      ? Effect.flatMap(Effect.promise(() => import("./ToolsDemo.js")), (ToolsDemo) =>
+        Effect.asVoid(ToolsDemo.run(args.prompt, (line) => write(`${line}\n`))))
+      : args.noStream
       ? Effect.flatMap(Chat.completions(request, { fallbackModels }), (completion) =>
         write(args.json ? `${JSON.stringify(completion, null, 2)}\n` : `${Chat.text(completion) ?? ""}\n`))
       : ChatStream.stream(request, { fallbackModels }).pipe(
@@ -105,7 +116,7 @@ const run = (args: ChatArgs) =>
       )
     )
   }).pipe(
-    Effect.provide(Target.layer({ forceEmulator: args.emulator, maxRetries: args.maxRetries })),
+    Effect.provide(Target.layer({ forceEmulator: args.emulator || args.toolsDemo, maxRetries: args.maxRetries })),
     Effect.catchTags({
       ServeError: (e) => new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }),
       ConfigError: (e) => new CommandFailed({ exitCode: 2, message: `configuration: ${String(e)}` }),
@@ -120,7 +131,7 @@ const run = (args: ChatArgs) =>
  */
 export const command = Command.make(
   "chat",
-  { prompt, model, noStream, fallback, maxRetries, json, emulator },
+  { prompt, model, noStream, fallback, maxRetries, json, emulator, toolsDemo },
   (args) => {
     // usage errors first: nothing starts for a command that cannot run
     const usage = usageError(args)

@@ -15,10 +15,11 @@ import * as LogLevel from "effect/LogLevel"
 import * as ChatCommand from "./ChatCommand.js"
 import * as DemoCommand from "./DemoCommand.js"
 import * as ErrorsCommand from "./ErrorsCommand.js"
+import * as WorkflowCommand from "./WorkflowCommand.js"
 
 const venice = Command.make("venice").pipe(
   Command.withDescription("venice-effect: Venice AI from the terminal, with every failure typed"),
-  Command.withSubcommands([ChatCommand.command, ErrorsCommand.command, DemoCommand.command])
+  Command.withSubcommands([ChatCommand.command, ErrorsCommand.command, DemoCommand.command, WorkflowCommand.command])
 )
 
 const cli = Command.run(venice, { name: "venice", version: "0.1.0" })

@@ -7,7 +7,9 @@
 /**
  * `venice chat "prompt" [--model M] [--no-stream] [--fallback M2,M3] [--max-retries N] [--json] [--emulator]`:
  * streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr says why and for
- * how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1.
+ * how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1. With
+ * `--tools-demo`, the question goes through `@effect/ai` on the embedded emulator instead: a tool call, then a
+ * structured answer (`ToolsDemo`).
  *
  * @since 0.1.0
  */
@@ -75,3 +77,33 @@ export * as StatusLine from "./StatusLine.js"
  * @since 0.1.0
  */
 export * as Target from "./Target.js"
+
+/**
+ * `venice chat --tools-demo "question"`: the same question asked through `@effect/ai` (`@venice-effect/ai`'s
+ * `VeniceLanguageModel`) against the embedded emulator — a `Toolkit` tool call that `Chat` resolves in two rounds,
+ * then a structured answer from `generateObject` decoded through its Schema. Always local: the emulator answers
+ * tools and `json_schema` deterministically.
+ *
+ * @since 0.1.0
+ */
+export * as ToolsDemo from "./ToolsDemo.js"
+
+/**
+ * `venice workflow`: a durable `videoToFile` run (`@venice-effect/workflow`) against the embedded emulator, its
+ * worker process killed twice mid-run and resumed by a fresh one, then the emulator's counts (see `WorkflowDemo`).
+ * Always local. Exits 0 when one queue request, one payment and one result were counted, 1 otherwise.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowCommand from "./WorkflowCommand.js"
+
+/**
+ * The scenario of `venice workflow`: one durable `videoToFile` run (`@venice-effect/workflow`) against the
+ * embedded emulator, on a SQLite file, with a throwaway wallet that has no credit. Its worker process is SIGKILLed
+ * twice — once after its payment reached Venice and before the answer came back, once after its queue request did
+ * — and a fresh worker resumes the run each time. The emulator's counts then show what was billed: one queue
+ * request, one payment.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowDemo from "./WorkflowDemo.js"

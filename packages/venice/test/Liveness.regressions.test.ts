@@ -8,11 +8,13 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
+import { realPause } from "@venice-effect/emulator/Testing"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
@@ -193,6 +195,26 @@ describe("issue 13 #9: the guard counts requests in flight; a 408 is final", () 
       expect(yield* emu.count({ route: "chat/completions" })).toBeLessThanOrEqual(48)
       expect(yield* emu.count({ status: 429 })).toBe(0)
       expect(tags.filter((t) => t === "ErrorBudgetExhaustedError").length).toBeGreaterThanOrEqual(52)
+    }).pipe(Effect.provide(layer({}, {}, { live: true }))))
+
+  it.scopedLive("100 stalled calls of one bucket, interrupted: no guard slot is kept, the next call is sent at once", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      yield* emu.script({ route: "chat/completions" }, 100, Faults.stall)
+      const fibers = yield* Effect.forEach(
+        Array.from({ length: 100 }),
+        () => Effect.fork(Chat.completions(hello, { retry: RetryPolicy.none })),
+        { concurrency: "unbounded" }
+      )
+      // 48 on the wire, 52 waiting for a slot; then every one of them interrupted
+      for (let i = 0; i < 4000 && (yield* emu.count({ route: "chat/completions" })) < 48; i++) yield* realPause(5)
+      expect(yield* emu.count({ route: "chat/completions" })).toBe(48)
+      yield* Fiber.interruptAll(fibers)
+      yield* emu.clearFaults
+      // with no wait allowed, a slot still held by an interrupted call would fail this one with WaitTooLongError
+      const completion = yield* Chat.completions(hello, { maxWait: 0 })
+      expect(completion.choices.length).toBeGreaterThan(0)
+      expect(yield* emu.count({ route: "chat/completions" })).toBe(49)
     }).pipe(Effect.provide(layer({}, {}, { live: true }))))
 
   it.scoped("a 408 is sent once (it would spend the error budget on every retry)", () =>

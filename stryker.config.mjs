@@ -32,8 +32,13 @@ const modules = [
 ]
 
 const only = process.env["MUTATE"]
-/** Reports (and the incremental file) of a narrowed run are named after what it mutates. */
-const name = only !== undefined && only.length > 0 ? only.replace(/^packages\//, "").replace(/[^A-Za-z0-9.]+/g, "_") : "all"
+/**
+ * Reports (and the incremental file) of a narrowed run are named after what it mutates; those of an older commit's
+ * run (`MUTATE_AT`, see scripts/mutate.mjs) go under `at-<commit>/`.
+ */
+const at = process.env["MUTATE_AT"]
+const name = (at !== undefined && at.length > 0 ? `at-${at}/` : "") +
+  (only !== undefined && only.length > 0 ? only.replace(/^packages\//, "").replace(/[^A-Za-z0-9.]+/g, "_") : "all")
 
 export default {
   packageManager: "npm",

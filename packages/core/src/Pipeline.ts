@@ -358,6 +358,100 @@ export const readBounded = (
     })
   )
 
+/**
+ * Default bounds of a 2xx body, bytes, by route family (SPEC B1): JSON bodies (64 MiB: base64 images and large
+ * embedding batches fit) and binary bodies read whole (256 MiB: audio, video, images). Streams are not read whole:
+ * their memory is bounded per event instead.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const defaultMaxResponseBytes: { readonly json: number; readonly binary: number } = {
+  json: 64 * 1024 * 1024,
+  binary: 256 * 1024 * 1024
+}
+
+/**
+ * What {@link readLimited} needs to describe a body that is too large.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export interface LimitedRead {
+  readonly provider: string
+  readonly operation: string
+  readonly facts: ClientError.CallFacts
+  /** The bound, bytes. */
+  readonly limit: number
+  readonly requestId?: string | undefined
+}
+
+/**
+ * Reads a whole 2xx body of at most `limit` bytes. A body above it fails with
+ * {@link ClientError.ResponseTooLargeError} (never retried): at once when the announced `Content-Length` is above
+ * it, else as soon as the bytes read pass it — counted after any `Content-Encoding`, so a gzip bomb stops at the
+ * limit too — and the rest is not read (the connection is let go). A body cut mid-way is a transport error.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const readLimited = (
+  response: HttpClientResponse.HttpClientResponse,
+  options: LimitedRead
+): Effect.Effect<Uint8Array, ClientError.ResponseTooLargeError | ClientError.TransportError> => {
+  const declared = Number(response.headers["content-length"])
+  const tooLarge = (received: number | undefined) =>
+    new ClientError.ResponseTooLargeError({
+      provider: options.provider,
+      ...options.facts,
+      status: response.status,
+      operation: options.operation,
+      limit: options.limit,
+      ...(received !== undefined ? { received } : {}),
+      ...(Number.isFinite(declared) ? { declared } : {}),
+      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+      message: `${options.provider} ${options.operation}: the response body is larger than ${options.limit} bytes (${
+        received === undefined ? `Content-Length ${declared}` : `${received} bytes read, then stopped`
+      }); not read further, not retried`
+    })
+  const transport = (cause: unknown) =>
+    new ClientError.TransportError({
+      provider: options.provider,
+      ...options.facts,
+      reason: transportReason(cause).reason === "protocol" ? "protocol" : "reset",
+      message: `${options.provider} ${options.operation}: ${describeTransport("reset", "while reading the response body")}`,
+      maybeDelivered: true
+    })
+  if (Number.isFinite(declared) && declared > options.limit) {
+    // announced too large: take one chunk at most, so the body is released rather than left on the socket
+    return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge(undefined)))
+  }
+  return response.stream.pipe(
+    Stream.mapError((e) => transport(e.cause)),
+    Stream.runFoldWhile(
+      { size: 0, chunks: [] as Array<Uint8Array> },
+      (acc) => acc.size <= options.limit,
+      (acc, chunk) => {
+        acc.size += chunk.byteLength
+        acc.chunks.push(chunk)
+        return acc
+      }
+    ),
+    Effect.flatMap(({ chunks, size }) => {
+      if (size > options.limit) return Effect.fail(tooLarge(size))
+      // a plain Uint8Array view (not the transport's Buffer subclass) of the one chunk
+      if (chunks.length === 1) return Effect.succeed(new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size))
+      const out = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        out.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      return Effect.succeed(out)
+    })
+  )
+}
+
 // ─── The pipeline ────────────────────────────────────────────────────────────────────────────────
 
 const newCorrelationId = (): string => `ve-${globalThis.crypto.randomUUID()}`
@@ -797,9 +891,13 @@ const errorSummary = <E>(provider: Provider<E>, error: unknown): Record<string, 
  */
 export const logLevelOf = (level: CatalogLogLevel): LogLevel.LogLevel => CatalogLogLevels.toLogLevel(level)
 
+const utf8 = new TextDecoder("utf-8")
+
 /**
- * Runs a call's success decoding on a JSON body: reads the text, parses, decodes with the given function. Failures are
- * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded) or transport errors (a body cut mid-way).
+ * Runs a call's success decoding on a JSON body: reads the text (at most `options.maxBytes`, default
+ * {@link defaultMaxResponseBytes}`.json`), parses, decodes with the given function. Failures are
+ * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded), {@link ClientError.ResponseTooLargeError}
+ * or transport errors (a body cut mid-way).
  *
  * @since 0.1.0
  * @category bodies
@@ -810,20 +908,18 @@ export const decodeJsonBody = <A>(
   response: HttpClientResponse.HttpClientResponse,
   facts: ClientError.CallFacts,
   decode: (u: unknown) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | { readonly _tag: "Right"; readonly right: A },
-  requestId?: string | undefined
-): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.TransportError> =>
+  requestId?: string | undefined,
+  options?: { readonly maxBytes?: number | undefined }
+): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError> =>
   Effect.gen(function*() {
-    const text = yield* response.text.pipe(
-      Effect.mapError((e) =>
-        new ClientError.TransportError({
-          provider: providerName,
-          ...facts,
-          reason: transportReason(e.cause).reason === "refused" ? "reset" : transportReason(e.cause).reason,
-          message: `${providerName} ${operation}: ${describeTransport("reset", "while reading the response body")}`,
-          maybeDelivered: true
-        })
-      )
-    )
+    const bytes = yield* readLimited(response, {
+      provider: providerName,
+      operation,
+      facts,
+      limit: options?.maxBytes ?? defaultMaxResponseBytes.json,
+      requestId
+    })
+    const text = utf8.decode(bytes)
     const fail = (message: string) =>
       new ClientError.ResponseDecodeError({
         provider: providerName,

@@ -109,6 +109,12 @@ export interface Options {
   readonly errorBudgetMargin?: number | undefined
   /** `User-Agent` header. */
   readonly userAgent?: string | undefined
+  /**
+   * Bounds of a 2xx body read whole, bytes, by route family (SPEC B1): `json` (default 64 MiB) and `binary` — audio,
+   * video, images (default 256 MiB). A body above its bound fails with `ResponseTooLargeError`, never retried.
+   * Streams are bounded per event instead (`maxEventBytes`).
+   */
+  readonly maxResponseBytes?: { readonly json?: number | undefined; readonly binary?: number | undefined } | undefined
 }
 
 /**
@@ -126,6 +132,8 @@ export interface CallOptions<R = never> {
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** A correlation id of yours, kept on errors and spans (default: generated). */
   readonly correlationId?: string | undefined
+  /** The bound of this call's 2xx body, bytes (replaces the client's `maxResponseBytes` for its route family). */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -181,6 +189,8 @@ export interface RawResponse {
   readonly response: HttpClientResponse.HttpClientResponse
   readonly facts: ClientError.CallFacts
   readonly meta: ResponseMeta.ResponseMeta
+  /** The bounds that apply to this body if read whole, bytes (the call's `maxResponseBytes`, else the client's). */
+  readonly maxBytes: { readonly json: number; readonly binary: number }
 }
 
 /**
@@ -460,6 +470,10 @@ export const make = (
     const pacing = options.pacing ?? true
     const guard = options.errorBudgetGuard ?? true
     const userAgent = options.userAgent ?? "venice-effect/0.1.0"
+    const maxBytes = {
+      json: options.maxResponseBytes?.json ?? Pipeline.defaultMaxResponseBytes.json,
+      binary: options.maxResponseBytes?.binary ?? Pipeline.defaultMaxResponseBytes.binary
+    }
 
     const buildRequest = (
       spec: RequestSpec,
@@ -491,6 +505,8 @@ export const make = (
       const model = spec.model
       const identity = authenticator.identity
       const maxInFlight = authenticator.maxInFlight
+      const callMax = callOptions?.maxResponseBytes
+      const bounds = callMax === undefined ? maxBytes : { json: callMax, binary: callMax }
       return Effect.flatMap(checkBodySize(spec.operation, spec.body), (body) =>
         Pipeline.runWith<A, VeniceError.VeniceError | WalletError.WalletError, R | R2>(httpClient, store, provider, {
           operation: spec.operation,
@@ -503,6 +519,7 @@ export const make = (
               return onSuccess({
                 response,
                 facts,
+                maxBytes: bounds,
                 get meta() {
                   return meta ??= ResponseMeta.decode(response.headers, { nowMillis, route: spec.route }).value
                 }
@@ -528,10 +545,11 @@ export const make = (
           }
         }).pipe(
           // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
-          // recorded the typed reason for that 402 and stopped; the call fails with the reason, which carries the 402.
+          // recorded the typed reason for that 402 (`PAYMENT_REQUIRED`, or the plain insufficient-balance one of a
+          // wallet) and stopped; the call fails with the reason, which carries the 402.
           Effect.catchIf(
-            (error): error is VeniceError.VenicePaymentRequiredError =>
-              error._tag === "VenicePaymentRequiredError" && Wallet.paymentFailureOf(error) !== undefined,
+            (error): error is VeniceError.VeniceError =>
+              VeniceError.isVeniceError(error) && error.status === 402 && Wallet.paymentFailureOf(error) !== undefined,
             (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
           ),
           // which wallet signed which attempt is a fact of this call only
@@ -555,7 +573,8 @@ export const make = (
               raw.response,
               raw.facts,
               (u) => Either.mapLeft(decode(u), (e) => RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
-              raw.response.headers["x-request-id"]
+              raw.response.headers["x-request-id"],
+              { maxBytes: raw.maxBytes.json }
             ),
             (value): Response<A> => ({
               value,

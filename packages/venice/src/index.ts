@@ -140,8 +140,8 @@ export * as JobMedia from "./JobMedia.js"
 
 /**
  * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), SPEC R9: queueing may bill, so a
- * queue call is never re-sent after it may have reached Venice; the job is then polled with a `Schedule` seeded by
- * Venice's `average_execution_time`, as a `Stream` of progress that ends on the media (or a typed failure).
+ * queue call is never re-sent after it may have reached Venice; the job is then polled, as a `Stream` of progress
+ * that ends on the media (or a typed failure).
  *
  * @since 0.1.0
  */

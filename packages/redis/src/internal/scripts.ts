@@ -254,3 +254,43 @@ if carry ~= 0 or delta ~= 0 then
   keep(k, now, now, retention)
 end
 return {ok, spent}`)
+
+// ── unconfirmed payments: hash fields ui = id, ua = amount (micro-USD), ur = the record (JSON, opaque to Lua) ────
+
+/**
+ * KEYS[1] wallet; ARGV now, retention, id, record, amount → the record now held (an existing one wins): a payment
+ * whose outcome is unknown, recorded once for the fleet.
+ */
+export const markUnconfirmed = script("markUnconfirmed", `
+local k = KEYS[1]
+local now, retention, id, record, amount = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], ARGV[4], n(ARGV[5], 0)
+local held = redis.call('HGET', k, 'ur')
+if held then return held end
+redis.call('HSET', k, 'ui', id, 'ur', record, 'ua', s(amount))
+keep(k, now, now, retention)
+return record`)
+
+/** KEYS[1] wallet → the unconfirmed record, or '' when there is none. */
+export const getUnconfirmed = script("getUnconfirmed", `
+local held = redis.call('HGET', KEYS[1], 'ur')
+if held then return held end
+return ''`)
+
+/**
+ * KEYS[1] wallet; ARGV now, retention, id, carry, absent (1/0) → {removed, spent}: removes the record `id` (ignored
+ * when another is held) and, when it did and the payment never landed, gives its amount back to the budget in the
+ * same step.
+ */
+export const resolveUnconfirmed = script("resolveUnconfirmed", `
+local k = KEYS[1]
+local now, retention, id, carry, absent = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], n(ARGV[4], 0), ARGV[5]
+local spent = math.max(0, n(redis.call('HGET', k, 'm'), 0) + carry)
+local removed = 0
+if redis.call('HGET', k, 'ui') == id then
+  if absent == '1' then spent = math.max(0, spent - n(redis.call('HGET', k, 'ua'), 0)) end
+  redis.call('HDEL', k, 'ui', 'ur', 'ua')
+  removed = 1
+end
+redis.call('HSET', k, 'm', s(spent))
+keep(k, now, now, retention)
+return {removed, spent}`)

@@ -24,7 +24,6 @@
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as StreamStart from "@venice-effect/core/StreamStart"
-import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
@@ -72,6 +71,11 @@ export const drive = <A, E, R>(
     let inFlight = 0
     let streams = 0
     let lastProgress = Date.now()
+    // The TestClock keeps the wake-up of a sleep that was interrupted: every finished attempt leaves its timeout's.
+    // Those are stale — moving the clock to one would only skip time — so they are counted here (wake-up time →
+    // how many) and skipped while nothing is in flight. `pending` holds the timeouts of attempts in flight.
+    const pending: Array<{ readonly key: string; readonly at: number }> = []
+    const stale = new Map<number, number>()
     const activity = (what: "open" | "data" | "close") =>
       Effect.sync(() => {
         lastProgress = Date.now()
@@ -80,11 +84,20 @@ export const drive = <A, E, R>(
       })
     const observer = (event: Pipeline.Event) =>
       Effect.zipRight(
-        Effect.sync(() => {
-          lastProgress = Date.now()
-          if (event._tag === "AttemptStarted") inFlight++
-          else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") inFlight = Math.max(0, inFlight - 1)
-        }),
+        Effect.flatMap(TestClock.currentTimeMillis, (now) =>
+          Effect.sync(() => {
+            lastProgress = Date.now()
+            const key = `${event.operation}#${"attempt" in event ? event.attempt : ""}`
+            if (event._tag === "AttemptStarted") {
+              inFlight++
+              if (event.timeout !== undefined) pending.push({ key, at: now + Duration.toMillis(event.timeout) })
+            } else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") {
+              inFlight = Math.max(0, inFlight - 1)
+              const i = pending.findIndex((p) => p.key === key)
+              const at = i >= 0 ? pending.splice(i, 1)[0]?.at : undefined
+              if (at !== undefined && at > now) stale.set(at, (stale.get(at) ?? 0) + 1)
+            }
+          })),
         options.observer?.(event) ?? Effect.void
       )
     const fiber = yield* Effect.fork(
@@ -97,11 +110,21 @@ export const drive = <A, E, R>(
       if (poll._tag === "Some") return poll.value
       yield* realPause(1)
       const quiet = Date.now() - lastProgress
-      if (inFlight > 0 || streams > 0 ? quiet < stallAfter : quiet < settle) continue
-      const sleeps = yield* TestClock.sleeps()
-      if (Chunk.isNonEmpty(sleeps)) {
-        const now = yield* TestClock.currentTimeMillis
-        const next = Chunk.reduce(sleeps, Infinity, (min, t) => Math.min(min, t))
+      const busy = inFlight > 0 || streams > 0
+      if (busy ? quiet < stallAfter : quiet < settle) continue
+      // a fiber still running (on a loaded machine, its synchronous steps can take longer than `settle`) is not
+      // waiting for time yet
+      if (!busy && (yield* Fiber.status(fiber))._tag === "Running") continue
+      const now = yield* TestClock.currentTimeMillis
+      for (const at of [...stale.keys()]) if (at <= now) stale.delete(at)
+      const counts = new Map<number, number>()
+      for (const at of yield* TestClock.sleeps()) counts.set(at, (counts.get(at) ?? 0) + 1)
+      let next = Infinity
+      for (const [at, count] of counts) {
+        // while an attempt or a streamed body is in flight (a stall) every timer counts: its own bound must fire
+        if (at < next && (busy || count > (stale.get(at) ?? 0))) next = at
+      }
+      if (next !== Infinity) {
         yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
         lastProgress = Date.now()
       }

@@ -1181,7 +1181,7 @@ export const orElse = <Out, R, Out2, R2>(
  */
 export const layerClient = (
   options: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl"> = {}
-): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.MissingCredentialsError, PaymentPolicy | HttpClient.HttpClient> =>
+): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.BuildError, PaymentPolicy | HttpClient.HttpClient> =>
   Layer.effect(
     VeniceClient.VeniceClient,
     Effect.flatMap(PaymentPolicy, (payments) =>

@@ -25,6 +25,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as BaseUrl from "@venice-effect/core/BaseUrl"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
@@ -89,7 +90,10 @@ export interface Options {
   readonly apiKey?: Redacted.Redacted<string> | undefined
   /** Or any authenticator (a wallet's, see `VeniceWallet`). Takes precedence over `apiKey`. */
   readonly authenticator?: Authenticator | undefined
-  /** Default `https://api.venice.ai/api/v1`. */
+  /**
+   * Default `https://api.venice.ai/api/v1`. Checked when the client is built: anything but an absolute `http:` /
+   * `https:` URL without query or fragment fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default {@link RetryPolicy.defaultPolicy}). */
   readonly retry?: Schedule.Schedule<unknown, RetryPolicy.VeniceClientError> | undefined
@@ -375,7 +379,10 @@ export const checkBodySize = (
         })
       )
     if (body?._tag === "json") {
-      const text = JSON.stringify(body.value) ?? "null"
+      // SPEC B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
+      const encoded = RequestValidation.encodeJson("venice", operation, body.value)
+      if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
+      const text = encoded.right
       // UTF-8 takes at most 3 bytes per UTF-16 unit: only long texts are measured exactly
       const size = text.length * 3 <= MAX_JSON_BODY_BYTES ? text.length : new TextEncoder().encode(text).length
       return size > MAX_JSON_BODY_BYTES
@@ -416,6 +423,14 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
 ) {}
 
 /**
+ * Why a client could not be built: no credentials, or a base URL that cannot be used (SPEC B4). Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BuildError = MissingCredentialsError | BaseUrl.InvalidBaseUrlError
+
+/**
  * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
  * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
  *
@@ -437,7 +452,7 @@ export const validateRequest = <A, I>(
  */
 export const make = (
   options: Options
-): Effect.Effect<Service, MissingCredentialsError, HttpClient.HttpClient> =>
+): Effect.Effect<Service, BuildError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const httpClient = yield* HttpClient.HttpClient
     const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
@@ -448,7 +463,7 @@ export const make = (
         message: "VeniceClient needs credentials: an apiKey (Redacted) or a wallet authenticator"
       })
     }
-    const baseUrl = String(options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+    const baseUrl = yield* BaseUrl.validate("venice", options.baseUrl ?? DEFAULT_BASE_URL)
     const clientRetry = options.retry ?? RetryPolicy.defaultPolicy
     const timeout = Duration.decode(options.timeout ?? Duration.seconds(180))
     const maxWait = Duration.decode(options.maxWait ?? Duration.seconds(60))
@@ -592,18 +607,19 @@ const Clock_currentTimeMillis = Effect.clockWith((clock) => clock.currentTimeMil
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<VeniceClient, MissingCredentialsError, HttpClient.HttpClient> =>
+export const layer = (options: Options): Layer.Layer<VeniceClient, BuildError, HttpClient.HttpClient> =>
   Layer.effect(VeniceClient, make(options))
 
 /**
- * A layer from configuration: `VENICE_API_KEY` (redacted) and optionally `VENICE_BASE_URL`; other options as given.
+ * A layer from configuration: `VENICE_API_KEY` (redacted) and optionally `VENICE_BASE_URL` (checked as `baseUrl` is);
+ * other options as given.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
   options: Omit<Options, "apiKey" | "baseUrl"> = {}
-): Layer.Layer<VeniceClient, MissingCredentialsError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<VeniceClient, BuildError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     VeniceClient,
     Effect.gen(function*() {

@@ -130,9 +130,9 @@ export * as Fallback from "./Fallback.js"
 export * as Images from "./Images.js"
 
 /**
- * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` (the bytes
- * `retrieve` returned, or the pre-signed `download_url` of VPS-backed video models fetched without credentials,
- * with a size bound), and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
+ * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` — from the body
+ * of `retrieve`, or from the pre-signed `download_url` of VPS-backed video models (fetched without credentials) —
+ * and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
  *
  * @since 0.1.0
  */

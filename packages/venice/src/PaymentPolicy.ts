@@ -116,8 +116,11 @@ export interface Options {
  * - `poll` (default 10 s): the pause between resubmissions of the same payment and between ledger reads (Venice
  *   allows 10 top-up requests a minute per IP, 20 ledger reads a minute per wallet).
  * - `retries` (default 3): resubmissions of the same payment after a failure (backoff 0.5 s, 1 s, 2 s …).
- * - `landingGrace` (default 2 min): how long after its authorization's `validBefore` a transfer may still show up in
- *   the ledger. A payment the ledger does not show by then never will: it is released (its budget given back).
+ * - `landingGrace` (default 2 min): how long after its authorization has expired a transfer may still show up in the
+ *   ledger. A payment the ledger does not show by then never will: it is released (its budget given back). A Base
+ *   payment expires at its EIP-3009 `validBefore`; a Solana payment once the wallet's RPC says the finalized chain is
+ *   past its blockhash's `lastValidBlockHeight` (and not before `maxTimeoutSeconds` after it was sent) — while the
+ *   RPC cannot be read, it has not expired.
  * - `lockWait` (default `wait` + 3 × `timeout`): the most a call waits for another process's top-up of the wallet
  *   (the lock of a shared `Coordinator`) before failing with `PaymentRefusedError` `lock-timeout`.
  *
@@ -204,10 +207,13 @@ export interface Service {
  * - `Nothing` — no payment of the wallet is unconfirmed.
  * - `Landed` — the unconfirmed payment was credited (its resubmission's receipt, or a `TOP_UP` in the ledger): it
  *   stays spent, new payments may be signed again.
- * - `Released` — it is past its authorization's `validBefore` (plus `landingGrace`) and the ledger does not show
- *   it: it never landed; its amount is given back to the budget.
- * - `Unknown` — the question is still open (the ledger does not show it yet and it may still land, or the ledger could
- *   not be read); `decidedBy` is the epoch ms from which the ledger's silence proves it never landed.
+ * - `Released` — its authorization has expired (Base: `validBefore`; Solana: the chain past the blockhash's
+ *   `lastValidBlockHeight`), `landingGrace` has passed since, and the ledger does not show it: it never landed; its
+ *   amount is given back to the budget.
+ * - `Unknown` — the question is still open (the ledger does not show it yet and it may still land, the ledger could
+ *   not be read, or — Solana — the chain is not known to be past the payment's block height); `decidedBy` is the
+ *   earliest epoch ms from which the ledger's silence can prove it never landed (for a Solana payment whose expiry
+ *   the chain has not confirmed yet, the chain may put it later).
  *
  * @since 0.1.0
  * @category models
@@ -698,14 +704,17 @@ export const make = (
         }
       })
 
-    const pendingRefusal = (held: UnconfirmedPayment) => () =>
-      refuse(
+    const pendingRefusal = (held: UnconfirmedPayment) => () => {
+      const by = new Date(decidedBy(held)).toISOString()
+      const when = held.lastValidBlockHeight === undefined || expiredAt.has(held.id)
+        ? `by ${by} at the latest`
+        : `not before ${by}, once the chain is past block ${held.lastValidBlockHeight}`
+      return refuse(
         "settlement-pending",
-        `a payment of $${held.amountUsd} has an unknown outcome (its answer was lost, or it was still settling) and may have landed: no new payment before the ledger settles it (by ${
-          new Date(decidedBy(held)).toISOString()
-        } at the latest)`,
+        `a payment of $${held.amountUsd} has an unknown outcome (its answer was lost, or it was still settling) and may have landed: no new payment before the ledger settles it (${when})`,
         held.amountUsd
       )
+    }
 
     const runTopUp = (plan: Plan): Effect.Effect<Outcome> =>
       Effect.gen(function*() {

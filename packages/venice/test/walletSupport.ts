@@ -15,6 +15,7 @@ import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import { getBase58Decoder } from "@solana/kit"
 import * as crypto from "node:crypto"
@@ -69,6 +70,8 @@ export interface WalletTestOptions {
   /** The base retry policy the payment schedule is composed with (`orElse`). */
   readonly retry?: VeniceClient.Options["retry"]
   readonly client?: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl" | "retry">
+  /** A Solana wallet's RPC, given the emulator's (default: the emulator's own, `/solana-rpc`). */
+  readonly solanaRpc?: (emulatorRpcUrl: string) => Effect.Effect<string, never, Scope.Scope>
   /** Set the TestClock to the real time first (x402 authorizations are valid from real time). Default true. */
   readonly realTime?: boolean
 }
@@ -107,8 +110,11 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
         Effect.sync(() => recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } }))))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   const wallet = chain === "solana"
-    ? Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) =>
-      VeniceWallet.layerSolana({ ...options.wallet, secretKey: Redacted.make(key), rpcUrl: emu.solanaRpcUrl })))
+    ? Layer.unwrapScoped(Effect.gen(function*() {
+      const emu = yield* Emulator.VeniceEmulator
+      const rpcUrl = options.solanaRpc === undefined ? emu.solanaRpcUrl : yield* options.solanaRpc(emu.solanaRpcUrl)
+      return VeniceWallet.layerSolana({ ...options.wallet, secretKey: Redacted.make(key), rpcUrl })
+    }))
     : VeniceWallet.layer({ ...options.wallet, privateKey: Redacted.make(key) })
   const realTime = options.realTime === false
     ? Layer.empty

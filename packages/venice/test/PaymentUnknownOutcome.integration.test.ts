@@ -16,13 +16,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as Video from "../src/Video.js"
 import { drive as driveClock } from "./support.js"
-import { hello, walletLayer } from "./walletSupport.js"
+import { controlledChain, hello, walletLayer } from "./walletSupport.js"
 
 /** A stalled attempt is declared after 1.5 real seconds (the emulator's first EIP-712 check can take a few hundred ms). */
 const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 1_500, ...options })
@@ -159,57 +157,6 @@ describe("issue 13 #4: a top-up whose answer is lost is an unknown outcome", () 
       }).pipe(Effect.provide(shared)), 60_000)
   }
 })
-
-/**
- * A Solana RPC in front of the emulator's (a real loopback server) whose `getBlockHeight` the test controls: passed on,
- * refused (HTTP 500), or a chain that lags at the `lastValidBlockHeight` of the newest blockhash it handed out (a payment
- * signed with it could still land). Everything else is forwarded.
- */
-const controlledChain = () => {
-  const control = { blockHeight: "forward" as "forward" | "refused" | "lagging", lastValid: 0, heightReads: 0 }
-  const rpc = (upstream: string) =>
-    Effect.map(
-      Effect.acquireRelease(
-        Effect.async<http.Server>((resume) => {
-          const server = http.createServer((req, res) => {
-            const parts: Array<Buffer> = []
-            req.on("data", (c: Buffer) => parts.push(c))
-            req.on("end", () => {
-              const body = Buffer.concat(parts).toString("utf8")
-              const call = JSON.parse(body) as { readonly id: unknown; readonly method: string }
-              if (call.method === "getBlockHeight") {
-                control.heightReads++
-                if (control.blockHeight === "refused") return void res.writeHead(500).end("upstream unavailable")
-                if (control.blockHeight === "lagging") {
-                  res.writeHead(200, { "content-type": "application/json" })
-                  return void res.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result: control.lastValid }))
-                }
-              }
-              void fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body })
-                .then((answer) => answer.text())
-                .then((text) => {
-                  if (call.method === "getLatestBlockhash") {
-                    control.lastValid = (JSON.parse(text) as { result: { value: { lastValidBlockHeight: number } } })
-                      .result.value.lastValidBlockHeight
-                  }
-                  res.writeHead(200, { "content-type": "application/json" })
-                  res.end(text)
-                })
-                .catch(() => res.destroy())
-            })
-          })
-          server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-        }),
-        (server) =>
-          Effect.async<void>((resume) => {
-            server.closeAllConnections()
-            server.close(() => resume(Effect.void))
-          })
-      ),
-      (server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    )
-  return { control, rpc }
-}
 
 describe("issue 13 #4 on Solana: a payment expires by block height, which only the chain can tell", () => {
   const chain = controlledChain()

@@ -137,10 +137,21 @@ export const drive = <A, E, R>(
         // while an attempt or a streamed body is in flight (a stall) every timer counts: its own bound must fire
         if (at < next && (busy || count > (stale.get(at) ?? 0))) next = at
       }
-      if (next !== Infinity) {
-        yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
-        lastProgress = Date.now()
+      if (next === Infinity) continue
+      // Skipping stale timers jumps over time a fiber may still need while it waits on something the driver cannot see
+      // (a wallet signature, a socket closing): on a loaded machine that takes longer than `settle`, and the jump would
+      // fire a later timer (a server's delayed answer) before the fiber's own. Such a jump waits for a longer quiet.
+      if (!busy && [...counts.keys()].some((at) => at < next)) {
+        const mark = lastProgress
+        yield* realPause(Math.max(settle, 25))
+        const sleeps = yield* TestClock.sleeps()
+        let before = 0
+        for (const count of counts.values()) before += count
+        if (lastProgress !== mark || sleeps.length !== before || (yield* running)) continue
+        if ((yield* Fiber.poll(fiber))._tag === "Some") continue
       }
+      yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
+      lastProgress = Date.now()
     }
     return yield* Fiber.await(fiber)
   })

@@ -105,6 +105,7 @@ describe("a Solana wallet", () => {
         expect((yield* emu.requests).map((r) => `${r.status} ${r.route}`)).toEqual([
           "402 chat/completions",
           "402 x402/top-up",
+          "200 x402/transactions", // the ledger's newest entry before signing: where a lost payment would appear
           "200 x402/top-up",
           "200 chat/completions"
         ])

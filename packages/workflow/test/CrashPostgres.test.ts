@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { spawnWorker, within } from "./crash/harness.js"
+import { spawnScoped, within } from "./crash/harness.js"
 import type { WorkerConfig } from "./crash/protocol.js"
 import { freshDatabase, missingPostgres } from "./postgres.js"
 import { emulatorLayer, tempDir, throwawayKey, videoRequest } from "./support.js"
@@ -41,7 +41,7 @@ const fleetCrash = (
       payload: { id: `fleet-${options.label}`, request: videoRequest(), output: { _tag: "File", path } }
     }))
     const holds = proxies.map((proxy, i) => proxy.hold(options.rule).then((seen) => ({ seen, i })))
-    const workers = configs.map(spawnWorker)
+    const workers = yield* Effect.forEach(configs, spawnScoped)
     const first = yield* Effect.promise(() =>
       within(45_000, `a worker reaching ${options.rule.path}`, Promise.race(holds)).catch((e) => {
         throw new Error(`${e.message}\n${workers.map((w, i) => `worker ${i} said:\n${w.output()}`).join("\n")}`)

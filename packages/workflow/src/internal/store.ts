@@ -130,8 +130,8 @@ export const job = (needId: string): Effect.Effect<JobRow | undefined, Failure, 
 /**
  * Records that a queue request is about to leave (`sending`). `false` when another step of the same account and model
  * is `sending` right now (the caller waits: one unresolved queue request per account and model). The caller has
- * cleared its own row first, so a row of this need found here is this claim's, committed by an attempt whose answer
- * was lost: claimed.
+ * cleared its own row first, so a row of this need with this claim's `sentAt` found here is this claim's, committed
+ * by an attempt whose answer was lost: claimed (a retry after a lost answer then neither spins nor sends twice).
  */
 export const claimSending = (
   row: Pick<JobRow, "needId" | "account" | "kind" | "model" | "sentAt">
@@ -143,7 +143,9 @@ export const claimSending = (
         VALUES (${row.needId}, ${row.account}, ${row.kind}, ${row.model}, 'sending', ${row.sentAt})
         ON CONFLICT DO NOTHING RETURNING need_id`
       if (inserted.length > 0) return true
-      const own = yield* sql`SELECT need_id FROM venice_workflow_jobs WHERE need_id = ${row.needId}`
+      // this claim's own row (same need, same `sent_at`), committed by an attempt whose answer was lost
+      const own = yield* sql`
+        SELECT need_id FROM venice_workflow_jobs WHERE need_id = ${row.needId} AND sent_at = ${row.sentAt}`
       return own.length > 0
     })))
 
@@ -257,7 +259,8 @@ class Abort {
 /**
  * In one transaction: adds the amount to the budget key's spend if the total stays within the cap, and inserts the
  * payment row (`reserved`) unless the wallet already has an open payment. Neither happens unless both can. A row of
- * this need and attempt already there is this reservation, committed by an attempt whose answer was lost: reserved.
+ * this need, attempt and `createdAt` already there is this reservation, committed by an attempt whose answer was
+ * lost: reserved (not `WalletBusy` on its own row, and the amount is not counted twice).
  */
 export const reserve = (
   row: Pick<PaymentRow, "needId" | "attempt" | "wallet" | "budgetKey" | "amountMicros" | "createdAt">,
@@ -271,7 +274,8 @@ export const reserve = (
     return durable("reserve a payment")(
       sql.withTransaction(Effect.gen(function*() {
         const own = yield* sql`
-          SELECT need_id FROM venice_workflow_payments WHERE need_id = ${row.needId} AND attempt = ${row.attempt}`
+          SELECT need_id FROM venice_workflow_payments
+          WHERE need_id = ${row.needId} AND attempt = ${row.attempt} AND created_at = ${row.createdAt}`
         if (own.length > 0) return { _tag: "Reserved", spentMicros: yield* spentNow } as const
         yield* sql`INSERT INTO venice_workflow_budgets (budget_key, spent_micros) VALUES (${row.budgetKey}, 0)
           ON CONFLICT DO NOTHING`

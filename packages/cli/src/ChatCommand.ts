@@ -120,7 +120,8 @@ const run = (args: ChatArgs) =>
     Effect.catchTags({
       ServeError: (e) => new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }),
       ConfigError: (e) => new CommandFailed({ exitCode: 2, message: `configuration: ${String(e)}` }),
-      MissingCredentialsError: (e) => new CommandFailed({ exitCode: 2, message: e.message })
+      MissingCredentialsError: (e) => new CommandFailed({ exitCode: 2, message: e.message }),
+      InvalidBaseUrlError: (e) => new CommandFailed({ exitCode: 2, message: e.message })
     })
   )
 

@@ -69,7 +69,7 @@ export const layer = (
   options: Options
 ): Layer.Layer<
   Target | VeniceClient.VeniceClient,
-  ServeError | ConfigError.ConfigError | VeniceClient.MissingCredentialsError
+  ServeError | ConfigError.ConfigError | VeniceClient.BuildError
 > =>
   Layer.unwrapScoped(
     Effect.gen(function*() {

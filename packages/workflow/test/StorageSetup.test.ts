@@ -14,8 +14,10 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Store from "../src/internal/store.js"
+import * as VeniceWorkflows from "../src/VeniceWorkflows.js"
 import * as WorkflowStorage from "../src/WorkflowStorage.js"
 import { freshDatabase, missingPostgres } from "./postgres.js"
+import { keyClient, sqliteWorker, videoRequest } from "./support.js"
 
 /** Builds a worker's storage on `url` (runner `i`) and closes it again: how that went. */
 const start = (url: string, i: number) =>
@@ -62,4 +64,19 @@ describe("a store operation the database refuses", () => {
       expect(error.code).toBe("SQLITE_ERROR")
       expect(error.message).toContain("the workflow store could not read a queue step")
     }).pipe(Effect.provide(SqliteClient.layer({ filename: ":memory:" }))))
+})
+
+describe("the engine's own storage failing under a run", () => {
+  it.live("videoToFile fails with a WorkflowStorageError, not a defect", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* Effect.orDie(sql`DROP TABLE cluster_messages`)
+      const error = yield* Effect.flip(VeniceWorkflows.videoToFile({
+        id: "no-storage",
+        request: videoRequest(),
+        output: { _tag: "Bytes" }
+      }))
+      expect(error._tag).toBe("WorkflowStorageError")
+      expect(error.message).toContain("the workflow engine's storage failed")
+    }).pipe(Effect.provide(sqliteWorker(":memory:", keyClient("http://127.0.0.1:9")))), 30_000)
 })

@@ -85,9 +85,7 @@ const crashAndResume = (options: {
   }).pipe(Effect.provide(emulatorLayer(address, options.balanceUsd)))
 }
 
-// the four crashes are independent (each its own emulator, proxy, wallet and SQLite file): run together, they mostly
-// wait on workers and durable sleeps at the same time
-describe.concurrent("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
+describe("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
   it.scopedLive("(a) killed right after its queue request reached Venice: found in the ledger, queued once", () =>
     Effect.gen(function*() {
       const run = yield* crashAndResume({

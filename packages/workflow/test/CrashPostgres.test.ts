@@ -75,9 +75,7 @@ const fleetCrash = (
   }).pipe(Effect.provide(emulatorLayer(address, options.balanceUsd)))
 }
 
-// independent runs (each its own database, emulator, proxies and wallet): run together
-const suite = "two workers on PostgreSQL, the one running the run killed"
-describe.skipIf(missingPostgres !== undefined).concurrent(suite, () => {
+describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the one running the run killed", () => {
   it.scopedLive("killed after its queue request reached Venice: the other worker finds the job, one queue", () =>
     Effect.gen(function*() {
       const run = yield* fleetCrash({

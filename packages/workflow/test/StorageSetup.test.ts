@@ -21,10 +21,9 @@ import { keyClient, sqliteWorker, videoRequest } from "./support.js"
 
 /** Builds a worker's storage on `url` (runner `i`) and closes it again: how that went. */
 const start = (url: string, i: number) =>
-  Layer.build(WorkflowStorage.layerPg({ url: Redacted.make(url), runner: { host: `setup-${i}`, port: 3000 + i } })).pipe(
-    Effect.scoped,
-    Effect.exit
-  )
+  Layer.build(
+    WorkflowStorage.layerPg({ url: Redacted.make(url), runner: { host: `setup-${i}`, port: 3000 + i } })
+  ).pipe(Effect.scoped, Effect.exit)
 
 const describeExit = (exit: Exit.Exit<unknown, unknown>): string =>
   Exit.isSuccess(exit) ? "started" : Cause.pretty(exit.cause)

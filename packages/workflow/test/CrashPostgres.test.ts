@@ -43,7 +43,7 @@ const fleetCrash = (
     const holds = proxies.map((proxy, i) => proxy.hold(options.rule).then((seen) => ({ seen, i })))
     const workers = yield* Effect.forEach(configs, spawnScoped)
     const first = yield* Effect.promise(() =>
-      within(45_000, `a worker reaching ${options.rule.path}`, Promise.race(holds)).catch((e) => {
+      within(120_000, `a worker reaching ${options.rule.path}`, Promise.race(holds)).catch((e) => {
         throw new Error(`${e.message}\n${workers.map((w, i) => `worker ${i} said:\n${w.output()}`).join("\n")}`)
       })
     )
@@ -53,7 +53,7 @@ const fleetCrash = (
     yield* Effect.promise(killed.kill)
     proxies[first.i]!.release()
     const outcome = yield* Effect.promise(() =>
-      within(90_000, "the surviving worker delivering the result", survivor.outcome).catch((e) => {
+      within(150_000, "the surviving worker delivering the result", survivor.outcome).catch((e) => {
         throw new Error(`${e.message}\nsurvivor said:\n${survivor.output()}`)
       })
     )
@@ -87,7 +87,7 @@ describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the o
       expect(run.queues).toBe(1)
       expect(run.result.job.recovered).toBe(true)
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 180_000)
+    }), 300_000)
 
   it.scopedLive("killed after its payment reached Venice: the other worker finds it in the ledger, one payment", () =>
     Effect.gen(function*() {
@@ -101,5 +101,5 @@ describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the o
       expect(run.result.topUp?.via).toBe("ledger")
       expect(run.queues).toBe(1)
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 180_000)
+    }), 300_000)
 })

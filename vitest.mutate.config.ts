@@ -3,14 +3,16 @@ import { defineConfig } from "vitest/config"
 /**
  * The vitest configuration StrykerJS runs (`stryker.config.mjs`): the core and venice projects, whose tests exercise
  * the mutated modules, in worker threads without per-file isolation — each mutant reruns only the tests that cover it,
- * and re-importing Effect and the emulator for every test file of every run would cost more than the tests.
+ * and re-importing Effect and the emulator for every test file of every run would cost more than the tests. A failed
+ * test is run once more (`retry: 1`): a mutation run shares the machine with its own workers, and one load-sensitive
+ * test failing in the initial run would stop the whole run; a mutant that breaks a test breaks it twice.
  */
 export default defineConfig({
   test: {
     projects: ["core", "venice"].map((name) => ({
       extends: `./packages/${name}/vitest.config.ts`,
       root: `./packages/${name}`,
-      test: { name, pool: "threads" as const, isolate: false }
+      test: { name, pool: "threads" as const, isolate: false, retry: 1 }
     }))
   }
 })

@@ -28,6 +28,7 @@ import * as RetryPolicy from "../../src/RetryPolicy.js"
 import * as StreamError from "../../src/StreamError.js"
 import * as VeniceClient from "../../src/VeniceClient.js"
 import * as VeniceError from "../../src/VeniceError.js"
+import * as VeniceWallet from "../../src/VeniceWallet.js"
 import { KEY } from "../support.js"
 import * as Cases from "./cases.js"
 import * as Clock from "./clock.js"
@@ -55,17 +56,27 @@ const isSdkError = (error: unknown): error is { readonly _tag: string } =>
 /** The emulator's open connections once the case has settled: at most the keep-alive pool's (a few). */
 const MAX_IDLE_CONNECTIONS = 4
 
+/** The suite's wallets, one per chain, credited on the emulator. */
+export interface Wallets {
+  readonly base: VeniceWallet.Service
+  readonly solana: VeniceWallet.Service
+}
+
 export const runCase = (
   c: Cases.Case,
-  env: { readonly emulator: Emulator; readonly http: HttpClient.HttpClient }
+  env: { readonly emulator: Emulator; readonly http: HttpClient.HttpClient; readonly wallets: Wallets }
 ): Effect.Effect<Outcome> =>
   Effect.gen(function*() {
     const { emulator } = env
     yield* emulator.reset
     const now = yield* TestClock.currentTimeMillis
     for (const spec of c.faults) yield* emulator.script(ROUTE, 1, Cases.toFault(spec, now))
-    // a fresh client per case (its own limiter store): cases are independent, counterexamples replay
-    const client = yield* VeniceClient.make({ apiKey: Redacted.make(KEY), baseUrl: emulator.baseUrl }).pipe(
+    // a fresh client per case (its own limiter store): cases are independent, counterexamples replay. A wallet
+    // signs in on every attempt (SIWX) and holds one of its in-flight slots (X4) while the attempt is unresolved.
+    const auth = c.caller === "key"
+      ? { apiKey: Redacted.make(KEY) }
+      : { authenticator: VeniceWallet.authenticator(env.wallets[c.caller]) }
+    const client = yield* VeniceClient.make({ ...auth, baseUrl: emulator.baseUrl }).pipe(
       Effect.provideService(HttpClient.HttpClient, env.http),
       Effect.orDie
     )
@@ -78,7 +89,8 @@ export const runCase = (
     const call: Effect.Effect<unknown, unknown, VeniceClient.VeniceClient> = c.streaming
       ? Effect.scoped(Stream.runDrain(ChatStream.stream(hello, {
         ...options,
-        ...(c.idleTimeout !== undefined ? { idleTimeout: Duration.millis(c.idleTimeout) } : {})
+        ...(c.idleTimeout !== undefined ? { idleTimeout: Duration.millis(c.idleTimeout) } : {}),
+        ...(c.firstEventTimeout !== undefined ? { firstEventTimeout: Duration.millis(c.firstEventTimeout) } : {})
       })))
       : Chat.completions(hello, options)
     const bound = Cases.callBound(c)

@@ -94,6 +94,7 @@ export const runCase = (
       })))
       : Chat.completions(hello, options)
     const bound = Cases.callBound(c)
+    const t0 = Date.now()
     const run = yield* Clock.run(Effect.provideService(call, VeniceClient.VeniceClient, client), {
       deadline: bound + 60_000,
       expectStall: (attempt) => Cases.stalls(c.faults[attempt - 1])
@@ -123,6 +124,7 @@ export const runCase = (
     if (final !== undefined && requests > final + 1) {
       fail(c, `${requests} requests reached the server, past the never-retried answer of request ${final + 1}`)
     }
+    const t1 = Date.now()
     // sockets back to the keep-alive baseline
     for (let i = 0; i < 200 && (yield* emulator.openConnections) > MAX_IDLE_CONNECTIONS; i++) yield* realPause(2)
     const open = yield* emulator.openConnections
@@ -132,6 +134,7 @@ export const runCase = (
     // at once (SPEC R8: a typed refusal, not a wait) while the server's budget window lasts; then the call is made
     // again once `resetIn` has passed — all within the bound.
     yield* emulator.clearFaults
+    const t2 = Date.now()
     const recoveryBound = Cases.recoveryBound(c)
     const recoveryStart = yield* TestClock.currentTimeMillis
     let recovered: Exit.Exit<unknown, unknown> | undefined
@@ -159,6 +162,9 @@ export const runCase = (
     }
     if (recoveryElapsed > recoveryBound) {
       fail(c, `the call after the faults took ${recoveryElapsed} ms, past one window (${recoveryBound} ms)`)
+    }
+    if (process.env["LIVENESS_PROFILE"] !== undefined) {
+      console.log(`phases: call ${t1 - t0} ms, sockets ${t2 - t1} ms, recovery ${Date.now() - t2} ms`)
     }
     return { elapsed: run.elapsed, bound, requests, tag, forced: run.forced }
   })

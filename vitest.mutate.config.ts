@@ -8,6 +8,10 @@ import { defineConfig } from "vitest/config"
  * test failing in the initial run would stop the whole run; a mutant that breaks a test breaks it twice. The wallet,
  * payment and job suites are left out: they run on real time (x402 authorizations), fail under a mutation run's load
  * in the initial run, and cover modules mutated by their own configuration (`stryker.payments.config.mjs`).
+ *
+ * `MUTATE_PROJECTS=core` runs the core project's tests only: the unit tests of the core modules, minutes instead of
+ * hours on a busy machine (the venice project's integration tests cover most of each core module too, and each takes
+ * seconds per mutant).
  */
 /** Suites on real time that cover the payment and job modules (mutated by `stryker.payments.config.mjs`). */
 const walletSuites = [
@@ -24,7 +28,7 @@ const walletSuites = [
 
 export default defineConfig({
   test: {
-    projects: ["core", "venice"].map((name) => ({
+    projects: (process.env["MUTATE_PROJECTS"] ?? "core,venice").split(",").map((name) => ({
       extends: `./packages/${name}/vitest.config.ts`,
       root: `./packages/${name}`,
       test: {

@@ -176,10 +176,18 @@ if (novita && Array.isArray(novita.entries)) {
 
 // ── code blocks in docs, from compiled examples ────────────────────────────────────────────────────
 // A markdown block between `<!-- example:NAME -->` and `<!-- /example -->` is the file docs/examples/NAME.ts (its
-// leading comment lines dropped), so every snippet in the docs type-checks with `tsc -b`.
-const markdownFiles = [path.join(root, "README.md"), ...fs.readdirSync(path.join(root, "docs"))
-  .filter((f) => f.endsWith(".md"))
-  .map((f) => path.join(root, "docs", f))]
+// leading comment lines dropped), so every snippet in the docs type-checks with `tsc -b`. Every other fenced block
+// must say it is not TypeScript: `sh` (commands), `text` (output, layouts) or `json`; an unmarked or `ts` block
+// outside the markers fails the check (it would be code nobody compiles).
+const markdownFiles = [
+  path.join(root, "README.md"),
+  path.join(root, "CONTRIBUTING.md"),
+  ...fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(root, "docs", f)),
+  ...fs.readdirSync(path.join(root, "packages"))
+    .map((p) => path.join(root, "packages", p, "README.md"))
+    .filter((f) => fs.existsSync(f))
+]
+const uncompiled = []
 for (const file of markdownFiles) {
   if (!fs.existsSync(file)) continue
   const current = outputs.get(file) ?? fs.readFileSync(file, "utf8")
@@ -193,6 +201,25 @@ for (const file of markdownFiles) {
     }
   )
   if (next !== current || outputs.has(file)) outputs.set(file, next)
+  const outside = next.replace(/<!-- example:[\w-]+ -->\n[\s\S]*?<!-- \/example -->/g, (m) => m.replace(/[^\n]/g, ""))
+  let fence = false
+  outside.split("\n").forEach((line, i) => {
+    const m = /^\s*(`{3,}|~{3,})\s*([\w-]*)/.exec(line)
+    if (m === null) return
+    if (fence) {
+      fence = false
+      return
+    }
+    fence = true
+    if (!["sh", "text", "json"].includes(m[2])) {
+      uncompiled.push(`${path.relative(root, file)}:${i + 1}: a \`\`\`${m[2]} block outside <!-- example:NAME --> markers` +
+        " (compile it as docs/examples/NAME.ts, or mark it sh, text or json)")
+    }
+  })
+}
+if (uncompiled.length > 0) {
+  console.error(`code blocks nobody compiles (${uncompiled.length}):\n${uncompiled.join("\n")}`)
+  process.exitCode = 1
 }
 
 // ── write or check ──────────────────────────────────────────────────────────────────────────────

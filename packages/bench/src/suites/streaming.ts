@@ -58,7 +58,7 @@ const CONTENDERS: Record<string, ContenderInfo> = {
     letter: "(c)",
     label: "fetch + eventsource-parser",
     ceiling: "raw-fetch",
-    description: "`fetch` + `eventsource-parser` 4 + `JSON.parse`, stop at `[DONE]`, fail on an error payload"
+    description: "`fetch` + `eventsource-parser` 3.1 + `JSON.parse`, stop at `[DONE]`, fail on an error payload"
   },
   "raw-fetch": {
     letter: "(d)",

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * Checks that every requirement id cited in the repository resolves in docs/design.md. Run by `npm test`.
+ *
+ * Defined: each `- **ID** …` line of docs/design.md (`R3`, `W1` …) and each `### §N` heading (a group).
+ * Cited, in sources (comments only), tests, scripts and every markdown file:
+ * - after `SPEC` or `design.md` (the forms `SPEC R3`, `SPEC O1, B1, R8`, `SPEC R2/R3`, `SPEC R1–R6`, `SPEC §1–3`,
+ *   `design.md §4`, `design.md R3`): every id, ranges expanded, whatever its letter;
+ * - bare (`R3`, `(S2, S6)`, `R1–R6`): ids of a family design.md defines (its letters), in comments and markdown.
+ * Exits 1 and lists each unresolved citation with its place.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const designFile = path.join(root, "docs/design.md")
+const design = fs.readFileSync(designFile, "utf8")
+
+const defined = new Set()
+for (const m of design.matchAll(/^\s*- \*\*([A-Z]+[0-9]+)\*\*/gm)) defined.add(m[1])
+for (const m of design.matchAll(/^#{2,4} §([0-9]+)\b/gm)) defined.add(`§${m[1]}`)
+// the first release's requirement groups, all of which design.md must define
+const FIRST_RELEASE = { E: 10, C: 5, H: 9, R: 12, S: 6, X: 4, O: 3, N: 4, B: 2 }
+const missing = Object.entries(FIRST_RELEASE).flatMap(([letter, count]) =>
+  Array.from({ length: count }, (_, i) => `${letter}${i + 1}`).filter((id) => !defined.has(id))
+)
+if (missing.length > 0) {
+  console.error(`docs/design.md does not define ${missing.join(", ")}`)
+  process.exit(1)
+}
+const families = new Set([...defined].filter((id) => !id.startsWith("§")).map((id) => id.replace(/[0-9]+$/, "")))
+
+// ── files ──
+const skip = new Set(["node_modules", "dist", ".tsbuild", ".git", "fixtures"])
+const walk = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (skip.has(entry.name)) return []
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) return walk(p)
+    return /\.(ts|mts|mjs|js|md)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [p] : []
+  })
+const files = [
+  ...walk(path.join(root, "packages")),
+  ...walk(path.join(root, "docs")),
+  ...walk(path.join(root, "scripts")),
+  path.join(root, "README.md"),
+  path.join(root, "CONTRIBUTING.md")
+].filter((f) => f !== designFile && fs.existsSync(f))
+
+// ── citations ──
+const ID = String.raw`(?:§[0-9]+|[A-Z]{1,2}[0-9]+)`
+const SEP = String.raw`\s*(?:[–-]|,|/|&|and)\s*`
+const list = (id) => new RegExp(String.raw`(${id}(?:${SEP}(?:${id}|§?[0-9]+\b))*)`, "g")
+const prefixed = new RegExp(String.raw`\b(?:SPEC|design\.md)\s+${list(ID).source}`, "g")
+const bareFamily = families.size === 0 ? undefined : `(?:${[...families].join("|")})[0-9]+`
+const bare = bareFamily === undefined ? undefined : new RegExp(String.raw`(?<![\w§.#/-])${list(bareFamily).source}(?![\w-])`, "g")
+
+/** `R1–R6` → R1 … R6; `§1–3` → §1 … §3; `O1, B1` → O1, B1. */
+const expand = (text) => {
+  const out = []
+  const parts = text.split(/\s*(?:,|\/|&|and)\s*/).filter((p) => p !== "")
+  for (const part of parts) {
+    const range = /^(§|[A-Z]{1,2})?([0-9]+)\s*[–-]\s*(§|[A-Z]{1,2})?([0-9]+)$/.exec(part)
+    if (range !== null) {
+      const letter = range[1] ?? range[3] ?? ""
+      const from = Number(range[2])
+      const to = Number(range[4])
+      if (to >= from && to - from < 50) {
+        for (let n = from; n <= to; n++) out.push(`${letter}${n}`)
+        continue
+      }
+    }
+    const single = /^(§|[A-Z]{1,2})?([0-9]+)$/.exec(part)
+    if (single !== null) out.push(`${single[1] ?? out.at(-1)?.replace(/[0-9]+$/, "") ?? ""}${single[2]}`)
+  }
+  return out
+}
+
+/** The text of a line that is comment (TS/JS) or all of it (markdown). */
+const commentOf = (line, markdown) => {
+  if (markdown) return line
+  const t = line.trim()
+  if (t.startsWith("*") || t.startsWith("/*") || t.startsWith("//")) return line
+  const i = line.search(/(?<![:"'`])\/\/ /)
+  return i === -1 ? "" : line.slice(i)
+}
+
+const unresolved = []
+let citations = 0
+for (const file of files) {
+  const markdown = file.endsWith(".md")
+  fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
+    const seen = new Set()
+    const cite = (ids, form) => {
+      for (const id of ids) {
+        if (seen.has(id)) continue
+        seen.add(id)
+        citations++
+        if (!defined.has(id)) unresolved.push(`${path.relative(root, file)}:${i + 1}: ${form} cites ${id}, not defined in docs/design.md`)
+      }
+    }
+    // `SPEC …` / `design.md …` anywhere on the line (strings included: test names cite ids too)
+    for (const m of line.matchAll(prefixed)) cite(expand(m[1]), m[0].startsWith("SPEC") ? "SPEC" : "design.md")
+    if (bare === undefined) return
+    const text = commentOf(line, markdown).replace(prefixed, "")
+    for (const m of text.matchAll(bare)) cite(expand(m[1]), "a bare id")
+  })
+}
+
+if (unresolved.length > 0) {
+  console.error(`requirement ids that do not resolve (${unresolved.length}):\n${unresolved.join("\n")}`)
+  console.error(`\nDefine each in docs/design.md as a "- **ID** one line" item (or fix the citation).`)
+  process.exit(1)
+}
+console.log(`every requirement id resolves in docs/design.md (${citations} citations of ${defined.size} ids)`)

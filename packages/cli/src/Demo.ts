@@ -498,7 +498,7 @@ const runOne = (
   Effect.gen(function*() {
     yield* print("")
     yield* print(`${index + 1}. ${s.title}`)
-    yield* print(`   ${s.why}`)
+    for (const text of Render.wrap(s.why, 77)) yield* print(`   ${text}`)
     const start = yield* Clock.currentTimeMillis
     const firstSeq = ((yield* emulator.requests).at(-1)?.seq ?? 0) + 1
     let nextSeq = firstSeq
@@ -561,28 +561,27 @@ const runOne = (
   })
 
 /**
- * The summary table.
+ * The summary table, at most `width` columns wide (80 unless the terminal is wider): one row per scenario, its
+ * outcome on the first line and the code it met on the next.
  *
  * @since 0.1.0
  * @category rendering
  */
-export const renderSummary = (report: Report): ReadonlyArray<string> => {
-  const header = ["scenario", "attempts", "waited", "outcome", "code"]
-  const cells = report.rows.map((r) => [
-    r.scenario,
-    String(r.attempts),
-    seconds(r.waitedMillis),
-    `${r.ok ? "✓" : "✗"} ${r.outcome}`,
-    r.code
-  ])
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
-  const render = (row: ReadonlyArray<string>) =>
-    row.map((cell, i) => (i === 1 || i === 2 ? padStart(cell, widths[i]!) : pad(cell, widths[i]!))).join("  ").trimEnd()
+export const renderSummary = (report: Report, width = 80): ReadonlyArray<string> => {
   const passed = report.rows.filter((r) => r.ok).length
   return [
-    render(header),
-    widths.map((w) => "─".repeat(w)).join("  "),
-    ...cells.map(render),
+    ...Render.table({
+      header: ["scenario", "tries", "waited", "outcome (code)"],
+      rows: report.rows.map((r) => [
+        r.scenario,
+        String(r.attempts),
+        seconds(r.waitedMillis),
+        [`${r.ok ? "✓" : "✗"} ${r.outcome}`, `  ${r.code}`]
+      ]),
+      right: [1, 2],
+      flexible: 3,
+      width
+    }),
     "",
     `${passed}/${report.rows.length} scenarios behaved as expected, in ${seconds(report.elapsedMillis)}.`
   ]

@@ -113,4 +113,26 @@ const command = Command.make("venice-emulator", options, (o) =>
 
 const cli = Command.run(command, { name: "venice-emulator", version: "0.1.0" })
 
-cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disableErrorReporting: false }))
+// @effect/cli colours its help and usage errors with ANSI sequences: kept on a terminal, stripped when the stream is
+// not one (a pipe, a file) or NO_COLOR is set.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g
+const plain = (stream: NodeJS.WriteStream) => stream.isTTY !== true || (process.env["NO_COLOR"] ?? "") !== ""
+const strip = (stream: NodeJS.WriteStream, args: ReadonlyArray<unknown>) =>
+  plain(stream) ? args.map((a) => (typeof a === "string" ? a.replace(ANSI, "") : a)) : args
+const withPlainConsole = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Console.consoleWith((console) =>
+    Console.withConsole(effect, {
+      ...console,
+      log: (...args) => console.log(...strip(process.stdout, args)),
+      info: (...args) => console.info(...strip(process.stdout, args)),
+      error: (...args) => console.error(...strip(process.stderr, args)),
+      warn: (...args) => console.warn(...strip(process.stderr, args))
+    })
+  )
+
+cli(process.argv).pipe(
+  withPlainConsole,
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: false })
+)

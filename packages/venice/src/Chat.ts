@@ -23,6 +23,7 @@ import * as Fallback from "./Fallback.js"
 import { jsonEndpoint } from "./internal/endpoint.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Chat.js"
+import type * as TextModels from "./schema/TextModels.js"
 import type * as StreamError from "./StreamError.js"
 import * as VeniceClient from "./VeniceClient.js"
 
@@ -48,7 +49,7 @@ export type ChatCompletion = Schemas.ChatCompletion
  */
 export interface ChatOptions<R = never> extends VeniceClient.CallOptions<R> {
   /** Models to try in order when the request's model is overloaded, offline or at capacity (SPEC R6). */
-  readonly fallbackModels?: ReadonlyArray<string> | undefined
+  readonly fallbackModels?: ReadonlyArray<TextModels.TextModelId> | undefined
 }
 
 const endpoint = jsonEndpoint({

@@ -49,6 +49,7 @@ import * as Streaming from "./internal/streaming.js"
 import type * as ResponseMeta from "./ResponseMeta.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Chat.js"
+import type * as TextModels from "./schema/TextModels.js"
 import * as StreamError from "./StreamError.js"
 import * as VeniceClient from "./VeniceClient.js"
 
@@ -101,7 +102,7 @@ export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
  * @category models
  */
 export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
-  readonly fallbackModels?: ReadonlyArray<string> | undefined
+  readonly fallbackModels?: ReadonlyArray<TextModels.TextModelId> | undefined
   readonly validate?: boolean | undefined
   readonly maxEventBytes?: number | undefined
   readonly idleTimeout?: Duration.DurationInput | undefined

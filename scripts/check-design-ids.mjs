@@ -55,7 +55,9 @@ const SEP = String.raw`\s*(?:[–-]|,|/|&|and)\s*`
 const list = (id) => new RegExp(String.raw`(${id}(?:${SEP}(?:${id}|§?[0-9]+\b))*)`, "g")
 const prefixed = new RegExp(String.raw`\b(?:SPEC|design\.md)\s+${list(ID).source}`, "g")
 const bareFamily = families.size === 0 ? undefined : `(?:${[...families].join("|")})[0-9]{1,2}`
-const bare = bareFamily === undefined ? undefined : new RegExp(String.raw`(?<![\w§.#/-])${list(bareFamily).source}(?![\w-])`, "g")
+const bare = bareFamily === undefined
+  ? undefined
+  : new RegExp(String.raw`(?<![\w§.#/-])${list(bareFamily).source}(?![\w-])`, "g")
 
 /** `R1–R6` → R1 … R6; `§1–3` → §1 … §3; `O1, B1` → O1, B1. */
 const expand = (text) => {
@@ -99,7 +101,9 @@ for (const file of files) {
         if (seen.has(id)) continue
         seen.add(id)
         citations++
-        if (!defined.has(id)) unresolved.push(`${path.relative(root, file)}:${i + 1}: ${form} cites ${id}, not defined in docs/design.md`)
+        if (!defined.has(id)) {
+          unresolved.push(`${path.relative(root, file)}:${i + 1}: ${form} cites ${id}, not defined in docs/design.md`)
+        }
       }
     }
     // `SPEC …` / `design.md …` anywhere on the line (strings included: test names cite ids too)

@@ -46,8 +46,16 @@ step("packing the publishable packages")
 fs.mkdirSync(packs)
 const publishable = fs.readdirSync(path.join(root, "packages"))
   .filter((dir) => fs.existsSync(path.join(root, "packages", dir, "package.json")))
-  .filter((dir) => JSON.parse(fs.readFileSync(path.join(root, "packages", dir, "package.json"), "utf8")).private !== true)
-execFileSync("npm", ["pack", "--silent", "--pack-destination", packs, ...publishable.flatMap((dir) => ["-w", `packages/${dir}`])], {
+  .filter((dir) =>
+    JSON.parse(fs.readFileSync(path.join(root, "packages", dir, "package.json"), "utf8")).private !== true
+  )
+execFileSync("npm", [
+  "pack",
+  "--silent",
+  "--pack-destination",
+  packs,
+  ...publishable.flatMap((dir) => ["-w", `packages/${dir}`])
+], {
   cwd: root,
   stdio: ["ignore", "ignore", "inherit"]
 })
@@ -73,7 +81,14 @@ const install = (args) => {
 install([tarball("core"), tarball("venice"), ...Object.entries(VERSIONS).map(([name, range]) => `${name}@${range}`)])
 // docs/testing.md: the emulator as a dev dependency (it brings the novita client's catalog)
 // (@types/ws: @effect/platform-node-shared's declarations import `ws`, which a full `skipLibCheck: false` check needs)
-install(["--save-dev", tarball("novita"), tarball("emulator"), "typescript@~5.9.3", "@types/node@^20.19.0", "@types/ws@^8"])
+install([
+  "--save-dev",
+  tarball("novita"),
+  tarball("emulator"),
+  "typescript@~5.9.3",
+  "@types/node@^20.19.0",
+  "@types/ws@^8"
+])
 
 // exactly one copy of the Effect packages
 for (const name of ["effect", "@effect/platform"]) {
@@ -82,8 +97,13 @@ for (const name of ["effect", "@effect/platform"]) {
   )
   if (copies.size !== 1) fail(`${copies.size} copies of ${name}:\n${[...copies].join("\n")}`)
 }
-const versionOf = (name) => JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8")).version
-step(`installed effect ${versionOf("effect")}, @effect/platform ${versionOf("@effect/platform")}, @effect/platform-node ${versionOf("@effect/platform-node")}`)
+const versionOf = (name) =>
+  JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8")).version
+step(
+  `installed effect ${versionOf("effect")}, @effect/platform ${versionOf("@effect/platform")}, @effect/platform-node ${
+    versionOf("@effect/platform-node")
+  }`
+)
 
 // ── the getting-started example as the app's code ──
 step("type-checking docs/examples/getting-started.ts in the app")
@@ -193,4 +213,3 @@ if (!answer.includes("Hello from the Venice emulator")) fail(`the example printe
 
 step(`ok — the getting-started example type-checks and runs from the packed tarballs (${work})`)
 if (!keep) fs.rmSync(work, { recursive: true, force: true })
-

@@ -17,7 +17,9 @@ import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const keep = process.argv.indexOf("--keep")
-const outDir = keep !== -1 ? path.resolve(process.argv[keep + 1]) : fs.mkdtempSync(path.join(os.tmpdir(), "venice-effect-packs-"))
+const outDir = keep !== -1
+  ? path.resolve(process.argv[keep + 1])
+  : fs.mkdtempSync(path.join(os.tmpdir(), "venice-effect-packs-"))
 fs.mkdirSync(outDir, { recursive: true })
 const bin = (name) => path.join(root, "node_modules/.bin", name)
 
@@ -35,8 +37,14 @@ const packages = fs.readdirSync(path.join(root, "packages"))
 // publint and attw are separate processes: run them for several packages at once
 const spawn = (file, args) =>
   new Promise((resolve) =>
-    execFile(file, args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })))
+    execFile(
+      file,
+      args,
+      { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
+    )
+  )
 const pool = async (tasks, width) => {
   const results = []
   let next = 0
@@ -68,7 +76,9 @@ const importsOf = (dir) => {
       const p = path.join(d, entry.name)
       if (entry.isDirectory()) walk(p)
       else if (p.endsWith(".ts")) {
-        for (const m of fs.readFileSync(p, "utf8").matchAll(/^(?:import|export)\b[^"]*?from "((?:@[\w-]+\/)?[\w-]+)/gm)) found.add(m[1])
+        for (
+          const m of fs.readFileSync(p, "utf8").matchAll(/^(?:import|export)\b[^"]*?from "((?:@[\w-]+\/)?[\w-]+)/gm)
+        ) found.add(m[1])
       }
     }
   }
@@ -96,13 +106,17 @@ const checkOne = async ({ dir, pkg }) => {
     }
   }
   const license = fs.readFileSync(path.join(dir, "LICENSE"), "utf8")
-  if (!/^MIT License/.test(license) || pkg.license !== "MIT") problem(name, "LICENSE is not the MIT license named in package.json")
+  if (!/^MIT License/.test(license) || pkg.license !== "MIT") {
+    problem(name, "LICENSE is not the MIT license named in package.json")
+  }
 
   // ── manifest ──
   for (const field of ["description", "keywords", "homepage", "bugs", "repository", "license", "engines"]) {
     if (pkg[field] === undefined) problem(name, `package.json has no "${field}"`)
   }
-  if (pkg.repository?.directory !== path.relative(root, dir)) problem(name, `repository.directory is not ${path.relative(root, dir)}`)
+  if (pkg.repository?.directory !== path.relative(root, dir)) {
+    problem(name, `repository.directory is not ${path.relative(root, dir)}`)
+  }
   if (pkg.exports?.["./internal/*"] !== null) problem(name, `exports must close internal/ ("./internal/*": null)`)
   if (fs.existsSync(path.join(dir, "src/bin.ts")) && pkg.exports?.["./bin"] !== null) {
     problem(name, `exports must close the bin module ("./bin": null): importing it would start the program`)
@@ -114,7 +128,9 @@ const checkOne = async ({ dir, pkg }) => {
       if (pkg.dependencies?.[peer] === undefined) problem(name, `imports ${peer} but does not depend on it`)
     } else {
       if (pkg.peerDependencies?.[peer] === undefined) problem(name, `imports ${peer}: it must be a peer dependency`)
-      if (pkg.dependencies?.[peer] !== undefined) problem(name, `${peer} is both a dependency and a peer: one copy only`)
+      if (pkg.dependencies?.[peer] !== undefined) {
+        problem(name, `${peer} is both a dependency and a peer: one copy only`)
+      }
       if (pkg.devDependencies?.[peer] !== pkg.peerDependencies?.[peer]) {
         problem(name, `${peer}: devDependencies (the monorepo's copy) should equal the peer range`)
       }
@@ -138,9 +154,11 @@ const checkOne = async ({ dir, pkg }) => {
     .filter((f) => /^dist\/[^/]+\.d\.ts$/.test(f) && !/^dist\/(index|bin)\.d\.ts$/.test(f))
     .map((f) => `./${f.slice("dist/".length, -".d.ts".length)}`)
   if (pkg.exports?.["./schema/*"] !== undefined) {
-    entrypoints.push(...[...files]
-      .filter((f) => /^dist\/schema\/[^/]+\.d\.ts$/.test(f) && f !== "dist/schema/index.d.ts")
-      .map((f) => `./${f.slice("dist/".length, -".d.ts".length)}`))
+    entrypoints.push(
+      ...[...files]
+        .filter((f) => /^dist\/schema\/[^/]+\.d\.ts$/.test(f) && f !== "dist/schema/index.d.ts")
+        .map((f) => `./${f.slice("dist/".length, -".d.ts".length)}`)
+    )
   }
   const attw = await spawn(
     bin("attw"),
@@ -158,9 +176,18 @@ const checkOne = async ({ dir, pkg }) => {
     !(p.resolutionKind === "node10" || p.resolutionKind === "node16-cjs" || p.kind === "CJSResolvesToESM")
   )
   if (attw.status !== 0 || attwProblems.length > 0) {
-    problem(name, `attw (${entrypoints.length + 1} entry points):\n${JSON.stringify(attwProblems.length > 0 ? attwProblems : report, null, 2).slice(0, 4000)}`)
+    problem(
+      name,
+      `attw (${entrypoints.length + 1} entry points):\n${
+        JSON.stringify(attwProblems.length > 0 ? attwProblems : report, null, 2).slice(0, 4000)
+      }`
+    )
   } else {
-    console.log(`${name}: ${files.size} files, ${(info.size / 1024).toFixed(0)} KiB packed; publint ok; attw ok on ${entrypoints.length + 1} entry points`)
+    console.log(
+      `${name}: ${files.size} files, ${(info.size / 1024).toFixed(0)} KiB packed; publint ok; attw ok on ${
+        entrypoints.length + 1
+      } entry points`
+    )
   }
 }
 await pool(packages.map((p) => () => checkOne(p)), Math.max(1, Math.min(4, os.availableParallelism())))

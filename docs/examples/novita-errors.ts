@@ -5,6 +5,8 @@ import { Effect } from "effect"
 const request = { model: "meta-llama/llama-3.1-8b-instruct", messages: [{ role: "user" as const, content: "hi" }] }
 
 const safe = NovitaChat.completions(request).pipe(
-  Effect.catchTag("NovitaApiError", (e) =>
-    Effect.fail(NovitaError.hasCode(e, "NOT_ENOUGH_BALANCE") ? "top up your Novita balance" : e))
+  Effect.catchTag(
+    "NovitaApiError",
+    (e) => Effect.fail(NovitaError.hasCode(e, "NOT_ENOUGH_BALANCE") ? "top up your Novita balance" : e)
+  )
 )

@@ -6,7 +6,12 @@ const generate = NovitaTasks.txt2img({
   request: {
     model_name: "sd_xl_base_1.0.safetensors",
     prompt: "a lighthouse at dusk",
-    width: 1024, height: 1024, image_num: 1, steps: 20, guidance_scale: 7.5, sampler_name: "Euler a"
+    width: 1024,
+    height: 1024,
+    image_num: 1,
+    steps: 20,
+    guidance_scale: 7.5,
+    sampler_name: "Euler a"
   }
 }).pipe(
   Effect.flatMap(({ task_id }) =>

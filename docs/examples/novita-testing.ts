@@ -5,6 +5,8 @@ import { NovitaClient } from "@venice-effect/novita"
 import { Effect, Layer, Redacted } from "effect"
 
 const TestNovita = Layer.unwrapEffect(
-  Effect.map(NovitaEmulator.NovitaEmulator, (emu) =>
-    NovitaClient.layer({ apiKey: Redacted.make("test-key"), baseUrl: emu.baseUrl }))
+  Effect.map(
+    NovitaEmulator.NovitaEmulator,
+    (emu) => NovitaClient.layer({ apiKey: Redacted.make("test-key"), baseUrl: emu.baseUrl })
+  )
 ).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.provideMerge(NovitaEmulator.layer({ keys: ["test-key"] })))

@@ -7,8 +7,10 @@ import { Effect, Layer, Redacted } from "effect"
 
 const Emulator = VeniceEmulator.layer({ keys: ["test-key"] })
 const Venice = Layer.unwrapEffect(
-  Effect.map(VeniceEmulator.VeniceEmulator, (emulator) =>
-    VeniceClient.layer({ apiKey: Redacted.make("test-key"), baseUrl: emulator.baseUrl }))
+  Effect.map(
+    VeniceEmulator.VeniceEmulator,
+    (emulator) => VeniceClient.layer({ apiKey: Redacted.make("test-key"), baseUrl: emulator.baseUrl })
+  )
 ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 describe("my app on real time", () => {
@@ -16,7 +18,10 @@ describe("my app on real time", () => {
   layer(Layer.provideMerge(Venice, Emulator), { excludeTestServices: true })((it) => {
     it.effect("answers", () =>
       Effect.gen(function*() {
-        const completion = yield* Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+        const completion = yield* Chat.completions({
+          model: "venice-uncensored",
+          messages: [{ role: "user", content: "hi" }]
+        })
         expect(Chat.text(completion)).toContain("Venice emulator")
       }))
   })

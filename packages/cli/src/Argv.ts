@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
+import * as CliConfig from "@effect/cli/CliConfig"
 import type * as Command from "@effect/cli/Command"
 import * as CommandM from "@effect/cli/Command"
-import * as CliConfig from "@effect/cli/CliConfig"
 import type * as Span from "@effect/cli/HelpDoc/Span"
 import * as Usage from "@effect/cli/Usage"
 
@@ -18,7 +18,14 @@ import * as Usage from "@effect/cli/Usage"
  * @since 0.1.0
  * @category constants
  */
-export const builtInOptions: ReadonlyArray<string> = ["--help", "-h", "--version", "--wizard", "--completions", "--log-level"]
+export const builtInOptions: ReadonlyArray<string> = [
+  "--help",
+  "-h",
+  "--version",
+  "--wizard",
+  "--completions",
+  "--log-level"
+]
 
 const spanText = (span: Span.Span): string => {
   switch (span._tag) {
@@ -51,7 +58,9 @@ export interface CommandOptions {
  * @since 0.1.0
  * @category accessors
  */
-export const commandOptions = <Name extends string, R, E, A>(command: Command.Command<Name, R, E, A>): CommandOptions => {
+export const commandOptions = <Name extends string, R, E, A>(
+  command: Command.Command<Name, R, E, A>
+): CommandOptions => {
   const text = Usage.enumerate(CommandM.getUsage(command), CliConfig.defaultConfig).map(spanText).join(" ")
   const options = new Set<string>()
   const takesValue = new Set<string>()

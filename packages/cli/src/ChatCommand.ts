@@ -68,7 +68,9 @@ const run = (args: ChatArgs) =>
     const stream = ChatStream.stream(request, { fallbackModels })
     return args.json
       // one chunk per line (JSON Lines), as Venice sent them
-      ? stream.pipe(Stream.runForEach((chunk) => Effect.zipRight(status.clear, json(chunk))))
+      ? stream.pipe(Stream.runForEach((chunk) =>
+        Effect.zipRight(status.clear, json(chunk))
+      ))
       : stream.pipe(
         ChatStream.textDeltas,
         Stream.runForEach((text) => Effect.zipRight(status.clear, write(text))),

@@ -16,7 +16,8 @@ import type * as DemoModule from "./Demo.js"
 import * as Flags from "./Flags.js"
 import * as Render from "./Render.js"
 
-const INTRO = "venice demo: a scripted storm against the embedded Venice emulator, through the real client. Times are " +
+const INTRO =
+  "venice demo: a scripted storm against the embedded Venice emulator, through the real client. Times are " +
   "since each scenario's start; client lines are the pipeline's Observer events, server lines the emulator's log."
 
 /** The terminal's width when stdout is one (at least 60), else 80. */
@@ -48,12 +49,23 @@ export const command = Command.make("demo", { json: Flags.json }, ({ json }) =>
       Effect.catchTag("ServeError", (e) =>
         new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }))
     )
-    if (json) yield* Console.log(JSON.stringify(report, null, 2))
-    else {
+    if (json) {
+      yield* Console.log(JSON.stringify(report, null, 2))
+    } else {
       yield* Console.log("")
-      for (const line of Demo.renderSummary(report, columns())) yield* Console.log(line)
+      for (const line of Demo.renderSummary(report, columns())) {
+        yield* Console.log(line)
+      }
     }
-    if (report.rows.some((row) => !row.ok)) {
+    if (
+      report.rows.some((row) =>
+        !row.ok
+      )
+    ) {
       return yield* new CommandFailed({ exitCode: 1, message: "a scenario did not behave as expected", rendered: true })
     }
-  })).pipe(Command.withDescription("Play a scripted storm against the embedded emulator: 429, 503, stream errors, x402, fallback"))
+  })).pipe(
+    Command.withDescription(
+      "Play a scripted storm against the embedded emulator: 429, 503, stream errors, x402, fallback"
+    )
+  )

@@ -93,20 +93,21 @@ export class DeadlineExceeded extends Schema.TaggedError<DeadlineExceeded>()("De
  * @since 0.1.0
  * @category combinators
  */
-export const withDeadline = (deadline: Option.Option<Duration.Duration>) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R> =>
-  Option.match(deadline, {
-    onNone: () => effect,
-    onSome: (duration) =>
-      Effect.timeoutFail(effect, {
-        duration,
-        onTimeout: () =>
-          new DeadlineExceeded({
-            timeout: duration,
-            message: `no answer within ${Duration.format(duration)} (--timeout); the call was cancelled`
-          })
-      })
-  })
+export const withDeadline =
+  (deadline: Option.Option<Duration.Duration>) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R> =>
+    Option.match(deadline, {
+      onNone: () => effect,
+      onSome: (duration) =>
+        Effect.timeoutFail(effect, {
+          duration,
+          onTimeout: () =>
+            new DeadlineExceeded({
+              timeout: duration,
+              message: `no answer within ${Duration.format(duration)} (--timeout); the call was cancelled`
+            })
+        })
+    })
 
 /**
  * The one-paragraph help text of a command that calls Venice: what it does and where calls go (`VENICE_API_KEY`,

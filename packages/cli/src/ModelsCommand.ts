@@ -13,7 +13,19 @@ import * as Option from "effect/Option"
 import * as Flags from "./Flags.js"
 import * as Target from "./Target.js"
 
-const type = Options.choice("type", ["text", "image", "video", "tts", "asr", "embedding", "music", "upscale", "inpaint", "code", "all"]).pipe(
+const type = Options.choice("type", [
+  "text",
+  "image",
+  "video",
+  "tts",
+  "asr",
+  "embedding",
+  "music",
+  "upscale",
+  "inpaint",
+  "code",
+  "all"
+]).pipe(
   Options.optional,
   Options.withDescription("Which models: a type, `code` (text models for code) or `all` (default: text)")
 )
@@ -21,7 +33,13 @@ const type = Options.choice("type", ["text", "image", "video", "tts", "asr", "em
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length))
 
 const tokens = (n: number | undefined): string =>
-  n === undefined ? "" : n >= 1_000_000 ? `${Math.round(n / 100_000) / 10}M` : n >= 1_000 ? `${Math.round(n / 1_000)}K` : String(n)
+  n === undefined
+    ? ""
+    : n >= 1_000_000
+    ? `${Math.round(n / 100_000) / 10}M`
+    : n >= 1_000
+    ? `${Math.round(n / 1_000)}K`
+    : String(n)
 
 /**
  * The models as a plain-text table: id, type, context window, privacy, name.

@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import * as ClientError from "@venice-effect/core/ClientError"
+import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
-import * as VeniceError from "@venice-effect/venice/VeniceError"
 
 /**
  * Lines describing one failure.
@@ -17,7 +17,9 @@ import * as VeniceError from "@venice-effect/venice/VeniceError"
  */
 export const errorLines = (error: unknown): ReadonlyArray<string> => {
   if (VeniceError.isVeniceError(error)) {
-    const head = `✗ ${error.status} ${error.code === "UNKNOWN" ? error.reportedCode ?? "UNKNOWN" : error.code} — ${error.message}`
+    const head = `✗ ${error.status} ${
+      error.code === "UNKNOWN" ? error.reportedCode ?? "UNKNOWN" : error.code
+    } — ${error.message}`
     const fields = VeniceError.renderFieldErrors(error).map((line) => `    ${line}`)
     const ids = [
       error.requestId !== undefined ? `request id ${error.requestId}` : undefined,
@@ -42,9 +44,15 @@ export const errorLines = (error: unknown): ReadonlyArray<string> => {
           `  what to do: try again in ${Duration.format(error.wait)}, or raise the maximum wait`
         ]
       case "ErrorBudgetExhaustedError":
-        return [`✗ ${error.message}`, "  what to do: fix the failing requests; Venice locks the key out after 50 in 30 s"]
+        return [
+          `✗ ${error.message}`,
+          "  what to do: fix the failing requests; Venice locks the key out after 50 in 30 s"
+        ]
       case "TransportError":
-        return [`✗ ${error.message}`, `  what to do: check connectivity to ${error.url ?? "Venice"}; retried with backoff`]
+        return [
+          `✗ ${error.message}`,
+          `  what to do: check connectivity to ${error.url ?? "Venice"}; retried with backoff`
+        ]
       case "ResponseDecodeError":
         return [`✗ ${error.message}`, `  what to do: Venice sent an unexpected body; quote the request id to support`]
     }
@@ -139,7 +147,9 @@ export const table = (options: {
   readonly width: number
 }): ReadonlyArray<string> => {
   const gap = "  "
-  const linesOf = (cell: string | ReadonlyArray<string>): ReadonlyArray<string> => (typeof cell === "string" ? [cell] : cell)
+  const linesOf = (
+    cell: string | ReadonlyArray<string>
+  ): ReadonlyArray<string> => (typeof cell === "string" ? [cell] : cell)
   const natural = options.header.map((h, i) =>
     Math.max(width(h), ...options.rows.flatMap((row) => linesOf(row[i] ?? "").map(width)))
   )

@@ -5,13 +5,13 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import type * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
-import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -151,8 +151,9 @@ export const run = <E, R>(
       Effect.catchAll((error) =>
         Effect.gen(function*() {
           const lines = Render.errorLines(error)
-          if (args.json) yield* Effect.sync(() => process.stdout.write(`${JSON.stringify(Render.errorJson(error), null, 2)}\n`))
-          else yield* Effect.sync(() => process.stderr.write(`${lines.join("\n")}\n`))
+          if (args.json) {
+            yield* Effect.sync(() => process.stdout.write(`${JSON.stringify(Render.errorJson(error), null, 2)}\n`))
+          } else yield* Effect.sync(() => process.stderr.write(`${lines.join("\n")}\n`))
           return yield* new CommandFailed({ exitCode: 1, message: lines[0] ?? "failed", rendered: true })
         })
       )
@@ -160,7 +161,8 @@ export const run = <E, R>(
   }).pipe(
     Effect.provide(layer({ forceEmulator: args.emulator, maxRetries: args.maxRetries })),
     Effect.catchTags({
-      ServeError: (e) => new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }),
+      ServeError: (e) =>
+        new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }),
       ConfigError: (e) => new CommandFailed({ exitCode: 2, message: `configuration: ${String(e)}` }),
       MissingCredentialsError: (e) => new CommandFailed({ exitCode: 2, message: e.message })
     })

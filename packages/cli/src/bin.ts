@@ -137,7 +137,9 @@ const program = unknown !== undefined
           )
       }
     }),
-    Effect.catchAllDefect((defect) => Effect.zipRight(Console.error(`venice: internal error: ${String(defect)}`), exit(70)))
+    Effect.catchAllDefect((defect) =>
+      Effect.zipRight(Console.error(`venice: internal error: ${String(defect)}`), exit(70))
+    )
   )
 
 program.pipe(

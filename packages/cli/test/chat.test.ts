@@ -15,9 +15,13 @@ const REPLY = "Hello from the Venice emulator. This reply is generated locally, 
  * the later of the two, so a window announced to reset in a minute would make it wait a minute).
  */
 const rateLimited = () =>
-  Faults.error("RATE_LIMIT_EXCEEDED", { retryAfter: 1, rateLimit: { limit: 75, remaining: 0, reset: Date.now() + 1_000 } })
+  Faults.error("RATE_LIMIT_EXCEEDED", {
+    retryAfter: 1,
+    rateLimit: { limit: 75, remaining: 0, reset: Date.now() + 1_000 }
+  })
 
-const EMBEDDED = /^venice: no VENICE_API_KEY set — using the embedded Venice emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1\n/
+const EMBEDDED =
+  /^venice: no VENICE_API_KEY set — using the embedded Venice emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1\n/
 
 describe("venice chat against the embedded emulator (no VENICE_API_KEY)", () => {
   it("streams the answer to stdout; one notice line on stderr", async () => {
@@ -33,7 +37,9 @@ describe("venice chat against the embedded emulator (no VENICE_API_KEY)", () => 
     expect(r.code).toBe(0)
     const chunks = r.stdout.trimEnd().split("\n").map((line) => JSON.parse(line))
     expect(chunks.length).toBeGreaterThan(2)
-    for (const chunk of chunks) expect(chunk).toMatchObject({ object: "chat.completion.chunk", model: "venice-uncensored" })
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({ object: "chat.completion.chunk", model: "venice-uncensored" })
+    }
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe(REPLY)
   })
 
@@ -149,7 +155,7 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
     expect(verbose.stderr).toMatch(/ERROR \(#\d+\): venice chat\.completions failed\n/)
     expect(verbose.stderr).toContain("venice.code: INFERENCE_FAILED")
     expect(verbose.stderr).not.toMatch(CONTROL)
-  })
+  }, 60_000) // two runs: a bound, not a measurement
 
   it("--max-retries bounds the attempts; the last error is rendered; exit 1", async () => {
     await fixture.do((emu) => emu.script({ route: "chat/completions" }, 5, Faults.error("MODEL_AT_CAPACITY")))
@@ -169,10 +175,11 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
       expect(JSON.parse(r.stdout).model).toBe("zai-org-glm-5-1")
       // not the 30 s Retry-After: no wait was shown, and the next model was asked right after the 429
       expect(r.stderr).not.toContain("waiting")
-      expect(await fixture.do((emu) => Effect.map(emu.requests, (rs) => rs.map((q) => `${q.status} ${q.model}`)))).toEqual([
-        "429 venice-uncensored",
-        "200 zai-org-glm-5-1"
-      ])
+      expect(await fixture.do((emu) => Effect.map(emu.requests, (rs) => rs.map((q) => `${q.status} ${q.model}`))))
+        .toEqual([
+          "429 venice-uncensored",
+          "200 zai-org-glm-5-1"
+        ])
     } finally {
       await fixture.do((emu) => emu.setOverloaded("venice-uncensored", false))
     }
@@ -182,7 +189,9 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
     const r = await run(["chat", "hi", "--emulator"], { env: env() })
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(`${REPLY}\n`)
-    expect(r.stderr).toMatch(/^venice: --emulator — using the embedded Venice emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1\n$/)
+    expect(r.stderr).toMatch(
+      /^venice: --emulator — using the embedded Venice emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1\n$/
+    )
     expect(await statuses()).toEqual([])
   })
 
@@ -201,7 +210,10 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
     await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, Faults.stall))
     const r = await run(["chat", "hi", "--no-stream", "--json", "--timeout", "0.3"], { env: env() })
     expect(r.code).toBe(1)
-    expect(JSON.parse(r.stdout)).toEqual({ error: "DeadlineExceeded", message: "no answer within 300ms (--timeout); the call was cancelled" })
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: "DeadlineExceeded",
+      message: "no answer within 300ms (--timeout); the call was cancelled"
+    })
   })
 
   it("Ctrl-C (SIGINT) while a request is in flight: nothing printed on stdout, exit 130", async () => {
@@ -226,12 +238,17 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
     expect(r.stdout).not.toMatch(/Error|at .*\.js/) // no stack trace
   })
 
-  it.runIf(hasPty)("on a terminal (script -qfec) the status line redraws itself in place and is cleared before the answer", async () => {
-    await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, rateLimited()))
-    const r = await runInPty(`'${process.execPath}' '${bin}' chat hi`, env())
-    expect(r.code).toBe(0)
-    // shown with carriage return + erase line, then erased the same way before the first token
-    expect(r.stdout).toMatch(/\r\x1b\[2K429 RATE_LIMIT_EXCEEDED · waiting 1\.\d s \(retry-after\) · attempt 2\/5\r\x1b\[2KHello from/)
-    expect(r.stdout).toContain(REPLY)
-  })
+  it.runIf(hasPty)(
+    "on a terminal (script -qfec) the status line redraws itself in place and is cleared before the answer",
+    async () => {
+      await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, rateLimited()))
+      const r = await runInPty(`'${process.execPath}' '${bin}' chat hi`, env())
+      expect(r.code).toBe(0)
+      // shown with carriage return + erase line, then erased the same way before the first token
+      expect(r.stdout).toMatch(
+        /\r\x1b\[2K429 RATE_LIMIT_EXCEEDED · waiting 1\.\d s \(retry-after\) · attempt 2\/5\r\x1b\[2KHello from/
+      )
+      expect(r.stdout).toContain(REPLY)
+    }
+  )
 })

@@ -16,10 +16,21 @@ describe("--help", () => {
     const r = await run(["--help"])
     expect(r.code).toBe(0)
     expect(r.stdout).not.toMatch(CONTROL)
-    for (const text of ["VENICE_API_KEY", "VENICE_BASE_URL", "NO_COLOR", "EXAMPLES", "venice chat \"Why is the sky blue?\"", "130 interrupted"]) {
+    for (
+      const text of [
+        "VENICE_API_KEY",
+        "VENICE_BASE_URL",
+        "NO_COLOR",
+        "EXAMPLES",
+        "venice chat \"Why is the sky blue?\"",
+        "130 interrupted"
+      ]
+    ) {
       expect(r.stdout).toContain(text)
     }
-    for (const command of ["chat", "models", "errors", "demo"]) expect(r.stdout).toMatch(new RegExp(`^ {2}- ${command} `, "m"))
+    for (const command of ["chat", "models", "errors", "demo"]) {
+      expect(r.stdout).toMatch(new RegExp(`^ {2}- ${command} `, "m"))
+    }
   })
 
   it("a subcommand's help says where its calls go", async () => {
@@ -37,7 +48,7 @@ describe("--help", () => {
     expect(plain.code).toBe(0)
     expect(plain.stdout).toContain("VENICE_API_KEY")
     expect(plain.stdout).not.toMatch(ESC)
-  })
+  }, 60_000)
 
   it("venice-emulator --help, piped: no colour codes", async () => {
     const r = await run(["--help"], { script: emulatorBin })
@@ -52,18 +63,22 @@ describe("--help", () => {
     const plain = await runInPty(`'${process.execPath}' '${emulatorBin}' --help`, { NO_COLOR: "1" })
     expect(plain.stdout).toContain("--novita-port")
     expect(plain.stdout).not.toMatch(ESC)
-  })
+  }, 60_000)
 })
 
 describe("venice models", () => {
-  it("lists the target's text models as a table; --json as JSON; --type filters", async () => {
+  it("lists the target's text models as a table", async () => {
     const table = await run(["models"])
     expect(table.code).toBe(0)
     const lines = table.stdout.trimEnd().split("\n")
     expect(lines[0]).toMatch(/^MODEL\s+TYPE\s+CONTEXT\s+PRIVACY\s+NAME$/)
-    expect(lines).toContainEqual(expect.stringMatching(/^venice-uncensored\s+text\s+\d+K\s+private\s+Venice Uncensored$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^venice-uncensored\s+text\s+\d+K\s+private\s+Venice Uncensored$/)
+    )
     expect(table.stdout).not.toMatch(CONTROL)
+  })
 
+  it("--json prints the list as JSON; --type filters", async () => {
     const json = await run(["models", "--json", "--type", "video"])
     expect(json.code).toBe(0)
     const models: ReadonlyArray<{ readonly id: string; readonly type: string }> = JSON.parse(json.stdout)
@@ -96,10 +111,15 @@ describe("output to a reader that leaves early", () => {
 })
 
 describe("unknown options (before @effect/cli, which reads them as values)", () => {
-  const commands = { chat: Argv.commandOptions(ChatCommand.command), models: Argv.commandOptions(ModelsCommand.command) }
+  const commands = {
+    chat: Argv.commandOptions(ChatCommand.command),
+    models: Argv.commandOptions(ModelsCommand.command)
+  }
 
   it("reads each command's options and which take a value from its usage", () => {
-    expect(commands.chat.options).toEqual(expect.arrayContaining(["-m", "--model", "--no-stream", "--timeout", "--json"]))
+    expect(commands.chat.options).toEqual(
+      expect.arrayContaining(["-m", "--model", "--no-stream", "--timeout", "--json"])
+    )
     expect(commands.chat.takesValue).toEqual(expect.arrayContaining(["-m", "--model", "--timeout", "--max-retries"]))
     expect(commands.chat.takesValue).not.toContain("--json")
     expect(commands.models.takesValue).toContain("--type")

@@ -37,7 +37,9 @@ export const CONTROL = /\x1b|\r/
 
 const environment = (env: Readonly<Record<string, string>> | undefined): Record<string, string> => {
   const merged: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("VENICE_") && k !== "NO_COLOR") merged[k] = v
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("VENICE_") && k !== "NO_COLOR") merged[k] = v
+  }
   return Object.assign(merged, env)
 }
 
@@ -67,7 +69,11 @@ export const startPiped = (
   options: { readonly env?: Readonly<Record<string, string>>; readonly script?: string; readonly timeout?: number } = {}
 ): Started =>
   collect(
-    spawn(process.execPath, [options.script ?? bin, ...args], { cwd: root, env: environment(options.env), stdio: ["ignore", "pipe", "pipe"] }),
+    spawn(process.execPath, [options.script ?? bin, ...args], {
+      cwd: root,
+      env: environment(options.env),
+      stdio: ["ignore", "pipe", "pipe"]
+    }),
     false,
     options.timeout ?? 25_000
   )
@@ -100,14 +106,21 @@ export const startInPty = (
   timeout = 25_000
 ): Started =>
   collect(
-    spawn("script", ["-qfec", commandLine, "/dev/null"], { cwd: root, env: environment(env), stdio: ["pipe", "pipe", "pipe"] }),
+    spawn("script", ["-qfec", commandLine, "/dev/null"], {
+      cwd: root,
+      env: environment(env),
+      stdio: ["pipe", "pipe", "pipe"]
+    }),
     true,
     timeout
   )
 
 /** Runs a shell command line under a pseudo-terminal (see {@link startInPty}) to its end. */
-export const runInPty = (commandLine: string, env: Readonly<Record<string, string>> = {}, timeout = 25_000): Promise<Run> =>
-  startInPty(commandLine, env, timeout).done
+export const runInPty = (
+  commandLine: string,
+  env: Readonly<Record<string, string>> = {},
+  timeout = 25_000
+): Promise<Run> => startInPty(commandLine, env, timeout).done
 
 /** Waits (polling every 20 ms, at most `attempts` times) until `condition` holds; rejects if it never does. */
 export const eventually = async (condition: () => boolean | Promise<boolean>, attempts = 1_000): Promise<void> => {

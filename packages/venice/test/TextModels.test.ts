@@ -3,13 +3,13 @@
  * that still accepts any string, generated from the skills' routing matrix and the emulator's catalog. The type-level
  * assertions are checked by `tsc -b` (they fail to compile if `model` is a plain `string`).
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import type * as Chat from "@venice-effect/venice/Chat"
 import type * as ChatStream from "@venice-effect/venice/ChatStream"
-import type * as Responses from "@venice-effect/venice/Responses"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Models from "@venice-effect/venice/Models"
+import type * as Responses from "@venice-effect/venice/Responses"
 import * as TextModels from "@venice-effect/venice/schema/TextModels"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Effect from "effect/Effect"
@@ -26,8 +26,12 @@ describe("TextModelId", () => {
     expectTypeOf<Extract<ChatModel, "most_uncensored">>().toEqualTypeOf<"most_uncensored">()
     expectTypeOf<Extract<ResponsesModel, "venice-uncensored">>().toEqualTypeOf<"venice-uncensored">()
     expectTypeOf<"a-model-from-next-week">().toMatchTypeOf<ChatModel>()
-    expectTypeOf<Extract<NonNullable<Chat.ChatOptions["fallbackModels"]>[number], "qwen3-4b">>().toEqualTypeOf<"qwen3-4b">()
-    expectTypeOf<NonNullable<ChatStream.StreamOptions["fallbackModels"]>[number]>().toEqualTypeOf<TextModels.TextModelId>()
+    expectTypeOf<Extract<NonNullable<Chat.ChatOptions["fallbackModels"]>[number], "qwen3-4b">>().toEqualTypeOf<
+      "qwen3-4b"
+    >()
+    expectTypeOf<NonNullable<ChatStream.StreamOptions["fallbackModels"]>[number]>().toEqualTypeOf<
+      TextModels.TextModelId
+    >()
   })
 
   it("decodes any non-empty id (a newer model, a feature suffix) and refuses an empty one with one message", () => {

@@ -17,8 +17,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as NovitaEmulator from "./NovitaEmulator.js"
-import * as VeniceEmulator from "./VeniceEmulator.js"
+import type * as NovitaEmulatorModule from "./NovitaEmulator.js"
+import type * as VeniceEmulatorModule from "./VeniceEmulator.js"
 
 const optionalInteger = (name: string, description: string) =>
   Options.integer(name).pipe(Options.optional, Options.withDescription(description))
@@ -69,6 +69,8 @@ const command = Command.make("venice-emulator", options, (o) =>
       onNone: () => undefined,
       onSome: (map) => Object.fromEntries([...map].map(([address, usd]) => [address, Number(usd)]))
     })
+    // loaded only to serve: `--help` and usage errors do not pay for the servers, viem and the x402 libraries
+    const VeniceEmulator: typeof VeniceEmulatorModule = yield* Effect.promise(() => import("./VeniceEmulator.js"))
     const emulator = yield* VeniceEmulator.make({
       port: o.port,
       host: o.host,
@@ -93,6 +95,7 @@ const command = Command.make("venice-emulator", options, (o) =>
     })
     yield* Console.log(emulator.baseUrl)
     if (Option.isSome(o.novitaPort)) {
+      const NovitaEmulator: typeof NovitaEmulatorModule = yield* Effect.promise(() => import("./NovitaEmulator.js"))
       const novita = yield* NovitaEmulator.make({
         port: o.novitaPort.value,
         host: o.host,

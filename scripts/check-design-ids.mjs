@@ -7,7 +7,7 @@
  * - after `SPEC` or `design.md` (the forms `SPEC R3`, `SPEC O1, B1, R8`, `SPEC R2/R3`, `SPEC R1–R6`, `SPEC §1–3`,
  *   `design.md §4`, `design.md R3`): every id, ranges expanded, whatever its letter;
  * - bare (`R3`, `(S2, S6)`, `R1–R6`): ids of a family design.md defines (its letters), in comments, markdown and
- *   tests (test names cite ids).
+ *   tests (test names cite ids); ids count from 1, so `A0` (a byte in hex) is not one.
  * Exits 1 and lists each unresolved citation with its place.
  */
 import * as fs from "node:fs"
@@ -54,7 +54,7 @@ const ID = String.raw`(?:§[0-9]+|[A-Z]{1,2}[0-9]+)`
 const SEP = String.raw`\s*(?:[–-]|,|/|&|and)\s*`
 const list = (id) => new RegExp(String.raw`(${id}(?:${SEP}(?:${id}|§?[0-9]+\b))*)`, "g")
 const prefixed = new RegExp(String.raw`\b(?:SPEC|design\.md)\s+${list(ID).source}`, "g")
-const bareFamily = families.size === 0 ? undefined : `(?:${[...families].join("|")})[0-9]{1,2}`
+const bareFamily = families.size === 0 ? undefined : `(?:${[...families].join("|")})[1-9][0-9]?`
 const bare = bareFamily === undefined
   ? undefined
   : new RegExp(String.raw`(?<![\w§.#/-])${list(bareFamily).source}(?![\w-])`, "g")

@@ -4,12 +4,16 @@
  * directory, installs the tarballs with `effect`, `@effect/platform` and `@effect/platform-node` at the versions the
  * README names (from the npm registry: the only network this needs), then
  *
- * - checks that the app has exactly one copy of `effect` and of `@effect/platform`, and that `npm install` printed
- *   no engine warning;
- * - type-checks docs/examples/getting-started.ts as the app's own code (strict, NodeNext): once with
- *   `exactOptionalPropertyTypes` and `skipLibCheck: false` (every declaration file checked, ours included), once with
- *   neither;
- * - starts `npx venice-emulator` and runs the compiled example against it (it must print an answer and exit 0);
+ * - adds `@venice-effect/ai` and `@venice-effect/workflow` with their Effect peers at the README's versions (the
+ *   workflow's SQLite storage compiles or downloads better-sqlite3 here, as it would for a user);
+ * - checks that the app has exactly one copy of each Effect package, and that `npm install` printed no engine
+ *   warning;
+ * - type-checks docs/examples/getting-started.ts, ai-switch.ts, ai-tools.ts and workflow-video.ts as the app's own
+ *   code (strict, NodeNext): once with `exactOptionalPropertyTypes` and `skipLibCheck: false` (every declaration file
+ *   checked, ours included), once with neither;
+ * - starts `npx venice-emulator` and runs the compiled getting-started and ai-switch examples against it (each must
+ *   print the emulator's answer and exit 0), then the workflow example (a video queued, polled and written to a file
+ *   through a SQLite-backed worker);
  * - checks that `internal/` modules are closed (`ERR_PACKAGE_PATH_NOT_EXPORTED`) and the documented subpaths open.
  *
  * Needs a build (`tsc -b`); `npm test` checks the tarballs themselves (scripts/check-packages.mjs). Run by `.ci/run`.
@@ -31,6 +35,11 @@ fs.mkdirSync(app, { recursive: true })
 
 // the versions README.md and docs/getting-started.md tell users to install
 const VERSIONS = { effect: "^3.22.4", "@effect/platform": "^0.97.2", "@effect/platform-node": "^0.108.2" }
+// and for @venice-effect/ai and @venice-effect/workflow (README.md, their READMEs)
+const AI_VERSIONS = { "@effect/ai": "^0.37.0" }
+const WORKFLOW_VERSIONS = { "@effect/workflow": "^0.19.1", "@effect/cluster": "^0.60.2", "@effect/sql": "^0.52.1" }
+// the docs examples compiled and run as the app's own code (src/index.ts is getting-started)
+const EXAMPLES = ["getting-started", "ai-switch", "ai-tools", "workflow-video"]
 
 const started = Date.now()
 const step = (message) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`)
@@ -40,6 +49,12 @@ const fail = (message) => {
   console.error(`check-install: ${message}`)
   console.error(`(the app is in ${app})`)
   process.exit(1)
+}
+
+// the versions installed here are the ones the README tells users to install
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
+for (const [name, range] of Object.entries({ ...VERSIONS, ...AI_VERSIONS, ...WORKFLOW_VERSIONS })) {
+  if (!readme.includes(`${name}@${range}`)) fail(`README.md's install lines do not name ${name}@${range}`)
 }
 
 step("packing the publishable packages")
@@ -90,8 +105,23 @@ install([
   "@types/ws@^8"
 ])
 
+// the other two packages, with their Effect peers (npm adds the peers' own peers: @effect/rpc, @effect/experimental)
+install([
+  tarball("ai"),
+  tarball("workflow"),
+  ...Object.entries({ ...AI_VERSIONS, ...WORKFLOW_VERSIONS }).map(([name, range]) => `${name}@${range}`)
+])
+
 // exactly one copy of the Effect packages
-for (const name of ["effect", "@effect/platform"]) {
+const EFFECT_PACKAGES = [
+  "effect",
+  "@effect/platform",
+  ...Object.keys(AI_VERSIONS),
+  ...Object.keys(WORKFLOW_VERSIONS),
+  "@effect/rpc",
+  "@effect/experimental"
+]
+for (const name of EFFECT_PACKAGES) {
   const copies = new Set(
     run("npm", ["ls", name, "--all", "--parseable"]).split("\n").filter((l) => l.trim() !== "")
   )
@@ -105,10 +135,26 @@ step(
   }`
 )
 
-// ── the getting-started example as the app's code ──
-step("type-checking docs/examples/getting-started.ts in the app")
+// ── the docs examples as the app's code ──
+step(`type-checking docs/examples/{${EXAMPLES.join(",")}}.ts in the app`)
 fs.mkdirSync(path.join(app, "src"))
-fs.copyFileSync(path.join(root, "docs/examples/getting-started.ts"), path.join(app, "src/index.ts"))
+for (const name of EXAMPLES) {
+  fs.copyFileSync(
+    path.join(root, "docs/examples", `${name}.ts`),
+    path.join(app, "src", name === "getting-started" ? "index.ts" : `${name}.ts`)
+  )
+}
+// the workflow example exports its program; a user runs it from their own entry point
+fs.writeFileSync(
+  path.join(app, "src/run-workflow.ts"),
+  [
+    `import { NodeRuntime } from "@effect/platform-node"`,
+    `import { program } from "./workflow-video.js"`,
+    ``,
+    `NodeRuntime.runMain(program)`,
+    ``
+  ].join("\n")
+)
 // once as strict as a demanding user (every declaration file checked, ours included), once as most apps are set up
 const tsconfig = (exact) => ({
   compilerOptions: {
@@ -130,7 +176,7 @@ for (const exact of [true, false]) {
   try {
     run(process.execPath, [tsc, "-p", "."])
   } catch (error) {
-    fail(`the example does not type-check (exactOptionalPropertyTypes: ${exact}):\n${error.stdout}${error.stderr}`)
+    fail(`the examples do not type-check (exactOptionalPropertyTypes: ${exact}):\n${error.stdout}${error.stderr}`)
   }
 }
 
@@ -152,7 +198,11 @@ const subpaths = JSON.parse(run(process.execPath, [
   "@venice-effect/venice/schema/Chat",
   "@venice-effect/venice/internal/endpoint",
   "@venice-effect/core/internal/pipeline",
-  "@venice-effect/emulator/bin"
+  "@venice-effect/emulator/bin",
+  "@venice-effect/ai/VeniceLanguageModel",
+  "@venice-effect/ai/internal/chat",
+  "@venice-effect/workflow/WorkflowStorage",
+  "@venice-effect/workflow/internal/store"
 ]))
 const expected = {
   "@venice-effect/venice": "ok",
@@ -161,15 +211,20 @@ const expected = {
   "@venice-effect/venice/schema/Chat": "ok",
   "@venice-effect/venice/internal/endpoint": "ERR_PACKAGE_PATH_NOT_EXPORTED",
   "@venice-effect/core/internal/pipeline": "ERR_PACKAGE_PATH_NOT_EXPORTED",
-  "@venice-effect/emulator/bin": "ERR_PACKAGE_PATH_NOT_EXPORTED"
+  "@venice-effect/emulator/bin": "ERR_PACKAGE_PATH_NOT_EXPORTED",
+  "@venice-effect/ai/VeniceLanguageModel": "ok",
+  "@venice-effect/ai/internal/chat": "ERR_PACKAGE_PATH_NOT_EXPORTED",
+  "@venice-effect/workflow/WorkflowStorage": "ok",
+  "@venice-effect/workflow/internal/store": "ERR_PACKAGE_PATH_NOT_EXPORTED"
 }
 for (const [spec, want] of Object.entries(expected)) {
   if (subpaths[spec] !== want) fail(`import("${spec}"): ${subpaths[spec]}, expected ${want}`)
 }
 
 // ── run it against `npx venice-emulator` ──
-step("running the example against npx venice-emulator")
-const emulator = spawn("npx", ["venice-emulator", "--port", "0", "--key", "dev-key"], {
+step("running the examples against npx venice-emulator")
+// video jobs finish after 1 s (Venice's take minutes)
+const emulator = spawn("npx", ["venice-emulator", "--port", "0", "--key", "dev-key", "--job-ms", "1000"], {
   cwd: app,
   stdio: ["ignore", "pipe", "pipe"],
   detached: true
@@ -198,18 +253,29 @@ const baseUrl = await new Promise((resolve, reject) => {
   emulator.once("exit", (code) => reject(new Error(`venice-emulator exited (${code}):\n${out}${err}`)))
 }).catch((error) => fail(error.message))
 
-let answer
-try {
-  answer = run(process.execPath, ["dist/index.js"], {
-    env: { ...process.env, VENICE_API_KEY: "dev-key", VENICE_BASE_URL: baseUrl },
-    timeout: 60_000
-  })
-} catch (error) {
-  fail(`the example failed against ${baseUrl} (exit ${error.status}):\n${error.stdout}${error.stderr}`)
-} finally {
-  stopEmulator()
+const runExample = (file, timeout) => {
+  try {
+    return run(process.execPath, [file], {
+      env: { ...process.env, VENICE_API_KEY: "dev-key", VENICE_BASE_URL: baseUrl },
+      timeout
+    })
+  } catch (error) {
+    stopEmulator()
+    return fail(`${file} failed against ${baseUrl} (exit ${error.status}):\n${error.stdout}${error.stderr}`)
+  }
 }
-if (!answer.includes("Hello from the Venice emulator")) fail(`the example printed no answer:\n${answer}`)
+for (const file of ["dist/index.js", "dist/ai-switch.js"]) {
+  const answer = runExample(file, 60_000)
+  if (!answer.includes("Hello from the Venice emulator")) fail(`${file} printed no answer:\n${answer}`)
+}
+step("running the workflow example (SQLite storage, a video job) against npx venice-emulator")
+const video = runExample("dist/run-workflow.js", 120_000)
+stopEmulator()
+// the example logs its failures and succeeds: success is its log line and the file
+const written = path.join(app, "launch-teaser.mp4")
+if (!/\d+ bytes for \$[\d.]+, job /.test(video) || !fs.existsSync(written) || fs.statSync(written).size === 0) {
+  fail(`the workflow example did not write launch-teaser.mp4:\n${video}`)
+}
 
-step(`ok — the getting-started example type-checks and runs from the packed tarballs (${work})`)
+step(`ok — the examples type-check and run from the packed tarballs (${work})`)
 if (!keep) fs.rmSync(work, { recursive: true, force: true })

@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "venice", "novita", "emulator", "cli", "redis"]
+const packages = ["core", "venice", "novita", "ai", "emulator", "cli", "redis", "workflow"]
 const declaration = /^export (declare )?(const|let|function|async function|class|abstract class|interface|type (?!\{)|enum|namespace)/
 
 const sources = (dir) =>

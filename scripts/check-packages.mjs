@@ -2,7 +2,8 @@
 /**
  * Checks every publishable package (packages/* without `"private": true`) as npm would publish it: packs each one,
  * then checks the tarball's contents and manifest (README, LICENSE, built entry points, no tests or build caches,
- * metadata, peer dependencies, `internal/` and `bin` closed in `exports`), runs publint on it, and runs
+ * metadata, peer dependencies, `internal/` and `bin` closed in `exports`, an `engines.node` floor that every
+ * dependency it brings accepts), runs publint on it, and runs
  * @arethetypeswrong/cli (attw, ESM-only profile: the packages are ESM) on every public entry point — the root and one
  * per module, since attw does not expand `exports` wildcards itself. Run by `npm test` after `tsc -b` (the tarballs
  * hold `dist/`). Exits 1 and says what is wrong when anything is.
@@ -14,6 +15,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import semver from "semver"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const keep = process.argv.indexOf("--keep")
@@ -23,8 +25,20 @@ const outDir = keep !== -1
 fs.mkdirSync(outDir, { recursive: true })
 const bin = (name) => path.join(root, "node_modules/.bin", name)
 
-// peers a package must declare when its sources import them (the user's program shares these instances)
-const PEERS = ["effect", "@effect/platform", "@effect/platform-node"]
+// peers a package must declare when its sources import them (the user's program shares these instances: services,
+// tags, schemas and the engines' tables must be one copy)
+const PEERS = [
+  "effect",
+  "@effect/platform",
+  "@effect/platform-node",
+  "@effect/ai",
+  "@effect/workflow",
+  "@effect/cluster",
+  "@effect/sql",
+  "@effect/sql-pg",
+  "@effect/rpc",
+  "@effect/experimental"
+]
 // a command-line application carries its own copy instead
 const APPLICATIONS = new Set(["@venice-effect/cli"])
 
@@ -76,14 +90,45 @@ const importsOf = (dir) => {
       const p = path.join(d, entry.name)
       if (entry.isDirectory()) walk(p)
       else if (p.endsWith(".ts")) {
-        for (
-          const m of fs.readFileSync(p, "utf8").matchAll(/^(?:import|export)\b[^"]*?from "((?:@[\w-]+\/)?[\w-]+)/gm)
-        ) found.add(m[1])
+        const text = fs.readFileSync(p, "utf8")
+        for (const m of text.matchAll(/^(?:import|export)\b[^"]*?from "((?:@[\w-]+\/)?[\w-]+)/gm)) found.add(m[1])
+        // dynamic imports (a dependency loaded only when used)
+        for (const m of text.matchAll(/\bimport\(\s*"((?:@[\w-]+\/)?[\w-]+)/g)) found.add(m[1])
       }
     }
   }
   walk(dir)
   return found
+}
+
+// ── engines: the package's Node floor must satisfy every package it brings (dependencies and peers, transitively) ──
+const manifestAt = (fromDir, name) => {
+  for (let d = fromDir;; d = path.dirname(d)) {
+    const candidate = path.join(d, "node_modules", name, "package.json")
+    if (fs.existsSync(candidate)) return fs.realpathSync(candidate)
+    if (d === path.dirname(d)) return undefined
+  }
+}
+const enginesProblems = (dir, pkg) => {
+  const floor = semver.minVersion(pkg.engines?.node ?? "*")
+  if (floor === null) return [`engines.node "${pkg.engines?.node}" is not a range`]
+  const out = []
+  const seen = new Set()
+  const visit = (fromDir, manifest) => {
+    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+      const file = manifestAt(fromDir, dep)
+      if (file === undefined || seen.has(file)) continue
+      seen.add(file)
+      const m = JSON.parse(fs.readFileSync(file, "utf8"))
+      const range = m.engines?.node
+      if (typeof range === "string" && !semver.satisfies(floor, range)) {
+        out.push(`engines.node "${pkg.engines.node}" admits Node ${floor}, but ${m.name}@${m.version} needs "${range}"`)
+      }
+      visit(path.dirname(file), m)
+    }
+  }
+  visit(dir, pkg)
+  return out
 }
 
 const checkOne = async ({ dir, pkg }) => {
@@ -121,6 +166,7 @@ const checkOne = async ({ dir, pkg }) => {
   if (fs.existsSync(path.join(dir, "src/bin.ts")) && pkg.exports?.["./bin"] !== null) {
     problem(name, `exports must close the bin module ("./bin": null): importing it would start the program`)
   }
+  for (const message of enginesProblems(dir, pkg)) problem(name, message)
   const imported = importsOf(path.join(dir, "src"))
   for (const peer of PEERS) {
     if (!imported.has(peer)) continue

@@ -2,7 +2,9 @@
  * `venice chat "prompt" [--model M] [--no-stream] [--fallback M2,M3] [--max-retries N] [--timeout T] [--json]
  * [--emulator]`: streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr says
  * why and for how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1. With
- * `--json`: the completion (with `--no-stream`) or one JSON chunk per line, and failures as JSON, on stdout.
+ * `--json`: the completion (with `--no-stream`) or one JSON chunk per line, and failures as JSON, on stdout. With
+ * `--tools-demo`, the question goes through `@effect/ai` on the embedded emulator instead: a tool call, then a
+ * structured answer (`ToolsDemo`; with `--json`, its summary as JSON).
  *
  * @since 0.1.0
  */
@@ -11,6 +13,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Chat from "@venice-effect/venice/Chat"
 import * as ChatStream from "@venice-effect/venice/ChatStream"
+import type * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -36,6 +39,9 @@ const fallback = Options.text("fallback").pipe(
   Options.optional,
   Options.withDescription("Comma-separated models to fall back to when the model is overloaded or offline")
 )
+const toolsDemo = Options.boolean("tools-demo").pipe(
+  Options.withDescription("Ask through @effect/ai on the embedded emulator: a tool call, then a structured answer")
+)
 
 /**
  * Writes to stdout (tokens, answers).
@@ -50,12 +56,22 @@ type ChatArgs = Target.CallArgs & {
   readonly model: string
   readonly noStream: boolean
   readonly fallback: Option.Option<string>
+  readonly toolsDemo: boolean
 }
 
 const json = (value: unknown, indent?: number) => write(`${JSON.stringify(value, null, indent)}\n`)
 
+// loaded only for the demo: plain chats do not pay for @effect/ai
+const toolsDemoRun = (args: ChatArgs): Effect.Effect<void, unknown, VeniceClient.VeniceClient> =>
+  Effect.flatMap(Effect.promise(() => import("./ToolsDemo.js")), (ToolsDemo) =>
+    args.json
+      ? Effect.flatMap(ToolsDemo.run(args.prompt, () => Effect.void), (summary) => json(summary, 2))
+      : Effect.asVoid(ToolsDemo.run(args.prompt, (line) => write(`${line}\n`))))
+
 const run = (args: ChatArgs) =>
-  Target.run(args, ({ status }) => {
+  // the tools demo is always local: the emulator answers tools and json_schema deterministically
+  Target.run({ ...args, emulator: args.emulator || args.toolsDemo }, ({ status }) => {
+    if (args.toolsDemo) return toolsDemoRun(args)
     const fallbackModels = Option.match(args.fallback, {
       onNone: () => [],
       onSome: (list) => list.split(",").map((m) => m.trim()).filter((m) => m.length > 0)
@@ -92,7 +108,8 @@ export const command = Command.make(
     maxRetries: Flags.maxRetries,
     timeout: Flags.timeout,
     json: Flags.json,
-    emulator: Flags.emulator
+    emulator: Flags.emulator,
+    toolsDemo
   },
   run
 ).pipe(Command.withDescription(Flags.describeCalling(

@@ -21,12 +21,14 @@ import * as ChatCommand from "./ChatCommand.js"
 import * as DemoCommand from "./DemoCommand.js"
 import * as ErrorsCommand from "./ErrorsCommand.js"
 import * as ModelsCommand from "./ModelsCommand.js"
+import * as WorkflowCommand from "./WorkflowCommand.js"
 
 const subcommands = {
   chat: ChatCommand.command,
   models: ModelsCommand.command,
   errors: ErrorsCommand.command,
-  demo: DemoCommand.command
+  demo: DemoCommand.command,
+  workflow: WorkflowCommand.command
 }
 
 const description = HelpDoc.blocks([
@@ -52,6 +54,8 @@ const description = HelpDoc.blocks([
       "venice chat hi --fallback zai-org-glm-5-1          another model when this one is overloaded",
       "venice models --type all --json                    every model the target serves",
       "venice errors RATE_LIMIT_EXCEEDED                  one error code explained",
+      "venice chat \"Weather in Oslo?\" --tools-demo        @effect/ai: a tool call, then JSON",
+      "venice workflow                                    kills and resumes a durable run, ~30 s",
       "VENICE_API_KEY=… venice chat hi                    calls Venice"
     ].join("\n")
   ),
@@ -61,7 +65,13 @@ const description = HelpDoc.blocks([
 
 const venice = Command.make("venice").pipe(
   Command.withDescription(description),
-  Command.withSubcommands([subcommands.chat, subcommands.models, subcommands.errors, subcommands.demo])
+  Command.withSubcommands([
+    subcommands.chat,
+    subcommands.models,
+    subcommands.errors,
+    subcommands.demo,
+    subcommands.workflow
+  ])
 )
 
 const cli = Command.run(venice, { name: "venice", version: "0.1.0" })
@@ -98,7 +108,8 @@ const unknown = Argv.findUnknownOption(process.argv.slice(2), {
   chat: Argv.commandOptions(subcommands.chat),
   models: Argv.commandOptions(subcommands.models),
   errors: Argv.commandOptions(subcommands.errors),
-  demo: Argv.commandOptions(subcommands.demo)
+  demo: Argv.commandOptions(subcommands.demo),
+  workflow: Argv.commandOptions(subcommands.workflow)
 })
 
 // Ctrl-C (SIGINT) interrupts the program: the request in flight, any wait, the embedded emulator are all stopped, and

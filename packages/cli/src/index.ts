@@ -19,7 +19,8 @@ export * as Argv from "./Argv.js"
  * [--emulator]`: streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr
  * says why and for how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits
  * 1. With `--json`: the completion (with `--no-stream`) or one JSON chunk per line, and failures as JSON, on
- * stdout.
+ * stdout. With `--tools-demo`, the question goes through `@effect/ai` on the embedded emulator instead: a tool
+ * call, then a structured answer (`ToolsDemo`; with `--json`, its summary as JSON).
  *
  * @since 0.1.0
  */
@@ -104,3 +105,34 @@ export * as StatusLine from "./StatusLine.js"
  * @since 0.1.0
  */
 export * as Target from "./Target.js"
+
+/**
+ * `venice chat --tools-demo "question"`: the same question asked through `@effect/ai` (`@venice-effect/ai`'s
+ * `VeniceLanguageModel`) against the embedded emulator — a `Toolkit` tool call that `Chat` resolves in two rounds,
+ * then a structured answer from `generateObject` decoded through its Schema. Always local: the emulator answers
+ * tools and `json_schema` deterministically.
+ *
+ * @since 0.1.0
+ */
+export * as ToolsDemo from "./ToolsDemo.js"
+
+/**
+ * `venice workflow [--json]`: a durable `videoToFile` run (`@venice-effect/workflow`) against the embedded
+ * emulator, its worker process killed twice mid-run and resumed by a fresh one, then the emulator's counts (see
+ * `WorkflowDemo`). Always local. Exits 0 when one queue request, one payment and one result were counted, 1
+ * otherwise. With `--json`: only the report (counts, payments, the result, `ok`), as JSON on stdout.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowCommand from "./WorkflowCommand.js"
+
+/**
+ * The scenario of `venice workflow`: one durable `videoToFile` run (`@venice-effect/workflow`) against the
+ * embedded emulator, on a SQLite file, with a throwaway wallet that has no credit. Its worker process is SIGKILLed
+ * twice — once after its payment reached Venice and before the answer came back, once after its queue request did
+ * — and a fresh worker resumes the run each time. The emulator's counts then show what was billed: one queue
+ * request, one payment.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowDemo from "./WorkflowDemo.js"

@@ -28,7 +28,7 @@ describe("--help", () => {
     ) {
       expect(r.stdout).toContain(text)
     }
-    for (const command of ["chat", "models", "errors", "demo"]) {
+    for (const command of ["chat", "models", "errors", "demo", "workflow"]) {
       expect(r.stdout).toMatch(new RegExp(`^ {2}- ${command} `, "m"))
     }
   })

@@ -1,25 +1,27 @@
 /**
- * The `SIGN-IN-WITH-X` header (SPEC X1): base64 JSON `{ address, message, signature, chainId }` where `message`
- * is an EIP-4361 (SIWE) message for Base (chain 8453), signed with EIP-191.
+ * The `SIGN-IN-WITH-X` header (SPEC X1) for Base (EIP-4361 message, EIP-191 or EIP-1271 signature) and Solana
+ * (CAIP-122 message, Ed25519 signature), built, encoded, signed and verified with `@x402/extensions`' sign-in-with-x
+ * module. This module keeps what is Venice's own: the two header forms Venice accepts, the chain-id spellings, the
+ * domain allow-list, the 5-minute TTL with 30 s of clock skew, the legacy `timestamp`, and the `X402_SIGN_IN_*` code of
+ * every rejection.
  *
- * Client side: {@link makeMessage} → {@link sign} → {@link encodeHeader} (or {@link makeHeader} for all three).
- * Server side (the emulator): {@link verify}, whose failures carry one of the `X402_SIGN_IN_*` reasons.
+ * ## Two header forms (base64 JSON, SPEC X6)
+ *
+ * - `message` (the default): `{ address, message, signature, chainId }` (+ `type: "ed25519"` on Solana), the form
+ *   Venice's OpenAPI security scheme, its x402 guide and its own SDK use. The server verifies the exact bytes signed.
+ * - `structured`: the x402 v2 fields (`domain`, `address`, `uri`, `version`, `nonce`, `issuedAt`, `chainId`, `type`, …,
+ *   `signature`), what `@x402/extensions` sends; the server rebuilds the message (with the bare chain reference in the
+ *   `Chain ID` line) and verifies the signature over it.
+ *
+ * {@link decodeHeader} and {@link verify} accept both, like Venice.
  *
  * ## Nonces and times
  *
  * A header is good for exactly one request: servers consume the nonce when the signature verifies and reject a
- * replay (`X402_SIGN_IN_NONCE_REUSED`), and the message is only accepted for 5 minutes after `Issued At`. So every
- * attempt, retries included, needs a new message. {@link makeMessage} builds it in one of two ways:
- *
- * - **From a fresh server challenge** (`extensions["sign-in-with-x"].info` of a `PAYMENT-REQUIRED` header, or
- *   Venice's `siwxChallenge.info`): the challenge's `nonce`, `issuedAt`, `expirationTime` and `notBefore` are
- *   used verbatim, which is what x402's sign-in-with-x extension expects. A challenge is single-use: hand it to
- *   one `makeMessage` call only, then pass `undefined`.
- * - **Client-side** (no challenge, or one that is no longer fresh): a new nonce (128 bits from the platform CSPRNG),
- *   `Issued At` = now (from `Clock`), `Expiration Time` = now + `expiresIn` (4 minutes). This is what Venice's own
- *   clients do on every request; Venice only checks that the nonce is unused and the times are in range.
- *
- * Either way `domain`, `uri`, `statement` and `resources` come from the challenge when there is one.
+ * replay (`X402_SIGN_IN_NONCE_REUSED`), and a message is accepted for 5 minutes after `Issued At`. So every attempt,
+ * retries included, needs a new message. {@link makeFields} builds it from a fresh server challenge (its nonce and
+ * times, once; only when the challenge is bound to the origin the request goes to) or client-side (128 random bits of
+ * nonce, `Issued At` = now from `Clock`, `Expiration Time` = now + 4 minutes).
  *
  * ## Secrets
  *
@@ -29,25 +31,73 @@
  *
  * @since 0.1.0
  */
+import {
+  assertSIWxChallengeBoundToOrigin,
+  createSIWxMessage,
+  decodeBase58,
+  encodeSIWxHeader,
+  signEVMMessage,
+  signSolanaMessage,
+  verifyEVMSignature,
+  verifySolanaSignature
+} from "@x402/extensions/sign-in-with-x"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Encoding from "effect/Encoding"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { getAddress, isAddress, verifyMessage } from "viem"
-import { createSiweMessage, parseSiweMessage } from "viem/siwe"
-import { Base64Json, base64Json, encodeBase64Utf8 } from "./HeaderCodec.js"
+import { getAddress, isAddress } from "viem"
+import { Base64Json, encodeBase64Utf8 } from "./HeaderCodec.js"
+import * as Caip122 from "./internal/caip122.js"
 import type { SignInWithXInfo } from "./X402.js"
 
+// ─── chains ──────────────────────────────────────────────────────────────────────────────────────
+
 /**
- * Base mainnet, the only EVM chain Venice accepts for SIWX.
+ * Base mainnet's chain id, the only EVM chain Venice accepts for SIWX.
  *
  * @since 0.1.0
  * @category constants
  */
 export const BASE_CHAIN_ID = 8453
+
+/**
+ * Base mainnet, CAIP-2.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const BASE_MAINNET = "eip155:8453"
+
+/**
+ * Solana mainnet, CAIP-2 (the reference is the genesis hash).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SOLANA_MAINNET = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"
+
+/**
+ * A payload `chainId` the way Venice reads it, as CAIP-2: `8453`, `"8453"` or `"eip155:8453"` on EVM,
+ * `"solana:<reference>"` on Solana. Anything else is `undefined` (Venice answers `X402_SIGN_IN_INVALID_CHAIN_ID`).
+ *
+ * @since 0.1.0
+ * @category chains
+ */
+export const parseChainId = (chainId: number | string): string | undefined => {
+  if (typeof chainId === "number") return Number.isSafeInteger(chainId) && chainId > 0 ? `eip155:${chainId}` : undefined
+  const evm = /^(?:eip155:)?([1-9][0-9]{0,14})$/.exec(chainId)
+  if (evm !== null) return `eip155:${evm[1]}`
+  return /^solana:[1-9A-HJ-NP-Za-km-z]{1,44}$/.test(chainId) ? chainId : undefined
+}
+
+const isSolana = (caip2: string): boolean => caip2.startsWith("solana:")
+
+// ─── failures ────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * Why a `SIGN-IN-WITH-X` header was rejected, one entry per Venice `X402_SIGN_IN_*` code (the code is
@@ -127,8 +177,9 @@ export class SiwxVerifyError extends Schema.TaggedError<SiwxVerifyError>()("Siwx
 /**
  * Building or signing a SIWX message failed on the client.
  *
- * - `InvalidField`: a field viem refuses (domain, nonce, uri, statement with a newline, …) or a bad challenge.
- * - `DomainMismatch`: the challenge is for another domain than the one the caller expects.
+ * - `InvalidField`: a field the message format refuses (domain, nonce, uri, a statement with a newline, …) or a bad
+ *   challenge.
+ * - `DomainMismatch`: the challenge is not bound to the origin the request goes to (or to the expected domain).
  * - `SignerMismatch`: the message is for another address than the signer's.
  * - `SignerFailed`: the signer rejected or failed.
  *
@@ -141,88 +192,237 @@ export class SiwxSignError extends Schema.TaggedError<SiwxSignError>()("SiwxSign
   cause: Schema.optional(Schema.Defect)
 }) {}
 
+// ─── signers ─────────────────────────────────────────────────────────────────────────────────────
+
 /**
- * What signs a SIWX message: anything with an address and an EIP-191 `signMessage`, such as viem's
- * `LocalAccount` (`privateKeyToAccount(key)`) or a wallet client's account.
+ * An EVM signer: an address and EIP-191 `signMessage`, such as viem's `LocalAccount` (`privateKeyToAccount(key)`).
  *
  * @since 0.1.0
  * @category models
  */
-export interface Signer {
+export interface EvmSigner {
   readonly address: `0x${string}`
   readonly signMessage: (args: { readonly message: string }) => Promise<`0x${string}`>
 }
 
 /**
- * The decoded `SIGN-IN-WITH-X` payload. `chainId` is `8453`, `"8453"` or `"eip155:8453"` for EVM; `type`
- * (`"ed25519"`) and `timestamp` (Unix ms, Venice-legacy) are optional.
+ * A Solana signer: a base58 address and an Ed25519 signature over raw bytes (64 bytes back). `VeniceWallet` adapts a
+ * `@solana/kit` key pair signer to it.
  *
- * @since 0.1.0
- * @category schemas
- */
-export const SiwxPayload = Schema.Struct({
-  address: Schema.String,
-  message: Schema.String,
-  signature: Schema.Redacted(Schema.String),
-  chainId: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
-  type: Schema.optional(Schema.String),
-  timestamp: Schema.optional(Schema.Number)
-}).annotations({ identifier: "SiwxPayload" })
-
-/**
  * @since 0.1.0
  * @category models
  */
-export interface SiwxPayload extends Schema.Schema.Type<typeof SiwxPayload> {}
+export interface SolanaSigner {
+  readonly namespace: "solana"
+  readonly address: string
+  readonly signBytes: (message: Uint8Array) => Promise<Uint8Array>
+}
 
 /**
- * Codec for the header value: base64 JSON on the wire, {@link SiwxPayload} (signature `Redacted`) in the
- * program. Its ParseErrors hold the raw header: prefer {@link decodeHeader} where errors may be logged.
+ * What signs a SIWX message.
  *
  * @since 0.1.0
- * @category schemas
+ * @category models
  */
-export const SiwxHeader: Schema.Schema<SiwxPayload, string> = base64Json(SiwxPayload)
+export type Signer = EvmSigner | SolanaSigner
 
 /**
- * Options for {@link makeMessage}.
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isSolanaSigner = (signer: Signer): signer is SolanaSigner => "namespace" in signer
+
+/**
+ * The chain a signer signs in on by default: Base for EVM, Solana mainnet for Solana.
+ *
+ * @since 0.1.0
+ * @category chains
+ */
+export const defaultChainOf = (signer: Signer): string => (isSolanaSigner(signer) ? SOLANA_MAINNET : BASE_MAINNET)
+
+// ─── payloads ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The two JSON forms of the header (see the module docs).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HeaderForm = "message" | "structured"
+
+/**
+ * The structured SIWX fields (CAIP-122): what a server challenge proposes plus the chain and the signature type. Times
+ * are RFC 3339 strings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SiwxFields {
+  readonly domain: string
+  readonly address: string
+  readonly uri: string
+  readonly version: string
+  readonly chainId: string
+  readonly type: "eip191" | "eip1271" | "ed25519"
+  readonly nonce: string
+  readonly issuedAt: string
+  readonly expirationTime?: string | undefined
+  readonly notBefore?: string | undefined
+  readonly statement?: string | undefined
+  readonly requestId?: string | undefined
+  readonly resources?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * A decoded (or freshly signed) `SIGN-IN-WITH-X` payload. `message` is the exact text signed: sent as is in the
+ * `message` form, rebuilt from `fields` for the `structured` form. `chainId` is as sent (`8453`, `"8453"`,
+ * `"eip155:8453"`, `"solana:…"`); `type` (`"ed25519"`) and `timestamp` (Unix ms, Venice-legacy) are optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SiwxPayload {
+  readonly form: HeaderForm
+  readonly address: string
+  readonly message: string
+  readonly signature: Redacted.Redacted<string>
+  readonly chainId?: number | string | undefined
+  readonly type?: string | undefined
+  readonly timestamp?: number | undefined
+  /** The structured fields (always set for the `structured` form, and by {@link signFields}). */
+  readonly fields?: SiwxFields | undefined
+}
+
+const Optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+const ChainIdField = Optional(Schema.Union(Schema.Number, Schema.String))
+
+/** The `message` form on the wire. */
+const MessageForm = Schema.Struct({
+  address: Schema.String,
+  message: Schema.String,
+  signature: Schema.String,
+  chainId: ChainIdField,
+  type: Optional(Schema.String),
+  timestamp: Optional(Schema.Number)
+})
+
+/** The structured form on the wire: Venice requires `domain`, `address`, `uri`, `nonce`, `issuedAt` and `chainId`. */
+const StructuredForm = Schema.Struct({
+  domain: Schema.String,
+  address: Schema.String,
+  uri: Schema.String,
+  version: Optional(Schema.String),
+  chainId: Schema.Union(Schema.Number, Schema.String),
+  type: Optional(Schema.String),
+  nonce: Schema.String,
+  issuedAt: Schema.String,
+  expirationTime: Optional(Schema.String),
+  notBefore: Optional(Schema.String),
+  statement: Optional(Schema.String),
+  requestId: Optional(Schema.String),
+  resources: Optional(Schema.Array(Schema.String)),
+  signature: Schema.String,
+  timestamp: Optional(Schema.Number)
+})
+
+// ─── messages ────────────────────────────────────────────────────────────────────────────────────
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+const NONCE = /^[a-zA-Z0-9]{8,}$/
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
+
+/** Unix ms of an RFC 3339 date-time, `NaN` for anything else. */
+const rfc3339 = (value: string): number => DATE_TIME.test(value) ? Date.parse(value) : Number.NaN
+
+/** What EIP-4361 is strict about (so that `@x402/extensions` is only handed fields it formats). */
+const fieldProblem = (fields: SiwxFields): string | undefined => {
+  if (!NONCE.test(fields.nonce)) return "the nonce must be at least 8 alphanumeric characters"
+  const times = [fields.issuedAt, fields.expirationTime, fields.notBefore]
+  if (times.some((time) => time !== undefined && Number.isNaN(rfc3339(time)))) {
+    return "a time is not an RFC 3339 date-time"
+  }
+  const { domain, requestId, resources, statement, uri, version } = fields
+  const lines = [domain, uri, version, statement, requestId, ...(resources ?? [])]
+  if (lines.some((value) => value !== undefined && /[\r\n]/.test(value))) return "a field spans several lines"
+  if (!/^[^\s/?#]+$/.test(fields.domain)) return "the domain is not a host"
+  if (!URL.canParse(fields.uri)) return "the uri is not a URI"
+  return fields.version === "1" ? undefined : "Version must be 1"
+}
+
+/**
+ * The message text of structured fields, formatted by `@x402/extensions` (EIP-4361 through `siwe` on EVM, the Solana
+ * format on Solana; the `Chain ID` line carries the bare reference).
+ *
+ * @since 0.1.0
+ * @category messages
+ */
+export const formatMessage = (fields: SiwxFields): Either.Either<string, string> => {
+  const chainId = parseChainId(fields.chainId)
+  const problem = chainId === undefined ? `unsupported chainId ${fields.chainId}` : fieldProblem(fields)
+  if (chainId === undefined || problem !== undefined) return Either.left(problem ?? "")
+  return Either.try({
+    try: () =>
+      createSIWxMessage(
+        { ...libInfo(fields), chainId, type: isSolana(chainId) ? "ed25519" : "eip191" },
+        fields.address
+      ),
+    catch: (error) => (error instanceof Error ? error.message.split("\n")[0]! : "the fields do not format")
+  })
+}
+
+/** The fields as `@x402/extensions` types them (no `undefined` members, mutable resources). */
+const libInfo = (fields: SiwxFields) => ({
+  domain: fields.domain,
+  uri: fields.uri,
+  version: fields.version,
+  nonce: fields.nonce,
+  issuedAt: fields.issuedAt,
+  ...(fields.expirationTime !== undefined ? { expirationTime: fields.expirationTime } : {}),
+  ...(fields.notBefore !== undefined ? { notBefore: fields.notBefore } : {}),
+  ...(fields.statement !== undefined ? { statement: fields.statement } : {}),
+  ...(fields.requestId !== undefined ? { requestId: fields.requestId } : {}),
+  ...(fields.resources !== undefined ? { resources: [...fields.resources] } : {})
+})
+
+// ─── client ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Options for {@link makeFields}.
  *
  * @since 0.1.0
  * @category models
  */
 export interface MessageOptions {
   /**
-   * The domain to sign in to (e.g. `api.venice.ai`). Required without a challenge. With a challenge, the
-   * challenge's domain must equal it (protocol, port and path ignored): a challenge for another domain is
-   * refused rather than signed, since a sign-in proof can be replayed against the domain it names.
+   * The domain to sign in to (e.g. `api.venice.ai`). Required without a challenge. With a challenge and no `origin`,
+   * the challenge's domain must equal it (protocol, port and path ignored).
    */
   readonly domain?: string | undefined
+  /**
+   * The URL the request goes to (the one that answered with the challenge). A challenge is signed only if it is bound
+   * to that origin (its `domain` is the URL's host, its `uri` has the URL's origin: x402's origin binding); a sign-in
+   * proof can be replayed against the domain it names, so a challenge for anywhere else is refused.
+   */
+  readonly origin?: string | URL | undefined
   /** Default: the challenge's `uri`, else `https://<domain>`. */
   readonly uri?: string | undefined
   /** Default: the challenge's statement, else none. Must not contain a newline. */
   readonly statement?: string | undefined
-  /** Default {@link BASE_CHAIN_ID}. */
-  readonly chainId?: number | undefined
+  /** The chain: `8453` or a CAIP-2 id. Default Base (`eip155:8453`). */
+  readonly chainId?: number | string | undefined
   /** Lifetime of a client-side message (`Expiration Time` − `Issued At`). Default 4 minutes. */
   readonly expiresIn?: Duration.DurationInput | undefined
   /** How long after its `issuedAt` a challenge may be used (minus a 30 s margin). Default 5 minutes. */
   readonly maxAge?: Duration.DurationInput | undefined
-  /** A nonce for a client-side message (≥ 8 alphanumerics). Default: 32 hex characters from `crypto.getRandomValues`. */
+  /** A nonce for a client-side message (≥ 8 alphanumerics). Default: 32 hex characters from the platform CSPRNG. */
   readonly nonce?: string | undefined
   /** Ignore the challenge's nonce and times even when fresh (keep its domain, uri, statement). */
   readonly clientNonce?: boolean | undefined
+  /** The header form {@link makeHeader} encodes. Default `message`. */
+  readonly form?: HeaderForm | undefined
 }
 
 const CHALLENGE_MARGIN_MILLIS = 30_000
-
-/** 128 bits from the platform CSPRNG as 32 hex characters (SIWE wants ≥ 8 alphanumerics). */
-const randomNonce = (): string => {
-  const bytes = new Uint8Array(16)
-  globalThis.crypto.getRandomValues(bytes)
-  let out = ""
-  for (const b of bytes) out += b.toString(16).padStart(2, "0")
-  return out
-}
 
 /**
  * Lower-cased host of a domain-ish string: `https://API.venice.ai:443/x` → `api.venice.ai`.
@@ -239,23 +439,28 @@ export const normalizeDomain = (domain: string): string =>
     .replace(/^[^@]*@/, "")
     .replace(/:\d*$/, "")
 
-const parseTime = (value: string | undefined): Date | undefined | "invalid" => {
-  if (value === undefined) return undefined
-  const date = new Date(value)
-  return Number.isNaN(date.getTime()) ? "invalid" : date
-}
+/**
+ * Whether a challenge is bound to the origin of `url` (its `domain` is the URL's host, its `uri` has the URL's
+ * origin), checked by `@x402/extensions`. A client signs only such challenges (SPEC X5).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isBoundToOrigin = (challenge: SignInWithXInfo, url: string | URL): boolean =>
+  Either.isRight(Either.try(() => {
+    const { domain, issuedAt, nonce, uri, version } = challenge
+    assertSIWxChallengeBoundToOrigin({ domain, issuedAt, nonce, uri, version }, url)
+  }))
 
 const signError = (reason: SiwxSignError["reason"], message: string, cause?: unknown) =>
   new SiwxSignError(cause === undefined ? { reason, message } : { reason, message, cause })
 
-const viemMessage = (error: unknown): string => {
-  if (typeof error === "object" && error !== null) {
-    const short = (error as { shortMessage?: unknown }).shortMessage
-    if (typeof short === "string") return short
-    if (error instanceof Error) return error.message
-  }
-  return String(error)
-}
+const messageOf = (error: unknown): string =>
+  Predicate.hasProperty(error, "shortMessage") && typeof error.shortMessage === "string"
+    ? error.shortMessage
+    : error instanceof Error
+    ? error.message
+    : String(error)
 
 /**
  * Whether a challenge can still be used at `nowMillis`: valid times, not issued in the future, and at least 30 s
@@ -269,142 +474,164 @@ export const isFreshChallenge = (
   nowMillis: number,
   maxAge: Duration.DurationInput = Duration.minutes(5)
 ): boolean => {
-  const issuedAt = parseTime(challenge.issuedAt)
-  const expirationTime = parseTime(challenge.expirationTime)
-  const notBefore = parseTime(challenge.notBefore)
-  if (!(issuedAt instanceof Date) || expirationTime === "invalid" || notBefore === "invalid") return false
-  const deadline = Math.min(
-    issuedAt.getTime() + Duration.toMillis(maxAge),
-    expirationTime === undefined ? Number.POSITIVE_INFINITY : expirationTime.getTime()
-  )
-  return issuedAt.getTime() - CHALLENGE_MARGIN_MILLIS <= nowMillis &&
-    nowMillis + CHALLENGE_MARGIN_MILLIS < deadline &&
-    (notBefore === undefined || notBefore.getTime() <= nowMillis)
+  const issuedAt = Date.parse(challenge.issuedAt)
+  const expirationTime = challenge.expirationTime === undefined ? Infinity : Date.parse(challenge.expirationTime)
+  const notBefore = challenge.notBefore === undefined ? -Infinity : Date.parse(challenge.notBefore)
+  return issuedAt - CHALLENGE_MARGIN_MILLIS <= nowMillis && notBefore <= nowMillis &&
+    nowMillis + CHALLENGE_MARGIN_MILLIS < Math.min(issuedAt + Duration.toMillis(maxAge), expirationTime)
 }
 
 /**
- * Builds the EIP-4361 message for `address` (see the module docs for where nonce and times come from). The
- * current time is read from `Clock`, so `TestClock` drives it in tests.
+ * The structured fields of a new message for `address` (see the module docs for where nonce and times come from).
+ * The current time is read from `Clock`, so `TestClock` drives it in tests.
  *
  * @example
  * ```ts
  * import * as Siwx from "@venice-effect/core/Siwx"
  *
  * // client-side nonce and times
- * const message = Siwx.makeMessage(undefined, account.address, {
- *   domain: "api.venice.ai",
- *   statement: "Sign in to Venice AI"
- * })
- * // or echo a fresh challenge once
- * const fromChallenge = Siwx.makeMessage(challenge.info, account.address, { domain: "api.venice.ai" })
+ * const fields = Siwx.makeFields(undefined, account.address, { domain: "api.venice.ai" })
+ * // or echo a fresh challenge once, if it is bound to the origin the request goes to
+ * const echoed = Siwx.makeFields(challenge.info, account.address, { origin: "https://api.venice.ai/api/v1/models" })
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeMessage = (
+export const makeFields = (
   challenge: SignInWithXInfo | undefined,
-  address: `0x${string}`,
+  address: string,
   options: MessageOptions = {}
-): Effect.Effect<string, SiwxSignError> =>
+): Effect.Effect<SiwxFields, SiwxSignError> =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const domain = challenge?.domain ?? options.domain
-    if (domain === undefined) {
-      return yield* signError("InvalidField", "no domain: pass a challenge or options.domain")
-    }
+    const chainId = parseChainId(options.chainId ?? BASE_MAINNET)
+    if (domain === undefined) return yield* signError("InvalidField", "no domain: pass a challenge or options.domain")
+    if (chainId === undefined) return yield* signError("InvalidField", `unsupported chain ${options.chainId}`)
     if (
-      challenge !== undefined && options.domain !== undefined &&
-      normalizeDomain(challenge.domain) !== normalizeDomain(options.domain)
+      challenge !== undefined && (options.origin !== undefined
+        ? !isBoundToOrigin(challenge, options.origin)
+        : options.domain !== undefined && normalizeDomain(challenge.domain) !== normalizeDomain(options.domain))
     ) {
-      return yield* signError(
-        "DomainMismatch",
-        `the challenge is for ${challenge.domain}, expected ${options.domain}: refusing to sign it`
-      )
+      const expected = options.origin !== undefined ? new URL(options.origin).origin : options.domain
+      return yield* signError("DomainMismatch", `the challenge (${challenge.domain}) is not for ${expected}`)
     }
-    if (challenge !== undefined && challenge.version !== "1") {
-      return yield* signError("InvalidField", `unsupported SIWE version ${challenge.version}`)
-    }
-    const useChallenge = challenge !== undefined && options.clientNonce !== true &&
+    const fresh = challenge !== undefined && options.clientNonce !== true &&
       isFreshChallenge(challenge, now, options.maxAge)
-    const times = useChallenge
-      ? {
-        nonce: challenge.nonce,
-        issuedAt: new Date(challenge.issuedAt),
-        ...(challenge.expirationTime !== undefined ? { expirationTime: new Date(challenge.expirationTime) } : {}),
-        ...(challenge.notBefore !== undefined ? { notBefore: new Date(challenge.notBefore) } : {}),
-        ...(challenge.requestId !== undefined ? { requestId: challenge.requestId } : {})
-      }
-      : {
-        nonce: options.nonce ?? randomNonce(),
-        issuedAt: new Date(now),
-        expirationTime: new Date(now + Duration.toMillis(options.expiresIn ?? Duration.minutes(4)))
-      }
     const statement = options.statement ?? challenge?.statement
-    const resources = challenge?.resources
-    return yield* Effect.try({
-      try: () =>
-        createSiweMessage({
-          address,
-          chainId: options.chainId ?? BASE_CHAIN_ID,
-          domain,
-          uri: options.uri ?? challenge?.uri ?? `https://${normalizeDomain(domain)}`,
-          version: "1",
-          ...times,
-          ...(statement !== undefined ? { statement } : {}),
-          ...(resources !== undefined ? { resources: [...resources] } : {})
+    const fields: SiwxFields = {
+      domain,
+      address: !isSolana(chainId) && isAddress(address, { strict: false }) ? getAddress(address) : address,
+      uri: options.uri ?? challenge?.uri ?? `https://${normalizeDomain(domain)}`,
+      version: challenge?.version ?? "1",
+      chainId,
+      type: isSolana(chainId) ? "ed25519" : "eip191",
+      ...(fresh
+        ? {
+          nonce: challenge.nonce,
+          issuedAt: challenge.issuedAt,
+          expirationTime: challenge.expirationTime,
+          notBefore: challenge.notBefore,
+          requestId: challenge.requestId
+        }
+        : {
+          nonce: options.nonce ?? Encoding.encodeHex(globalThis.crypto.getRandomValues(new Uint8Array(16))),
+          issuedAt: new Date(now).toISOString(),
+          expirationTime: new Date(now + Duration.toMillis(options.expiresIn ?? Duration.minutes(4))).toISOString()
         }),
-      catch: (error) => signError("InvalidField", viemMessage(error), error)
-    })
+      statement,
+      resources: challenge?.resources
+    }
+    const problem = fieldProblem(fields)
+    return problem === undefined ? fields : yield* signError("InvalidField", problem)
   })
 
+/** EVM addresses compare case-insensitively, Solana's base58 exactly. */
+const sameAddress = (a: string, b: string): boolean =>
+  a.startsWith("0x") ? a.toLowerCase() === b.toLowerCase() : a === b
+
 /**
- * Signs `message` (EIP-191 `personal_sign`) and returns the payload to send. `chainId` is taken from the
- * message; the message must be for the signer's address.
+ * Signs a message text (EIP-191 `personal_sign` on EVM, Ed25519 over its UTF-8 bytes on Solana, both through
+ * `@x402/extensions`) and returns the `message`-form payload; the message must be for the signer's address. `chainId`
+ * is the message's chain (`8453` on Base; the CAIP-2 id on Solana, with `type: "ed25519"`).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const sign = (signer: Signer, message: string): Effect.Effect<SiwxPayload, SiwxSignError> =>
   Effect.gen(function*() {
-    const fields = parseSiweMessage(message)
-    if (fields.address === undefined || fields.chainId === undefined) {
-      return yield* signError("InvalidField", "not an EIP-4361 message with an address and a Chain ID")
-    }
-    if (fields.address.toLowerCase() !== signer.address.toLowerCase()) {
+    const read = Caip122.parse(message)
+    if (Either.isLeft(read)) return yield* signError("InvalidField", `not a CAIP-122 message: ${read.left.detail}`)
+    const fields = read.right
+    if (!sameAddress(fields.address, signer.address)) {
       return yield* signError("SignerMismatch", `the message is for ${fields.address}, the signer is ${signer.address}`)
     }
+    const solana = fields.namespace === "solana"
+    const reference = fields.chainReference?.replace(/^solana:/, "") ?? (solana ? undefined : "1")
+    if (reference === undefined) return yield* signError("InvalidField", "the message has no Chain ID line")
     const signature = yield* Effect.tryPromise({
-      try: () => signer.signMessage({ message }),
-      catch: (error) => signError("SignerFailed", `the signer failed: ${viemMessage(error)}`, error)
+      try: () =>
+        isSolanaSigner(signer)
+          ? signSolanaMessage(message, { publicKey: signer.address, signMessage: signer.signBytes })
+          : signEVMMessage(message, { address: signer.address, signMessage: signer.signMessage }),
+      catch: (error) => signError("SignerFailed", `the signer failed: ${messageOf(error)}`, error)
     })
     return {
+      form: "message" as const,
       address: signer.address,
       message,
       signature: Redacted.make(signature),
-      chainId: fields.chainId
+      ...(solana ? { chainId: `solana:${reference}`, type: "ed25519" } : { chainId: Number(reference) })
     }
   })
 
 /**
- * The header value for a payload: standard padded base64 of its JSON, `Redacted` because it is a credential.
- * Total.
+ * Signs structured fields (the message `@x402/extensions` formats from them): a payload that encodes in either form.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const signFields = (signer: Signer, fields: SiwxFields): Effect.Effect<SiwxPayload, SiwxSignError> =>
+  Either.match(formatMessage(fields), {
+    onLeft: (problem) => Effect.fail(signError("InvalidField", problem)),
+    onRight: (message) => Effect.map(sign(signer, message), (payload): SiwxPayload => ({ ...payload, fields }))
+  })
+
+/**
+ * The header value for a payload: standard padded base64 of its JSON in the given form (default the payload's own),
+ * `Redacted` because it is a credential. The `structured` form (encoded by `@x402/extensions`) needs `fields`;
+ * without them the `message` form is used.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encodeHeader = (payload: SiwxPayload): Redacted.Redacted<string> =>
-  Redacted.make(encodeBase64Utf8(JSON.stringify({
-    address: payload.address,
-    message: payload.message,
-    signature: Redacted.value(payload.signature),
-    ...(payload.chainId !== undefined ? { chainId: payload.chainId } : {}),
-    ...(payload.type !== undefined ? { type: payload.type } : {}),
-    ...(payload.timestamp !== undefined ? { timestamp: payload.timestamp } : {})
-  })))
+export const encodeHeader = (payload: SiwxPayload, form: HeaderForm = payload.form): Redacted.Redacted<string> => {
+  const signature = Redacted.value(payload.signature)
+  const fields = payload.fields
+  return Redacted.make(
+    form === "structured" && fields !== undefined
+      ? encodeSIWxHeader({
+        ...libInfo(fields),
+        address: fields.address,
+        chainId: parseChainId(fields.chainId) ?? fields.chainId,
+        type: fields.type === "ed25519" ? "ed25519" : "eip191",
+        signature
+      })
+      : encodeBase64Utf8(JSON.stringify({
+        address: payload.address,
+        message: payload.message,
+        signature,
+        chainId: payload.chainId,
+        type: payload.type,
+        timestamp: payload.timestamp
+      }))
+  )
+}
 
 /**
- * A fresh header for one request: {@link makeMessage}, {@link sign}, {@link encodeHeader}. Call it per attempt.
+ * A fresh header for one request: {@link makeFields}, {@link signFields}, {@link encodeHeader} (in `options.form`,
+ * default `message`). The chain defaults to the signer's (Base or Solana mainnet). Call it per attempt.
  *
  * @example
  * ```ts
@@ -425,19 +652,59 @@ export const makeHeader = (
   challenge: SignInWithXInfo | undefined,
   options: MessageOptions = {}
 ): Effect.Effect<Redacted.Redacted<string>, SiwxSignError> =>
-  makeMessage(challenge, signer.address, options).pipe(
-    Effect.flatMap((message) => sign(signer, message)),
-    Effect.map(encodeHeader)
+  makeFields(challenge, signer.address, { chainId: defaultChainOf(signer), ...options }).pipe(
+    Effect.flatMap((fields) => signFields(signer, fields)),
+    Effect.map((payload) => encodeHeader(payload, options.form ?? "message"))
   )
+
+// ─── server ──────────────────────────────────────────────────────────────────────────────────────
 
 const verifyFail = (reason: SignInFailureReason, detail: string) => Effect.fail(new SiwxVerifyError({ reason, detail }))
 
 const decodeJson = Schema.decodeUnknownEither(Base64Json)
-const decodePayload = Schema.decodeUnknownEither(SiwxPayload)
+const decodeMessageForm = Schema.decodeUnknownEither(MessageForm)
+const decodeStructuredForm = Schema.decodeUnknownEither(StructuredForm)
+
+const payloadFailure = (error: ParseResult.ParseError, required: string) => {
+  const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join("."))
+  return paths.length > 0 && paths.every((p) => p === "chainId")
+    ? verifyFail("INVALID_CHAIN_ID", "chainId must be a number or a string")
+    : verifyFail("INVALID_PAYLOAD", `expected ${required} (problem at: ${paths.map((p) => p || "(root)").join(", ")})`)
+}
+
+/** The structured form with Venice's defaults (`version` 1, `type` by chain), its message rebuilt. */
+const structuredPayload = (wire: typeof StructuredForm.Type): Effect.Effect<SiwxPayload, SiwxVerifyError> => {
+  const chainId = parseChainId(wire.chainId)
+  if (chainId === undefined) return verifyFail("INVALID_CHAIN_ID", `chainId ${wire.chainId} is not a known spelling`)
+  const { signature, timestamp, ...rest } = wire
+  const type = wire.type ?? (isSolana(chainId) ? "ed25519" : "eip191")
+  if (type !== "eip191" && type !== "eip1271" && type !== "ed25519") {
+    return verifyFail("INVALID_PAYLOAD", "type must be eip191, eip1271 or ed25519")
+  }
+  const fields: SiwxFields = { ...rest, version: wire.version ?? "1", chainId, type }
+  if (fields.nonce.trim() === "") return verifyFail("MISSING_NONCE", "the nonce is empty")
+  if (!isSolana(chainId) && !isAddress(fields.address, { strict: false })) {
+    return verifyFail("INVALID_WALLET", "address is not an EVM address")
+  }
+  const message = formatMessage(fields)
+  if (Either.isLeft(message)) return verifyFail("INVALID_MESSAGE", `the fields do not make a message: ${message.left}`)
+  return Effect.succeed({
+    form: "structured",
+    address: wire.address,
+    message: message.right,
+    signature: Redacted.make(signature),
+    chainId: wire.chainId,
+    type,
+    timestamp,
+    fields
+  })
+}
 
 /**
- * Decodes a header value. Fails with `PARSE_ERROR` (not base64 JSON), `INVALID_CHAIN_ID` (`chainId` neither a
- * number nor a string) or `INVALID_PAYLOAD` (not an object with string `address`, `message`, `signature`).
+ * Decodes a header value in either form (a JSON object with `domain` and no `message` is the structured form, whose
+ * message is rebuilt). Fails with `PARSE_ERROR` (not base64 JSON), `INVALID_CHAIN_ID` (a `chainId` of the wrong type
+ * or spelling), `INVALID_PAYLOAD` (required members missing), and for structured fields `INVALID_WALLET` (an EVM
+ * address that is not one), `MISSING_NONCE` or `INVALID_MESSAGE` (fields that make no message).
  *
  * @since 0.1.0
  * @category decoding
@@ -445,26 +712,21 @@ const decodePayload = Schema.decodeUnknownEither(SiwxPayload)
 export const decodeHeader = (
   header: string | Redacted.Redacted<string>
 ): Effect.Effect<SiwxPayload, SiwxVerifyError> => {
-  const raw = typeof header === "string" ? header : Redacted.value(header)
-  const json = decodeJson(raw)
+  const json = decodeJson(typeof header === "string" ? header : Redacted.value(header))
   if (Either.isLeft(json)) {
     const issue = ParseResult.ArrayFormatter.formatErrorSync(json.left)[0]
     return verifyFail("PARSE_ERROR", issue?.message ?? "not base64 JSON")
   }
-  const payload = decodePayload(json.right)
-  if (Either.isLeft(payload)) {
-    const issues = ParseResult.ArrayFormatter.formatErrorSync(payload.left)
-    const paths = issues.map((issue) => issue.path.join("."))
-    return paths.length > 0 && paths.every((p) => p === "chainId")
-      ? verifyFail("INVALID_CHAIN_ID", "chainId must be a number or a string")
-      : verifyFail(
-        "INVALID_PAYLOAD",
-        `expected an object with string address, message and signature (problem at: ${
-          paths.map((p) => p === "" ? "(root)" : p).join(", ")
-        })`
-      )
+  const value = json.right
+  if (Predicate.isRecord(value) && !("message" in value) && "domain" in value) {
+    const wire = decodeStructuredForm(value)
+    return Either.isLeft(wire)
+      ? payloadFailure(wire.left, "domain, address, uri, nonce, issuedAt, chainId and signature")
+      : structuredPayload(wire.right)
   }
-  return Effect.succeed(payload.right)
+  const wire = decodeMessageForm(value)
+  if (Either.isLeft(wire)) return payloadFailure(wire.left, "an object with string address, message and signature")
+  return Effect.succeed({ form: "message", ...wire.right, signature: Redacted.make(wire.right.signature) })
 }
 
 /**
@@ -482,13 +744,13 @@ export interface VerifyOptions {
   readonly maxAge?: Duration.DurationInput | undefined
   /** How far in the future `Issued At` may be. Default 30 seconds. */
   readonly clockSkew?: Duration.DurationInput | undefined
-  /** Accepted chain ids. Default `[8453]`. */
-  readonly chainIds?: ReadonlyArray<number> | undefined
+  /** Accepted chains, CAIP-2. Default Base and Solana mainnet. */
+  readonly chains?: ReadonlyArray<string> | undefined
   /** How far a legacy payload `timestamp` may be from `Issued At`. Default 30 seconds. */
   readonly timestampTolerance?: Duration.DurationInput | undefined
   /**
-   * The signature check. Default: viem's `verifyMessage` (EOA, EIP-191). Pass a public client's
-   * `verifyMessage` to accept EIP-1271 smart-contract wallets too.
+   * The EVM signature check. Default: ECDSA recovery (EOA, EIP-191). Pass a public client's `verifyMessage` to
+   * accept EIP-1271 smart-contract wallets too.
    */
   readonly verifySignature?:
     | ((args: { address: `0x${string}`; message: string; signature: `0x${string}` }) => Promise<boolean>)
@@ -502,9 +764,11 @@ export interface VerifyOptions {
  * @category models
  */
 export interface Verified {
-  /** EIP-55 checksummed. */
-  readonly address: `0x${string}`
-  readonly chainId: number
+  /** EIP-55 checksummed on EVM, base58 on Solana. */
+  readonly address: string
+  /** CAIP-2 (`eip155:8453`, `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`). */
+  readonly chain: string
+  readonly form: HeaderForm
   readonly domain: string
   readonly uri: string
   /** Single-use: the caller remembers it (per address) until `validUntil` and rejects a replay. */
@@ -517,20 +781,15 @@ export interface Verified {
   readonly validUntil: Date
 }
 
-const toMillis = (now: Date | number): number => typeof now === "number" ? now : now.getTime()
+const base58Bytes = (value: string): Uint8Array | undefined =>
+  BASE58.test(value) ? Either.getOrUndefined(Either.try(() => decodeBase58(value))) : undefined
 
-/**
- * Parses an EVM payload `chainId`: `8453`, `"8453"` or `"eip155:8453"` → 8453; a Solana CAIP-2 id → `"solana"`.
- */
-const payloadChain = (chainId: number | string): number | "solana" | undefined => {
-  if (typeof chainId === "number") return Number.isSafeInteger(chainId) && chainId > 0 ? chainId : undefined
-  const match = /^(?:eip155:)?([0-9]{1,15})$/.exec(chainId.trim())
-  if (match !== null) return Number(match[1])
-  return chainId.startsWith("solana:") ? "solana" : undefined
+/** A Solana signature: 64 bytes in base58 or base64 (Venice accepts both). */
+const solanaSignature = (value: string): Uint8Array | undefined => {
+  const b58 = base58Bytes(value)
+  const b64 = Either.getOrUndefined(Encoding.decodeBase64(value))
+  return b58?.length === 64 ? b58 : b64?.length === 64 ? b64 : undefined
 }
-
-const lineWithoutValue = (message: string, label: string): boolean =>
-  new RegExp(`(^|\\n)${label}:[ \\t]*(\\n|$)`).test(message)
 
 /**
  * Verifies an already decoded payload; see {@link verify} for the checks and their order.
@@ -543,76 +802,68 @@ export const verifyPayload = (
   expected: VerifyOptions
 ): Effect.Effect<Verified, SiwxVerifyError> =>
   Effect.gen(function*() {
-    const now = expected.now === undefined ? yield* Clock.currentTimeMillis : toMillis(expected.now)
+    const now = expected.now === undefined ? yield* Clock.currentTimeMillis : new Date(expected.now).getTime()
     const signature = Redacted.value(payload.signature)
     if (payload.address.length === 0 || payload.message.length === 0 || signature.length === 0) {
       return yield* verifyFail("INVALID_PAYLOAD", "address, message and signature must not be empty")
     }
-    const claimedChain = payload.chainId === undefined ? undefined : payloadChain(payload.chainId)
-    if (payload.chainId !== undefined && claimedChain === undefined) {
-      return yield* verifyFail("INVALID_CHAIN_ID", "chainId must be 8453, \"8453\" or \"eip155:8453\"")
+    const claimed = payload.chainId === undefined ? undefined : parseChainId(payload.chainId)
+    if (payload.chainId !== undefined && claimed === undefined) {
+      return yield* verifyFail("INVALID_CHAIN_ID", "chainId must be 8453, \"8453\", \"eip155:8453\" or solana:…")
     }
-    if (payload.type === "ed25519" || claimedChain === "solana") {
-      return yield* verifyFail("UNSUPPORTED_CHAIN", "Solana (ed25519) sign-in is not supported by this verifier")
+    if (payload.type !== undefined && !["eip191", "eip1271", "ed25519"].includes(payload.type)) {
+      return yield* verifyFail("INVALID_PAYLOAD", "type must be omitted (EVM), eip191, eip1271 or ed25519")
     }
-    if (payload.type !== undefined && payload.type !== "eip191" && payload.type !== "eip1271") {
-      return yield* verifyFail("INVALID_PAYLOAD", "type must be omitted for EVM wallets")
-    }
-    if (!isAddress(payload.address, { strict: false })) {
-      return yield* verifyFail("INVALID_WALLET", "address is not an EVM address")
+    const solana = payload.type === "ed25519" || (claimed !== undefined && isSolana(claimed))
+    if (solana ? base58Bytes(payload.address)?.length !== 32 : !isAddress(payload.address, { strict: false })) {
+      return yield* verifyFail("INVALID_WALLET", `address is not ${solana ? "a Solana" : "an EVM"} address`)
     }
 
     // the message
-    const fields = parseSiweMessage(payload.message)
-    if (fields.domain === undefined || fields.address === undefined) {
-      return yield* verifyFail("INVALID_MESSAGE", "no EIP-4361 header line (`<domain> wants you to sign in …`)")
+    const read = Caip122.parse(payload.message)
+    if (Either.isLeft(read)) {
+      return yield* verifyFail(read.left.emptyNonce ? "MISSING_NONCE" : "INVALID_MESSAGE", read.left.detail)
     }
-    if (fields.uri === undefined || fields.nonce === undefined || fields.issuedAt === undefined) {
-      if (!/(^|\n)Chain ID:/.test(payload.message)) {
-        return yield* verifyFail("UNSUPPORTED_CHAIN", "no Chain ID line, read as chain 1")
-      }
-      if (lineWithoutValue(payload.message, "Nonce")) {
-        return yield* verifyFail("MISSING_NONCE", "the Nonce line is empty")
-      }
-      return yield* verifyFail(
-        "INVALID_MESSAGE",
-        "missing or malformed URI, Version, Chain ID, Nonce or Issued At line"
-      )
+    const fields = read.right
+    if ((fields.namespace === "solana") !== solana) {
+      return yield* verifyFail("CHAIN_MISMATCH", `${fields.namespace} message, ${solana ? "Solana" : "EVM"} payload`)
     }
-    if (fields.version !== "1") {
-      return yield* verifyFail("INVALID_MESSAGE", "Version must be 1")
+    if (fields.chainReference === undefined && !solana) {
+      return yield* verifyFail("UNSUPPORTED_CHAIN", "no Chain ID line, read as chain 1")
     }
-    if (fields.nonce.length < 8) {
-      return yield* verifyFail("INVALID_MESSAGE", "the nonce must be at least 8 alphanumeric characters")
-    }
-    const issuedAt = fields.issuedAt.getTime()
-    const expirationTime = fields.expirationTime?.getTime()
-    const notBefore = fields.notBefore?.getTime()
-    if (
-      Number.isNaN(issuedAt) || (expirationTime !== undefined && Number.isNaN(expirationTime)) ||
-      (notBefore !== undefined && Number.isNaN(notBefore))
-    ) {
-      return yield* verifyFail("INVALID_MESSAGE", "a time is not an RFC 3339 date-time")
-    }
+    const reference = fields.chainReference ?? ""
+    const chain = solana ? parseChainId(`solana:${reference.replace(/^solana:/, "")}`) : parseChainId(Number(reference))
+    const issuedAt = rfc3339(fields.issuedAt)
+    const expirationTime = fields.expirationTime === undefined ? Infinity : rfc3339(fields.expirationTime)
+    const notBefore = fields.notBefore === undefined ? -Infinity : rfc3339(fields.notBefore)
+    const problem = chain === undefined
+      ? "the Chain ID line is not a chain reference"
+      : fields.version !== "1"
+      ? "Version must be 1"
+      : !NONCE.test(fields.nonce)
+      ? "the nonce must be at least 8 alphanumeric characters"
+      : [issuedAt, expirationTime, notBefore].some(Number.isNaN)
+      ? "a time is not an RFC 3339 date-time"
+      : undefined
+    if (chain === undefined || problem !== undefined) return yield* verifyFail("INVALID_MESSAGE", problem ?? "")
 
     // who, where, which chain
-    if (fields.address.toLowerCase() !== payload.address.toLowerCase()) {
+    const chains = expected.chains ?? [BASE_MAINNET, SOLANA_MAINNET]
+    const allowed = (typeof expected.domain === "string" ? [expected.domain] : expected.domain).map(normalizeDomain)
+    if (!sameAddress(fields.address, payload.address)) {
       return yield* verifyFail("ADDRESS_MISMATCH", "payload address differs from the message address")
     }
-    const messageChain = fields.chainId ?? 1
-    if (claimedChain !== undefined && claimedChain !== messageChain) {
-      return yield* verifyFail("CHAIN_MISMATCH", `payload chainId ${claimedChain}, message Chain ID ${messageChain}`)
+    if (claimed !== undefined && claimed !== chain) {
+      return yield* verifyFail("CHAIN_MISMATCH", `payload chainId ${claimed}, message Chain ID ${chain}`)
     }
-    const chainIds = expected.chainIds ?? [BASE_CHAIN_ID]
-    if (!chainIds.includes(messageChain)) {
-      return yield* verifyFail("UNSUPPORTED_CHAIN", `chain ${messageChain} (accepted: ${chainIds.join(", ")})`)
+    if (!chains.includes(chain)) {
+      return yield* verifyFail("UNSUPPORTED_CHAIN", `chain ${chain} (accepted: ${chains.join(", ")})`)
     }
-    const allowed = (typeof expected.domain === "string" ? [expected.domain] : expected.domain).map(normalizeDomain)
     if (!allowed.includes(normalizeDomain(fields.domain))) {
       return yield* verifyFail("DOMAIN_MISMATCH", `domain ${fields.domain} is not one of ${allowed.join(", ")}`)
     }
 
-    // when
+    // when (Venice: 5 minutes after Issued At, 30 s of skew, Expiration Time and Not Before enforced)
     const maxAge = Duration.toMillis(expected.maxAge ?? Duration.minutes(5))
     const skew = Duration.toMillis(expected.clockSkew ?? Duration.seconds(30))
     const tolerance = Duration.toMillis(expected.timestampTolerance ?? Duration.seconds(30))
@@ -625,47 +876,40 @@ export const verifyPayload = (
     if (now - issuedAt > maxAge) {
       return yield* verifyFail("EXPIRED", `Issued At is ${now - issuedAt} ms old (max ${maxAge} ms)`)
     }
-    if (expirationTime !== undefined && now >= expirationTime) {
-      return yield* verifyFail("EXPIRED", "Expiration Time has passed")
-    }
-    if (notBefore !== undefined && now < notBefore) {
-      return yield* verifyFail("NOT_BEFORE", `Not Before is ${notBefore - now} ms away`)
-    }
+    if (now >= expirationTime) return yield* verifyFail("EXPIRED", "Expiration Time has passed")
+    if (now < notBefore) return yield* verifyFail("NOT_BEFORE", `Not Before is ${notBefore - now} ms away`)
 
-    // the signature
-    if (!/^0x[0-9a-fA-F]+$/.test(signature)) {
-      return yield* verifyFail("INVALID_SIGNATURE", "the signature is not hex")
-    }
-    const address = getAddress(payload.address)
-    const check = expected.verifySignature ?? verifyMessage
-    const valid = yield* Effect.tryPromise(() =>
-      check({ address, message: payload.message, signature: signature as `0x${string}` })
-    ).pipe(Effect.orElseSucceed(() => false))
-    if (!valid) {
-      return yield* verifyFail("INVALID_SIGNATURE", "the signature does not recover to the address")
-    }
+    // the signature, over the exact message, by @x402/extensions
+    const [bytes, publicKey] = [solanaSignature(signature), base58Bytes(payload.address)]
+    const valid = solana
+      ? bytes !== undefined && publicKey !== undefined && verifySolanaSignature(payload.message, bytes, publicKey)
+      : /^0x[0-9a-fA-F]+$/.test(signature) && (yield* Effect.tryPromise(() =>
+        verifyEVMSignature(payload.message, payload.address, signature, expected.verifySignature)
+      ).pipe(Effect.orElseSucceed(() => false)))
+    if (!valid) return yield* verifyFail("INVALID_SIGNATURE", `the signature does not verify for the address`)
     return {
-      address,
-      chainId: messageChain,
+      address: solana ? payload.address : getAddress(payload.address),
+      chain,
+      form: payload.form,
       domain: fields.domain,
       uri: fields.uri,
       nonce: fields.nonce,
       issuedAt: new Date(issuedAt),
-      ...(expirationTime !== undefined ? { expirationTime: new Date(expirationTime) } : {}),
-      ...(notBefore !== undefined ? { notBefore: new Date(notBefore) } : {}),
-      ...(fields.statement !== undefined ? { statement: fields.statement } : {}),
-      validUntil: new Date(Math.min(issuedAt + maxAge, expirationTime ?? Number.POSITIVE_INFINITY))
+      ...(Number.isFinite(expirationTime) ? { expirationTime: new Date(expirationTime) } : {}),
+      ...(Number.isFinite(notBefore) ? { notBefore: new Date(notBefore) } : {}),
+      statement: fields.statement,
+      validUntil: new Date(Math.min(issuedAt + maxAge, expirationTime))
     }
   })
 
 /**
- * Verifies a `SIGN-IN-WITH-X` header the way Venice does (for the emulator and for tests). Checks, in order:
- * payload (`PARSE_ERROR`, `INVALID_PAYLOAD`, `INVALID_CHAIN_ID`, `INVALID_WALLET` for an address that is not an
- * EVM address), message (`INVALID_MESSAGE`, `MISSING_NONCE`; no `Chain ID` line reads as chain 1 →
- * `UNSUPPORTED_CHAIN`), `ADDRESS_MISMATCH`, `CHAIN_MISMATCH`, `UNSUPPORTED_CHAIN`, `DOMAIN_MISMATCH`,
- * `TIMESTAMP_MISMATCH`, `FUTURE_TIMESTAMP`, `EXPIRED` (age or `Expiration Time`), `NOT_BEFORE`, and last the
- * signature (`INVALID_SIGNATURE`). Solana payloads (`type: "ed25519"` or a `solana:` chain) are
- * `UNSUPPORTED_CHAIN` here. Nonce reuse is the caller's job: remember {@link Verified.nonce}.
+ * Verifies a `SIGN-IN-WITH-X` header (either form) the way Venice does (for the emulator and for tests). Checks, in
+ * order: payload (`PARSE_ERROR`, `INVALID_PAYLOAD`, `INVALID_CHAIN_ID`, `INVALID_WALLET` for an address that is not
+ * one of its chain), message (`INVALID_MESSAGE`, `MISSING_NONCE`; no `Chain ID` line on EVM reads as chain 1 →
+ * `UNSUPPORTED_CHAIN`; the `Chain ID` of a Solana message may be bare or `solana:`-prefixed), `ADDRESS_MISMATCH`,
+ * `CHAIN_MISMATCH`, `UNSUPPORTED_CHAIN`, `DOMAIN_MISMATCH`, `TIMESTAMP_MISMATCH`, `FUTURE_TIMESTAMP`, `EXPIRED` (age or
+ * `Expiration Time`), `NOT_BEFORE`, and last the signature (`INVALID_SIGNATURE`; EVM hex, Solana base58 or base64).
+ * Nonce reuse is the caller's job: remember {@link Verified.nonce}.
  *
  * @since 0.1.0
  * @category verification

@@ -149,8 +149,11 @@ export * as SafeUrl from "./SafeUrl.js"
 export * as SchemaGuard from "./SchemaGuard.js"
 
 /**
- * The `SIGN-IN-WITH-X` header (SPEC X1): base64 JSON `{ address, message, signature, chainId }` where `message` is
- * an EIP-4361 (SIWE) message for Base (chain 8453), signed with EIP-191.
+ * The `SIGN-IN-WITH-X` header (SPEC X1) for Base (EIP-4361 message, EIP-191 or EIP-1271 signature) and Solana
+ * (CAIP-122 message, Ed25519 signature), built, encoded, signed and verified with `@x402/extensions`'
+ * sign-in-with-x module. This module keeps what is Venice's own: the two header forms Venice accepts, the chain-id
+ * spellings, the domain allow-list, the 5-minute TTL with 30 s of clock skew, the legacy `timestamp`, and the
+ * `X402_SIGN_IN_*` code of every rejection.
  *
  * @since 0.1.0
  */

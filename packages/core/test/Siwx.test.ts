@@ -2,12 +2,16 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import { encodeBase58, encodeSIWxHeader, parseSIWxHeader, verifySIWxSignature } from "@x402/extensions/sign-in-with-x"
+import { createSIWxPayload } from "@x402/extensions/sign-in-with-x"
+import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -34,14 +38,66 @@ const wire = (payload: Siwx.SiwxPayload): Record<string, unknown> =>
     unknown
   >
 
+/** `account`, and whether it signed anything. */
+const watchedSigner = () => {
+  let signed = false
+  const signer: Siwx.Signer = {
+    address: account.address,
+    signMessage: (args) => {
+      signed = true
+      return account.signMessage(args)
+    }
+  }
+  return { signed: () => signed, signer }
+}
+
+/** The message text of new fields (client-side unless a challenge is given). */
+const makeMessage = (challenge: X402.SignInWithXInfo | undefined, address: string, options: Siwx.MessageOptions) =>
+  Effect.flatMap(Siwx.makeFields(challenge, address, options), (fields) =>
+    Effect.orDie(Either.match(Siwx.formatMessage(fields), { onLeft: Effect.fail, onRight: Effect.succeed })))
+
 /** A correctly signed payload for `account`, built at NOW. */
 const signed = (options: Siwx.MessageOptions = {}, signer: Siwx.Signer = account) =>
-  Siwx.makeMessage(undefined, signer.address, { domain: DOMAIN, statement: "Sign in to Venice AI", ...options }).pipe(
+  makeMessage(undefined, signer.address, {
+    domain: DOMAIN,
+    statement: "Sign in to Venice AI",
+    chainId: Siwx.defaultChainOf(signer),
+    ...options
+  }).pipe(
     Effect.flatMap((message) => Siwx.sign(signer, message))
   )
 
 const signRaw = (fields: Omit<Parameters<typeof createSiweMessage>[0], "address" | "version">) =>
   Siwx.sign(account, createSiweMessage({ address: account.address, version: "1", ...fields }))
+
+/** A Solana signer on a throwaway Ed25519 key (node:crypto), as `VeniceWallet` adapts a kit key pair. */
+const solanaSigner = (): Siwx.SolanaSigner => {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519")
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url")
+  return {
+    namespace: "solana",
+    address: encodeBase58(raw),
+    signBytes: (bytes) => Promise.resolve(new Uint8Array(crypto.sign(null, bytes, privateKey)))
+  }
+}
+const solana = solanaSigner()
+const otherSolana = solanaSigner()
+const SOLANA_DEVNET = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
+
+/** A structured-form payload for `signer`, built at NOW. */
+const signedFields = (options: Siwx.MessageOptions = {}, signer: Siwx.Signer = account) =>
+  Siwx.makeFields(undefined, signer.address, {
+    domain: DOMAIN,
+    statement: "Sign in to Venice AI",
+    chainId: Siwx.defaultChainOf(signer),
+    ...options
+  }).pipe(Effect.flatMap((fields) => Siwx.signFields(signer, fields)))
+
+const structuredWire = (payload: Siwx.SiwxPayload): Record<string, unknown> =>
+  JSON.parse(Buffer.from(Redacted.value(Siwx.encodeHeader(payload, "structured")), "base64").toString("utf8")) as Record<
+    string,
+    unknown
+  >
 
 const reasonOf = (header: string | Redacted.Redacted<string>, options: Siwx.VerifyOptions = expected) =>
   Siwx.verify(header, options).pipe(Effect.flip, Effect.map((e) => e.reason))
@@ -63,7 +119,8 @@ describe("Siwx", () => {
 
         const verified = yield* Siwx.verify(header, expected)
         expect(verified.address).toBe(account.address)
-        expect(verified.chainId).toBe(8453)
+        expect(verified.chain).toBe("eip155:8453")
+        expect(verified.form).toBe("message")
         expect(verified.domain).toBe(DOMAIN)
         expect(verified.nonce).toMatch(/^[a-zA-Z0-9]{8,}$/)
         expect(verified.issuedAt.getTime()).toBe(NOW)
@@ -159,8 +216,23 @@ describe("Siwx", () => {
       ["UNSUPPORTED_CHAIN", "chain 1", Effect.flatMap(signed({ chainId: 1 }), (p) => reasonOf(Siwx.encodeHeader(p)))],
       ["UNSUPPORTED_CHAIN", "no Chain ID line", Effect.flatMap(signed(), (p) =>
         reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nChain ID: \d+/, "") })))],
-      ["UNSUPPORTED_CHAIN", "Solana payload", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, type: "ed25519", chainId: "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" })))],
+      ["UNSUPPORTED_CHAIN", "Solana devnet", Effect.flatMap(signed({ chainId: SOLANA_DEVNET }, solana), (p) =>
+        reasonOf(Siwx.encodeHeader(p)))],
+      ["INVALID_WALLET", "a Solana claim on an EVM address", Effect.flatMap(signed(), (p) =>
+        reasonOf(Siwx.encodeHeader({ ...p, type: "ed25519", chainId: Siwx.SOLANA_MAINNET })))],
+      ["CHAIN_MISMATCH", "a Solana message with an EVM chainId", Effect.flatMap(signed({}, solana), (p) =>
+        reasonOf(b64({ ...wire(p), chainId: 8453, type: "ed25519" })))],
+      ["INVALID_CHAIN_ID", "structured chainId `base`", Effect.flatMap(signedFields(), (p) =>
+        reasonOf(b64({ ...structuredWire(p), chainId: "base" })))],
+      ["INVALID_PAYLOAD", "structured without a nonce", Effect.flatMap(signedFields(), (p) => {
+        const { nonce: _nonce, ...rest } = structuredWire(p)
+        return reasonOf(b64(rest))
+      })],
+      ["INVALID_SIGNATURE", "structured, tampered statement", Effect.flatMap(signedFields(), (p) =>
+        reasonOf(b64({ ...structuredWire(p), statement: "Sign in to Venice Al" })))],
+      ["INVALID_SIGNATURE", "Solana, signed by another key", Effect.flatMap(signed({}, solana), (p) =>
+        Effect.flatMap(Effect.promise(() => otherSolana.signBytes(new TextEncoder().encode(p.message))), (signature) =>
+          reasonOf(b64({ ...wire(p), signature: encodeBase58(signature) }))))],
       ["DOMAIN_MISMATCH", "wrong domain", Effect.flatMap(signed({ domain: "api.venice.ai.evil.example" }), (p) =>
         reasonOf(Siwx.encodeHeader(p)))],
       ["TIMESTAMP_MISMATCH", "timestamp 60 s off", Effect.flatMap(signed(), (p) =>
@@ -182,10 +254,16 @@ describe("Siwx", () => {
       ["INVALID_SIGNATURE", "tampered message", Effect.flatMap(signed(), (p) =>
         reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace("Sign in to", "Sign into") })))],
       ["INVALID_SIGNATURE", "signed by another key", Effect.gen(function*() {
-        const message = yield* Siwx.makeMessage(undefined, account.address, { domain: DOMAIN })
+        const message = yield* makeMessage(undefined, account.address, { domain: DOMAIN })
         const signature = yield* Effect.promise(() => other.signMessage({ message }))
         return yield* reasonOf(
-          Siwx.encodeHeader({ address: account.address, message, signature: Redacted.make(signature), chainId: 8453 })
+          Siwx.encodeHeader({
+            form: "message",
+            address: account.address,
+            message,
+            signature: Redacted.make(signature),
+            chainId: 8453
+          })
         )
       })],
       ["INVALID_SIGNATURE", "signature not hex", Effect.flatMap(signed(), (p) =>
@@ -297,24 +375,159 @@ describe("Siwx", () => {
     it.effect("a challenge for another domain than expected is refused, not signed", () =>
       Effect.gen(function*() {
         yield* TestClock.setTime(issued + 1_000)
-        let signedSomething = false
-        const watched: Siwx.Signer = {
-          address: account.address,
-          signMessage: (args) => {
-            signedSomething = true
-            return account.signMessage(args)
-          }
-        }
+        const { signed: signedSomething, signer: watched } = watchedSigner()
         const error = yield* Effect.flip(Siwx.makeHeader(watched, info, { domain: DOMAIN }))
         expect(error.reason).toBe("DomainMismatch")
-        expect(signedSomething).toBe(false)
+        expect(signedSomething()).toBe(false)
       }))
+  })
+
+  describe("Solana (Ed25519)", () => {
+    it.effect("a Solana message: bare genesis hash in Chain ID, base58 signature, type ed25519, CAIP-2 chainId", () =>
+      atNow(Effect.gen(function*() {
+        const payload = yield* signed({}, solana)
+        expect(payload.message).toContain(`${DOMAIN} wants you to sign in with your Solana account:\n${solana.address}\n`)
+        expect(payload.message).toContain("\nChain ID: 5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp\n")
+        const json = wire(payload)
+        expect(json).toMatchObject({ address: solana.address, chainId: Siwx.SOLANA_MAINNET, type: "ed25519" })
+        expect(json["signature"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{86,88}$/)
+        const verified = yield* Siwx.verify(Siwx.encodeHeader(payload), expected)
+        expect(verified).toMatchObject({ address: solana.address, chain: Siwx.SOLANA_MAINNET, domain: DOMAIN })
+      })))
+
+    it.effect("a solana:-prefixed Chain ID line and a base64 signature are accepted too", () =>
+      atNow(Effect.gen(function*() {
+        const base = yield* makeMessage(undefined, solana.address, { domain: DOMAIN, chainId: Siwx.SOLANA_MAINNET })
+        const prefixed = base.replace("\nChain ID: 5eykt", "\nChain ID: solana:5eykt")
+        const payload = yield* Siwx.sign(solana, prefixed)
+        expect(payload.chainId).toBe(Siwx.SOLANA_MAINNET)
+        yield* Siwx.verify(Siwx.encodeHeader(payload), expected)
+        const bytes = yield* Effect.promise(() => solana.signBytes(new TextEncoder().encode(base)))
+        const base64 = Buffer.from(bytes).toString("base64")
+        yield* Siwx.verify(b64({ address: solana.address, message: base, signature: base64, chainId: Siwx.SOLANA_MAINNET }), expected)
+        // Venice compares Solana addresses exactly (base58 is case-sensitive)
+        const flipped = solana.address.replace(/[a-hj-np-z]/, (c) => c.toUpperCase())
+        expect(["ADDRESS_MISMATCH", "INVALID_WALLET"]).toContain(yield* reasonOf(b64({ ...wire(payload), address: flipped })))
+      })))
+  })
+
+  describe("both header forms, @x402/extensions as the independent decoder", () => {
+    for (const [name, signer] of [["EVM", account], ["Solana", solana]] as const) {
+      it.effect(`${name}: the structured header is x402 v2: @x402/extensions parses it and verifies its signature`, () =>
+        atNow(Effect.gen(function*() {
+          const payload = yield* signedFields({}, signer)
+          const header = Redacted.value(Siwx.encodeHeader(payload, "structured"))
+          const parsed = parseSIWxHeader(header)
+          expect(parsed).toMatchObject({
+            domain: DOMAIN,
+            address: signer.address,
+            chainId: Siwx.defaultChainOf(signer),
+            type: name === "EVM" ? "eip191" : "ed25519",
+            nonce: payload.fields?.nonce,
+            issuedAt: new Date(NOW).toISOString()
+          })
+          expect(yield* Effect.promise(() => verifySIWxSignature(parsed))).toMatchObject({ isValid: true })
+          // and Venice's rules accept it, the message rebuilt from the fields
+          const verified = yield* Siwx.verify(header, expected)
+          expect(verified).toMatchObject({ form: "structured", chain: Siwx.defaultChainOf(signer) })
+          // the same signature in the message form verifies too: one message, two encodings
+          expect((yield* Siwx.verify(Siwx.encodeHeader(payload, "message"), expected)).form).toBe("message")
+        })))
+
+      it.effect(`${name}: a header made by @x402/extensions (createSIWxPayload) passes Siwx.verify`, () =>
+        Effect.gen(function*() {
+          const now = Date.now()
+          yield* TestClock.setTime(now)
+          const url = "http://127.0.0.1:4021/api/v1/chat/completions"
+          const libSigner = name === "EVM"
+            ? account
+            : { publicKey: solana.address, signMessage: (bytes: Uint8Array) => solana.signBytes(bytes) }
+          const payload = yield* Effect.promise(() =>
+            createSIWxPayload({
+              domain: "127.0.0.1:4021",
+              uri: url,
+              version: "1",
+              nonce: "f12bca24572176a7fbecf2a6af502ea8",
+              issuedAt: new Date(now).toISOString(),
+              expirationTime: new Date(now + 5 * 60_000).toISOString(),
+              statement: "Sign in to Venice AI",
+              resources: [url],
+              chainId: Siwx.defaultChainOf(signer),
+              type: name === "EVM" ? "eip191" : "ed25519"
+            }, libSigner, url)
+          )
+          const verified = yield* Siwx.verify(encodeSIWxHeader(payload), { domain: "127.0.0.1" })
+          expect(verified).toMatchObject({ address: signer.address, form: "structured", nonce: "f12bca24572176a7fbecf2a6af502ea8" })
+        }))
+    }
+
+    it.effect("the message form is the default of makeHeader; @x402/extensions' parser does not know it", () =>
+      atNow(Effect.gen(function*() {
+        const header = Redacted.value(yield* Siwx.makeHeader(account, undefined, { domain: DOMAIN }))
+        expect(Object.keys(JSON.parse(Buffer.from(header, "base64").toString("utf8"))).sort())
+          .toStrictEqual(["address", "chainId", "message", "signature"])
+        expect(() => parseSIWxHeader(header)).toThrow(/Invalid SIWX header/)
+        const structured = Redacted.value(yield* Siwx.makeHeader(account, undefined, { domain: DOMAIN, form: "structured" }))
+        expect(parseSIWxHeader(structured).address).toBe(account.address)
+      })))
+
+    it.effect.prop(
+      "arbitrary structured payloads fail with a SiwxVerifyError, never a defect",
+      [FastCheck.record({
+        domain: FastCheck.oneof(FastCheck.constant(DOMAIN), FastCheck.string()),
+        address: FastCheck.oneof(FastCheck.constant(account.address), FastCheck.constant(solana.address), FastCheck.string()),
+        uri: FastCheck.oneof(FastCheck.constant("https://api.venice.ai"), FastCheck.string()),
+        nonce: FastCheck.oneof(FastCheck.constant("a1b2c3d4e5f6a7b8"), FastCheck.string()),
+        issuedAt: FastCheck.oneof(FastCheck.constant(new Date(NOW).toISOString()), FastCheck.string()),
+        chainId: FastCheck.oneof(FastCheck.constantFrom(8453, "eip155:8453", Siwx.SOLANA_MAINNET), FastCheck.jsonValue()),
+        type: FastCheck.oneof(FastCheck.constantFrom("eip191", "ed25519"), FastCheck.string()),
+        statement: FastCheck.string(),
+        signature: FastCheck.oneof(FastCheck.constant("0x1234"), FastCheck.string())
+      }, { requiredKeys: ["domain"] }).map(b64)],
+      ([header]) =>
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(Siwx.verify(header, { ...expected, now: NOW }))
+          expect(Exit.isFailure(exit)).toBe(true)
+          if (Exit.isFailure(exit)) expect(Option.getOrThrow(Cause.failureOption(exit.cause))).toBeInstanceOf(Siwx.SiwxVerifyError)
+        })
+    )
+  })
+
+  describe("origin binding", () => {
+    const challenge: X402.SignInWithXInfo = {
+      domain: "127.0.0.1:4021",
+      uri: "http://127.0.0.1:4021/api/v1/chat/completions",
+      version: "1",
+      nonce: "0123456789abcdef0123456789abcdef",
+      issuedAt: new Date(NOW).toISOString(),
+      expirationTime: new Date(NOW + 5 * 60_000).toISOString(),
+      statement: "Sign in to Venice AI"
+    }
+
+    it.effect("a challenge bound to the request's origin is signed (its domain and nonce)", () =>
+      atNow(Effect.gen(function*() {
+        const header = yield* Siwx.makeHeader(account, challenge, { origin: "http://127.0.0.1:4021/api/v1/models" })
+        const verified = yield* Siwx.verify(header, { domain: "127.0.0.1" })
+        expect(verified).toMatchObject({ domain: "127.0.0.1:4021", nonce: challenge.nonce })
+      })))
+
+    it.effect("a challenge for another origin (host, port or scheme) is refused before anything is signed", () =>
+      atNow(Effect.gen(function*() {
+        const { signed: signedSomething, signer: watched } = watchedSigner()
+        for (const origin of ["http://127.0.0.1:4022/api/v1", "https://127.0.0.1:4021/api/v1", "https://api.venice.ai/api/v1"]) {
+          const error = yield* Effect.flip(Siwx.makeHeader(watched, challenge, { origin }))
+          expect(error.reason).toBe("DomainMismatch")
+        }
+        expect(Siwx.isBoundToOrigin(challenge, "http://127.0.0.1:4021")).toBe(true)
+        expect(Siwx.isBoundToOrigin({ ...challenge, uri: "http://evil.example/x" }, "http://127.0.0.1:4021")).toBe(false)
+        expect(signedSomething()).toBe(false)
+      })))
   })
 
   describe("client errors", () => {
     it.effect("no domain and no challenge", () =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(Siwx.makeMessage(undefined, account.address))
+        const error = yield* Effect.flip(Siwx.makeFields(undefined, account.address))
         expect(error.reason).toBe("InvalidField")
       }))
 
@@ -327,7 +540,7 @@ describe("Siwx", () => {
 
     it.effect("a message for someone else is not signed", () =>
       Effect.gen(function*() {
-        const message = yield* Siwx.makeMessage(undefined, other.address, { domain: DOMAIN })
+        const message = yield* makeMessage(undefined, other.address, { domain: DOMAIN })
         expect((yield* Effect.flip(Siwx.sign(account, message))).reason).toBe("SignerMismatch")
       }))
 

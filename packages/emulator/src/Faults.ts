@@ -10,8 +10,11 @@
  *   502 page, an empty body, a stall, a delay, garbage headers.
  * - **Stream** — after K chunks of a streamed response (chat SSE, `/responses` SSE, TTS bytes): an in-band error
  *   event, a reset, a stall, or a clean end without the terminator.
+ * - **Documents** — how the x402 documents of an answer spell things: `BareSolanaNetwork` names the Solana rail
+ *   `solana` instead of its CAIP-2 id, as Venice's inference challenges do today.
  * - **Settlement** — what becomes of a signed x402 top-up payment: a settlement timeout after which the transfer
  *   lands later (or never), a payment already in progress, a failed settlement.
+ * - **Content** — a `200` whose content is wrong: a structured output that does not validate against its schema.
  *
  * @example
  * ```ts
@@ -355,6 +358,29 @@ export class Settlement extends Schema.TaggedClass<Settlement>()("Settlement", {
 }) {}
 
 /**
+ * Answer a chat request with `response_format: { type: "json_schema" }` (plain or streamed) with JSON that does **not**
+ * validate against its schema: the valid example with its first property of the wrong type (a model that ignored
+ * the schema). Matches only such requests.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StructuredOutputViolation
+  extends Schema.TaggedClass<StructuredOutputViolation>()("StructuredOutputViolation", {})
+{}
+
+/**
+ * Handle the request normally, but name the Solana rail `solana` (Venice's short alias, what its inference 402s send
+ * today) instead of `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` in every x402 document of the answer: the discovery
+ * 402, the insufficient-balance 402, the top-up requirements. It matches on key, wallet and route (not model), and is
+ * taken before any other fault, so it combines with them.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class BareSolanaNetwork extends Schema.TaggedClass<BareSolanaNetwork>()("BareSolanaNetwork", {}) {}
+
+/**
  * Any fault.
  *
  * @since 0.1.0
@@ -375,7 +401,9 @@ export const Fault = Schema.Union(
   StreamReset,
   StreamStall,
   StreamEnd,
-  Settlement
+  Settlement,
+  StructuredOutputViolation,
+  BareSolanaNetwork
 )
 
 /**
@@ -410,6 +438,24 @@ export const isStreamFault = (fault: Fault): fault is StreamFault =>
  * @category guards
  */
 export const isSettlementFault = (fault: Fault): fault is Settlement => fault._tag === "Settlement"
+
+/**
+ * Whether a fault acts on the content of a structured-output answer (it only matches `json_schema` chat requests).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isContentFault = (fault: Fault): fault is StructuredOutputViolation =>
+  fault._tag === "StructuredOutputViolation"
+
+/**
+ * Whether a fault changes how the answer's x402 documents are written (taken before the others, see
+ * {@link BareSolanaNetwork}).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDocumentFault = (fault: Fault): fault is BareSolanaNetwork => fault._tag === "BareSolanaNetwork"
 
 /**
  * A script: the next `times` responses matching `match` get `fault`. The body of `POST /__emulator/faults`.
@@ -580,3 +626,19 @@ export const paymentInProgress: Settlement = new Settlement({ outcome: "in-progr
  * @category constructors
  */
 export const settlementFailed: Settlement = new Settlement({ outcome: "failed" })
+
+/**
+ * The next structured-output answer (`response_format: json_schema`) violates its schema.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const structuredOutputViolation: StructuredOutputViolation = new StructuredOutputViolation()
+
+/**
+ * The next answers name the Solana rail by its bare alias `solana` (see {@link BareSolanaNetwork}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bareSolanaNetwork: BareSolanaNetwork = new BareSolanaNetwork()

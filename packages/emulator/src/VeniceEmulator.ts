@@ -73,7 +73,8 @@ export interface SiwxIdentity {
 
 /**
  * A `SIGN-IN-WITH-X` verifier: the signed-in address, and the nonce to refuse on replay. The default is core's
- * `Siwx.verify` against `x402.domain` (Base, EIP-191, 5-minute messages).
+ * `Siwx.verify` (both header forms; Base EIP-191 and Solana Ed25519; 5-minute messages) against `x402.domain` and the
+ * host of the emulator's public origin (what its challenges name).
  *
  * @since 0.1.0
  * @category models
@@ -136,8 +137,22 @@ export interface Config {
     readonly payTo?: string | undefined
     /** The Solana receiver. */
     readonly solanaPayTo?: string | undefined
-    /** The SIWX domain(s) accepted; the first is put in challenges. Default `api.venice.ai`, `venice.ai`. */
+    /**
+     * The SIWX domain(s) accepted besides the host of `origin` (the one challenges name). Default `api.venice.ai`,
+     * `venice.ai`.
+     */
     readonly domain?: string | ReadonlyArray<string> | undefined
+    /**
+     * The public origin the emulator answers for (`https://proxy.example:8443`, for a proxy in front): SIWX challenges
+     * are bound to it (`domain` its host, `uri` the resource under it) and x402 documents name it in `resource.url`.
+     * Default: the emulator's own `http://host:port`.
+     */
+    readonly origin?: string | undefined
+    /**
+     * List the Solana rail before Base in `accepts[]` (Venice lists Base first). `@x402/extensions`' `wrapFetchWithSIWx`
+     * signs in only on the chain of `accepts[0]`: this lets a Solana signer use it. Default `false`.
+     */
+    readonly solanaFirst?: boolean | undefined
     /** Minimum credit to be admitted. Default $0.10. */
     readonly minimumBalanceUsd?: number | undefined
     /** Requests in flight per wallet. Default 5. */
@@ -252,6 +267,8 @@ export interface Service {
   readonly baseUrl: string
   /** `http://host:port`. */
   readonly origin: string
+  /** The emulated Solana JSON-RPC a Solana wallet builds its payments with (`<origin>/solana-rpc`). */
+  readonly solanaRpcUrl: string
   readonly port: number
   /** The URL of a path: `url("/chat/completions")` → `<baseUrl>/chat/completions`; `url("/__emulator/stats")` stays at the root. */
   readonly url: (path: string) => string
@@ -334,6 +351,7 @@ const settingsOf = (config: Config): Settings => {
       payTo: config.x402?.payTo ?? DEFAULT_PAY_TO,
       solanaPayTo: config.x402?.solanaPayTo ?? DEFAULT_SOLANA_PAY_TO,
       solanaFeePayer: DEFAULT_FEE_PAYER,
+      solanaFirst: config.x402?.solanaFirst ?? false,
       domain: domains[0] ?? "api.venice.ai",
       minimumBalanceUsd: config.x402?.minimumBalanceUsd ?? 0.1,
       suggestedTopUpUsd: 10,
@@ -406,11 +424,12 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
     const domains = typeof config.x402?.domain === "string"
       ? [config.x402.domain]
       : config.x402?.domain ?? ["api.venice.ai", "venice.ai"]
+    const publicOrigin = config.x402?.origin === undefined ? origin : new URL(config.x402.origin).origin
     const env: Env = {
       state,
       settings,
-      origin: () => origin,
-      verifySiwx: config.x402?.verifySiwx ?? defaultVerifier(domains)
+      origin: () => publicOrigin,
+      verifySiwx: config.x402?.verifySiwx ?? defaultVerifier([...domains, new URL(publicOrigin).host])
     }
     yield* httpServer.serve(makeApp(env))
 
@@ -436,6 +455,7 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
     const service: Service = {
       baseUrl: `${origin}/api/v1`,
       origin,
+      solanaRpcUrl: `${origin}/solana-rpc`,
       port,
       url: (path) => (path.startsWith("/__emulator") || path.startsWith("/api/") ? `${origin}${path}` : `${origin}/api/v1${path.startsWith("/") ? path : `/${path}`}`),
       script: (match, times, fault) => Effect.sync(() => storeScript(state, { match, times, fault })),

@@ -56,6 +56,13 @@ const options = {
     Options.withDescription("Initial x402 credit of a wallet, as ADDRESS=USD (repeatable).")
   ),
   payTo: Options.text("pay-to").pipe(Options.optional, Options.withDescription("The Base payTo address of x402 payment requirements.")),
+  solanaFirst: Options.boolean("solana-first").pipe(
+    Options.withDescription("List the Solana rail before Base in accepts[] (for clients that sign in on accepts[0]).")
+  ),
+  origin: Options.text("origin").pipe(
+    Options.optional,
+    Options.withDescription("The public origin SIWX challenges are bound to, for a proxy in front (default: http://host:port).")
+  ),
   novitaPort: optionalInteger(
     "novita-port",
     "Also start the Novita emulator on this port (0 picks a free one), with the same keys; its base URL is printed on the second line."
@@ -91,7 +98,7 @@ const command = Command.make("venice-emulator", options, (o) =>
       cryptoRpc: { requestsPerMinute: some(o.rpcRpm) },
       stream: { tokens: some(o.tokens), pace: Option.map(o.pace, Duration.millis).pipe(Option.getOrUndefined) },
       jobs: { duration: Option.map(o.jobMs, Duration.millis).pipe(Option.getOrUndefined) },
-      x402: { wallets, payTo: some(o.payTo) }
+      x402: { wallets, payTo: some(o.payTo), origin: some(o.origin), solanaFirst: o.solanaFirst }
     })
     yield* Console.log(emulator.baseUrl)
     if (Option.isSome(o.novitaPort)) {

@@ -15,6 +15,18 @@
 export * as Faults from "./Faults.js"
 
 /**
+ * A forwarding HTTP proxy in front of an emulator (real sockets on loopback) that can lose answers, for crash
+ * tests of durable work: a request matching the armed rule is forwarded — its effect happens upstream (a job is
+ * queued, a payment credited) — and its answer is read but never passed back; or, with `forward: false`, the
+ * request itself is lost on its way. The test then kills the client process: it died after its request was sent
+ * and before it learned the outcome. Top-up requirements are rewritten to name the proxy's origin, as a
+ * transparent proxy would.
+ *
+ * @since 0.1.0
+ */
+export * as LossyProxy from "./LossyProxy.js"
+
+/**
  * A real HTTP server that behaves like Novita AI (SPEC §8): Bearer keys; failures as `{code, reason, message,
  * metadata}` from Novita's catalog (`NovitaErrorCatalog`), each row scriptable; the plain-text `404 page not
  * found` of unknown routes; OpenAI-compatible chat (`/openai/v1/chat/completions`), plain and streamed, with

@@ -7,8 +7,10 @@ import * as X402Api from "@venice-effect/venice/schema/X402Api"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
 import { x402Client } from "@x402/core/client"
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http"
+import { parsePaymentRequired } from "@x402/core/schemas"
 import { registerExactEvmScheme } from "@x402/evm/exact/client"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { privateKeyToAccount } from "viem/accounts"
@@ -41,8 +43,21 @@ describe("auth", () => {
         amount: "10000000",
         payTo: "0x1111111111111111111111111111111111111111"
       })
-      expect(header.accepts[1]?.network).toBe("solana")
+      // Solana in CAIP-2, so that @x402/core's own schema takes the document (it refuses bare names in v2)
+      expect(header.accepts[1]?.network).toBe("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp")
+      expect(parsePaymentRequired(decodePaymentRequiredHeader(res.headers["payment-required"]!)).success).toBe(true)
       expect(X402.signInWithX(header)._tag).toBe("Some")
+      // the challenge is bound to the emulator's origin, as Venice binds its own to the host the client called
+      const challenge = Option.getOrThrow(X402.signInWithX(header)).info
+      expect(challenge.domain).toBe(new URL(emulator.origin).host)
+      expect(challenge.uri).toBe(`${emulator.origin}/api/v1/chat/completions`)
+      // under the BareSolanaNetwork fault the rail is the bare `solana`, as Venice's inference 402s send it today
+      yield* emulator.script({ route: "chat/completions" }, 1, Faults.bareSolanaNetwork)
+      const bare = yield* post(emulator, "/chat/completions", chatBody(), { key: null })
+      const bareHeader = Schema.decodeUnknownSync(X402.PaymentRequiredHeader)(bare.headers["payment-required"])
+      expect(bareHeader.accepts.map((a) => a.network)).toEqual(["eip155:8453", "solana"])
+      const refused = parsePaymentRequired(decodePaymentRequiredHeader(bare.headers["payment-required"]!))
+      expect(refused.error?.message).toContain("CAIP-2")
       expect(res.headers["x-ratelimit-remaining"]).toBeUndefined()
       const error = decodeError(res)
       expect(error._tag).toBe("VeniceX402DiscoveryError")
@@ -124,7 +139,9 @@ describe("auth", () => {
       const error = decodeError(res)
       expect(error._tag).toBe("VenicePaymentRequiredError")
       expect(VeniceError.retryClass(error)).toBe("pay-then-retry")
-      if (error._tag === "VenicePaymentRequiredError") expect(error.body.siwxChallenge?.info.domain).toBe("api.venice.ai")
+      if (error._tag === "VenicePaymentRequiredError") {
+        expect(error.body.siwxChallenge?.info.domain).toBe(new URL(emulator.origin).host)
+      }
     }).pipe(Effect.provide(Client)))
 
   it.scopedLive("SIWX: at most 5 requests in flight per wallet; the 6th gets X402_CONCURRENCY_LIMIT", () =>

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { createSignableMessage, generateKeyPairSigner } from "@solana/kit"
+import { wrapFetchWithSIWx } from "@x402/extensions/sign-in-with-x"
 import * as Effect from "effect/Effect"
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -62,7 +65,9 @@ describe("venice-emulator bin", () => {
         "--pace-ms",
         "--job-ms",
         "--wallet",
-        "--pay-to"
+        "--pay-to",
+        "--origin",
+        "--solana-first"
       ]
     ) expect(help).toContain(option)
   })
@@ -86,5 +91,32 @@ describe("venice-emulator bin", () => {
       yield* exited(child)
       const after = yield* Effect.either(Effect.tryPromise(() => fetch(`${url}/models`)))
       expect(after._tag).toBe("Left")
+    }))
+
+  it.live("@x402/extensions' wrapFetchWithSIWx signs in to it, with an EVM and with a Solana wallet", () =>
+    Effect.gen(function*() {
+      const evm = privateKeyToAccount(generatePrivateKey())
+      const kit = yield* Effect.promise(() => generateKeyPairSigner())
+      // @x402/extensions' own Solana signer type does not take kit's branded signer: its wallet-adapter form does
+      const solana = {
+        publicKey: kit.address,
+        signMessage: async (bytes: Uint8Array) =>
+          (await kit.signMessages([createSignableMessage(bytes)]))[0]![kit.address]!
+      }
+      const chat = {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+      }
+      // wrapFetchWithSIWx signs in on the chain of accepts[0]: Base as Venice lists it, Solana with --solana-first
+      for (const [signer, address, args] of [[evm, evm.address, []], [solana, kit.address, ["--solana-first"]]] as const) {
+        const { child, url } = yield* startBin(["--port", "0", "--wallet", `${address}=5`, ...args])
+        const unsigned = yield* Effect.promise(() => fetch(`${url}/chat/completions`, chat))
+        expect(unsigned.status).toBe(402)
+        const served = yield* Effect.promise(() => wrapFetchWithSIWx(fetch, signer)(`${url}/chat/completions`, chat))
+        expect(served.status).toBe(200)
+        child.kill("SIGINT")
+        yield* exited(child)
+      }
     }))
 })

@@ -106,7 +106,7 @@ describe("routes", () => {
       expect(text.type).toBe("text")
       expect(text.data.every((m) => m.type === "text")).toBe(true)
       const all = decode(Models.ModelList, (yield* get(emulator, "/models?type=all")).json)
-      expect(new Set(all.data.map((m) => m.type))).toEqual(new Set(["text", "image", "tts", "asr", "embedding", "video", "music"]))
+      expect(new Set(all.data.map((m) => m.type))).toEqual(new Set(["text", "image", "tts", "asr", "embedding", "video", "music", "inpaint"]))
       const code = decode(Models.ModelList, (yield* get(emulator, "/models?type=code")).json)
       expect(code.data.map((m) => m.id)).toEqual(["qwen3-coder-480b-a35b-instruct"])
 

@@ -9,6 +9,7 @@ import type * as Schedule from "effect/Schedule"
 import type * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
 import { jobEndpoints } from "./internal/jobEndpoints.js"
+import * as JobMedia from "./JobMedia.js"
 import * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Audio.js"
@@ -142,3 +143,16 @@ export const quote = <R = never>(
   options?: VeniceClient.CallOptions<R>
 ): Effect.Effect<typeof Schemas.QuoteAudioResponse.Type, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
   Effect.map(quoteEndpoint(request, options), (response) => response.value)
+
+/**
+ * Deletes a finished audio job's stored media (`POST /audio/complete`; `success: false` when it did not go through).
+ * Not needed after a `retrieve` with `delete_media_on_completion: true`. See `JobMedia` for the media as a stream.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const complete = <R = never>(
+  request: typeof Schemas.CompleteJobRequest.Encoded,
+  options?: VeniceClient.CallOptions<R>
+): Effect.Effect<Schemas.CompleteJobResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+  JobMedia.complete("audio", request, options)

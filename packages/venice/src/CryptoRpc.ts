@@ -2,7 +2,9 @@
  * `POST /crypto/rpc/{network}`: a JSON-RPC proxy to blockchain nodes. The one Venice route that honours
  * `Idempotency-Key` (SPEC R9): the key is generated once per logical call and sent on every retry, so a retried call
  * is served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
- * `X-RateLimit-*` with resets in Unix seconds (H4); a 24 h credit cap is not slept (R3).
+ * `X-RateLimit-*` with resets in Unix seconds (H4). A `429` naming the rolling 24 h credit cap
+ * (`RPC_CREDIT_LIMIT_EXCEEDED`) is never slept: the wait is the window (or its announced reset), so the call fails at
+ * once with `WaitTooLongError` (SPEC R3) instead of backing off. {@link networks} lists the slugs (public route).
  *
  * @since 0.1.0
  */
@@ -74,3 +76,22 @@ export const call = <R = never>(
   options?: RpcOptions<R>
 ): Effect.Effect<Schemas.CryptoRpcResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
   Effect.map(callWithMeta(network, request, options), (response) => response.value)
+
+const networksEndpoint = jsonEndpoint({
+  operation: "crypto_rpc.networks",
+  method: "GET",
+  path: "crypto/rpc/networks",
+  request: Schema.Struct({}),
+  response: Schemas.NetworksResponse
+})
+
+/**
+ * The network slugs the proxy serves, sorted (`GET /crypto/rpc/networks`; no key needed, but the client's is sent).
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const networks = <R = never>(
+  options?: VeniceClient.CallOptions<R>
+): Effect.Effect<Schemas.NetworksResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+  Effect.map(networksEndpoint({}, options), (response) => response.value)

@@ -43,6 +43,11 @@ export interface Entry {
   readonly altMessages?: ReadonlyArray<string>
   /** Other spellings of the code Venice sends in a `code` / `error` field. */
   readonly altCodes?: ReadonlyArray<string>
+  /**
+   * Messages at this status that name the condition in words Venice does not fix (a region, a credit cap): tried after
+   * the exact messages and before the prefixes.
+   */
+  readonly patterns?: ReadonlyArray<RegExp>
 }
 
 const FAILED_ATTEMPTS_TAIL =
@@ -102,7 +107,9 @@ export const entries = [
     logLevel: "-",
     retryClass: "never",
     remedy: "Add credits at https://venice.ai/settings/api (API key), or top up the x402 wallet.",
-    origin: "table"
+    origin: "table",
+    // the image routes' plain Bearer 402 (skills venice-image-generate, venice-image-edit §Errors)
+    altMessages: ["Insufficient balance"]
   },
   {
     code: "API_KEY_DIEM_SPEND_LIMIT_EXCEEDED",
@@ -611,6 +618,51 @@ export const entries = [
     origin: "sdk"
   },
   {
+    code: "MODEL_PRIVACY_RESTRICTED",
+    status: 403,
+    message:
+      "This API key is set to 'PRIVATE_ONLY', but this model is an Anonymous model. Choose a Private, TEE, or E2EE model, or change the model privacy setting of this API key.",
+    logLevel: "-",
+    retryClass: "never",
+    remedy:
+      "The key's modelPrivacy forbids this model: pick a Private, TEE or E2EE model (GET /models with this key lists the allowed ones) or relax the key's modelPrivacy.",
+    origin: "sdk",
+    // skill venice-api-keys §modelPrivacy quotes the message with the key's setting and the model in it
+    altMessages: ["This API key is set to …"]
+  },
+  {
+    code: "MODEL_REGION_RESTRICTED",
+    status: 403,
+    message: "This model is not available in your region",
+    logLevel: "-",
+    retryClass: "never",
+    remedy: "The model serves only the countries in its model_spec.regionRestrictions: pick another model.",
+    origin: "sdk",
+    // skills venice-errors §Status code map, venice-models: the 403 is documented, its wording is not
+    patterns: [/\b(?:region|country|countries)\b/i]
+  },
+  {
+    code: "FILE_TOO_LARGE",
+    status: 400,
+    message: "Maximum size is 25MB",
+    logLevel: "-",
+    retryClass: "never",
+    remedy: "Send a file of at most 25 MB (split or re-encode it); /audio/transcriptions answers 400 here, not 413.",
+    origin: "sdk"
+  },
+  {
+    code: "RPC_CREDIT_LIMIT_EXCEEDED",
+    status: 429,
+    message: "Rate limit exceeded: 10000000 credits per rolling 24 hours",
+    logLevel: "warn",
+    retryClass: "header-wait",
+    remedy:
+      "The crypto-RPC credit cap of the rolling 24 h window is spent: the call fails at once with the wait (WaitTooLongError) instead of sleeping; spread the calls or come back later.",
+    origin: "sdk",
+    // skill venice-crypto-rpc §Rate limits: the 429's customMessage names the cap that tripped
+    patterns: [/^(?=[\s\S]*credit)(?=[\s\S]*(?:24|\bday|daily))/i]
+  },
+  {
     code: "ADMIN_API_KEY_REQUIRED",
     status: 401,
     message: "Admin API key required",
@@ -684,19 +736,28 @@ export const entry = (code: VeniceErrorCode): Entry => byCode.get(code)!
 /** Message matchers at one status: exact messages, then prefixes (longest first). */
 interface StatusIndex {
   readonly exact: ReadonlyMap<string, VeniceErrorCode>
+  readonly patterns: ReadonlyArray<readonly [RegExp, VeniceErrorCode]>
   readonly prefixes: ReadonlyArray<readonly [string, VeniceErrorCode]>
 }
 
 const normalize = (message: string): string => message.replace(/\s+/g, " ").trim()
 
 const indexes: ReadonlyMap<number, StatusIndex> = (() => {
-  const out = new Map<number, { exact: Map<string, VeniceErrorCode>; prefixes: Array<[string, VeniceErrorCode]> }>()
+  const out = new Map<
+    number,
+    {
+      exact: Map<string, VeniceErrorCode>
+      patterns: Array<[RegExp, VeniceErrorCode]>
+      prefixes: Array<[string, VeniceErrorCode]>
+    }
+  >()
   for (const e of entries as ReadonlyArray<Entry & { readonly code: VeniceErrorCode }>) {
     let index = out.get(e.status)
     if (index === undefined) {
-      index = { exact: new Map(), prefixes: [] }
+      index = { exact: new Map(), patterns: [], prefixes: [] }
       out.set(e.status, index)
     }
+    for (const pattern of e.patterns ?? []) index.patterns.push([pattern, e.code])
     for (const m of [e.message, ...(e.altMessages ?? [])]) {
       if (m.endsWith("…")) {
         index.prefixes.push([normalize(m.slice(0, -1)), e.code])
@@ -724,9 +785,9 @@ export const statusFallback: Readonly<Record<number, VeniceErrorCode>> = { 410: 
 
 /**
  * Infers the code of an error (SPEC C2): an explicit `code` first (with its alternative spellings); then the catalog
- * message at that status, exactly, then as a prefix (for messages with a variable tail such as
- * "Specified model not found: foo"); then the status's own code where one status means one code (410);
- * else `"UNKNOWN"`.
+ * message at that status, exactly, then by a row's patterns, then as a prefix (for messages with a variable tail such
+ * as "Specified model not found: foo"); then the status's own code where one status means one code (410); else
+ * `"UNKNOWN"`.
  *
  * @since 0.1.0
  * @category inference
@@ -742,6 +803,9 @@ export const infer = (status: number, evidence: { readonly code?: string | undef
       const message = normalize(evidence.message)
       const exact = index.exact.get(message)
       if (exact !== undefined) return exact
+      for (const [pattern, code] of index.patterns) {
+        if (pattern.test(message)) return code
+      }
       for (const [prefix, code] of index.prefixes) {
         if (message.startsWith(prefix)) return code
       }

@@ -15,6 +15,7 @@ import * as Either from "effect/Either"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as ResponseMeta from "./ResponseMeta.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as VeniceClient from "./VeniceClient.js"
 
@@ -23,7 +24,8 @@ import * as VeniceClient from "./VeniceClient.js"
  *
  * - `Processing` — running; `averageExecutionTime` (Venice's P80 estimate) and `executionDuration` in ms.
  * - `Completed` — done, the media is elsewhere (`downloadUrl` of the queue answer, VPS-backed video models).
- * - `Media` — done, with the bytes and their content type.
+ * - `Media` — done, with the bytes, their content type and the answer's header facts (audio: `audioFormat`,
+ *   `inferenceTimeSeconds` …).
  *
  * @since 0.1.0
  * @category models
@@ -35,7 +37,13 @@ export type JobState =
     readonly executionDuration: number
   }
   | { readonly _tag: "Completed"; readonly downloadUrl?: string | undefined }
-  | { readonly _tag: "Media"; readonly bytes: Uint8Array; readonly contentType: string }
+  | {
+    readonly _tag: "Media"
+    readonly bytes: Uint8Array
+    readonly contentType: string
+    /** The answer's header facts (`x-venice-audio-format`, `x-venice-inference-time`, the model …). */
+    readonly meta?: ResponseMeta.ResponseMeta | undefined
+  }
 
 /**
  * Whether a state ends the job.
@@ -122,7 +130,8 @@ export const readRetrieve = (
   return Effect.map(readBytes(operation, raw.response, raw.facts), (bytes): JobState => ({
     _tag: "Media",
     bytes,
-    contentType
+    contentType,
+    meta: raw.meta
   }))
 }
 

@@ -23,8 +23,9 @@
  * ## Safety (SPEC X3)
  *
  * - Only the `payTo` and asset of the `PAYMENT-REQUIRED` header of Venice's own `402` to `POST <baseUrl>/x402/top-up`
- *   are paid: never a body, another host, or the 402 of the failed call. Only USDC on Base (`eip155:8453`,
- *   `0x8335…2913`, case-insensitive), scheme `exact`.
+ *   are paid: never a body, another host, or the 402 of the failed call. Only USDC on the wallet's chain, scheme
+ *   `exact`: on Base `eip155:8453` / `0x8335…2913` (case-insensitive), on Solana
+ *   `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` (or `solana`) / `EPjF…Dt1v`; a `payTo` the wallet allows.
  * - Amount: the 402's `suggestedTopUpUsd` capped at `maxPerPaymentUsd`, at least Venice's minimum; above the cap or
  *   the remaining budget → refused.
  * - One top-up in flight per wallet: concurrent 402s wait for it and retry (a 402 answered to a request sent before a
@@ -520,20 +521,14 @@ export const make = (
         if (Either.isLeft(first)) return Either.left(first.left)
         amount = first.right
 
-        // 3. Venice's own requirements: USDC on Base from POST <baseUrl>/x402/top-up, nothing else.
+        // 3. Venice's own requirements: USDC on the wallet's chain from POST <baseUrl>/x402/top-up, nothing else.
         const discovered = yield* Effect.either(TopUps.discover(env))
         if (Either.isLeft(discovered)) return Either.left(discovered.left)
-        const rail = TopUps.selectBaseUsdc(discovered.right)
-        if (Option.isNone(rail)) {
-          return Either.left(refuse(
-            "no-usdc-on-base",
-            "Venice's top-up requirements offer no USDC-on-Base option (eip155:8453, 0x833589fcd6edb6e08f4c7c32d4f71b54bda02913, exact)",
-            amount
-          ))
-        }
+        const rail = wallet.selectRequirements(discovered.right)
+        if (Either.isLeft(rail)) return Either.left(refuse(rail.left.reason, rail.left.message, amount))
         // a 402's payment is raised to Venice's minimum (within caps); a manual top-up is sent as asked (Venice answers
         // AMOUNT_TOO_LOW if it is below)
-        const railMinimum = TopUps.fromAtomic(rail.value.amount)
+        const railMinimum = TopUps.fromAtomic(rail.right.amount)
         if (!plan.manual && railMinimum > amount) {
           const raised = fit(railMinimum, railMinimum)
           if (Either.isLeft(raised)) return Either.left(raised.left)
@@ -548,7 +543,7 @@ export const make = (
             amount
           ))
         }
-        const requirements: X402.PaymentRequirements = { ...rail.value, amount: TopUps.toAtomic(amount).toString() }
+        const requirements: X402.PaymentRequirements = { ...rail.right, amount: TopUps.toAtomic(amount).toString() }
         const signed = yield* Effect.either(
           wallet.signPayment(discovered.right, requirements, { maxAmountPerPaymentUsd: maxPerPaymentUsd })
         )
@@ -731,7 +726,7 @@ export const make = (
           }
           // the retry may sign in with the server's challenge (single use)
           const challenge = challengeOf(input)
-          if (challenge !== undefined) yield* wallet.offerChallenge(challenge)
+          if (challenge !== undefined) yield* wallet.offerChallenge(challenge, input.url)
           yield* spanEvent("payment.retry", {
             "payment.decision": decision._tag,
             ...(decision._tag === "Paid"

@@ -1,8 +1,8 @@
 /**
  * What Venice's response headers say (SPEC H1–H9), decoded into one typed value kept on every success and every
  * error: correlation ids, the three rate-limit families (read by exact name, since they share a prefix but not
- * units), balances, content-safety flags and deprecation notices. Garbage values are ignored and reported, never
- * fatal.
+ * units), balances, content-safety flags, deprecation notices, and the image and audio facts
+ * (`x-venice-enhanced-prompt`, `x-venice-audio-*`). Garbage values are ignored and reported, never fatal.
  *
  * @since 0.1.0
  */
@@ -97,7 +97,17 @@ export class ResponseMeta extends Schema.Class<ResponseMeta>("@venice-effect/ven
   idempotentReplayed: Schema.optionalWith(Schema.Boolean, { exact: true }),
   /** `X-Venice-RPC-Credits` / `X-Venice-RPC-Cost-USD`. */
   rpcCredits: Schema.optionalWith(Schema.Number, { exact: true }),
-  rpcCostUsd: Schema.optionalWith(Schema.Number, { exact: true })
+  rpcCostUsd: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** `x-venice-enhanced-prompt`, URL-decoded: the prompt an image route used after `enhance_prompt` rewrote it. */
+  enhancedPrompt: Schema.optionalWith(Schema.String, { exact: true }),
+  /** `x-venice-audio-format`: the container of finished audio (`/audio/retrieve`). */
+  audioFormat: Schema.optionalWith(Schema.String, { exact: true }),
+  /** `x-venice-inference-time`: seconds the job ran. */
+  inferenceTimeSeconds: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** `x-venice-audio-duration`: seconds of audio (Seed Audio). */
+  audioDurationSeconds: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** `x-venice-audio-subtitle`, URL-decoded when encoded: the subtitle track (Seed Audio). */
+  audioSubtitle: Schema.optionalWith(Schema.String, { exact: true })
 }) {}
 
 /**
@@ -158,6 +168,16 @@ export const decode = (
     if (m !== null) return m[1]!.toLowerCase() === "true"
     ignored.push(HeaderDiagnostics.ignored(name, v, "not true/false"))
     return undefined
+  }
+  /** A header Venice URL-encodes: decoded, or kept as sent when it is not valid percent-encoding. */
+  const urlText = (name: string): string | undefined => {
+    const v = text(name)
+    if (v === undefined) return undefined
+    try {
+      return decodeURIComponent(v)
+    } catch {
+      return v
+    }
   }
   const window = (names: RateLimit.WindowNames): RateLimit.Window | undefined => {
     const decoded = RateLimit.readWindow(headers, names, now)
@@ -245,7 +265,12 @@ export const decode = (
     deprecation: hasDeprecation ? new Deprecation(defined(deprecationFields)) : undefined,
     idempotentReplayed: bool("idempotent-replayed"),
     rpcCredits: number("x-venice-rpc-credits"),
-    rpcCostUsd: number("x-venice-rpc-cost-usd")
+    rpcCostUsd: number("x-venice-rpc-cost-usd"),
+    enhancedPrompt: urlText("x-venice-enhanced-prompt"),
+    audioFormat: text("x-venice-audio-format"),
+    inferenceTimeSeconds: number("x-venice-inference-time"),
+    audioDurationSeconds: number("x-venice-audio-duration"),
+    audioSubtitle: urlText("x-venice-audio-subtitle")
   }
   return { value: new ResponseMeta(defined(fields)), ignored }
 }

@@ -70,6 +70,8 @@ const endpoint = jsonEndpoint({
   request: Schemas.ResponsesRequest,
   response: Schemas.ResponsesResponse,
   model: (req) => req.model,
+  // Venice buckets its error budget per `user` (skill venice-responses): so does the client's guard
+  user: (req) => req.user,
   bodyOf: (req) => ({ ...req, stream: false })
 })
 
@@ -197,7 +199,8 @@ export const streamWithMeta = <R = never>(
         method: "POST",
         path: "responses",
         body: { _tag: "json", value: { ...request, stream: true } },
-        model: request.model
+        model: request.model,
+        user: request.user
       },
       "sse",
       (raw, ctx) =>

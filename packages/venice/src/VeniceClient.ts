@@ -188,6 +188,8 @@ export interface RawResponse {
 export interface Service {
   /** The base URL calls go to. */
   readonly baseUrl: string
+  /** The underlying `HttpClient`, without Venice's credentials or policy: for pre-signed media URLs. */
+  readonly http: HttpClient.HttpClient
   /** The non-secret identity of the credentials (limiter buckets, logs). */
   readonly identity: string
   /** The client-wide retry policy (per-call `retry` options replace it). */
@@ -310,6 +312,89 @@ export const bearer = (apiKey: Redacted.Redacted<string>): Effect.Effect<Authent
   }))
 
 /**
+ * Venice's largest JSON request body: 35 MB (skill venice-errors: a bigger one is a `413`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_JSON_BODY_BYTES = 35 * 1024 * 1024
+
+/**
+ * Venice's largest uploaded file (multipart part): 25 MB (`/audio/transcriptions` answers `400 Maximum size is 25MB`,
+ * the other upload routes `413`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_FILE_BYTES = 25 * 1024 * 1024
+
+/**
+ * A request body once its size was checked: JSON as the text to send, or the encoded multipart bytes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CheckedBody =
+  | { readonly _tag: "json"; readonly text: string }
+  | { readonly _tag: "multipart"; readonly bytes: Uint8Array; readonly contentType: string }
+  | undefined
+
+const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+
+/**
+ * The body of a request as it will be sent, after Venice's size limits were checked locally (SPEC B2): a JSON body
+ * over {@link MAX_JSON_BODY_BYTES} or a file over {@link MAX_FILE_BYTES} is a `RequestValidationError`, and nothing is
+ * sent (neither the upload nor an error-budget slot is spent). JSON is serialized once; form data is encoded once as
+ * `multipart/form-data` bytes.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkBodySize = (
+  operation: string,
+  body: RequestSpec["body"]
+): Effect.Effect<CheckedBody, ClientError.RequestValidationError> =>
+  Effect.suspend((): Effect.Effect<CheckedBody, ClientError.RequestValidationError> => {
+    const tooLarge = (issue: string) =>
+      Effect.fail(
+        new ClientError.RequestValidationError({
+          provider: "venice",
+          operation,
+          issues: [issue],
+          message: `venice ${operation}: invalid request, not sent — ${issue}`
+        })
+      )
+    if (body?._tag === "json") {
+      const text = JSON.stringify(body.value) ?? "null"
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: only long texts are measured exactly
+      const size = text.length * 3 <= MAX_JSON_BODY_BYTES ? text.length : new TextEncoder().encode(text).length
+      return size > MAX_JSON_BODY_BYTES
+        ? tooLarge(`(body): ${megabytes(size)} of JSON is over Venice's ${megabytes(MAX_JSON_BODY_BYTES)} limit`)
+        : Effect.succeed({ _tag: "json" as const, text })
+    }
+    if (body?._tag === "form") {
+      const form = body.value
+      for (const [field, value] of form.entries()) {
+        if (typeof value !== "string" && value.size > MAX_FILE_BYTES) {
+          const limit = megabytes(MAX_FILE_BYTES)
+          return tooLarge(`${field}: a ${megabytes(value.size)} file is over Venice's ${limit} limit`)
+        }
+      }
+      // Encoded once, by the platform's own multipart encoder: the bytes go through any HttpClient (undici's npm
+      // package refuses Node's global FormData) and are the same on every retry.
+      return Effect.promise(async (): Promise<CheckedBody> => {
+        const encoded = new Response(form)
+        return {
+          _tag: "multipart",
+          bytes: new Uint8Array(await encoded.arrayBuffer()),
+          contentType: encoded.headers.get("content-type") ?? "multipart/form-data"
+        }
+      })
+    }
+    return Effect.succeed(undefined)
+  })
+
+/**
  * Credentials were missing from the options.
  *
  * @since 0.1.0
@@ -361,7 +446,11 @@ export const make = (
     const guard = options.errorBudgetGuard ?? true
     const userAgent = options.userAgent ?? "venice-effect/0.1.0"
 
-    const buildRequest = (spec: RequestSpec, callOptions: CallOptions<unknown> | undefined) => {
+    const buildRequest = (
+      spec: RequestSpec,
+      body: CheckedBody,
+      callOptions: CallOptions<unknown> | undefined
+    ) => {
       let request = HttpClientRequest.make(spec.method)(`${baseUrl}/${spec.path}`).pipe(
         HttpClientRequest.setHeader("user-agent", userAgent),
         HttpClientRequest.acceptJson
@@ -371,8 +460,8 @@ export const make = (
           if (v !== undefined) request = HttpClientRequest.setUrlParam(request, k, v)
         }
       }
-      if (spec.body?._tag === "json") request = HttpClientRequest.bodyUnsafeJson(request, spec.body.value)
-      if (spec.body?._tag === "form") request = HttpClientRequest.bodyFormData(request, spec.body.value)
+      if (body?._tag === "json") request = HttpClientRequest.bodyText(request, body.text, "application/json")
+      if (body?._tag === "multipart") request = HttpClientRequest.bodyUint8Array(request, body.bytes, body.contentType)
       for (const [k, v] of Object.entries({ ...spec.headers, ...callOptions?.headers })) {
         request = HttpClientRequest.setHeader(request, k, v)
       }
@@ -387,51 +476,52 @@ export const make = (
       const model = spec.model
       const identity = authenticator.identity
       const maxInFlight = authenticator.maxInFlight
-      return Pipeline.runWith<A, VeniceError.VeniceError | WalletError.WalletError, R | R2>(httpClient, store, provider, {
-        operation: spec.operation,
-        request: buildRequest(spec, callOptions),
-        route: spec.route,
-        authorize: authenticator.authorize,
-        onSuccess: (response, facts) =>
-          Effect.flatMap(Clock_currentTimeMillis, (nowMillis) => {
-            let meta: ResponseMeta.ResponseMeta | undefined
-            return onSuccess({
-              response,
-              facts,
-              get meta() {
-                return meta ??= ResponseMeta.decode(response.headers, { nowMillis, route: spec.route }).value
-              }
-            })
-          }),
-        retry: callOptions?.retry ?? clientRetry,
-        timeout: callOptions?.timeout !== undefined ? Duration.decode(callOptions.timeout) : timeout,
-        maxWait: callOptions?.maxWait !== undefined ? Duration.decode(callOptions.maxWait) : maxWait,
-        pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
-        budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
-        budgetMargin: options.errorBudgetMargin,
-        // SPEC X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
-        inFlight: maxInFlight === undefined ? undefined : {
-          bucket: `inflight:${identity}`,
-          limit: maxInFlight,
-          holdUntilScopeClose: callOptions?.headersOnly === true
-        },
-        resendable: spec.resendable,
-        correlationId: callOptions?.correlationId,
-        attributes: {
-          "venice.identity": identity,
-          ...(model !== undefined ? { "venice.model": model } : {})
-        }
-      }).pipe(
-        // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
-        // recorded the typed reason for that 402 and stopped; the call fails with the reason, which carries the 402.
-        Effect.catchIf(
-          (error): error is VeniceError.VenicePaymentRequiredError =>
-            error._tag === "VenicePaymentRequiredError" && Wallet.paymentFailureOf(error) !== undefined,
-          (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
-        ),
-        // which wallet signed which attempt is a fact of this call only
-        Effect.locally(Wallet.currentAttempt, undefined)
-      )
+      return Effect.flatMap(checkBodySize(spec.operation, spec.body), (body) =>
+        Pipeline.runWith<A, VeniceError.VeniceError | WalletError.WalletError, R | R2>(httpClient, store, provider, {
+          operation: spec.operation,
+          request: buildRequest(spec, body, callOptions),
+          route: spec.route,
+          authorize: authenticator.authorize,
+          onSuccess: (response, facts) =>
+            Effect.flatMap(Clock_currentTimeMillis, (nowMillis) => {
+              let meta: ResponseMeta.ResponseMeta | undefined
+              return onSuccess({
+                response,
+                facts,
+                get meta() {
+                  return meta ??= ResponseMeta.decode(response.headers, { nowMillis, route: spec.route }).value
+                }
+              })
+            }),
+          retry: callOptions?.retry ?? clientRetry,
+          timeout: callOptions?.timeout !== undefined ? Duration.decode(callOptions.timeout) : timeout,
+          maxWait: callOptions?.maxWait !== undefined ? Duration.decode(callOptions.maxWait) : maxWait,
+          pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
+          budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
+          budgetMargin: options.errorBudgetMargin,
+          // SPEC X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
+          inFlight: maxInFlight === undefined ? undefined : {
+            bucket: `inflight:${identity}`,
+            limit: maxInFlight,
+            holdUntilScopeClose: callOptions?.headersOnly === true
+          },
+          resendable: spec.resendable,
+          correlationId: callOptions?.correlationId,
+          attributes: {
+            "venice.identity": identity,
+            ...(model !== undefined ? { "venice.model": model } : {})
+          }
+        }).pipe(
+          // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
+          // recorded the typed reason for that 402 and stopped; the call fails with the reason, which carries the 402.
+          Effect.catchIf(
+            (error): error is VeniceError.VenicePaymentRequiredError =>
+              error._tag === "VenicePaymentRequiredError" && Wallet.paymentFailureOf(error) !== undefined,
+            (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
+          ),
+          // which wallet signed which attempt is a fact of this call only
+          Effect.locally(Wallet.currentAttempt, undefined)
+        ))
     }
 
     const json = <A, I, R>(
@@ -465,7 +555,14 @@ export const make = (
       )
     }
 
-    return { baseUrl, identity: authenticator.identity, retryPolicy: clientRetry, json, execute } satisfies Service
+    return {
+      baseUrl,
+      http: httpClient,
+      identity: authenticator.identity,
+      retryPolicy: clientRetry,
+      json,
+      execute
+    } satisfies Service
   })
 
 const Clock_currentTimeMillis = Effect.clockWith((clock) => clock.currentTimeMillis)

@@ -52,7 +52,8 @@ export const WaitSource = Schema.Literal(
   "x-ratelimit-reset-requests",
   "x-ratelimit-reset-tokens",
   "x-ratelimit-resets",
-  "x-ratelimit-reset"
+  "x-ratelimit-reset",
+  "rpc credit window (24 h)"
 )
 
 /**
@@ -175,6 +176,11 @@ export const CommonFields = {
   retryAfterFrom: Schema.optionalWith(WaitSource, { exact: true }),
   /** The rate-limit families of the response (H2–H5). */
   rateLimit: Schema.optionalWith(ResponseMeta.RateLimits, { exact: true }),
+  /**
+   * `Deprecation` / `Sunset` / `Link` (and Venice's model deprecation headers) of the response: a 410 names its
+   * successor here.
+   */
+  deprecation: Schema.optionalWith(ResponseMeta.Deprecation, { exact: true }),
   /** The raw body, bounded (first 64 KiB). */
   raw: Schema.String,
   /** Request method (set by the client). */
@@ -457,6 +463,9 @@ const decodeTree = decodeOption(FieldErrorsFromZodFormat)
 
 const CODE_LIKE = /^[A-Z][A-Z0-9_]{2,}$/
 
+/** The window of crypto RPC's credit cap (skill venice-crypto-rpc: credits per rolling 24 hours). */
+const RPC_CREDIT_WINDOW = Duration.hours(24)
+
 const str = (u: unknown): string | undefined => (typeof u === "string" && u.length > 0 ? u : undefined)
 const nonNull = <A>(u: A | null | undefined): A | undefined => (u === null ? undefined : u)
 
@@ -546,6 +555,9 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
     if (code === "FAILED_REQUESTS" || code === "UNSUPPORTED_FEATURE_REQUESTS") {
       return until(limits.errorBudget, "x-ratelimit-resets")
     }
+    // the crypto-RPC credit cap frees up over a rolling 24 h window and names no reset (its X-RateLimit-* headers, if
+    // any, describe the per-minute window): the window is the bound
+    if (code === "RPC_CREDIT_LIMIT_EXCEEDED") return [RPC_CREDIT_WINDOW, "rpc credit window (24 h)"]
     if (req?.route === "crypto-rpc") return until(limits.rpc, "x-ratelimit-reset")
     if (limits.requests?.exhausted) return until(limits.requests, "x-ratelimit-reset-requests")
     if (limits.tokens?.exhausted) return until(limits.tokens, "x-ratelimit-reset-tokens")
@@ -578,6 +590,7 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
       ...(meta.veniceVersion !== undefined ? { veniceVersion: meta.veniceVersion } : {}),
       ...(wait !== undefined ? { retryAfter: wait[0], retryAfterFrom: wait[1] } : {}),
       ...(!meta.rateLimits.isEmpty ? { rateLimit: meta.rateLimits } : {}),
+      ...(meta.deprecation !== undefined ? { deprecation: meta.deprecation } : {}),
       raw: body.raw,
       ...(req?.method !== undefined ? { method: req.method } : {}),
       ...(req?.url !== undefined ? { url: SafeUrl.sanitize(req.url) } : {}),

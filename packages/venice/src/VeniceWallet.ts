@@ -1,20 +1,34 @@
 /**
- * An x402 wallet as a service (SPEC X1, R10): it signs a fresh `SIGN-IN-WITH-X` header (EIP-4361 message, EIP-191
- * signature, via core's `Siwx`) for every attempt, and signs x402 payments (EIP-3009 `transferWithAuthorization` for
- * USDC on Base) with the real x402 client libraries (`@x402/core` + `@x402/evm`'s exact scheme).
+ * An x402 wallet as a service (SPEC X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
+ * core's `Siwx`, built on `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402
+ * client libraries.
  *
- * Build it from a private key (`Redacted`, turned into a viem account: the key itself is never stored, printed or
- * logged) or from any signer you supply (a viem account, a wallet client's account, a remote signer). Then give
- * {@link authenticator} to `VeniceClient` (or use {@link layerClient}): calls authenticate with the wallet instead
- * of a Bearer key, and the client keeps at most 5 of them in flight (SPEC X4).
+ * - **Base**: an EVM account (EIP-4361 message, EIP-191 signature); payments are EIP-3009
+ *   `transferWithAuthorization`s of USDC on Base (`@x402/core` + `@x402/evm`). Build it from a private key
+ *   (`Redacted`, 0x + 64 hex) or any viem-style signer.
+ * - **Solana**: an Ed25519 key pair (`@solana/kit`; Solana SIWX message, bare genesis hash in its `Chain ID` line);
+ *   payments are SPL `TransferChecked`s of USDC on Solana mainnet, partially signed (`@x402/svm`), Venice's fee payer
+ *   signs last. Building one reads the USDC mint and a recent blockhash from a Solana RPC (`rpcUrl`). Build it from a
+ *   64-byte secret key (`Redacted`, base58 or the JSON array of `solana-keygen`) or a kit `KeyPairSigner`.
  *
- * ## Nonces
+ * The key itself is never stored, printed or logged. Give {@link authenticator} to `VeniceClient` (or use
+ * {@link layerClient}): calls authenticate with the wallet instead of a Bearer key, and the client keeps at most 5 of
+ * them in flight (SPEC X4). `PaymentPolicy` pays for either chain with the same caps, budget and single flight.
+ *
+ * ## Header form (SPEC X6)
+ *
+ * `headerForm: "message"` (the default) sends `{ address, message, signature, chainId }`: the form Venice's OpenAPI
+ * security scheme, its x402 guide and its own SDK document, verified over the exact bytes signed. `"structured"`
+ * sends the x402 v2 fields `@x402/extensions` sends and parses (Venice rebuilds the message from them).
+ *
+ * ## Nonces and challenges
  *
  * Each header is good for one request: Venice consumes its nonce. {@link Service.signIn} therefore signs a new
- * message every time. When the wallet knows a fresh server challenge (handed over with
- * {@link Service.offerChallenge}, e.g. by the payment policy from a 402's `siwxChallenge`), the next header uses
- * that challenge's nonce and times, once; otherwise it uses a client-side nonce (128 random bits) and the current
- * time.
+ * message every time. When the wallet holds a fresh server challenge (handed over with {@link Service.offerChallenge},
+ * e.g. by the payment policy from a 402's `siwxChallenge`) bound to the origin of the request being signed, the header
+ * uses that challenge's nonce and times, once; otherwise a client-side nonce (128 random bits) and the current time.
+ * A challenge bound to another origin is never signed: a sign-in proof can be replayed against the domain it names
+ * (SPEC X5).
  *
  * @example
  * ```ts
@@ -35,36 +49,50 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Siwx from "@venice-effect/core/Siwx"
 import type * as X402 from "@venice-effect/core/X402"
-import { x402Client } from "@x402/core/client"
+import { createKeyPairSignerFromBytes, getBase58Encoder } from "@solana/kit"
 import { encodePaymentSignatureHeader } from "@x402/core/http"
-import type { PaymentRequired as LibPaymentRequired, PaymentRequirements as LibPaymentRequirements } from "@x402/core/types"
+import type {
+  PaymentRequired as LibPaymentRequired,
+  PaymentRequirements as LibPaymentRequirements
+} from "@x402/core/types"
 import type { ClientEvmSigner } from "@x402/evm"
-import { registerExactEvmScheme } from "@x402/evm/exact/client"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import { privateKeyToAccount } from "viem/accounts"
+import * as Evm from "./internal/evm.js"
+import * as Svm from "./internal/svm.js"
 import * as Wallet from "./internal/wallet.js"
 import * as VeniceClient from "./VeniceClient.js"
 import * as WalletError from "./WalletError.js"
 
 /**
- * What signs for the wallet: an address, EIP-191 `signMessage` (sign-in) and, to pay, EIP-712 `signTypedData`. A
+ * What signs for an EVM wallet: an address, EIP-191 `signMessage` (sign-in) and, to pay, EIP-712 `signTypedData`. A
  * viem `LocalAccount` (`privateKeyToAccount(key)`) has all three.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Signer extends Siwx.Signer {
+export interface Signer extends Siwx.EvmSigner {
   readonly signTypedData?: ClientEvmSigner["signTypedData"] | undefined
 }
+
+/**
+ * What signs for a Solana wallet: a `@solana/kit` signer of messages (sign-in) and transactions (payments), such as
+ * the `KeyPairSigner` of `createKeyPairSignerFromBytes` or `generateKeyPairSigner`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SolanaSigner = Svm.KeyPairSigner
 
 /**
  * Wallet options.
@@ -73,17 +101,43 @@ export interface Signer extends Siwx.Signer {
  * @category models
  */
 export interface Options {
-  /** The SIWX domain (default `api.venice.ai`). A challenge for another domain is never signed. */
+  /** The SIWX domain of client-side messages (default `api.venice.ai`). */
   readonly domain?: string | undefined
   /** The SIWX statement (default `Sign in to Venice AI`). */
   readonly statement?: string | undefined
   /** Lifetime of a client-side sign-in message (default 4 minutes; Venice accepts at most 5). */
   readonly expiresIn?: Duration.DurationInput | undefined
   /**
+   * The `SIGN-IN-WITH-X` JSON form (default `message`, the form Venice documents: see the module docs; `structured`
+   * is the x402 v2 form `@x402/extensions` parses).
+   */
+  readonly headerForm?: Siwx.HeaderForm | undefined
+  /**
    * Requests in flight per wallet, enforced by the client (SPEC X4): default 5, Venice's limit; `false` turns the
    * client-side limit off (Venice then answers the extra requests `429 X402_CONCURRENCY_LIMIT`).
    */
   readonly maxInFlight?: number | false | undefined
+  /**
+   * The receivers a top-up may pay (default: the `payTo` of Venice's own `/x402/top-up` answer). Pin Venice's
+   * published receiver(s) to refuse any other (`PaymentRefusedError` with reason `payee-not-allowed`).
+   */
+  readonly payTo?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * Options of a Solana wallet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SolanaOptions extends Options {
+  /**
+   * The Solana RPC a payment reads the USDC mint and a recent blockhash from (default the public mainnet endpoint,
+   * rate-limited: use your own in production).
+   */
+  readonly rpcUrl?: string | undefined
+  /** The longest the RPC read of a payment may take (default 30 seconds). */
+  readonly rpcTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -108,35 +162,60 @@ export interface SignedPayment {
  * @category models
  */
 export interface Service {
-  /** The wallet address (EIP-55). */
-  readonly address: `0x${string}`
-  /** `wallet:<lower-case address>`: the non-secret identity for limiter buckets and logs. */
+  /** The wallet address (EIP-55 on Base, base58 on Solana). */
+  readonly address: string
+  /** The wallet's chain, CAIP-2 (`eip155:8453` or `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`). */
+  readonly network: string
+  /** `wallet:<address>` (lower case on EVM): the non-secret identity for limiter buckets and logs. */
   readonly identity: string
-  /** The SIWX domain. */
+  /** The SIWX domain of client-side messages. */
   readonly domain: string
   /** Requests in flight per wallet the client allows (`undefined`: no client-side limit). */
   readonly maxInFlight: number | undefined
   /**
-   * Signs a new `SIGN-IN-WITH-X` header for one request: from a fresh offered challenge (used once), else with a
-   * client-side nonce. Never reuse the result for another request.
+   * Signs a new `SIGN-IN-WITH-X` header for one request: from a fresh offered challenge bound to the origin of `url`
+   * (used once), else with a client-side nonce. Never reuse the result for another request.
    */
-  readonly signIn: (options?: { readonly uri?: string | undefined }) => Effect.Effect<Redacted.Redacted<string>, WalletError.WalletSignError>
+  readonly signIn: (
+    options?: { readonly uri?: string | undefined; readonly url?: string | undefined }
+  ) => Effect.Effect<Redacted.Redacted<string>, WalletError.WalletSignError>
   /**
-   * Hands over a server challenge (`siwxChallenge.info`, `extensions["sign-in-with-x"].info`): the next
-   * {@link signIn} uses its nonce and times once, if it is still fresh then. Challenges for another domain are
-   * dropped. Returns whether the challenge was kept.
+   * Hands over a server challenge (`siwxChallenge.info`, `extensions["sign-in-with-x"].info`) that answered a request
+   * to `url`: the next {@link signIn} for that origin uses its nonce and times once, if it is still fresh then.
+   * Returns whether it was kept: a challenge not bound to the origin of `url` (its `domain` the URL's host, its `uri`
+   * of that origin) is dropped, and without `url` one for another domain than the wallet's.
    */
-  readonly offerChallenge: (challenge: X402.SignInWithXInfo) => Effect.Effect<boolean>
+  readonly offerChallenge: (challenge: X402.SignInWithXInfo, url?: string | undefined) => Effect.Effect<boolean>
   /**
-   * Signs an x402 payment for `requirements` (one entry of a `PaymentRequired`'s `accepts[]`) with `@x402/core`'s
-   * client and `@x402/evm`'s exact scheme, capped at `maxAmountPerPaymentUsd` (the library refuses anything above
-   * it too). The caller chooses and checks the requirements; see `TopUp`.
+   * Signs an x402 payment for `requirements` (one entry of a `PaymentRequired`'s `accepts[]`, on the wallet's chain)
+   * with `@x402/core`'s client and the chain's exact scheme (`@x402/evm`, `@x402/svm`), capped at
+   * `maxAmountPerPaymentUsd` (the library refuses anything above it too). The caller chooses and checks the
+   * requirements; see `TopUp`.
    */
   readonly signPayment: (
     paymentRequired: X402.PaymentRequired,
     requirements: X402.PaymentRequirements,
     options: { readonly maxAmountPerPaymentUsd: number }
   ) => Effect.Effect<SignedPayment, WalletError.WalletSignError>
+  /**
+   * The `accepts[]` entry this wallet would pay: scheme `exact` on its chain (the CAIP-2 id or Venice's alias, `base` /
+   * `solana`; returned as CAIP-2), the chain's USDC, a `payTo` that is an address of the chain and one the user allows
+   * (`Options.payTo`). Otherwise the refusal to report (`no-usdc-on-base`, `no-usdc-on-solana`, `payee-not-allowed`).
+   */
+  readonly selectRequirements: (
+    paymentRequired: X402.PaymentRequired
+  ) => Either.Either<X402.PaymentRequirements, RailRefusal>
+}
+
+/**
+ * Why a wallet pays none of a document's `accepts[]`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RailRefusal {
+  readonly reason: WalletError.RefusalReason
+  readonly message: string
 }
 
 /**
@@ -148,49 +227,68 @@ export class VeniceWallet extends Context.Tag("@venice-effect/venice/VeniceWalle
 /** Offered challenges kept at most (older ones are dropped). */
 const MAX_CHALLENGES = 64
 
-const messageOf = (error: unknown): string => {
-  if (typeof error === "object" && error !== null) {
-    const short = (error as { shortMessage?: unknown }).shortMessage
-    if (typeof short === "string") return short
-    if (error instanceof Error) return error.message
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
   }
-  return String(error)
 }
 
-/**
- * A wallet service from any signer.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (signer: Signer, options: Options = {}): Effect.Effect<Service> =>
+/** An offered challenge and the origin it is bound to (`undefined`: offered without a URL, matched by domain). */
+interface Offered {
+  readonly challenge: X402.SignInWithXInfo
+  readonly origin: string | undefined
+}
+
+/** What differs between chains when building the service. */
+interface Chain {
+  readonly siwx: Siwx.Signer
+  readonly rail: Wallet.PaymentSigner
+  /** The refusal when Venice offers no entry on the rail. */
+  readonly noRail: "no-usdc-on-base" | "no-usdc-on-solana"
+}
+
+const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
   Effect.gen(function*() {
     const domain = options.domain ?? "api.venice.ai"
     const statement = options.statement ?? "Sign in to Venice AI"
     const expiresIn = options.expiresIn ?? Duration.minutes(4)
+    const form = options.headerForm ?? "message"
     const maxInFlight = options.maxInFlight === false ? undefined : Math.max(1, Math.floor(options.maxInFlight ?? 5))
+    const signer = chain.siwx
     const address = signer.address
-    const challenges = yield* Ref.make<ReadonlyArray<X402.SignInWithXInfo>>([])
+    const network = Siwx.defaultChainOf(signer)
+    const challenges = yield* Ref.make<ReadonlyArray<Offered>>([])
     const signError = (operation: "sign-in" | "payment", message: string) =>
       new WalletError.WalletSignError({ wallet: address, operation, message })
 
-    // The first offered challenge that is still fresh, removed (single use); stale ones are dropped on the way.
-    const takeChallenge = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Ref.modify(challenges, (queue): readonly [X402.SignInWithXInfo | undefined, ReadonlyArray<X402.SignInWithXInfo>] => {
-        const fresh = queue.filter((c) => Siwx.isFreshChallenge(c, now))
-        return [fresh[0], fresh.slice(1)]
-      }))
+    // The first offered challenge for this origin that is still fresh, removed (single use); stale ones are dropped.
+    const takeChallenge = (origin: string | undefined) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Ref.modify(challenges, (queue): readonly [Offered | undefined, ReadonlyArray<Offered>] => {
+          const fresh = queue.filter((offered) => Siwx.isFreshChallenge(offered.challenge, now))
+          const index = fresh.findIndex((offered) => offered.origin === undefined || offered.origin === origin)
+          return index < 0 ? [undefined, fresh] : [fresh[index], fresh.filter((_, i) => i !== index)]
+        }))
 
     const signIn: Service["signIn"] = (signInOptions) =>
       Effect.gen(function*() {
-        const challenge = yield* takeChallenge
+        const url = signInOptions?.url
+        const offered = yield* takeChallenge(url === undefined ? undefined : originOf(url))
         const messageOptions: Siwx.MessageOptions = {
           domain,
           statement,
           expiresIn,
+          form,
+          chainId: network,
           ...(signInOptions?.uri !== undefined ? { uri: signInOptions.uri } : {})
         }
-        return yield* Siwx.makeHeader(signer, challenge, messageOptions).pipe(
+        const challenge = offered?.challenge
+        const withChallenge: Siwx.MessageOptions = offered?.origin !== undefined && url !== undefined
+          ? { ...messageOptions, origin: url }
+          : messageOptions
+        return yield* Siwx.makeHeader(signer, challenge, withChallenge).pipe(
           // a challenge we cannot use (malformed fields) must not cost the request: sign with a client nonce instead
           Effect.catchTag("SiwxSignError", (error) =>
             challenge !== undefined && error.reason !== "SignerFailed"
@@ -200,41 +298,42 @@ export const make = (signer: Signer, options: Options = {}): Effect.Effect<Servi
         )
       })
 
-    const offerChallenge: Service["offerChallenge"] = (challenge) =>
-      Siwx.normalizeDomain(challenge.domain) !== Siwx.normalizeDomain(domain) || challenge.version !== "1"
+    const offerChallenge: Service["offerChallenge"] = (challenge, url) => {
+      const origin = url === undefined ? undefined : originOf(url)
+      const bound = url === undefined
+        ? Siwx.normalizeDomain(challenge.domain) === Siwx.normalizeDomain(domain)
+        : origin !== undefined && Siwx.isBoundToOrigin(challenge, url)
+      return !bound || challenge.version !== "1"
         ? Effect.succeed(false)
         : Effect.as(
           Ref.update(challenges, (queue) =>
-            queue.some((c) => c.nonce === challenge.nonce) ? queue : [...queue, challenge].slice(-MAX_CHALLENGES)),
+            queue.some((offered) => offered.challenge.nonce === challenge.nonce)
+              ? queue
+              : [...queue, { challenge, origin }].slice(-MAX_CHALLENGES)),
           true
         )
+    }
 
     const signPayment: Service["signPayment"] = (paymentRequired, requirements, paymentOptions) =>
       Effect.gen(function*() {
-        const signTypedData = signer.signTypedData
-        if (signTypedData === undefined) {
-          return yield* signError("payment", "the signer has no signTypedData: it cannot sign x402 payments")
-        }
+        const rail = chain.rail
         const cap = paymentOptions.maxAmountPerPaymentUsd
         if (!(Number.isFinite(cap) && cap > 0)) {
           return yield* signError("payment", "maxAmountPerPaymentUsd must be a positive number")
         }
-        // The library's own spend control is set to the caller's cap explicitly (its default is $1, below Venice's
-        // $5 minimum); only the exact scheme on Base is registered, and only the given requirements are offered.
-        const client = registerExactEvmScheme(new x402Client(), {
-          signer: { address, signTypedData },
-          networks: ["eip155:8453"]
-        }).setSpendControls({ maxAmountPerPayment: `$${cap}` })
+        if (requirements.network !== rail.network) {
+          return yield* signError("payment", `requirements on ${requirements.network}: the wallet pays ${rail.description}`)
+        }
         const document = {
           x402Version: 2,
           ...(paymentRequired.resource !== undefined ? { resource: paymentRequired.resource } : {}),
           accepts: [requirements],
           ...(paymentRequired.extensions !== undefined ? { extensions: paymentRequired.extensions } : {})
         } as unknown as LibPaymentRequired
-        const payload = yield* Effect.tryPromise({
-          try: () => client.createPaymentPayload(document),
-          catch: (error) => signError("payment", `cannot sign the x402 payment: ${messageOf(error)}`)
-        })
+        const payload = yield* Effect.mapError(
+          rail.createPayload(document, cap),
+          (message) => signError("payment", `cannot sign the x402 payment: ${message}`)
+        )
         const accepted = payload.accepted as LibPaymentRequirements
         return {
           header: Redacted.make(encodePaymentSignatureHeader(payload)),
@@ -243,16 +342,59 @@ export const make = (signer: Signer, options: Options = {}): Effect.Effect<Servi
         }
       })
 
+    const selectRequirements: Service["selectRequirements"] = (paymentRequired) =>
+      Either.mapLeft(
+        Wallet.selectRail({ signer: chain.rail, payTo: options.payTo }, paymentRequired),
+        (why): RailRefusal =>
+          why === "no-rail"
+            ? { reason: chain.noRail, message: `Venice's top-up requirements offer no ${chain.rail.description}` }
+            : {
+              reason: "payee-not-allowed",
+              message: `Venice's top-up requirements name a receiver (payTo) that is not one this wallet may pay`
+            }
+      )
+
     return {
       address,
-      identity: `wallet:${address.toLowerCase()}`,
+      network,
+      identity: `wallet:${address.startsWith("0x") ? address.toLowerCase() : address}`,
       domain,
       maxInFlight,
       signIn,
       offerChallenge,
-      signPayment
+      signPayment,
+      selectRequirements
     } satisfies Service
   })
+
+/**
+ * A Base (EVM) wallet service from any signer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (signer: Signer, options: Options = {}): Effect.Effect<Service> =>
+  build({
+    siwx: { address: signer.address, signMessage: signer.signMessage },
+    rail: Evm.paymentSigner(signer.address, signer.signTypedData),
+    noRail: "no-usdc-on-base"
+  }, options)
+
+/**
+ * A Solana wallet service from a `@solana/kit` key pair signer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeSolana = (signer: SolanaSigner, options: SolanaOptions = {}): Effect.Effect<Service> =>
+  build({
+    siwx: Svm.siwxSigner(signer),
+    rail: Svm.paymentSigner(signer, {
+      rpcUrl: options.rpcUrl,
+      rpcTimeout: Duration.decode(options.rpcTimeout ?? Duration.seconds(30))
+    }),
+    noRail: "no-usdc-on-solana"
+  }, options)
 
 /**
  * A wallet service from a private key (`Redacted`, 0x + 64 hex). The key becomes a viem account at once and is not
@@ -271,6 +413,42 @@ export const fromPrivateKey = (
       catch: () => new WalletError.WalletKeyError({ message: "the wallet private key is not a valid secp256k1 key (expected 0x + 64 hex characters)" })
     }),
     (account) => make(account, options)
+  )
+
+/** The 64 bytes of a Solana secret key given as bytes, base58, or the JSON array `solana-keygen` writes. */
+const solanaKeyBytes = (secretKey: Uint8Array | string): Uint8Array => {
+  if (typeof secretKey !== "string") return secretKey
+  const text = secretKey.trim()
+  if (text.startsWith("[")) {
+    const numbers: unknown = JSON.parse(text)
+    if (!Array.isArray(numbers) || !numbers.every((n) => Number.isInteger(n) && n >= 0 && n < 256)) throw new Error()
+    return Uint8Array.from(numbers)
+  }
+  return new Uint8Array(getBase58Encoder().encode(text))
+}
+
+/**
+ * A Solana wallet service from a secret key (`Redacted`): the 64 bytes of an Ed25519 key pair (private key then public
+ * key), as bytes, base58 (a wallet's export) or the JSON array of a `solana-keygen` file. It becomes a non-extractable
+ * `CryptoKey` at once and is not kept; an invalid key fails with {@link WalletError.WalletKeyError}, whose message
+ * never quotes it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromSolanaSecretKey = (
+  secretKey: Redacted.Redacted<Uint8Array> | Redacted.Redacted<string>,
+  options: SolanaOptions = {}
+): Effect.Effect<Service, WalletError.WalletKeyError> =>
+  Effect.flatMap(
+    Effect.tryPromise({
+      try: () => createKeyPairSignerFromBytes(solanaKeyBytes(Redacted.value<Uint8Array | string>(secretKey))),
+      catch: () =>
+        new WalletError.WalletKeyError({
+          message: "the Solana secret key is not a valid Ed25519 key pair (64 bytes: base58, a JSON array or bytes)"
+        })
+    }),
+    (signer) => makeSolana(signer, options)
   )
 
 /**
@@ -293,6 +471,26 @@ export const layerSigner = (signer: Signer, options: Options = {}): Layer.Layer<
   Layer.effect(VeniceWallet, make(signer, options))
 
 /**
+ * A Solana wallet from a secret key.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSolana = (
+  options: SolanaOptions & { readonly secretKey: Redacted.Redacted<Uint8Array> | Redacted.Redacted<string> }
+): Layer.Layer<VeniceWallet, WalletError.WalletKeyError> =>
+  Layer.effect(VeniceWallet, fromSolanaSecretKey(options.secretKey, options))
+
+/**
+ * A Solana wallet from a `@solana/kit` signer of yours.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSolanaSigner = (signer: SolanaSigner, options: SolanaOptions = {}): Layer.Layer<VeniceWallet> =>
+  Layer.effect(VeniceWallet, makeSolana(signer, options))
+
+/**
  * The wallet from configuration: `VENICE_WALLET_PRIVATE_KEY` (read with `Config.redacted`).
  *
  * @since 0.1.0
@@ -304,6 +502,25 @@ export const layerConfig = (
   Layer.effect(
     VeniceWallet,
     Effect.flatMap(Config.redacted("VENICE_WALLET_PRIVATE_KEY"), (key) => fromPrivateKey(key, options))
+  )
+
+/**
+ * A Solana wallet from configuration: `VENICE_WALLET_SOLANA_SECRET_KEY` (base58 or a JSON array, read with
+ * `Config.redacted`) and `VENICE_SOLANA_RPC_URL` (optional).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSolanaConfig = (
+  options: SolanaOptions = {}
+): Layer.Layer<VeniceWallet, WalletError.WalletKeyError | ConfigError.ConfigError> =>
+  Layer.effect(
+    VeniceWallet,
+    Effect.gen(function*() {
+      const key = yield* Config.redacted("VENICE_WALLET_SOLANA_SECRET_KEY")
+      const rpcUrl = yield* Config.option(Config.string("VENICE_SOLANA_RPC_URL"))
+      return yield* fromSolanaSecretKey(key, rpcUrl._tag === "Some" ? { ...options, rpcUrl: rpcUrl.value } : options)
+    })
   )
 
 /**
@@ -323,7 +540,7 @@ export const authenticator = (wallet: Service): VeniceClient.Authenticator => {
         // a top-up of this wallet is under way: wait for it instead of collecting a 402
         const topUp = coordination.topUpInFlight
         if (topUp !== undefined) yield* topUp
-        const header = yield* wallet.signIn()
+        const header = yield* wallet.signIn({ url: request.url })
         // which wallet signed this attempt, and at which payment generation (read by the payment policy)
         yield* FiberRef.set(Wallet.currentAttempt, {
           wallet: wallet.identity,

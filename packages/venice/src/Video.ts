@@ -20,8 +20,10 @@ import type * as Schedule from "effect/Schedule"
 import type * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
 import { jobEndpoints } from "./internal/jobEndpoints.js"
+import * as JobMedia from "./JobMedia.js"
 import type * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
+import type * as AudioSchemas from "./schema/Audio.js"
 import * as Schemas from "./schema/Video.js"
 import type * as VeniceClient from "./VeniceClient.js"
 
@@ -85,3 +87,16 @@ export const quote = <R = never>(
   options?: VeniceClient.CallOptions<R>
 ): Effect.Effect<typeof Schemas.QuoteVideoResponse.Type, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
   Effect.map(quoteEndpoint(request, options), (response) => response.value)
+
+/**
+ * Deletes a finished video job's stored media (`POST /video/complete`; `success: false` when it did not go through).
+ * Not needed after a `retrieve` with `delete_media_on_completion: true`. See `JobMedia` for the media as a stream.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const complete = <R = never>(
+  request: typeof AudioSchemas.CompleteJobRequest.Encoded,
+  options?: VeniceClient.CallOptions<R>
+): Effect.Effect<AudioSchemas.CompleteJobResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+  JobMedia.complete("video", request, options)

@@ -50,8 +50,8 @@ export class WalletKeyError extends Schema.TaggedError<WalletKeyError>()("Wallet
 }) {}
 
 /**
- * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`) or an x402 payment
- * (`"payment"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
+ * The wallet could not sign: a `SIGN-IN-WITH-X` message (`operation: "sign-in"`), an x402 payment
+ * (`"payment"`) or the token of `ApiKeys.mintWeb3Key` (`"web3-key"`). Typically a remote signer that refused, or a signer without `signTypedData` asked to pay. Nothing
  * was sent.
  *
  * @since 0.1.0
@@ -61,7 +61,7 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
   ...CallFields,
   /** The wallet address (public). */
   wallet: Schema.String,
-  operation: Schema.Literal("sign-in", "payment"),
+  operation: Schema.Literal("sign-in", "payment", "web3-key"),
   message: Schema.String
 }) {}
 
@@ -72,6 +72,9 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
  * - `budget-exhausted` — paying Venice's minimum would exceed the cumulative budget.
  * - `no-usdc-on-base` — Venice's `/x402/top-up` requirements offer no USDC-on-Base option (`eip155:8453`, asset
  *   `0x8335…2913`, scheme `exact`).
+ * - `no-usdc-on-solana` — (a Solana wallet) they offer no USDC-on-Solana option
+ *   (`solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` or `solana`, mint `EPjF…Dt1v`, scheme `exact`).
+ * - `payee-not-allowed` — the option's receiver (`payTo`) is not one the wallet's `payTo` option allows.
  * - `foreign-requirements` — the payment requirements do not come from the configured base URL (a redirect or
  *   another host): never paid.
  * - `still-required-after-top-up` — this call already retried after a top-up and got another 402: topping up again
@@ -96,7 +99,9 @@ export const RefusalReason = Schema.Literal(
   "credit-not-used",
   "loop-detected",
   "not-this-wallet",
-  "settlement-pending"
+  "settlement-pending",
+  "no-usdc-on-solana",
+  "payee-not-allowed"
 )
 
 /**

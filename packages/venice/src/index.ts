@@ -6,8 +6,9 @@
  */
 
 /**
- * `GET /api_keys/rate_limits`: the caller's per-model limits and balances (Bearer keys only). Pre-fetch it to size
- * concurrency instead of discovering limits through 429s.
+ * API keys: the calling key's limits (`GET /api_keys/rate_limits`, any key), key management (`GET` / `POST` /
+ * `PATCH` / `DELETE /api_keys`, `GET /api_keys/{id}`), the rate-limit log, and the two-step wallet flow that mints
+ * a key for a wallet holding staked VVV (`/api_keys/generate_web3_key`).
  *
  * @since 0.1.0
  */
@@ -22,11 +23,34 @@ export * as ApiKeys from "./ApiKeys.js"
 export * as Audio from "./Audio.js"
 
 /**
- * `GET /billing/balance`: the account's USD and DIEM balances (Bearer keys only; an ADMIN key on Venice).
+ * Augmentation helpers for agent pipelines: text from a document (`POST /augment/text-parser`, multipart, ≤ 25
+ * MB), a web page as markdown (`POST /augment/scrape`; X and Reddit are refused), and web search results (`POST
+ * /augment/search`, Brave or anonymized Google). Each call is billed; `400`s (blocked site, bad file, query over
+ * 400 characters) are never retried, `429` waits, `500` backs off.
+ *
+ * @since 0.1.0
+ */
+export * as Augment from "./Augment.js"
+
+/**
+ * Billing (ADMIN keys only; an `INFERENCE` key gets `401 "Admin API key required"`, code `ADMIN_API_KEY_REQUIRED`,
+ * never retried): `GET /billing/balance`, the per-request ledger `GET /billing/usage-history` (keyset pages,
+ * walked by {@link usageHistoryPages}; CSV with {@link usageHistoryCsv}) and the aggregates of `GET
+ * /billing/usage-analytics` (beta, cached 10 minutes). `GET /billing/usage` is retired: it answers `410` with
+ * `Deprecation` / `Link` headers, which the error carries in `deprecation`.
  *
  * @since 0.1.0
  */
 export * as Billing from "./Billing.js"
+
+/**
+ * Characters (preview API): browse Venice's public personas (`GET /characters`), read one by slug (`GET
+ * /characters/{slug}`, `404 CHARACTER_NOT_FOUND` when unknown), and page through its reviews. Apply one to a chat
+ * with `venice_parameters: { character_slug }`. Every route needs credentials (a Bearer key or a wallet).
+ *
+ * @since 0.1.0
+ */
+export * as Characters from "./Characters.js"
 
 /**
  * `POST /chat/completions` (non-streaming): OpenAI-compatible chat with Venice's extensions. The request is
@@ -60,7 +84,10 @@ export * as ContentPolicy from "./ContentPolicy.js"
  * `POST /crypto/rpc/{network}`: a JSON-RPC proxy to blockchain nodes. The one Venice route that honours
  * `Idempotency-Key` (SPEC R9): the key is generated once per logical call and sent on every retry, so a retried
  * call is served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
- * `X-RateLimit-*` with resets in Unix seconds (H4); a 24 h credit cap is not slept (R3).
+ * `X-RateLimit-*` with resets in Unix seconds (H4). A `429` naming the rolling 24 h credit cap
+ * (`RPC_CREDIT_LIMIT_EXCEEDED`) is never slept: the wait is the window (or its announced reset), so the call fails
+ * at once with `WaitTooLongError` (SPEC R3) instead of backing off. {@link networks} lists the slugs (public
+ * route).
  *
  * @since 0.1.0
  */
@@ -92,12 +119,24 @@ export * as ErrorCatalog from "./ErrorCatalog.js"
 export * as Fallback from "./Fallback.js"
 
 /**
- * `POST /image/generate`: images as base64 in JSON. A blocked image is a `200` with the
- * `x-venice-is-content-violation` header (see `generateWithMeta` and `ResponseMeta.contentViolation`).
+ * Images: `POST /image/generate` (base64 images in JSON, or the raw image with `return_binary: true`), and the
+ * edit routes, which always answer with the image itself: `/image/edit`, `/image/multi-edit`, `/image/upscale`,
+ * `/image/background-remove`. Input images are strings (base64 or `http(s)` URLs, sent as JSON) or `Blob`s (sent
+ * as `multipart/form-data`); files over 25 MB and JSON bodies over 35 MB are refused locally, before anything is
+ * sent.
  *
  * @since 0.1.0
  */
 export * as Images from "./Images.js"
+
+/**
+ * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` (the bytes
+ * `retrieve` returned, or the pre-signed `download_url` of VPS-backed video models fetched without credentials,
+ * with a size bound), and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
+ *
+ * @since 0.1.0
+ */
+export * as JobMedia from "./JobMedia.js"
 
 /**
  * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), SPEC R9: queueing may bill, so a
@@ -109,7 +148,9 @@ export * as Images from "./Images.js"
 export * as Jobs from "./Jobs.js"
 
 /**
- * `GET /models`: the models Venice serves, with their specs, capabilities and prices.
+ * Model discovery: `GET /models` (the catalog with specs, capabilities and prices), `GET /models/traits` (trait →
+ * model id, e.g. `default`, `fastest`) and `GET /models/compatibility_mapping` (OpenAI-style and vendor aliases →
+ * Venice ids). With a key whose `modelPrivacy` is restricted, all three list only the models that key may call.
  *
  * @since 0.1.0
  */
@@ -128,8 +169,8 @@ export * as PaymentPolicy from "./PaymentPolicy.js"
 /**
  * What Venice's response headers say (SPEC H1–H9), decoded into one typed value kept on every success and every
  * error: correlation ids, the three rate-limit families (read by exact name, since they share a prefix but not
- * units), balances, content-safety flags and deprecation notices. Garbage values are ignored and reported, never
- * fatal.
+ * units), balances, content-safety flags, deprecation notices, and the image and audio facts
+ * (`x-venice-enhanced-prompt`, `x-venice-audio-*`). Garbage values are ignored and reported, never fatal.
  *
  * @since 0.1.0
  */
@@ -159,6 +200,16 @@ export * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  */
 export * as Schemas from "./schema/index.js"
+
+/**
+ * Settling an x402 top-up that the caller signed itself (`VeniceWallet.Service.signPayment`), for callers that
+ * must record the payment's identity (its EIP-3009 nonce) before it is sent: a durable workflow writes the nonce
+ * to its store, then calls {@link settle}. Caps, budget and single flight are the caller's business here (see
+ * `PaymentPolicy` for the in-process policy that does all of it).
+ *
+ * @since 0.1.0
+ */
+export * as SignedTopUp from "./SignedTopUp.js"
 
 /**
  * Streamed text to speech (`POST /audio/speech` with `streaming: true`, SPEC S5): the audio as a byte `Stream`,
@@ -209,9 +260,9 @@ export * as VeniceClient from "./VeniceClient.js"
 export * as VeniceError from "./VeniceError.js"
 
 /**
- * An x402 wallet as a service (SPEC X1, R10): it signs a fresh `SIGN-IN-WITH-X` header (EIP-4361 message, EIP-191
- * signature, via core's `Siwx`) for every attempt, and signs x402 payments (EIP-3009 `transferWithAuthorization`
- * for USDC on Base) with the real x402 client libraries (`@x402/core` + `@x402/evm`'s exact scheme).
+ * An x402 wallet as a service (SPEC X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
+ * core's `Siwx`, built on `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402
+ * client libraries.
  *
  * @since 0.1.0
  */
@@ -224,6 +275,16 @@ export * as VeniceWallet from "./VeniceWallet.js"
  * @since 0.1.0
  */
 export * as Video from "./Video.js"
+
+/**
+ * Voice cloning, `POST /audio/voices` (multipart): a voice sample in, a `vv_…` handle out, to pass as `voice` to
+ * `/audio/speech` with the same `model`. Each clone is charged, so a clone is sent at most once (a transport
+ * failure after the upload may have reached Venice is not retried). Samples over 25 MB are refused locally; Venice
+ * answers `400` for a bad sample and `403` for a cloning model not open to the account.
+ *
+ * @since 0.1.0
+ */
+export * as Voices from "./Voices.js"
 
 /**
  * What can go wrong on the client's side of an x402 wallet (SPEC X1–X3, R4): signing failed, the payment policy

@@ -129,6 +129,34 @@ describe("ErrorCatalog.infer (SPEC C2)", () => {
     expect(ErrorCatalog.infer(429, { code: "model_overloaded" })).toBe("MODEL_OVERLOADED")
   })
 
+  it("the conditions Venice documents without a code are named (issue 17): key privacy, region, 25 MB, credit cap", () => {
+    expect(ErrorCatalog.infer(403, {
+      message:
+        "This API key is set to 'PRIVATE_ONLY', but `kimi-k2-6` is an Anonymous model. Choose a Private, TEE, or E2EE model, or change the model privacy setting of this API key."
+    })).toBe("MODEL_PRIVACY_RESTRICTED")
+    expect(ErrorCatalog.infer(403, { message: "This model is not available in your country" })).toBe("MODEL_REGION_RESTRICTED")
+    expect(ErrorCatalog.infer(403, { message: "Model unavailable in your region (regionRestrictions: US)" }))
+      .toBe("MODEL_REGION_RESTRICTED")
+    expect(ErrorCatalog.infer(403, { message: "Unauthorized access" })).toBe("UNAUTHORIZED")
+    expect(ErrorCatalog.infer(402, { message: "Insufficient balance" })).toBe("INSUFFICIENT_BALANCE")
+    expect(ErrorCatalog.infer(400, { message: "Maximum size is 25MB" })).toBe("FILE_TOO_LARGE")
+    expect(ErrorCatalog.infer(429, { message: "Rate limit exceeded: 10000000 credits per rolling 24 hours" }))
+      .toBe("RPC_CREDIT_LIMIT_EXCEEDED")
+    expect(ErrorCatalog.infer(429, { message: "Daily credit limit reached" })).toBe("RPC_CREDIT_LIMIT_EXCEEDED")
+    // the per-minute cap stays a rate limit
+    expect(ErrorCatalog.infer(429, { message: "Rate limit exceeded: 100 requests per minute" })).toBe("RATE_LIMIT_EXCEEDED")
+    for (const code of ["MODEL_PRIVACY_RESTRICTED", "MODEL_REGION_RESTRICTED", "FILE_TOO_LARGE"] as const) {
+      expect(ErrorCatalog.entry(code).retryClass).toBe("never")
+    }
+    expect(ErrorCatalog.entry("RPC_CREDIT_LIMIT_EXCEEDED").retryClass).toBe("header-wait")
+  })
+
+  it("a pattern costs one pass over a long message (no backtracking blow-up)", () => {
+    const message = "24 ".repeat(20_000)
+    expect(ErrorCatalog.infer(429, { message })).toBe("UNKNOWN")
+    expect(ErrorCatalog.infer(429, { message: `${message}credit` })).toBe("RPC_CREDIT_LIMIT_EXCEEDED")
+  })
+
   it("falls back to the status: 410 is a retired endpoint, anything else unknown", () => {
     expect(ErrorCatalog.infer(410, { message: "GET /billing/usage was sunset; use GET /api/v1/billing/usage-history" }))
       .toBe("ENDPOINT_RETIRED")

@@ -314,6 +314,63 @@ describe("VeniceError.decode — header facts (SPEC §3)", () => {
     expect(e.rateLimit?.errorBudget).toBeUndefined()
   })
 
+  it("the crypto-RPC credit cap announces its rolling 24 h window (or the reset it names), never a backoff", () => {
+    const cap = VeniceError.decode({
+      status: 429,
+      headers: {},
+      body: json({ error: "Rate limit exceeded: 10000000 credits per rolling 24 hours" }),
+      nowMillis: NOW,
+      request: { route: "crypto-rpc" }
+    })
+    expect(cap.code).toBe("RPC_CREDIT_LIMIT_EXCEEDED")
+    expect(cap.retryAfterFrom).toBe("rpc credit window (24 h)")
+    expect(Duration.toHours(cap.retryAfter!)).toBe(24)
+    // a per-minute reset beside it is not the credit window's; a Retry-After is
+    const minuteHeaders = VeniceError.decode({
+      status: 429,
+      headers: { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(NOW / 1000 + 60) },
+      body: json({ error: "Daily credit limit exceeded" }),
+      nowMillis: NOW,
+      request: { route: "crypto-rpc" }
+    })
+    expect(Duration.toHours(minuteHeaders.retryAfter!)).toBe(24)
+    const named = VeniceError.decode({
+      status: 429,
+      headers: { "Retry-After": String(5 * 3600) },
+      body: json({ error: "Daily credit limit exceeded" }),
+      nowMillis: NOW,
+      request: { route: "crypto-rpc" }
+    })
+    expect(named.retryAfterFrom).toBe("retry-after")
+    expect(Duration.toHours(named.retryAfter!)).toBe(5)
+    // the per-minute cap keeps its own reset
+    const minute = VeniceError.decode({
+      status: 429,
+      headers: { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(NOW / 1000 + 60) },
+      body: json({ error: "Rate limit exceeded: 100 requests per minute" }),
+      nowMillis: NOW,
+      request: { route: "crypto-rpc" }
+    })
+    expect(minute.code).toBe("RATE_LIMIT_EXCEEDED")
+    expect(Duration.toSeconds(minute.retryAfter!)).toBe(60)
+  })
+
+  it("a 410 keeps its Deprecation, Sunset and Link headers on the error", () => {
+    const e = decode(410, { error: "GET /api/v1/billing/usage has been retired. Use GET /api/v1/billing/usage-history" }, {
+      Deprecation: "@1783555200",
+      Sunset: "Wed, 16 Sep 2026 00:00:00 GMT",
+      Link: "</api/v1/billing/usage-history>; rel=\"successor-version\""
+    })
+    expect(e.code).toBe("ENDPOINT_RETIRED")
+    expect(e.deprecation).toMatchObject({
+      deprecation: "@1783555200",
+      sunset: "Wed, 16 Sep 2026 00:00:00 GMT",
+      link: "</api/v1/billing/usage-history>; rel=\"successor-version\""
+    })
+    expect(VeniceError.retryClass(e)).toBe("never")
+    expect(decode(400, { error: "Invalid request" }).deprecation).toBeUndefined()
+  })
+
   it("a malformed PAYMENT-REQUIRED header is ignored, never fatal", () => {
     const decoded = VeniceError.decodeResponse({
       status: 402,

@@ -59,6 +59,33 @@ describe("VeniceWallet", () => {
       expect(yield* nonceOf(yield* wallet.signIn())).not.toBe("0123456789abcdef0123")
     }))
 
+  it.effect("a challenge is kept only when bound to the origin that sent it, and used only for that origin", () =>
+    Effect.gen(function*() {
+      const now = Date.UTC(2026, 10, 22, 12, 0, 0)
+      yield* TestClock.setTime(now)
+      const wallet = yield* VeniceWallet.fromPrivateKey(Redacted.make(throwawayKey().key))
+      const nonceOf = (header: Redacted.Redacted<string>) =>
+        Effect.flatMap(Siwx.decodeHeader(header), (p) => Effect.succeed(/Nonce: (\S+)/.exec(p.message)?.[1]))
+      const challenge = {
+        domain: "127.0.0.1:4021",
+        uri: "http://127.0.0.1:4021/api/v1/chat/completions",
+        version: "1",
+        nonce: "0123456789abcdef0123456789abcdef",
+        issuedAt: new Date(now).toISOString(),
+        expirationTime: new Date(now + 5 * 60_000).toISOString()
+      }
+      // answered by another origin (a proxy, a redirect): dropped
+      expect(yield* wallet.offerChallenge(challenge, "http://127.0.0.1:4022/api/v1/chat/completions")).toBe(false)
+      expect(yield* wallet.offerChallenge(challenge, "https://api.venice.ai/api/v1/chat/completions")).toBe(false)
+      expect(yield* wallet.offerChallenge(challenge, "http://127.0.0.1:4021/api/v1/chat/completions")).toBe(true)
+      // a request to another origin does not use it; one to its origin does, once
+      expect(yield* nonceOf(yield* wallet.signIn({ url: "https://api.venice.ai/api/v1/models" }))).not.toBe(challenge.nonce)
+      const used = yield* wallet.signIn({ url: "http://127.0.0.1:4021/api/v1/models" })
+      expect(yield* nonceOf(used)).toBe(challenge.nonce)
+      expect((yield* Siwx.verify(used, { domain: "127.0.0.1" })).domain).toBe("127.0.0.1:4021")
+      expect(yield* nonceOf(yield* wallet.signIn({ url: "http://127.0.0.1:4021/api/v1/models" }))).not.toBe(challenge.nonce)
+    }))
+
   it.effect("a private key is Redacted and never printed: an invalid key fails without quoting it", () =>
     Effect.gen(function*() {
       const bad = "0x" + "zz".repeat(32)

@@ -6,9 +6,11 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -111,4 +113,12 @@ export const recordingLogger = () => {
     lines.push(JSON.stringify({ level: logLevel.label, message, annotations: Object.fromEntries(annotations) }))
   })
   return { layer: Logger.replace(Logger.defaultLogger, logger), dump: () => lines.join("\n"), lines }
+}
+
+/** The typed failure of an exit (throws when it succeeded or died). */
+export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
+  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+  if (failure === undefined) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`)
+  return failure
 }

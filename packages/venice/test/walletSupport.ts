@@ -1,6 +1,7 @@
 /**
- * Test support for x402 wallets: a throwaway key (viem's `generatePrivateKey()`, never funded anywhere), the Venice
- * emulator on loopback with that wallet's credit, the wallet service, optionally a payment policy, and a VeniceClient
+ * Test support for x402 wallets: a throwaway key (viem's `generatePrivateKey()` on Base, an Ed25519 key pair from
+ * `node:crypto` on Solana; never funded anywhere), the Venice emulator on loopback with that wallet's credit, the wallet
+ * service (`chain: "base" | "solana"`: the same suites run with either), optionally a payment policy, and a VeniceClient
  * authenticated by the wallet. Everything is built inside the test's runtime, so client and emulator read the same
  * clock. The emulator records every SIGN-IN-WITH-X header it verifies (raw value, nonce), and the client's HTTP layer
  * records every outgoing request's headers, so tests can check nonces and search for secrets.
@@ -15,6 +16,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import { getBase58Decoder } from "@solana/kit"
+import * as crypto from "node:crypto"
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
@@ -30,6 +33,20 @@ export const throwawayKey = () => {
   return { key, address: privateKeyToAccount(key).address }
 }
 
+/**
+ * A fresh throwaway Solana key pair: `key` is its 64-byte secret key in base58 (private then public key, as wallets
+ * export it), `address` its public key in base58.
+ */
+export const throwawaySolanaKey = () => {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519")
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url")
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url")
+  return { key: getBase58Decoder().decode(Buffer.concat([seed, raw])), address: getBase58Decoder().decode(raw) }
+}
+
+/** The chains a wallet test can run on. */
+export type Chain = "base" | "solana"
+
 /** What the emulator and the client's HTTP layer saw. */
 export interface Recorder {
   /** Raw SIGN-IN-WITH-X header values the emulator verified, in order. */
@@ -41,6 +58,8 @@ export interface Recorder {
 }
 
 export interface WalletTestOptions {
+  /** The wallet's chain (default `base`). */
+  readonly chain?: Chain
   /** The wallet's initial credit on the emulator (USD). */
   readonly balanceUsd?: number
   readonly emulator?: Omit<Emulator.Config, "x402"> & { readonly x402?: Omit<NonNullable<Emulator.Config["x402"]>, "verifySiwx"> }
@@ -54,14 +73,16 @@ export interface WalletTestOptions {
   readonly realTime?: boolean
 }
 
-export const DOMAINS = ["api.venice.ai", "venice.ai"]
+/** What the emulator accepts: Venice's domains, and its own host (its challenges are bound to its origin). */
+export const DOMAINS = ["api.venice.ai", "venice.ai", "127.0.0.1"]
 
 /**
  * The emulator, the wallet, the payment policy (unless `payments: false`) and a wallet client on the emulator.
  * `key` is the wallet's private key (a throwaway), for secret searches.
  */
 export const walletLayer = (options: WalletTestOptions = {}) => {
-  const { address, key } = throwawayKey()
+  const chain = options.chain ?? "base"
+  const { address, key } = chain === "solana" ? throwawaySolanaKey() : throwawayKey()
   const recorder: Recorder = { siwxHeaders: [], nonces: [], requests: [] }
   const verifySiwx: Emulator.SiwxVerifier = (header) =>
     Effect.sync(() => recorder.siwxHeaders.push(header)).pipe(
@@ -85,7 +106,10 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
       HttpClient.tapRequest(client, (request: HttpClientRequest.HttpClientRequest) =>
         Effect.sync(() => recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } }))))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  const wallet = VeniceWallet.layer({ ...options.wallet, privateKey: Redacted.make(key) })
+  const wallet = chain === "solana"
+    ? Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) =>
+      VeniceWallet.layerSolana({ ...options.wallet, secretKey: Redacted.make(key), rpcUrl: emu.solanaRpcUrl })))
+    : VeniceWallet.layer({ ...options.wallet, privateKey: Redacted.make(key) })
   const realTime = options.realTime === false
     ? Layer.empty
     : Layer.effectDiscard(TestClock.setTime(Date.now()))

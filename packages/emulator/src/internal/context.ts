@@ -45,12 +45,12 @@ export type AuthMode =
 export interface RouteSpec {
   /** The name in stats and fault matches (`chat/completions`). */
   readonly name: string
-  readonly method: "GET" | "POST"
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE"
   /** Router path (`/api/v1/crypto/rpc/:network`). */
   readonly path: `/${string}`
   readonly auth: AuthMode
-  /** `json`: a JSON body is required; `multipart`: form data; `none`: the body is ignored. */
-  readonly body: "json" | "multipart" | "none"
+  /** `json`: a JSON body is required; `multipart`: form data; `either`: one of the two; `none`: the body is ignored. */
+  readonly body: "json" | "multipart" | "either" | "none"
   /** Inference routes: the model type the `model` must have; the per-model request windows apply. */
   readonly modelType?: Models.ModelType | undefined
   /**
@@ -60,6 +60,8 @@ export interface RouteSpec {
   readonly perMinute?: { readonly limit: number; readonly by: "ip" | "wallet" } | undefined
   /** Whether the request asks for a streamed answer (stream faults match only those). */
   readonly streaming?: ((body: unknown) => boolean) | undefined
+  /** Whether the request asks for a structured output (content faults match only those). */
+  readonly structured?: ((body: unknown) => boolean) | undefined
   readonly handle: (ctx: Ctx) => Effect.Effect<Reply>
 }
 
@@ -86,6 +88,8 @@ export interface Ctx {
   readonly streamFault: Faults.StreamFault | undefined
   /** The scripted settlement fault for this request (a paying top-up). */
   readonly settlementFault: Faults.Settlement | undefined
+  /** The scripted content fault for this request (a structured-output chat request). */
+  readonly contentFault?: Faults.StructuredOutputViolation | undefined
   /** The Node response (for transport actions). */
   readonly response: () => Http.ServerResponse
   /** The request window after this request (inference routes). */

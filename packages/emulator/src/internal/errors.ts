@@ -26,6 +26,8 @@ export interface ErrorEnv {
   readonly requests: WindowState | undefined
   /** A signed-in wallet's balance (E7b). */
   readonly walletBalanceUsd: number | undefined
+  /** How the Solana rail's network is spelled in x402 documents (default its CAIP-2 id). */
+  readonly solanaNetwork?: X402.SolanaNetwork | undefined
 }
 
 const LOCKOUT_PREFIX = /^Too many failed attempts \(> \d+\) /
@@ -151,7 +153,8 @@ export const errorReply = (fault: Faults.ErrorFault, env: ErrorEnv): Reply.Reply
         resourceUrl: env.resourceUrl,
         nowMillis: env.nowMillis,
         nonce: env.nonce,
-        priced: !env.route.startsWith("x402/")
+        priced: !env.route.startsWith("x402/"),
+        solanaNetwork: env.solanaNetwork
       })
       body = fault.message !== undefined ? { ...document.body, error: fault.message } : document.body
       headers["PAYMENT-REQUIRED"] = document.header
@@ -163,7 +166,8 @@ export const errorReply = (fault: Faults.ErrorFault, env: ErrorEnv): Reply.Reply
         nowMillis: env.nowMillis,
         nonce: env.nonce,
         currentBalanceUsd: env.walletBalanceUsd ?? 0,
-        message: fault.message
+        message: fault.message,
+        solanaNetwork: env.solanaNetwork
       })
       body = document.body
       headers["PAYMENT-REQUIRED"] = document.header

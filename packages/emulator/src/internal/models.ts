@@ -3,6 +3,7 @@
  * list (ids from the reference docs). Each row also carries the emulator's per-model request / token limits.
  */
 import type * as Models from "@venice-effect/venice/schema/Models"
+import { createHash } from "node:crypto"
 
 /** @internal */
 export interface CatalogModel {
@@ -48,15 +49,27 @@ const text = (
       beta: false,
       offline: false,
       traits: options.traits ?? [],
+      // every flag the spec's capabilities object requires (skill venice-models adds supportsAudioInput)
       capabilities: {
         optimizedForCode: options.code ?? false,
         quantization: "fp8",
         supportsFunctionCalling: true,
+        supportsAudioInput: false,
         supportsReasoning: options.reasoning ?? false,
+        supportsReasoningEffort: options.reasoning ?? false,
+        ...(options.reasoning === true
+          ? { reasoningEffortOptions: ["low", "medium", "high"], defaultReasoningEffort: "medium" }
+          : {}),
         supportsResponseSchema: true,
+        supportsMultipleImages: options.vision ?? false,
+        ...(options.vision === true ? { maxImages: 10 } : {}),
         supportsVision: options.vision ?? false,
+        supportsVideoInput: false,
         supportsWebSearch: true,
-        supportsLogProbs: true
+        supportsLogProbs: true,
+        supportsTeeAttestation: false,
+        supportsE2EE: false,
+        supportsXSearch: false
       },
       constraints: {
         temperature: { default: 0.7 },
@@ -95,6 +108,36 @@ const video = (
         audio: true,
         audio_configurable: true
       }
+    }
+  }
+})
+
+const inpaint = (
+  id: string,
+  name: string,
+  options: { readonly combine: boolean; readonly maxInputImages?: number; readonly traits?: ReadonlyArray<string> }
+): CatalogModel => ({
+  rpm: 20,
+  tpm: 1_000_000,
+  model: {
+    id,
+    type: "inpaint",
+    object: "model",
+    owned_by: "venice.ai",
+    created,
+    model_spec: {
+      name,
+      privacy: "anonymized",
+      traits: options.traits ?? [],
+      constraints: {
+        aspectRatios: ["auto", "1:1", "3:2", "16:9", "9:16", "2:3"],
+        promptCharacterLimit: 32_768,
+        combineImages: options.combine,
+        ...(options.maxInputImages !== undefined ? { maxInputImages: options.maxInputImages } : {}),
+        defaultResolution: "1K",
+        resolutions: ["1K", "2K"]
+      },
+      pricing: { inpaint: { usd: 0.04, diem: 0.04 } }
     }
   }
 })
@@ -254,9 +297,12 @@ export const catalog: ReadonlyArray<CatalogModel> = [
       }
     }
   },
+  inpaint("firered-image-edit", "FireRed Image Edit", { combine: true, maxInputImages: 3, traits: ["default"] }),
+  inpaint("qwen-image-2-edit", "Qwen Image 2 Edit", { combine: false }),
   video("wan-2.6-text-to-video", "Wan 2.6 Text to Video", "text-to-video", ["16:9", "9:16", "1:1"]),
   video("wan-2.5-preview-text-to-video", "Wan 2.5 Preview Text to Video", "text-to-video", ["16:9", "9:16", "1:1"]),
   video("wan-2.5-preview-image-to-video", "Wan 2.5 Preview Image to Video", "image-to-video", []),
+  video("grok-imagine-1-5-lite-text-to-video", "Grok Imagine 1.5 Lite", "text-to-video", ["16:9", "9:16"]),
   {
     rpm: 40,
     tpm: 1_000_000,
@@ -353,3 +399,49 @@ export const invalidTypeBody = (received: string) => {
     ]
   }
 }
+
+/**
+ * `GET /models/traits`: each trait of the type's models, and the model that carries it.
+ *
+ * @internal
+ */
+export const traitsOf = (type: string): Readonly<Record<string, string>> => {
+  const out: Record<string, string> = {}
+  for (const m of catalog) {
+    if (m.model.type !== type) continue
+    for (const trait of m.model.model_spec.traits ?? []) out[trait] ??= m.model.id
+  }
+  return out
+}
+
+/** Aliases Venice maps to its own models (skill venice-models: OpenAI-style and vendor ids). */
+const compatibility: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  text: { "gpt-4o": "zai-org-glm-5-1", "gpt-4o-mini": "qwen3-4b", "openai-gpt-54-pro": "zai-org-glm-5-1" },
+  image: { "dall-e-3": "z-image-turbo" },
+  tts: { "tts-1": "tts-kokoro" },
+  asr: { "whisper-1": "openai/whisper-large-v3" },
+  embedding: { "text-embedding-3-small": "text-embedding-bge-m3" }
+}
+
+/**
+ * `GET /models/compatibility_mapping`: alias → model id for one type.
+ *
+ * @internal
+ */
+export const compatibilityOf = (type: string): Readonly<Record<string, string>> => compatibility[type] ?? {}
+
+/**
+ * Video models served from a VPS (skill venice-video): their queue answer carries a pre-signed `download_url`, and
+ * `/video/retrieve` reports `COMPLETED` as JSON instead of answering the bytes.
+ *
+ * @internal
+ */
+export const vpsBacked: ReadonlySet<string> = new Set(["grok-imagine-1-5-lite-text-to-video"])
+
+/**
+ * The pre-signed URL of a VPS-backed job's video (served by `routes/jobs.ts`, no credentials).
+ *
+ * @internal
+ */
+export const downloadUrl = (origin: string, jobId: string): string =>
+  `${origin}/media/${jobId}.mp4?X-Signature=${createHash("sha256").update(`media:${jobId}`).digest("hex").slice(0, 32)}`

@@ -24,18 +24,23 @@ import type { Ctx, RouteSpec } from "./context.js"
 import * as Errors from "./errors.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
-import type { Job } from "./state.js"
+import { type Job, walletKey } from "./state.js"
 import * as Streams from "./streams.js"
+import * as Tools from "./tools.js"
 import { validate } from "./validation.js"
 import * as X402Docs from "./x402.js"
+import * as X402Svm from "./x402Svm.js"
 
-const V1 = "/api/v1"
+/** The path prefix of every Venice route. */
+export const V1 = "/api/v1"
 
 const isRecord = Predicate.isRecord
 
-const round = (n: number, digits = 8): number => Math.round(n * 10 ** digits) / 10 ** digits
+/** Rounds to `digits` decimals (money, durations). */
+export const round = (n: number, digits = 8): number => Math.round(n * 10 ** digits) / 10 ** digits
 
-const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
+/** `x-venice-model-id` / `x-venice-model-name` of a model. */
+export const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
   "x-venice-model-id": model.model.id,
   "x-venice-model-name": model.model.model_spec.name ?? model.model.id
 })
@@ -44,7 +49,7 @@ const modelHeaders = (model: Catalog.CatalogModel): Record<string, string> => ({
  * Venice's model checks before schema validation: a missing or non-string `model` is a plain 400, an unknown id a
  * 404, a model of another type a 400.
  */
-const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Catalog.CatalogModel => {
+export const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Catalog.CatalogModel => {
   const body = ctx.body
   if (!isRecord(body) || body.model === undefined) return Reply.standard(400, "model is required")
   if (typeof body.model !== "string") return Reply.standard(400, "model must be a string")
@@ -56,10 +61,11 @@ const resolveModel = (ctx: Ctx, type: Models.ModelType): Reply.Reply | Catalog.C
   return found
 }
 
-const isReply = (u: Reply.Reply | Catalog.CatalogModel): u is Reply.Reply => "status" in u
+/** Whether a model lookup answered an error reply instead of a model. */
+export const isReply = (u: Reply.Reply | Catalog.CatalogModel): u is Reply.Reply => "status" in u
 
 /** A member of a JSON object (`undefined` when not an object). */
-const member = (u: unknown, key: string): unknown => (isRecord(u) ? u[key] : undefined)
+export const member = (u: unknown, key: string): unknown => (isRecord(u) ? u[key] : undefined)
 
 const llmCost = (model: Catalog.CatalogModel, promptTokens: number, completionTokens: number) => {
   const rate = (side: "input" | "output"): number => {
@@ -81,6 +87,11 @@ const SSE_HEADERS = { "cache-control": "no-cache", connection: "keep-alive" }
 
 // ─── chat ────────────────────────────────────────────────────────────────────────────────────────
 
+/** Whether a catalog model shows its reasoning (`supportsReasoning`) and the request does not turn it off. */
+const showsReasoning = (model: Catalog.CatalogModel, parameters: Chat.VeniceParameters | undefined): boolean =>
+  member(model.model.model_spec.capabilities, "supportsReasoning") === true &&
+  parameters?.disable_thinking !== true && parameters?.strip_thinking_response !== true
+
 const chat: RouteSpec = {
   name: "chat/completions",
   method: "POST",
@@ -89,6 +100,7 @@ const chat: RouteSpec = {
   body: "json",
   modelType: "text",
   streaming: (body) => isRecord(body) && body.stream === true,
+  structured: Tools.wantsSchema,
   handle: (ctx) =>
     Effect.gen(function*() {
       const model = resolveModel(ctx, "text")
@@ -102,55 +114,111 @@ const chat: RouteSpec = {
       const count = cap !== undefined ? Math.max(0, Math.min(wanted, cap)) : wanted
       const finishReason = cap !== undefined && cap < wanted ? "length" : "stop"
       const n = request.n ?? 1
+      // tools, structured output, tool results: deterministic answers (internal/tools.ts)
+      const answer = Tools.answer(ctx.body, { violate: ctx.contentFault !== undefined })
+      const reasoning = showsReasoning(model, request.venice_parameters) ? Tools.words(Tools.REASONING) : []
+      const choices: Array<Streams.CompletionChoice> = []
+      for (let i = 0; i < n; i++) {
+        switch (answer._tag) {
+          case "text":
+            choices.push({ tokens: Content.tokens(count), finishReason, reasoning })
+            break
+          case "json":
+            choices.push({ tokens: Tools.pieces(answer.text, 8), finishReason: "stop", reasoning })
+            break
+          case "tool-answer":
+            choices.push({ tokens: Tools.words(answer.text), finishReason: "stop", reasoning })
+            break
+          case "tool-calls": {
+            const toolCalls: Array<Streams.CompletionToolCall> = []
+            for (const call of answer.calls) {
+              const id = `call_${yield* ctx.hex(24)}`
+              toolCalls.push({ id, name: call.name, arguments: Tools.pieces(call.arguments, 12) })
+            }
+            choices.push({ tokens: [], finishReason: "tool_calls", reasoning, toolCalls })
+            break
+          }
+        }
+      }
       const promptTokens = Content.countTokens(Content.textOf(request.messages))
-      const completionTokens = count * n
-      const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }
+      const reasoningTokens = reasoning.length * n
+      const completionTokens = choices.reduce(
+        (sum, c) => sum + c.tokens.length + (c.reasoning?.length ?? 0) +
+          (c.toolCalls ?? []).reduce((t, call) => t + Content.countTokens(call.arguments.join("")), 0),
+        0
+      )
+      const usage = {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+        ...(reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {})
+      }
       const cost = { usd: llmCost(model, promptTokens, completionTokens), diem: 0 }
       const completion: Streams.Completion = {
         id: `chatcmpl-${yield* ctx.hex(29)}`,
         model: model.model.id,
         created: Math.floor(ctx.now / 1000),
-        choices: Array.from({ length: n }, () => ({ tokens: Content.tokens(count), finishReason })),
+        choices,
         usage,
         cost
       }
       ctx.charge({ usd: cost.usd, model: model.model.id, requestId: completion.id, tokens: usage.total_tokens })
       const headers = modelHeaders(model)
+      const fault = ctx.contentFault !== undefined ? { fault: ctx.contentFault._tag } : {}
       if (request.stream === true) {
         return {
           status: 200,
           headers: { ...headers, ...SSE_HEADERS },
-          body: { _tag: "stream", contentType: "text/event-stream", stream: Streams.chatStream(completion, streamEnv(ctx)) }
+          body: {
+            _tag: "stream",
+            contentType: "text/event-stream",
+            stream: Streams.chatStream(completion, streamEnv(ctx))
+          },
+          ...fault
         }
       }
-      return Reply.json(200, {
-        id: completion.id,
-        object: "chat.completion",
-        created: completion.created,
-        model: completion.model,
-        choices: completion.choices.map((choice, index) => ({
-          index,
-          message: { role: "assistant", content: choice.tokens.join(""), reasoning_content: null, tool_calls: [] },
-          finish_reason: choice.finishReason,
-          logprobs: null,
-          stop_reason: null
-        })),
-        usage: { ...usage, prompt_tokens_details: null },
-        cost,
-        venice_parameters: {
-          enable_e2ee: false,
-          enable_web_search: "off",
-          enable_web_citations: false,
-          enable_web_scraping: false,
-          include_venice_system_prompt: true,
-          include_search_results_in_stream: false,
-          return_search_results_as_documents: false,
-          strip_thinking_response: false,
-          disable_thinking: false,
-          enable_x_search: false,
-          web_search_citations: []
-        }
-      }, headers)
+      return {
+        ...Reply.json(200, {
+          id: completion.id,
+          object: "chat.completion",
+          created: completion.created,
+          model: completion.model,
+          choices: completion.choices.map((choice, index) => ({
+            index,
+            message: {
+              role: "assistant",
+              content: choice.toolCalls !== undefined ? null : choice.tokens.join(""),
+              reasoning_content: choice.reasoning !== undefined && choice.reasoning.length > 0
+                ? choice.reasoning.join("")
+                : null,
+              tool_calls: (choice.toolCalls ?? []).map((call) => ({
+                id: call.id,
+                type: "function",
+                function: { name: call.name, arguments: call.arguments.join("") }
+              }))
+            },
+            finish_reason: choice.finishReason,
+            logprobs: null,
+            stop_reason: null
+          })),
+          usage: { ...usage, prompt_tokens_details: null },
+          cost,
+          venice_parameters: {
+            enable_e2ee: false,
+            enable_web_search: "off",
+            enable_web_citations: false,
+            enable_web_scraping: false,
+            include_venice_system_prompt: true,
+            include_search_results_in_stream: false,
+            return_search_results_as_documents: false,
+            strip_thinking_response: false,
+            disable_thinking: false,
+            enable_x_search: false,
+            web_search_citations: []
+          }
+        }, headers),
+        ...fault
+      }
     })
 }
 
@@ -408,10 +476,12 @@ const transcriptions: RouteSpec = {
 
 // ─── async jobs ──────────────────────────────────────────────────────────────────────────────────
 
-const jobOwner = (ctx: Ctx): string =>
+/** Who owns a job: the key hash, the wallet, or the IP. */
+export const jobOwner = (ctx: Ctx): string =>
   ctx.identity._tag === "key" ? ctx.identity.key.hash : ctx.identity._tag === "wallet" ? ctx.identity.wallet.address.toLowerCase() : ctx.ip
 
-const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined => {
+/** The `402 INSUFFICIENT_BALANCE` reply when the caller cannot pay `price`, else `undefined`. */
+export const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined => {
   const identity = ctx.identity
   const available = identity._tag === "key"
     ? identity.key.balanceUsd + identity.key.balanceDiem
@@ -482,11 +552,16 @@ const videoQueue: RouteSpec = {
       ctx.env.state.jobs.set(job.id, job)
       // API-key callers are charged at queue time (skill venice-video).
       ctx.charge({ usd: price, model: model.model.id, requestId: job.id })
-      return Reply.json(200, { model: model.model.id, queue_id: job.id }, modelHeaders(model))
+      return Reply.json(200, {
+        model: model.model.id,
+        queue_id: job.id,
+        ...(Catalog.vpsBacked.has(model.model.id) ? { download_url: Catalog.downloadUrl(ctx.env.origin(), job.id) } : {})
+      }, modelHeaders(model))
     })
 }
 
-const uuid = (ctx: Ctx) =>
+/** A random UUID (v4 shape) from the `Random` service. */
+export const uuid = (ctx: Ctx) =>
   Effect.map(ctx.hex(32), (h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`)
 
 const retrieve = (
@@ -514,6 +589,14 @@ const retrieve = (
     if (elapsed < job.durationMillis) {
       return Reply.json(200, {
         status: "PROCESSING",
+        average_execution_time: job.durationMillis,
+        execution_duration: elapsed
+      }, modelHeaders(model))
+    }
+    if (kind === "video" && Catalog.vpsBacked.has(job.model)) {
+      // VPS-backed: the video is at the queue answer's download_url (routes/jobs.ts)
+      return Reply.json(200, {
+        status: "COMPLETED",
         average_execution_time: job.durationMillis,
         execution_duration: elapsed
       }, modelHeaders(model))
@@ -945,15 +1028,23 @@ const topUp: RouteSpec = {
       const resourceUrl = `${ctx.env.origin()}${V1}/x402/top-up`
       const header = paymentHeader(ctx.request.headers)
       if (header === undefined) {
-        const document = X402Docs.topUpRequirements(settings, resourceUrl)
+        const document = X402Docs.topUpRequirements(settings, resourceUrl, ctx.errorEnv.solanaNetwork)
         return Reply.json(402, document.body, { "PAYMENT-REQUIRED": document.header })
       }
       const payment = decodePayment(header)
       if (Either.isLeft(payment)) return topUpError(ctx, "INVALID_PAYMENT_FORMAT")
       const accepted = payment.right.accepted
       if (accepted.scheme !== "exact") return topUpError(ctx, "UNSUPPORTED_SCHEME")
+      if (X402Svm.isSolanaNetwork(accepted.network)) {
+        const solana = yield* X402Svm.verifyPayment(ctx.env, payment.right)
+        if (solana._tag === "Rejected") return topUpError(ctx, solana.code, solana.details)
+        return yield* settle(ctx, { ...solana, network: X402Docs.SOLANA_MAINNET })
+      }
       if (accepted.network !== X402Docs.BASE_MAINNET && accepted.network !== "base") {
-        return topUpError(ctx, "UNSUPPORTED_NETWORK", { network: accepted.network, supported: [X402Docs.BASE_MAINNET] })
+        return topUpError(ctx, "UNSUPPORTED_NETWORK", {
+          network: accepted.network,
+          supported: [X402Docs.BASE_MAINNET, X402Docs.SOLANA_MAINNET]
+        })
       }
       if (accepted.asset.toLowerCase() !== X402Docs.USDC_BASE.toLowerCase()) return topUpError(ctx, "UNSUPPORTED_TOKEN")
       if (accepted.payTo.toLowerCase() !== settings.payTo.toLowerCase()) return topUpError(ctx, "INVALID_PAYMENT_RECIPIENT")
@@ -995,9 +1086,32 @@ const topUp: RouteSpec = {
         })
       ).pipe(Effect.orElseSucceed(() => false))
       if (!valid) return topUpError(ctx, "PAYMENT_VERIFICATION_FAILED", { reason: "invalid signature" })
-
-      // a signed payment is credited at most once; while it settles, a resubmission gets 409 PAYMENT_IN_PROGRESS
       const paymentId = `x402-${keccak256(toHex(`${authorization.from}:${authorization.nonce}`)).slice(2, 34)}`
+      return yield* settle(ctx, {
+        payer: getAddress(authorization.from),
+        amountUsd: usd,
+        paymentId,
+        transaction: keccak256(toHex(paymentId)),
+        network: X402Docs.BASE_MAINNET
+      })
+    })
+}
+
+/** A verified signed payment, on either rail. */
+interface Paid {
+  readonly payer: string
+  readonly amountUsd: number
+  /** The same for every resubmission of one signed payment. */
+  readonly paymentId: string
+  /** The settlement's transaction id (`PAYMENT-RESPONSE`). */
+  readonly transaction: string
+  readonly network: string
+}
+
+/** Settles a verified payment: credited at most once; while it settles, a resubmission gets `409 PAYMENT_IN_PROGRESS`. */
+const settle = (ctx: Ctx, paid: Paid): Effect.Effect<Reply.Reply> =>
+  Effect.gen(function*() {
+      const { paymentId } = paid
       const state = ctx.env.state
       let record = state.payments.get(paymentId)
       if (record !== undefined) {
@@ -1006,8 +1120,8 @@ const topUp: RouteSpec = {
       } else {
         record = {
           paymentId,
-          wallet: getAddress(authorization.from),
-          amountUsd: usd,
+          wallet: paid.payer,
+          amountUsd: paid.amountUsd,
           status: "pending",
           landsAt: undefined,
           newBalance: 0,
@@ -1029,8 +1143,8 @@ const topUp: RouteSpec = {
       }
       const settlement: X402.SettleResponse = {
         success: true,
-        transaction: keccak256(toHex(paymentId)),
-        network: X402Docs.BASE_MAINNET,
+        transaction: paid.transaction,
+        network: paid.network,
         payer: record.wallet
       }
       return Reply.json(200, {
@@ -1038,7 +1152,6 @@ const topUp: RouteSpec = {
         data: { walletAddress: record.wallet, amountCredited: record.amountUsd, newBalance: record.newBalance, paymentId }
       }, { "PAYMENT-RESPONSE": Schema.encodeSync(X402.PaymentResponseHeader)(settlement) })
     })
-}
 
 /** The path wallet must be the signed-in wallet (`403` otherwise). */
 const ownWallet = (ctx: Ctx, what: "balance" | "transaction history") => {
@@ -1046,7 +1159,8 @@ const ownWallet = (ctx: Ctx, what: "balance" | "transaction history") => {
   if (!Schema.is(X402Api.WalletAddress)(path)) {
     return { reply: Reply.standard(400, "Invalid wallet address") }
   }
-  if (ctx.identity._tag !== "wallet" || ctx.identity.wallet.address.toLowerCase() !== path.toLowerCase()) {
+  // EVM addresses compare case-insensitively, Solana's base58 exactly
+  if (ctx.identity._tag !== "wallet" || walletKey(ctx.identity.wallet.address) !== walletKey(path)) {
     return { reply: Reply.standard(403, `You can only access ${what} for your own wallet`) }
   }
   return { wallet: ctx.identity.wallet }

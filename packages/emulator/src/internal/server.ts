@@ -43,7 +43,9 @@ import type { WindowState } from "./limiters.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
 import { paymentHeader, routes } from "./routes.js"
-import { hashKey, type KeyRecord, labelOfHash, type LogEntry, type State, type Wallet } from "./state.js"
+import { familyRoutes } from "./routes/index.js"
+import { hashKey, type KeyRecord, labelOfHash, type LogEntry, type State, type Wallet, walletKey } from "./state.js"
+import * as X402Svm from "./x402Svm.js"
 
 /** Random lowercase hex (from the `Random` service). */
 export const hex = (length: number): Effect.Effect<string> =>
@@ -194,6 +196,19 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     const creds = p.credentials
     const resourceUrl = `${env.origin()}${p.path}`
     const nonce = yield* hex(16)
+    // a document fault (the Solana rail's spelling in x402 documents) is taken first: it combines with the others
+    const documentFault = state.takeFault({
+      keyHash: creds.keyHash,
+      keyLabel: creds.keyLabel,
+      wallet: p.claimedWallet,
+      route: spec.name,
+      path: p.path,
+      model: undefined,
+      streaming: false,
+      paying: false,
+      documents: true
+    })
+    const solanaNetwork = documentFault === undefined ? undefined : "solana"
     const errorEnv = (extra: Partial<Errors.ErrorEnv> = {}): Errors.ErrorEnv => ({
       settings,
       resourceUrl,
@@ -203,6 +218,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       budget: { limit: settings.errorBudget.threshold, remaining: settings.errorBudget.threshold, reset: now + settings.errorBudget.windowMillis },
       requests: undefined,
       walletBalanceUsd: undefined,
+      solanaNetwork,
       ...extra
     })
 
@@ -235,15 +251,17 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         return outcomeOf(Errors.codeReply("INVALID_CONTENT_TYPE", errorEnv()))
       }
       // a multipart upload may exceed the file limit a little: the route answers an oversized file itself
-      const limit = spec.body === "json" ? settings.maxJsonBytes : 2 * settings.maxFileBytes
+      // `either` routes (the image routes) take JSON or multipart: JSON is then held to the JSON limit
+      const asJson = spec.body === "json" || (spec.body === "either" && isJson)
+      const limit = asJson ? settings.maxJsonBytes : 2 * settings.maxFileBytes
       const read = yield* readBody(request, limit)
       if (read._tag === "too-large") {
         return outcomeOf(exempt(Errors.codeReply("PAYLOAD_TOO_LARGE", errorEnv(), {
-          message: spec.body === "json" ? JSON_LIMIT_MESSAGE : "File exceeds the maximum allowed size of 25 MB."
+          message: asJson ? JSON_LIMIT_MESSAGE : "File exceeds the maximum allowed size of 25 MB."
         })))
       }
       rawBody = read.bytes
-      if (spec.body === "json") {
+      if (asJson) {
         const parsed = parseJson(rawBody)
         if (!parsed.ok) return outcomeOf(exempt(Reply.standard(400, "Invalid JSON request")))
         body = parsed.value
@@ -257,9 +275,12 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
 
     // 4. the error budget lockout (per key, or per IP for wallets and unknown keys; per model; per `user`)
     const identityKey = creds.key !== undefined ? `key:${creds.key.hash}` : `ip:${p.ip}`
-    const bucket = p.credentialed ? budgetBucket(identityKey, spec.body === "multipart" ? undefined : model, user) : undefined
+    // multipart uploads expose no model or user in time: they share the key's (or IP's) bucket
+    const multipart = spec.body !== "none" && contentType.includes("multipart/form-data")
+    const bucket = p.credentialed ? budgetBucket(identityKey, multipart ? undefined : model, user) : undefined
     const budget = bucket === undefined ? undefined : state.errorBudget.state(bucket, now)
     if (budget !== undefined && budget.remaining === 0) {
+      if (creds.key !== undefined) state.breach(creds.key.hash, model, "FAILED_REQUESTS", now)
       return outcomeOf(Errors.codeReply("FAILED_REQUESTS", errorEnv({ budget })), { ...base, budgetBucket: bucket, budget })
     }
     const withBudget = { ...base, budgetBucket: bucket, budget }
@@ -273,11 +294,13 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       path: p.path,
       model,
       streaming,
-      paying: spec.name === "x402/top-up" && paymentHeader(request.headers) !== undefined
+      paying: spec.name === "x402/top-up" && paymentHeader(request.headers) !== undefined,
+      structured: spec.structured?.(body) ?? false
     })
     let postFault: Faults.Fault | undefined
     let streamFault: Faults.StreamFault | undefined
     let settlementFault: Faults.Settlement | undefined
+    let contentFault: Faults.StructuredOutputViolation | undefined
     if (fault !== undefined) {
       const faultEnv = errorEnv(budget !== undefined ? { budget } : {})
       switch (fault._tag) {
@@ -310,6 +333,9 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
           break
         case "Settlement":
           settlementFault = fault
+          break
+        case "StructuredOutputViolation":
+          contentFault = fault
           break
       }
     }
@@ -348,6 +374,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         if (!taken.allowed || tokens.remaining <= 0) {
           // out of requests, or out of tokens (then the request headers keep their count)
           const options = taken.allowed ? { rateLimit: { remaining: taken.remaining } } : {}
+          if (identity._tag === "key") state.breach(identity.key.hash, resolved.model.id, taken.allowed ? "TPM" : "RPM", now)
           return outcomeOf(Errors.codeReply("RATE_LIMIT_EXCEEDED", errorEnv({ requests }), options), windows)
         }
         // 8. overload
@@ -375,6 +402,7 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       ip: p.ip,
       streamFault,
       settlementFault,
+      contentFault,
       response: p.response,
       requests,
       errorEnv: errorEnv({ ...(budget !== undefined ? { budget } : {}), requests, walletBalanceUsd: walletIdentity?.balanceUsd }),
@@ -384,6 +412,19 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
           state.tokenWindows.add(windowKey, now, settings.rateLimit.windowMillis, charge.tokens)
         }
         chargeIdentity(identity, charge, now)
+        // the key's ledger (GET /billing/usage-history)
+        if (identity._tag === "key" && charge.usd > 0) {
+          state.usage.push({
+            at: now,
+            keyHash: identity.key.hash,
+            sku: `${charge.model ?? "api"}-usage`,
+            units: charge.tokens !== undefined ? charge.tokens / 1_000_000 : 1,
+            amount: -charge.usd,
+            currency: identity.key.balanceDiem > 0 ? "DIEM" : "USD",
+            requestId: charge.requestId,
+            tokens: charge.tokens ?? null
+          })
+        }
       }
     }
     const reply = yield* spec.handle(ctx)
@@ -466,7 +507,7 @@ const authenticate = (
         const signedIn = verified.right
         // each nonce is accepted once per wallet (remembered 5.5 minutes)
         if (signedIn.nonce !== undefined) {
-          const nonceKey = `${signedIn.address.toLowerCase()}|${signedIn.nonce}`
+          const nonceKey = `${walletKey(signedIn.address)}|${signedIn.nonce}`
           if (state.nonces.get(nonceKey, now) !== undefined) return signInFailure("X402_SIGN_IN_NONCE_REUSED")
           state.nonces.set(nonceKey, true, now, settings.x402.nonceTtlMillis)
         }
@@ -743,9 +784,15 @@ const notFound = (env: Env) =>
     })
   })
 
+/** Every Venice route of the emulator. */
+export const allRoutes: ReadonlyArray<RouteSpec> = [...routes, ...familyRoutes]
+
 /** The emulator's HTTP app. */
 export const makeApp = (env: Env) => {
-  let router = HttpRouter.empty.pipe(HttpRouter.concat(env.settings.admin ? adminRouter(env) : HttpRouter.empty))
-  for (const spec of routes) router = HttpRouter.route(spec.method)(router, spec.path, handler(env, spec))
+  let router = HttpRouter.empty.pipe(
+    HttpRouter.concat(env.settings.admin ? adminRouter(env) : HttpRouter.empty),
+    HttpRouter.concat(X402Svm.rpcRouter(env))
+  )
+  for (const spec of allRoutes) router = HttpRouter.route(spec.method)(router, spec.path, handler(env, spec))
   return router.pipe(Effect.catchTag("RouteNotFound", () => notFound(env)))
 }

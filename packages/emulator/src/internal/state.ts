@@ -49,6 +49,10 @@ export interface Settings {
 /** `sha256(key)` as hex. */
 export const hashKey = (key: string): string => createHash("sha256").update(key, "utf8").digest("hex")
 
+/** The id `GET /api_keys` shows for a configured key (a UUID shape derived from its hash). */
+export const keyIdOfHash = (hash: string): string =>
+  `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-a${hash.slice(17, 20)}-${hash.slice(20, 32)}`
+
 /** The label shown for a key: never the key itself. */
 export const labelOfHash = (hash: string): string => `key-${hash.slice(0, 8)}`
 
@@ -121,6 +125,44 @@ export interface Job {
   deleted: boolean
 }
 
+// ─── account (routes/account.ts, routes/voices.ts) ─────────────────────────────────────────────────
+
+/** Key-management facts of a key (configured keys get theirs on first use). */
+export interface KeyMeta {
+  readonly id: string
+  /** Created by `POST /api_keys` (removed again on reset). */
+  readonly created: boolean
+  description: string
+  readonly createdAt: string
+  expiresAt: string | null
+  lastUsedAt: string | null
+  readonly last6Chars: string
+  consumptionLimits: { usd: number | null; diem: number | null; vcu: number | null }
+  limitPeriod: "EPOCH" | "MONTH" | "LIFETIME"
+  modelPrivacy: "ALL" | "PRIVATE_TEXT" | "PRIVATE_ONLY"
+}
+
+/** One rate-limit breach (`GET /api_keys/rate_limits/log`). */
+export interface RateLimitBreach {
+  readonly apiKeyId: string
+  readonly modelId: string
+  readonly rateLimitTier: string
+  readonly rateLimitType: "RPM" | "TPM" | "RPD" | "FAILED_REQUESTS" | "UNSUPPORTED_FEATURE_REQUESTS"
+  readonly timestamp: string
+}
+
+/** One ledger row of a key's spend (`GET /billing/usage-history`). */
+export interface UsageRow {
+  readonly at: number
+  readonly keyHash: string
+  readonly sku: string
+  readonly units: number
+  readonly amount: number
+  readonly currency: "USD" | "DIEM"
+  readonly requestId: string | null
+  readonly tokens: number | null
+}
+
 // ─── faults ──────────────────────────────────────────────────────────────────────────────────────
 
 /** A stored script: the key of its match is hashed. */
@@ -147,6 +189,10 @@ export interface MatchInput {
   readonly streaming: boolean
   /** A top-up request carrying a payment header (settlement faults match only those). */
   readonly paying: boolean
+  /** A chat request asking for a `json_schema` structured output (content faults match only those). */
+  readonly structured?: boolean | undefined
+  /** Taking the document faults (`BareSolanaNetwork`), which match only then. */
+  readonly documents?: boolean | undefined
 }
 
 // ─── stats ───────────────────────────────────────────────────────────────────────────────────────
@@ -197,6 +243,16 @@ export class State {
   readonly nonces = new TtlCache<true>()
   /** Every signed top-up payment seen, by payment id: credited at most once. */
   readonly payments = new Map<string, Payment>()
+  /** Key-management facts by key hash, and the keys revoked by `DELETE /api_keys` (routes/account.ts). */
+  readonly keyMeta = new Map<string, KeyMeta>()
+  /** Configured keys revoked by `DELETE /api_keys`, restored on reset. */
+  readonly revokedKeys = new Map<string, KeyRecord>()
+  /** The rate-limit breaches, oldest first (at most 50 kept). */
+  rateLimitLog: Array<RateLimitBreach> = []
+  /** Every charge to a key, oldest first. */
+  usage: Array<UsageRow> = []
+  /** Cloned voice handles and their model (routes/voices.ts). */
+  readonly voices = new Map<string, string>()
   log: Array<LogEntry> = []
   seq = 0
   counters = emptyCounters()
@@ -259,6 +315,18 @@ export class State {
     this.keys.set(record.hash, record)
   }
 
+  /** Records a rate-limit breach of a key (the log keeps the last 50). */
+  breach(keyHash: string, modelId: string | undefined, type: RateLimitBreach["rateLimitType"], at: number): void {
+    this.rateLimitLog.push({
+      apiKeyId: this.keyMeta.get(keyHash)?.id ?? keyIdOfHash(keyHash),
+      modelId: modelId ?? "model:unknown",
+      rateLimitTier: "paid",
+      rateLimitType: type,
+      timestamp: new Date(at).toISOString()
+    })
+    if (this.rateLimitLog.length > 50) this.rateLimitLog.splice(0, this.rateLimitLog.length - 50)
+  }
+
   // faults
 
   addScript(script: StoredScript): void {
@@ -313,6 +381,13 @@ export class State {
     this.nonces.clear()
     this.payments.clear()
     this.jobs.clear()
+    for (const [hash, meta] of this.keyMeta) if (meta.created) this.keys.delete(hash)
+    for (const [hash, record] of this.revokedKeys) this.keys.set(hash, record)
+    this.keyMeta.clear()
+    this.revokedKeys.clear()
+    this.rateLimitLog = []
+    this.usage = []
+    this.voices.clear()
     this.log = []
     this.seq = 0
     this.counters = emptyCounters()
@@ -334,6 +409,8 @@ const matches = (script: StoredScript, input: MatchInput): boolean => {
   const m = script.match
   if (Faults.isStreamFault(script.fault) && !input.streaming) return false
   if (Faults.isSettlementFault(script.fault) && !input.paying) return false
+  if (Faults.isContentFault(script.fault) && input.structured !== true) return false
+  if (Faults.isDocumentFault(script.fault) !== (input.documents === true)) return false
   if (m.keyHash !== undefined && m.keyHash !== input.keyHash) return false
   if (m.keyLabel !== undefined && m.keyLabel !== input.keyLabel) return false
   if (m.wallet !== undefined && (input.wallet === undefined || walletKey(m.wallet) !== walletKey(input.wallet))) {

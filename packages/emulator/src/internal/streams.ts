@@ -69,13 +69,33 @@ const typed = (type: string, value: unknown): Uint8Array =>
 
 // ─── chat ────────────────────────────────────────────────────────────────────────────────────────
 
+/** A tool call of a completion: its id, function, and its JSON arguments in the pieces a stream sends them. */
+export interface CompletionToolCall {
+  readonly id: string
+  readonly name: string
+  readonly arguments: ReadonlyArray<string>
+}
+
+/** One choice of a completion: content tokens, optional reasoning tokens (sent first) and tool calls (sent last). */
+export interface CompletionChoice {
+  readonly tokens: ReadonlyArray<string>
+  readonly finishReason: string
+  readonly reasoning?: ReadonlyArray<string> | undefined
+  readonly toolCalls?: ReadonlyArray<CompletionToolCall> | undefined
+}
+
 /** What a chat completion produced. */
 export interface Completion {
   readonly id: string
   readonly model: string
   readonly created: number
-  readonly choices: ReadonlyArray<{ readonly tokens: ReadonlyArray<string>; readonly finishReason: string }>
-  readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number }
+  readonly choices: ReadonlyArray<CompletionChoice>
+  readonly usage: {
+    readonly prompt_tokens: number
+    readonly completion_tokens: number
+    readonly total_tokens: number
+    readonly completion_tokens_details?: { readonly reasoning_tokens: number } | undefined
+  }
   readonly cost: { readonly usd: number; readonly diem: number }
 }
 
@@ -93,6 +113,8 @@ export const chatErrorEvent = (fault: Faults.StreamError) => ({
 /**
  * `data: {chat.completion.chunk}` per token (a role chunk first, a `finish_reason` chunk last), then the usage /
  * cost chunk with `choices: []` (Venice sends it whatever `stream_options.include_usage` says), then `data: [DONE]`.
+ * Reasoning tokens come first as `delta.reasoning_content`; tool calls last as `delta.tool_calls` fragments (the
+ * first with `id`, `type` and `function.name`, then the arguments piece by piece).
  */
 export const chatStream = (completion: Completion, env: StreamEnv): Stream.Stream<Uint8Array> => {
   const base = { id: completion.id, object: "chat.completion.chunk", created: completion.created, model: completion.model }
@@ -102,9 +124,14 @@ export const chatStream = (completion: Completion, env: StreamEnv): Stream.Strea
       ...base,
       choices: [{ index, delta: { role: "assistant", content: "" }, finish_reason: null, logprobs: null }]
     }))
-    for (const token of choice.tokens) {
-      chunks.push(data({ ...base, choices: [{ index, delta: { content: token }, finish_reason: null, logprobs: null }] }))
-    }
+    const delta = (d: Record<string, unknown>) =>
+      chunks.push(data({ ...base, choices: [{ index, delta: d, finish_reason: null, logprobs: null }] }))
+    for (const token of choice.reasoning ?? []) delta({ reasoning_content: token })
+    for (const token of choice.tokens) delta({ content: token })
+    choice.toolCalls?.forEach((call, i) => {
+      delta({ tool_calls: [{ index: i, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] })
+      for (const piece of call.arguments) delta({ tool_calls: [{ index: i, function: { arguments: piece } }] })
+    })
     chunks.push(data({ ...base, choices: [{ index, delta: {}, finish_reason: choice.finishReason, logprobs: null }] }))
   })
   chunks.push(data({ ...base, choices: [], usage: completion.usage, cost: completion.cost }))

@@ -20,6 +20,8 @@ export interface X402Settings {
   readonly payTo: string
   readonly solanaPayTo: string
   readonly solanaFeePayer: string
+  /** List Solana before Base in `accepts[]`. */
+  readonly solanaFirst: boolean
   readonly domain: string
   readonly minimumBalanceUsd: number
   readonly suggestedTopUpUsd: number
@@ -30,14 +32,26 @@ export interface X402Settings {
 const usdToAtomic = (usd: number): string => String(Math.round(usd * 1_000_000))
 
 /**
- * One `accepts[]` entry per rail. `solanaNetwork` is the bare `solana` in inference challenges and the CAIP-2 id on
- * `/x402/top-up` (skill venice-x402).
+ * How the Solana rail's `network` is spelled: its CAIP-2 id (the default everywhere), or the bare `solana` that Venice's
+ * inference challenges send today (skill venice-x402), under the `BareSolanaNetwork` fault.
  */
+export type SolanaNetwork = "solana" | typeof SOLANA_MAINNET
+
+/** One `accepts[]` entry per rail. */
 export const accepts = (
   settings: X402Settings,
   priceUsd: number,
-  solanaNetwork: "solana" | typeof SOLANA_MAINNET
-): ReadonlyArray<X402.PaymentRequirements> => [
+  solanaNetwork: SolanaNetwork
+): ReadonlyArray<X402.PaymentRequirements> => {
+  const [base, solana] = rails(settings, priceUsd, solanaNetwork)
+  return settings.solanaFirst ? [solana, base] : [base, solana]
+}
+
+const rails = (
+  settings: X402Settings,
+  priceUsd: number,
+  solanaNetwork: SolanaNetwork
+): readonly [X402.PaymentRequirements, X402.PaymentRequirements] => [
   {
     scheme: "exact",
     network: BASE_MAINNET,
@@ -58,7 +72,11 @@ export const accepts = (
   }
 ]
 
-/** The SIWX challenge: fresh nonce, issued now, valid 5 minutes. */
+/**
+ * The SIWX challenge: fresh nonce, issued now, valid 5 minutes, bound to the emulator's public origin (x402's origin
+ * binding: `domain` is the host of `resourceUrl`, `uri` the resource itself), as Venice binds its own to the host the
+ * client called.
+ */
 export const challenge = (
   settings: X402Settings,
   resourceUrl: string,
@@ -66,7 +84,7 @@ export const challenge = (
   nonce: string
 ): X402.SignInWithXExtension => ({
   info: {
-    domain: settings.domain,
+    domain: new URL(resourceUrl).host,
     uri: resourceUrl,
     version: "1",
     nonce,
@@ -97,13 +115,19 @@ export interface Document {
  */
 export const discovery = (
   settings: X402Settings,
-  options: { readonly resourceUrl: string; readonly nowMillis: number; readonly nonce: string; readonly priced: boolean }
+  options: {
+    readonly resourceUrl: string
+    readonly nowMillis: number
+    readonly nonce: string
+    readonly priced: boolean
+    readonly solanaNetwork?: SolanaNetwork | undefined
+  }
 ): Document => {
   const paymentRequired: X402.PaymentRequired = {
     x402Version: 2,
     error: "Authentication required",
     resource: resource(options.resourceUrl),
-    accepts: options.priced ? accepts(settings, settings.suggestedTopUpUsd, "solana") : [],
+    accepts: options.priced ? accepts(settings, settings.suggestedTopUpUsd, options.solanaNetwork ?? SOLANA_MAINNET) : [],
     extensions: { [X402.SIGN_IN_WITH_X]: challenge(settings, options.resourceUrl, options.nowMillis, options.nonce) }
   }
   return {
@@ -136,6 +160,7 @@ export const paymentRequired = (
     readonly nonce: string
     readonly currentBalanceUsd: number | undefined
     readonly message?: string | undefined
+    readonly solanaNetwork?: SolanaNetwork | undefined
   }
 ): Document => {
   const siwx = challenge(settings, options.resourceUrl, options.nowMillis, options.nonce)
@@ -143,7 +168,7 @@ export const paymentRequired = (
     x402Version: 2,
     error: "Payment required",
     resource: resource(options.resourceUrl),
-    accepts: accepts(settings, settings.suggestedTopUpUsd, "solana"),
+    accepts: accepts(settings, settings.suggestedTopUpUsd, options.solanaNetwork ?? SOLANA_MAINNET),
     extensions: { [X402.SIGN_IN_WITH_X]: siwx }
   }
   return {
@@ -177,14 +202,21 @@ export const paymentRequired = (
 
 /**
  * The top-up discovery: `POST /x402/top-up` without a payment header. The body is the x402 v2 requirements object
- * (one entry per rail at the minimum top-up, CAIP-2 networks) and the same JSON is the `PAYMENT-REQUIRED` header.
+ * (one entry per rail at the minimum top-up, CAIP-2 networks); the `PAYMENT-REQUIRED` header carries the same
+ * requirements with the `error` and `resource` the x402 v2 document has.
  */
-export const topUpRequirements = (settings: X402Settings, resourceUrl: string): Document => {
+export const topUpRequirements = (
+  settings: X402Settings,
+  resourceUrl: string,
+  solanaNetwork: SolanaNetwork = SOLANA_MAINNET
+): Document => {
   const document: X402.PaymentRequired = {
     x402Version: 2,
     error: "Payment required",
     resource: { url: resourceUrl, description: "Venice x402 top-up", mimeType: "application/json" },
-    accepts: accepts(settings, settings.minimumTopUpUsd, SOLANA_MAINNET)
+    accepts: accepts(settings, settings.minimumTopUpUsd, solanaNetwork)
   }
-  return { body: { ...document }, header: encodeHeader(document) }
+  // the body is the spec's requirements object (x402Version and accepts only; skill venice-x402 §1); the header keeps
+  // the whole x402 v2 document, resource included
+  return { body: { x402Version: document.x402Version, accepts: document.accepts }, header: encodeHeader(document) }
 }

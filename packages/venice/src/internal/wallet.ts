@@ -7,12 +7,18 @@
  *   that request was sent (then the 402 is stale: retry, do not pay again);
  * - the *payment records*: the wallet error the payment schedule decided for a given 402 (a refusal, a failed
  *   top-up). A `Schedule` cannot fail, so it records its decision here and stops; the client then fails the call with
- *   the recorded error instead of the bare 402.
+ *   the recorded error instead of the bare 402;
+ * - the *payment signer* of a wallet: its rail and the chain's x402 library, so that the top-up code is the same for
+ *   every chain.
  *
  * @internal
  */
+import type * as X402 from "@venice-effect/core/X402"
+import type { PaymentPayload as LibPaymentPayload, PaymentRequired as LibPaymentRequired } from "@x402/core/types"
 import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
+import * as Predicate from "effect/Predicate"
 import { globalValue } from "effect/GlobalValue"
 import type * as WalletError from "../WalletError.js"
 
@@ -71,3 +77,73 @@ export const recordPaymentFailure = (paymentRequired: object, error: WalletError
 /** The payment schedule's decision for a 402, if it made one. */
 export const paymentFailureOf = (error: unknown): WalletError.WalletError | undefined =>
   typeof error === "object" && error !== null ? records.get(error) : undefined
+
+// ─── payment signers: one per chain, behind one interface ─────────────────────────────────────────
+
+/**
+ * What a wallet pays with: one rail (a chain's CAIP-2 network and its USDC) and the chain's x402 library, which signs
+ * a payment payload for requirements already chosen and checked. `internal/evm.ts` (Base, EIP-3009 through
+ * `@x402/evm`) and `internal/svm.ts` (Solana, an SPL `TransferChecked` through `@x402/svm`) implement it.
+ */
+export interface PaymentSigner {
+  /** The rail's CAIP-2 network (`eip155:8453`, `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`). */
+  readonly network: string
+  /** Venice's short alias of the network (`base`, `solana`): accepted on the way in like the CAIP-2 id. */
+  readonly alias: string
+  /** The rail's USDC asset. */
+  readonly asset: string
+  /** For messages: `USDC on Base (eip155:8453, 0x8335…2913)`. */
+  readonly description: string
+  /** Whether two addresses of the chain are the same (EVM: case-insensitively; Solana: exactly). */
+  readonly sameAddress: (a: string, b: string) => boolean
+  /** Whether a string is an address of the chain. */
+  readonly isAddress: (address: string) => boolean
+  /**
+   * Signs a payment payload (x402 v2) for the only entry of `paymentRequired.accepts`, with the library's own spend
+   * control set to `maxAmountPerPaymentUsd`. Fails with a message when the library, the signer or a network read the
+   * chain needs refuses or fails.
+   */
+  readonly createPayload: (
+    paymentRequired: LibPaymentRequired,
+    maxAmountPerPaymentUsd: number
+  ) => Effect.Effect<LibPaymentPayload, string>
+}
+
+/** A library's error as a message (viem's `shortMessage` when it has one). */
+export const messageOf = (error: unknown): string => {
+  if (Predicate.hasProperty(error, "shortMessage") && typeof error.shortMessage === "string") return error.shortMessage
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** The rail a user allows a wallet to pay on: its chain's USDC, to Venice's `payTo` (or one of `payTo` if pinned). */
+export interface Rail {
+  readonly signer: PaymentSigner
+  /** Receivers the user allows (`undefined`: whatever Venice's own `/x402/top-up` names). */
+  readonly payTo: ReadonlyArray<string> | undefined
+}
+
+/** Why no `accepts[]` entry can be paid. */
+export type NoRail = "no-rail" | "payee-not-allowed"
+
+/**
+ * The `exact` entry of `accepts[]` on the wallet's rail (SPEC X7): network by CAIP-2 id or alias, the chain's USDC, a
+ * `payTo` that is an address of the chain and one the user allows; its network normalized to CAIP-2 (the x402
+ * libraries only know CAIP-2 in v2).
+ */
+export const selectRail = (
+  rail: Rail,
+  paymentRequired: X402.PaymentRequired
+): Either.Either<X402.PaymentRequirements, NoRail> => {
+  const { signer } = rail
+  const usdc = paymentRequired.accepts.filter((option) =>
+    option.scheme === "exact" && (option.network === signer.network || option.network === signer.alias) &&
+    signer.sameAddress(option.asset, signer.asset) && signer.isAddress(option.payTo)
+  )
+  if (usdc.length === 0) return Either.left("no-rail")
+  const allowed = usdc.find((option) =>
+    rail.payTo === undefined || rail.payTo.some((payTo) => signer.sameAddress(payTo, option.payTo))
+  )
+  return allowed === undefined
+    ? Either.left("payee-not-allowed")
+    : Either.right({ ...allowed, network: signer.network })
+}

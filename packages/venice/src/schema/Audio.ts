@@ -227,6 +227,52 @@ export const DurationSeconds = Schema.Union(
 )
 
 /**
+ * The per-model and cross-field rules of `/audio/queue` that the skills state (skill venice-audio-music §2), checked
+ * before sending (each is a `400` from Venice otherwise):
+ *
+ * - `lyrics_prompt` must be empty with `lyrics_optimizer: true`;
+ * - `minimax-music-v25` needs a `lyrics_prompt` of at least 10 characters unless `force_instrumental` or
+ *   `lyrics_optimizer`; `minimax-music-v26` the same unless `force_instrumental`; `minimax-music-v2` a non-blank one;
+ * - `seed-audio-1-0` takes no `duration_seconds` (it reserves its 120 s cap and settles on the actual length).
+ *
+ * @since 0.1.0
+ * @category async
+ */
+export const audioQueueRules = (request: {
+  readonly model: string
+  readonly lyrics_prompt?: string | undefined
+  readonly lyrics_optimizer?: boolean | undefined
+  readonly force_instrumental?: boolean | undefined
+  readonly duration_seconds?: number | string | undefined
+}): Array<Schema.FilterIssue> => {
+  const issues: Array<Schema.FilterIssue> = []
+  const lyrics = request.lyrics_prompt?.trim() ?? ""
+  if (request.lyrics_optimizer === true && (request.lyrics_prompt ?? "").length > 0) {
+    issues.push({ path: ["lyrics_prompt"], message: "lyrics_prompt must be empty when lyrics_optimizer is true" })
+  }
+  const needsLyrics = request.model === "minimax-music-v25"
+    ? request.force_instrumental !== true && request.lyrics_optimizer !== true
+    : request.model === "minimax-music-v26"
+    ? request.force_instrumental !== true
+    : false
+  if (needsLyrics && lyrics.length < 10) {
+    issues.push({
+      path: ["lyrics_prompt"],
+      message: `${request.model} needs a lyrics_prompt of at least 10 characters${
+        request.model === "minimax-music-v25" ? " unless force_instrumental or lyrics_optimizer" : " unless force_instrumental"
+      }`
+    })
+  }
+  if (request.model === "minimax-music-v2" && lyrics.length === 0) {
+    issues.push({ path: ["lyrics_prompt"], message: "minimax-music-v2 needs a non-blank lyrics_prompt" })
+  }
+  if (request.model === "seed-audio-1-0" && request.duration_seconds !== undefined) {
+    issues.push({ path: ["duration_seconds"], message: "seed-audio-1-0 takes no duration_seconds" })
+  }
+  return issues
+}
+
+/**
  * The request body of `POST /audio/queue`. Every optional field is rejected (`400`) when the model's `model_spec`
  * says it is unsupported; build it from `GET /models?type=music`. `lyrics_prompt` must be empty with
  * `lyrics_optimizer: true`.
@@ -256,13 +302,7 @@ export class QueueAudioRequest extends Schema.Class<QueueAudioRequest>("QueueAud
     language_code: optional(Schema.String),
     /** Speed multiplier, 0.25–4 (`supports_speed`; model `min_speed`–`max_speed`). */
     speed: optional(Schema.Finite.pipe(Schema.between(0.25, 4)))
-  }).pipe(
-    Schema.filter((request) =>
-      request.lyrics_optimizer === true && request.lyrics_prompt !== undefined && request.lyrics_prompt.length > 0
-        ? { path: ["lyrics_prompt"], message: "lyrics_prompt must be empty when lyrics_optimizer is true" }
-        : undefined
-    )
-  ),
+  }).pipe(Schema.filter((request) => audioQueueRules(request))),
   [undefined, undefined, Common.rejectExcess]
 ) {}
 
@@ -339,3 +379,59 @@ export const RetrieveAudioStatus = Common.JobProcessing
  * @category async
  */
 export type RetrieveAudioStatus = Common.JobProcessing
+
+// -----------------------------------------------------------------------------
+// voice cloning, job cleanup
+// -----------------------------------------------------------------------------
+
+/**
+ * The request of `POST /audio/voices` (multipart): a voice sample (≤ 25 MB; a clean recording of ≥ 5 s; MP3, WAV,
+ * FLAC or MP4/M4A for `tts-chatterbox-hd`) and the TTS model the handle will pair with (default
+ * `tts-chatterbox-hd`, the one cloning model open to regular keys).
+ *
+ * @since 0.1.0
+ * @category voices
+ */
+export class CloneVoiceRequest extends Schema.Class<CloneVoiceRequest>("CloneVoiceRequest")(
+  {
+    file: Schema.instanceOf(Blob),
+    model: optional(Common.KnownModelId("tts-chatterbox-hd", "tts-minimax-speech-02-hd"))
+  },
+  [undefined, undefined, Common.rejectExcess]
+) {}
+
+/**
+ * A cloned voice: the `vv_…` handle to pass as `voice` to `/audio/speech` with the same `model`. Zero-shot handles
+ * expire 7 days after creation.
+ *
+ * @since 0.1.0
+ * @category voices
+ */
+export class ClonedVoice extends Schema.Class<ClonedVoice>("ClonedVoice")({
+  id: Schema.String,
+  model: Schema.String
+}) {}
+
+/**
+ * The request of `POST /audio/complete` and `POST /video/complete`: the job to clean up.
+ *
+ * @since 0.1.0
+ * @category async
+ */
+export class CompleteJobRequest extends Schema.Class<CompleteJobRequest>("CompleteJobRequest")(
+  {
+    model: Common.ModelId,
+    queue_id: Schema.String.pipe(Schema.minLength(1))
+  },
+  [undefined, undefined, Common.rejectExcess]
+) {}
+
+/**
+ * The answer of a `complete` call: `success: false` when the media was not deleted (the call may be repeated).
+ *
+ * @since 0.1.0
+ * @category async
+ */
+export class CompleteJobResponse extends Schema.Class<CompleteJobResponse>("CompleteJobResponse")({
+  success: Schema.Boolean
+}) {}

@@ -181,3 +181,14 @@ export type CryptoRpcResponse = typeof CryptoRpcResponse.Type
  */
 export const isKnownNetwork = (network: string): network is (typeof knownNetworks)[number] =>
   (knownNetworks as ReadonlyArray<string>).includes(network)
+
+/**
+ * `GET /crypto/rpc/networks` (public): the network slugs the proxy serves, sorted. Authoritative over
+ * {@link knownNetworks} (the spec's enum lacks `blast-*`).
+ *
+ * @since 0.1.0
+ * @category response
+ */
+export class NetworksResponse extends Schema.Class<NetworksResponse>("NetworksResponse")({
+  networks: Schema.Array(Schema.String)
+}) {}

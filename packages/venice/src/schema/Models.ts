@@ -493,3 +493,39 @@ export class ModelList extends Schema.Class<ModelList>("ModelList")({
   type: Schema.String,
   data: Schema.Array(Model)
 }) {}
+
+/**
+ * The query of `GET /models/traits` and `GET /models/compatibility_mapping` (default `text`).
+ *
+ * @since 0.1.0
+ * @category request
+ */
+export class ModelMappingParams extends Schema.Class<ModelMappingParams>("ModelMappingParams")(
+  { type: optional(ModelTypeFilter) },
+  [undefined, undefined, Common.rejectExcess]
+) {}
+
+/**
+ * `GET /models/traits`: trait → model id (`default`, `fastest`, `default_reasoning`, `highest_quality` …) for one
+ * model type. Resolve a trait at start-up instead of pinning an id.
+ *
+ * @since 0.1.0
+ * @category response
+ */
+export class ModelTraits extends Schema.Class<ModelTraits>("ModelTraits")({
+  object: Common.OpenLiteral("list"),
+  type: Schema.String,
+  data: Schema.Record({ key: Schema.String, value: Schema.String })
+}) {}
+
+/**
+ * `GET /models/compatibility_mapping`: alias (OpenAI-style or vendor id) → Venice model id.
+ *
+ * @since 0.1.0
+ * @category response
+ */
+export class ModelCompatibilityMapping extends Schema.Class<ModelCompatibilityMapping>("ModelCompatibilityMapping")({
+  object: Common.OpenLiteral("list"),
+  type: Schema.String,
+  data: Schema.Record({ key: Schema.String, value: Schema.String })
+}) {}

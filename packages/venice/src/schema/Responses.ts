@@ -379,6 +379,8 @@ export class ResponsesRequest extends Schema.Class<ResponsesRequest>("ResponsesR
   stream: optional(Schema.Boolean),
   /** Identifies your end user (≤ 128 printable ASCII chars once trimmed, no `||`). */
   anon_user_id: optional(Common.AnonUserId),
+  /** OpenAI's `user`: never reaches inference, but Venice splits the error budget per value (skill venice-responses). */
+  user: optional(Schema.String),
   /** Claude refusal fallbacks (max 10). */
   fallbacks: optional(Common.Fallbacks),
   /** Supported Venice options. */

@@ -186,6 +186,87 @@ const promptText = Schema.String.pipe(
   Schema.filter((s) => s.trim().length > 0 || "prompt must contain non-whitespace text")
 )
 
+const nonEmpty = (values: ReadonlyArray<unknown> | undefined): boolean => values !== undefined && values.length > 0
+
+/**
+ * The per-model and cross-field rules of `/video/queue` that the spec and skills state, checked before sending (each
+ * is a `400` from Venice otherwise):
+ *
+ * - `reference_audio_urls` must be paired with a reference image or video (spec: "audio-only Reference workflows are
+ *   rejected at validation");
+ * - `duration: "-1" | "auto"` and `aspect_ratio: "adaptive" | "auto"` match the source clip and need
+ *   `reference_video_urls` (spec);
+ * - `omni_reference_task_type` is Seedance 2.5 only (spec: "Not supported on other models"), and `edit` / `extend`
+ *   need `reference_video_urls` (skill venice-video);
+ * - keyframe `frame_index`es are unique and at most duration × 24 (spec);
+ * - `camera_trajectory` is `minimax-h3-max-multi-angle` only, with strictly increasing `time` (skill venice-video).
+ *
+ * @since 0.1.0
+ * @category request
+ */
+export const videoQueueRules = (request: {
+  readonly model: string
+  readonly duration?: string | undefined
+  readonly aspect_ratio?: string | undefined
+  readonly reference_image_urls?: ReadonlyArray<string> | undefined
+  readonly reference_video_urls?: ReadonlyArray<string> | undefined
+  readonly reference_audio_urls?: ReadonlyArray<string> | undefined
+  readonly omni_reference_task_type?: string | undefined
+  readonly keyframes?: ReadonlyArray<{ readonly frame_index: number }> | undefined
+  readonly camera_trajectory?: ReadonlyArray<{ readonly time: number }> | undefined
+}): Array<Schema.FilterIssue> => {
+  const issues: Array<Schema.FilterIssue> = []
+  const videos = nonEmpty(request.reference_video_urls)
+  if (nonEmpty(request.reference_audio_urls) && !videos && !nonEmpty(request.reference_image_urls)) {
+    issues.push({
+      path: ["reference_audio_urls"],
+      message: "reference audio must be paired with at least one reference image or reference video"
+    })
+  }
+  if ((request.duration === "-1" || request.duration === "auto") && !videos) {
+    issues.push({ path: ["duration"], message: `duration "${request.duration}" matches the source clip: it needs reference_video_urls` })
+  }
+  if ((request.aspect_ratio === "adaptive" || request.aspect_ratio === "auto") && !videos) {
+    issues.push({
+      path: ["aspect_ratio"],
+      message: `aspect_ratio "${request.aspect_ratio}" matches the source clip: it needs reference_video_urls`
+    })
+  }
+  const task = request.omni_reference_task_type
+  if (task !== undefined) {
+    if (!request.model.startsWith("seedance-2-5")) {
+      issues.push({ path: ["omni_reference_task_type"], message: "omni_reference_task_type is supported on Seedance 2.5 models only" })
+    } else if (["edit", "extend", "editing", "extension"].includes(task) && !videos) {
+      issues.push({ path: ["omni_reference_task_type"], message: `omni_reference_task_type "${task}" needs reference_video_urls` })
+    }
+  }
+  if (request.keyframes !== undefined) {
+    const seen = new Set<number>()
+    const seconds = request.duration !== undefined && /^\d+s$/.test(request.duration) ? Number.parseInt(request.duration, 10) : undefined
+    request.keyframes.forEach((keyframe, i) => {
+      if (seen.has(keyframe.frame_index)) {
+        issues.push({ path: ["keyframes", i, "frame_index"], message: "frame_index must be unique" })
+      }
+      seen.add(keyframe.frame_index)
+      if (seconds !== undefined && keyframe.frame_index > seconds * 24) {
+        issues.push({ path: ["keyframes", i, "frame_index"], message: `frame_index must be at most ${seconds * 24} (duration × 24)` })
+      }
+    })
+  }
+  if (request.camera_trajectory !== undefined) {
+    if (request.model !== "minimax-h3-max-multi-angle") {
+      issues.push({ path: ["camera_trajectory"], message: "camera_trajectory is supported by minimax-h3-max-multi-angle only" })
+    }
+    request.camera_trajectory.forEach((keyframe, i) => {
+      const previous = request.camera_trajectory?.[i - 1]
+      if (previous !== undefined && keyframe.time <= previous.time) {
+        issues.push({ path: ["camera_trajectory", i, "time"], message: "time must be strictly increasing" })
+      }
+    })
+  }
+  return issues
+}
+
 /**
  * The request body of `POST /video/queue`. The spec requires `prompt` and `duration`; Venice does not for upscale,
  * video-to-video and multi-angle models (duration is detected from the source), so both are optional here. Fields a
@@ -210,7 +291,7 @@ const promptText = Schema.String.pipe(
  * @category request
  */
 export class QueueVideoRequest extends Schema.Class<QueueVideoRequest>("QueueVideoRequest")(
-  {
+  Schema.Struct({
     /** Video model id. */
     model: Common.ModelId,
     /** The prompt (required by most models): 1–20000 chars, model limit 2500 unless `prompt_character_limit`. */
@@ -281,7 +362,7 @@ export class QueueVideoRequest extends Schema.Class<QueueVideoRequest>("QueueVid
     consents: optional(Consents.annotations(Common.ignoreExcess)),
     /** Identifies your end user (≤ 128 printable ASCII chars once trimmed, no `||`). */
     anon_user_id: optional(Common.AnonUserId)
-  },
+  }).pipe(Schema.filter((request) => videoQueueRules(request))),
   [undefined, undefined, Common.rejectExcess]
 ) {}
 

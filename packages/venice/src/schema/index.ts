@@ -17,7 +17,17 @@ export * as Audio from "./Audio.js"
 /**
  * @since 0.1.0
  */
+export * as Augment from "./Augment.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Billing from "./Billing.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Characters from "./Characters.js"
 
 /**
  * @since 0.1.0

@@ -51,6 +51,24 @@ const withBlobFile = (value: unknown): unknown =>
     ? { ...value, file: new Blob([new Uint8Array([0x52, 0x49, 0x46, 0x46])], { type: "audio/wav" }) }
     : value
 
+/**
+ * The synthesized `/video/queue` documents combine every property example, whatever model each belongs to; the
+ * request schema also holds the per-model rules (`videoQueueRules`). Sent to Seedance 2.5 R2V, the one model family
+ * that takes `omni_reference_task_type`, with a reference video (which `auto` durations and task types need), they
+ * are coherent requests.
+ */
+const asSeedanceReference = (value: unknown): unknown =>
+  typeof value === "object" && value !== null && "model" in value
+    ? {
+      ...value,
+      model: "seedance-2-5-reference-to-video-basic",
+      reference_video_urls: "reference_video_urls" in value && Array.isArray(value.reference_video_urls) &&
+          value.reference_video_urls.length > 0
+        ? value.reference_video_urls
+        : ["https://example.com/reference-clip.mp4"]
+    }
+    : value
+
 const routes: ReadonlyArray<Route> = [
   {
     route: "/chat/completions",
@@ -95,6 +113,7 @@ const routes: ReadonlyArray<Route> = [
     route: "/video/queue",
     method: "post",
     request: Video.QueueVideoRequest,
+    prepareRequest: asSeedanceReference,
     response: Video.QueueVideoResponse
   },
   {

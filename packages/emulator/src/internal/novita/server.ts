@@ -26,6 +26,7 @@ import * as Reply from "../reply.js"
 import { applyPostFault, hex } from "../server.js"
 import { hashKey, labelOfHash } from "../state.js"
 import { type KeyRecord, type LogEntry, type Settings, type State, type Task, taskResult } from "./state.js"
+import * as Tools from "../tools.js"
 import { chatStream, type Completion, completionObject, tokens } from "./streams.js"
 
 /** The emulator as the routes see it. */
@@ -154,15 +155,37 @@ const chat: RouteSpec = {
       const max = typeof body.max_tokens === "number" && body.max_tokens > 0 ? Math.floor(body.max_tokens) : undefined
       const count = max === undefined ? configured : Math.min(max, configured)
       const promptTokens = countTokens(textOf(body.messages))
+      // tools and structured output: the Venice emulator's deterministic answers (internal/tools.ts)
+      const answer = Tools.answer(body, { violate: false })
+      const toolCalls: Array<{ id: string; name: string; arguments: ReadonlyArray<string> }> = []
+      if (answer._tag === "tool-calls") {
+        for (const call of answer.calls) {
+          toolCalls.push({ id: `call_${yield* hex(24)}`, name: call.name, arguments: Tools.pieces(call.arguments, 12) })
+        }
+      }
+      const answered = answer._tag === "json" ? Tools.pieces(answer.text, 8)
+        : answer._tag === "tool-answer" ? Tools.words(answer.text)
+        : answer._tag === "tool-calls" ? []
+        : tokens(count)
+      const completionTokens = answered.length + toolCalls.reduce((n, c) => n + countTokens(c.arguments.join("")), 0)
       const completion: Completion = {
         id: `chatcmpl-${yield* hex(24)}`,
         model,
         created: Math.floor(ctx.now / 1000),
-        tokens: tokens(count),
-        finishReason: max !== undefined && max <= configured ? "length" : "stop",
-        usage: { prompt_tokens: promptTokens, completion_tokens: count, total_tokens: promptTokens + count }
+        tokens: answered,
+        ...(answer._tag === "tool-calls" ? { toolCalls } : {}),
+        finishReason: answer._tag === "tool-calls"
+          ? "tool_calls"
+          : answer._tag === "text" && max !== undefined && max <= configured
+          ? "length"
+          : "stop",
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens
+        }
       }
-      charge(ctx.key, 0.000_01 * (promptTokens + count))
+      charge(ctx.key, 0.000_01 * (promptTokens + completionTokens))
       if (body.stream !== true) return Reply.json(200, completionObject(completion))
       const options = Predicate.isRecord(body.stream_options) ? body.stream_options : {}
       return {

@@ -13,12 +13,13 @@ import * as Reply from "../reply.js"
 const DONE = "data: [DONE]\n\n"
 const KEEPALIVE = ": keepalive\n\n"
 
-/** What a completion produced. */
+/** What a completion produced (tool calls: id, function, JSON arguments in the pieces a stream sends). */
 export interface Completion {
   readonly id: string
   readonly model: string
   readonly created: number
   readonly tokens: ReadonlyArray<string>
+  readonly toolCalls?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly arguments: ReadonlyArray<string> }>
   readonly finishReason: string
   readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number }
 }
@@ -42,7 +43,19 @@ export const completionObject = (c: Completion) => ({
   model: c.model,
   choices: [{
     index: 0,
-    message: { role: "assistant", content: c.tokens.join("") },
+    message: {
+      role: "assistant",
+      content: c.toolCalls !== undefined ? null : c.tokens.join(""),
+      ...(c.toolCalls !== undefined
+        ? {
+          tool_calls: c.toolCalls.map((call) => ({
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: call.arguments.join("") }
+          }))
+        }
+        : {})
+    },
     finish_reason: c.finishReason,
     logprobs: null
   }],
@@ -80,6 +93,10 @@ export const chatStream = (c: Completion, env: StreamEnv): Stream.Stream<Uint8Ar
   const chunks: Array<Uint8Array> = [
     data({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }),
     ...c.tokens.map((token) => data({ ...base, choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })),
+    ...(c.toolCalls ?? []).flatMap((call, index) => [
+      { index, id: call.id, type: "function", function: { name: call.name, arguments: "" } },
+      ...call.arguments.map((piece) => ({ index, function: { arguments: piece } }))
+    ]).map((fragment) => data({ ...base, choices: [{ index: 0, delta: { tool_calls: [fragment] }, finish_reason: null }] })),
     data({ ...base, choices: [{ index: 0, delta: {}, finish_reason: c.finishReason }] })
   ]
   if (env.includeUsage) chunks.push(data({ ...base, choices: [], usage: c.usage }))

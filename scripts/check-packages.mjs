@@ -196,16 +196,13 @@ const checkOne = async ({ dir, pkg }) => {
   else if (!/All good!/.test(lintOut)) console.log(`${name}: publint suggestions\n${lintOut}`)
 
   // ── attw: the root, every top-level module, and the schema folder when exported ──
+  const schemaExported = pkg.exports?.["./schema/*"] !== undefined
   const entrypoints = [...files]
-    .filter((f) => /^dist\/[^/]+\.d\.ts$/.test(f) && !/^dist\/(index|bin)\.d\.ts$/.test(f))
-    .map((f) => `./${f.slice("dist/".length, -".d.ts".length)}`)
-  if (pkg.exports?.["./schema/*"] !== undefined) {
-    entrypoints.push(
-      ...[...files]
-        .filter((f) => /^dist\/schema\/[^/]+\.d\.ts$/.test(f) && f !== "dist/schema/index.d.ts")
-        .map((f) => `./${f.slice("dist/".length, -".d.ts".length)}`)
+    .filter((f) =>
+      /^dist\/[^/]+\.d\.ts$/.test(f) && !/^dist\/(index|bin)\.d\.ts$/.test(f) ||
+      schemaExported && /^dist\/schema\/[^/]+\.d\.ts$/.test(f) && f !== "dist/schema/index.d.ts"
     )
-  }
+    .map((f) => `./${f.slice("dist/".length, -".d.ts".length)}`)
   const attw = await spawn(
     bin("attw"),
     [tarball, "--profile", "esm-only", "--format", "json", "--no-color", "--include-entrypoints", ...entrypoints]

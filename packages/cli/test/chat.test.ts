@@ -138,24 +138,28 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
     expect(await statuses()).toEqual([503, 503, 200])
   })
 
-  it("the SDK's log lines (a 500 logs at error) stay off by default; --log-level sends them to stderr, never stdout", async () => {
-    await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, Faults.error("INFERENCE_FAILED")))
-    const quiet = await run(["chat", "hi"], { env: env() })
-    expect(quiet.code).toBe(0)
-    expect(quiet.stdout).toBe(`${REPLY}\n`)
-    expect(quiet.stderr.trimEnd().split("\n")).toEqual([
-      `venice: calling ${fixture.emulator.baseUrl}`,
-      expect.stringMatching(/^500 INFERENCE_FAILED · waiting 0\.\d s \(backoff\) · attempt 2\/5$/)
-    ])
+  it(
+    "the SDK's log lines (a 500 logs at error) stay off by default; --log-level sends them to stderr, never stdout",
+    async () => {
+      await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, Faults.error("INFERENCE_FAILED")))
+      const quiet = await run(["chat", "hi"], { env: env() })
+      expect(quiet.code).toBe(0)
+      expect(quiet.stdout).toBe(`${REPLY}\n`)
+      expect(quiet.stderr.trimEnd().split("\n")).toEqual([
+        `venice: calling ${fixture.emulator.baseUrl}`,
+        expect.stringMatching(/^500 INFERENCE_FAILED · waiting 0\.\d s \(backoff\) · attempt 2\/5$/)
+      ])
 
-    await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, Faults.error("INFERENCE_FAILED")))
-    const verbose = await run(["chat", "hi", "--log-level", "warning"], { env: env() })
-    expect(verbose.code).toBe(0)
-    expect(verbose.stdout).toBe(`${REPLY}\n`)
-    expect(verbose.stderr).toMatch(/ERROR \(#\d+\): venice chat\.completions failed\n/)
-    expect(verbose.stderr).toContain("venice.code: INFERENCE_FAILED")
-    expect(verbose.stderr).not.toMatch(CONTROL)
-  }, 60_000) // two runs: a bound, not a measurement
+      await fixture.do((emu) => emu.script({ route: "chat/completions" }, 1, Faults.error("INFERENCE_FAILED")))
+      const verbose = await run(["chat", "hi", "--log-level", "warning"], { env: env() })
+      expect(verbose.code).toBe(0)
+      expect(verbose.stdout).toBe(`${REPLY}\n`)
+      expect(verbose.stderr).toMatch(/ERROR \(#\d+\): venice chat\.completions failed\n/)
+      expect(verbose.stderr).toContain("venice.code: INFERENCE_FAILED")
+      expect(verbose.stderr).not.toMatch(CONTROL)
+    },
+    60_000
+  ) // two runs: a bound, not a measurement
 
   it("--max-retries bounds the attempts; the last error is rendered; exit 1", async () => {
     await fixture.do((emu) => emu.script({ route: "chat/completions" }, 5, Faults.error("MODEL_AT_CAPACITY")))
@@ -246,6 +250,7 @@ describe("venice chat with VENICE_API_KEY + VENICE_BASE_URL (an emulator of the 
       expect(r.code).toBe(0)
       // shown with carriage return + erase line, then erased the same way before the first token
       expect(r.stdout).toMatch(
+        // eslint-disable-next-line no-control-regex
         /\r\x1b\[2K429 RATE_LIMIT_EXCEEDED · waiting 1\.\d s \(retry-after\) · attempt 2\/5\r\x1b\[2KHello from/
       )
       expect(r.stdout).toContain(REPLY)

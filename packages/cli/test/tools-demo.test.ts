@@ -21,7 +21,9 @@ describe("venice chat --tools-demo", () => {
   })
 
   it("--json: only the summary, as JSON on stdout", async () => {
-    const r = await run(["chat", "--tools-demo", "--json", "Weather in Oslo?"], { env: { VENICE_API_KEY: "never-used" } })
+    const r = await run(["chat", "--tools-demo", "--json", "Weather in Oslo?"], {
+      env: { VENICE_API_KEY: "never-used" }
+    })
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout)).toEqual({
       toolCalls: 1,

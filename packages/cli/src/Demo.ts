@@ -1,7 +1,7 @@
 /**
  * `venice demo`: a scripted storm played through the real client against the embedded Venice emulator — a 429 with
  * `Retry-After`, 503s with backoff, an in-band error event mid-stream (and the opt-in restart before the first token), an x402 wallet top-up
- * with a throwaway wallet, a fallback model, a 404 that is never retried, a wait beyond the maximum. Each scenario
+ * with a throwaway wallet, a top-up whose answer is lost (settled by the ledger, never paid twice), a fallback model, a 404 that is never retried, a wait beyond the maximum. Each scenario
  * prints a timeline merged from the pipeline's `Observer` events (client) and the emulator's request log (server),
  * then a summary table; every scenario checks what it saw against what Venice's rules say should happen.
  *
@@ -382,6 +382,58 @@ const x402 = scenario({
   }
 })
 
+const lostAnswer = scenario({
+  title: "x402 top-up whose answer is lost",
+  why: "every answer to the signed payment is lost (a proxy resets, then forwards it late): the outcome is unknown — no second payment; the ledger settles it",
+  run: (ctx) =>
+    Effect.gen(function*() {
+      const wallet = yield* throwawayWallet
+      yield* ctx.emulator.setWalletBalance(wallet.address, 0)
+      // every submission of the signed payment: the connection reset at once, the request forwarded 1 s later
+      yield* ctx.emulator.script({ route: "x402/top-up", paying: true }, 10, Faults.lostAnswer(1_000, "reset", { answerAfter: 0 }))
+      yield* ctx.note(`throwaway wallet ${wallet.address}; every answer to its payment will be lost`)
+      const client = PaymentPolicy.layerClient().pipe(
+        Layer.provideMerge(PaymentPolicy.layer({
+          maxPerPaymentUsd: 10,
+          budgetUsd: 20,
+          baseUrl: ctx.emulator.baseUrl,
+          timeout: "2 seconds",
+          settlement: { retries: 1, poll: "400 millis", wait: "5 seconds" }
+        })),
+        Layer.provide(Layer.succeed(VeniceWallet.VeniceWallet, wallet))
+      )
+      const books = yield* Effect.gen(function*() {
+        yield* Chat.completions(hello("Say hi."))
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        return { spent: yield* payments.spentUsd, unconfirmed: yield* payments.unconfirmedUsd }
+      }).pipe(Effect.provide(client))
+      yield* ctx.emulator.clearFaults
+      const after = yield* ctx.emulator.wallet(wallet.address)
+      yield* ctx.note(`emulator ledger after: ${ledgerLine(after)}; spent ${usd(books.spent)}, unconfirmed ${usd(books.unconfirmed)}`)
+      return { ...books, after }
+    }),
+  judge: (facts) => {
+    const problems: Array<string> = []
+    if (Exit.isFailure(facts.exit)) problems.push(unexpected(facts.exit))
+    expectStatuses(problems, facts.requests, [402, 200])
+    const topUps = facts.requests.filter((r) => r.route === "x402/top-up")
+    const discoveries = topUps.filter((r) => r.status === 402).length
+    if (discoveries !== 1) problems.push(`expected one discovery (one signed payment), saw ${discoveries}`)
+    if (!topUps.some((r) => r.fault === "LostAnswer:reset")) problems.push("no answer was lost: the scenario did not play")
+    const ledgerReads = facts.requests.filter((r) => r.route === "x402/transactions").length
+    if (ledgerReads < 2) problems.push(`expected the ledger to be read before paying and after the lost answers, read ${ledgerReads}×`)
+    let outcome = "one payment, settled by the ledger"
+    if (Exit.isSuccess(facts.exit)) {
+      const { after, spent, unconfirmed } = facts.exit.value
+      const credited = after.transactions.filter((t) => t.type === "TOP_UP")
+      if (credited.length !== 1) problems.push(`expected one TOP_UP in the ledger, found ${credited.length}`)
+      if (spent !== 10 || unconfirmed !== 0) problems.push(`expected $10 spent and nothing unconfirmed, got ${usd(spent)} / ${usd(unconfirmed)}`)
+      outcome = `paid ${usd(spent)} once, confirmed by the ledger`
+    }
+    return { outcome, code: "LostAnswer", problems }
+  }
+})
+
 const fallback = scenario({
   title: "fallback model",
   why: `${MODEL} is overloaded (429, Retry-After 30): with fallbackModels the next model is tried at once instead`,
@@ -439,7 +491,7 @@ const tooLong = scenario({
   }
 })
 
-const all: ReadonlyArray<Scenario> = [rateLimited, backoff, midStream, restarted, x402, fallback, notFound, tooLong]
+const all: ReadonlyArray<Scenario> = [rateLimited, backoff, midStream, restarted, x402, lostAnswer, fallback, notFound, tooLong]
 
 /**
  * The scenarios, in the order they run: title and what each shows.

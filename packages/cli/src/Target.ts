@@ -75,7 +75,7 @@ export const layer = (
   options: Options
 ): Layer.Layer<
   Target | VeniceClient.VeniceClient,
-  ServeError | ConfigError.ConfigError | VeniceClient.MissingCredentialsError
+  ServeError | ConfigError.ConfigError | VeniceClient.BuildError
 > =>
   Layer.unwrapScoped(
     Effect.gen(function*() {
@@ -164,7 +164,8 @@ export const run = <E, R>(
       ServeError: (e) =>
         new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }),
       ConfigError: (e) => new CommandFailed({ exitCode: 2, message: `configuration: ${String(e)}` }),
-      MissingCredentialsError: (e) => new CommandFailed({ exitCode: 2, message: e.message })
+      MissingCredentialsError: (e) => new CommandFailed({ exitCode: 2, message: e.message }),
+      InvalidBaseUrlError: (e) => new CommandFailed({ exitCode: 2, message: e.message })
     })
   )
 }

@@ -37,10 +37,10 @@ export * as CommandFailed from "./CommandFailed.js"
 /**
  * `venice demo`: a scripted storm played through the real client against the embedded Venice emulator — a 429 with
  * `Retry-After`, 503s with backoff, an in-band error event mid-stream (and the opt-in restart before the first
- * token), an x402 wallet top-up with a throwaway wallet, a fallback model, a 404 that is never retried, a wait
- * beyond the maximum. Each scenario prints a timeline merged from the pipeline's `Observer` events (client) and
- * the emulator's request log (server), then a summary table; every scenario checks what it saw against what
- * Venice's rules say should happen.
+ * token), an x402 wallet top-up with a throwaway wallet, a top-up whose answer is lost (settled by the ledger,
+ * never paid twice), a fallback model, a 404 that is never retried, a wait beyond the maximum. Each scenario
+ * prints a timeline merged from the pipeline's `Observer` events (client) and the emulator's request log (server),
+ * then a summary table; every scenario checks what it saw against what Venice's rules say should happen.
  *
  * @since 0.1.0
  */

@@ -95,6 +95,29 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
 }) {}
 
 /**
+ * A 2xx body was larger than the call allows (its route family's bound, `maxResponseBytes`: SPEC B1): the client
+ * stopped reading at the limit — or did not start, when the announced `Content-Length` was already above it — and let
+ * the connection go. Bytes are counted as they are decoded, so a compressed body (a gzip bomb) is bounded by what it
+ * inflates to. Never retried: asking again gets the same body, and may bill again.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseTooLargeError extends Schema.TaggedError<ResponseTooLargeError>()("ResponseTooLargeError", {
+  ...CallFields,
+  status: Schema.Int,
+  operation: Schema.String,
+  /** The bound, bytes. */
+  limit: Schema.Number,
+  /** Bytes read when reading stopped (after any `Content-Encoding`); absent when the `Content-Length` refused it. */
+  received: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** The announced `Content-Length`, when there was one. */
+  declared: Schema.optionalWith(Schema.Number, { exact: true }),
+  message: Schema.String,
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
+}) {}
+
+/**
  * The server asked for a wait longer than the client's maximum (SPEC R3, e.g. a 24 h crypto-RPC credit cap): the wait
  * was not slept. `cause` is the error that announced it, so callers can decide.
  *
@@ -178,13 +201,15 @@ export type ClientError =
   | ResponseDecodeError
   | WaitTooLongError
   | ErrorBudgetExhaustedError
+  | ResponseTooLargeError
 
 const tags: ReadonlySet<string> = new Set([
   "TransportError",
   "RequestValidationError",
   "ResponseDecodeError",
   "WaitTooLongError",
-  "ErrorBudgetExhaustedError"
+  "ErrorBudgetExhaustedError",
+  "ResponseTooLargeError"
 ])
 
 /**
@@ -196,7 +221,7 @@ export const isClientError = (u: unknown): u is ClientError =>
 
 /**
  * Retry class of a client-side error: transport failures back off; everything the client decided itself is final.
- * A 2xx body that did not decode is final too: asking again would bill again.
+ * A 2xx body that did not decode, or was too large, is final too: asking again would bill again.
  *
  * @since 0.1.0
  * @category retry

@@ -119,7 +119,17 @@ interface WindowState {
   resetAt: number | undefined
   /** Set by a 429 without headers: no reservation before this time. */
   blockedUntil: number
+  /**
+   * The longest window a response described for this bucket (its reset minus the time of the response, ms; 0: none
+   * yet): how long a window whose end no response has named is assumed to last.
+   */
+  span: number
+  /** Epoch ms at which the current window began, while its end is unknown (`resetAt` undefined). */
+  openedAt: number
 }
+
+/** How long an exhausted window of unknown end and unknown length is assumed to last (never reached in practice). */
+const UNKNOWN_SPAN = 60_000
 
 interface BudgetEntry {
   failures: number
@@ -132,7 +142,9 @@ interface BudgetEntry {
  * Request windows: a grant is counted in the window it is sent in, including the grants of a bucket no response has
  * described yet (they are all in flight when the first response names the window, and belong to it); a response's
  * count (`limit − remaining`) raises ours, never lowers it. After a window's reset the bucket admits up to the last
- * announced limit (at least one probe) before the new window's first response names its end.
+ * announced limit (at least one probe) before the new window's first response names its end; if none does (the
+ * window's responses carry no limit headers: 5xx, resets, HTML pages), the window is taken to end as long after it
+ * began as the longest window the bucket has seen described (SPEC W2), so no state outlives a window.
  *
  * @since 0.1.0
  * @category constructors
@@ -154,10 +166,19 @@ export const makeMemory = (): Service => {
     return held
   }
 
+  // SPEC W2: a window ends at the reset a response named, or — when no response of the window named one (they were
+  // 5xx, resets, HTML pages: nothing with limit headers) — one span after it began. So an exhausted window is never
+  // waited on for ever: the grants of a window whose end is unknown are forgotten after as long as a window lasts.
   const roll = (state: WindowState, now: number) => {
-    if (state.resetAt !== undefined && now >= state.resetAt) {
+    if (state.resetAt !== undefined) {
+      if (now >= state.resetAt) {
+        state.used = 0
+        state.openedAt = state.resetAt
+        state.resetAt = undefined
+      }
+    } else if (now >= state.openedAt + (state.span > 0 ? state.span : UNKNOWN_SPAN)) {
       state.used = 0
-      state.resetAt = undefined
+      state.openedAt = now
     }
   }
 
@@ -168,7 +189,14 @@ export const makeMemory = (): Service => {
         if (state === undefined) {
           // Granted, and counted: the first responses will name the window and its limit, and the requests sent
           // before then (all in flight at once) are part of that window; forgetting them oversends by as many.
-          windows.set(bucket, { limit: Number.MAX_SAFE_INTEGER, used: 1, resetAt: undefined, blockedUntil: 0 })
+          windows.set(bucket, {
+            limit: Number.MAX_SAFE_INTEGER,
+            used: 1,
+            resetAt: undefined,
+            blockedUntil: 0,
+            span: 0,
+            openedAt: now
+          })
           return { _tag: "Granted" }
         }
         if (now < state.blockedUntil) return { _tag: "Wait", until: state.blockedUntil }
@@ -179,20 +207,22 @@ export const makeMemory = (): Service => {
           state.used += 1
           return { _tag: "Granted" }
         }
-        // Exhausted in a window whose end we do not know yet: the first response of the window will say; until
-        // then, wait a short while rather than guess.
-        return { _tag: "Wait", until: state.resetAt ?? now + 50 }
+        // Exhausted in a window whose end we do not know yet: the first response of the window that names it will
+        // say; without one, the window ends one span after it began (SPEC W2).
+        return { _tag: "Wait", until: state.resetAt ?? state.openedAt + (state.span > 0 ? state.span : UNKNOWN_SPAN) }
       }),
     observeWindow: (bucket, window, now) =>
       Effect.sync(() => {
+        // a window that is already over says nothing about the next one
+        if (window.resetAt <= now) return
         let state = windows.get(bucket)
         if (state === undefined) {
-          state = { limit: window.limit, used: 0, resetAt: window.resetAt, blockedUntil: 0 }
+          state = { limit: window.limit, used: 0, resetAt: window.resetAt, blockedUntil: 0, span: 0, openedAt: now }
           windows.set(bucket, state)
         }
         roll(state, now)
         state.limit = window.limit
-        if (window.resetAt <= now) return
+        state.span = Math.max(state.span, window.resetAt - now)
         if (state.resetAt === undefined || window.resetAt > state.resetAt) {
           // a newer window: adopt it; the server's count of it is authoritative so far
           state.resetAt = window.resetAt
@@ -205,7 +235,7 @@ export const makeMemory = (): Service => {
       Effect.sync(() => {
         let state = windows.get(bucket)
         if (state === undefined) {
-          state = { limit: Number.MAX_SAFE_INTEGER, used: 0, resetAt: undefined, blockedUntil: 0 }
+          state = { limit: Number.MAX_SAFE_INTEGER, used: 0, resetAt: undefined, blockedUntil: 0, span: 0, openedAt: now }
           windows.set(bucket, state)
         }
         if (until <= now) return

@@ -183,7 +183,13 @@ export interface Call<A, E, R> {
  * @category models
  */
 export type Event =
-  | { readonly _tag: "AttemptStarted"; readonly operation: string; readonly attempt: number }
+  | {
+    readonly _tag: "AttemptStarted"
+    readonly operation: string
+    readonly attempt: number
+    /** The attempt's timeout, which starts now (a test driver uses it to tell its timer from other waits). */
+    readonly timeout?: Duration.Duration | undefined
+  }
   /** The attempt completed: the whole body of a JSON call was read, or a stream's first event arrived. */
   | { readonly _tag: "AttemptSucceeded"; readonly operation: string; readonly attempt: number; readonly status: number }
   | { readonly _tag: "AttemptFailed"; readonly operation: string; readonly attempt: number; readonly error: unknown }
@@ -258,6 +264,16 @@ const tagged = (() => {
 
 /** How often an attempt waiting for an unresolved-request slot of the error budget asks the store again. */
 const BUDGET_SLOT_POLL = Duration.millis(20)
+
+/**
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W3):
+ * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew. Further is nonsense
+ * (a misread unit, a corrupted header): the response still fails as it says, but no later call waits on it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PACING_HORIZON: Duration.Duration = Duration.hours(25)
 
 /** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
 const ERROR_BODY_LIMIT = 4 * 1024 * 1024
@@ -342,6 +358,100 @@ export const readBounded = (
     })
   )
 
+/**
+ * Default bounds of a 2xx body, bytes, by route family (SPEC B1): JSON bodies (64 MiB: base64 images and large
+ * embedding batches fit) and binary bodies read whole (256 MiB: audio, video, images). Streams are not read whole:
+ * their memory is bounded per event instead.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const defaultMaxResponseBytes: { readonly json: number; readonly binary: number } = {
+  json: 64 * 1024 * 1024,
+  binary: 256 * 1024 * 1024
+}
+
+/**
+ * What {@link readLimited} needs to describe a body that is too large.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export interface LimitedRead {
+  readonly provider: string
+  readonly operation: string
+  readonly facts: ClientError.CallFacts
+  /** The bound, bytes. */
+  readonly limit: number
+  readonly requestId?: string | undefined
+}
+
+/**
+ * Reads a whole 2xx body of at most `limit` bytes. A body above it fails with
+ * {@link ClientError.ResponseTooLargeError} (never retried): at once when the announced `Content-Length` is above
+ * it, else as soon as the bytes read pass it — counted after any `Content-Encoding`, so a gzip bomb stops at the
+ * limit too — and the rest is not read (the connection is let go). A body cut mid-way is a transport error.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const readLimited = (
+  response: HttpClientResponse.HttpClientResponse,
+  options: LimitedRead
+): Effect.Effect<Uint8Array, ClientError.ResponseTooLargeError | ClientError.TransportError> => {
+  const declared = Number(response.headers["content-length"])
+  const tooLarge = (received: number | undefined) =>
+    new ClientError.ResponseTooLargeError({
+      provider: options.provider,
+      ...options.facts,
+      status: response.status,
+      operation: options.operation,
+      limit: options.limit,
+      ...(received !== undefined ? { received } : {}),
+      ...(Number.isFinite(declared) ? { declared } : {}),
+      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+      message: `${options.provider} ${options.operation}: the response body is larger than ${options.limit} bytes (${
+        received === undefined ? `Content-Length ${declared}` : `${received} bytes read, then stopped`
+      }); not read further, not retried`
+    })
+  const transport = (cause: unknown) =>
+    new ClientError.TransportError({
+      provider: options.provider,
+      ...options.facts,
+      reason: transportReason(cause).reason === "protocol" ? "protocol" : "reset",
+      message: `${options.provider} ${options.operation}: ${describeTransport("reset", "while reading the response body")}`,
+      maybeDelivered: true
+    })
+  if (Number.isFinite(declared) && declared > options.limit) {
+    // announced too large: take one chunk at most, so the body is released rather than left on the socket
+    return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge(undefined)))
+  }
+  return response.stream.pipe(
+    Stream.mapError((e) => transport(e.cause)),
+    Stream.runFoldWhile(
+      { size: 0, chunks: [] as Array<Uint8Array> },
+      (acc) => acc.size <= options.limit,
+      (acc, chunk) => {
+        acc.size += chunk.byteLength
+        acc.chunks.push(chunk)
+        return acc
+      }
+    ),
+    Effect.flatMap(({ chunks, size }) => {
+      if (size > options.limit) return Effect.fail(tooLarge(size))
+      // a plain Uint8Array view (not the transport's Buffer subclass) of the one chunk
+      if (chunks.length === 1) return Effect.succeed(new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size))
+      const out = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        out.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      return Effect.succeed(out)
+    })
+  )
+}
+
 // ─── The pipeline ────────────────────────────────────────────────────────────────────────────────
 
 const newCorrelationId = (): string => `ve-${globalThis.crypto.randomUUID()}`
@@ -422,14 +532,32 @@ export const runWith = <A, E, R>(
         return state.failures
       })
 
-    const pace: Effect.Effect<void> = call.pacingBucket === undefined
-      ? Effect.void
-      : Effect.gen(function*() {
+    // SPEC W1: every wait before an attempt is sent — pacing, an error-budget slot, an in-flight slot — ends by the
+    // attempt's send-by time (when it started waiting plus `maxWait`); a wait that would end later fails at once with
+    // `WaitTooLongError`, and a slot wait that reaches it fails then.
+    const waitTooLong = (n: number, waited: number, what: string) =>
+      new ClientError.WaitTooLongError({
+        provider: provider.name,
+        ...facts(n),
+        wait: Duration.millis(Math.max(0, waited)),
+        maxWait: call.maxWait,
+        cause: undefined,
+        message: `${provider.name} ${call.operation}: not sent — ${what}, longer than the client's maximum wait of ${
+          Duration.format(call.maxWait)
+        }`
+      })
+
+    const pace = (n: number, sendBy: number): Effect.Effect<void, ClientError.WaitTooLongError> =>
+      call.pacingBucket === undefined ? Effect.void : Effect.gen(function*() {
         const bucket = call.pacingBucket!
         for (;;) {
           const now = yield* Clock.currentTimeMillis
           const reservation = yield* store.reserve(bucket, now)
           if (reservation._tag === "Granted") return
+          if (reservation.until > sendBy) {
+            const wait = Duration.millis(Math.max(0, reservation.until - now))
+            return yield* waitTooLong(n, reservation.until - now, `the request window of ${bucket} is exhausted for ${Duration.format(wait)}`)
+          }
           // wake a little after the reset, never before: an early request only collects a 429
           const delay = Duration.millis(Math.max(1, reservation.until - now) + 5)
           yield* observe({ _tag: "Pacing", operation: call.operation, bucket, delay })
@@ -438,14 +566,25 @@ export const runWith = <A, E, R>(
         }
       })
 
+    // SPEC W3: limit facts that make no sense are not kept — a window that admits nothing (`limit: 0`) or resets past
+    // the pacing horizon, an error-budget window resetting past twice the provider's: pacing or guarding on them
+    // would stop every later call for as long as they say.
+    const horizon = Duration.toMillis(PACING_HORIZON)
     const recordLimits = (headers: Readonly<Record<string, string>>, now: number) =>
       Effect.gen(function*() {
         const limits = provider.limits?.(headers, now, call.route)
         if (limits === undefined) return
-        if (limits.window !== undefined && call.pacingBucket !== undefined) {
-          yield* store.observeWindow(call.pacingBucket, limits.window, now)
+        const window = limits.window
+        if (
+          window !== undefined && call.pacingBucket !== undefined && window.limit >= 1 &&
+          window.resetAt - now <= horizon
+        ) {
+          yield* store.observeWindow(call.pacingBucket, window, now)
         }
-        if (limits.budget !== undefined && call.budgetBucket !== undefined && budgetLimit !== undefined) {
+        if (
+          limits.budget !== undefined && call.budgetBucket !== undefined && budgetLimit !== undefined &&
+          limits.budget.resetAt - now <= 2 * Duration.toMillis(budgetLimit.window)
+        ) {
           yield* store.observeBudget(call.budgetBucket, { ...limits.budget, limit: budgetLimit.limit }, now)
         }
       })
@@ -456,7 +595,7 @@ export const runWith = <A, E, R>(
     // wait between polls is interruptible (R12).
     const inFlight = call.inFlight
     const heldLease = yield* Ref.make<string | undefined>(undefined)
-    const takeSlot = (n: number): Effect.Effect<void> => {
+    const takeSlot = (n: number, sendBy: number): Effect.Effect<void, ClientError.WaitTooLongError> => {
       if (inFlight === undefined) return Effect.void
       const lease = `${correlationId}#${n}`
       const poll = Duration.decode(inFlight.pollInterval ?? Duration.millis(20))
@@ -465,10 +604,18 @@ export const runWith = <A, E, R>(
           (inFlight.holdUntilScopeClose === true ? Duration.hours(1) : Duration.sum(call.timeout, Duration.minutes(1)))
       )
       return Effect.uninterruptible(Effect.gen(function*() {
+        const start = yield* Clock.currentTimeMillis
         for (let waited = false;; waited = true) {
           const now = yield* Clock.currentTimeMillis
           const slot = yield* store.acquireSlot(inFlight.bucket, lease, inFlight.limit, now, ttl)
           if (slot._tag === "Granted") return yield* Ref.set(heldLease, lease)
+          if (now + Duration.toMillis(poll) > sendBy) {
+            return yield* waitTooLong(
+              n,
+              now - start,
+              `all ${inFlight.limit} requests in flight of ${inFlight.bucket} are still taken`
+            )
+          }
           if (!waited) yield* observe({ _tag: "Pacing", operation: call.operation, bucket: inFlight.bucket, delay: poll })
           yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(poll))
           yield* Effect.interruptible(Effect.sleep(poll))
@@ -489,25 +636,36 @@ export const runWith = <A, E, R>(
 
     // SPEC R8 under concurrency: a request whose status is not known yet may still fail. After pacing, each attempt
     // holds an unresolved-request slot of its budget bucket until its status is known (a 2xx can no longer count
-    // against the budget; a 4xx has been counted). While the bucket's window has no failure, slots are unlimited:
-    // nothing suggests its requests fail. From the first failure on, only `limit − margin − failures` may be
-    // unresolved at once, so the requests already on the wire cannot carry the failures the server counts past the
-    // guard's line however many calls run at once. While every slot is taken the attempt waits, polling the store (as
-    // for in-flight slots, so a fleet store shares the count); if the failures reach the line meanwhile, it fails with
-    // the guard's error. Only the wait is interruptible (R12).
+    // against the budget; a 4xx has been counted). Only `limit − margin − failures` may be unresolved at once — from
+    // the bucket's first request on, a fresh client included — so the requests already on the wire cannot carry the
+    // failures the server counts past the guard's line however many calls run at once. While every slot is taken the
+    // attempt waits, polling the store (as for in-flight slots, so a fleet store shares the count), until its
+    // send-by time (SPEC W1); if the failures reach the line meanwhile, it fails with the guard's error. Only the
+    // wait is interruptible (R12).
     const budgetSlots = call.budgetBucket === undefined || budgetLimit === undefined ? undefined : `unresolved:${call.budgetBucket}`
     const budgetLease = yield* Ref.make<string | undefined>(undefined)
-    const takeBudgetSlot = (n: number): Effect.Effect<void, ClientError.ErrorBudgetExhaustedError> => {
+    const takeBudgetSlot = (
+      n: number,
+      sendBy: number
+    ): Effect.Effect<void, ClientError.ErrorBudgetExhaustedError | ClientError.WaitTooLongError> => {
       if (budgetSlots === undefined || budgetLimit === undefined) return Effect.void
       const lease = `${correlationId}#${n}`
       const ttl = Duration.toMillis(Duration.sum(call.timeout, Duration.minutes(1)))
       return Effect.uninterruptible(Effect.gen(function*() {
+        const start = yield* Clock.currentTimeMillis
         for (;;) {
           const now = yield* Clock.currentTimeMillis
           const failures = yield* guard(n, now)
-          const slots = failures === 0 ? Number.MAX_SAFE_INTEGER : budgetLimit.limit - margin - failures
+          const slots = budgetLimit.limit - margin - failures
           const slot = yield* store.acquireSlot(budgetSlots, lease, slots, now, ttl)
           if (slot._tag === "Granted") return yield* Ref.set(budgetLease, lease)
+          if (now + Duration.toMillis(BUDGET_SLOT_POLL) > sendBy) {
+            return yield* waitTooLong(
+              n,
+              now - start,
+              `${slot.inUse} requests of ${call.budgetBucket} are unresolved, as many as ${provider.name}'s error budget allows with ${failures} failures`
+            )
+          }
           yield* Effect.interruptible(Effect.sleep(BUDGET_SLOT_POLL))
         }
       }))
@@ -519,12 +677,14 @@ export const runWith = <A, E, R>(
 
     const attempt = Effect.gen(function*() {
       const n = yield* Ref.updateAndGet(attemptRef, (k) => k + 1)
-      yield* guard(n, yield* Clock.currentTimeMillis)
-      yield* pace
-      yield* takeBudgetSlot(n)
-      yield* takeSlot(n)
+      const started = yield* Clock.currentTimeMillis
+      yield* guard(n, started)
+      const sendBy = started + Duration.toMillis(call.maxWait)
+      yield* pace(n, sendBy)
+      yield* takeBudgetSlot(n, sendBy)
+      yield* takeSlot(n, sendBy)
       yield* Metric.increment(tagged(attemptsTotal, ["provider", provider.name]))
-      yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n })
+      yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n, timeout: call.timeout })
       const request = yield* call.authorize(call.request, n).pipe(
         Effect.map(HttpClientRequest.setHeader("x-client-correlation-id", correlationId))
       )
@@ -590,7 +750,10 @@ export const runWith = <A, E, R>(
       }
       yield* giveBudgetSlot
       const retryFacts = provider.classify(decoded.error)
-      if (response.status === 429 && call.pacingBucket !== undefined && retryFacts.announced !== undefined) {
+      if (
+        response.status === 429 && call.pacingBucket !== undefined && retryFacts.announced !== undefined &&
+        Duration.lessThanOrEqualTo(retryFacts.announced, PACING_HORIZON)
+      ) {
         yield* store.block(call.pacingBucket, now + Duration.toMillis(retryFacts.announced), now)
       }
       yield* Effect.logWithLevel(
@@ -606,9 +769,11 @@ export const runWith = <A, E, R>(
           ...(provider.errorAttributes?.(decoded.error) ?? {})
         })
       )
-      // SPEC R3: a wait above the maximum is not slept
+      // SPEC R3, W1: an announced wait above the maximum is not slept, whether a 429's or a 5xx's (`Retry-After`,
+      // a body `retry_after`): the server said it will not serve this call sooner than the caller is willing to wait
       if (
-        retryFacts.announced !== undefined && retryFacts.retryClass === "header-wait" &&
+        retryFacts.announced !== undefined &&
+        (retryFacts.retryClass === "header-wait" || retryFacts.retryClass === "backoff") &&
         Duration.greaterThan(retryFacts.announced, call.maxWait)
       ) {
         return yield* ClientError.WaitTooLongError.fromCause({
@@ -726,9 +891,13 @@ const errorSummary = <E>(provider: Provider<E>, error: unknown): Record<string, 
  */
 export const logLevelOf = (level: CatalogLogLevel): LogLevel.LogLevel => CatalogLogLevels.toLogLevel(level)
 
+const utf8 = new TextDecoder("utf-8")
+
 /**
- * Runs a call's success decoding on a JSON body: reads the text, parses, decodes with the given function. Failures are
- * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded) or transport errors (a body cut mid-way).
+ * Runs a call's success decoding on a JSON body: reads the text (at most `options.maxBytes`, default
+ * {@link defaultMaxResponseBytes}`.json`), parses, decodes with the given function. Failures are
+ * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded), {@link ClientError.ResponseTooLargeError}
+ * or transport errors (a body cut mid-way).
  *
  * @since 0.1.0
  * @category bodies
@@ -739,20 +908,18 @@ export const decodeJsonBody = <A>(
   response: HttpClientResponse.HttpClientResponse,
   facts: ClientError.CallFacts,
   decode: (u: unknown) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | { readonly _tag: "Right"; readonly right: A },
-  requestId?: string | undefined
-): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.TransportError> =>
+  requestId?: string | undefined,
+  options?: { readonly maxBytes?: number | undefined }
+): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError> =>
   Effect.gen(function*() {
-    const text = yield* response.text.pipe(
-      Effect.mapError((e) =>
-        new ClientError.TransportError({
-          provider: providerName,
-          ...facts,
-          reason: transportReason(e.cause).reason === "refused" ? "reset" : transportReason(e.cause).reason,
-          message: `${providerName} ${operation}: ${describeTransport("reset", "while reading the response body")}`,
-          maybeDelivered: true
-        })
-      )
-    )
+    const bytes = yield* readLimited(response, {
+      provider: providerName,
+      operation,
+      facts,
+      limit: options?.maxBytes ?? defaultMaxResponseBytes.json,
+      requestId
+    })
+    const text = utf8.decode(bytes)
     const fail = (message: string) =>
       new ClientError.ResponseDecodeError({
         provider: providerName,

@@ -143,7 +143,9 @@ export const whileClass = <E>(
 /**
  * The delay part of the policy: for each failure, the server's announced wait plus a little jitter (never less than
  * announced: retrying early only collects another 429), else capped exponential backoff with relative jitter
- * (SPEC R2, R3). Unlimited: bound it with {@link whileClass} and `Schedule.recurs`, as {@link make} does.
+ * (SPEC R2, R3). A `backoff`-class failure's announced wait (a 5xx's `Retry-After`) is capped at `cap` like the
+ * backoff it replaces (SPEC W1). Unlimited: bound it with {@link whileClass} and `Schedule.recurs`, as {@link make}
+ * does.
  *
  * @since 0.1.0
  * @category schedules
@@ -156,7 +158,11 @@ export const delays = <E>(classify: Classifier<E>, options: Options = {}): Sched
     Schedule.mapEffect(([[n, error], backoff]) =>
       Effect.gen(function*() {
         const facts = classify(error)
-        const announced = facts.announced
+        // SPEC W1: a transient failure's announced wait (a 5xx's `Retry-After` or body `retry_after`) is honoured up
+        // to the backoff cap, like the backoff it replaces; longer ones fail before the policy runs (`maxWait`)
+        const announced = facts.announced !== undefined && facts.retryClass === "backoff"
+          ? Duration.min(facts.announced, o.cap)
+          : facts.announced
         // whole milliseconds: fractional times break TestClock (and no timer is that precise anyway)
         const delay = announced !== undefined
           ? Duration.millis(

@@ -34,12 +34,26 @@
  */
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+
+/**
+ * What happens to a streamed body as it is read: `open` when reading starts, `data` for each chunk received, `close`
+ * when it ends (however). Providers' stream readers report it; the default ignores it. Test clock drivers use it to
+ * tell a stream whose bytes are on the wire from a stalled one (they must not move a `TestClock` past a stream's
+ * idle bound while its bytes are still arriving in real time).
+ *
+ * @since 0.1.0
+ * @category observation
+ */
+export class Activity extends Context.Reference<Activity>()("@venice-effect/core/StreamStart/Activity", {
+  defaultValue: (): ((what: "open" | "data" | "close") => Effect.Effect<void>) => () => Effect.void
+}) {}
 
 /**
  * Options of {@link commitOnFirst}.

@@ -6,6 +6,15 @@
  */
 
 /**
+ * A client's base URL, checked when the client is built (SPEC B4): a value that is not an absolute `http:` or
+ * `https:` URL (`"not a url"`, `file:///…`, `http://[::1`) fails the layer with a typed {@link
+ * InvalidBaseUrlError} instead of becoming, call after call, retried "connection reset" errors.
+ *
+ * @since 0.1.0
+ */
+export * as BaseUrl from "./BaseUrl.js"
+
+/**
  * The log level a provider's error catalog assigns to a code (SPEC C4): the Venice table's `-`, `warn`, `error`.
  *
  * @since 0.1.0

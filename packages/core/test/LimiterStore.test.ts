@@ -50,6 +50,43 @@ describe("LimiterStore windows", () => {
       expect((yield* store.reserve("k", 5_000))._tag).toBe("Granted")
     }))
 
+  it.effect("a window whose end no response named ends one span after it began (SPEC W2: no livelock)", () =>
+    Effect.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      // a window of 2, described 60 s before its end: the span (how long a window lasts) is 60 s
+      yield* store.observeWindow("k", { limit: 2, remaining: 2, resetAt: 60_000 }, 0)
+      expect((yield* store.reserve("k", 1))._tag).toBe("Granted")
+      yield* store.observeWindow("k", { limit: 2, remaining: 0, resetAt: 60_000 }, 2) // the window is used up
+      expect(yield* store.reserve("k", 3)).toEqual({ _tag: "Wait", until: 60_000 })
+      // the next window's requests are answered without limit headers: its end stays unknown
+      expect((yield* store.reserve("k", 60_000))._tag).toBe("Granted")
+      expect((yield* store.reserve("k", 60_001))._tag).toBe("Granted")
+      expect(yield* store.reserve("k", 60_002)).toEqual({ _tag: "Wait", until: 120_000 })
+      expect(yield* store.reserve("k", 119_999)).toEqual({ _tag: "Wait", until: 120_000 })
+      // a span later the window is over though no response said so, and another begins
+      expect((yield* store.reserve("k", 120_000))._tag).toBe("Granted")
+      expect((yield* store.reserve("k", 120_001))._tag).toBe("Granted")
+      expect(yield* store.reserve("k", 120_002)).toEqual({ _tag: "Wait", until: 180_000 })
+      // a response naming the window's end wins over the estimate
+      yield* store.observeWindow("k", { limit: 2, remaining: 1, resetAt: 150_000 }, 120_003)
+      expect(yield* store.reserve("k", 120_004)).toEqual({ _tag: "Wait", until: 150_000 })
+    }))
+
+  it.effect("a window that is already over is not observed; a longer one lengthens the span", () =>
+    Effect.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      yield* store.observeWindow("k", { limit: 1, remaining: 0, resetAt: 1_000 }, 1_000) // over: ignored
+      expect((yield* store.reserve("k", 1_000))._tag).toBe("Granted")
+      expect((yield* store.reserve("k", 1_001))._tag).toBe("Granted") // still the unknown bucket
+      const fresh = LimiterStore.makeMemory()
+      yield* fresh.observeWindow("k", { limit: 1, remaining: 1, resetAt: 500 }, 0)
+      yield* fresh.observeWindow("k", { limit: 1, remaining: 1, resetAt: 2_000 }, 100) // a newer, longer window
+      expect((yield* fresh.reserve("k", 200))._tag).toBe("Granted")
+      expect(yield* fresh.reserve("k", 300)).toEqual({ _tag: "Wait", until: 2_000 })
+      expect((yield* fresh.reserve("k", 2_000))._tag).toBe("Granted")
+      expect(yield* fresh.reserve("k", 2_001)).toEqual({ _tag: "Wait", until: 2_000 + 1_900 })
+    }))
+
   it.effect("a block shorter than nothing, or without a window, only blocks", () =>
     Effect.gen(function*() {
       const store = LimiterStore.makeMemory()

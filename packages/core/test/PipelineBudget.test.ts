@@ -1,6 +1,6 @@
 /**
  * The error-budget guard under concurrency (SPEC R8): requests already on the wire may still fail, so from a bucket's
- * first failure on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
+ * first request on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
  * never count more failures than the guard's line however many calls run together.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -56,35 +56,63 @@ const call = (url: string): Pipeline.Call<unknown, { readonly _tag: "Plain"; rea
   budgetBucket: "key:model:-"
 })
 
+type Plain = { readonly _tag: "Plain"; readonly status: number }
+
+/** A counting server answering `status` after `delayMs`, and `run`: one call to it through a fresh store. */
+const fixture = (status: number, delayMs: number) =>
+  Effect.gen(function*() {
+    const { server, stats } = yield* countingServer(status, delayMs)
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const client = yield* HttpClient.HttpClient
+    const store = LimiterStore.makeMemory()
+    const run = (overrides: Partial<Pipeline.Call<unknown, Plain, never>> = {}) =>
+      Pipeline.runWith(client, store, provider, { ...call(url), ...overrides })
+    const all = <A, E>(n: number, effect: Effect.Effect<A, E>) =>
+      Effect.all(Array.from({ length: n }, () => effect), { concurrency: "unbounded" })
+    return { stats, run, all, unresolved: store.slotsInUse("unresolved:key:model:-", Date.now()) }
+  })
+
 describe("Pipeline error-budget guard under concurrency", () => {
   it.scopedLive("after a first failure, 100 concurrent failing calls: the server counts 48 failures, never more", () =>
     Effect.gen(function*() {
-      const { server, stats } = yield* countingServer(400, 20)
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-      const client = yield* HttpClient.HttpClient
-      const store = LimiterStore.makeMemory()
-      const run = Pipeline.runWith(client, store, provider, call(url)).pipe(Effect.flip)
-      expect(yield* run).toMatchObject({ _tag: "Plain", status: 400 })
-      const errors = yield* Effect.all(Array.from({ length: 100 }, () => run), { concurrency: "unbounded" })
-      const tags = errors.map((e) => e._tag)
+      const { all, run, stats, unresolved } = yield* fixture(400, 20)
+      expect(yield* Effect.flip(run())).toMatchObject({ _tag: "Plain", status: 400 })
+      const tags = (yield* all(100, Effect.flip(run()))).map((e) => e._tag)
       expect(stats.received).toBe(48) // 50 − the margin of 2: the server's lockout (> 50) is never reached
       expect(stats.peak).toBeLessThanOrEqual(47) // 50 − 2 − the 1 failure already counted
       expect(tags.filter((t) => t === "Plain")).toHaveLength(47)
       expect(tags.filter((t) => t === "ErrorBudgetExhaustedError")).toHaveLength(53)
-      expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
+      expect(yield* unresolved).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("a bucket without failures sends every concurrent call at once", () =>
+  it.scopedLive("a fresh bucket: 100 concurrent failing calls — the server counts 48 failures, never more (issue 13 #9)", () =>
     Effect.gen(function*() {
-      const { server, stats } = yield* countingServer(200, 50)
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-      const client = yield* HttpClient.HttpClient
-      const store = LimiterStore.makeMemory()
-      yield* Effect.all(Array.from({ length: 100 }, () => Pipeline.runWith(client, store, provider, call(url))), {
-        concurrency: "unbounded"
-      })
+      const { all, run, stats, unresolved } = yield* fixture(400, 20)
+      const tags = (yield* all(100, Effect.flip(run()))).map((e) => e._tag)
+      expect(stats.received).toBe(48)
+      expect(stats.peak).toBeLessThanOrEqual(48)
+      expect(tags.filter((t) => t === "Plain")).toHaveLength(48)
+      expect(tags.filter((t) => t === "ErrorBudgetExhaustedError")).toHaveLength(52)
+      expect(yield* unresolved).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a bucket without failures: every call succeeds, at most 48 unresolved at once", () =>
+    Effect.gen(function*() {
+      const { all, run, stats, unresolved } = yield* fixture(200, 50)
+      yield* all(100, run())
       expect(stats.received).toBe(100)
-      expect(stats.peak).toBe(100)
-      expect(yield* store.slotsInUse("unresolved:key:model:-", Date.now())).toBe(0)
+      expect(stats.peak).toBeLessThanOrEqual(48)
+      expect(yield* unresolved).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a slot wait longer than maxWait fails typed (SPEC W1)", () =>
+    Effect.gen(function*() {
+      const { all, run, stats, unresolved } = yield* fixture(200, 400)
+      const exits = yield* all(60, Effect.either(run({ maxWait: Duration.millis(100) })))
+      expect(stats.received).toBe(48)
+      expect(exits.flatMap((e) => (e._tag === "Left" ? [e.left._tag] : []))).toEqual(
+        Array.from({ length: 12 }, () => "WaitTooLongError")
+      )
+      expect(yield* unresolved).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })

@@ -14,6 +14,8 @@
  *   `solana` instead of its CAIP-2 id, as Venice's inference challenges do today.
  * - **Settlement** — what becomes of a signed x402 top-up payment: a settlement timeout after which the transfer
  *   lands later (or never), a payment already in progress, a failed settlement.
+ * - **Lost answer** — a proxy in front of Venice forwards the request late and loses Venice's answer (silence, a
+ *   reset, an HTML 502): the request takes effect (a payment is credited), the client never learns it.
  * - **Content** — a `200` whose content is wrong: a structured output that does not validate against its schema.
  *
  * @example
@@ -49,6 +51,8 @@ const HeaderRecord = Schema.Record({ key: Schema.String, value: Schema.String })
  * - `route`: a route name as in the stats (`"chat/completions"`, `"crypto/rpc"`, `"x402/balance"`) or a path
  *   (`"/api/v1/chat/completions"`).
  * - `model`: the `model` of the request body.
+ * - `paying`: `true` matches only requests carrying an x402 payment header (a top-up's settlement), `false` only
+ *   those without one (e.g. the top-up discovery).
  *
  * @since 0.1.0
  * @category models
@@ -58,7 +62,8 @@ export const Match = Schema.Struct({
   keyLabel: optional(Schema.String),
   wallet: optional(Schema.String),
   route: optional(Schema.String),
-  model: optional(Schema.String)
+  model: optional(Schema.String),
+  paying: optional(Schema.Boolean)
 }).annotations({ identifier: "Match" })
 
 /**
@@ -195,6 +200,18 @@ export class ResetMidBody extends Schema.TaggedClass<ResetMidBody>()("ResetMidBo
 }) {}
 
 /**
+ * Send the real response's status, headers (with its full `Content-Length`) and the first `afterBytes` bytes of its
+ * body (default: half), then nothing more, keeping the connection open: a body that stalls mid-way (a client's idle
+ * bound or timeout must end it). On a streamed response, counts bytes of the stream.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class StallMidBody extends Schema.TaggedClass<StallMidBody>()("StallMidBody", {
+  afterBytes: optional(NonNegativeInt)
+}) {}
+
+/**
  * Answer the real status with the real JSON body cut after `keepBytes` bytes (default: half), framed correctly
  * (`Content-Length` of the cut body): a complete HTTP response whose body is not valid JSON.
  *
@@ -318,13 +335,16 @@ export class StreamReset extends Schema.TaggedClass<StreamReset>()("StreamReset"
 }) {}
 
 /**
- * Stop sending after `afterChunks` chunks of a streamed response and keep the connection open.
+ * Stop sending after `afterChunks` chunks of a streamed response and keep the connection open. With `keepAliveEvery`
+ * (SSE streams), keep sending a `: keepalive` comment every that many ms meanwhile (on the emulator's `Clock`): bytes
+ * that never complete an event.
  *
  * @since 0.1.0
  * @category faults
  */
 export class StreamStall extends Schema.TaggedClass<StreamStall>()("StreamStall", {
-  afterChunks: NonNegativeInt
+  afterChunks: NonNegativeInt,
+  keepAliveEvery: optional(Schema.Int.pipe(Schema.positive()))
 }) {}
 
 /**
@@ -343,8 +363,9 @@ export class StreamEnd extends Schema.TaggedClass<StreamEnd>()("StreamEnd", {
  * match this fault). The payment is verified first (signature, recipient, asset, amount), as Venice does.
  *
  * - `timeout` — `504 SETTLEMENT_TIMEOUT`; the transfer lands `landsAfter` ms later on the emulator's `Clock`
- *   (default 10 s; the wallet's balance rises then) unless `lands` is `false`. Until it lands a resubmission of the
- *   same payment gets `409 PAYMENT_IN_PROGRESS`; afterwards it gets the `200` of the credited payment.
+ *   (default 10 s; the wallet's balance rises then) unless `lands` is `false` or its authorization has expired by
+ *   then (`validBefore`). Until it lands a resubmission of the same payment gets `409 PAYMENT_IN_PROGRESS`;
+ *   afterwards it gets the `200` of the credited payment.
  * - `in-progress` — `409 PAYMENT_IN_PROGRESS` (as if another submission of it were settling); nothing is credited.
  * - `failed` — `402 SETTLEMENT_FAILED`; nothing moved, the same payment may be submitted again.
  *
@@ -355,6 +376,68 @@ export class Settlement extends Schema.TaggedClass<Settlement>()("Settlement", {
   outcome: Schema.Literal("timeout", "in-progress", "failed"),
   landsAfter: optional(NonNegativeInt),
   lands: optional(Schema.Boolean)
+}) {}
+
+/**
+ * What the client gets instead of the real answer of a {@link LostAnswer}.
+ *
+ * - `silence`: nothing, ever (the connection stays open until the client gives up).
+ * - `reset`: the connection is reset (TCP RST).
+ * - `html-502`: a CDN's HTML 502 page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const LostAnswerKind = Schema.Literal("silence", "reset", "html-502")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type LostAnswerKind = typeof LostAnswerKind.Type
+
+/**
+ * A proxy that forwards the request `forwardAfter` ms late (on the emulator's `Clock`) and loses the answer: the
+ * route handles the request then — a signed top-up payment is verified and credited as Venice would, even if the
+ * client has given up meanwhile — while the client gets `answer` instead, `answerAfter` ms after the request arrived
+ * (default: when the forwarded request is answered; `silence` never answers). The fault of an unknown outcome: the
+ * request may or may not have taken effect, and the client cannot tell.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class LostAnswer extends Schema.TaggedClass<LostAnswer>()("LostAnswer", {
+  forwardAfter: NonNegativeInt,
+  answer: LostAnswerKind,
+  answerAfter: optional(NonNegativeInt)
+}) {}
+
+/**
+ * A duplicating proxy: the request is handled now and once more `after` ms later (on the emulator's `Clock`; the
+ * copy's answer goes nowhere). `first` applies to the immediate copy only (a settlement answer, or a lost answer), so
+ * a payment can be refused on one path and settle on the other, as a resubmission by anyone holding it could.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class Duplicate extends Schema.TaggedClass<Duplicate>()("Duplicate", {
+  after: NonNegativeInt,
+  first: optional(Schema.Union(Settlement, LostAnswer))
+}) {}
+
+/**
+ * Handle the request normally, then answer its status with a body of `bytes` bytes instead of the real one (a JSON
+ * prefix, then padding), streamed without being held in memory. `announce` (default true) sends its
+ * `Content-Length`; `gzip` sends it gzip-compressed instead (`Content-Encoding: gzip`, chunked: a bomb of a few
+ * hundred KiB that inflates to `bytes`).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export class HugeBody extends Schema.TaggedClass<HugeBody>()("HugeBody", {
+  bytes: NonNegativeInt,
+  announce: optional(Schema.Boolean),
+  gzip: optional(Schema.Boolean)
 }) {}
 
 /**
@@ -390,6 +473,7 @@ export const Fault = Schema.Union(
   ErrorFault,
   ResetBeforeHeaders,
   ResetMidBody,
+  StallMidBody,
   TruncatedJson,
   HtmlPage,
   EmptyBody,
@@ -402,6 +486,9 @@ export const Fault = Schema.Union(
   StreamStall,
   StreamEnd,
   Settlement,
+  LostAnswer,
+  Duplicate,
+  HugeBody,
   StructuredOutputViolation,
   BareSolanaNetwork
 )
@@ -526,6 +613,16 @@ export const resetMidBody = (afterBytes?: number): ResetMidBody =>
   new ResetMidBody(afterBytes === undefined ? {} : { afterBytes })
 
 /**
+ * The real answer's first `afterBytes` bytes (default: half), then a stall with the connection open (see
+ * {@link StallMidBody}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const stallMidBody = (afterBytes?: number): StallMidBody =>
+  new StallMidBody(afterBytes === undefined ? {} : { afterBytes })
+
+/**
  * @since 0.1.0
  * @category constructors
  */
@@ -587,7 +684,8 @@ export const streamReset = (afterChunks: number): StreamReset => new StreamReset
  * @since 0.1.0
  * @category constructors
  */
-export const streamStall = (afterChunks: number): StreamStall => new StreamStall({ afterChunks })
+export const streamStall = (afterChunks: number, options: { readonly keepAliveEvery?: number | undefined } = {}): StreamStall =>
+  new StreamStall({ afterChunks, ...(options.keepAliveEvery !== undefined ? { keepAliveEvery: options.keepAliveEvery } : {}) })
 
 /**
  * @since 0.1.0
@@ -626,6 +724,50 @@ export const paymentInProgress: Settlement = new Settlement({ outcome: "in-progr
  * @category constructors
  */
 export const settlementFailed: Settlement = new Settlement({ outcome: "failed" })
+
+/**
+ * The request is forwarded `forwardAfter` ms late and takes effect then; the client gets `answer` instead of the real
+ * answer (see {@link LostAnswer}). `Faults.lostAnswer(8_000, "silence")` on `x402/top-up` is a payment credited 8 s
+ * after the client sent it, whose answer never comes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const lostAnswer = (
+  forwardAfter: number,
+  answer: LostAnswerKind,
+  options: { readonly answerAfter?: number | undefined } = {}
+): LostAnswer =>
+  new LostAnswer({
+    forwardAfter,
+    answer,
+    ...(options.answerAfter !== undefined ? { answerAfter: options.answerAfter } : {})
+  })
+
+/**
+ * The request is handled now (as `first` says, if given) and again `after` ms later (see {@link Duplicate}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const duplicate = (after: number, first?: Settlement | LostAnswer): Duplicate =>
+  new Duplicate({ after, ...(first !== undefined ? { first } : {}) })
+
+/**
+ * The real status, and a body of `bytes` bytes instead of the real one (see {@link HugeBody}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hugeBody = (
+  bytes: number,
+  options: { readonly announce?: boolean | undefined; readonly gzip?: boolean | undefined } = {}
+): HugeBody =>
+  new HugeBody({
+    bytes,
+    ...(options.announce !== undefined ? { announce: options.announce } : {}),
+    ...(options.gzip !== undefined ? { gzip: options.gzip } : {})
+  })
 
 /**
  * The next structured-output answer (`response_format: json_schema`) violates its schema.

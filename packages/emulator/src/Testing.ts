@@ -23,7 +23,7 @@
  * @since 0.1.0
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
-import * as Chunk from "effect/Chunk"
+import * as StreamStart from "@venice-effect/core/StreamStart"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
@@ -56,8 +56,9 @@ export interface DriveOptions {
 
 /**
  * Runs `effect` in a fiber and advances the TestClock to each pending wake-up until it completes; returns its exit.
- * Time moves only while no attempt is in flight, or once an attempt has made no progress for `stallAfter` real
- * milliseconds (a stalled server: then its timeout fires, as it would in real time).
+ * Time moves only while no attempt is in flight and no streamed body is being read, or once they have made no
+ * progress for `stallAfter` real milliseconds (a stalled server: then its timeout or a stream's idle bound fires, as
+ * it would in real time).
  *
  * @since 0.1.0
  * @category testing
@@ -68,17 +69,40 @@ export const drive = <A, E, R>(
 ): Effect.Effect<Exit.Exit<A, E>, never, R> =>
   Effect.gen(function*() {
     let inFlight = 0
+    let streams = 0
     let lastProgress = Date.now()
+    // The TestClock keeps the wake-up of a sleep that was interrupted: every finished attempt leaves its timeout's.
+    // Those are stale — moving the clock to one would only skip time — so they are counted here (wake-up time →
+    // how many) and skipped while nothing is in flight. `pending` holds the timeouts of attempts in flight.
+    const pending: Array<{ readonly key: string; readonly at: number }> = []
+    const stale = new Map<number, number>()
+    const activity = (what: "open" | "data" | "close") =>
+      Effect.sync(() => {
+        lastProgress = Date.now()
+        if (what === "open") streams++
+        else if (what === "close") streams = Math.max(0, streams - 1)
+      })
     const observer = (event: Pipeline.Event) =>
       Effect.zipRight(
-        Effect.sync(() => {
-          lastProgress = Date.now()
-          if (event._tag === "AttemptStarted") inFlight++
-          else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") inFlight = Math.max(0, inFlight - 1)
-        }),
+        Effect.flatMap(TestClock.currentTimeMillis, (now) =>
+          Effect.sync(() => {
+            lastProgress = Date.now()
+            const key = `${event.operation}#${"attempt" in event ? event.attempt : ""}`
+            if (event._tag === "AttemptStarted") {
+              inFlight++
+              if (event.timeout !== undefined) pending.push({ key, at: now + Duration.toMillis(event.timeout) })
+            } else if (event._tag === "AttemptSucceeded" || event._tag === "AttemptFailed") {
+              inFlight = Math.max(0, inFlight - 1)
+              const i = pending.findIndex((p) => p.key === key)
+              const at = i >= 0 ? pending.splice(i, 1)[0]?.at : undefined
+              if (at !== undefined && at > now) stale.set(at, (stale.get(at) ?? 0) + 1)
+            }
+          })),
         options.observer?.(event) ?? Effect.void
       )
-    const fiber = yield* Effect.fork(Effect.provideService(effect, Pipeline.Observer, observer))
+    const fiber = yield* Effect.fork(
+      effect.pipe(Effect.provideService(Pipeline.Observer, observer), Effect.provideService(StreamStart.Activity, activity))
+    )
     const stallAfter = options.stallAfter ?? 300
     const settle = options.settle ?? 2
     for (let i = 0; i < 100_000; i++) {
@@ -86,11 +110,21 @@ export const drive = <A, E, R>(
       if (poll._tag === "Some") return poll.value
       yield* realPause(1)
       const quiet = Date.now() - lastProgress
-      if (inFlight > 0 ? quiet < stallAfter : quiet < settle) continue
-      const sleeps = yield* TestClock.sleeps()
-      if (Chunk.isNonEmpty(sleeps)) {
-        const now = yield* TestClock.currentTimeMillis
-        const next = Chunk.reduce(sleeps, Infinity, (min, t) => Math.min(min, t))
+      const busy = inFlight > 0 || streams > 0
+      if (busy ? quiet < stallAfter : quiet < settle) continue
+      // a fiber still running (on a loaded machine, its synchronous steps can take longer than `settle`) is not
+      // waiting for time yet
+      if (!busy && (yield* Fiber.status(fiber))._tag === "Running") continue
+      const now = yield* TestClock.currentTimeMillis
+      for (const at of [...stale.keys()]) if (at <= now) stale.delete(at)
+      const counts = new Map<number, number>()
+      for (const at of yield* TestClock.sleeps()) counts.set(at, (counts.get(at) ?? 0) + 1)
+      let next = Infinity
+      for (const [at, count] of counts) {
+        // while an attempt or a streamed body is in flight (a stall) every timer counts: its own bound must fire
+        if (at < next && (busy || count > (stale.get(at) ?? 0))) next = at
+      }
+      if (next !== Infinity) {
         yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
         lastProgress = Date.now()
       }

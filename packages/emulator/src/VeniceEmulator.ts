@@ -429,7 +429,8 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
       state,
       settings,
       origin: () => publicOrigin,
-      verifySiwx: config.x402?.verifySiwx ?? defaultVerifier([...domains, new URL(publicOrigin).host])
+      verifySiwx: config.x402?.verifySiwx ?? defaultVerifier([...domains, new URL(publicOrigin).host]),
+      scope: yield* Effect.scope
     }
     yield* httpServer.serve(makeApp(env))
 

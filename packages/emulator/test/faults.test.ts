@@ -7,6 +7,7 @@ import * as Responses from "@venice-effect/venice/schema/Responses"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Zlib from "node:zlib"
 import * as Either from "effect/Either"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -253,6 +254,36 @@ describe("faults", () => {
       const stalled = yield* readAll(emulator, "/chat/completions", stream)
       expect(Either.isLeft(stalled.outcome) && stalled.outcome.left._tag).toBe("TimeoutException")
       expect(sseData(stalled.text)).toHaveLength(1)
+    }).pipe(Effect.provide(Client)))
+
+  it.scopedLive("a stall with keep-alives: comments every N ms, never another event", () =>
+    Effect.gen(function*() {
+      const emulator = yield* start({ stream: { tokens: 6 } })
+      yield* emulator.script({}, 1, Faults.streamStall(2, { keepAliveEvery: 100 }))
+      const stalled = yield* readAll(emulator, "/chat/completions", chatBody({ stream: true }))
+      expect(Either.isLeft(stalled.outcome) && stalled.outcome.left._tag).toBe("TimeoutException")
+      expect(sseData(stalled.text)).toHaveLength(2)
+      expect(stalled.text.split(": keepalive").length - 1).toBeGreaterThanOrEqual(3) // ~5 in 500 ms
+    }).pipe(Effect.provide(Client)))
+
+  it.scopedLive("HugeBody: the real status with a body of N bytes (announced or chunked), or a gzip bomb", () =>
+    Effect.gen(function*() {
+      const emulator = yield* start()
+      yield* emulator.script({ route: "models" }, 1, Faults.hugeBody(3 * 1024 * 1024))
+      const announced = yield* get(emulator, "/models")
+      expect(announced.status).toBe(200)
+      expect(announced.headers["content-length"]).toBe(String(3 * 1024 * 1024))
+      expect(announced.bytes.byteLength).toBe(3 * 1024 * 1024)
+      expect(announced.text.startsWith('{"padding":"aaaa')).toBe(true)
+      yield* emulator.script({ route: "models" }, 1, Faults.hugeBody(1_000, { announce: false }))
+      const chunked = yield* get(emulator, "/models")
+      expect(chunked.headers["content-length"]).toBeUndefined()
+      expect(chunked.bytes.byteLength).toBe(1_000)
+      yield* emulator.script({ route: "models" }, 1, Faults.hugeBody(8 * 1024 * 1024, { gzip: true }))
+      const bomb = yield* get(emulator, "/models")
+      expect(bomb.headers["content-encoding"]).toBe("gzip")
+      expect(bomb.bytes.byteLength).toBeLessThan(64 * 1024) // undici does not inflate: the bytes on the wire
+      expect(Zlib.gunzipSync(bomb.bytes).byteLength).toBe(8 * 1024 * 1024)
     }).pipe(Effect.provide(Client)))
 
   it.scopedLive("responses stream fault: response.failed then [DONE]; TTS stream: the connection ends before Content-Length", () =>

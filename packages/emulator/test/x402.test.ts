@@ -11,6 +11,7 @@ import { x402Client } from "@x402/core/client"
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http"
 import { registerExactEvmScheme } from "@x402/evm/exact/client"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
@@ -155,5 +156,76 @@ describe("x402 wallets", () => {
       expect(codeOf(yield* send(fresh))).toBe("X402_SIGN_IN_NONCE_REUSED")
       const foreign = yield* Effect.map(Siwx.makeHeader(account, undefined, { domain: "evil.example" }), Redacted.value)
       expect(codeOf(yield* send(foreign))).toBe("X402_SIGN_IN_DOMAIN_MISMATCH")
+    }).pipe(Effect.provide(Client)))
+})
+
+describe("lost answers and duplicates (issue 13 #4)", () => {
+  it.scoped("LostAnswer: the client gets a reset at once; the payment is forwarded 5 s later and credited then", () =>
+    Effect.gen(function*() {
+      const account = privateKeyToAccount(generatePrivateKey())
+      const emulator = yield* start()
+      // only the paying request: the discovery passes
+      yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.lostAnswer(5_000, "reset", { answerAfter: 0 }))
+      const header = yield* signPayment(emulator, account)
+      const lost = yield* Effect.either(pay(emulator, header))
+      expect(lost._tag).toBe("Left") // the connection was reset: no answer
+      expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(0)
+      yield* TestClock.adjust("5 seconds")
+      for (let i = 0; i < 200 && (yield* emulator.wallet(account.address)).balanceUsd === 0; i++) yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      const view = yield* emulator.wallet(account.address)
+      expect(view.balanceUsd).toBe(10)
+      expect(view.payments).toMatchObject([{ amountUsd: 10, status: "credited", submissions: 1 }])
+      // the same payment again: the credited answer, nothing more credited
+      const again = yield* pay(emulator, header)
+      expect(again.status).toBe(200)
+      expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(10)
+    }).pipe(Effect.provide(Client)))
+
+  it.scoped("LostAnswer html-502: the proxy's page comes back once the forwarded request is answered", () =>
+    Effect.gen(function*() {
+      const account = privateKeyToAccount(generatePrivateKey())
+      const emulator = yield* start()
+      yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.lostAnswer(3_000, "html-502"))
+      const header = yield* signPayment(emulator, account)
+      const fiber = yield* Effect.fork(pay(emulator, header))
+      for (let i = 0; i < 200 && (yield* emulator.stats).total < 2; i++) yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      yield* TestClock.adjust("3 seconds")
+      const page = yield* Fiber.join(fiber)
+      expect(page.status).toBe(502)
+      expect(page.headers["content-type"]).toMatch(/text\/html/)
+      expect(page.headers["x-venice-version"]).toBeUndefined() // a proxy's page, not Venice's
+      expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(10)
+    }).pipe(Effect.provide(Client)))
+
+  it.scoped("Duplicate: one copy answered SETTLEMENT_FAILED, the other settles it later — credited once", () =>
+    Effect.gen(function*() {
+      const account = privateKeyToAccount(generatePrivateKey())
+      const emulator = yield* start()
+      yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.duplicate(2_000, Faults.settlementFailed))
+      const header = yield* signPayment(emulator, account)
+      const failed = yield* pay(emulator, header)
+      expect([failed.status, (failed.json as { error: string }).error]).toEqual([402, "SETTLEMENT_FAILED"])
+      yield* TestClock.adjust("2 seconds")
+      for (let i = 0; i < 200 && (yield* emulator.wallet(account.address)).balanceUsd === 0; i++) yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      expect((yield* emulator.wallet(account.address)).transactions.filter((t) => t.type === "TOP_UP")).toHaveLength(1)
+      yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.duplicate(0))
+      expect((yield* pay(emulator, header)).status).toBe(200) // both copies: the credited answer
+      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
+      expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(10)
+    }).pipe(Effect.provide(Client)))
+
+  it.scoped("a transfer never lands after its authorization expired (validBefore)", () =>
+    Effect.gen(function*() {
+      const account = privateKeyToAccount(generatePrivateKey())
+      const emulator = yield* start()
+      yield* TestClock.setTime(Date.now())
+      // lands 10 minutes later: past validBefore (signing time + 300 s)
+      yield* emulator.script({ route: "x402/top-up" }, 1, Faults.settlementTimeout({ landsAfter: 600_000 }))
+      const header = yield* signPayment(emulator, account)
+      expect((yield* pay(emulator, header)).status).toBe(504)
+      yield* TestClock.adjust("20 minutes")
+      const view = yield* emulator.wallet(account.address)
+      expect(view.balanceUsd).toBe(0)
+      expect(view.payments).toMatchObject([{ status: "pending" }])
     }).pipe(Effect.provide(Client)))
 })

@@ -31,7 +31,8 @@ import * as ErrorBody from "@venice-effect/core/ErrorBody"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Sse from "@venice-effect/core/Sse"
 import * as StreamStart from "@venice-effect/core/StreamStart"
-import * as Cause from "effect/Cause"
+import type * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -235,8 +236,14 @@ export const text = (completion: ChatCompletion): string | undefined => completi
  * Options of a chat stream: the per-call options, and
  *
  * - `maxEventBytes` (default 1 MiB): one event above this fails the stream ({@link NovitaStreamError.NovitaStreamTooLargeError});
- * - `idleTimeout`: fail with {@link NovitaStreamError.NovitaStreamTransportError} (`idle-timeout`) when no bytes arrive
- *   for this long once the stream has started. Default: none. Until the first event, the client's `timeout` applies.
+ * - `firstEventTimeout` (default 2 minutes): no data event this long after the response headers fails the attempt with
+ *   a `TransportError` (`timeout`) naming the bound — retried by the call's policy like any failure before the first
+ *   event;
+ * - `idleTimeout` (default 60 s): no data event for this long once the stream has started fails it with
+ *   {@link NovitaStreamError.NovitaStreamTransportError} (`idle-timeout`).
+ *
+ * Keep-alive comments count for neither bound: a stream that sends only comments ends. `Duration.infinity` turns a
+ * bound off.
  *
  * @since 0.1.0
  * @category models
@@ -244,6 +251,7 @@ export const text = (completion: ChatCompletion): string | undefined => completi
 export interface StreamOptions<R = never> extends NovitaClient.CallOptions<R> {
   readonly maxEventBytes?: number | undefined
   readonly idleTimeout?: Duration.DurationInput | undefined
+  readonly firstEventTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -337,6 +345,47 @@ const decodeError = (ctx: StreamContext, received: number, reason: "json" | "sha
 
 const isChunk = Schema.is(ChatCompletionChunk)
 
+/** The bounds of a stream's waits, resolved. */
+interface Bounds {
+  readonly firstEvent: Duration.Duration
+  readonly idle: Duration.Duration
+}
+
+/**
+ * Bounds the waits of a body: until `progress()` first moves (the first data event) at most `bounds.firstEvent` from
+ * the first pull (the response headers), then at most `bounds.idle` from each move to the next. `progress` is read
+ * before each pull, so bytes that complete no event (keep-alive comments) do not count. (The same as Venice's streams;
+ * a shared stream kit is issue 14.)
+ */
+const bounded = <E, E2>(
+  body: Stream.Stream<Uint8Array, E>,
+  progress: () => number,
+  bounds: Bounds,
+  onTimeout: (which: "first-event" | "idle", after: Duration.Duration) => E2
+): Stream.Stream<Uint8Array, E | E2> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const activity = yield* StreamStart.Activity
+    yield* activity("open")
+    yield* Effect.addFinalizer(() => activity("close"))
+    const pulled: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<E | E2>> = yield* Stream.toPull(body)
+    const pull = Effect.tap(pulled, () => activity("data"))
+    let seen = -1
+    let since = 0
+    return Stream.repeatEffectChunkOption(Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const moved = progress()
+      if (moved !== seen) {
+        seen = moved
+        since = now
+      }
+      const which = moved === 0 ? "first-event" : "idle"
+      const after = which === "first-event" ? bounds.firstEvent : bounds.idle
+      const left = since + Duration.toMillis(after) - now
+      if (!Number.isFinite(left)) return pull
+      if (left <= 0) return Effect.fail(Option.some(onTimeout(which, after)))
+      return Effect.timeoutFail(pull, { duration: Duration.millis(left), onTimeout: () => Option.some(onTimeout(which, after)) })
+    }))
+  }))
+
 /**
  * Decodes one response's SSE body: one `Sse.decode` loop with the chat handler, every failure mapped to a stream
  * error in one place.
@@ -344,11 +393,14 @@ const isChunk = Schema.is(ChatCompletionChunk)
 const decodeBody = (
   ctx: StreamContext,
   body: Stream.Stream<Uint8Array, HttpClientError.ResponseError>,
-  options: { readonly maxEventBytes?: number | undefined; readonly idle?: Duration.Duration | undefined }
+  options: { readonly maxEventBytes?: number | undefined; readonly bounds: Bounds }
 ): Stream.Stream<ChatCompletionChunk, NovitaStreamError.NovitaStreamError> =>
   Stream.suspend(() => {
     let received = 0
+    // data events dispatched (comments never are): what the stream's bounds count
+    let events = 0
     const handler = (event: Sse.Event): Sse.Step<ChatCompletionChunk, NovitaStreamError.NovitaStreamError> => {
+      events++
       const data = event.data
       if (data === "[DONE]") return Sse.end
       if (data.length === 0) return Sse.skip
@@ -378,19 +430,17 @@ const decodeBody = (
           incomplete: end.incomplete
         })
       )
-    const idle = options.idle
-    const source: Stream.Stream<Uint8Array, HttpClientError.ResponseError | NovitaStreamError.NovitaStreamTransportError> =
-      idle === undefined ? body : Stream.timeoutFailCause(
-        body,
-        () =>
-          Cause.fail(
-            new NovitaStreamError.NovitaStreamTransportError({
-              ...fields(ctx, received, `no data for ${Duration.format(idle)} (idle timeout) after ${received} chunk(s)`),
-              reason: "idle-timeout"
-            })
-          ),
-        idle
-      )
+    const source = bounded(body, () => events, options.bounds, (which, after) =>
+      new NovitaStreamError.NovitaStreamTransportError({
+        ...fields(
+          ctx,
+          received,
+          which === "first-event"
+            ? `no data within ${Duration.format(after)} of the response headers (first-event timeout; keep-alive comments do not count)`
+            : `no data for ${Duration.format(after)} (idle timeout; keep-alive comments do not count) after ${received} chunk(s)`
+        ),
+        reason: which === "first-event" ? "first-event-timeout" : "idle-timeout"
+      }))
     return source.pipe(
       Sse.decode(handler, { maxEventBytes: options.maxEventBytes, onEnd }),
       Stream.mapError((error): NovitaStreamError.NovitaStreamError => {
@@ -428,7 +478,7 @@ const beforeFirst = (
         provider: "novita",
         ...facts,
         reason: error._tag === "NovitaStreamTransportError"
-          ? (error.reason === "idle-timeout" ? "timeout" : error.reason)
+          ? (error.reason === "idle-timeout" || error.reason === "first-event-timeout" ? "timeout" : error.reason)
           : "reset",
         message: `${error.message} (before the first event)`,
         maybeDelivered: true
@@ -453,8 +503,11 @@ export const streamWithMeta = <R = never>(
   NovitaRetryPolicy.NovitaClientError,
   NovitaClient.NovitaClient | R | Scope.Scope
 > => {
-  const { idleTimeout, maxEventBytes, ...callOptions } = options
-  const idle = idleTimeout === undefined ? undefined : Duration.decode(idleTimeout)
+  const { firstEventTimeout, idleTimeout, maxEventBytes, ...callOptions } = options
+  const bounds: Bounds = {
+    firstEvent: firstEventTimeout === undefined ? NovitaStreamError.defaultBounds.firstEvent : Duration.decode(firstEventTimeout),
+    idle: idleTimeout === undefined ? NovitaStreamError.defaultBounds.idle : Duration.decode(idleTimeout)
+  }
   return Effect.gen(function*() {
     const client = yield* NovitaClient.NovitaClient
     const scope = yield* Effect.scope
@@ -469,7 +522,13 @@ export const streamWithMeta = <R = never>(
           const ctx: StreamContext = { operation: OPERATION, facts: raw.facts, requestId: headers["x-request-id"] }
           const contentType = (headers["content-type"] ?? "").toLowerCase()
           if (contentType.includes("json") || contentType.includes("html")) {
-            const text = yield* Effect.orElseSucceed(raw.response.text, () => "")
+            // read at most 64 KiB of it: it is only kept for the error
+            const bytes = yield* Effect.orElseSucceed(
+              Pipeline.readBounded(raw.response, 65_536, (reason, message) =>
+                new ClientError.TransportError({ provider: "novita", ...raw.facts, reason, message, maybeDelivered: true })),
+              () => new Uint8Array(0)
+            )
+            const text = new TextDecoder().decode(bytes)
             return yield* new ClientError.ResponseDecodeError({
               provider: "novita",
               ...raw.facts,
@@ -481,7 +540,7 @@ export const streamWithMeta = <R = never>(
             })
           }
           const chunks = yield* StreamStart.commitOnFirst(
-            decodeBody(ctx, raw.response.stream, { maxEventBytes, idle }),
+            decodeBody(ctx, raw.response.stream, { maxEventBytes, bounds }),
             { scope, beforeFirst: beforeFirst(raw.facts) }
           ).pipe(
             Effect.timeoutFail({

@@ -28,6 +28,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as BaseUrl from "@venice-effect/core/BaseUrl"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
@@ -63,7 +64,10 @@ export const DEFAULT_BASE_URL = "https://api.novita.ai"
 export interface Options {
   /** The API key, as `Redacted` so it never prints. Sent as `Authorization: Bearer <key>`. */
   readonly apiKey: Redacted.Redacted<string>
-  /** Default `https://api.novita.ai`. Paths are appended to it (`/openai/v1/chat/completions`). */
+  /**
+   * Default `https://api.novita.ai`. Paths are appended to it (`/openai/v1/chat/completions`). Checked when the client
+   * is built: anything but an absolute `http:` / `https:` URL fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default {@link NovitaRetryPolicy.defaultPolicy}). */
   readonly retry?: Schedule.Schedule<unknown, NovitaRetryPolicy.NovitaClientError> | undefined
@@ -231,18 +235,18 @@ export const validateRequest = <A, I>(
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+export const make = (options: Options): Effect.Effect<Service, BaseUrl.InvalidBaseUrlError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const httpClient = yield* HttpClient.HttpClient
     const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
     const apiKey = options.apiKey
-    const baseUrl = String(options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+    const baseUrl = yield* BaseUrl.validate(provider.name, options.baseUrl ?? DEFAULT_BASE_URL)
     const clientRetry = options.retry ?? NovitaRetryPolicy.defaultPolicy
     const timeout = Duration.decode(options.timeout ?? Duration.seconds(180))
     const maxWait = Duration.decode(options.maxWait ?? Duration.seconds(60))
     const userAgent = options.userAgent ?? "venice-effect-novita/0.1.0"
 
-    const buildRequest = (spec: RequestSpec, callOptions: CallOptions<unknown> | undefined) => {
+    const buildRequest = (spec: RequestSpec, callOptions: CallOptions<unknown> | undefined, json: string | undefined) => {
       const path = spec.path.startsWith("/") ? spec.path : `/${spec.path}`
       let request = HttpClientRequest.make(spec.method)(`${baseUrl}${path}`).pipe(
         HttpClientRequest.setHeader("user-agent", userAgent),
@@ -253,7 +257,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           if (v !== undefined) request = HttpClientRequest.setUrlParam(request, k, v)
         }
       }
-      if (spec.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, spec.body)
+      if (json !== undefined) request = HttpClientRequest.bodyText(request, json, "application/json")
       for (const [k, v] of Object.entries({ ...spec.headers, ...callOptions?.headers })) {
         request = HttpClientRequest.setHeader(request, k, v)
       }
@@ -267,10 +271,15 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       spec: RequestSpec,
       onSuccess: (raw: RawResponse) => Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R2>,
       callOptions?: CallOptions<R>
-    ): Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R | R2> =>
-      Pipeline.runWith<A, NovitaError.NovitaError, R | R2>(httpClient, store, provider, {
+    ): Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R | R2> => {
+      // SPEC B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
+      const json = spec.body !== undefined
+        ? RequestValidation.encodeJson(provider.name, spec.operation, spec.body)
+        : Either.right(undefined)
+      if (Either.isLeft(json)) return Effect.fail(json.left)
+      return Pipeline.runWith<A, NovitaError.NovitaError, R | R2>(httpClient, store, provider, {
         operation: spec.operation,
-        request: buildRequest(spec, callOptions),
+        request: buildRequest(spec, callOptions, json.right),
         authorize,
         onSuccess: (response, facts) => onSuccess({ response, facts }),
         retry: callOptions?.retry ?? clientRetry,
@@ -280,6 +289,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         correlationId: callOptions?.correlationId,
         attributes: spec.model !== undefined ? { "novita.model": spec.model } : undefined
       })
+    }
 
     const json = <A, I, R>(
       spec: RequestSpec,
@@ -335,7 +345,9 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<NovitaClient, never, HttpClient.HttpClient> =>
+export const layer = (
+  options: Options
+): Layer.Layer<NovitaClient, BaseUrl.InvalidBaseUrlError, HttpClient.HttpClient> =>
   Layer.effect(NovitaClient, make(options))
 
 /**
@@ -347,7 +359,7 @@ export const layer = (options: Options): Layer.Layer<NovitaClient, never, HttpCl
  */
 export const layerConfig = (
   options: Omit<Options, "apiKey" | "baseUrl"> = {}
-): Layer.Layer<NovitaClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<NovitaClient, BaseUrl.InvalidBaseUrlError | ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     NovitaClient,
     Effect.gen(function*() {

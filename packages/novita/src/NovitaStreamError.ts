@@ -11,6 +11,7 @@
  */
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as Predicate from "effect/Predicate"
+import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
 
@@ -64,15 +65,29 @@ export class NovitaStreamTruncatedError extends Schema.TaggedError<NovitaStreamT
 
 /**
  * The connection broke after the stream had started: `reset` (closed uncleanly), `protocol` (bad chunked
- * framing), `idle-timeout` (nothing arrived within the stream's idle timeout).
+ * framing), `idle-timeout` (no data event within the stream's idle bound; keep-alive comments do not count), or
+ * `first-event-timeout` (no data event within the first-event bound after the headers: it fires before the stream
+ * starts, so the call's retry policy sees a `TransportError` `timeout` naming the bound).
  *
  * @since 0.1.0
  * @category errors
  */
 export class NovitaStreamTransportError extends Schema.TaggedError<NovitaStreamTransportError>()(
   "NovitaStreamTransportError",
-  { ...StreamFields, reason: Schema.Literal("reset", "protocol", "idle-timeout") }
+  { ...StreamFields, reason: Schema.Literal("reset", "protocol", "idle-timeout", "first-event-timeout") }
 ) {}
+
+/**
+ * The default bounds of a stream's waits: 2 minutes from the response headers to the first data event, 60 s between
+ * data events once started (keep-alive comments count for neither). Overridable per stream.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBounds: { readonly firstEvent: Duration.Duration; readonly idle: Duration.Duration } = {
+  firstEvent: Duration.minutes(2),
+  idle: Duration.seconds(60)
+}
 
 /**
  * An event's data was not a chunk: not JSON (`json`) or JSON of the wrong shape (`shape`). Terminal.

@@ -36,6 +36,8 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Scripts from "./internal/scripts.js"
 import * as RedisConnection from "./RedisConnection.js"
 
@@ -74,7 +76,21 @@ interface Local {
   generation: number
   /** The in-process holder while Redis is unreachable. */
   owner: string | undefined
+  /** An unconfirmed payment recorded while Redis was unreachable (this process's own; it wins until settled). */
+  unconfirmed: PaymentPolicy.UnconfirmedPayment | undefined
+  /** The fleet's unconfirmed payment as Redis last said (used while it is unreachable). */
+  lastSeen: PaymentPolicy.UnconfirmedPayment | undefined
 }
+
+const UnconfirmedJson = Schema.parseJson(Schema.Struct({
+  id: Schema.String,
+  amountUsd: Schema.Finite,
+  validBefore: Schema.Finite,
+  submittedAt: Schema.Finite,
+  mark: Schema.Struct({ id: Schema.NullOr(Schema.String), createdAt: Schema.NullOr(Schema.String) })
+}))
+const decodeUnconfirmed = Schema.decodeUnknownOption(UnconfirmedJson)
+const encodeUnconfirmed = Schema.encodeSync(UnconfirmedJson)
 
 /**
  * The coordinator over the connection in context.
@@ -94,7 +110,7 @@ export const make = (
     const local = (wallet: string): Local => {
       let state = locals.get(wallet)
       if (state === undefined) {
-        state = { lastSpent: 0, carry: 0, generation: 0, owner: undefined }
+        state = { lastSpent: 0, carry: 0, generation: 0, owner: undefined, unconfirmed: undefined, lastSeen: undefined }
         locals.set(wallet, state)
       }
       return state
@@ -184,6 +200,75 @@ export const make = (
           Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => spend(wallet, now, 0, -1)),
           ({ spent }) => spent / MICROS
         ),
+      markUnconfirmed: (wallet, payment) =>
+        Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => {
+          const state = local(wallet)
+          return redis.run(
+            Scripts.markUnconfirmed,
+            key(wallet),
+            [Math.round(now), retention, payment.id, encodeUnconfirmed(payment), micros(payment.amountUsd)],
+            (reply) => {
+              const held = Option.getOrUndefined(decodeUnconfirmed(reply))
+              if (held !== undefined) state.lastSeen = held
+              return held
+            },
+            Effect.sync(() => (state.unconfirmed ??= payment))
+          )
+        }),
+      unconfirmed: (wallet) =>
+        Effect.suspend(() => {
+          const state = local(wallet)
+          if (state.unconfirmed !== undefined) return Effect.succeed(state.unconfirmed)
+          return redis.run(
+            Scripts.getUnconfirmed,
+            key(wallet),
+            [],
+            (reply) => {
+              if (reply === "") return { held: undefined }
+              const held = Option.getOrUndefined(decodeUnconfirmed(reply))
+              return held === undefined ? undefined : { held }
+            },
+            // unreachable: what the fleet last said (never "none" when it said otherwise)
+            Effect.sync(() => ({ held: state.lastSeen }))
+          ).pipe(Effect.map(({ held }) => (state.lastSeen = held)))
+        }),
+      resolveUnconfirmed: (wallet, id, outcome) =>
+        Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => {
+          const state = local(wallet)
+          const mine = state.unconfirmed
+          if (mine !== undefined && mine.id === id) {
+            // recorded while Redis was unreachable: settled in the process (its spend is in the carry)
+            state.unconfirmed = undefined
+            return outcome === "absent"
+              ? Effect.map(spend(wallet, now, -micros(mine.amountUsd), -1), ({ spent }) => spent / MICROS)
+              : Effect.map(spend(wallet, now, 0, -1), ({ spent }) => spent / MICROS)
+          }
+          const held = state.lastSeen
+          // unreachable: what this process knows of the record (the fleet's spend catches up through the carry)
+          const back = outcome === "absent" && held !== undefined && held.id === id ? micros(held.amountUsd) : 0
+          return Effect.suspend(() => {
+            const carry = state.carry
+            state.carry = 0
+            return redis.run(
+              Scripts.resolveUnconfirmed,
+              key(wallet),
+              [Math.round(now), retention, id, carry, outcome === "absent" ? 1 : 0],
+              (reply) => {
+                const r = pair(reply)
+                if (r === undefined) return undefined
+                state.lastSpent = r[1]
+                if (state.lastSeen?.id === id) state.lastSeen = undefined
+                return r[1] / MICROS
+              },
+              Effect.sync(() => {
+                state.carry += carry
+                if (state.lastSeen?.id === id) state.lastSeen = undefined
+                state.carry -= back
+                return Math.max(0, state.lastSpent + state.carry) / MICROS
+              })
+            )
+          })
+        }),
       lease: { ttl: leaseTtl, pollInterval }
     }
     return service

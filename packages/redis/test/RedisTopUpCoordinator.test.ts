@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Chat from "@venice-effect/venice/Chat"
 import * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -89,6 +91,45 @@ describe.skipIf(missingRedis !== undefined)("RedisTopUpCoordinator", () => {
       expect(ttl).toBeLessThanOrEqual(7 * 86_400_000 + 60_000)
     }))
 
+  it.scopedLive("an unconfirmed payment is the fleet's: recorded once (the first wins), settled by id, its amount given back atomically when it never landed (Redis and memory alike)", () =>
+    Effect.gen(function*() {
+      const url = yield* redisUrl
+      const prefix = uniquePrefix("unconfirmed")
+      const payment = (id: string, amountUsd: number): PaymentPolicy.UnconfirmedPayment => ({
+        id,
+        amountUsd,
+        validBefore: 1_763_813_100_000,
+        submittedAt: 1_763_812_800_000,
+        mark: { id: "tx-1", createdAt: "2025-11-22T12:00:00.000Z" }
+      })
+      const memory = PaymentPolicy.makeMemoryCoordinator()
+      const pairs = [
+        [yield* coordinator(url, prefix), yield* coordinator(url, prefix)],
+        [memory, memory]
+      ] as const
+      for (const [a, b] of pairs) {
+        expect(yield* a.unconfirmed(WALLET)).toBeUndefined()
+        expect(yield* a.reserve(WALLET, 10, 50)).toEqual({ _tag: "Reserved", spentUsd: 10 })
+        expect(yield* a.markUnconfirmed(WALLET, payment("A#1", 10))).toEqual(payment("A#1", 10))
+        // another process sees it, and cannot record a second one
+        expect(yield* b.unconfirmed(WALLET)).toEqual(payment("A#1", 10))
+        expect(yield* b.markUnconfirmed(WALLET, payment("B#1", 7))).toEqual(payment("A#1", 10))
+        // settling another id is ignored
+        expect(yield* b.resolveUnconfirmed(WALLET, "B#1", "absent")).toBe(10)
+        expect(yield* a.unconfirmed(WALLET)).toEqual(payment("A#1", 10))
+        // it never landed: removed, and its $10 given back in the same step
+        expect(yield* b.resolveUnconfirmed(WALLET, "A#1", "absent")).toBe(0)
+        expect(yield* a.unconfirmed(WALLET)).toBeUndefined()
+        expect(yield* a.spent(WALLET)).toBe(0)
+        // landed: removed, the amount stays spent; settling it twice changes nothing
+        yield* a.reserve(WALLET, 5, 50)
+        yield* a.markUnconfirmed(WALLET, payment("A#2", 5))
+        expect(yield* b.resolveUnconfirmed(WALLET, "A#2", "landed")).toBe(5)
+        expect(yield* a.resolveUnconfirmed(WALLET, "A#2", "absent")).toBe(5)
+        expect(yield* b.unconfirmed(WALLET)).toBeUndefined()
+      }
+    }))
+
   it.scopedLive("two payment stacks on one wallet (as two processes): concurrent 402s in both → ONE payment; the budget is shared", () =>
     Effect.gen(function*() {
       const url = yield* redisUrl
@@ -120,5 +161,44 @@ describe.skipIf(missingRedis !== undefined)("RedisTopUpCoordinator", () => {
       expect(spent).toEqual([10, 10])
       const refused = yield* Effect.flip(Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.topUp(6)), b))
       expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", spentUsd: 10 })
+    }), 30_000)
+
+  it.scopedLive("two payment stacks: A's payment answer is lost → B signs nothing, waits for the ledger, and goes on once it shows the payment", () =>
+    Effect.gen(function*() {
+      const url = yield* redisUrl
+      const prefix = uniquePrefix("lost")
+      const key = generatePrivateKey()
+      const address = privateKeyToAccount(key).address
+      const emu = yield* Emulator.make({ x402: { wallets: { [address]: 0 } } })
+      // every answer to the signed payment is lost; the first submission is forwarded 1.5 s later
+      yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.lostAnswer(1_500, "reset", { answerAfter: 0 }))
+      const stack = (wait: Duration.DurationInput) =>
+        PaymentPolicy.layerClient().pipe(
+          Layer.provideMerge(PaymentPolicy.layer({
+            maxPerPaymentUsd: 10,
+            budgetUsd: 15,
+            baseUrl: emu.baseUrl,
+            timeout: "1 second",
+            settlement: { wait, poll: "200 millis", retries: 1 }
+          })),
+          Layer.provide(VeniceWallet.layer({ privateKey: Redacted.make(key) })),
+          Layer.provide(RedisFleet.layer({ url, keyPrefix: prefix, pollInterval: "50 millis" })),
+          Layer.provide(NodeHttpClient.layerUndici)
+        )
+      const a = yield* Layer.build(stack("300 millis"))
+      const b = yield* Layer.build(stack("10 seconds"))
+      const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hello" }] }
+      const lost = yield* Effect.flip(Effect.provide(Chat.completions(hello), a))
+      expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", fundsMayHaveMoved: true })
+      const unconfirmed = yield* Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.unconfirmedUsd), b)
+      expect(unconfirmed).toBe(10) // B, another process, sees A's unknown payment
+      yield* Effect.provide(Chat.completions(hello), b) // waits for the ledger, then goes on
+      expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery: one signature
+      const view = yield* emu.wallet(address)
+      expect(view.transactions.filter((t) => t.type === "TOP_UP")).toHaveLength(1)
+      const books = yield* Effect.all([a, b].map((c) =>
+        Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => Effect.all([p.spentUsd, p.unconfirmedUsd])), c)
+      ))
+      expect(books).toEqual([[10, 0], [10, 0]])
     }), 30_000)
 })

@@ -5,10 +5,9 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
 import type * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
-import { jobEndpoints } from "./internal/jobEndpoints.js"
+import * as JobEndpoints from "./internal/jobEndpoints.js"
 import * as JobMedia from "./JobMedia.js"
 import * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
@@ -27,7 +26,8 @@ export interface Speech {
 }
 
 /**
- * Synthesizes speech and returns the whole audio (for a byte stream, see the streaming speech API).
+ * Synthesizes speech and returns the whole audio, read within the client's binary bound (`maxResponseBytes`, default
+ * 256 MiB: larger is `ResponseTooLargeError`). For long audio, stream it instead: `SpeechStream.stream`.
  *
  * @since 0.1.0
  * @category endpoints
@@ -48,7 +48,7 @@ export const speech = <R = never>(
         model: request.model
       },
       (raw) =>
-        Effect.map(Jobs.readBytes("audio.speech", raw.response, raw.facts), (bytes) => ({
+        Effect.map(Jobs.readBytes("audio.speech", raw.response, raw.facts, raw.maxBytes.binary), (bytes) => ({
           bytes,
           contentType: raw.response.headers["content-type"] ?? "application/octet-stream"
         })),
@@ -83,7 +83,7 @@ export const transcribe = <R = never>(
     return response.value
   })
 
-const jobs = jobEndpoints("audio", {
+const jobs = JobEndpoints.jobEndpoints("audio", {
   queueRequest: Schemas.QueueAudioRequest,
   queueResponse: Schemas.QueueAudioResponse as never,
   retrieveRequest: Schemas.RetrieveAudioRequest
@@ -113,15 +113,60 @@ export const retrieve: <R = never>(
 ) => Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs.retrieve
 
 /**
- * Queues audio and polls it to completion.
+ * Queues audio and polls it to completion (see `Jobs` for the polling policy): the states seen, ending on the
+ * media. Polling failures are `JobFailedError` / `JobTimeoutError` with the job's `queueId` (resume it with
+ * {@link resume}); the queue call is sent at most once (R9).
  *
  * @since 0.1.0
  * @category endpoints
  */
 export const generate: <R = never, Out = unknown, R2 = never>(
   request: typeof Schemas.QueueAudioRequest.Encoded,
-  options?: VeniceClient.CallOptions<R> & { readonly polling?: Schedule.Schedule<Out, Jobs.JobState, R2> | undefined }
+  options?: Jobs.PollingOptions<R, Out, R2>
 ) => Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> = jobs.generate
+
+/**
+ * Polls an already queued audio job by its `queue_id` (after a `JobTimeoutError` or `JobFailedError`, another
+ * process, a restart): the same stream as {@link generate}'s, without queueing anything.
+ *
+ * @example
+ * ```ts
+ * import { Audio, Jobs } from "@venice-effect/venice"
+ *
+ * declare const queueId: string
+ * const media = Audio.resume(queueId, { model: "elevenlabs-music" }).pipe(Jobs.await_)
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const resume: <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
+) => Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> =
+  jobs.resume
+
+/**
+ * Polls an already queued audio job (as {@link resume}), then streams its media as it arrives instead of reading it
+ * whole: for media too large to hold, written to a file or a socket. Bounded like every media stream (`JobMedia`):
+ * at most `maxBytes` (default 2 GiB, `ResponseTooLargeError`), no pause longer than `idleTimeout` between chunks
+ * (default 60 s, `VeniceStreamTransportError` `idle-timeout`). Media stored elsewhere (`downloadUrl`, VPS-backed
+ * models) is fetched from there.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const download: <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
+    readonly model: string
+    readonly downloadUrl?: string | undefined
+  }
+) => Stream.Stream<
+  Uint8Array,
+  Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
+  VeniceClient.VeniceClient | R | R2
+> = jobs.download
 
 const quoteEndpoint = jsonEndpoint({
   operation: "audio.quote",

@@ -18,6 +18,7 @@
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as ChatStream from "./ChatStream.js"
 import * as Fallback from "./Fallback.js"
 import { jsonEndpoint } from "./internal/endpoint.js"
@@ -79,14 +80,31 @@ export interface StreamOnTimeoutOptions<R = never> extends ChatOptions<R> {
   readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
-const completionsWithMetaImpl = <R>(
-  request: ChatCompletionRequest,
-  options: ChatOptions<R> | StreamOnTimeoutOptions<R>
-): Effect.Effect<
+type Completion<R> = Effect.Effect<
   VeniceClient.Response<ChatCompletion>,
   RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
   VeniceClient.VeniceClient | R
-> => {
+>
+
+// SPEC B3: whatever the caller passes, the call is an Effect that fails typed — a request that is not even an object
+// (`null`) is refused by the schema before anything reads its members
+const completionsWithMetaImpl = <R>(
+  request: ChatCompletionRequest,
+  options: ChatOptions<R> | StreamOnTimeoutOptions<R>
+): Completion<R> =>
+  Effect.suspend(() =>
+    Predicate.isObject(request)
+      ? completionsOf(request, options)
+      : Effect.flatMap(
+        VeniceClient.validateRequest("chat.completions", Schemas.ChatCompletionRequest, request),
+        () => completionsOf(request, options)
+      )
+  )
+
+const completionsOf = <R>(
+  request: ChatCompletionRequest,
+  options: ChatOptions<R> | StreamOnTimeoutOptions<R>
+): Completion<R> => {
   const streamOnTimeout = "streamOnTimeout" in options && options.streamOnTimeout === true
   const { fallbackModels, ...rest } = options
   const { streamOnTimeout: _s, validate, maxEventBytes, idleTimeout, ...callOptions } = rest as StreamOnTimeoutOptions<R>

@@ -95,8 +95,13 @@ export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
  *   logprob) should not cost the answer; turn it on when every member must hold.
  * - `maxEventBytes` (default 1 MiB): one event above this fails the stream ({@link StreamError.VeniceStreamTooLargeError},
  *   SPEC S6); `Infinity` disables the bound.
- * - `idleTimeout`: fail with `VeniceStreamTransportError` (`idle-timeout`) when no bytes arrive for this long
- *   (keep-alive comments count as bytes). Default: none. The client's `timeout` applies until the response headers.
+ * - `firstEventTimeout` (default 2 minutes, W6): no data event this long after the response headers fails the attempt
+ *   — a `TransportError` (`timeout`) whose message names the bound, retried by the call's policy like any failure
+ *   before the first event (SPEC S3). Keep-alive comments do not count. The call's `timeout` bounds the attempt as a
+ *   whole (headers and first event).
+ * - `idleTimeout` (default 60 s, W7): no data event for this long once the stream has started fails it with
+ *   `VeniceStreamTransportError` (`idle-timeout`). Keep-alive comments do not reset it: a stream that sends only
+ *   comments ends. `Duration.infinity` turns a bound off.
  *
  * @since 0.1.0
  * @category models
@@ -106,6 +111,7 @@ export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
   readonly validate?: boolean | undefined
   readonly maxEventBytes?: number | undefined
   readonly idleTimeout?: Duration.DurationInput | undefined
+  readonly firstEventTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -234,8 +240,8 @@ export const streamWithMeta = <R = never>(
   request: ChatCompletionRequest,
   options: StreamOptions<R> = {}
 ): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
-  const { fallbackModels, idleTimeout, maxEventBytes, validate, ...callOptions } = options
-  const sseOptions: Streaming.SseOptions = { maxEventBytes, idleTimeout }
+  const { fallbackModels, firstEventTimeout, idleTimeout, maxEventBytes, validate, ...callOptions } = options
+  const sseOptions: Streaming.SseOptions = { maxEventBytes, idleTimeout, firstEventTimeout }
   const decode = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext) =>
     Stream.suspend(() => {
       const counter: Streaming.Counter = { received: 0 }

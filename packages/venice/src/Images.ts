@@ -25,6 +25,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import { jsonEndpoint } from "./internal/endpoint.js"
 import * as Media from "./internal/media.js"
@@ -138,7 +139,8 @@ export function generate<R = never>(
   request: GenerateRequest,
   options?: VeniceClient.CallOptions<R>
 ): Effect.Effect<Image | Schemas.GenerateImageResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> {
-  if (request.return_binary === true) {
+  // SPEC B3: a request that is not an object (`null`) is not read here; the endpoint refuses it typed
+  if (Predicate.isObject(request) && request.return_binary === true) {
     const { return_binary: _, ...rest } = request
     return generateBinary(rest, options)
   }

@@ -1,12 +1,24 @@
 /**
- * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` (the bytes
- * `retrieve` returned, or the pre-signed `download_url` of VPS-backed video models fetched without credentials, with
- * a size bound), and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
+ * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` — from the body of
+ * `retrieve`, or from the pre-signed `download_url` of VPS-backed video models (fetched without credentials) — and
+ * the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
  *
- * A download is bounded: a declared `Content-Length` above `maxBytes` fails before any byte is read, and a body that
- * grows past it fails the stream (`MediaTooLargeError`), so memory and disk stay bounded whatever the URL serves.
- * Transport failures and `5xx` answers before the first byte are retried (3 times, exponential from 0.5 s); a
- * `4xx` (an expired URL) is final (`MediaDownloadError`).
+ * ## One download path, two bounds (SPEC B1, W7)
+ *
+ * Every media body streamed by the SDK ({@link download}, {@link retrieve}, `Video.download`, `Audio.download`)
+ * goes through the same reader:
+ *
+ * - **size**: at most `maxBytes` (default {@link DEFAULT_MAX_BYTES}, 2 GiB). A declared `Content-Length` above it
+ *   fails before any byte is read, a body that grows past it fails the stream as soon as the bound is crossed: both
+ *   `ResponseTooLargeError`, the error every body bound of the SDK reports (never retried). Memory and disk stay
+ *   bounded whatever the URL serves.
+ * - **idle**: no more than `idleTimeout` (default 60 s) between two chunks, else the stream fails with
+ *   `VeniceStreamTransportError` `idle-timeout`; a connection that breaks mid-body is `VeniceStreamTransportError`
+ *   `reset` (the bytes received are on the error).
+ *
+ * Opening a pre-signed URL retries transport failures and `5xx` answers before the first byte (3 times, exponential
+ * from 0.5 s); a `4xx` (an expired URL) is final (`MediaDownloadError`). Media read whole instead (`Video.retrieve`,
+ * `Audio.speech`) is bounded by the client's `maxResponseBytes.binary` (256 MiB).
  *
  * @example
  * ```ts
@@ -26,7 +38,9 @@
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as ClientError from "@venice-effect/core/ClientError"
+import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as SafeUrl from "@venice-effect/core/SafeUrl"
 import * as Duration from "effect/Duration"
@@ -34,15 +48,20 @@ import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
-import type * as Jobs from "./Jobs.js"
+import * as Streaming from "./internal/streaming.js"
+import * as Jobs from "./Jobs.js"
+import type * as ResponseMeta from "./ResponseMeta.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Audio.js"
+import * as VideoSchemas from "./schema/Video.js"
+import type * as StreamError from "./StreamError.js"
 import * as VeniceClient from "./VeniceClient.js"
 
 /**
- * The default bound of a download: 2 GiB.
+ * The default size bound of a streamed media body: 2 GiB.
  *
  * @since 0.1.0
  * @category constants
@@ -63,39 +82,31 @@ export class MediaDownloadError extends Schema.TaggedError<MediaDownloadError>()
 }) {}
 
 /**
- * The media is larger than the download's bound: declared by `Content-Length` (nothing read) or found while reading
- * (the stream fails as soon as the bound is crossed).
- *
- * @since 0.1.0
- * @category errors
- */
-export class MediaTooLargeError extends Schema.TaggedError<MediaTooLargeError>()("MediaTooLargeError", {
-  url: Schema.String,
-  maxBytes: Schema.Number,
-  /** `Content-Length`, when the server declared it. */
-  declaredBytes: Schema.optionalWith(Schema.Number, { exact: true }),
-  message: Schema.String
-}) {}
-
-/**
- * Every way a download fails.
+ * Every way a media stream fails: the URL's error answer, the size bound (`ResponseTooLargeError`), no answer
+ * (`TransportError`, before the body), and a body that broke or went idle (`VeniceStreamTransportError`).
  *
  * @since 0.1.0
  * @category models
  */
-export type DownloadError = MediaDownloadError | MediaTooLargeError | ClientError.TransportError
+export type DownloadError =
+  | MediaDownloadError
+  | ClientError.ResponseTooLargeError
+  | ClientError.TransportError
+  | StreamError.VeniceStreamTransportError
 
 /**
- * Options of a download.
+ * Options of a media stream.
  *
  * @since 0.1.0
  * @category models
  */
 export interface DownloadOptions {
-  /** The most bytes accepted (default {@link DEFAULT_MAX_BYTES}). */
+  /** The most bytes accepted (default {@link DEFAULT_MAX_BYTES}): `ResponseTooLargeError` above. */
   readonly maxBytes?: number | undefined
-  /** Timeout until the response headers (default 60 s). */
+  /** Timeout until the response headers of a pre-signed URL (default 60 s). */
   readonly timeout?: Duration.DurationInput | undefined
+  /** The longest pause between two chunks of the body (default 60 s): `VeniceStreamTransportError` `idle-timeout`. */
+  readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
 /** A pre-signed URL's query is its credential: errors keep the origin and path only. */
@@ -108,12 +119,81 @@ const withoutQuery = (url: string): string => {
   }
 }
 
+/** Where a media body comes from, for its errors. */
+interface Source {
+  readonly operation: string
+  readonly facts: ClientError.CallFacts
+  readonly requestId: string | undefined
+}
+
+const tooLarge = (
+  source: Source,
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number,
+  received: number | undefined,
+  declared: number | undefined
+) =>
+  new ClientError.ResponseTooLargeError({
+    provider: "venice",
+    ...source.facts,
+    status: response.status,
+    operation: source.operation,
+    limit,
+    ...(received !== undefined ? { received } : {}),
+    ...(declared !== undefined ? { declared } : {}),
+    ...(source.requestId !== undefined ? { requestId: source.requestId } : {}),
+    message: `venice ${source.operation}: the media is larger than ${limit} bytes (${
+      received === undefined ? `Content-Length ${declared}` : `${received} bytes read, then stopped`
+    }); not read further, not retried`
+  })
+
+/**
+ * The one reader of streamed media (see the module docs): the declared size checked first (the stream fails before
+ * any byte), then the body within `maxBytes` and the idle bound.
+ */
+const boundedBody = (
+  source: Source,
+  response: HttpClientResponse.HttpClientResponse,
+  options: DownloadOptions
+): Stream.Stream<Uint8Array, DownloadError> => {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+  const header = response.headers["content-length"]
+  const declared = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined
+  if (declared !== undefined && declared > maxBytes) {
+    // refused on its word: take one chunk at most, so the connection is released rather than left with a body on it
+    return Stream.fromEffect(Effect.zipRight(
+      Effect.ignore(Stream.runHead(response.stream)),
+      Effect.fail(tooLarge(source, response, maxBytes, undefined, declared))
+    ))
+  }
+  const ctx: Streaming.StreamContext = { operation: source.operation, facts: source.facts, requestId: source.requestId }
+  let received = 0
+  // a response's body is read once: the count belongs to this stream
+  return Streaming.bounded(
+    response.stream,
+    () => received,
+    // the headers are in: the first bytes are held to the idle bound too
+    { firstEvent: Streaming.boundsOf(options).idle, idle: Streaming.boundsOf(options).idle },
+    (_, after) => Streaming.boundError(ctx, received, "idle", after, "byte(s)")
+  ).pipe(
+    Stream.mapError((error): DownloadError =>
+      error._tag === "VeniceStreamTransportError" ? error : Streaming.transportError(ctx, 0, error.cause, received)
+    ),
+    Stream.mapEffect((chunk) => {
+      received += chunk.byteLength
+      return received > maxBytes
+        ? Effect.fail(tooLarge(source, response, maxBytes, received, declared))
+        : Effect.succeed(chunk)
+    })
+  )
+}
+
 const retryable = (error: DownloadError): boolean =>
   error._tag === "TransportError" || (error._tag === "MediaDownloadError" && error.status >= 500)
 
 /**
- * Streams the media at a pre-signed URL (a VPS-backed video's `download_url`), without Venice credentials, bounded
- * by `maxBytes`.
+ * Streams the media at a pre-signed URL (a VPS-backed video's `download_url`), without Venice credentials, within
+ * the size and idle bounds of the module docs.
  *
  * @since 0.1.0
  * @category download
@@ -122,25 +202,16 @@ export const download = (
   url: string,
   options: DownloadOptions = {}
 ): Stream.Stream<Uint8Array, DownloadError, VeniceClient.VeniceClient> => {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const safeUrl = withoutQuery(url)
+  const source: Source = { operation: "media.download", facts: { method: "GET", url: safeUrl }, requestId: undefined }
   const transport = (reason: ClientError.TransportReason, message: string) =>
     new ClientError.TransportError({
       provider: "venice",
       method: "GET",
       url: safeUrl,
       reason,
-      message: `venice media download: ${message}`,
+      message: `venice media.download: ${message}`,
       maybeDelivered: false
-    })
-  const tooLarge = (declaredBytes?: number) =>
-    new MediaTooLargeError({
-      url: safeUrl,
-      maxBytes,
-      ...(declaredBytes !== undefined ? { declaredBytes } : {}),
-      message: `venice media download: ${declaredBytes ?? `more than ${maxBytes}`} bytes is over the bound of ${
-        maxBytes
-      }`
     })
   const open = Effect.gen(function*() {
     const client = yield* VeniceClient.VeniceClient
@@ -156,30 +227,17 @@ export const download = (
       return yield* new MediaDownloadError({
         url: safeUrl,
         status: response.status,
-        message: `venice media download: the URL answered ${response.status}`
+        message: `venice media.download: the URL answered ${response.status}`
       })
     }
-    const declared = Number(response.headers["content-length"])
-    if (Number.isFinite(declared) && declared > maxBytes) return yield* tooLarge(declared)
-    return response
+    return boundedBody(source, response, options)
   }).pipe(
     Effect.retry({
       schedule: Schedule.exponential("500 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
       while: retryable
     })
   )
-  return Stream.unwrapScoped(
-    Effect.map(open, (response) => {
-      let received = 0
-      return response.stream.pipe(
-        Stream.mapError((e) => transport(Pipeline.transportReason(e.cause).reason, "the connection ended early")),
-        Stream.mapEffect((chunk) => {
-          received += chunk.length
-          return received > maxBytes ? Effect.fail(tooLarge()) : Effect.succeed(chunk)
-        })
-      )
-    })
-  )
+  return Stream.unwrapScoped(open)
 }
 
 /**
@@ -195,14 +253,83 @@ export const stream = (
 ): Stream.Stream<Uint8Array, DownloadError, VeniceClient.VeniceClient> => {
   if (state._tag === "Media") return Stream.make(state.bytes)
   if (state.downloadUrl !== undefined) return download(state.downloadUrl, options)
-  return Stream.fail(
-    new MediaDownloadError({
-      url: "",
-      status: 0,
-      message: "venice media download: the job completed without a download_url (pass the queue answer's)"
-    })
-  )
+  return Stream.fail(noUrl)
 }
+
+const noUrl = new MediaDownloadError({
+  url: "",
+  status: 0,
+  message: "venice media.download: the job completed without a download_url (pass the queue answer's)"
+})
+
+/**
+ * One `retrieve` of a job whose media is streamed rather than read whole: still processing, or done — with the media
+ * as a bounded byte stream (the retrieve's own body, or the `download_url` when the media is elsewhere).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Retrieved =
+  | Extract<Jobs.JobState, { readonly _tag: "Processing" }>
+  | {
+    readonly _tag: "Streaming"
+    /** `application/octet-stream` when the URL's answer is not opened yet. */
+    readonly contentType: string
+    /** The answer's header facts (a retrieve's body only). */
+    readonly meta?: ResponseMeta.ResponseMeta | undefined
+    /** The media: read it inside the scope the retrieve ran in. */
+    readonly bytes: Stream.Stream<Uint8Array, DownloadError, VeniceClient.VeniceClient>
+  }
+
+const retrieveSchemas = { video: VideoSchemas.RetrieveVideoRequest, audio: Schemas.RetrieveAudioRequest }
+
+/**
+ * Sends one `POST /{kind}/retrieve` (once, unless `retry` is given: polling is its retry policy) and answers the job's
+ * state, the media of a finished job streamed within the bounds of the module docs. The body of the answer lives in
+ * the `Scope`: read `bytes` before it closes. A finished job whose media is elsewhere streams its `download_url` (the
+ * queue answer's, or the retrieve's).
+ *
+ * @since 0.1.0
+ * @category download
+ */
+export const retrieve = <R = never>(
+  kind: "video" | "audio",
+  job: { readonly queueId: string; readonly model: string; readonly downloadUrl?: string | undefined },
+  options: VeniceClient.CallOptions<R> & DownloadOptions = {}
+): Effect.Effect<Retrieved, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | Scope.Scope | R> =>
+  Effect.gen(function*() {
+    const { idleTimeout, maxBytes, timeout: _headers, ...callOptions } = options
+    const bounds: DownloadOptions = { maxBytes, idleTimeout }
+    const client = yield* VeniceClient.VeniceClient
+    const operation = `${kind}.retrieve`
+    const request = { model: job.model, queue_id: job.queueId }
+    yield* VeniceClient.validateRequest(operation, retrieveSchemas[kind], request)
+    return yield* client.execute(
+      { operation, method: "POST", path: `${kind}/retrieve`, body: { _tag: "json", value: request }, model: job.model },
+      (raw): Effect.Effect<Retrieved, RetryPolicy.VeniceClientError> => {
+        const contentType = raw.response.headers["content-type"] ?? "application/octet-stream"
+        if (/\bjson\b/i.test(contentType)) {
+          return Effect.map(Jobs.readRetrieve(operation, raw, job.downloadUrl), (state): Retrieved => {
+            if (state._tag === "Processing") return state
+            const url = state._tag === "Completed" ? state.downloadUrl : undefined
+            return {
+              _tag: "Streaming",
+              contentType: "application/octet-stream",
+              bytes: url === undefined ? Stream.fail(noUrl) : download(url, bounds)
+            }
+          })
+        }
+        const source: Source = { operation, facts: raw.facts, requestId: raw.response.headers["x-request-id"] }
+        return Effect.succeed<Retrieved>({
+          _tag: "Streaming",
+          contentType,
+          meta: raw.meta,
+          bytes: boundedBody(source, raw.response, bounds)
+        })
+      },
+      { ...callOptions, retry: callOptions.retry ?? CoreRetryPolicy.none, headersOnly: true }
+    )
+  })
 
 const completeEndpoint = (kind: "video" | "audio") =>
   jsonEndpoint({
@@ -239,5 +366,5 @@ export const complete = <R = never>(
  * @category guards
  */
 export const isDownloadError = (u: unknown): u is DownloadError =>
-  Predicate.isTagged(u, "MediaDownloadError") || Predicate.isTagged(u, "MediaTooLargeError") ||
-  Predicate.isTagged(u, "TransportError")
+  Predicate.isTagged(u, "MediaDownloadError") || Predicate.isTagged(u, "ResponseTooLargeError") ||
+  Predicate.isTagged(u, "TransportError") || Predicate.isTagged(u, "VeniceStreamTransportError")

@@ -82,7 +82,7 @@ import * as Wallet from "./internal/wallet.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import type * as X402Api from "./schema/X402Api.js"
 import * as VeniceClient from "./VeniceClient.js"
-import type * as VeniceError from "./VeniceError.js"
+import * as VeniceError from "./VeniceError.js"
 import * as VeniceWallet from "./VeniceWallet.js"
 import * as WalletError from "./WalletError.js"
 
@@ -100,16 +100,36 @@ export interface Options {
   /** The Venice API the wallet's client talks to (default `https://api.venice.ai/api/v1`): requirements come from here only. */
   readonly baseUrl?: string | URL | undefined
   /**
-   * Waiting for a settlement: how long (default 2 minutes), how often to resubmit the same payment (default 10 s:
-   * Venice allows 10 top-up requests a minute per IP), resubmissions after failures that moved no funds (default 3).
+   * Waiting for a settlement (see {@link SettlementOptions}).
    */
-  readonly settlement?: {
-    readonly wait?: Duration.DurationInput | undefined
-    readonly poll?: Duration.DurationInput | undefined
-    readonly retries?: number | undefined
-  } | undefined
+  readonly settlement?: SettlementOptions | undefined
   /** Timeout of one x402 request (default 60 s). */
   readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * How long and how often the policy waits for a payment to settle, and for the ledger to settle a payment whose
+ * outcome is unknown (W2–W4 in `docs/retries.md`).
+ *
+ * - `wait` (default 2 min): the most one call waits for its payment — resubmissions while Venice settles it, then
+ *   the ledger when its answer was lost — and the most a call waits for an earlier unknown payment to be settled.
+ * - `poll` (default 10 s): the pause between resubmissions of the same payment and between ledger reads (Venice
+ *   allows 10 top-up requests a minute per IP, 20 ledger reads a minute per wallet).
+ * - `retries` (default 3): resubmissions of the same payment after a failure (backoff 0.5 s, 1 s, 2 s …).
+ * - `landingGrace` (default 2 min): how long after its authorization's `validBefore` a transfer may still show up in
+ *   the ledger. A payment the ledger does not show by then never will: it is released (its budget given back).
+ * - `lockWait` (default `wait` + 3 × `timeout`): the most a call waits for another process's top-up of the wallet
+ *   (the lock of a shared `Coordinator`) before failing with `PaymentRefusedError` `lock-timeout`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SettlementOptions {
+  readonly wait?: Duration.DurationInput | undefined
+  readonly poll?: Duration.DurationInput | undefined
+  readonly retries?: number | undefined
+  readonly landingGrace?: Duration.DurationInput | undefined
+  readonly lockWait?: Duration.DurationInput | undefined
 }
 
 /**
@@ -130,8 +150,9 @@ export type PaymentDecision =
   | { readonly _tag: "Refused"; readonly error: WalletError.WalletError }
 
 /**
- * The outcome of a top-up: credited (with Venice's receipt), or admitted (settlement timed out, yet the balance read
- * right after says the wallet can be served; the receipt is not known yet).
+ * The outcome of a top-up: credited (with Venice's receipt), found in the ledger (its answer was lost, the ledger
+ * shows the `TOP_UP`), or admitted (its outcome is not known yet, but the balance read right after says the wallet
+ * can be served; the payment stays unconfirmed until the ledger settles it).
  *
  * @since 0.1.0
  * @category models
@@ -152,8 +173,19 @@ export interface Service {
   readonly budgetUsd: number
   /** The payment-then-retry schedule (see the module docs); compose it with {@link orElse}. */
   readonly schedule: Schedule.Schedule<PaymentDecision, RetryPolicy.VeniceClientError>
-  /** Spent so far, USD (payments credited, in flight, or that may still land). */
+  /**
+   * Spent so far, USD: payments credited, in flight, or whose outcome is unknown (they count against the budget until
+   * the ledger says they did not land). Once nothing is unconfirmed, it is what the wallet's ledger shows for the
+   * policy's payments.
+   */
   readonly spentUsd: Effect.Effect<number>
+  /** The part of {@link spentUsd} whose outcome is unknown (its answer was lost): it may or may not have landed. */
+  readonly unconfirmedUsd: Effect.Effect<number>
+  /**
+   * Settles an unconfirmed payment now, if there is one: resubmits it (when this process signed it and it is still
+   * valid), then reads the ledger. Waits for nothing (one pass, under the wallet's top-up lock).
+   */
+  readonly reconcile: Effect.Effect<ReconcileResult>
   /** Tops the wallet up by `amountUsd` now (caps, budget and single flight as for a 402). */
   readonly topUp: (amountUsd: number) => Effect.Effect<TopUpResult, WalletError.WalletError>
   /** `GET /x402/balance/{wallet}`. */
@@ -165,6 +197,26 @@ export interface Service {
   /** After a detected payment loop (a DIEM-linked wallet), allows payments again. */
   readonly resetLoopDetection: Effect.Effect<void>
 }
+
+/**
+ * What {@link Service.reconcile} found.
+ *
+ * - `Nothing` — no payment of the wallet is unconfirmed.
+ * - `Landed` — the unconfirmed payment was credited (its resubmission's receipt, or a `TOP_UP` in the ledger): it
+ *   stays spent, new payments may be signed again.
+ * - `Released` — it is past its authorization's `validBefore` (plus `landingGrace`) and the ledger does not show
+ *   it: it never landed; its amount is given back to the budget.
+ * - `Unknown` — the question is still open (the ledger does not show it yet and it may still land, or the ledger could
+ *   not be read); `decidedBy` is the epoch ms from which the ledger's silence proves it never landed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReconcileResult =
+  | { readonly _tag: "Nothing" }
+  | { readonly _tag: "Landed"; readonly amountUsd: number }
+  | { readonly _tag: "Released"; readonly amountUsd: number }
+  | { readonly _tag: "Unknown"; readonly amountUsd: number; readonly decidedBy: number }
 
 /**
  * @since 0.1.0
@@ -235,11 +287,42 @@ export interface CoordinatorService {
   /** The wallet's spend, USD. */
   readonly spent: (wallet: string) => Effect.Effect<number>
   /**
+   * Records a payment whose outcome is unknown (its amount stays reserved), unless one is recorded already: returns
+   * the one now recorded. While one is recorded, no process signs a new payment for the wallet.
+   */
+  readonly markUnconfirmed: (wallet: string, payment: UnconfirmedPayment) => Effect.Effect<UnconfirmedPayment>
+  /** The wallet's unconfirmed payment, if any. */
+  readonly unconfirmed: (wallet: string) => Effect.Effect<UnconfirmedPayment | undefined>
+  /**
+   * Settles the unconfirmed payment `id` (ignored if another is recorded): `landed` keeps its amount spent, `absent`
+   * gives it back to the budget. Returns the wallet's spend.
+   */
+  readonly resolveUnconfirmed: (wallet: string, id: string, outcome: "landed" | "absent") => Effect.Effect<number>
+  /**
    * Leases, when holders can die without the lock noticing (another process): a holder renews its lease every
    * `ttl / 3` while its top-up runs, and a lock whose lease lapsed (a crashed holder) can be taken; waiters ask again
    * every `pollInterval`. Absent (in-process): leases never lapse, waiters poll every 50 ms.
    */
   readonly lease?: { readonly ttl: Duration.Duration; readonly pollInterval: Duration.Duration } | undefined
+}
+
+/**
+ * A payment whose outcome is unknown, as the {@link Coordinator} keeps it (no secret: the signed payment itself stays
+ * in the process that signed it). `mark` is the newest ledger entry before it was signed: a `TOP_UP` of its amount
+ * after that entry is this payment.
+ *
+ * @since 0.1.0
+ * @category coordination
+ */
+export interface UnconfirmedPayment {
+  /** Names the payment: the signing policy instance and its top-up number. */
+  readonly id: string
+  readonly amountUsd: number
+  /** Epoch ms from which its authorization can no longer be executed (EIP-3009 `validBefore`). */
+  readonly validBefore: number
+  /** Epoch ms it was first submitted. */
+  readonly submittedAt: number
+  readonly mark: { readonly id: string | null; readonly createdAt: string | null }
 }
 
 /**
@@ -263,11 +346,14 @@ const toMicros = (usd: number): number => Math.round(usd * MICROS)
  * @category coordination
  */
 export const makeMemoryCoordinator = (): CoordinatorService => {
-  const wallets = new Map<string, { owner: string | undefined; generation: number; spentMicros: number }>()
+  const wallets = new Map<
+    string,
+    { owner: string | undefined; generation: number; spentMicros: number; unconfirmed: UnconfirmedPayment | undefined }
+  >()
   const entry = (wallet: string) => {
     let state = wallets.get(wallet)
     if (state === undefined) {
-      state = { owner: undefined, generation: 0, spentMicros: 0 }
+      state = { owner: undefined, generation: 0, spentMicros: 0, unconfirmed: undefined }
       wallets.set(wallet, state)
     }
     return state
@@ -301,7 +387,24 @@ export const makeMemoryCoordinator = (): CoordinatorService => {
         state.spentMicros = Math.max(0, state.spentMicros - toMicros(amountUsd))
         return state.spentMicros / MICROS
       }),
-    spent: (wallet) => Effect.sync(() => entry(wallet).spentMicros / MICROS)
+    spent: (wallet) => Effect.sync(() => entry(wallet).spentMicros / MICROS),
+    markUnconfirmed: (wallet, payment) =>
+      Effect.sync(() => {
+        const state = entry(wallet)
+        state.unconfirmed ??= payment
+        return state.unconfirmed
+      }),
+    unconfirmed: (wallet) => Effect.sync(() => entry(wallet).unconfirmed),
+    resolveUnconfirmed: (wallet, id, outcome) =>
+      Effect.sync(() => {
+        const state = entry(wallet)
+        const held = state.unconfirmed
+        if (held !== undefined && held.id === id) {
+          state.unconfirmed = undefined
+          if (outcome === "absent") state.spentMicros = Math.max(0, state.spentMicros - toMicros(held.amountUsd))
+        }
+        return state.spentMicros / MICROS
+      })
   }
 }
 
@@ -331,12 +434,22 @@ interface State {
   running: Deferred.Deferred<Outcome> | undefined
   /** A 402 persisted after a top-up: no more payments until reset. */
   loopDetected: boolean
-  /** A payment whose settlement timed out and was never confirmed: settled before any new payment. */
-  unconfirmed: { readonly payment: VeniceWallet.SignedPayment; readonly amountUsd: number } | undefined
+  /** Payments this policy signed whose outcome is unknown, by id: they can be resubmitted (never re-signed). */
+  readonly signed: Map<string, VeniceWallet.SignedPayment>
 }
 
-const isPaymentRequired = (error: RetryPolicy.VeniceClientError): error is VeniceError.VenicePaymentRequiredError =>
-  error._tag === "VenicePaymentRequiredError"
+/**
+ * A wallet's `402` that a top-up may fix: `PAYMENT_REQUIRED` (below Venice's $0.10 floor), or the plain
+ * `Insufficient USD or Diem balance…` 402 a wallet above the floor gets for a call that costs more than it holds (a
+ * video or audio job; skill venice-audio-music §Errors). The plain one is only the policy's when its wallet signed
+ * the request; an API key's is never paid for.
+ */
+const isPaymentRequired = (error: RetryPolicy.VeniceClientError): error is VeniceError.VeniceError =>
+  error._tag === "VenicePaymentRequiredError" || isInsufficientBalance(error)
+
+const isInsufficientBalance = (error: RetryPolicy.VeniceClientError): error is VeniceError.VeniceError =>
+  VeniceError.isVeniceError(error) && error.status === 402 &&
+  (error.code === "INSUFFICIENT_BALANCE" || (error.code === "UNKNOWN" && /insufficient\b.*\bbalance/i.test(error.message)))
 
 const cents = (usd: number): number => Math.floor(usd * 100 + 1e-9) / 100
 
@@ -369,19 +482,19 @@ export const make = (
     const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
     const scope = yield* Effect.scope
     const baseUrl = String(options.baseUrl ?? VeniceClient.DEFAULT_BASE_URL).replace(/\/+$/, "")
-    const env: TopUps.Env = {
-      baseUrl,
-      httpClient,
-      store,
-      wallet,
-      timeout: Duration.decode(options.timeout ?? Duration.seconds(60))
-    }
+    const timeout = Duration.decode(options.timeout ?? Duration.seconds(60))
+    const env: TopUps.Env = { baseUrl, httpClient, store, wallet, timeout }
     const settlement: TopUps.Settlement = {
       wait: Duration.decode(options.settlement?.wait ?? Duration.minutes(2)),
       // Venice allows 10 top-up requests a minute per IP: resubmit at most every 10 s
       poll: Duration.decode(options.settlement?.poll ?? Duration.seconds(10)),
-      retries: Math.max(0, Math.floor(options.settlement?.retries ?? 3))
+      retries: Math.max(0, Math.floor(options.settlement?.retries ?? 3)),
+      landingGrace: Duration.decode(options.settlement?.landingGrace ?? Duration.minutes(2))
     }
+    // a live holder's top-up ends within its own bound (discovery, ledger mark, settlement, the last request)
+    const lockWait = Duration.decode(
+      options.settlement?.lockWait ?? Duration.sum(settlement.wait, Duration.times(timeout, 3))
+    )
     const coordination = Wallet.coordinationOf(wallet)
     const coordinator = Option.getOrElse(yield* Effect.serviceOption(Coordinator), makeMemoryCoordinator)
     const state: State = {
@@ -390,14 +503,14 @@ export const make = (
       topUps: 0,
       running: undefined,
       loopDetected: false,
-      unconfirmed: undefined
+      signed: new Map()
     }
     // names this policy's lock owners (not secret: a process id and a random tag)
     const instanceId = `pid:${typeof process !== "undefined" ? process.pid : 0}:${globalThis.crypto.randomUUID().slice(0, 8)}`
 
     // ── errors for a call ───────────────────────────────────────────────────────────────────────
 
-    const factsOf = (paymentRequired: VeniceError.VenicePaymentRequiredError | undefined) =>
+    const factsOf = (paymentRequired: VeniceError.VeniceError | undefined) =>
       paymentRequired === undefined ? {} : {
         ...(paymentRequired.method !== undefined ? { method: paymentRequired.method } : {}),
         ...(paymentRequired.url !== undefined ? { url: paymentRequired.url } : {}),
@@ -407,9 +520,10 @@ export const make = (
 
     const toError = (
       failure: TopUps.Failure | SignFailure,
-      paymentRequired: VeniceError.VenicePaymentRequiredError | undefined
+      answered: VeniceError.VeniceError | undefined
     ): WalletError.WalletError => {
-      const facts = factsOf(paymentRequired)
+      const facts = factsOf(answered)
+      const paymentRequired = answered?._tag === "VenicePaymentRequiredError" ? answered : undefined
       switch (failure._tag) {
         case "Refused":
           return new WalletError.PaymentRefusedError({
@@ -432,6 +546,7 @@ export const make = (
             ...(failure.code !== undefined ? { code: failure.code } : {}),
             ...(failure.amountUsd !== undefined ? { amountUsd: failure.amountUsd } : {}),
             fundsMayHaveMoved: failure.fundsMayHaveMoved,
+            ...(failure.mayStillLand === true ? { mayStillLand: true } : {}),
             ...(failure.cause !== undefined ? { cause: failure.cause } : {}),
             ...(paymentRequired !== undefined ? { paymentRequired } : {})
           })
@@ -465,30 +580,109 @@ export const make = (
     const unreserve = (amountUsd: number) =>
       Effect.map(coordinator.unreserve(wallet.identity, amountUsd), (spent) => void (state.spent = spent))
 
+    /** The end of an unknown outcome: the coordinator's record goes (the budget given back if it never landed). */
+    const settleUnconfirmed = (held: UnconfirmedPayment, outcome: "landed" | "absent") =>
+      Effect.gen(function*() {
+        state.spent = yield* coordinator.resolveUnconfirmed(wallet.identity, held.id, outcome)
+        state.signed.delete(held.id)
+        yield* spanEvent(outcome === "landed" ? "payment.unconfirmed.landed" : "payment.unconfirmed.released", {
+          "venice.identity": wallet.identity,
+          "payment.amount_usd": held.amountUsd
+        })
+      })
+
+    type Pass =
+      | { readonly _tag: "Landed"; readonly settled: TopUps.Settled }
+      | { readonly _tag: "Released" }
+      | { readonly _tag: "Unknown" }
+
+    /**
+     * One look at an unconfirmed payment: resubmit it when this process holds it and it can still be executed (its
+     * answer settles the question: Venice credits a signed payment once), then read the ledger back to the payment's
+     * mark. Its `TOP_UP` there → landed; not there once `validBefore` + `landingGrace` has passed → released.
+     */
+    const lookAt = (held: UnconfirmedPayment): Effect.Effect<Pass> =>
+      Effect.gen(function*() {
+        const payment = state.signed.get(held.id)
+        if (payment !== undefined && (yield* Clock.currentTimeMillis) < held.validBefore) {
+          const resubmitted = yield* Effect.either(TopUps.submit(env, payment))
+          if (Either.isRight(resubmitted)) {
+            yield* settleUnconfirmed(held, "landed")
+            return { _tag: "Landed", settled: { _tag: "Credited", receipt: resubmitted.right } } as const
+          }
+        }
+        // the time is taken before the ledger is read: a read that finds nothing proves absence only for entries up to it
+        const readAt = yield* Clock.currentTimeMillis
+        const ledger = yield* Effect.either(TopUps.findInLedger(env, held.mark, held.amountUsd))
+        if (Either.isLeft(ledger)) return { _tag: "Unknown" } as const
+        if (ledger.right._tag === "Landed") {
+          yield* settleUnconfirmed(held, "landed")
+          return { _tag: "Landed", settled: { _tag: "InLedger", amountUsd: held.amountUsd, entry: ledger.right.entry } } as const
+        }
+        if (ledger.right._tag === "NotThere" && readAt >= decidedBy(held)) {
+          yield* settleUnconfirmed(held, "absent")
+          return { _tag: "Released" } as const
+        }
+        return { _tag: "Unknown" } as const
+      })
+
+    const decidedBy = (held: UnconfirmedPayment) => held.validBefore + Duration.toMillis(settlement.landingGrace)
+
+    /**
+     * Settles an unconfirmed payment before anything else, waiting at most until `deadline` (W3): looks at it every
+     * `poll`, and — for a call — goes on as soon as the balance says the wallet can be served (the payment stays
+     * unconfirmed: no new payment is signed). `None`: it was released, a new payment may be signed; `Some`: the outcome
+     * for the call (`onTimeout` when the question is still open at the deadline).
+     */
+    const resolve = (
+      held: UnconfirmedPayment,
+      plan: Plan,
+      deadline: number,
+      onTimeout: () => TopUps.Failure
+    ): Effect.Effect<Option.Option<Outcome>> =>
+      Effect.gen(function*() {
+        for (;;) {
+          const pass = yield* lookAt(held)
+          if (pass._tag === "Landed") return Option.some(Either.right({ amountUsd: held.amountUsd, settled: pass.settled }))
+          if (pass._tag === "Released") return Option.none()
+          if (!plan.manual) {
+            const read = yield* Effect.either(TopUps.balance(env))
+            if (Either.isRight(read) && read.right.data.canConsume) {
+              // the wallet can be served: the call goes on. The payment may just have landed: one more look settles it
+              const again = yield* lookAt(held)
+              if (again._tag === "Landed") {
+                return Option.some(Either.right({ amountUsd: held.amountUsd, settled: again.settled }))
+              }
+              return Option.some(Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const }))
+            }
+          }
+          const now = yield* Clock.currentTimeMillis
+          if (now >= deadline) return Option.some(Either.left(onTimeout()))
+          const untilDecided = decidedBy(held) - now
+          const pause = Math.min(Duration.toMillis(settlement.poll), deadline - now, untilDecided > 0 ? untilDecided : Infinity)
+          yield* Effect.sleep(Duration.millis(Math.max(1, pause)))
+        }
+      })
+
+    const pendingRefusal = (held: UnconfirmedPayment) => () =>
+      refuse(
+        "settlement-pending",
+        `a payment of $${held.amountUsd} has an unknown outcome (its answer was lost, or it was still settling) and may have landed: no new payment before the ledger settles it (by ${
+          new Date(decidedBy(held)).toISOString()
+        } at the latest)`,
+        held.amountUsd
+      )
+
     const runTopUp = (plan: Plan): Effect.Effect<Outcome> =>
       Effect.gen(function*() {
-        // 1. A payment that may still land comes first: no new payment before its fate is known (SPEC X3).
-        const unconfirmed = state.unconfirmed
-        if (unconfirmed !== undefined) {
-          const read = yield* Effect.either(TopUps.balance(env))
-          if (!plan.manual && Either.isRight(read) && read.right.data.canConsume) {
-            return Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
-          }
-          const resolved = yield* Effect.either(TopUps.settle(env, unconfirmed.payment, settlement))
-          if (Either.isRight(resolved)) {
-            state.unconfirmed = undefined
-            if (!plan.manual) return Either.right({ amountUsd: unconfirmed.amountUsd, settled: resolved.right })
-          } else if (resolved.left._tag === "Failed" && resolved.left.reason === "rejected") {
-            // it can no longer land (e.g. the authorization expired): forget it and give its budget back
-            state.unconfirmed = undefined
-            yield* unreserve(unconfirmed.amountUsd)
-          } else {
-            return Either.left(refuse(
-              "settlement-pending",
-              `a payment of $${unconfirmed.amountUsd} is still settling and may land: no new payment before it does`,
-              unconfirmed.amountUsd
-            ))
-          }
+        const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settlement.wait)
+
+        // 1. A payment whose outcome is unknown comes first: no new payment before the ledger settles it (SPEC X3).
+        const held = yield* coordinator.unconfirmed(wallet.identity)
+        if (held !== undefined) {
+          const resolved = yield* resolve(held, plan, deadline, pendingRefusal(held))
+          // landed: the call retries (a manual top-up goes on to its own payment)
+          if (Option.isSome(resolved) && !(plan.manual && Either.isRight(resolved.value))) return resolved.value
         }
 
         // 2. The amount: the 402's suggestion (or what was asked), capped, at least Venice's minimum, within budget.
@@ -535,7 +729,16 @@ export const make = (
           amount = raised.right
         }
 
-        // 4. Reserve (one atomic step: a shared budget may have moved), sign (the library's own cap set to ours), settle.
+        // 4. The ledger's newest entry before signing: should the answer be lost, the payment is looked for after it.
+        const mark = yield* Effect.either(TopUps.ledgerMark(env))
+        if (Either.isLeft(mark)) {
+          return Either.left(TopUps.failedBeforePaying(
+            `cannot read the wallet's ledger before paying (it settles a payment whose answer is lost): ${mark.left.message}`,
+            mark.left
+          ))
+        }
+
+        // 5. Reserve (one atomic step: a shared budget may have moved), sign (the library's own cap set to ours), settle.
         if (!(yield* reserve(amount))) {
           return Either.left(refuse(
             "budget-exhausted",
@@ -551,70 +754,126 @@ export const make = (
           yield* unreserve(amount)
           return Either.left({ _tag: "SignFailed", message: signed.left.message } as const)
         }
-        const settled = yield* Effect.either(TopUps.settle(env, signed.right, settlement))
-        if (Either.isRight(settled)) return Either.right({ amountUsd: amount, settled: settled.right })
-        const failure = settled.left
-        if (failure._tag === "Failed" && failure.reason === "settlement-unconfirmed") {
-          // the transfer may still land: keep it counted, and settle it before any new payment
-          state.unconfirmed = { payment: signed.right, amountUsd: amount }
-        } else if (!(failure._tag === "Failed" && failure.fundsMayHaveMoved)) {
-          yield* unreserve(amount)
+        const submittedAt = yield* Clock.currentTimeMillis
+        const unconfirmed: UnconfirmedPayment = {
+          id: `${instanceId}#${state.topUps}`,
+          amountUsd: amount,
+          validBefore: TopUps.validBeforeOf(signed.right, submittedAt),
+          submittedAt,
+          mark: mark.right
         }
-        return Either.left(failure)
+        const settled = yield* Effect.either(TopUps.settle(env, signed.right, settlement, deadline))
+        if (Either.isRight(settled)) {
+          // admitted without a receipt: it may still land, so it stays unconfirmed until the ledger shows it
+          if (settled.right._tag === "Admitted") yield* keepUnconfirmed(unconfirmed, signed.right)
+          return Either.right({ amountUsd: amount, settled: settled.right })
+        }
+        const failure = settled.left
+        if (!(failure._tag === "Failed" && failure.mayStillLand === true)) {
+          // rejected by Venice (it never credits that payment), or it never left this process
+          yield* unreserve(amount)
+          return Either.left(failure)
+        }
+        // 6. It may still land: kept reserved and recorded (fleet-wide). Venice said nothing moved (SETTLEMENT_FAILED
+        // …): the next 402 resubmits it. Its answer was lost: looked for until the deadline.
+        const recorded = yield* keepUnconfirmed(unconfirmed, signed.right)
+        if (!failure.fundsMayHaveMoved) return Either.left(failure)
+        const resolved = yield* resolve(recorded, plan, deadline, () => failure)
+        if (Option.isSome(resolved)) return resolved.value
+        return Either.left(TopUps.expired(amount, failure))
       }).pipe(
         Effect.withSpan("venice.x402.top-up", {
           attributes: { "venice.identity": wallet.identity, "payment.manual": plan.manual }
         })
       )
 
+    const keepUnconfirmed = (payment: UnconfirmedPayment, signed: VeniceWallet.SignedPayment) =>
+      Effect.gen(function*() {
+        state.signed.set(payment.id, signed)
+        yield* spanEvent("payment.unconfirmed", {
+          "venice.identity": wallet.identity,
+          "payment.amount_usd": payment.amountUsd,
+          "payment.valid_before": new Date(payment.validBefore).toISOString()
+        })
+        return yield* coordinator.markUnconfirmed(wallet.identity, payment)
+      })
+
     /**
-     * One top-up under the wallet's lock in the {@link Coordinator}: with the default (in-memory, one per policy) it is
-     * free at once and this is `runTopUp`. With a shared coordinator another process may hold it: wait for its release
-     * (polling), then take it. Before paying for a 402, a top-up another process made since this policy last
-     * coordinated one (the generation moved) is checked against the balance: if the wallet can be served, nothing is
-     * paid (the calls retry). The lease is renewed while the top-up runs, and the lock is released however it ends.
+     * Runs `body` under the wallet's lock in the {@link Coordinator}: with the default (in-memory, one per policy) it is
+     * free at once. With a shared coordinator another process may hold it: wait for its release (polling, at most
+     * `lockWait`, W1), then take it. The lease is renewed while `body` runs, and the lock is released however it ends
+     * (`paid`: a top-up took effect under it).
      */
-    const coordinated = (plan: Plan): Effect.Effect<Outcome> =>
+    const withLock = <A>(
+      body: (generation: number, release: (paid: boolean) => Effect.Effect<void>) => Effect.Effect<A>,
+      paid: (a: A) => boolean,
+      onTimeout: Effect.Effect<A>
+    ): Effect.Effect<A> =>
       Effect.gen(function*() {
         const owner = `${instanceId}#${++state.topUps}`
         const lease = coordinator.lease
         const ttlMillis = lease === undefined ? 600_000 : Math.max(1, Duration.toMillis(lease.ttl))
         const poll = lease?.pollInterval ?? Duration.millis(50)
+        const giveUpAt = (yield* Clock.currentTimeMillis) + Duration.toMillis(lockWait)
         let generation: number
         for (;;) {
-          const lock = yield* coordinator.acquire(wallet.identity, owner, yield* Clock.currentTimeMillis, ttlMillis)
+          const now = yield* Clock.currentTimeMillis
+          const lock = yield* coordinator.acquire(wallet.identity, owner, now, ttlMillis)
           if (lock._tag === "Acquired") {
             generation = lock.generation
             break
           }
-          yield* Effect.sleep(poll)
+          if (now >= giveUpAt) return yield* onTimeout
+          yield* Effect.sleep(Duration.min(poll, Duration.millis(Math.max(1, giveUpAt - now))))
         }
-        const release = (paid: boolean) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.release(wallet.identity, owner, paid, now)).pipe(
+        const release = (didPay: boolean) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.release(wallet.identity, owner, didPay, now)).pipe(
             Effect.map((g) => void (state.knownGeneration = g))
           )
-        // Another process's top-up took effect since this policy last coordinated one (while we waited, or before: the
-        // 402 may predate it either way, and which came first is unknown): pay only if the balance still needs it.
-        const movedElsewhere = generation !== (state.knownGeneration ?? 0)
-        state.knownGeneration = generation
-        if (!plan.manual && movedElsewhere) {
-          const read = yield* Effect.either(TopUps.balance(env))
-          if (Either.isRight(read) && read.right.data.canConsume) {
-            yield* release(false)
-            yield* spanEvent("payment.joined-elsewhere", { "venice.identity": wallet.identity, "payment.generation": generation })
-            return Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
-          }
-        }
         const renew = lease === undefined ? Effect.void : Effect.forkScoped(
           Effect.forever(Effect.zipRight(
             Effect.sleep(Duration.millis(Math.max(1, ttlMillis / 3))),
             Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.acquire(wallet.identity, owner, now, ttlMillis))
           ))
         )
-        return yield* Effect.scoped(Effect.zipRight(renew, runTopUp(plan))).pipe(
-          Effect.onExit((exit) => release(exit._tag === "Success" && Either.isRight(exit.value)))
+        let released = false
+        return yield* Effect.scoped(Effect.zipRight(renew, body(generation, (didPay) => {
+          released = true
+          return release(didPay)
+        }))).pipe(
+          Effect.onExit((exit) => released ? Effect.void : release(exit._tag === "Success" && paid(exit.value)))
         )
       })
+
+    /**
+     * One top-up under the wallet's lock. Before paying for a 402, a top-up another process made since this policy last
+     * coordinated one (the generation moved) is checked against the balance: if the wallet can be served, nothing is
+     * paid (the calls retry).
+     */
+    const coordinated = (plan: Plan): Effect.Effect<Outcome> =>
+      withLock<Outcome>(
+        (generation, release) =>
+          Effect.gen(function*() {
+            // Another process's top-up took effect since this policy last coordinated one (while we waited, or before:
+            // the 402 may predate it either way, and which came first is unknown): pay only if the balance still needs it.
+            const movedElsewhere = generation !== (state.knownGeneration ?? 0)
+            state.knownGeneration = generation
+            if (!plan.manual && movedElsewhere) {
+              const read = yield* Effect.either(TopUps.balance(env))
+              if (Either.isRight(read) && read.right.data.canConsume) {
+                yield* release(false)
+                yield* spanEvent("payment.joined-elsewhere", { "venice.identity": wallet.identity, "payment.generation": generation })
+                return Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
+              }
+            }
+            return yield* runTopUp(plan)
+          }),
+        Either.isRight,
+        Effect.succeed(Either.left(refuse(
+          "lock-timeout",
+          `another process's top-up of this wallet still holds its lock after ${Duration.format(lockWait)}: not paying now`
+        )))
+      )
 
     /**
      * Joins the top-up in flight (`join`), or starts one once none is in flight. Claiming is one synchronous step, so
@@ -660,10 +919,38 @@ export const make = (
         }
       })
 
+    /** {@link Service.reconcile}: one look at the unconfirmed payment, under the lock, after any top-up in flight. */
+    const reconcile: Effect.Effect<ReconcileResult> = Effect.gen(function*() {
+      const running = state.running
+      if (running !== undefined) yield* Effect.ignore(Deferred.await(running))
+      return yield* withLock<ReconcileResult>(
+        () =>
+          Effect.gen(function*() {
+            const held = yield* coordinator.unconfirmed(wallet.identity)
+            if (held === undefined) return { _tag: "Nothing" } as const
+            const pass = yield* lookAt(held)
+            switch (pass._tag) {
+              case "Landed":
+                return { _tag: "Landed", amountUsd: held.amountUsd } as const
+              case "Released":
+                return { _tag: "Released", amountUsd: held.amountUsd } as const
+              case "Unknown":
+                return { _tag: "Unknown", amountUsd: held.amountUsd, decidedBy: decidedBy(held) } as const
+            }
+          }),
+        (result) => result._tag === "Landed",
+        // another process holds the lock for longer than lockWait: what is recorded stays open
+        Effect.map(coordinator.unconfirmed(wallet.identity), (held): ReconcileResult =>
+          held === undefined
+            ? { _tag: "Nothing" }
+            : { _tag: "Unknown", amountUsd: held.amountUsd, decidedBy: decidedBy(held) })
+      )
+    })
+
     // ── the schedule ────────────────────────────────────────────────────────────────────────────
 
     const decide = (
-      error: VeniceError.VenicePaymentRequiredError,
+      error: VeniceError.VeniceError,
       retried: boolean
     ): Effect.Effect<PaymentDecision> =>
       Effect.gen(function*() {
@@ -673,38 +960,46 @@ export const make = (
           Wallet.recordPaymentFailure(error, walletError)
           return { _tag: "Refused", error: walletError }
         }
-        if (stamp === undefined || stamp.wallet !== wallet.identity || stamp.attempt !== error.attempt) {
+        const ours = stamp !== undefined && stamp.wallet === wallet.identity && stamp.attempt === error.attempt
+        if (error._tag !== "VenicePaymentRequiredError") {
+          // the plain "insufficient balance" 402: an API key's (or another wallet's) is not this policy's business
+          if (!ours) return { _tag: "NotPaymentRequired" }
+        } else if (!ours) {
           return refused(refuse("not-this-wallet", `this 402 did not answer a request signed by ${wallet.address}: not paid`))
         }
         if (retried) {
           state.loopDetected = true
           return refused(refuse(
             "still-required-after-top-up",
-            "Venice still asks for payment after this call's top-up: topping up again would not help (a DIEM-linked wallet?); the wallet's payments stop until resetLoopDetection"
+            error._tag === "VenicePaymentRequiredError"
+              ? "Venice still asks for payment after this call's top-up: topping up again would not help (a DIEM-linked wallet?); the wallet's payments stop until resetLoopDetection"
+              : "the wallet's balance is still below this call's price after this call's top-up (one payment within maxPerPaymentUsd does not cover it); the wallet's payments stop until resetLoopDetection"
           ))
         }
         if (state.loopDetected) {
           return refused(refuse("loop-detected", "an earlier top-up did not clear this wallet's 402s: not paying again until resetLoopDetection"))
         }
-        const current = error.body.currentBalanceUsd
-        if (current !== undefined && current >= (error.body.minimumBalanceUsd ?? 0.1)) {
+        const body = error._tag === "VenicePaymentRequiredError" ? error.body : undefined
+        const current = body?.currentBalanceUsd
+        if (body !== undefined && current !== undefined && current >= (body.minimumBalanceUsd ?? 0.1)) {
           return refused(refuse(
             "credit-not-used",
             `the wallet has $${current} of credit, above the minimum, and still gets 402: a top-up cannot fix it (a DIEM-linked wallet?)`
           ))
         }
-        if (stamp.generation < coordination.generation) return { _tag: "AlreadyPaid" }
+        // stamp is defined here (ours)
+        if (stamp !== undefined && stamp.generation < coordination.generation) return { _tag: "AlreadyPaid" }
         const { joined, outcome } = yield* sharedTopUp({
           manual: false,
-          wantedUsd: error.body.suggestedTopUpUsd,
-          minimumUsd: error.body.minimumTopUpUsd
+          wantedUsd: body?.suggestedTopUpUsd,
+          minimumUsd: body?.minimumTopUpUsd
         }, true)
         if (Either.isLeft(outcome)) return refused(outcome.left)
         return { _tag: "Paid", amountUsd: outcome.right.amountUsd, joined, settled: outcome.right.settled }
       })
 
-    const challengeOf = (error: VeniceError.VenicePaymentRequiredError): X402.SignInWithXInfo | undefined =>
-      error.body.siwxChallenge?.info ??
+    const challengeOf = (error: VeniceError.VeniceError): X402.SignInWithXInfo | undefined =>
+      error._tag !== "VenicePaymentRequiredError" ? undefined : error.body.siwxChallenge?.info ??
         (error.paymentRequired !== undefined
           ? Option.getOrUndefined(Option.map(X402.signInWithX(error.paymentRequired), (ext) => ext.info))
           : undefined)
@@ -717,6 +1012,7 @@ export const make = (
         }
         return Effect.gen(function*() {
           const decision = yield* decide(input, callState.retried)
+          if (decision._tag === "NotPaymentRequired") return [callState, decision, ScheduleDecision.done] as const
           if (decision._tag === "Refused") {
             yield* spanEvent("payment.refused", {
               "payment.error": decision.error._tag,
@@ -755,6 +1051,8 @@ export const make = (
       budgetUsd,
       schedule,
       spentUsd: Effect.map(coordinator.spent(wallet.identity), (spent) => (state.spent = spent)),
+      unconfirmedUsd: Effect.map(coordinator.unconfirmed(wallet.identity), (held) => held?.amountUsd ?? 0),
+      reconcile,
       topUp,
       balance: TopUps.balance(env),
       transactions: (params) => TopUps.transactions(env, params),
@@ -846,7 +1144,7 @@ export const orElse = <Out, R, Out2, R2>(
  */
 export const layerClient = (
   options: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl"> = {}
-): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.MissingCredentialsError, PaymentPolicy | HttpClient.HttpClient> =>
+): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.BuildError, PaymentPolicy | HttpClient.HttpClient> =>
   Layer.effect(
     VeniceClient.VeniceClient,
     Effect.flatMap(PaymentPolicy, (payments) =>

@@ -100,8 +100,10 @@ export const create = <R = never>(
   Effect.map(createWithMeta(request, options), (response) => response.value)
 
 /**
- * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, SPEC S6) and `idleTimeout`
- * (no bytes for this long fails the stream; default none).
+ * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, SPEC S6), and the bounds of
+ * its waits as for chat streams: `firstEventTimeout` (default 2 minutes from the headers to the first event, then a
+ * `TransportError` the call's policy retries) and `idleTimeout` (default 60 s between events once started, then
+ * `VeniceStreamTransportError` `idle-timeout`); keep-alive comments count for neither.
  *
  * @since 0.1.0
  * @category models
@@ -109,6 +111,7 @@ export const create = <R = never>(
 export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
   readonly maxEventBytes?: number | undefined
   readonly idleTimeout?: Duration.DurationInput | undefined
+  readonly firstEventTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -190,7 +193,7 @@ export const streamWithMeta = <R = never>(
   request: ResponsesRequest,
   options: StreamOptions<R> = {}
 ): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
-  const { idleTimeout, maxEventBytes, ...callOptions } = options
+  const { firstEventTimeout, idleTimeout, maxEventBytes, ...callOptions } = options
   return Effect.gen(function*() {
     yield* VeniceClient.validateRequest(OPERATION, Schemas.ResponsesRequest, { ...request, stream: true })
     const opened = yield* Streaming.open(
@@ -214,7 +217,7 @@ export const streamWithMeta = <R = never>(
             counter,
             handler(ctx, counter, state),
             (end) => (state.terminal ? Sse.end : truncated(end)),
-            { maxEventBytes, idleTimeout }
+            { maxEventBytes, idleTimeout, firstEventTimeout }
           )
         }),
       callOptions

@@ -8,6 +8,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -19,8 +20,8 @@ import * as WalletError from "./WalletError.js"
 
 /**
  * Where the x402 routes are, the timeout of one request (default 60 s), and how long to wait for a settlement that
- * Venice reports as in progress (default 2 minutes, resubmitting the same payment every 10 s; 3 resubmissions after
- * failures that moved no funds).
+ * Venice reports as in progress or whose answer was lost (default 2 minutes, resubmitting the same payment every
+ * 10 s while it settles; 3 resubmissions after a failure or a lost answer).
  *
  * @since 0.1.0
  * @category models
@@ -37,9 +38,20 @@ export interface Options {
 
 /**
  * Submits a signed payment to `POST /x402/top-up` and sees it settled: every resubmission sends the same payment,
- * never a new signature. Fails with `TopUpFailedError` (`fundsMayHaveMoved` as far as this process can tell: a
- * transport failure after the payment was sent is reported by `reason` and `cause`, and a caller that must never pay
- * twice treats anything but `rejected` as an outcome to reconcile with `/x402/transactions`).
+ * never a new signature, and the whole settlement ends within `settlement.wait` (W2).
+ *
+ * The outcome is never guessed (SPEC X3). Fails with `TopUpFailedError`:
+ *
+ * - `rejected` — Venice refused this payment for good (`INVALID_PAYMENT`, `AMOUNT_TOO_LOW` …): it never moves funds.
+ * - `settlement-unconfirmed`, `fundsMayHaveMoved: true` — the answer was lost (a transport failure, a timeout, a `5xx`
+ *   that is not a top-up code, after the payment was sent) or settlement was still running at the deadline: it may
+ *   have been credited, or may still land.
+ * - `settlement-failed` — Venice said no funds moved (`SETTLEMENT_FAILED` …); `mayStillLand: true` when the payment
+ *   reached Venice, because its authorization stays executable until it expires.
+ *
+ * Whenever `mayStillLand` is `true`, the caller keeps the amount reserved and signs no other payment for the wallet
+ * until `GET /x402/transactions/{wallet}` shows the payment's `TOP_UP`, or shows nothing once the payment has expired
+ * (its EIP-3009 `validBefore`; on Solana, its blockhash's `lastValidBlockHeight`) — as `PaymentPolicy` does.
  *
  * @since 0.1.0
  * @category payment
@@ -61,21 +73,28 @@ export const settle = (
       wallet,
       timeout: Duration.decode(options.timeout ?? Duration.seconds(60))
     }
+    const wait = Duration.decode(options.settlement?.wait ?? Duration.minutes(2))
+    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(wait)
     return yield* Effect.mapError(
       TopUps.settle(env, payment, {
-        wait: Duration.decode(options.settlement?.wait ?? Duration.minutes(2)),
+        wait,
         poll: Duration.decode(options.settlement?.poll ?? Duration.seconds(10)),
-        retries: Math.max(0, Math.floor(options.settlement?.retries ?? 3))
-      }),
-      (failure) =>
-        new WalletError.TopUpFailedError({
+        retries: Math.max(0, Math.floor(options.settlement?.retries ?? 3)),
+        // unused here: the caller settles the question with the ledger
+        landingGrace: Duration.zero
+      }, deadline),
+      (failure) => {
+        const mayStillLand = failure._tag === "Failed" && (failure.fundsMayHaveMoved || failure.mayStillLand === true)
+        return new WalletError.TopUpFailedError({
           wallet: wallet.address,
           reason: failure._tag === "Failed" ? failure.reason : "rejected",
           message: failure.message,
           fundsMayHaveMoved: failure._tag === "Failed" && failure.fundsMayHaveMoved,
+          ...(mayStillLand ? { mayStillLand } : {}),
           ...(failure.amountUsd !== undefined ? { amountUsd: failure.amountUsd } : {}),
           ...(failure._tag === "Failed" && failure.code !== undefined ? { code: failure.code } : {}),
           ...(failure._tag === "Failed" && failure.cause !== undefined ? { cause: failure.cause } : {})
         })
+      }
     )
   })

@@ -42,14 +42,19 @@ import * as VeniceClient from "./VeniceClient.js"
 export type SpeechRequest = typeof Schemas.SpeechRequest.Encoded
 
 /**
- * Options of a speech stream: the per-call options and `idleTimeout` (no bytes for this long fails the stream with
- * `VeniceStreamTransportError` `idle-timeout`; default none).
+ * Options of a speech stream: the per-call options and the two bounds of its waits (W6, W7):
+ *
+ * - `firstEventTimeout` (default 2 minutes): no audio bytes this long after the response headers fails the attempt
+ *   (a `TransportError` `timeout` naming the bound; the call's retry policy decides);
+ * - `idleTimeout` (default 60 s): no bytes for this long once audio has started fails the stream with
+ *   `VeniceStreamTransportError` `idle-timeout`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
   readonly idleTimeout?: Duration.DurationInput | undefined
+  readonly firstEventTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -89,7 +94,7 @@ const isReset = (cause: unknown): boolean => {
   return false
 }
 
-const decodeBody = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext, idle: Duration.Duration | undefined) =>
+const decodeBody = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext, bounds: Streaming.Bounds) =>
   Stream.suspend(() => {
     const expected = contentLengthOf(raw.response.headers)
     let received = 0
@@ -103,16 +108,18 @@ const decodeBody = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext,
         ...(expected !== undefined ? { expectedBytes: expected } : {}),
         receivedBytes: received
       })
-    const body = raw.response.stream.pipe(
+    const body = Streaming.bounded(
+      raw.response.stream,
+      () => received,
+      bounds,
+      (which, after) => Streaming.boundError(ctx, received, which, after, "byte(s)")
+    ).pipe(
       Stream.mapChunks((chunk) => {
         for (const bytes of chunk) received += bytes.byteLength
         return chunk
       })
     )
-    const timed = idle === undefined
-      ? body
-      : Stream.timeoutFail(body, () => Streaming.idleError(ctx, received, idle), idle)
-    return timed.pipe(
+    return body.pipe(
       Stream.mapError((error): StreamError.VeniceStreamError => {
         if (StreamError.isVeniceStreamError(error)) return error
         if (isReset(error.cause) || Pipeline.transportReason(error.cause).reason === "protocol") {
@@ -139,15 +146,15 @@ export const streamWithMeta = <R = never>(
   request: SpeechRequest,
   options: StreamOptions<R> = {}
 ): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
-  const { idleTimeout, ...callOptions } = options
-  const idle = idleTimeout === undefined ? undefined : Duration.decode(idleTimeout)
+  const { firstEventTimeout, idleTimeout, ...callOptions } = options
+  const bounds = Streaming.boundsOf({ firstEventTimeout, idleTimeout })
   return Effect.gen(function*() {
     const body = { ...request, streaming: true }
     yield* VeniceClient.validateRequest(OPERATION, Schemas.SpeechRequest, body)
     const opened = yield* Streaming.open(
       { operation: OPERATION, method: "POST", path: "audio/speech", body: { _tag: "json", value: body }, model: request.model },
       "audio",
-      (raw, ctx) => decodeBody(raw, ctx, idle),
+      (raw, ctx) => decodeBody(raw, ctx, bounds),
       callOptions
     )
     return {

@@ -118,12 +118,16 @@ export class VeniceStreamTruncatedError extends Schema.TaggedError<VeniceStreamT
  *
  * - `reset` — the connection was reset or closed uncleanly mid-body.
  * - `protocol` — the body could not be read as HTTP (bad chunked encoding).
- * - `idle-timeout` — nothing arrived within the stream's idle timeout.
+ * - `idle-timeout` — no data event (SSE) or no bytes (audio) arrived within the stream's idle bound after the first
+ *   one; keep-alive comments do not count.
+ * - `first-event-timeout` — no data event arrived within the first-event bound after the response headers. It fires
+ *   before the stream has started, so the call's retry policy sees it as a `TransportError` (`timeout`) whose message
+ *   names the bound.
  *
  * @since 0.1.0
  * @category models
  */
-export const StreamTransportReason = Schema.Literal("reset", "protocol", "idle-timeout")
+export const StreamTransportReason = Schema.Literal("reset", "protocol", "idle-timeout", "first-event-timeout")
 
 /**
  * @since 0.1.0
@@ -181,6 +185,22 @@ export class VeniceStreamTooLargeError extends Schema.TaggedError<VeniceStreamTo
     size: Schema.Number
   }
 ) {}
+
+/**
+ * The default bounds of a stream's waits (W6, W7 in `docs/retries.md`), each overridable per stream:
+ *
+ * - `firstEvent` (2 minutes): from the response headers to the first data event — a model's time to first token,
+ *   keep-alive comments not counted;
+ * - `idle` (60 seconds): between two data events (audio: two chunks of bytes) once the stream has started; keep-alive
+ *   comments do not reset it, so a stream that sends only comments ends.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBounds: { readonly firstEvent: Duration.Duration; readonly idle: Duration.Duration } = {
+  firstEvent: Duration.minutes(2),
+  idle: Duration.seconds(60)
+}
 
 /**
  * Every way a started Venice stream fails.

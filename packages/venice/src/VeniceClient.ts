@@ -25,6 +25,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as BaseUrl from "@venice-effect/core/BaseUrl"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
@@ -89,7 +90,10 @@ export interface Options {
   readonly apiKey?: Redacted.Redacted<string> | undefined
   /** Or any authenticator (a wallet's, see `VeniceWallet`). Takes precedence over `apiKey`. */
   readonly authenticator?: Authenticator | undefined
-  /** Default `https://api.venice.ai/api/v1`. */
+  /**
+   * Default `https://api.venice.ai/api/v1`. Checked when the client is built: anything but an absolute `http:` /
+   * `https:` URL without query or fragment fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default {@link RetryPolicy.defaultPolicy}). */
   readonly retry?: Schedule.Schedule<unknown, RetryPolicy.VeniceClientError> | undefined
@@ -105,6 +109,12 @@ export interface Options {
   readonly errorBudgetMargin?: number | undefined
   /** `User-Agent` header. */
   readonly userAgent?: string | undefined
+  /**
+   * Bounds of a 2xx body read whole, bytes, by route family (SPEC B1): `json` (default 64 MiB) and `binary` — audio,
+   * video, images (default 256 MiB). A body above its bound fails with `ResponseTooLargeError`, never retried.
+   * Streams are bounded per event instead (`maxEventBytes`).
+   */
+  readonly maxResponseBytes?: { readonly json?: number | undefined; readonly binary?: number | undefined } | undefined
 }
 
 /**
@@ -122,6 +132,8 @@ export interface CallOptions<R = never> {
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** A correlation id of yours, kept on errors and spans (default: generated). */
   readonly correlationId?: string | undefined
+  /** The bound of this call's 2xx body, bytes (replaces the client's `maxResponseBytes` for its route family). */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -177,6 +189,8 @@ export interface RawResponse {
   readonly response: HttpClientResponse.HttpClientResponse
   readonly facts: ClientError.CallFacts
   readonly meta: ResponseMeta.ResponseMeta
+  /** The bounds that apply to this body if read whole, bytes (the call's `maxResponseBytes`, else the client's). */
+  readonly maxBytes: { readonly json: number; readonly binary: number }
 }
 
 /**
@@ -365,7 +379,10 @@ export const checkBodySize = (
         })
       )
     if (body?._tag === "json") {
-      const text = JSON.stringify(body.value) ?? "null"
+      // SPEC B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
+      const encoded = RequestValidation.encodeJson("venice", operation, body.value)
+      if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
+      const text = encoded.right
       // UTF-8 takes at most 3 bytes per UTF-16 unit: only long texts are measured exactly
       const size = text.length * 3 <= MAX_JSON_BODY_BYTES ? text.length : new TextEncoder().encode(text).length
       return size > MAX_JSON_BODY_BYTES
@@ -406,6 +423,14 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
 ) {}
 
 /**
+ * Why a client could not be built: no credentials, or a base URL that cannot be used (SPEC B4). Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BuildError = MissingCredentialsError | BaseUrl.InvalidBaseUrlError
+
+/**
  * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
  * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
  *
@@ -427,7 +452,7 @@ export const validateRequest = <A, I>(
  */
 export const make = (
   options: Options
-): Effect.Effect<Service, MissingCredentialsError, HttpClient.HttpClient> =>
+): Effect.Effect<Service, BuildError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const httpClient = yield* HttpClient.HttpClient
     const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
@@ -438,13 +463,17 @@ export const make = (
         message: "VeniceClient needs credentials: an apiKey (Redacted) or a wallet authenticator"
       })
     }
-    const baseUrl = String(options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+    const baseUrl = yield* BaseUrl.validate("venice", options.baseUrl ?? DEFAULT_BASE_URL)
     const clientRetry = options.retry ?? RetryPolicy.defaultPolicy
     const timeout = Duration.decode(options.timeout ?? Duration.seconds(180))
     const maxWait = Duration.decode(options.maxWait ?? Duration.seconds(60))
     const pacing = options.pacing ?? true
     const guard = options.errorBudgetGuard ?? true
     const userAgent = options.userAgent ?? "venice-effect/0.1.0"
+    const maxBytes = {
+      json: options.maxResponseBytes?.json ?? Pipeline.defaultMaxResponseBytes.json,
+      binary: options.maxResponseBytes?.binary ?? Pipeline.defaultMaxResponseBytes.binary
+    }
 
     const buildRequest = (
       spec: RequestSpec,
@@ -476,6 +505,8 @@ export const make = (
       const model = spec.model
       const identity = authenticator.identity
       const maxInFlight = authenticator.maxInFlight
+      const callMax = callOptions?.maxResponseBytes
+      const bounds = callMax === undefined ? maxBytes : { json: callMax, binary: callMax }
       return Effect.flatMap(checkBodySize(spec.operation, spec.body), (body) =>
         Pipeline.runWith<A, VeniceError.VeniceError | WalletError.WalletError, R | R2>(httpClient, store, provider, {
           operation: spec.operation,
@@ -488,6 +519,7 @@ export const make = (
               return onSuccess({
                 response,
                 facts,
+                maxBytes: bounds,
                 get meta() {
                   return meta ??= ResponseMeta.decode(response.headers, { nowMillis, route: spec.route }).value
                 }
@@ -513,10 +545,11 @@ export const make = (
           }
         }).pipe(
           // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
-          // recorded the typed reason for that 402 and stopped; the call fails with the reason, which carries the 402.
+          // recorded the typed reason for that 402 (`PAYMENT_REQUIRED`, or the plain insufficient-balance one of a
+          // wallet) and stopped; the call fails with the reason, which carries the 402.
           Effect.catchIf(
-            (error): error is VeniceError.VenicePaymentRequiredError =>
-              error._tag === "VenicePaymentRequiredError" && Wallet.paymentFailureOf(error) !== undefined,
+            (error): error is VeniceError.VeniceError =>
+              VeniceError.isVeniceError(error) && error.status === 402 && Wallet.paymentFailureOf(error) !== undefined,
             (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
           ),
           // which wallet signed which attempt is a fact of this call only
@@ -540,7 +573,8 @@ export const make = (
               raw.response,
               raw.facts,
               (u) => Either.mapLeft(decode(u), (e) => RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
-              raw.response.headers["x-request-id"]
+              raw.response.headers["x-request-id"],
+              { maxBytes: raw.maxBytes.json }
             ),
             (value): Response<A> => ({
               value,
@@ -573,18 +607,19 @@ const Clock_currentTimeMillis = Effect.clockWith((clock) => clock.currentTimeMil
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<VeniceClient, MissingCredentialsError, HttpClient.HttpClient> =>
+export const layer = (options: Options): Layer.Layer<VeniceClient, BuildError, HttpClient.HttpClient> =>
   Layer.effect(VeniceClient, make(options))
 
 /**
- * A layer from configuration: `VENICE_API_KEY` (redacted) and optionally `VENICE_BASE_URL`; other options as given.
+ * A layer from configuration: `VENICE_API_KEY` (redacted) and optionally `VENICE_BASE_URL` (checked as `baseUrl` is);
+ * other options as given.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
   options: Omit<Options, "apiKey" | "baseUrl"> = {}
-): Layer.Layer<VeniceClient, MissingCredentialsError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<VeniceClient, BuildError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     VeniceClient,
     Effect.gen(function*() {

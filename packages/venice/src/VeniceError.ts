@@ -760,7 +760,7 @@ export const decode = (input: DecodeInput): VeniceError => decodeResponse(input)
 /**
  * How this error may be retried (SPEC R1–R5): from its catalog code, refined by what the body proves — a 422 is
  * only `modify-then-retry` with a `suggestedPrompt`; a 402 is only `pay-then-retry` with `code: PAYMENT_REQUIRED`;
- * an uncatalogued code falls back to its status.
+ * an uncatalogued code falls back to its status, except a 408, which is final (SPEC R1: it spends the error budget).
  *
  * @since 0.1.0
  * @category retry
@@ -774,7 +774,9 @@ export const retryClass = (error: VeniceError): RetryClass.RetryClass => {
     case "VeniceX402DiscoveryError":
       return "never"
   }
-  if (error.code === "UNKNOWN") return RetryClass.fromStatus(error.status)
+  // A 408 is not Venice's (its docs and catalog list none): a proxy's. Venice's error budget counts every 4xx but 429,
+  // and our guard does too, so each retry would spend the budget on a request that may have been delivered: final.
+  if (error.code === "UNKNOWN") return error.status === 408 ? "never" : RetryClass.fromStatus(error.status)
   const fromCatalog = ErrorCatalog.entry(error.code).retryClass
   // A code's class never upgrades a shape that cannot carry the retry's evidence.
   return fromCatalog === "modify-then-retry" || fromCatalog === "pay-then-retry" ? "never" : fromCatalog

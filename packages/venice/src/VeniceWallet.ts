@@ -561,7 +561,7 @@ export const authenticator = (wallet: Service): VeniceClient.Authenticator => {
  */
 export const layerClient = (
   options: Omit<VeniceClient.Options, "apiKey" | "authenticator"> = {}
-): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.MissingCredentialsError, VeniceWallet | HttpClient.HttpClient> =>
+): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.BuildError, VeniceWallet | HttpClient.HttpClient> =>
   Layer.effect(
     VeniceClient.VeniceClient,
     Effect.flatMap(VeniceWallet, (wallet) => VeniceClient.make({ ...options, authenticator: authenticator(wallet) }))

@@ -16,10 +16,9 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
 import type * as Stream from "effect/Stream"
 import { jsonEndpoint } from "./internal/endpoint.js"
-import { jobEndpoints } from "./internal/jobEndpoints.js"
+import * as JobEndpoints from "./internal/jobEndpoints.js"
 import * as JobMedia from "./JobMedia.js"
 import type * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
@@ -27,7 +26,7 @@ import type * as AudioSchemas from "./schema/Audio.js"
 import * as Schemas from "./schema/Video.js"
 import type * as VeniceClient from "./VeniceClient.js"
 
-const jobs = jobEndpoints("video", {
+const jobs = JobEndpoints.jobEndpoints("video", {
   queueRequest: Schemas.QueueVideoRequest,
   queueResponse: Schemas.QueueVideoResponse as never,
   retrieveRequest: Schemas.RetrieveVideoRequest
@@ -57,15 +56,60 @@ export const retrieve: <R = never>(
 ) => Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs.retrieve
 
 /**
- * Queues a video and polls it to completion.
+ * Queues a video and polls it to completion (see `Jobs` for the polling policy): the states seen, ending on the
+ * media. Polling failures are `JobFailedError` / `JobTimeoutError` with the job's `queueId` (resume it with
+ * {@link resume}); the queue call is sent at most once (R9).
  *
  * @since 0.1.0
  * @category endpoints
  */
 export const generate: <R = never, Out = unknown, R2 = never>(
   request: typeof Schemas.QueueVideoRequest.Encoded,
-  options?: VeniceClient.CallOptions<R> & { readonly polling?: Schedule.Schedule<Out, Jobs.JobState, R2> | undefined }
+  options?: Jobs.PollingOptions<R, Out, R2>
 ) => Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> = jobs.generate
+
+/**
+ * Polls an already queued video job by its `queue_id` (after a `JobTimeoutError` or `JobFailedError`, another
+ * process, a restart): the same stream as {@link generate}'s, without queueing anything.
+ *
+ * @example
+ * ```ts
+ * import { Jobs, Video } from "@venice-effect/venice"
+ *
+ * declare const queueId: string
+ * const media = Video.resume(queueId, { model: "wan-2.5-preview-text-to-video" }).pipe(Jobs.await_)
+ * ```
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const resume: <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
+) => Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> =
+  jobs.resume
+
+/**
+ * Polls an already queued video job (as {@link resume}), then streams its media as it arrives instead of reading it
+ * whole: for media too large to hold, written to a file or a socket. Bounded like every media stream (`JobMedia`):
+ * at most `maxBytes` (default 2 GiB, `ResponseTooLargeError`), no pause longer than `idleTimeout` between chunks
+ * (default 60 s, `VeniceStreamTransportError` `idle-timeout`). Media stored elsewhere (`downloadUrl`, VPS-backed
+ * models) is fetched from there.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const download: <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
+    readonly model: string
+    readonly downloadUrl?: string | undefined
+  }
+) => Stream.Stream<
+  Uint8Array,
+  Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
+  VeniceClient.VeniceClient | R | R2
+> = jobs.download
 
 const quoteEndpoint = jsonEndpoint({
   operation: "video.quote",

@@ -84,8 +84,11 @@ export class WalletSignError extends Schema.TaggedError<WalletSignError>()("Wall
  *   (DIEM-linked).
  * - `loop-detected` — an earlier top-up did not clear this wallet's 402s (see above); not paying again.
  * - `not-this-wallet` — the 402 answered a request this policy's wallet did not sign (another wallet, an API key).
- * - `settlement-pending` — an earlier payment of this wallet timed out in settlement and may still land; no new
- *   payment is signed until the balance or a resubmission settles it.
+ * - `settlement-pending` — an earlier payment of this wallet has an unknown outcome (its answer was lost, or it
+ *   timed out in settlement) and may have landed; no new payment is signed until its resubmission or the wallet's
+ *   ledger settles it (at the latest once its authorization's `validBefore` has passed).
+ * - `lock-timeout` — another process's top-up of this wallet (a shared `Coordinator`) still held the lock after the
+ *   policy's `lockWait`.
  *
  * @since 0.1.0
  * @category models
@@ -101,7 +104,8 @@ export const RefusalReason = Schema.Literal(
   "not-this-wallet",
   "settlement-pending",
   "no-usdc-on-solana",
-  "payee-not-allowed"
+  "payee-not-allowed",
+  "lock-timeout"
 )
 
 /**
@@ -141,11 +145,17 @@ export class PaymentRefusedError extends Schema.TaggedError<PaymentRefusedError>
  *
  * - `discovery-failed` — `POST /x402/top-up` did not answer with a 402 and a decodable `PAYMENT-REQUIRED`.
  * - `rejected` — Venice refused the signed payment (`INVALID_PAYMENT`, `AMOUNT_TOO_LOW`, … in `code`).
- * - `settlement-failed` — settlement failed and kept failing (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, transport):
- *   no funds moved.
- * - `settlement-unconfirmed` — settlement timed out (`SETTLEMENT_TIMEOUT`) or stayed in progress, and did not land
- *   while the client waited: the transfer may still land. The amount stays counted against the budget, and no new
- *   payment is signed for this wallet before the balance or a resubmission settles it.
+ * - `settlement-failed` — settlement failed and kept failing (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, `429`, a
+ *   refused connection): no funds moved when Venice answered. The signed authorization stays executable until its
+ *   `validBefore`, though: unless it never left the process, the payment stays reserved as unconfirmed and the next
+ *   402 resubmits it (never a new signature) until it is credited or the ledger shows it expired.
+ * - `settlement-unconfirmed` — the outcome is unknown: the answer to the signed payment was lost (a transport
+ *   failure, a timeout, a `5xx` that is not a top-up code, after the payment was sent), or settlement timed out
+ *   (`SETTLEMENT_TIMEOUT`) or stayed in progress, and the wallet's ledger did not show it while the client waited. It
+ *   may have been credited or may still land (`fundsMayHaveMoved: true`): the amount stays reserved in the budget as
+ *   unconfirmed, and no new payment is signed for this wallet until a resubmission of the same payment or the
+ *   ledger (`GET /x402/transactions/{wallet}`) settles it — shown there: spent; absent once the authorization's
+ *   `validBefore` has passed: released.
  *
  * @since 0.1.0
  * @category models
@@ -161,7 +171,7 @@ export type TopUpFailure = typeof TopUpFailure.Type
 /**
  * A top-up was attempted and did not complete. `cause` is Venice's answer (a `VeniceCodedError` with the top-up
  * code and its catalog retry class) or the transport failure; `fundsMayHaveMoved` says whether the transfer could
- * still land (only after a settlement timeout).
+ * have been credited or could still land (`settlement-unconfirmed`: its answer was lost, or settlement timed out).
  *
  * @since 0.1.0
  * @category errors
@@ -177,6 +187,13 @@ export class TopUpFailedError extends Schema.TaggedError<TopUpFailedError>()("To
   /** The amount of the payment, USD. */
   amountUsd: Schema.optionalWith(Schema.Number, { exact: true }),
   fundsMayHaveMoved: Schema.Boolean,
+  /**
+   * The signed payment may still be executed (it reached Venice, and its authorization — an EIP-3009 `validBefore`, a
+   * Solana blockhash — has not expired): even when Venice said no funds moved (`SETTLEMENT_FAILED`), a resubmission
+   * or a duplicate could still land it. Keep its amount reserved and sign no other payment until the ledger shows it,
+   * or shows nothing once it has expired. `true` whenever `fundsMayHaveMoved` is.
+   */
+  mayStillLand: Schema.optionalWith(Schema.Boolean, { exact: true }),
   /** What failed: Venice's error or the transport failure. */
   cause: Schema.optionalWith(Schema.Unknown, { exact: true }),
   /** The 402 the top-up was for, when it answers a call's 402. */

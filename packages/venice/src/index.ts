@@ -130,9 +130,9 @@ export * as Fallback from "./Fallback.js"
 export * as Images from "./Images.js"
 
 /**
- * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` (the bytes
- * `retrieve` returned, or the pre-signed `download_url` of VPS-backed video models fetched without credentials,
- * with a size bound), and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
+ * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` — from the body
+ * of `retrieve`, or from the pre-signed `download_url` of VPS-backed video models (fetched without credentials) —
+ * and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
  *
  * @since 0.1.0
  */
@@ -140,8 +140,8 @@ export * as JobMedia from "./JobMedia.js"
 
 /**
  * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), SPEC R9: queueing may bill, so a
- * queue call is never re-sent after it may have reached Venice; the job is then polled with a `Schedule` seeded by
- * Venice's `average_execution_time`, as a `Stream` of progress that ends on the media (or a typed failure).
+ * queue call is never re-sent after it may have reached Venice; the job is then polled, as a `Stream` of progress
+ * that ends on the media (or a typed failure).
  *
  * @since 0.1.0
  */

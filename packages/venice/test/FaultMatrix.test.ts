@@ -267,14 +267,19 @@ describe("fault matrix: transport faults and garbage headers", () => {
     }))
 })
 
-describe("resources", () => {
+/** Under mutation testing (`npm run mutate`) the resource measurements are skipped: slow, and noisy when instrumented. */
+const mutating = process.env["STRYKER_MUTATOR_WORKER"] !== undefined
+
+describe.skipIf(mutating)("resources", () => {
   it.scopedLive("1,000 interrupted calls leave no socket open", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       yield* emu.script({ route: "chat/completions" }, 1000, Faults.stall)
+      // one `user` each: the error-budget guard lets at most 48 requests of one bucket (key, model, user — Venice's
+      // count) be unresolved at once (issue 13 #9), and this test wants 1,000 sockets on the wire
       const fibers = yield* Effect.forEach(
-        Array.from({ length: 1000 }),
-        () => Effect.fork(Chat.completions(hello, { retry: RetryPolicy.none })),
+        Array.from({ length: 1000 }, (_, i) => i),
+        (i) => Effect.fork(Chat.completions({ ...hello, user: `user-${i}` }, { retry: RetryPolicy.none })),
         { concurrency: "unbounded" }
       )
       // wait until every request reached the emulator, then interrupt them all

@@ -62,21 +62,42 @@ describe("JobMedia against the emulator", () => {
       expect(media[0]!.key).toBeUndefined() // no credentials on the pre-signed URL
     }).pipe(Effect.provide(layer())))
 
-  it.scoped("a download over its bound fails MediaTooLargeError; a 5xx is retried, a 403 is final", () =>
+  it.scoped("a download over its bound fails ResponseTooLargeError (never retried); a 5xx is retried, a 403 is final", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       const done = yield* drive(Jobs.await_(Video.generate(grok)))
       if (done._tag !== "Success" || done.value._tag !== "Completed") throw new Error("expected a download URL")
       const url = done.value.downloadUrl!
+      // the media's Content-Length is above the bound: refused before its bytes are read
       const tooLarge = failureOf(yield* drive(collect(JobMedia.download(url, { maxBytes: 16 }))))
-      expect(tooLarge).toMatchObject({ _tag: "MediaTooLargeError", maxBytes: 16 })
-      expect((tooLarge as JobMedia.MediaTooLargeError).url).not.toContain("X-Signature")
+      expect(tooLarge).toMatchObject({ _tag: "ResponseTooLargeError", limit: 16, operation: "media.download" })
+      expect((tooLarge as { readonly declared?: number }).declared).toBeGreaterThan(16)
+      expect(JSON.stringify(tooLarge)).not.toContain("X-Signature")
       yield* emu.script({ route: "media" }, 2, Faults.error("UNKNOWN_ERROR"))
       const retried = yield* drive(collect(JobMedia.download(url)))
       expect(retried._tag).toBe("Success")
       const forbidden = failureOf(yield* drive(collect(JobMedia.download(url.replace(/X-Signature=\w+/, "X-Signature=0")))))
       expect(forbidden).toMatchObject({ _tag: "MediaDownloadError", status: 403 })
       expect((yield* emu.requests).filter((r) => r.route === "media").map((r) => r.status)).toEqual([200, 500, 500, 200, 403])
+    }).pipe(Effect.provide(layer())))
+
+  it.scoped("a download without Content-Length is stopped as soon as it passes the bound; one that stalls, by the idle bound", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const done = yield* drive(Jobs.await_(Video.generate(grok)))
+      if (done._tag !== "Success" || done.value._tag !== "Completed") throw new Error("expected a download URL")
+      const url = done.value.downloadUrl!
+      yield* emu.script({ route: "media" }, 1, Faults.hugeBody(4 * 1024 * 1024, { announce: false }))
+      // (time moves only after 2 s without a chunk: a loaded machine does not fire the idle bound)
+      const grown = failureOf(yield* drive(collect(JobMedia.download(url, { maxBytes: 1024 * 1024 })), { stallAfter: 2_000 }))
+      expect(grown).toMatchObject({ _tag: "ResponseTooLargeError", limit: 1024 * 1024 })
+      expect((grown as { readonly received?: number }).received).toBeLessThan(2 * 1024 * 1024)
+      yield* emu.script({ route: "media" }, 1, Faults.stallMidBody(1000))
+      const stalled = failureOf(yield* drive(collect(JobMedia.download(url, { idleTimeout: "5 seconds" })), { stallAfter: 2_000 }))
+      expect(stalled).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "idle-timeout", received: 1000 })
+      expect((stalled as { readonly message: string }).message).toContain("5s")
+      // each once: a body bound is not retried
+      expect((yield* emu.requests).filter((r) => r.route === "media")).toHaveLength(2)
     }).pipe(Effect.provide(layer())))
 
   it.scoped("per-model queue rules are checked before anything is queued (and billed)", () =>

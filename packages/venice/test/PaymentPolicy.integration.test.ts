@@ -15,6 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
@@ -82,6 +83,7 @@ describe("PaymentPolicy against the emulator", () => {
         expect(log).toEqual([
           "402 POST chat/completions",
           "402 POST x402/top-up",
+          "200 GET x402/transactions", // the ledger's newest entry, before signing (settles a lost answer)
           "200 POST x402/top-up",
           "200 POST chat/completions",
           "200 GET x402/transactions"
@@ -227,6 +229,7 @@ describe("PaymentPolicy against the emulator", () => {
         expect(log).toEqual([
           "402 POST chat/completions",
           "402 POST x402/top-up", // discovery
+          "200 GET x402/transactions", // the ledger mark
           "504 POST x402/top-up", // SETTLEMENT_TIMEOUT
           "200 GET x402/balance", // read before any new payment: not landed yet
           "409 POST x402/top-up", // the same payment: PAYMENT_IN_PROGRESS
@@ -252,11 +255,18 @@ describe("PaymentPolicy against the emulator", () => {
         expect(yield* trail).toEqual([
           "402 POST chat/completions",
           "402 POST x402/top-up",
+          "200 GET x402/transactions",
           "504 POST x402/top-up",
           "200 GET x402/balance",
           "200 POST chat/completions"
         ])
         expect((yield* ledger(t.address)).payments).toMatchObject([{ status: "credited", submissions: 1 }])
+        // admitted without a receipt: unconfirmed until the ledger shows it
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        expect(yield* payments.unconfirmedUsd).toBe(10)
+        expect(yield* payments.reconcile).toEqual({ _tag: "Landed", amountUsd: 10 })
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(yield* payments.spentUsd).toBe(10)
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -277,13 +287,24 @@ describe("PaymentPolicy against the emulator", () => {
         expect(second).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending" })
         const next = (yield* trail).slice(before)
         expect(next[0]).toBe("402 POST chat/completions")
-        expect(next[1]).toBe("200 GET x402/balance") // the balance before any new payment
-        expect(next.slice(2).every((line) => line === "409 POST x402/top-up")).toBe(true) // the same payment, resubmitted
+        // each look: the same payment resubmitted, the ledger read back to the mark, the balance (may the call go on?)
+        expect(next.slice(1, 4)).toEqual(["409 POST x402/top-up", "200 GET x402/transactions", "200 GET x402/balance"])
+        expect(new Set(next.slice(1))).toEqual(new Set(["409 POST x402/top-up", "200 GET x402/transactions", "200 GET x402/balance"]))
         expect(next).not.toContain("402 POST x402/top-up") // no new discovery, no new signature
         const after = yield* ledger(t.address)
         expect(after.payments).toHaveLength(1)
         expect(after.payments[0]!.status).toBe("pending")
         expect(after.transactions).toEqual([])
+        expect(yield* payments.unconfirmedUsd).toBe(10)
+
+        // once its authorization has expired (validBefore, 300 s) and the grace (2 min) has passed, the ledger's
+        // silence proves it never landed: released, and the budget given back
+        expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+        yield* TestClock.adjust("8 minutes")
+        expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
+        expect(yield* payments.spentUsd).toBe(0)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(yield* payments.reconcile).toEqual({ _tag: "Nothing" })
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -306,7 +327,7 @@ describe("PaymentPolicy against the emulator", () => {
 
   {
     const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
-    it.scoped("top-up codes are typed with the catalog's retry class (SETTLEMENT_FAILED ×4, AMOUNT_TOO_LOW)", () =>
+    it.scoped("top-up codes are typed with the catalog's retry class (SETTLEMENT_FAILED ×4 kept reserved, AMOUNT_TOO_LOW)", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const payments = yield* PaymentPolicy.PaymentPolicy
@@ -322,16 +343,22 @@ describe("PaymentPolicy against the emulator", () => {
         expect(TopUp.isTopUpError(failedError.cause)).toBe(true)
         if (TopUp.isTopUpError(failedError.cause)) expect(VeniceError.retryClass(failedError.cause)).toBe("backoff")
         expect(failedError.paymentRequired?._tag).toBe("VenicePaymentRequiredError")
-        expect(yield* payments.spentUsd).toBe(0) // no funds moved: the budget is given back
+        // nothing moved when Venice answered, but the signed authorization stays executable until validBefore: kept
+        // reserved as unconfirmed, never re-signed
+        expect(yield* payments.spentUsd).toBe(10)
+        expect(yield* payments.unconfirmedUsd).toBe(10)
 
+        // the next top-up first resubmits that same payment (credited now), then makes its own: $1 is too low
         const tooLow = yield* Effect.flip(payments.topUp(1))
         expect(tooLow).toMatchObject({ _tag: "TopUpFailedError", reason: "rejected", code: "AMOUNT_TOO_LOW", fundsMayHaveMoved: false })
         if (tooLow._tag === "TopUpFailedError" && TopUp.isTopUpError(tooLow.cause)) {
           expect(VeniceError.retryClass(tooLow.cause)).toBe("never")
         }
-        expect(yield* payments.spentUsd).toBe(0)
+        expect(yield* payments.spentUsd).toBe(10) // a rejected payment is given back; the resubmitted one landed
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect((yield* ledger(t.address)).payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
         const manual = yield* payments.topUp(6)
-        expect(manual._tag === "Credited" && manual.receipt).toMatchObject({ amountCredited: 6, newBalance: 6 })
+        expect(manual._tag === "Credited" && manual.receipt).toMatchObject({ amountCredited: 6, newBalance: 16 })
         expect(manual._tag === "Credited" && manual.receipt.settlement).toMatchObject({ success: true, network: "eip155:8453" })
       }).pipe(Effect.provide(t.layer)))
   }

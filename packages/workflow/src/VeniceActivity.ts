@@ -43,7 +43,6 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Chat from "@venice-effect/venice/Chat"
-import * as ClientError from "@venice-effect/core/ClientError"
 import type * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
 import * as ChatSchemas from "@venice-effect/venice/schema/Chat"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
@@ -510,13 +509,9 @@ const retrieveStep = (
       const at = yield* Clock.currentTimeMillis
       if (Either.isLeft(seen)) {
         const error = seen.left
-        // transport failures, retryable Venice errors, and the client's own "not now" (its error-budget guard, a
-        // wait longer than its maximum): poll again later
-        const transient = ClientError.isClientError(error)
-          ? error._tag === "TransportError" || error._tag === "ErrorBudgetExhaustedError" ||
-            error._tag === "WaitTooLongError"
-          : VeniceError.isVeniceError(error) && VeniceError.isRetryable(error)
-        if (transient) return { _tag: "Unavailable", error: error._tag, message: error.message, at } as const
+        // the SDK's polling policy: transport failures, 502–504, 429 and the client's own "not now" (its error-budget
+        // guard, a wait longer than its maximum) mean poll again later; a 500 is the job's own failure
+        if (Sdk.retrieveIsTransient(error)) return { _tag: "Unavailable", error: error._tag, message: error.message, at } as const
         return yield* WorkflowError.fromClientError(name, `${kind}.retrieve`, error, queued.queueId)
       }
       const state = seen.right
@@ -552,15 +547,14 @@ const retrieveStep = (
     })
   })
 
-/** The next poll's delay after an observation (half the remaining estimate, clamped; backoff when unavailable). */
+/**
+ * The next poll's delay after an observation: the SDK's polling cadence (`Jobs.cadence`: half the remaining estimate,
+ * clamped to `[min, max]`), or a backoff when the retrieve was unavailable.
+ */
 const nextDelay = (seen: Observation, unavailable: number, polling: PollingOptions | undefined): Duration.Duration => {
-  const min = millis(polling?.min, Duration.seconds(1))
-  const max = millis(polling?.max, Duration.seconds(15))
   if (seen._tag === "Unavailable") return Duration.millis(Math.min(30_000, 1_000 * 2 ** Math.max(0, unavailable - 1)))
   if (seen._tag !== "Processing") return Duration.zero
-  const remaining = seen.averageExecutionTime - seen.executionDuration
-  const wanted = remaining > 0 ? remaining / 2 : 5_000
-  return Duration.millis(Math.max(min, Math.min(max, wanted)))
+  return Sdk.cadence(seen, { min: millis(polling?.min, Duration.seconds(1)), max: millis(polling?.max, Duration.seconds(15)) })
 }
 
 /**
@@ -854,15 +848,16 @@ const topUpWith = (
           yield* Store.recordCredited(needId, attempt, { paymentId })
           return receiptOf({ ...submitted, state: "credited", paymentId })
         }
-        if (Either.isLeft(settled)) {
-          const e = settled.left
-          if (!e.fundsMayHaveMoved && (e.reason === "rejected" || e.code === "SETTLEMENT_FAILED")) {
-            // Venice answered that this payment moved no funds
-            yield* Store.recordVoid(submitted)
-            return yield* refuse("rejected", e.message, e.code !== undefined ? { code: e.code } : {})
-          }
+        // Venice answered that this payment moved no funds, and it can no longer land (rejected, or it never left)
+        const failed = Either.isLeft(settled) ? settled.left : undefined
+        const refusedByVenice = failed !== undefined && !failed.fundsMayHaveMoved &&
+          (failed.reason === "rejected" || failed.code === "SETTLEMENT_FAILED")
+        if (failed !== undefined && refusedByVenice && failed.mayStillLand !== true) {
+          yield* Store.recordVoid(submitted)
+          return yield* refuse("rejected", failed.message, failed.code !== undefined ? { code: failed.code } : {})
         }
-        // 5. the outcome is unknown (a lost answer, a settlement still running): the ledger decides
+        // 5. the outcome is unknown (a lost answer, a settlement still running), or the signed authorization can still
+        // be executed (SETTLEMENT_FAILED after it reached Venice, SPEC X3): the ledger decides, once it has expired
         const landed = yield* reconcilePayment(submitted, wallet, settings, baseUrl)
         if (landed._tag === "Credited") return landed.receipt
         if (landed._tag === "Unconfirmed") {
@@ -870,7 +865,10 @@ const topUpWith = (
             `payment ${identity.nonce} of step ${name} is still unconfirmed (${landed.why}): not signing another`
           )
         }
-        // void: it provably moved no funds; the need is still open
+        // void: it provably moved no funds. Venice had refused it: that is the answer; otherwise the need is still open
+        if (failed !== undefined && refusedByVenice) {
+          return yield* refuse("rejected", failed.message, failed.code !== undefined ? { code: failed.code } : {})
+        }
       }
     })
   })

@@ -167,6 +167,7 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
       return attach(new AiError.MalformedInput({ ...site, description: failure.message, cause: failure }), failure)
     // a 2xx whose body (or an event, or the model's own output) is not what was promised
     case "ResponseDecodeError":
+    case "ResponseTooLargeError":
     case "VeniceStreamDecodeError":
     case "VeniceStreamTooLargeError":
     case "NovitaStreamDecodeError":

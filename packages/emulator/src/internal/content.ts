@@ -1,6 +1,11 @@
 /**
- * Deterministic fake content: completion tokens, token counts, audio / image / video bytes, embedding vectors.
+ * Deterministic fake content: completion tokens, token counts, audio / image / video bytes, embedding vectors, and
+ * oversized bodies.
  */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Zlib from "node:zlib"
 
 const SENTENCE =
   "Hello from the Venice emulator. This reply is generated locally, token by token, so streams and errors can be tested without the real API."
@@ -132,3 +137,57 @@ export const embeddingBase64 = (vector: ReadonlyArray<number>): string => {
   const buffer = new Float32Array(vector)
   return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString("base64")
 }
+
+// ─── oversized bodies (Faults.HugeBody) ──────────────────────────────────────────────────────────
+
+const PAD_CHUNK = 1024 * 1024
+const padChunk = new Uint8Array(PAD_CHUNK).fill(0x61) // "a"
+const padPrefix = new TextEncoder().encode('{"padding":"')
+
+/** `bytes` bytes of a JSON-looking body (`{"padding":"aaaa…`), streamed in 1 MiB chunks, never held whole. */
+export const padding = (bytes: number): Stream.Stream<Uint8Array> =>
+  Stream.suspend(() => {
+    let left = bytes
+    const prefix = padPrefix.subarray(0, Math.min(padPrefix.length, left))
+    left -= prefix.length
+    return Stream.make(prefix).pipe(
+      Stream.concat(Stream.repeatEffectOption(Effect.suspend(() => {
+        if (left <= 0) return Effect.fail(Option.none())
+        const size = Math.min(PAD_CHUNK, left)
+        left -= size
+        return Effect.succeed(size === PAD_CHUNK ? padChunk : padChunk.subarray(0, size))
+      })))
+    )
+  })
+
+const gzipCache = new Map<number, Promise<Uint8Array>>()
+
+/** The gzip compression of {@link padding} (`bytes` inflated), built once per size, in 1 MiB steps (a bomb). */
+export const gzippedPadding = (bytes: number): Effect.Effect<Uint8Array> =>
+  Effect.promise(() => {
+    let cached = gzipCache.get(bytes)
+    if (cached === undefined) {
+      cached = new Promise<Uint8Array>((resolve, reject) => {
+        const gzip = Zlib.createGzip({ level: 9 })
+        const out: Array<Buffer> = []
+        gzip.on("data", (chunk: Buffer) => out.push(chunk))
+        gzip.on("end", () => resolve(new Uint8Array(Buffer.concat(out))))
+        gzip.on("error", reject)
+        let left = bytes
+        const prefix = padPrefix.subarray(0, Math.min(padPrefix.length, left))
+        left -= prefix.length
+        gzip.write(prefix)
+        const pump = () => {
+          while (left > 0) {
+            const size = Math.min(PAD_CHUNK, left)
+            left -= size
+            if (!gzip.write(size === PAD_CHUNK ? padChunk : padChunk.subarray(0, size))) return void gzip.once("drain", pump)
+          }
+          gzip.end()
+        }
+        pump()
+      })
+      gzipCache.set(bytes, cached)
+    }
+    return cached
+  })

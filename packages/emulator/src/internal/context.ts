@@ -5,6 +5,7 @@ import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as Siwx from "@venice-effect/core/Siwx"
 import type * as Models from "@venice-effect/venice/schema/Models"
 import type * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type * as Http from "node:http"
 import type * as Faults from "../Faults.js"
 import type { ErrorEnv } from "./errors.js"
@@ -20,6 +21,8 @@ export interface Env {
   readonly origin: () => string
   /** The SIWX verifier (core's `Siwx.verify` against the configured domain unless replaced). */
   readonly verifySiwx: (header: string) => Effect.Effect<SiwxIdentity, Siwx.SiwxVerifyError>
+  /** The emulator's scope: work that outlives a request (a late forward of a `LostAnswer`) runs in it. */
+  readonly scope: Scope.Scope
 }
 
 /** Who sent the request, once verified. */

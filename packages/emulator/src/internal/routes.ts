@@ -1092,7 +1092,8 @@ const topUp: RouteSpec = {
         amountUsd: usd,
         paymentId,
         transaction: keccak256(toHex(paymentId)),
-        network: X402Docs.BASE_MAINNET
+        network: X402Docs.BASE_MAINNET,
+        expiresAt: Number(authorization.validBefore) * 1000
       })
     })
 }
@@ -1106,6 +1107,11 @@ interface Paid {
   /** The settlement's transaction id (`PAYMENT-RESPONSE`). */
   readonly transaction: string
   readonly network: string
+  /**
+   * Epoch ms from which the payment can no longer land: an EIP-3009 authorization's `validBefore`, a Solana
+   * transaction's blockhash expiry.
+   */
+  readonly expiresAt: number
 }
 
 /** Settles a verified payment: credited at most once; while it settles, a resubmission gets `409 PAYMENT_IN_PROGRESS`. */
@@ -1131,10 +1137,13 @@ const settle = (ctx: Ctx, paid: Paid): Effect.Effect<Reply.Reply> =>
         if (fault?.outcome === "failed") return topUpError(ctx, "SETTLEMENT_FAILED")
         if (fault?.outcome === "in-progress") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
         if (fault?.outcome === "timeout") {
-          // the transfer is on its way: it lands later on Clock (or never), and is credited then, once
+          // the transfer is on its way: it lands later on Clock (or never), and is credited then, once — never once
+          // it has expired (the chain refuses a transferWithAuthorization at or after validBefore, and a Solana
+          // transaction whose blockhash is past its lastValidBlockHeight)
+          const landsAt = ctx.now + (fault.landsAfter ?? 10_000)
           state.payments.set(paymentId, {
             ...record,
-            landsAt: fault.lands === false ? undefined : ctx.now + (fault.landsAfter ?? 10_000)
+            landsAt: fault.lands === false || landsAt >= paid.expiresAt ? undefined : landsAt
           })
           return topUpError(ctx, "SETTLEMENT_TIMEOUT")
         }

@@ -29,6 +29,7 @@ import * as ErrorCatalog from "@venice-effect/venice/ErrorCatalog"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Random from "effect/Random"
@@ -40,6 +41,7 @@ import * as Faults from "../Faults.js"
 import type { Ctx, Env, Identity, RouteSpec } from "./context.js"
 import * as Errors from "./errors.js"
 import type { WindowState } from "./limiters.js"
+import * as Content from "./content.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
 import { paymentHeader, routes } from "./routes.js"
@@ -300,6 +302,8 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     let postFault: Faults.Fault | undefined
     let streamFault: Faults.StreamFault | undefined
     let settlementFault: Faults.Settlement | undefined
+    let lostAnswer: Faults.LostAnswer | undefined
+    let duplicate: Faults.Duplicate | undefined
     let contentFault: Faults.StructuredOutputViolation | undefined
     if (fault !== undefined) {
       const faultEnv = errorEnv(budget !== undefined ? { budget } : {})
@@ -322,6 +326,8 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         case "Headers":
         case "TruncatedJson":
         case "ResetMidBody":
+        case "StallMidBody":
+        case "HugeBody":
           postFault = fault
           break
         case "StreamError":
@@ -333,6 +339,14 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
           break
         case "Settlement":
           settlementFault = fault
+          break
+        case "LostAnswer":
+          lostAnswer = fault
+          break
+        case "Duplicate":
+          duplicate = fault
+          if (fault.first?._tag === "Settlement") settlementFault = fault.first
+          if (fault.first?._tag === "LostAnswer") lostAnswer = fault.first
           break
         case "StructuredOutputViolation":
           contentFault = fault
@@ -427,8 +441,37 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         }
       }
     }
+    if (duplicate !== undefined) yield* handleLater(env, { ...ctx, settlementFault: undefined }, duplicate.after)
+    if (lostAnswer !== undefined) return outcomeOf(yield* forwardLate(env, ctx, lostAnswer), withIdentity)
     const reply = yield* spec.handle(ctx)
     return outcomeOf(reply, { ...withIdentity, balance, requests, tokens })
+  })
+
+/** The route handles the request `after` ms from now, at that time on `Clock`, in the emulator's scope; the answer is dropped. */
+const handleLater = (env: Env, ctx: Ctx, after: number) =>
+  Effect.sleep(Duration.millis(after)).pipe(
+    Effect.zipRight(Clock.currentTimeMillis),
+    Effect.flatMap((now) => {
+      env.state.settleDue(now)
+      return ctx.spec.handle({ ...ctx, now, errorEnv: { ...ctx.errorEnv, nowMillis: now } })
+    }),
+    Effect.asVoid,
+    Effect.forkIn(env.scope)
+  )
+
+/**
+ * A {@link Faults.LostAnswer}: the route handles the request `forwardAfter` ms late, in the emulator's scope (it takes
+ * effect even when the client has gone), at that time on `Clock`; its answer is dropped and the client gets silence, a
+ * reset or an HTML 502 instead.
+ */
+const forwardLate = (env: Env, ctx: Ctx, fault: Faults.LostAnswer): Effect.Effect<Reply.Reply> =>
+  Effect.gen(function*() {
+    const forwarded = yield* handleLater(env, ctx, fault.forwardAfter)
+    if (fault.answer === "silence") return rawReply(Reply.stall, `LostAnswer:${fault.answer}`)
+    yield* fault.answerAfter === undefined ? Fiber.await(forwarded) : Effect.sleep(Duration.millis(fault.answerAfter))
+    return fault.answer === "reset"
+      ? rawReply(Reply.resetConnection, `LostAnswer:${fault.answer}`)
+      : { ...htmlPage(502), fault: `LostAnswer:${fault.answer}` }
   })
 
 const rawReply = (run: (response: Http.ServerResponse) => Effect.Effect<never>, fault: string): Reply.Reply => ({
@@ -604,14 +647,15 @@ const finish = (env: Env, p: Prepared, outcome: Outcome): Effect.Effect<HttpServ
     }
 
     const headers: Record<string, string> = {}
-    if (reply.fault !== "HtmlPage") headers["x-venice-version"] = settings.version
+    const proxyPage = reply.fault === "HtmlPage" || reply.fault === "LostAnswer:html-502"
+    if (!proxyPage) headers["x-venice-version"] = settings.version
     headers["CF-RAY"] = yield* cfRay
     if (outcome.balance !== undefined) {
       headers["x-venice-balance-usd"] = outcome.balance.usd.toFixed(4)
       headers["x-venice-balance-diem"] = outcome.balance.diem.toFixed(4)
     }
     // the budget as the request was admitted (Venice's budget middleware sets them before the route answers)
-    if (outcome.budget !== undefined && reply.fault !== "HtmlPage") Object.assign(headers, Errors.budgetHeaders(outcome.budget))
+    if (outcome.budget !== undefined && !proxyPage) Object.assign(headers, Errors.budgetHeaders(outcome.budget))
     if (outcome.requests !== undefined) Object.assign(headers, Errors.requestHeaders(outcome.requests))
     if (outcome.tokens !== undefined) Object.assign(headers, Errors.tokenHeaders(outcome.tokens))
     Object.assign(headers, reply.headers)
@@ -636,6 +680,20 @@ const finish = (env: Env, p: Prepared, outcome: Outcome): Effect.Effect<HttpServ
     return yield* Reply.render(final, p.response)
   })
 
+/** The first `limit` bytes of a stream. */
+const firstBytes = (stream: Stream.Stream<Uint8Array>, limit: number): Stream.Stream<Uint8Array> =>
+  Stream.suspend(() => {
+    let sent = 0
+    return stream.pipe(
+      Stream.map((chunk) => {
+        const part = chunk.subarray(0, Math.max(0, limit - sent))
+        sent += part.length
+        return part
+      }),
+      Stream.takeUntil(() => sent >= limit)
+    )
+  })
+
 /** Applies a post-response fault (extra headers, truncated JSON, a reset mid-body) to a reply. Shared with the Novita emulator. */
 export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response: () => Http.ServerResponse): Reply.Reply => {
   switch (fault._tag) {
@@ -648,6 +706,28 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
       return {
         ...reply,
         body: { _tag: "bytes", value: whole.bytes.subarray(0, keep), contentType: whole.contentType ?? "application/json" }
+      }
+    }
+    case "HugeBody": {
+      const contentType = Reply.bodyBytes(reply.body)?.contentType ??
+        (reply.body._tag === "stream" ? reply.body.contentType : "application/json")
+      if (fault.gzip === true) {
+        const gzipped = Content.gzippedPadding(fault.bytes)
+        return {
+          ...reply,
+          headers: { ...reply.headers, "content-encoding": "gzip" },
+          // chunked: the compressed size is only known once built
+          body: { _tag: "stream", contentType, stream: Stream.fromEffect(gzipped) }
+        }
+      }
+      return {
+        ...reply,
+        body: {
+          _tag: "stream",
+          contentType,
+          stream: Content.padding(fault.bytes),
+          ...(fault.announce === false ? {} : { contentLength: fault.bytes })
+        }
       }
     }
     case "ResetMidBody": {
@@ -668,17 +748,34 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
           ...reply,
           body: {
             ...source,
-            stream: Stream.suspend(() => {
-              let sent = 0
-              return source.stream.pipe(
-                Stream.map((chunk) => {
-                  const part = chunk.subarray(0, Math.max(0, limit - sent))
-                  sent += part.length
-                  return part
-                }),
-                Stream.takeUntil(() => sent >= limit)
-              )
-            }).pipe(Stream.concat(Reply.resetStream(response)))
+            stream: firstBytes(source.stream, limit).pipe(Stream.concat(Reply.resetStream(response)))
+          }
+        }
+      }
+      return reply
+    }
+    case "StallMidBody": {
+      const whole = Reply.bodyBytes(reply.body)
+      if (whole !== undefined) {
+        const keep = Math.min(whole.bytes.length, fault.afterBytes ?? Math.floor(whole.bytes.length / 2))
+        return {
+          ...reply,
+          body: {
+            _tag: "stream",
+            contentType: whole.contentType ?? "application/octet-stream",
+            stream: Stream.make(whole.bytes.subarray(0, keep)).pipe(Stream.concat(Stream.never)),
+            contentLength: whole.bytes.length
+          }
+        }
+      }
+      if (reply.body._tag === "stream") {
+        const limit = fault.afterBytes ?? 1
+        const source = reply.body
+        return {
+          ...reply,
+          body: {
+            ...source,
+            stream: firstBytes(source.stream, limit).pipe(Stream.concat(Stream.never))
           }
         }
       }
@@ -743,7 +840,8 @@ const adminRouter = (env: Env) =>
               ...(s.match.keyLabel !== undefined ? { keyLabel: s.match.keyLabel } : {}),
               ...(s.match.wallet !== undefined ? { wallet: s.match.wallet } : {}),
               ...(s.match.route !== undefined ? { route: s.match.route } : {}),
-              ...(s.match.model !== undefined ? { model: s.match.model } : {})
+              ...(s.match.model !== undefined ? { model: s.match.model } : {}),
+              ...(s.match.paying !== undefined ? { paying: s.match.paying } : {})
             },
             remaining: s.remaining,
             fault: s.fault

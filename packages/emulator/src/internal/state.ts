@@ -173,6 +173,7 @@ export interface StoredScript {
     readonly wallet?: string | undefined
     readonly route?: string | undefined
     readonly model?: string | undefined
+    readonly paying?: boolean | undefined
   }
   remaining: number
   readonly fault: Faults.Fault
@@ -418,5 +419,6 @@ const matches = (script: StoredScript, input: MatchInput): boolean => {
   }
   if (m.route !== undefined && !routeMatches(m.route, input)) return false
   if (m.model !== undefined && m.model !== input.model) return false
+  if (m.paying !== undefined && m.paying !== input.paying) return false
   return true
 }

@@ -57,11 +57,17 @@ const withFault = (
     case "StreamReset":
       return before.pipe(Stream.concat(Reply.resetStream(env.response)))
     case "StreamStall":
-      return before.pipe(Stream.concat(Stream.never))
+      return before.pipe(Stream.concat(sse ? keepAlives(fault.keepAliveEvery) : Stream.never))
     case "StreamEnd":
       return before
   }
 }
+
+/** Nothing, or a `: keepalive` comment every `every` ms on `Clock`, for ever. */
+export const keepAlives = (every: number | undefined): Stream.Stream<Uint8Array> =>
+  every === undefined
+    ? Stream.never
+    : Stream.repeatEffect(Effect.as(Effect.sleep(Duration.millis(every)), Reply.utf8(KEEPALIVE)))
 
 const data = (value: unknown): Uint8Array => Reply.utf8(Sse.encodeEvent({ data: JSON.stringify(value) }))
 const typed = (type: string, value: unknown): Uint8Array =>

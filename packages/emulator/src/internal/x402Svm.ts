@@ -3,10 +3,16 @@
  * the Solana rail) is verified for real by `@x402/svm`'s exact-scheme facilitator: the payer's Ed25519 signature over
  * the transaction, the fee payer (the emulator's `extra.feePayer`), and the SPL `TransferChecked` (the USDC mint, the
  * associated token account of the Solana `payTo`, the amount). There is no chain: the emulator settles by crediting
- * its ledger, as for Base, and "simulating" the transaction only checks that its blockhash is one it handed out.
+ * its ledger, as for Base, and "simulating" the transaction only checks that its blockhash is one it handed out and
+ * has not expired.
+ *
+ * The chain's clock is the emulator's `Clock`: a block every {@link BLOCK_MILLIS} ms, and a blockhash handed out at
+ * height `h` is valid up to `h + 150` (Solana's `lastValidBlockHeight`, about a minute): a transaction whose
+ * blockhash has expired can no longer land — a payment forwarded late is refused, one settling late never lands.
  *
  * A client builds such a payment with a Solana RPC (the USDC mint account, a recent blockhash): the emulator serves
- * that much JSON-RPC at `POST /solana-rpc` (`getAccountInfo` of the USDC mint, `getLatestBlockhash`).
+ * that much JSON-RPC at `POST /solana-rpc` (`getAccountInfo` of the USDC mint, `getLatestBlockhash`,
+ * `getBlockHeight`).
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -23,6 +29,7 @@ import type { Transaction } from "@solana/kit"
 import type { FacilitatorSvmSigner } from "@x402/svm"
 import { TOKEN_PROGRAM_ADDRESS } from "@x402/svm"
 import { ExactSvmScheme } from "@x402/svm/exact/facilitator"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Random from "effect/Random"
@@ -42,6 +49,8 @@ export interface Verified {
   readonly paymentId: string
   /** The settlement's transaction id (base58 of the payer's signature). */
   readonly transaction: string
+  /** Epoch ms from which the transaction can no longer land (its blockhash has expired). */
+  readonly expiresAt: number
 }
 
 /** A payment Venice would refuse, with its top-up code. */
@@ -61,12 +70,27 @@ export interface Rejected {
 const rejected = (code: Rejected["code"], details?: unknown): Rejected =>
   details === undefined ? { _tag: "Rejected", code } : { _tag: "Rejected", code, details }
 
-/** Blockhashes the emulator's RPC handed out, per emulator. */
-const blockhashes = new WeakMap<State, Set<string>>()
-const issuedBy = (state: State): Set<string> => {
+/** Milliseconds per block of the emulated chain (Solana's slot time). */
+export const BLOCK_MILLIS = 400
+
+/** Blocks a blockhash stays valid after the height it was handed out at. */
+const BLOCKHASH_LIFETIME = 150
+
+/** Height 0: Solana mainnet-beta's launch (heights look like mainnet's). */
+const GENESIS = Date.UTC(2020, 2, 16)
+
+/** The emulated chain's block height at `now` (epoch ms). */
+export const blockHeight = (now: number): number => Math.max(0, Math.floor((now - GENESIS) / BLOCK_MILLIS))
+
+/** The first epoch ms at which the block height is above `lastValidBlockHeight`: a blockhash's expiry. */
+const expiryOf = (lastValidBlockHeight: number): number => GENESIS + (lastValidBlockHeight + 1) * BLOCK_MILLIS
+
+/** Blockhashes the emulator's RPC handed out, per emulator, with their `lastValidBlockHeight`. */
+const blockhashes = new WeakMap<State, Map<string, number>>()
+const issuedBy = (state: State): Map<string, number> => {
   let issued = blockhashes.get(state)
   if (issued === undefined) {
-    issued = new Set()
+    issued = new Map()
     blockhashes.set(state, issued)
   }
   return issued
@@ -80,16 +104,21 @@ const decodeTransaction = (base64: string): Transaction | undefined => {
   }
 }
 
+/** The `lastValidBlockHeight` of a transaction's blockhash, if this emulator handed it out. */
+const lastValidOf = (state: State, transaction: Transaction): number | undefined =>
+  issuedBy(state).get(getCompiledTransactionMessageDecoder().decode(transaction.messageBytes).lifetimeToken)
+
 /**
  * The facilitator's signer as the emulator plays it: it manages the fee payer, and "simulation" checks that the
- * transaction's blockhash came from this emulator's RPC. It never signs or sends (verification only).
+ * transaction's blockhash came from this emulator's RPC and is still valid at `now`. It never signs or sends
+ * (verification only).
  */
-const facilitatorSigner = (state: State, feePayer: string): FacilitatorSvmSigner => ({
+const facilitatorSigner = (state: State, feePayer: string, now: number): FacilitatorSvmSigner => ({
   getAddresses: () => [address(feePayer)],
   simulateTransaction: (transaction) => {
     const decoded = decodeTransaction(transaction)
-    const message = decoded === undefined ? undefined : getCompiledTransactionMessageDecoder().decode(decoded.messageBytes)
-    return message !== undefined && issuedBy(state).has(message.lifetimeToken)
+    const lastValid = decoded === undefined ? undefined : lastValidOf(state, decoded)
+    return lastValid !== undefined && blockHeight(now) <= lastValid
       ? Promise.resolve()
       : Promise.reject(new Error("Blockhash not found"))
   },
@@ -134,8 +163,9 @@ export const verifyPayment = (env: Env, payment: X402.PaymentPayload): Effect.Ef
       maxTimeoutSeconds: 300,
       extra: { feePayer: settings.solanaFeePayer }
     }
+    const now = yield* Clock.currentTimeMillis
     const verdict = yield* Effect.promise(() =>
-      new ExactSvmScheme(facilitatorSigner(env.state, settings.solanaFeePayer)).verify(
+      new ExactSvmScheme(facilitatorSigner(env.state, settings.solanaFeePayer, now)).verify(
         { x402Version: 2, accepted: { ...accepted, network, extra: accepted.extra ?? {} }, payload: { transaction: wire } },
         requirements
       ).catch((error: unknown) => ({ isValid: false, invalidReason: String(error), payer: undefined }))
@@ -149,7 +179,8 @@ export const verifyPayment = (env: Env, payment: X402.PaymentPayload): Effect.Ef
       payer: verdict.payer,
       amountUsd: usd,
       paymentId: `x402-${keccak256(new Uint8Array(transaction.messageBytes)).slice(2, 34)}`,
-      transaction: payerSignature == null ? "" : getBase58Decoder().decode(payerSignature)
+      transaction: payerSignature == null ? "" : getBase58Decoder().decode(payerSignature),
+      expiresAt: expiryOf(lastValidOf(env.state, transaction) ?? 0)
     } as const
   })
 
@@ -169,7 +200,10 @@ const rpcAnswer = (id: unknown, result: unknown) => HttpServerResponse.unsafeJso
 const rpcError = (id: unknown, code: number, message: string) =>
   HttpServerResponse.unsafeJson({ jsonrpc: "2.0", id, error: { code, message } })
 
-/** `POST /solana-rpc`: `getAccountInfo` (the USDC mint; other accounts do not exist) and `getLatestBlockhash`. */
+/**
+ * `POST /solana-rpc`: `getAccountInfo` (the USDC mint; other accounts do not exist), `getLatestBlockhash` (valid for
+ * 150 blocks) and `getBlockHeight`, on the emulator's `Clock`.
+ */
 export const rpcRouter = (env: Env) =>
   HttpRouter.empty.pipe(HttpRouter.post(
     "/solana-rpc",
@@ -179,14 +213,18 @@ export const rpcRouter = (env: Env) =>
       if (!Predicate.isRecord(body) || !Predicate.isString(body["method"])) return rpcError(null, -32600, "Invalid request")
       const id = body["id"] ?? null
       const params = Array.isArray(body["params"]) ? body["params"] : []
-      const context = { slot: 1 }
+      const height = blockHeight(yield* Clock.currentTimeMillis)
+      const context = { slot: height }
       switch (body["method"]) {
         case "getLatestBlockhash": {
           const bytes = yield* Effect.all(Array.from({ length: 32 }, () => Random.nextIntBetween(0, 256)))
           const blockhash = getBase58Decoder().decode(Uint8Array.from(bytes))
-          issuedBy(env.state).add(blockhash)
-          return rpcAnswer(id, { context, value: { blockhash, lastValidBlockHeight: 1_000_000 } })
+          const lastValidBlockHeight = height + BLOCKHASH_LIFETIME
+          issuedBy(env.state).set(blockhash, lastValidBlockHeight)
+          return rpcAnswer(id, { context, value: { blockhash, lastValidBlockHeight } })
         }
+        case "getBlockHeight":
+          return rpcAnswer(id, height)
         case "getAccountInfo":
           return rpcAnswer(id, {
             context,

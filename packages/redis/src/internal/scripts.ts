@@ -32,7 +32,23 @@ local function keep(key, untilMs, now, idle)
   redis.call('PEXPIRE', key, math.floor(ttl + idle))
 end`
 
-// ── request windows: hash { l = limit, u = used, r = resetAt (-1: unknown), b = blockedUntil } ──────────────────
+// ── request windows: hash { l = limit, u = used, r = resetAt (-1: unknown), b = blockedUntil, s = span, ─────────
+// ── o = openedAt } ─────────────────────────────────────────────────────────────────────────────────────────────
+
+// SPEC W2: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
+// it began. Returns used, reset, opened after rolling.
+const ROLL = `
+local UNKNOWN_SPAN = 60000
+local function roll(used, reset, opened, span, now)
+  if reset >= 0 then
+    if now >= reset then return 0, -1, reset end
+    return used, reset, opened
+  end
+  local length = span
+  if length <= 0 then length = UNKNOWN_SPAN end
+  if now >= opened + length then return 0, -1, now end
+  return used, reset, opened
+end`
 
 // The fleet's members of a window: field 'm:<member>' = the last time that process reserved in it. Counted (and the
 // stale ones dropped) on every reservation, so a process knows its share should it have to pace alone.
@@ -53,53 +69,56 @@ end`
  * KEYS[1] window; ARGV now, idle, unknownLimit, member, seenMillis → {1, 0, members} granted | {0, until, members}
  * wait, where `members` is how many processes reserved in the bucket within `seenMillis`.
  */
-export const reserve = script("reserve", `${MEMBERS}
+export const reserve = script("reserve", `${MEMBERS}${ROLL}
 local k = KEYS[1]
 local now, idle, member, seen = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[4], n(ARGV[5], 0)
 if redis.call('EXISTS', k) == 0 then
   -- granted, and counted in the window the first responses will name (ARGV[3]: the limit of an unknown window)
-  redis.call('HSET', k, 'l', ARGV[3], 'u', '1', 'r', '-1', 'b', '0')
+  redis.call('HSET', k, 'l', ARGV[3], 'u', '1', 'r', '-1', 'b', '0', 's', '0', 'o', s(now))
   local m = members(k, member, now, seen)
   keep(k, now, now, idle)
   return {1, 0, m}
 end
 local m = members(k, member, now, seen)
-local v = redis.call('HMGET', k, 'l', 'u', 'r', 'b')
-local limit, used, reset, blocked = n(v[1], 0), n(v[2], 0), n(v[3], -1), n(v[4], 0)
+local v = redis.call('HMGET', k, 'l', 'u', 'r', 'b', 's', 'o')
+local limit, used, reset, blocked, span, opened = n(v[1], 0), n(v[2], 0), n(v[3], -1), n(v[4], 0), n(v[5], 0), n(v[6], now)
 if now < blocked then return {0, blocked, m} end
-if reset >= 0 and now >= reset then used = 0; reset = -1 end
+used, reset, opened = roll(used, reset, opened, span, now)
 local cap = limit
 if cap < 1 then cap = 1 end
 local granted = used < cap
 if granted then used = used + 1 end
-redis.call('HSET', k, 'u', s(used), 'r', s(reset))
-keep(k, math.max(reset, blocked), now, idle)
+local length = span
+if length <= 0 then length = UNKNOWN_SPAN end
+redis.call('HSET', k, 'u', s(used), 'r', s(reset), 'o', s(opened))
+keep(k, math.max(reset, blocked, opened + length), now, idle)
 if granted then return {1, 0, m} end
 if reset >= 0 then return {0, reset, m} end
-return {0, now + 50, m}`)
+return {0, opened + length, m}`)
 
 /** KEYS[1] window; ARGV now, idle, limit, remaining, resetAt. */
-export const observeWindow = script("observeWindow", `
+export const observeWindow = script("observeWindow", `${ROLL}
 local k = KEYS[1]
 local now, idle, wl, wrem, wr = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0), n(ARGV[4], 0), n(ARGV[5], 0)
-local limit, used, reset, blocked
+-- a window that is already over says nothing about the next one
+if wr <= now then return 1 end
+local limit, used, reset, blocked, span, opened
 if redis.call('EXISTS', k) == 0 then
-  limit, used, reset, blocked = wl, 0, wr, 0
+  limit, used, reset, blocked, span, opened = wl, 0, wr, 0, 0, now
 else
-  local v = redis.call('HMGET', k, 'l', 'u', 'r', 'b')
-  limit, used, reset, blocked = n(v[1], 0), n(v[2], 0), n(v[3], -1), n(v[4], 0)
+  local v = redis.call('HMGET', k, 'l', 'u', 'r', 'b', 's', 'o')
+  limit, used, reset, blocked, span, opened = n(v[1], 0), n(v[2], 0), n(v[3], -1), n(v[4], 0), n(v[5], 0), n(v[6], now)
 end
-if reset >= 0 and now >= reset then used = 0; reset = -1 end
+used, reset, opened = roll(used, reset, opened, span, now)
 limit = wl
-if wr > now then
-  if reset < 0 or wr > reset then
-    reset = wr
-    used = math.max(used, wl - wrem)
-  elseif wr == reset then
-    used = math.max(used, wl - wrem)
-  end
+span = math.max(span, wr - now)
+if reset < 0 or wr > reset then
+  reset = wr
+  used = math.max(used, wl - wrem)
+elseif wr == reset then
+  used = math.max(used, wl - wrem)
 end
-redis.call('HSET', k, 'l', s(limit), 'u', s(used), 'r', s(reset), 'b', s(blocked))
+redis.call('HSET', k, 'l', s(limit), 'u', s(used), 'r', s(reset), 'b', s(blocked), 's', s(span), 'o', s(opened))
 keep(k, math.max(reset, blocked), now, idle)
 return 1`)
 
@@ -108,7 +127,7 @@ export const block = script("block", `
 local k = KEYS[1]
 local now, idle, untilMs = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0)
 if redis.call('EXISTS', k) == 0 then
-  redis.call('HSET', k, 'l', ARGV[4], 'u', '0', 'r', '-1', 'b', '0')
+  redis.call('HSET', k, 'l', ARGV[4], 'u', '0', 'r', '-1', 'b', '0', 's', '0', 'o', s(now))
 end
 local blocked = n(redis.call('HGET', k, 'b'), 0)
 if untilMs > now and untilMs > blocked then
@@ -235,3 +254,43 @@ if carry ~= 0 or delta ~= 0 then
   keep(k, now, now, retention)
 end
 return {ok, spent}`)
+
+// ── unconfirmed payments: hash fields ui = id, ua = amount (micro-USD), ur = the record (JSON, opaque to Lua) ────
+
+/**
+ * KEYS[1] wallet; ARGV now, retention, id, record, amount → the record now held (an existing one wins): a payment
+ * whose outcome is unknown, recorded once for the fleet.
+ */
+export const markUnconfirmed = script("markUnconfirmed", `
+local k = KEYS[1]
+local now, retention, id, record, amount = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], ARGV[4], n(ARGV[5], 0)
+local held = redis.call('HGET', k, 'ur')
+if held then return held end
+redis.call('HSET', k, 'ui', id, 'ur', record, 'ua', s(amount))
+keep(k, now, now, retention)
+return record`)
+
+/** KEYS[1] wallet → the unconfirmed record, or '' when there is none. */
+export const getUnconfirmed = script("getUnconfirmed", `
+local held = redis.call('HGET', KEYS[1], 'ur')
+if held then return held end
+return ''`)
+
+/**
+ * KEYS[1] wallet; ARGV now, retention, id, carry, absent (1/0) → {removed, spent}: removes the record `id` (ignored
+ * when another is held) and, when it did and the payment never landed, gives its amount back to the budget in the
+ * same step.
+ */
+export const resolveUnconfirmed = script("resolveUnconfirmed", `
+local k = KEYS[1]
+local now, retention, id, carry, absent = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], n(ARGV[4], 0), ARGV[5]
+local spent = math.max(0, n(redis.call('HGET', k, 'm'), 0) + carry)
+local removed = 0
+if redis.call('HGET', k, 'ui') == id then
+  if absent == '1' then spent = math.max(0, spent - n(redis.call('HGET', k, 'ua'), 0)) end
+  redis.call('HDEL', k, 'ui', 'ur', 'ua')
+  removed = 1
+end
+redis.call('HSET', k, 'm', s(spent))
+keep(k, now, now, retention)
+return {removed, spent}`)

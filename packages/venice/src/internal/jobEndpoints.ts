@@ -1,13 +1,14 @@
+import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as JobMedia from "../JobMedia.js"
 import * as Jobs from "../Jobs.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
 import * as VeniceClient from "../VeniceClient.js"
 import { jsonEndpoint } from "./endpoint.js"
 
-/** The queue / retrieve / generate trio shared by `/video/*` and `/audio/*`. */
+/** The queue / retrieve / generate / resume quartet shared by `/video/*` and `/audio/*`. */
 export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI extends { readonly model: string; readonly queue_id: string }>(
   kind: "video" | "audio",
   schemas: {
@@ -50,23 +51,69 @@ export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI e
       )
     })
 
+  /** Polls a queued job: each retrieve is sent once (polling is its retry policy) unless `retry` is given. */
+  const resume = <R = never, Out = unknown, R2 = never>(
+    queueId: string,
+    options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
+  ): Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> => {
+    const { downloadUrl, model, pollFor, polling, ...callOptions } = options
+    return Jobs.poll(
+      { queueId, model },
+      retrieve({ model, queue_id: queueId } as RI, {
+        ...callOptions,
+        retry: callOptions.retry ?? CoreRetryPolicy.none,
+        ...(downloadUrl !== undefined ? { downloadUrl } : {})
+      }),
+      { schedule: polling, pollFor, maxWait: callOptions.maxWait }
+    )
+  }
+
+  /**
+   * Polls a queued job like {@link resume}, then streams its media as it arrives instead of reading it whole: the
+   * retrieve's body, or the `download_url` when the media is elsewhere — through `JobMedia`'s one bounded reader
+   * (size `maxBytes`, idle `idleTimeout`).
+   */
+  const download = <R = never, Out = unknown, R2 = never>(
+    queueId: string,
+    options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
+      readonly model: string
+      readonly downloadUrl?: string | undefined
+    }
+  ): Stream.Stream<
+    Uint8Array,
+    Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
+    VeniceClient.VeniceClient | R | R2
+  > => {
+    const { downloadUrl, idleTimeout, maxBytes, model, pollFor, polling, timeout: _, ...callOptions } = options
+    const job = { queueId, model }
+    return Stream.unwrapScoped(Effect.gen(function*() {
+      let media: Stream.Stream<Uint8Array, JobMedia.DownloadError, VeniceClient.VeniceClient> | undefined
+      const once = Effect.map(
+        JobMedia.retrieve<R>(kind, { ...job, downloadUrl }, { ...callOptions, maxBytes, idleTimeout }),
+        (seen): Jobs.JobState => {
+          if (seen._tag === "Processing") return seen
+          media = seen.bytes
+          // only "done" matters to the polling: the bytes are streamed below
+          return { _tag: "Media", bytes: new Uint8Array(0), contentType: seen.contentType }
+        }
+      )
+      yield* Jobs.await_(Jobs.poll(job, once, { schedule: polling, pollFor, maxWait: callOptions.maxWait }))
+      return media ?? Stream.dieMessage(`venice ${kind}.retrieve: the job ended without media`)
+    }))
+  }
+
   const generate = <R = never, Out = unknown, R2 = never>(
     request: QI,
-    options?: VeniceClient.CallOptions<R> & {
-      readonly polling?: Schedule.Schedule<Out, Jobs.JobState, R2> | undefined
-    }
+    options?: Jobs.PollingOptions<R, Out, R2>
   ): Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> =>
     Stream.unwrap(
       Effect.map(queue(request, options), (queued) =>
-        Jobs.poll(
-          { queueId: queued.queue_id, model: queued.model },
-          retrieve({ model: queued.model, queue_id: queued.queue_id } as RI, {
-            ...options,
-            downloadUrl: queued.download_url
-          }),
-          options?.polling
-        ))
+        resume<R, Out, R2>(queued.queue_id, {
+          ...options,
+          model: queued.model,
+          ...(queued.download_url !== undefined ? { downloadUrl: queued.download_url } : {})
+        }))
     )
 
-  return { queue, retrieve, generate }
+  return { queue, retrieve, resume, download, generate }
 }

@@ -45,21 +45,24 @@ export const bodyOf = (request: Readonly<Record<string, unknown>>): VeniceClient
   hasFile(request) ? { _tag: "form", value: toFormData(request) } : { _tag: "json", value: request }
 
 /**
- * Reads a binary success body. A JSON body where bytes were promised is a decode error (the call was answered, not
- * retried); a body cut short is a transport error.
+ * Reads a binary success body within the call's binary bound (`ResponseTooLargeError` above it). A JSON body where
+ * bytes were promised is a decode error (the call was answered, not retried); a body cut short is a transport error.
  */
 export const readBinary = (
   operation: string,
   raw: VeniceClient.RawResponse
-): Effect.Effect<Binary, ClientError.ResponseDecodeError | ClientError.TransportError> => {
+): Effect.Effect<
+  Binary,
+  ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError
+> => {
   const contentType = raw.response.headers["content-type"] ?? "application/octet-stream"
   if (/\bjson\b/i.test(contentType)) {
     return Pipeline.decodeJsonBody<never>("venice", operation, raw.response, raw.facts, (u) => ({
       _tag: "Left",
       left: `a JSON body where binary media was expected (${describe(u)})`
-    }))
+    }), raw.response.headers["x-request-id"], { maxBytes: raw.maxBytes.json })
   }
-  return Effect.map(Jobs.readBytes(operation, raw.response, raw.facts), (bytes): Binary => ({
+  return Effect.map(Jobs.readBytes(operation, raw.response, raw.facts, raw.maxBytes.binary), (bytes): Binary => ({
     bytes,
     contentType,
     meta: raw.meta

@@ -12,7 +12,8 @@ import * as ErrorBody from "@venice-effect/core/ErrorBody"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Sse from "@venice-effect/core/Sse"
 import * as StreamStart from "@venice-effect/core/StreamStart"
-import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -66,12 +67,79 @@ export const transportError = (
   })
 }
 
-/** The idle timeout fired. */
-export const idleError = (ctx: StreamContext, received: number, idle: Duration.Duration) =>
+/** Which bound of a stream's waits fired. */
+export type Bound = "first-event" | "idle"
+
+/** The first-event or the idle bound fired (`unit`: what `received` counts). */
+export const boundError = (
+  ctx: StreamContext,
+  received: number,
+  which: Bound,
+  after: Duration.Duration,
+  unit: "event(s)" | "byte(s)" = "event(s)"
+) =>
   new StreamError.VeniceStreamTransportError({
-    ...fields(ctx, received, `no data for ${Duration.format(idle)} (idle timeout) after ${received} event(s)`),
-    reason: "idle-timeout"
+    ...fields(
+      ctx,
+      received,
+      which === "first-event"
+        ? `no data within ${Duration.format(after)} of the response headers (first-event timeout; keep-alive comments do not count)`
+        : `no data for ${Duration.format(after)} (idle timeout; keep-alive comments do not count) after ${received} ${unit}`
+    ),
+    reason: which === "first-event" ? "first-event-timeout" : "idle-timeout"
   })
+
+/** The bounds of a stream's waits, resolved (W6, W7). */
+export interface Bounds {
+  readonly firstEvent: Duration.Duration
+  readonly idle: Duration.Duration
+}
+
+/** The bounds of a stream: what the caller set, else {@link StreamError.defaultBounds}. */
+export const boundsOf = (options: {
+  readonly firstEventTimeout?: Duration.DurationInput | undefined
+  readonly idleTimeout?: Duration.DurationInput | undefined
+}): Bounds => ({
+  firstEvent: options.firstEventTimeout === undefined
+    ? StreamError.defaultBounds.firstEvent
+    : Duration.decode(options.firstEventTimeout),
+  idle: options.idleTimeout === undefined ? StreamError.defaultBounds.idle : Duration.decode(options.idleTimeout)
+})
+
+/**
+ * Bounds the waits of a body: until `progress()` first moves (the first data event, the first bytes) at most
+ * `bounds.firstEvent` from the first pull (the response headers), then at most `bounds.idle` from each move to the
+ * next. `progress` is read before each pull of the body, so bytes that complete no event (keep-alive comments, a
+ * partial event) do not count. Each pull of the body waits what is left of the current bound.
+ */
+export const bounded = <E, E2>(
+  body: Stream.Stream<Uint8Array, E>,
+  progress: () => number,
+  bounds: Bounds,
+  onTimeout: (which: Bound, after: Duration.Duration) => E2
+): Stream.Stream<Uint8Array, E | E2> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const activity = yield* StreamStart.Activity
+    yield* activity("open")
+    yield* Effect.addFinalizer(() => activity("close"))
+    const pulled: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<E | E2>> = yield* Stream.toPull(body)
+    const pull = Effect.tap(pulled, () => activity("data"))
+    let seen = -1
+    let since = 0
+    return Stream.repeatEffectChunkOption(Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const moved = progress()
+      if (moved !== seen) {
+        seen = moved
+        since = now
+      }
+      const which: Bound = moved === 0 ? "first-event" : "idle"
+      const after = which === "first-event" ? bounds.firstEvent : bounds.idle
+      const left = since + Duration.toMillis(after) - now
+      if (!Number.isFinite(left)) return pull
+      if (left <= 0) return Effect.fail(Option.some(onTimeout(which, after)))
+      return Effect.timeoutFail(pull, { duration: Duration.millis(left), onTimeout: () => Option.some(onTimeout(which, after)) })
+    }))
+  }))
 
 /** The bounded raw text of an event. */
 export const bound = (data: string): string => ErrorBody.bound(data)
@@ -82,6 +150,7 @@ export const bound = (data: string): string => ErrorBody.bound(data)
 export interface SseOptions {
   readonly maxEventBytes?: number | undefined
   readonly idleTimeout?: Duration.DurationInput | undefined
+  readonly firstEventTimeout?: Duration.DurationInput | undefined
 }
 
 /** Per-response state the handler reports through: how many values it emitted. */
@@ -101,13 +170,20 @@ export const sse = <A>(
   onEnd: (end: Sse.EndOfStream) => Sse.Step<never, StreamError.VeniceStreamError>,
   options: SseOptions
 ): Stream.Stream<A, StreamError.VeniceStreamError> => {
-  const idle = options.idleTimeout === undefined ? undefined : Duration.decode(options.idleTimeout)
-  const source: Stream.Stream<Uint8Array, HttpClientError.ResponseError | StreamError.VeniceStreamTransportError> =
-    idle === undefined
-      ? body
-      : Stream.timeoutFailCause(body, () => Cause.fail(idleError(ctx, counter.received, idle)), idle)
+  // data events dispatched (comments never are): what the stream's bounds count
+  let events = 0
+  const source = bounded(
+    body,
+    () => events,
+    boundsOf(options),
+    (which, after) => boundError(ctx, counter.received, which, after)
+  )
+  const counting = (event: Sse.Event) => {
+    events++
+    return handler(event)
+  }
   return source.pipe(
-    Sse.decode(handler, { maxEventBytes: options.maxEventBytes, onEnd }),
+    Sse.decode(counting, { maxEventBytes: options.maxEventBytes, onEnd }),
     Stream.mapError((error): StreamError.VeniceStreamError => {
       if (StreamError.isVeniceStreamError(error)) return error
       if (error._tag === "SseEventTooLargeError") {
@@ -273,7 +349,8 @@ export const open = <A, R>(
                   new ClientError.TransportError({
                     provider: "venice",
                     ...raw.facts,
-                    reason: error._tag === "VeniceStreamTransportError" && error.reason === "idle-timeout"
+                    reason: error._tag === "VeniceStreamTransportError" &&
+                        (error.reason === "idle-timeout" || error.reason === "first-event-timeout")
                       ? "timeout"
                       : error._tag === "VeniceStreamTransportError" && error.reason === "protocol"
                       ? "protocol"

@@ -51,8 +51,17 @@ export interface Settlement {
   readonly wait: Duration.Duration
   /** The pause between resubmissions while it settles. */
   readonly poll: Duration.Duration
-  /** Resubmissions of the same payment after a failure that moved no funds (`SETTLEMENT_FAILED`, 5xx, transport). */
+  /**
+   * Resubmissions of the same payment after a failure: one that moved no funds (`SETTLEMENT_FAILED`, `429`), or a
+   * lost answer (a transport failure, a timeout, a `5xx` without a top-up code) — the same payment is credited at most
+   * once, so resubmitting it is how a lost answer is asked again.
+   */
   readonly retries: number
+  /**
+   * How long after its authorization's `validBefore` a transfer may still show up in the ledger (Venice credits a
+   * settled transfer right after it lands): from then on, a payment the ledger does not show never will.
+   */
+  readonly landingGrace: Duration.Duration
 }
 
 /** A credited top-up. */
@@ -76,6 +85,8 @@ export type Settled =
    * payment may still land (or has, without a receipt yet).
    */
   | { readonly _tag: "Admitted"; readonly balance: X402Api.X402Balance }
+  /** Its answer was lost; the ledger shows its `TOP_UP` (no receipt). */
+  | { readonly _tag: "InLedger"; readonly amountUsd: number; readonly entry: typeof X402Api.X402Transaction.Type }
 
 /** A top-up failure before it is tied to a call (the same failure may answer several calls' 402s). */
 export type Failure =
@@ -92,8 +103,36 @@ export type Failure =
     readonly code?: string | undefined
     readonly amountUsd?: number | undefined
     readonly fundsMayHaveMoved: boolean
+    /**
+     * The signed payment may still be executed (its authorization is valid until `validBefore`, and it may have reached
+     * Venice): it must stay reserved and recorded as unconfirmed until a resubmission or the ledger settles it.
+     */
+    readonly mayStillLand?: boolean | undefined
     readonly cause?: unknown
   }
+
+/**
+ * A signed payment whose answer was lost (or whose settlement Venice had not finished when the client stopped
+ * waiting): it may have been credited, or may still be. Kept (in the policy's `Coordinator`, so every process of a
+ * fleet sees it) until the ledger settles the question; no new payment is signed for the wallet meanwhile (SPEC X3).
+ */
+export interface Unconfirmed {
+  /** Names the payment (not secret): the policy instance and its top-up number. */
+  readonly id: string
+  readonly amountUsd: number
+  /** Epoch ms from which the authorization can no longer be executed (EIP-3009 `validBefore`). */
+  readonly validBefore: number
+  /** Epoch ms the payment was first submitted. */
+  readonly submittedAt: number
+  /** The newest ledger entry before the payment was signed: entries after it are new. */
+  readonly mark: LedgerMark
+}
+
+/** The newest entry of a wallet's ledger at some moment (`id: null`: the ledger was empty). */
+export interface LedgerMark {
+  readonly id: string | null
+  readonly createdAt: string | null
+}
 
 const refused = (reason: WalletError.RefusalReason, message: string, amountUsd?: number): Failure => ({
   _tag: "Refused",
@@ -130,6 +169,25 @@ const topUpUrl = (env: Env) => `${env.baseUrl}/x402/top-up`
 /** The redaction list of the pipeline, for the requests made outside it. */
 const redacting = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.locally(effect, Headers.currentRedactedNames, Pipeline.secretHeaders)
+
+/** Nothing was signed: a read the payment needs first failed. */
+export const failedBeforePaying = (message: string, cause: unknown): Failure => ({
+  _tag: "Failed",
+  reason: "discovery-failed",
+  message,
+  fundsMayHaveMoved: false,
+  cause
+})
+
+/** An unconfirmed payment that the ledger proved never landed (its authorization expired) while the call waited. */
+export const expired = (amountUsd: number, cause: Failure): Failure => ({
+  _tag: "Failed",
+  reason: "settlement-failed",
+  message: `the payment of $${amountUsd} expired without being credited (the ledger does not show it): no funds moved`,
+  amountUsd,
+  fundsMayHaveMoved: false,
+  cause
+})
 
 const failed = (
   reason: WalletError.TopUpFailure,
@@ -304,34 +362,68 @@ const walletGet = <A, I>(
 const codeOf = (error: RetryPolicy.VeniceClientError): string | undefined =>
   !VeniceError.isVeniceError(error) ? undefined : error.code !== "UNKNOWN" ? error.code : error.reportedCode
 
+/** Top-up codes whose answer says what became of the payment (nothing moved, or Venice has it). */
+const DEFINITE_CODES: ReadonlySet<string> = new Set(["SETTLEMENT_FAILED", "X402_NOT_CONFIGURED"])
+
+/**
+ * Whether the answer to a submitted payment was lost, so the payment may have been credited: the connection broke
+ * or timed out after the request may have reached Venice, a `2xx` could not be read, or a `5xx` that is not one of
+ * Venice's top-up answers (a proxy's HTML 502, a bare 500) came back. An outcome that is not known is never taken for
+ * "nothing moved" (issue 13, SPEC X3).
+ */
+export const answerLost = (error: RetryPolicy.VeniceClientError): boolean => {
+  if (error._tag === "TransportError") return error.maybeDelivered
+  if (error._tag === "ResponseDecodeError") return true
+  if (!VeniceError.isVeniceError(error)) return false
+  const code = codeOf(error)
+  return error.status >= 500 && (code === undefined || !DEFINITE_CODES.has(code))
+}
+
 /**
  * Settles one signed payment. Venice credits a signed payment at most once however often it is submitted, so every
  * resubmission sends the *same* payment — never a new signature:
  *
  * - `200` → credited (the receipt, `PAYMENT-RESPONSE` decoded);
- * - `409 PAYMENT_IN_PROGRESS` → Venice is settling it: wait `poll`, resubmit (until `wait` has passed);
+ * - `409 PAYMENT_IN_PROGRESS` → Venice is settling it: wait `poll`, resubmit (until `deadline`);
  * - `504 SETTLEMENT_TIMEOUT` → the transfer may still land: read the balance first; if the wallet can be served the
  *   call goes on (`Admitted`), else wait and resubmit as above;
- * - a failure that moved no funds (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, 5xx, 429, transport) → resubmit
+ * - a lost answer ({@link answerLost}: transport, timeout, a 5xx without a top-up code, an unreadable 2xx) → the
+ *   outcome is unknown: resubmit the same payment after a backoff (its answer settles the question), up to `retries`
+ *   times and until `deadline`;
+ * - a failure that moved no funds (`SETTLEMENT_FAILED`, `X402_NOT_CONFIGURED`, 429, a refused connection) → resubmit
  *   after a backoff, up to `retries` times;
  * - anything else (`INVALID_PAYMENT`, `AMOUNT_TOO_LOW` … — the catalog's `never` class) → rejected.
+ *
+ * Once an answer was lost or Venice said it was settling, every failure that follows is `settlement-unconfirmed`
+ * with `fundsMayHaveMoved: true`: the payment may land whatever a later submission is told.
  */
 export const settle = (
   env: Env,
   payment: VeniceWallet.SignedPayment,
-  settlement: Settlement
+  settlement: Settlement,
+  deadline: number
 ): Effect.Effect<Settled, Failure> =>
   Effect.gen(function*() {
     const amountUsd = fromAtomic(payment.amount)
-    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settlement.wait)
     let pending = false
     let failures = 0
+    // whether a submission may have reached Venice (every one refused before connecting: it never left)
+    let delivered = false
     for (;;) {
       const outcome = yield* Effect.either(submit(env, payment))
       if (Either.isRight(outcome)) return { _tag: "Credited", receipt: outcome.right } as const
       const error = outcome.left
       const code = codeOf(error)
       const now = yield* Clock.currentTimeMillis
+      delivered = delivered || !(error._tag === "TransportError" && !error.maybeDelivered)
+      const unconfirmed = (why: string) =>
+        failed("settlement-unconfirmed", `the payment of $${amountUsd} ${why}: it may have been credited or may still land`, {
+          ...(code !== undefined ? { code } : {}),
+          amountUsd,
+          fundsMayHaveMoved: true,
+          mayStillLand: true,
+          cause: error
+        })
       if (code === "PAYMENT_IN_PROGRESS" || code === "SETTLEMENT_TIMEOUT") {
         pending = true
         if (code === "SETTLEMENT_TIMEOUT") {
@@ -340,33 +432,102 @@ export const settle = (
           yield* Effect.annotateCurrentSpan("x402.settlement", "timeout")
           if (Either.isRight(read) && read.right.data.canConsume) return { _tag: "Admitted", balance: read.right } as const
         }
-        if (now >= deadline) {
-          return yield* Effect.fail(failed(
-            "settlement-unconfirmed",
-            `the payment of $${amountUsd} did not settle within ${Duration.format(settlement.wait)} (${code}); it may still land`,
-            { code, amountUsd, fundsMayHaveMoved: true, cause: error }
-          ))
-        }
+        if (now >= deadline) return yield* Effect.fail(unconfirmed(`did not settle by the deadline (${code})`))
         yield* Effect.sleep(Duration.min(settlement.poll, Duration.millis(Math.max(1, deadline - now))))
         continue
       }
+      const lost = answerLost(error)
+      if (lost) {
+        pending = true
+        yield* Effect.annotateCurrentSpan("x402.settlement", "answer-lost")
+      }
       const retryClass = RetryPolicy.classify(error).retryClass
-      if (retryClass === "backoff" || retryClass === "header-wait") {
+      if (lost || retryClass === "backoff" || retryClass === "header-wait") {
         failures++
-        if (failures <= settlement.retries) {
-          yield* Effect.sleep(Duration.millis(500 * 2 ** (failures - 1)))
+        const backoff = 500 * 2 ** (failures - 1)
+        if (failures <= settlement.retries && now + backoff < deadline) {
+          yield* Effect.sleep(Duration.millis(backoff))
           continue
         }
+        if (pending) return yield* Effect.fail(unconfirmed(`got no answer that settles it (${error.message})`))
+        // Venice said nothing moved — yet the signed authorization stays executable until validBefore (a resubmission,
+        // a proxy's duplicate): unless it never left this process, it stays reserved and is resubmitted, never re-signed
         return yield* Effect.fail(failed(
-          pending ? "settlement-unconfirmed" : "settlement-failed",
-          `the payment of $${amountUsd} could not be settled: ${error.message}`,
-          { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: pending, cause: error }
+          "settlement-failed",
+          `the payment of $${amountUsd} could not be settled: ${error.message}${
+            delivered ? " (the signed payment stays reserved until it is credited or expires: it is resubmitted, never re-signed)" : ""
+          }`,
+          { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: false, mayStillLand: delivered, cause: error }
         ))
       }
+      if (pending) return yield* Effect.fail(unconfirmed(`was refused after an earlier answer was lost (${error.message})`))
       return yield* Effect.fail(failed(
         "rejected",
         `Venice rejected the payment of $${amountUsd}${code !== undefined ? ` (${code})` : ""}: ${error.message}`,
-        { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: pending, cause: error }
+        { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: false, cause: error }
       ))
     }
   }).pipe(Effect.withSpan("venice.x402.settle", { attributes: { "venice.identity": env.wallet.identity } }))
+
+// ─── the ledger: settling an unknown outcome ───────────────────────────────────────────────────────
+
+const decodePaymentHeader = Schema.decodeUnknownOption(X402.PaymentSignatureHeader)
+const decodeEip3009 = Schema.decodeUnknownOption(X402.ExactEip3009Payload)
+
+/**
+ * Epoch ms from which a signed payment can no longer be executed: its EIP-3009 authorization's `validBefore`, else
+ * `submittedAt` plus the requirement's `maxTimeoutSeconds` (how `@x402/evm` sets it).
+ */
+export const validBeforeOf = (payment: VeniceWallet.SignedPayment, submittedAt: number): number => {
+  const seconds = Option.flatMap(decodePaymentHeader(Redacted.value(payment.header)), (p) =>
+    Option.map(decodeEip3009(p.payload), (exact) => Number(exact.authorization.validBefore)))
+  return Option.isSome(seconds) && Number.isFinite(seconds.value)
+    ? seconds.value * 1000
+    : submittedAt + payment.accepted.maxTimeoutSeconds * 1000
+}
+
+/** The newest ledger entry now: where a payment signed next would appear after. */
+export const ledgerMark = (env: Env): Effect.Effect<LedgerMark, RetryPolicy.VeniceClientError> =>
+  Effect.map(transactions(env, { limit: 1 }), (page): LedgerMark => {
+    const newest = page.data.transactions[0]
+    return newest === undefined ? { id: null, createdAt: null } : { id: newest.id, createdAt: newest.createdAt }
+  })
+
+/** What the ledger says about an unconfirmed payment. */
+export type LedgerAnswer =
+  /** A `TOP_UP` of the payment's amount appeared after the mark: the payment was credited. */
+  | { readonly _tag: "Landed"; readonly entry: typeof X402Api.X402Transaction.Type }
+  /** Every entry since the mark was read and none is the payment (it may still land before `validBefore`). */
+  | { readonly _tag: "NotThere" }
+  /** The entries since the mark could not all be read (too many pages): the ledger does not say. */
+  | { readonly _tag: "Incomplete" }
+
+const PAGE = 100
+const MAX_PAGES = 10
+
+/**
+ * Reads the wallet's ledger back to `mark` (newest first, pages of 100, at most 10) looking for a `TOP_UP` of
+ * `amountUsd`. While a payment is unconfirmed no other payment of the policy's fleet is signed, so a new `TOP_UP` of
+ * that amount is that payment (a top-up made outside the SDK for exactly that amount at that moment would be taken
+ * for it).
+ */
+export const findInLedger = (
+  env: Env,
+  mark: LedgerMark,
+  amountUsd: number
+): Effect.Effect<LedgerAnswer, RetryPolicy.VeniceClientError> =>
+  Effect.gen(function*() {
+    const before = (entry: typeof X402Api.X402Transaction.Type) =>
+      mark.createdAt !== null && Date.parse(entry.createdAt) < Date.parse(mark.createdAt)
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const read = yield* transactions(env, { limit: PAGE, offset: page * PAGE })
+      for (const entry of read.data.transactions) {
+        if (mark.id !== null && (entry.id === mark.id || before(entry))) return { _tag: "NotThere" } as const
+        if (entry.type === "TOP_UP" && Math.abs(entry.amount - amountUsd) < 0.000_001) {
+          return { _tag: "Landed", entry } as const
+        }
+      }
+      if (!read.data.pagination.hasMore) return { _tag: "NotThere" } as const
+    }
+    return { _tag: "Incomplete" } as const
+  }).pipe(Effect.withSpan("venice.x402.ledger", { attributes: { "venice.identity": env.wallet.identity } }))

@@ -1,8 +1,8 @@
 /**
  * Writing a finished job's media where the step wants it — a file (streamed to `<path>.part`, then renamed into place
- * once complete) or bytes in memory — with a size bound checked against `Content-Length` first and then while the
- * body streams. Restartable: a step that dies mid-download downloads again into the same `.part` file, and a reader
- * of `path` never sees a partial file.
+ * once complete) or bytes in memory. The body comes bounded from the SDK (`JobMedia`: size and idle bounds).
+ * Restartable: a step that dies mid-download downloads again into the same `.part` file, and a reader of `path`
+ * never sees a partial file.
  *
  * @internal
  */
@@ -37,45 +37,31 @@ export type Written =
   | { readonly _tag: "TooLarge"; readonly receivedBytes: number }
   | { readonly _tag: "WriteFailed"; readonly path: string; readonly message: string }
 
-class TooLarge {
-  constructor(readonly receivedBytes: number) {}
-}
-
 class WriteFailed {
   constructor(readonly message: string) {}
 }
 
 /**
- * Drains `body` into `sink`. The body's own failures (a reset mid-body) are the caller's `E`; the bound and the
- * file system answer in {@link Written}.
+ * Drains `body` into `sink`. The body's own failures (a reset mid-body, its bounds) are the caller's `E`; the file
+ * system answers in {@link Written}.
  */
-export const write = <E>(
-  body: Stream.Stream<Uint8Array, E>,
-  options: {
-    readonly sink: Sink
-    readonly contentType: string
-    readonly contentLength: number | undefined
-    readonly maxBytes: number
-  }
-): Effect.Effect<Written, E, FileSystem.FileSystem> =>
+export const write = <E, R>(
+  body: Stream.Stream<Uint8Array, E, R>,
+  options: { readonly sink: Sink; readonly contentType: string }
+): Effect.Effect<Written, E, FileSystem.FileSystem | R> =>
   Effect.gen(function*() {
-    const { contentLength, contentType, maxBytes, sink } = options
-    if (contentLength !== undefined && contentLength > maxBytes) {
-      return { _tag: "TooLarge", receivedBytes: contentLength } as const
-    }
+    const { contentType, sink } = options
     const hash = Crypto.createHash("sha256")
     let size = 0
     const counted = body.pipe(
-      Stream.mapError((e): E | TooLarge => e),
-      Stream.mapChunksEffect((chunk) => {
-        for (const bytes of chunk) size += bytes.byteLength
-        if (size > maxBytes) return Effect.fail(new TooLarge(size))
-        for (const bytes of chunk) hash.update(bytes)
-        return Effect.succeed(chunk)
+      Stream.mapChunks((chunk) => {
+        for (const bytes of chunk) {
+          size += bytes.byteLength
+          hash.update(bytes)
+        }
+        return chunk
       })
     )
-    const tooLarge = (e: E | TooLarge): Effect.Effect<Written, E> =>
-      e instanceof TooLarge ? Effect.succeed({ _tag: "TooLarge", receivedBytes: e.receivedBytes }) : Effect.fail(e)
     if (sink._tag === "Bytes") {
       return yield* Stream.runCollect(counted).pipe(
         Effect.map((chunks): Written => {
@@ -86,8 +72,7 @@ export const write = <E>(
             offset += part.byteLength
           }
           return { _tag: "Bytes", bytes, size, sha256: hash.digest("hex"), contentType }
-        }),
-        Effect.catchAll(tooLarge)
+        })
       )
     }
     const fs = yield* FileSystem.FileSystem
@@ -96,9 +81,11 @@ export const write = <E>(
     const toFile = EffectSink.mapError(fs.sink(part), (e) => new WriteFailed(e.message))
     const stopped = yield* Stream.run(counted, toFile).pipe(
       Effect.as<Written | undefined>(undefined),
-      Effect.catchAll((e: E | TooLarge | WriteFailed) =>
-        e instanceof WriteFailed ? Effect.succeed(failed(e.message)) : tooLarge(e)
-      )
+      Effect.catchAll((e: E | WriteFailed): Effect.Effect<Written | undefined, E> =>
+        e instanceof WriteFailed ? Effect.succeed(failed(e.message)) : Effect.fail(e)
+      ),
+      // a body that failed (its bounds, a reset) leaves no part file behind either
+      Effect.tapError(() => Effect.ignore(fs.remove(part)))
     )
     if (stopped !== undefined) {
       yield* Effect.ignore(fs.remove(part))

@@ -6,12 +6,12 @@
  * @internal
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as X402 from "@venice-effect/core/X402"
 import * as Audio from "@venice-effect/venice/Audio"
 import * as Chat from "@venice-effect/venice/Chat"
+import * as JobMedia from "@venice-effect/venice/JobMedia"
 import * as Jobs from "@venice-effect/venice/Jobs"
 import type * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
 import type * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
@@ -24,6 +24,7 @@ import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import type * as WalletError from "@venice-effect/venice/WalletError"
 import * as Video from "@venice-effect/venice/Video"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -111,104 +112,60 @@ export type Retrieved =
   | { readonly _tag: "Processing"; readonly averageExecutionTime: number; readonly executionDuration: number }
   | { readonly _tag: "Written"; readonly written: Media.Written }
 
-const contentLengthOf = (headers: Readonly<Record<string, string>>): number | undefined => {
-  const value = headers["content-length"]
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
-}
-
-const bodyFailed = (operation: string, facts: ClientError.CallFacts) => (cause: unknown) =>
-  new ClientError.TransportError({
-    provider: "venice",
-    ...facts,
-    reason: "reset",
-    message: `venice ${operation}: the media body failed while streaming (${
-      cause instanceof Error ? cause.message : String(cause)
-    })`,
-    maybeDelivered: true
-  })
-
 /**
- * `POST /{kind}/retrieve` once: the job's status, or — when it is done — its media written to `sink` (streamed,
- * within `maxBytes`). A job whose media is elsewhere (`download_url`, VPS-backed models) is fetched from that URL.
+ * `POST /{kind}/retrieve` once: the job's status, or — when it is done — its media written to `sink`. The media comes
+ * through the SDK's one media reader (`JobMedia.retrieve`: the retrieve's body, or the `download_url` of VPS-backed
+ * models; at most `maxBytes`, an idle bound between chunks); a body that breaks or stalls is a transport failure (the
+ * step polls again), one over the bound is `TooLarge`.
  */
 export const retrieve = (
   kind: Kind,
   job: Queued,
   options: { readonly sink: Media.Sink; readonly maxBytes: number }
-): Effect.Effect<
-  Retrieved,
-  RetryPolicy.VeniceClientError,
-  VeniceClient.VeniceClient | FileSystem.FileSystem | HttpClient.HttpClient
-> =>
-  Effect.gen(function*() {
+): Effect.Effect<Retrieved, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | FileSystem.FileSystem> =>
+  Effect.scoped(Effect.gen(function*() {
+    // each retrieve is one recorded step: within it, the client's own retry policy (the step's polling is the rest)
     const venice = yield* VeniceClient.VeniceClient
-    const operation = `${kind}.retrieve`
-    const state = yield* venice.execute(
-      {
-        operation,
-        method: "POST",
-        path: `${kind}/retrieve`,
-        body: { _tag: "json", value: { model: job.model, queue_id: job.queueId } },
-        model: job.model
-      },
-      (raw): Effect.Effect<Retrieved | Jobs.JobState, RetryPolicy.VeniceClientError, FileSystem.FileSystem> => {
-        const contentType = raw.response.headers["content-type"] ?? "application/octet-stream"
-        if (/\bjson\b/i.test(contentType)) return Jobs.readRetrieve(operation, raw, job.downloadUrl)
-        return Media.write(raw.response.stream, {
-          sink: options.sink,
-          contentType,
-          contentLength: contentLengthOf(raw.response.headers),
-          maxBytes: options.maxBytes
-        }).pipe(
-          Effect.mapError(bodyFailed(operation, raw.facts)),
-          Effect.map((written): Retrieved => ({ _tag: "Written", written }))
-        )
-      },
-      { headersOnly: true }
-    )
-    switch (state._tag) {
-      case "Written":
-      case "Processing":
-        return state
-      case "Media":
-        // `readRetrieve` answers `Media` only for a binary body, which is written above
-        return yield* Effect.dieMessage(`venice ${operation}: unexpected in-memory media`)
-      case "Completed": {
-        if (state.downloadUrl === undefined) {
-          return yield* new ClientError.ResponseDecodeError({
-            provider: "venice",
-            status: 200,
-            operation,
-            message: `venice ${operation}: the job is completed, but neither its media nor a download_url came with it`,
-            raw: ""
-          })
+    const seen = yield* JobMedia.retrieve(kind, job, { maxBytes: options.maxBytes, retry: venice.retryPolicy })
+    if (seen._tag === "Processing") return seen
+    const written = yield* Media.write(seen.bytes, { sink: options.sink, contentType: seen.contentType }).pipe(
+      Effect.catchAll((error): Effect.Effect<Media.Written, ClientError.TransportError> => {
+        switch (error._tag) {
+          case "ResponseTooLargeError":
+            return Effect.succeed({ _tag: "TooLarge", receivedBytes: error.received ?? error.declared ?? options.maxBytes })
+          case "TransportError":
+            return Effect.fail(error)
+          case "MediaDownloadError":
+          case "VeniceStreamTransportError":
+            return Effect.fail(
+              new ClientError.TransportError({
+                provider: "venice",
+                method: "POST",
+                reason: "reset",
+                message: `venice ${kind}.retrieve: the media did not arrive whole (${error.message})`,
+                maybeDelivered: true
+              })
+            )
         }
-        return yield* download(operation, state.downloadUrl, options)
-      }
-    }
-  })
-
-/** `GET download_url` (pre-signed, no credentials), written to the sink. */
-const download = (
-  operation: string,
-  url: string,
-  options: { readonly sink: Media.Sink; readonly maxBytes: number }
-): Effect.Effect<Retrieved, ClientError.TransportError, HttpClient.HttpClient | FileSystem.FileSystem> =>
-  Effect.gen(function*() {
-    const http = yield* HttpClient.HttpClient
-    const facts = { method: "GET", url: new URL(url).origin }
-    const response = yield* http.execute(HttpClientRequest.get(url)).pipe(Effect.mapError(bodyFailed(operation, facts)))
-    if (response.status !== 200) {
-      return yield* bodyFailed(operation, facts)(new Error(`the download URL answered ${response.status}`))
-    }
-    const written = yield* Media.write(response.stream, {
-      sink: options.sink,
-      contentType: response.headers["content-type"] ?? "application/octet-stream",
-      contentLength: contentLengthOf(response.headers),
-      maxBytes: options.maxBytes
-    }).pipe(Effect.mapError(bodyFailed(operation, facts)))
+      })
+    )
     return { _tag: "Written", written } as const
-  }).pipe(Effect.scoped)
+  }))
+
+/** The SDK's polling cadence after a state of the job (`Jobs.cadence`), between `min` and `max` ms. */
+export const cadence = (
+  state: { readonly averageExecutionTime: number; readonly executionDuration: number },
+  bounds: { readonly min: number; readonly max: number }
+): Duration.Duration =>
+  Jobs.cadence({ _tag: "Processing", ...state }, { min: Duration.millis(bounds.min), max: Duration.millis(bounds.max) })
+
+/**
+ * What a failed `retrieve` means for the job, as the SDK's polling policy decides it (`Jobs.classifyRetrieveFailure`):
+ * poll again later (a transport failure, a `502`–`504`, a `429`, the client's own "not now"), or the job failed or
+ * cannot be retrieved (a `500` replayed by Venice, a content-policy `422`, a not-found `404` …).
+ */
+export const retrieveIsTransient = (error: RetryPolicy.VeniceClientError): boolean =>
+  Jobs.classifyRetrieveFailure(error)._tag === "Again"
 
 // ─── x402 (the wallet in context) ────────────────────────────────────────────────────────────────
 

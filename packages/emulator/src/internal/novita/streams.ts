@@ -114,7 +114,11 @@ export const chatStream = (c: Completion, env: StreamEnv): Stream.Stream<Uint8Ar
     case "StreamReset":
       return before.pipe(Stream.concat(Reply.resetStream(env.response)))
     case "StreamStall":
-      return before.pipe(Stream.concat(Stream.never))
+      return before.pipe(Stream.concat(
+        fault.keepAliveEvery === undefined
+          ? Stream.never
+          : Stream.repeatEffect(Effect.as(Effect.sleep(Duration.millis(fault.keepAliveEvery)), Reply.utf8(KEEPALIVE)))
+      ))
     case "StreamEnd":
       return before
   }

@@ -4,8 +4,11 @@
  *
  * Defined: each `- **ID** …` line of docs/design.md (`R3`, `W1` …) and each `### §N` heading (a group).
  * Cited, in sources (comments only), tests, scripts and every markdown file:
- * - after `SPEC` or `design.md` (the forms `SPEC R3`, `SPEC O1, B1, R8`, `SPEC R2/R3`, `SPEC R1–R6`, `SPEC §1–3`,
- *   `design.md §4`, `design.md R3`): every id, ranges expanded, whatever its letter;
+ * - after `design.md` (`design.md §4`, `design.md R3`, `design.md §1, E1–E10`): every id, ranges expanded, whatever
+ *   its letter;
+ * - after `SPEC` (`SPEC R3`, `SPEC O1, B1, R8`, `SPEC R2/R3`, `SPEC R1–R6`, `SPEC §1–3`): the first form, which named a
+ *   file outside the repository — reported, whatever the id, with the command that rewrites it
+ *   (`node scripts/rewrite-citations.mjs`);
  * - bare (`R3`, `(S2, S6)`, `R1–R6`): ids of a family design.md defines (its letters), in comments, markdown and
  *   tests (test names cite ids); ids count from 1, so `A0` (a byte in hex) is not one.
  * Exits 1 and lists each unresolved citation with its place.
@@ -41,13 +44,19 @@ const walk = (dir) =>
     if (entry.isDirectory()) return walk(p)
     return /\.(ts|mts|mjs|js|md)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [p] : []
   })
+const exempt = new Set([
+  designFile,
+  fileURLToPath(import.meta.url),
+  path.join(root, "scripts/rewrite-citations.mjs")
+])
 const files = [
   ...walk(path.join(root, "packages")),
   ...walk(path.join(root, "docs")),
   ...walk(path.join(root, "scripts")),
   path.join(root, "README.md"),
   path.join(root, "CONTRIBUTING.md")
-].filter((f) => f !== designFile && fs.existsSync(f))
+  // these two describe the old citation form on purpose
+].filter((f) => !exempt.has(f) && fs.existsSync(f))
 
 // ── citations ──
 const ID = String.raw`(?:§[0-9]+|[A-Z]{1,2}[0-9]+)`
@@ -57,7 +66,7 @@ const prefixed = new RegExp(String.raw`\b(?:SPEC|design\.md)\s+${list(ID).source
 const bareFamily = families.size === 0 ? undefined : `(?:${[...families].join("|")})[1-9][0-9]?`
 const bare = bareFamily === undefined
   ? undefined
-  : new RegExp(String.raw`(?<![\w§.#/-])${list(bareFamily).source}(?![\w-])`, "g")
+  : new RegExp(String.raw`(?<![\w§.#/-])${list(bareFamily).source}(?![\w=-])`, "g")
 
 /** `R1–R6` → R1 … R6; `§1–3` → §1 … §3; `O1, B1` → O1, B1. */
 const expand = (text) => {
@@ -90,6 +99,7 @@ const commentOf = (line, markdown) => {
 }
 
 const unresolved = []
+const oldForm = []
 let citations = 0
 for (const file of files) {
   // markdown, and tests (whose names cite ids: `it("R8: …")`), are read whole; other code only in its comments
@@ -107,16 +117,27 @@ for (const file of files) {
       }
     }
     // `SPEC …` / `design.md …` anywhere on the line (strings included: test names cite ids too)
-    for (const m of line.matchAll(prefixed)) cite(expand(m[1]), m[0].startsWith("SPEC") ? "SPEC" : "design.md")
+    for (const m of line.matchAll(prefixed)) {
+      if (m[0].startsWith("SPEC")) {
+        oldForm.push(`${path.relative(root, file)}:${i + 1}: ${m[0]}`)
+        continue
+      }
+      cite(expand(m[1]), "design.md")
+    }
     if (bare === undefined) return
     const text = commentOf(line, markdown).replace(prefixed, "")
     for (const m of text.matchAll(bare)) cite(expand(m[1]), "a bare id")
   })
 }
 
+if (oldForm.length > 0) {
+  console.error(`citations in the SPEC form, which names a file outside the repository (${oldForm.length}):`)
+  console.error(oldForm.join("\n"))
+  console.error(`\nRewrite them to design.md's form: node scripts/rewrite-citations.mjs\n`)
+}
 if (unresolved.length > 0) {
   console.error(`requirement ids that do not resolve (${unresolved.length}):\n${unresolved.join("\n")}`)
   console.error(`\nDefine each in docs/design.md as a "- **ID** one line" item (or fix the citation).`)
-  process.exit(1)
 }
+if (oldForm.length > 0 || unresolved.length > 0) process.exit(1)
 console.log(`every requirement id resolves in docs/design.md (${citations} citations of ${defined.size} ids)`)

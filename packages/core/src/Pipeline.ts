@@ -1,6 +1,6 @@
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
+ * the error-budget guard (R8), proactive pacing, a concurrency slot when the credentials limit requests in
  * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout,
  * limit bookkeeping from the response headers, and decoding into the provider's tagged errors; around the attempts,
  * the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption cancels the
@@ -81,7 +81,7 @@ export interface Provider<E> {
   ) => { readonly error: E; readonly ignoredHeaders: ReadonlyArray<HeaderDiagnostics.IgnoredHeader> }
   /** Retry facts of the provider's errors and of the client errors. */
   readonly classify: RetryPolicy.Classifier<E | ClientError.ClientError>
-  /** The catalog log level of a provider error (SPEC C4). */
+  /** The catalog log level of a provider error (C4). */
   readonly logLevel: (error: E) => CatalogLogLevel
   /** Limit facts from response headers, if the provider has any. */
   readonly limits?: (headers: Readonly<Record<string, string>>, nowMillis: number, route: string | undefined) => LimitFacts
@@ -95,7 +95,7 @@ export interface Provider<E> {
 
 /**
  * A limit on requests in flight shared by every call naming the same bucket (e.g. an x402 wallet: Venice answers
- * the 6th concurrent request with `X402_CONCURRENCY_LIMIT`, SPEC X4). Each attempt takes a slot from the
+ * the 6th concurrent request with `X402_CONCURRENCY_LIMIT`, X4). Each attempt takes a slot from the
  * {@link LimiterStore.LimiterStore} before it is authorized and sent, and gives it back when its response is done
  * with; while every slot is taken, the attempt waits (polling the store, so a fleet store shared by several
  * processes enforces one limit for all of them).
@@ -136,7 +136,7 @@ export interface Call<A, E, R> {
   readonly request: HttpClientRequest.HttpClientRequest
   /** Route hint for header decoding (`crypto-rpc` …). */
   readonly route?: string | undefined
-  /** Adds credentials for one attempt (re-signed per attempt for wallets, SPEC R10). */
+  /** Adds credentials for one attempt (re-signed per attempt for wallets, R10). */
   readonly authorize: (
     request: HttpClientRequest.HttpClientRequest,
     attempt: number
@@ -153,19 +153,19 @@ export interface Call<A, E, R> {
    * call, or a stream's first event. What a stream delivers afterwards is bounded by its own idle timeout.
    */
   readonly timeout: Duration.Duration
-  /** Waits announced above this are not slept (SPEC R3). */
+  /** Waits announced above this are not slept (R3). */
   readonly maxWait: Duration.Duration
   /** Pacing bucket (e.g. `key:model`): attempts wait for a free slot of the server's window. */
   readonly pacingBucket?: string | undefined
   /** Error-budget bucket (e.g. `key:model:user`). */
   readonly budgetBucket?: string | undefined
-  /** A limit on requests in flight shared with other calls (e.g. a wallet's 5, SPEC X4). */
+  /** A limit on requests in flight shared with other calls (e.g. a wallet's 5, X4). */
   readonly inFlight?: InFlight | undefined
   /** Failures to keep in hand before the provider's budget: the guard refuses at `limit − margin` (default 2). */
   readonly budgetMargin?: number | undefined
   /**
    * Whether the request may be re-sent after it may have reached the server. `false` for calls that bill and are
-   * not idempotent (async queues, SPEC R9): a transport failure after sending is then final.
+   * not idempotent (async queues, R9): a transport failure after sending is then final.
    */
   readonly resendable?: boolean | undefined
   /** The correlation id of the call (default: generated). */
@@ -266,7 +266,7 @@ const tagged = (() => {
 const BUDGET_SLOT_POLL = Duration.millis(20)
 
 /**
- * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W3):
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (L3):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew. Further is nonsense
  * (a misread unit, a corrupted header): the response still fails as it says, but no later call waits on it.
  *
@@ -275,7 +275,7 @@ const BUDGET_SLOT_POLL = Duration.millis(20)
  */
 export const PACING_HORIZON: Duration.Duration = Duration.hours(25)
 
-/** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
+/** Error bodies are read up to this many bytes; the rest is discarded (B1: huge bodies). */
 const ERROR_BODY_LIMIT = 4 * 1024 * 1024
 
 // ─── Transport ───────────────────────────────────────────────────────────────────────────────────
@@ -359,7 +359,7 @@ export const readBounded = (
   )
 
 /**
- * Default bounds of a 2xx body, bytes, by route family (SPEC B1): JSON bodies (64 MiB: base64 images and large
+ * Default bounds of a 2xx body, bytes, by route family (B1): JSON bodies (64 MiB: base64 images and large
  * embedding batches fit) and binary bodies read whole (256 MiB: audio, video, images). Streams are not read whole:
  * their memory is bounded per event instead.
  *
@@ -532,7 +532,7 @@ export const runWith = <A, E, R>(
         return state.failures
       })
 
-    // SPEC W1: every wait before an attempt is sent — pacing, an error-budget slot, an in-flight slot — ends by the
+    // L1: every wait before an attempt is sent — pacing, an error-budget slot, an in-flight slot — ends by the
     // attempt's send-by time (when it started waiting plus `maxWait`); a wait that would end later fails at once with
     // `WaitTooLongError`, and a slot wait that reaches it fails then.
     const waitTooLong = (n: number, waited: number, what: string) =>
@@ -566,7 +566,7 @@ export const runWith = <A, E, R>(
         }
       })
 
-    // SPEC W3: limit facts that make no sense are not kept — a window that admits nothing (`limit: 0`) or resets past
+    // L3: limit facts that make no sense are not kept — a window that admits nothing (`limit: 0`) or resets past
     // the pacing horizon, an error-budget window resetting past twice the provider's: pacing or guarding on them
     // would stop every later call for as long as they say.
     const horizon = Duration.toMillis(PACING_HORIZON)
@@ -589,7 +589,7 @@ export const runWith = <A, E, R>(
         }
       })
 
-    // SPEC X4: a slot of the shared in-flight limit, taken after pacing and before the attempt is authorized and sent,
+    // X4: a slot of the shared in-flight limit, taken after pacing and before the attempt is authorized and sent,
     // given back when the attempt ends (or, for bodies consumed later, when the caller's scope closes). Taking it is
     // one atomic store step in an uninterruptible region, so a granted slot is always recorded and released; only the
     // wait between polls is interruptible (R12).
@@ -634,13 +634,13 @@ export const runWith = <A, E, R>(
         else yield* release
       })
 
-    // SPEC R8 under concurrency: a request whose status is not known yet may still fail. After pacing, each attempt
+    // R8 under concurrency: a request whose status is not known yet may still fail. After pacing, each attempt
     // holds an unresolved-request slot of its budget bucket until its status is known (a 2xx can no longer count
     // against the budget; a 4xx has been counted). Only `limit − margin − failures` may be unresolved at once — from
     // the bucket's first request on, a fresh client included — so the requests already on the wire cannot carry the
     // failures the server counts past the guard's line however many calls run at once. While every slot is taken the
     // attempt waits, polling the store (as for in-flight slots, so a fleet store shares the count), until its
-    // send-by time (SPEC W1); if the failures reach the line meanwhile, it fails with the guard's error. Only the
+    // send-by time (L1); if the failures reach the line meanwhile, it fails with the guard's error. Only the
     // wait is interruptible (R12).
     const budgetSlots = call.budgetBucket === undefined || budgetLimit === undefined ? undefined : `unresolved:${call.budgetBucket}`
     const budgetLease = yield* Ref.make<string | undefined>(undefined)
@@ -690,7 +690,7 @@ export const runWith = <A, E, R>(
       )
       // One timeout for the whole exchange (one timer, one race per attempt): until the headers, then whatever time is
       // left for the body — the whole body of a JSON call or a stream's first event (the S3 boundary) on success, the
-      // error body otherwise. A body that stalls after the headers fails typed instead of hanging (SPEC B1).
+      // error body otherwise. A body that stalls after the headers fails typed instead of hanging (B1).
       let phase: "headers" | "body" | "error-body" = "headers"
       let now = 0
       const exchange = Effect.gen(function*() {
@@ -744,7 +744,7 @@ export const runWith = <A, E, R>(
           Effect.annotateLogs({ provider: provider.name, operation: call.operation, headers: decoded.ignoredHeaders })
         )
       }
-      // SPEC R8: every 4xx except 429 counts against the provider's failed-request budget
+      // R8: every 4xx except 429 counts against the provider's failed-request budget
       if (response.status >= 400 && response.status < 500 && response.status !== 429 && call.budgetBucket !== undefined && budgetLimit !== undefined) {
         yield* store.recordFailure(call.budgetBucket, Duration.toMillis(budgetLimit.window), now)
       }
@@ -769,7 +769,7 @@ export const runWith = <A, E, R>(
           ...(provider.errorAttributes?.(decoded.error) ?? {})
         })
       )
-      // SPEC R3, W1: an announced wait above the maximum is not slept, whether a 429's or a 5xx's (`Retry-After`,
+      // R3, L1: an announced wait above the maximum is not slept, whether a 429's or a 5xx's (`Retry-After`,
       // a body `retry_after`): the server said it will not serve this call sooner than the caller is willing to wait
       if (
         retryFacts.announced !== undefined &&

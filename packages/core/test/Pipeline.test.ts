@@ -32,7 +32,7 @@ const provider: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: num
 }
 
 describe("Pipeline", () => {
-  it.scopedLive("the attempt timeout also bounds a body that stalls after the headers (SPEC B1)", () =>
+  it.scopedLive("the attempt timeout also bounds a body that stalls after the headers (B1)", () =>
     Effect.gen(function*() {
       const server = yield* stallingServer
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`

@@ -1,5 +1,5 @@
 /**
- * The error-budget guard under concurrency (SPEC R8): requests already on the wire may still fail, so from a bucket's
+ * The error-budget guard under concurrency (R8): requests already on the wire may still fail, so from a bucket's
  * first request on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
  * never count more failures than the guard's line however many calls run together.
  */
@@ -105,7 +105,7 @@ describe("Pipeline error-budget guard under concurrency", () => {
       expect(yield* unresolved).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("a slot wait longer than maxWait fails typed (SPEC W1)", () =>
+  it.scopedLive("a slot wait longer than maxWait fails typed (L1)", () =>
     Effect.gen(function*() {
       const { all, run, stats, unresolved } = yield* fixture(200, 400)
       const exits = yield* all(60, Effect.either(run({ maxWait: Duration.millis(100) })))

@@ -42,7 +42,7 @@ interface Case {
   readonly client?: Omit<VeniceClient.Options, "baseUrl" | "apiKey">
 }
 
-/** The tag a shape decodes to (SPEC §1 discriminators). */
+/** The tag a shape decodes to (design.md §1 discriminators). */
 const tagOf = (shape: Shape, status: number, code: string): Tag => {
   switch (shape) {
     case "standard":

@@ -12,7 +12,7 @@ const decode = (status: number, body: unknown, headers: Record<string, string> =
 
 const base64 = (u: unknown) => Buffer.from(JSON.stringify(u)).toString("base64")
 
-describe("VeniceError.decode — one shape each (SPEC §1)", () => {
+describe("VeniceError.decode — one shape each (design.md §1)", () => {
   it("E1 standard error, with correlation from headers and body", () => {
     const e = decode(401, { error: "Authentication failed", request_id: "req-body" }, {
       "CF-RAY": "8f0c-AMS",
@@ -268,7 +268,7 @@ describe("VeniceError.decode — one shape each (SPEC §1)", () => {
   })
 })
 
-describe("VeniceError.decode — header facts (SPEC §3)", () => {
+describe("VeniceError.decode — header facts (design.md §3)", () => {
   it("Retry-After as seconds and as HTTP-date, and a body retry_after", () => {
     expect(decode(429, { error: "The model is currently overloaded. Please try again later." }, { "retry-after": "30" }).retryAfter)
       .toEqual(Duration.seconds(30))
@@ -411,7 +411,7 @@ describe("VeniceError helpers", () => {
       expect(passed).toBe(auth)
     }))
 
-  it("log level and remedy come from the catalog (SPEC C4, C5)", () => {
+  it("log level and remedy come from the catalog (C4, C5)", () => {
     expect(VeniceError.logLevel(decode(500, { error: "Inference processing failed" }))).toBe("error")
     expect(VeniceError.logLevel(decode(401, { error: "Authentication failed" }))).toBe("-")
     expect(VeniceError.remedy(decode(404, { error: "Specified model not found: x" }))).toContain("GET /models")

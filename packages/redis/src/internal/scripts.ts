@@ -35,7 +35,7 @@ end`
 // ── request windows: hash { l = limit, u = used, r = resetAt (-1: unknown), b = blockedUntil, s = span, ─────────
 // ── o = openedAt } ─────────────────────────────────────────────────────────────────────────────────────────────
 
-// SPEC W2: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
+// L2: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
 // it began. Returns used, reset, opened after rolling.
 const ROLL = `
 local UNKNOWN_SPAN = 60000
@@ -135,7 +135,7 @@ if untilMs > now and untilMs > blocked then
   redis.call('HSET', k, 'b', s(blocked))
 end
 local reset = n(redis.call('HGET', k, 'r'), -1)
--- the announced wait wins over a later window reset (SPEC R3)
+-- the announced wait wins over a later window reset (R3)
 if untilMs > now and reset > untilMs then
   reset = untilMs
   redis.call('HSET', k, 'r', s(reset))

@@ -114,7 +114,7 @@ export type Failure =
 /**
  * A signed payment whose answer was lost (or whose settlement Venice had not finished when the client stopped
  * waiting): it may have been credited, or may still be. Kept (in the policy's `Coordinator`, so every process of a
- * fleet sees it) until the ledger settles the question; no new payment is signed for the wallet meanwhile (SPEC X3).
+ * fleet sees it) until the ledger settles the question; no new payment is signed for the wallet meanwhile (X3).
  */
 export interface Unconfirmed {
   /** Names the payment (not secret): the policy instance and its top-up number. */
@@ -344,7 +344,7 @@ const walletGet = <A, I>(
       HttpClientRequest.acceptJson,
       HttpClientRequest.setUrlParams(query)
     ),
-    // a fresh SIGN-IN-WITH-X per attempt (SPEC R10)
+    // a fresh SIGN-IN-WITH-X per attempt (R10)
     authorize: (request) =>
       Effect.map(env.wallet.signIn(), (header) => HttpClientRequest.setHeader(request, X402.HeaderNames.signInWithX, Redacted.value(header))),
     onSuccess: (response, facts) =>
@@ -369,7 +369,7 @@ const DEFINITE_CODES: ReadonlySet<string> = new Set(["SETTLEMENT_FAILED", "X402_
  * Whether the answer to a submitted payment was lost, so the payment may have been credited: the connection broke
  * or timed out after the request may have reached Venice, a `2xx` could not be read, or a `5xx` that is not one of
  * Venice's top-up answers (a proxy's HTML 502, a bare 500) came back. An outcome that is not known is never taken for
- * "nothing moved" (issue 13, SPEC X3).
+ * "nothing moved" (issue 13, X3).
  */
 export const answerLost = (error: RetryPolicy.VeniceClientError): boolean => {
   if (error._tag === "TransportError") return error.maybeDelivered

@@ -281,10 +281,13 @@ describe("NovitaClient against the Novita emulator", () => {
         expect(yield* emu.count({ route: "async/txt2img" })).toBe(1)
       }).pipe(Effect.provide(layer())))
 
+    // No server stalls here: `stallAfter` only keeps a loaded machine's slow exchange from being taken for a stall
+    // (which would move the clock to the attempt's timeout, past the task's 30 s in the queue).
     it.scoped("a polling schedule that gives up first: NovitaTaskTimeoutError with the last state", () =>
       Effect.gen(function*() {
-        const submitted = successOf(yield* drive(NovitaTasks.txt2img(image)))
-        const error = failureOf(yield* drive(NovitaTasks.wait(submitted.task_id, { polling: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(2))) })))
+        const noStall = { stallAfter: 60_000 }
+        const submitted = successOf(yield* drive(NovitaTasks.txt2img(image), noStall))
+        const error = failureOf(yield* drive(NovitaTasks.wait(submitted.task_id, { polling: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(2))) }), noStall))
         expect(error).toMatchObject({ _tag: "NovitaTaskTimeoutError", taskId: submitted.task_id, lastStatus: "TASK_STATUS_QUEUED" })
       }).pipe(Effect.provide(layer({ tasks: { duration: "60 seconds", queued: "30 seconds" } }))))
 

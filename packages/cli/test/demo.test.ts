@@ -16,32 +16,44 @@ const summaryOf = (stdout: string): ReadonlyArray<string> => {
 }
 
 describe("venice demo", () => {
-  it("npm start without arguments runs the demo: every scenario as expected, exit 0; the summary fits 80 columns", async () => {
-    const r = await run([], { script: start, timeout: 60_000 })
-    expect(r.code).toBe(0)
-    expect(r.stdout).not.toMatch(CONTROL)
-    expect(r.stderr).not.toMatch(CONTROL)
-    expect(r.stderr).toMatch(/^venice: demo — using the embedded Venice emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1\n$/)
+  it(
+    "npm start without arguments runs the demo: every scenario as expected, exit 0; the summary fits 80 columns",
+    async () => {
+      const r = await run([], { script: start, timeout: 60_000 })
+      expect(r.code).toBe(0)
+      expect(r.stdout).not.toMatch(CONTROL)
+      expect(r.stderr).not.toMatch(CONTROL)
+      expect(r.stderr).toMatch(
+        /^venice: demo — using the embedded Venice emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1\n$/
+      )
 
-    const lines = r.stdout.split("\n")
-    // a timeline per scenario, then the summary: one row per scenario, each ✓, no line wider than 80
-    for (const [i, s] of Demo.scenarios.entries()) expect(lines).toContain(`${i + 1}. ${s.title}`)
-    const summary = summaryOf(r.stdout)
-    expect(Math.max(...widths(summary.join("\n")))).toBeLessThanOrEqual(80)
-    const rows = summary.filter((l) => /^\S/.test(l)).slice(2, 2 + Demo.scenarios.length)
-    for (const [i, s] of Demo.scenarios.entries()) {
-      expect(rows[i]).toMatch(new RegExp(`^${s.title.replace(/[+>.()]/g, "\\$&")}\\s+\\d+\\s+\\d+\\.\\d s  ✓ `))
-    }
-    expect(r.stdout).toMatch(new RegExp(`\n${Demo.scenarios.length}/${Demo.scenarios.length} scenarios behaved as expected, in \\d+\\.\\d s\\.\n$`))
+      const lines = r.stdout.split("\n")
+      // a timeline per scenario, then the summary: one row per scenario, each ✓, no line wider than 80
+      for (const [i, s] of Demo.scenarios.entries()) expect(lines).toContain(`${i + 1}. ${s.title}`)
+      const summary = summaryOf(r.stdout)
+      expect(Math.max(...widths(summary.join("\n")))).toBeLessThanOrEqual(80)
+      const rows = summary.filter((l) => /^\S/.test(l)).slice(2, 2 + Demo.scenarios.length)
+      for (const [i, s] of Demo.scenarios.entries()) {
+        expect(rows[i]).toMatch(new RegExp(`^${s.title.replace(/[+>.()]/g, "\\$&")}\\s+\\d+\\s+\\d+\\.\\d s  ✓ `))
+      }
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `\n${Demo.scenarios.length}/${Demo.scenarios.length} scenarios behaved as expected, in \\d+\\.\\d s\\.\n$`
+        )
+      )
 
-    // the timeline shows both sides: the client's attempts and waits, the server's answers
-    expect(r.stdout).toMatch(/client {2}… waiting 1\.\d s \(retry-after\) before attempt 2/)
-    expect(r.stdout).toMatch(/server {2}429 POST \/chat\/completions venice-uncensored {2}\[scripted: Error:RATE_LIMIT_EXCEEDED\]/)
-    expect(r.stdout).toMatch(/server {2}402 POST \/x402\/top-up/)
-    expect(r.stdout).toMatch(/emulator ledger before: \$0\.00, no transactions/)
-    expect(r.stdout).toMatch(/emulator ledger after: {2}\$9\.\d+ — TOP_UP \+\$10\.00, CHARGE -\$0\.\d+/)
-    expect(r.stdout).toMatch(/throwaway wallet 0x[0-9a-fA-F]{40} \(key generated for this run, never printed\)/)
-  }, 60_000)
+      // the timeline shows both sides: the client's attempts and waits, the server's answers
+      expect(r.stdout).toMatch(/client {2}… waiting 1\.\d s \(retry-after\) before attempt 2/)
+      expect(r.stdout).toMatch(
+        /server {2}429 POST \/chat\/completions venice-uncensored {2}\[scripted: Error:RATE_LIMIT_EXCEEDED\]/
+      )
+      expect(r.stdout).toMatch(/server {2}402 POST \/x402\/top-up/)
+      expect(r.stdout).toMatch(/emulator ledger before: \$0\.00, no transactions/)
+      expect(r.stdout).toMatch(/emulator ledger after: {2}\$9\.\d+ — TOP_UP \+\$10\.00, CHARGE -\$0\.\d+/)
+      expect(r.stdout).toMatch(/throwaway wallet 0x[0-9a-fA-F]{40} \(key generated for this run, never printed\)/)
+    },
+    60_000
+  )
 
   it("the summary marks a scenario that misbehaved, and the count says so (the command then exits 1)", () => {
     const row = { attempts: 2, waitedMillis: 1_150, code: "RATE_LIMIT_EXCEEDED", problems: [] }
@@ -79,7 +91,9 @@ describe("venice demo", () => {
       "                                     remedy",
       "                                     MODEL_NOT_FOUND"
     ])
-    expect(Demo.renderSummary(report, 80)[2]).toBe("404, never retried      1   0.0 s  ✓ failed at once, rendered with the remedy")
+    expect(Demo.renderSummary(report, 80)[2]).toBe(
+      "404, never retried      1   0.0 s  ✓ failed at once, rendered with the remedy"
+    )
   })
 
   it("--json prints the report as JSON on stdout, and only that", async () => {

@@ -15,9 +15,8 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { citingFiles, ID, root, SEP } from "./citations.mjs"
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const designFile = path.join(root, "docs/design.md")
 const design = fs.readFileSync(designFile, "utf8")
 
@@ -35,32 +34,9 @@ if (missing.length > 0) {
 }
 const families = new Set([...defined].filter((id) => !id.startsWith("§")).map((id) => id.replace(/[0-9]+$/, "")))
 
-// ── files ──
-const skip = new Set(["node_modules", "dist", ".tsbuild", ".git", "fixtures"])
-const walk = (dir) =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (skip.has(entry.name)) return []
-    const p = path.join(dir, entry.name)
-    if (entry.isDirectory()) return walk(p)
-    return /\.(ts|mts|mjs|js|md)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [p] : []
-  })
-const exempt = new Set([
-  designFile,
-  fileURLToPath(import.meta.url),
-  path.join(root, "scripts/rewrite-citations.mjs")
-])
-const files = [
-  ...walk(path.join(root, "packages")),
-  ...walk(path.join(root, "docs")),
-  ...walk(path.join(root, "scripts")),
-  path.join(root, "README.md"),
-  path.join(root, "CONTRIBUTING.md")
-  // these two describe the old citation form on purpose
-].filter((f) => !exempt.has(f) && fs.existsSync(f))
+const files = citingFiles()
 
 // ── citations ──
-const ID = String.raw`(?:§[0-9]+|[A-Z]{1,2}[0-9]+)`
-const SEP = String.raw`\s*(?:[–-]|,|/|&|and)\s*`
 const list = (id) => new RegExp(String.raw`(${id}(?:${SEP}(?:${id}|§?[0-9]+\b))*)`, "g")
 const prefixed = new RegExp(String.raw`\b(?:SPEC|design\.md)\s+${list(ID).source}`, "g")
 const bareFamily = families.size === 0 ? undefined : `(?:${[...families].join("|")})[1-9][0-9]?`

@@ -13,33 +13,12 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { citingFiles, ID, root, SEP } from "./citations.mjs"
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const check = process.argv.includes("--check")
-const self = fileURLToPath(import.meta.url)
-// these two describe the old form on purpose
-const exempt = new Set([self, path.join(root, "scripts/check-design-ids.mjs"), path.join(root, "docs/design.md")])
-
-const skip = new Set(["node_modules", "dist", ".tsbuild", ".git", "fixtures"])
-const walk = (dir) =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (skip.has(entry.name)) return []
-    const p = path.join(dir, entry.name)
-    if (entry.isDirectory()) return walk(p)
-    return /\.(ts|mts|mjs|js|md)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [p] : []
-  })
-const files = [
-  ...walk(path.join(root, "packages")),
-  ...walk(path.join(root, "docs")),
-  ...walk(path.join(root, "scripts")),
-  path.join(root, "README.md"),
-  path.join(root, "CONTRIBUTING.md")
-].filter((f) => !exempt.has(f) && fs.existsSync(f))
+const files = citingFiles()
 
 // `SPEC` followed by a list of ids: `R3`, `R1–R6`, `R2/R3`, `O1, B1 and R8`, `§1–3`
-const ID = String.raw`(?:§[0-9]+|[A-Z]{1,2}[0-9]+)`
-const SEP = String.raw`\s*(?:[–-]|,|/|&|and)\s*`
 const LIST = String.raw`(${ID}(?:${SEP}(?:${ID}|§?[0-9]+\b))*)`
 // on one line (`SPEC R3`) or across a comment's line break (`… SPEC` / ` * R3`)
 const cited = new RegExp(String.raw`[ \t]*\bSPEC[ \t]*(\n[ \t]*(?:\*|\/\/)[ \t]*)${LIST}|\bSPEC[ \t]+${LIST}`, "g")

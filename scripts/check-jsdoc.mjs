@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const packages = ["core", "venice", "novita", "ai", "emulator", "cli", "redis", "workflow"]
-const declaration = /^export (declare )?(const|let|function|async function|class|abstract class|interface|type (?!\{)|enum|namespace)/
+const declaration =
+  /^export (declare )?(const|let|function|async function|class|abstract class|interface|type (?!\{)|enum|namespace)/
 
 const sources = (dir) =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -29,7 +30,9 @@ for (const pkg of packages) {
       if (!declaration.test(line)) return
       let j = i - 1
       while (j >= 0 && lines[j].trim() === "") j--
-      if (j < 0 || !lines[j].trim().endsWith("*/")) missing.push(`${path.relative(root, file)}:${i + 1}: ${line.slice(0, 100)}`)
+      if (j < 0 || !lines[j].trim().endsWith("*/")) {
+        missing.push(`${path.relative(root, file)}:${i + 1}: ${line.slice(0, 100)}`)
+      }
     })
   }
 }

@@ -7,9 +7,9 @@
  *
  * @since 0.1.0
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type { ServeError } from "@effect/platform/HttpServerError"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Faults from "@venice-effect/emulator/Faults"
@@ -157,7 +157,9 @@ const expectStatuses = (
   route = "chat/completions"
 ) => {
   const actual = statuses(requests, route)
-  if (!sameList(actual, expected)) problems.push(`${route}: expected ${expected.join(" → ")}, the emulator saw ${actual.join(" → ") || "nothing"}`)
+  if (!sameList(actual, expected)) {
+    problems.push(`${route}: expected ${expected.join(" → ")}, the emulator saw ${actual.join(" → ") || "nothing"}`)
+  }
 }
 
 const expectAttempts = (problems: Array<string>, facts: Facts<unknown>, n: number) => {
@@ -174,7 +176,9 @@ const expectWait = (
   if (wait.millis < range[0] || wait.millis > range[1]) {
     problems.push(`expected a ${reason} wait of ${range[0]}–${range[1]} ms, waited ${wait.millis} ms`)
   }
-  if (!wait.reason.includes(reason)) problems.push(`expected the wait to come from ${reason}, it came from ${wait.reason}`)
+  if (!wait.reason.includes(reason)) {
+    problems.push(`expected the wait to come from ${reason}, it came from ${wait.reason}`)
+  }
 }
 
 const failureOf = <A>(exit: Exit.Exit<A, unknown>): Option.Option<unknown> =>
@@ -194,7 +198,10 @@ const unexpected = (exit: Exit.Exit<unknown, unknown>): string =>
     ? "succeeded, a failure was expected"
     : Option.match(failureOf(exit), {
       onNone: () => `died: ${Cause.pretty(exit.cause).split("\n")[0]}`,
-      onSome: (error) => `failed with ${codeOf(error)}: ${Predicate.hasProperty(error, "message") ? String(error.message) : String(error)}`
+      onSome: (error) =>
+        `failed with ${codeOf(error)}: ${
+          Predicate.hasProperty(error, "message") ? String(error.message) : String(error)
+        }`
     })
 
 const seconds = (millis: number) => `${(millis / 1000).toFixed(1)} s`
@@ -208,7 +215,10 @@ const rateLimited = scenario({
       yield* ctx.emulator.script(
         { route: "chat/completions", model: MODEL },
         1,
-        Faults.error("RATE_LIMIT_EXCEEDED", { retryAfter: 1, rateLimit: { limit: 75, remaining: 0, reset: now + 1_000 } })
+        Faults.error("RATE_LIMIT_EXCEEDED", {
+          retryAfter: 1,
+          rateLimit: { limit: 75, remaining: 0, reset: now + 1_000 }
+        })
       )
       return yield* Chat.completions(hello("Say hi."))
     }),
@@ -249,16 +259,21 @@ const describeStreamError = (error: unknown): string =>
     : `✗ ${codeOf(error)}`
 
 /** Runs a chat stream, noting what it delivered and how it ended. */
-const streamed = (ctx: ScenarioContext, stream: Stream.Stream<ChatStream.ChatCompletionChunk, unknown, VeniceClient.VeniceClient>) =>
+const streamed = (
+  ctx: ScenarioContext,
+  stream: Stream.Stream<ChatStream.ChatCompletionChunk, unknown, VeniceClient.VeniceClient>
+) =>
   Effect.gen(function*() {
     let text = ""
     let chunks = 0
     const exit = yield* stream.pipe(
       ChatStream.textDeltas,
-      Stream.runForEach((delta) => Effect.sync(() => {
-        text += delta
-        chunks++
-      })),
+      Stream.runForEach((delta) =>
+        Effect.sync(() => {
+          text += delta
+          chunks++
+        })
+      ),
       Effect.exit
     )
     const shown = text.length > 48 ? `${text.slice(0, 47)}…` : text
@@ -273,7 +288,8 @@ const streamed = (ctx: ScenarioContext, stream: Stream.Stream<ChatStream.ChatCom
 
 const midStream = scenario({
   title: "error event mid-stream",
-  why: "Venice sends 200, streams, then an in-band error: the Stream fails loudly; after the first event nothing is retried implicitly",
+  why:
+    "Venice sends 200, streams, then an in-band error: the Stream fails loudly; after the first event nothing is retried implicitly",
   run: (ctx) =>
     Effect.zipRight(
       ctx.emulator.script({ route: "chat/completions", model: MODEL }, 1, Faults.streamError(3)),
@@ -293,20 +309,30 @@ const midStream = scenario({
 
 const restarted = scenario({
   title: "error event → restart",
-  why: "opt-in ChatStream.retryBeforeFirstToken: an error event before any output token is restarted after its retry_after, unseen by the consumer",
+  why:
+    "opt-in ChatStream.retryBeforeFirstToken: an error event before any output token is restarted after its retry_after, unseen by the consumer",
   run: (ctx) =>
     Effect.gen(function*() {
-      yield* ctx.emulator.script({ route: "chat/completions", model: MODEL }, 1, Faults.streamError(0, { retryAfter: 1 }))
+      yield* ctx.emulator.script(
+        { route: "chat/completions", model: MODEL },
+        1,
+        Faults.streamError(0, { retryAfter: 1 })
+      )
       const schedule = ChatStream.restartSchedule().pipe(
         Schedule.tapInput((error: unknown) => ctx.note(describeStreamError(error))),
         Schedule.modifyDelayEffect((_, delay) => Effect.as(ctx.waited(delay, "retry_after of the error event"), delay))
       )
-      return yield* streamed(ctx, ChatStream.stream(hello("Tell me a story.")).pipe(ChatStream.retryBeforeFirstToken({ schedule })))
+      return yield* streamed(
+        ctx,
+        ChatStream.stream(hello("Tell me a story.")).pipe(ChatStream.retryBeforeFirstToken({ schedule }))
+      )
     }),
   judge: (facts) => {
     const problems: Array<string> = []
     if (Exit.isFailure(facts.exit)) problems.push(unexpected(facts.exit))
-    else if (facts.exit.value.text.startsWith("Hello from") === false || facts.exit.value.text.indexOf("Hello from", 1) !== -1) {
+    else if (
+      facts.exit.value.text.startsWith("Hello from") === false || facts.exit.value.text.indexOf("Hello from", 1) !== -1
+    ) {
       problems.push(`the consumer saw ${JSON.stringify(facts.exit.value.text)}`)
     }
     expectStatuses(problems, facts.requests, [200, 200])
@@ -322,7 +348,9 @@ const throwawayKey = (): Redacted.Redacted<string> => {
   return Redacted.make(`0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`)
 }
 
-const throwawayWallet: Effect.Effect<VeniceWallet.Service> = Effect.suspend(() => VeniceWallet.fromPrivateKey(throwawayKey())).pipe(
+const throwawayWallet: Effect.Effect<VeniceWallet.Service> = Effect.suspend(() =>
+  VeniceWallet.fromPrivateKey(throwawayKey())
+).pipe(
   // a random 32-byte value is a valid key except with probability ~2⁻¹²⁸; draw again if not
   Effect.retry({ times: 3 }),
   Effect.orDie
@@ -374,7 +402,9 @@ const x402 = scenario({
       const { after, before, spent } = facts.exit.value
       const topUps = after.transactions.filter((t) => t.type === "TOP_UP")
       if (before.balanceUsd !== 0) problems.push(`the wallet started with ${usd(before.balanceUsd)}, expected $0`)
-      if (topUps.length !== 1 || topUps[0]?.amount !== 10) problems.push(`expected one $10 top-up, the ledger has ${topUps.length}`)
+      if (topUps.length !== 1 || topUps[0]?.amount !== 10) {
+        problems.push(`expected one $10 top-up, the ledger has ${topUps.length}`)
+      }
       if (spent !== 10) problems.push(`expected $10 spent of the $20 budget, spent ${usd(spent)}`)
       outcome = `paid ${usd(spent)}, then 200`
     }
@@ -384,13 +414,18 @@ const x402 = scenario({
 
 const lostAnswer = scenario({
   title: "x402 top-up whose answer is lost",
-  why: "every answer to the signed payment is lost (a proxy resets, then forwards it late): the outcome is unknown — no second payment; the ledger settles it",
+  why:
+    "every answer to the signed payment is lost (a proxy resets, then forwards it late): the outcome is unknown — no second payment; the ledger settles it",
   run: (ctx) =>
     Effect.gen(function*() {
       const wallet = yield* throwawayWallet
       yield* ctx.emulator.setWalletBalance(wallet.address, 0)
       // every submission of the signed payment: the connection reset at once, the request forwarded 1 s later
-      yield* ctx.emulator.script({ route: "x402/top-up", paying: true }, 10, Faults.lostAnswer(1_000, "reset", { answerAfter: 0 }))
+      yield* ctx.emulator.script(
+        { route: "x402/top-up", paying: true },
+        10,
+        Faults.lostAnswer(1_000, "reset", { answerAfter: 0 })
+      )
       yield* ctx.note(`throwaway wallet ${wallet.address}; every answer to its payment will be lost`)
       const client = PaymentPolicy.layerClient().pipe(
         Layer.provideMerge(PaymentPolicy.layer({
@@ -409,7 +444,9 @@ const lostAnswer = scenario({
       }).pipe(Effect.provide(client))
       yield* ctx.emulator.clearFaults
       const after = yield* ctx.emulator.wallet(wallet.address)
-      yield* ctx.note(`emulator ledger after: ${ledgerLine(after)}; spent ${usd(books.spent)}, unconfirmed ${usd(books.unconfirmed)}`)
+      yield* ctx.note(
+        `emulator ledger after: ${ledgerLine(after)}; spent ${usd(books.spent)}, unconfirmed ${usd(books.unconfirmed)}`
+      )
       return { ...books, after }
     }),
   judge: (facts) => {
@@ -419,15 +456,21 @@ const lostAnswer = scenario({
     const topUps = facts.requests.filter((r) => r.route === "x402/top-up")
     const discoveries = topUps.filter((r) => r.status === 402).length
     if (discoveries !== 1) problems.push(`expected one discovery (one signed payment), saw ${discoveries}`)
-    if (!topUps.some((r) => r.fault === "LostAnswer:reset")) problems.push("no answer was lost: the scenario did not play")
+    if (!topUps.some((r) => r.fault === "LostAnswer:reset")) {
+      problems.push("no answer was lost: the scenario did not play")
+    }
     const ledgerReads = facts.requests.filter((r) => r.route === "x402/transactions").length
-    if (ledgerReads < 2) problems.push(`expected the ledger to be read before paying and after the lost answers, read ${ledgerReads}×`)
+    if (ledgerReads < 2) {
+      problems.push(`expected the ledger to be read before paying and after the lost answers, read ${ledgerReads}×`)
+    }
     let outcome = "one payment, settled by the ledger"
     if (Exit.isSuccess(facts.exit)) {
       const { after, spent, unconfirmed } = facts.exit.value
       const credited = after.transactions.filter((t) => t.type === "TOP_UP")
       if (credited.length !== 1) problems.push(`expected one TOP_UP in the ledger, found ${credited.length}`)
-      if (spent !== 10 || unconfirmed !== 0) problems.push(`expected $10 spent and nothing unconfirmed, got ${usd(spent)} / ${usd(unconfirmed)}`)
+      if (spent !== 10 || unconfirmed !== 0) {
+        problems.push(`expected $10 spent and nothing unconfirmed, got ${usd(spent)} / ${usd(unconfirmed)}`)
+      }
       outcome = `paid ${usd(spent)} once, confirmed by the ledger`
     }
     return { outcome, code: "LostAnswer", problems }
@@ -446,7 +489,9 @@ const fallback = scenario({
   judge: (facts) => {
     const problems: Array<string> = []
     if (Exit.isFailure(facts.exit)) problems.push(unexpected(facts.exit))
-    else if (facts.exit.value.model !== FALLBACK_MODEL) problems.push(`answered by ${facts.exit.value.model}, expected ${FALLBACK_MODEL}`)
+    else if (facts.exit.value.model !== FALLBACK_MODEL) {
+      problems.push(`answered by ${facts.exit.value.model}, expected ${FALLBACK_MODEL}`)
+    }
     expectStatuses(problems, facts.requests, [429, 200])
     const models = facts.requests.filter((r) => r.route === "chat/completions").map((r) => r.model)
     if (models[0] !== MODEL || models[1] !== FALLBACK_MODEL) problems.push(`models tried: ${models.join(", ")}`)
@@ -476,14 +521,20 @@ const tooLong = scenario({
   why: "Venice asks for an hour; above maxWait (default 60 s) the call fails at once with the wait, the caller decides",
   run: (ctx) =>
     Effect.zipRight(
-      ctx.emulator.script({ route: "chat/completions", model: MODEL }, 1, Faults.error("RATE_LIMIT_EXCEEDED", { retryAfter: 3_600 })),
+      ctx.emulator.script(
+        { route: "chat/completions", model: MODEL },
+        1,
+        Faults.error("RATE_LIMIT_EXCEEDED", { retryAfter: 3_600 })
+      ),
       Chat.completions(hello("Say hi."))
     ),
   judge: (facts) => {
     const problems: Array<string> = []
     const error = Option.getOrUndefined(failureOf(facts.exit))
     if (!(ClientError.isClientError(error) && error._tag === "WaitTooLongError")) problems.push(unexpected(facts.exit))
-    else if (Duration.toSeconds(error.wait) !== 3_600) problems.push(`the error carries a wait of ${Duration.format(error.wait)}`)
+    else if (Duration.toSeconds(error.wait) !== 3_600) {
+      problems.push(`the error carries a wait of ${Duration.format(error.wait)}`)
+    }
     expectStatuses(problems, facts.requests, [429])
     expectAttempts(problems, facts, 1)
     if (facts.waits.length > 0) problems.push("the client slept")
@@ -491,7 +542,17 @@ const tooLong = scenario({
   }
 })
 
-const all: ReadonlyArray<Scenario> = [rateLimited, backoff, midStream, restarted, x402, lostAnswer, fallback, notFound, tooLong]
+const all: ReadonlyArray<Scenario> = [
+  rateLimited,
+  backoff,
+  midStream,
+  restarted,
+  x402,
+  lostAnswer,
+  fallback,
+  notFound,
+  tooLong
+]
 
 /**
  * The scenarios, in the order they run: title and what each shows.
@@ -499,7 +560,10 @@ const all: ReadonlyArray<Scenario> = [rateLimited, backoff, midStream, restarted
  * @since 0.1.0
  * @category scenarios
  */
-export const scenarios: ReadonlyArray<{ readonly title: string; readonly why: string }> = all.map(({ title, why }) => ({ title, why }))
+export const scenarios: ReadonlyArray<{ readonly title: string; readonly why: string }> = all.map(({ title, why }) => ({
+  title,
+  why
+}))
 
 // ─── running ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -537,9 +601,9 @@ const describeEvent = (event: Pipeline.Event): string => {
 }
 
 const describeRequest = (r: VeniceEmulator.RequestRecord): string =>
-  `${r.status === 0 ? "---" : r.status} ${r.method} /${r.route}${r.model !== undefined ? ` ${r.model}` : ""}${r.stream ? " (stream)" : ""}${
-    r.fault !== undefined ? `  [scripted: ${r.fault}]` : ""
-  }`
+  `${r.status === 0 ? "---" : r.status} ${r.method} /${r.route}${r.model !== undefined ? ` ${r.model}` : ""}${
+    r.stream ? " (stream)" : ""
+  }${r.fault !== undefined ? `  [scripted: ${r.fault}]` : ""}`
 
 const runOne = (
   s: Scenario,
@@ -550,7 +614,7 @@ const runOne = (
   Effect.gen(function*() {
     yield* print("")
     yield* print(`${index + 1}. ${s.title}`)
-    yield* print(`   ${s.why}`)
+    for (const text of Render.wrap(s.why, 77)) yield* print(`   ${text}`)
     const start = yield* Clock.currentTimeMillis
     const firstSeq = ((yield* emulator.requests).at(-1)?.seq ?? 0) + 1
     let nextSeq = firstSeq
@@ -576,7 +640,11 @@ const runOne = (
       })
     const ctx: ScenarioContext = {
       emulator,
-      client: VeniceClient.layer({ apiKey: Redacted.make(DEMO_KEY), baseUrl: emulator.baseUrl, retry: RetryPolicy.defaultPolicy }).pipe(
+      client: VeniceClient.layer({
+        apiKey: Redacted.make(DEMO_KEY),
+        baseUrl: emulator.baseUrl,
+        retry: RetryPolicy.defaultPolicy
+      }).pipe(
         Layer.orDie
       ),
       note: clientLine,
@@ -613,28 +681,27 @@ const runOne = (
   })
 
 /**
- * The summary table.
+ * The summary table, at most `width` columns wide (80 unless the terminal is wider): one row per scenario, its
+ * outcome on the first line and the code it met on the next.
  *
  * @since 0.1.0
  * @category rendering
  */
-export const renderSummary = (report: Report): ReadonlyArray<string> => {
-  const header = ["scenario", "attempts", "waited", "outcome", "code"]
-  const cells = report.rows.map((r) => [
-    r.scenario,
-    String(r.attempts),
-    seconds(r.waitedMillis),
-    `${r.ok ? "✓" : "✗"} ${r.outcome}`,
-    r.code
-  ])
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
-  const render = (row: ReadonlyArray<string>) =>
-    row.map((cell, i) => (i === 1 || i === 2 ? padStart(cell, widths[i]!) : pad(cell, widths[i]!))).join("  ").trimEnd()
+export const renderSummary = (report: Report, width = 80): ReadonlyArray<string> => {
   const passed = report.rows.filter((r) => r.ok).length
   return [
-    render(header),
-    widths.map((w) => "─".repeat(w)).join("  "),
-    ...cells.map(render),
+    ...Render.table({
+      header: ["scenario", "tries", "waited", "outcome (code)"],
+      rows: report.rows.map((r) => [
+        r.scenario,
+        String(r.attempts),
+        seconds(r.waitedMillis),
+        [`${r.ok ? "✓" : "✗"} ${r.outcome}`, `  ${r.code}`]
+      ]),
+      right: [1, 2],
+      flexible: 3,
+      width
+    }),
     "",
     `${passed}/${report.rows.length} scenarios behaved as expected, in ${seconds(report.elapsedMillis)}.`
   ]
@@ -660,4 +727,3 @@ export const run = (options: {
     for (const [i, s] of all.entries()) rows.push(yield* runOne(s, i, emulator, options.print))
     return { rows, elapsedMillis: (yield* Clock.currentTimeMillis) - started, baseUrl: emulator.baseUrl }
   }).pipe(Effect.provide(NodeHttpClient.layerUndici))
-

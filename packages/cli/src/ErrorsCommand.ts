@@ -60,7 +60,13 @@ export const renderEntry = (e: ErrorCatalog.Entry): string =>
     `  retry class: ${e.retryClass}`,
     `  log level:   ${e.logLevel === "-" ? "- (debug)" : e.logLevel}`,
     `  what to do:  ${e.remedy}`,
-    `  source:      ${e.origin === "table" ? "Venice's error-code table" : e.origin === "skill" ? "official Venice skills" : "named by venice-effect (Venice sends no code)"}`
+    `  source:      ${
+      e.origin === "table"
+        ? "Venice's error-code table"
+        : e.origin === "skill"
+        ? "official Venice skills"
+        : "named by venice-effect (Venice sends no code)"
+    }`
   ].join("\n")
 
 const toJson = (e: ErrorCatalog.Entry) => ({
@@ -85,11 +91,14 @@ export const command = Command.make("errors", { json, code }, ({ code, json }) =
     const wanted = code.value.trim()
     const entry = ErrorCatalog.get(wanted) ?? entries.find((e) => e.code.toLowerCase() === wanted.toLowerCase())
     if (entry === undefined) {
-      const suggestions = entries.map((e) => e.code).filter((c) => c.toLowerCase().includes(wanted.toLowerCase())).slice(0, 5)
+      const suggestions = entries.map((e) => e.code).filter((c) => c.toLowerCase().includes(wanted.toLowerCase()))
+        .slice(0, 5)
       return yield* new UnknownCodeError({
         code: wanted,
         suggestions,
-        message: `unknown error code ${wanted}${suggestions.length > 0 ? ` — did you mean ${suggestions.join(", ")}?` : ""}`
+        message: `unknown error code ${wanted}${
+          suggestions.length > 0 ? ` — did you mean ${suggestions.join(", ")}?` : ""
+        }`
       })
     }
     return yield* Console.log(json ? JSON.stringify(toJson(entry), null, 2) : renderEntry(entry))

@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
-import * as Pipeline from "@venice-effect/core/Pipeline"
+import type * as Pipeline from "@venice-effect/core/Pipeline"
+import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
-import * as VeniceError from "@venice-effect/venice/VeniceError"
 
 /**
  * A writable terminal-ish stream.
@@ -81,7 +81,9 @@ export const make = (options: { readonly sink?: Sink; readonly maxAttempts: numb
     switch (event._tag) {
       case "Waiting":
         return show(
-          `${describe(event.error)} · waiting ${seconds(event.delay)} (${event.reason}) · attempt ${event.nextAttempt}/${options.maxAttempts}`
+          `${describe(event.error)} · waiting ${
+            seconds(event.delay)
+          } (${event.reason}) · attempt ${event.nextAttempt}/${options.maxAttempts}`
         )
       case "Pacing":
         return show(`pacing · waiting ${seconds(event.delay)} for Venice's rate-limit window`)

@@ -5,18 +5,24 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import * as Pipeline from "@venice-effect/core/Pipeline"
 import type * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
-import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { CommandFailed } from "./CommandFailed.js"
+import * as Flags from "./Flags.js"
+import * as Render from "./Render.js"
+import * as StatusLine from "./StatusLine.js"
 
 /**
  * The chosen target.
@@ -105,3 +111,61 @@ export const layer = (
       )
     })
   )
+
+/**
+ * What every calling command takes (`--json`, `--emulator`, `--max-retries`, `--timeout`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallArgs {
+  readonly json: boolean
+  readonly emulator: boolean
+  readonly maxRetries: number
+  readonly timeout: Option.Option<Duration.Duration>
+}
+
+/**
+ * Runs a command's calls against the target: usage checked first (nothing starts for a command that cannot run),
+ * the status line on stderr while the SDK waits, the `--timeout` deadline around everything, and a failure rendered
+ * for people on stderr (or as JSON on stdout with `--json`), exit 1; the target's own failures (a key missing, the
+ * emulator not starting) exit 2 and 1.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = <E, R>(
+  args: CallArgs,
+  body: (context: { readonly target: Info; readonly status: StatusLine.StatusLine }) => Effect.Effect<void, E, R>
+): Effect.Effect<void, CommandFailed, Exclude<R, Target | VeniceClient.VeniceClient>> => {
+  if (args.maxRetries < 0 || args.maxRetries > 20) {
+    return new CommandFailed({ exitCode: 2, message: "--max-retries must be between 0 and 20" })
+  }
+  return Effect.gen(function*() {
+    const target = yield* Target
+    const status = StatusLine.make({ maxAttempts: target.maxRetries + 1 })
+    return yield* body({ target, status }).pipe(
+      Flags.withDeadline(args.timeout),
+      Effect.provideService(Pipeline.Observer, status.observer),
+      Effect.ensuring(status.clear),
+      Effect.catchAll((error) =>
+        Effect.gen(function*() {
+          const lines = Render.errorLines(error)
+          if (args.json) {
+            yield* Effect.sync(() => process.stdout.write(`${JSON.stringify(Render.errorJson(error), null, 2)}\n`))
+          } else yield* Effect.sync(() => process.stderr.write(`${lines.join("\n")}\n`))
+          return yield* new CommandFailed({ exitCode: 1, message: lines[0] ?? "failed", rendered: true })
+        })
+      )
+    )
+  }).pipe(
+    Effect.provide(layer({ forceEmulator: args.emulator, maxRetries: args.maxRetries })),
+    Effect.catchTags({
+      ServeError: (e) =>
+        new CommandFailed({ exitCode: 1, message: `could not start the embedded emulator: ${e.message}` }),
+      ConfigError: (e) => new CommandFailed({ exitCode: 2, message: `configuration: ${String(e)}` }),
+      MissingCredentialsError: (e) => new CommandFailed({ exitCode: 2, message: e.message }),
+      InvalidBaseUrlError: (e) => new CommandFailed({ exitCode: 2, message: e.message })
+    })
+  )
+}

@@ -25,8 +25,7 @@ const GetWeather = Tool.make("GetWeather", {
 const Tools = Toolkit.make(GetWeather)
 
 const ToolsLive = Tools.toLayer({
-  GetWeather: ({ city, unit }) =>
-    Effect.succeed({ city, temperature: unit === "celsius" ? 21 : 70, sky: "clear" })
+  GetWeather: ({ city, unit }) => Effect.succeed({ city, temperature: unit === "celsius" ? 21 : 70, sky: "clear" })
 })
 
 /**

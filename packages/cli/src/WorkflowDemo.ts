@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
+import type { ServeError } from "@effect/platform/HttpServerError"
 import * as LossyProxy from "@venice-effect/emulator/LossyProxy"
 import * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import type * as VeniceWorkflows from "@venice-effect/workflow/VeniceWorkflows"
 import * as Effect from "effect/Effect"
-import type { ServeError } from "@effect/platform/HttpServerError"
 import type * as Scope from "effect/Scope"
 import * as Child from "node:child_process"
 import * as Fs from "node:fs"

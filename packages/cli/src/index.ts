@@ -5,11 +5,22 @@
  */
 
 /**
- * `venice chat "prompt" [--model M] [--no-stream] [--fallback M2,M3] [--max-retries N] [--json] [--emulator]`:
- * streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr says why and for
- * how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits 1. With
- * `--tools-demo`, the question goes through `@effect/ai` on the embedded emulator instead: a tool call, then a
- * structured answer (`ToolsDemo`).
+ * Checks a command line for options no command declares, before `@effect/cli` parses it: `@effect/cli` reads an
+ * unknown `--bogus` as a positional value (`venice chat --bogus hi` would ask the model "--bogus" and then
+ * complain about `hi`), so the option is named here instead. The known names come from the commands' own usage,
+ * never from a list kept by hand.
+ *
+ * @since 0.1.0
+ */
+export * as Argv from "./Argv.js"
+
+/**
+ * `venice chat "prompt" [--model M] [--no-stream] [--fallback M2,M3] [--max-retries N] [--timeout T] [--json]
+ * [--emulator]`: streams the answer to stdout as it arrives; while the SDK waits, one live status line on stderr
+ * says why and for how long; a failure is rendered for people (code, message, remedy, ids, field tree) and exits
+ * 1. With `--json`: the completion (with `--no-stream`) or one JSON chunk per line, and failures as JSON, on
+ * stdout. With `--tools-demo`, the question goes through `@effect/ai` on the embedded emulator instead: a tool
+ * call, then a structured answer (`ToolsDemo`; with `--json`, its summary as JSON).
  *
  * @since 0.1.0
  */
@@ -36,9 +47,10 @@ export * as CommandFailed from "./CommandFailed.js"
 export * as Demo from "./Demo.js"
 
 /**
- * `venice demo`: starts the embedded Venice emulator and plays a scripted storm through the real client (see
- * `Demo`): a timeline of attempts, waits and outcomes, then a summary table. Always local, whatever
- * `VENICE_API_KEY` says. Exits 0 when every scenario behaved as expected, 1 otherwise.
+ * `venice demo [--json]`: starts the embedded Venice emulator and plays a scripted storm through the real client
+ * (see `Demo`): a timeline of attempts, waits and outcomes, then a summary table no wider than the terminal (80
+ * columns when it is not one). Always local, whatever `VENICE_API_KEY` says. `--json` prints the summary as JSON
+ * on stdout instead. Exits 0 when every scenario behaved as expected, 1 otherwise.
  *
  * @since 0.1.0
  */
@@ -51,6 +63,22 @@ export * as DemoCommand from "./DemoCommand.js"
  * @since 0.1.0
  */
 export * as ErrorsCommand from "./ErrorsCommand.js"
+
+/**
+ * Options shared by the commands that call Venice (`chat`, `models`): `--json`, `--emulator`, `--max-retries`,
+ * `--timeout`, and the deadline `--timeout` sets.
+ *
+ * @since 0.1.0
+ */
+export * as Flags from "./Flags.js"
+
+/**
+ * `venice models [--type T] [--json] [--timeout T] [--max-retries N] [--emulator]`: the models the target serves
+ * (Venice's `GET /models`; text models unless `--type` says otherwise), one line each, or the list as JSON.
+ *
+ * @since 0.1.0
+ */
+export * as ModelsCommand from "./ModelsCommand.js"
 
 /**
  * Failures rendered for people: the code, Venice's message, the catalog's remedy, the correlation ids to quote to
@@ -89,9 +117,10 @@ export * as Target from "./Target.js"
 export * as ToolsDemo from "./ToolsDemo.js"
 
 /**
- * `venice workflow`: a durable `videoToFile` run (`@venice-effect/workflow`) against the embedded emulator, its
- * worker process killed twice mid-run and resumed by a fresh one, then the emulator's counts (see `WorkflowDemo`).
- * Always local. Exits 0 when one queue request, one payment and one result were counted, 1 otherwise.
+ * `venice workflow [--json]`: a durable `videoToFile` run (`@venice-effect/workflow`) against the embedded
+ * emulator, its worker process killed twice mid-run and resumed by a fresh one, then the emulator's counts (see
+ * `WorkflowDemo`). Always local. Exits 0 when one queue request, one payment and one result were counted, 1
+ * otherwise. With `--json`: only the report (counts, payments, the result, `ok`), as JSON on stdout.
  *
  * @since 0.1.0
  */

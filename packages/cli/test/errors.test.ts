@@ -68,7 +68,12 @@ describe("venice errors", () => {
   it("--json with a code prints that code's object", async () => {
     const r = await run(["errors", "MODEL_NOT_FOUND", "--json"])
     expect(r.code).toBe(0)
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: "MODEL_NOT_FOUND", status: 404, logLevel: "-", retryClass: "never" })
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      code: "MODEL_NOT_FOUND",
+      status: 404,
+      logLevel: "-",
+      retryClass: "never"
+    })
   })
 })
 

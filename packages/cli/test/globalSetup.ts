@@ -10,5 +10,8 @@ import { fileURLToPath } from "node:url"
 export default function setup(): void {
   const pkg = fileURLToPath(new URL("..", import.meta.url))
   const root = path.resolve(pkg, "../..")
-  execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", pkg], { cwd: root, stdio: "inherit" })
+  execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", pkg], {
+    cwd: root,
+    stdio: "inherit"
+  })
 }

@@ -7,7 +7,7 @@ import * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import { spawn } from "node:child_process"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -15,65 +15,124 @@ export const pkg = fileURLToPath(new URL("..", import.meta.url))
 export const root = path.resolve(pkg, "../..")
 export const bin = path.join(pkg, "bin/venice.js")
 export const start = path.join(pkg, "bin/start.js")
+export const emulatorBin = path.resolve(root, "packages/emulator/bin/venice-emulator.js")
 
 export interface Run {
   readonly code: number | null
   readonly stdout: string
   readonly stderr: string
-  readonly millis: number
+}
+
+/** A command started, not finished: the child (to signal it, or write to its terminal) and what it will end with. */
+export interface Started {
+  readonly child: ChildProcess
+  /** Output so far. */
+  readonly output: () => { readonly stdout: string; readonly stderr: string }
+  readonly done: Promise<Run>
 }
 
 /** Any ANSI / VT control sequence (CSI, OSC), or a bare carriage return. */
 // eslint-disable-next-line no-control-regex
 export const CONTROL = /\x1b|\r/
 
+const environment = (env: Readonly<Record<string, string>> | undefined): Record<string, string> => {
+  const merged: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("VENICE_") && k !== "NO_COLOR") merged[k] = v
+  }
+  return Object.assign(merged, env)
+}
+
+const collect = (child: ChildProcess, merge: boolean, timeout: number): Started => {
+  let stdout = ""
+  let stderr = ""
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => void (stdout += chunk))
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => void (merge ? (stdout += chunk) : (stderr += chunk)))
+  const done = new Promise<Run>((resolve, reject) => {
+    // a bound on the run, not an assertion on its duration: a hung command is killed and fails its test
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout)
+    child.once("error", reject)
+    child.once("close", (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+  return { child, output: () => ({ stdout, stderr }), done }
+}
+
 /**
- * Runs a command asynchronously (the emulator of the test process keeps serving meanwhile) with stdout and stderr
- * piped: neither is a TTY. The environment is the test's without any `VENICE_*` variable, plus `env`.
+ * Starts a command (the emulator of the test process keeps serving meanwhile) with stdout and stderr piped: neither
+ * is a TTY. The environment is the test's without any `VENICE_*` variable or `NO_COLOR`, plus `env`.
  */
+export const startPiped = (
+  args: ReadonlyArray<string>,
+  options: { readonly env?: Readonly<Record<string, string>>; readonly script?: string; readonly timeout?: number } = {}
+): Started =>
+  collect(
+    spawn(process.execPath, [options.script ?? bin, ...args], {
+      cwd: root,
+      env: environment(options.env),
+      stdio: ["ignore", "pipe", "pipe"]
+    }),
+    false,
+    options.timeout ?? 25_000
+  )
+
+/** Runs a command piped (see {@link startPiped}) to its end. */
 export const run = (
   args: ReadonlyArray<string>,
   options: { readonly env?: Readonly<Record<string, string>>; readonly script?: string; readonly timeout?: number } = {}
-): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("VENICE_") && k !== "NO_COLOR") env[k] = v
-    Object.assign(env, options.env)
-    const started = Date.now()
-    const child = spawn(process.execPath, [options.script ?? bin, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => void (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => void (stderr += chunk))
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeout ?? 25_000)
-    child.once("error", reject)
-    child.once("close", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr, millis: Date.now() - started })
-    })
-  })
+): Promise<Run> => startPiped(args, options).done
 
-/** Runs a shell command line under a pseudo-terminal (`script -qfec`), both streams merged, as a terminal shows them. */
+/** Whether `script` (util-linux) is here to give a command a pseudo-terminal. CI installs it and requires it. */
+export const hasPty = (() => {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" })
+    return true
+  } catch {
+    if (process.env["VENICE_PTY_REQUIRED"] === "1") throw new Error("script(1) is required for the terminal tests")
+    return false
+  }
+})()
+
+/**
+ * Starts a shell command line under a pseudo-terminal (`script -qfec`), as a terminal runs it: both streams merged
+ * into `stdout`, and what the test writes to `child.stdin` typed at the terminal (`\x03` is Ctrl-C). `script`'s own
+ * terminal has no size: prefix `stty cols N;` to give it one.
+ */
+export const startInPty = (
+  commandLine: string,
+  env: Readonly<Record<string, string>> = {},
+  timeout = 25_000
+): Started =>
+  collect(
+    spawn("script", ["-qfec", commandLine, "/dev/null"], {
+      cwd: root,
+      env: environment(env),
+      stdio: ["pipe", "pipe", "pipe"]
+    }),
+    true,
+    timeout
+  )
+
+/** Runs a shell command line under a pseudo-terminal (see {@link startInPty}) to its end. */
 export const runInPty = (
   commandLine: string,
-  env: Readonly<Record<string, string>> = {}
-): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const merged: Record<string, string> = {}
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("VENICE_") && k !== "NO_COLOR") merged[k] = v
-    Object.assign(merged, env)
-    const started = Date.now()
-    const child = spawn("script", ["-qfec", commandLine, "/dev/null"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => void (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => void (stdout += chunk))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000)
-    child.once("error", reject)
-    child.once("close", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr: "", millis: Date.now() - started })
-    })
-  })
+  env: Readonly<Record<string, string>> = {},
+  timeout = 25_000
+): Promise<Run> => startInPty(commandLine, env, timeout).done
+
+/** Waits (polling every 20 ms, at most `attempts` times) until `condition` holds; rejects if it never does. */
+export const eventually = async (condition: () => boolean | Promise<boolean>, attempts = 1_000): Promise<void> => {
+  for (let i = 0; i < attempts; i++) {
+    if (await condition()) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error("the condition never held")
+}
+
+/** Every line's width in characters (not bytes: `─`, `✓` count one). */
+export const widths = (text: string): ReadonlyArray<number> => text.split("\n").map((line) => [...line].length)
 
 /** A Venice emulator in the test process, started by `start()` and stopped by `stop()`. */
 export const emulatorFixture = (config: VeniceEmulator.Config) => {

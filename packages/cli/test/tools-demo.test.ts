@@ -19,4 +19,16 @@ describe("venice chat --tools-demo", () => {
     ])
     expect(r.stderr).toMatch(/using the embedded Venice emulator/)
   })
+
+  it("--json: only the summary, as JSON on stdout", async () => {
+    const r = await run(["chat", "--tools-demo", "--json", "Weather in Oslo?"], {
+      env: { VENICE_API_KEY: "never-used" }
+    })
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({
+      toolCalls: 1,
+      answer: expect.stringMatching(/^GetWeather returned \{.*\}\.$/),
+      forecast: { city: "city", temperature: 1, advice: "advice" }
+    })
+  })
 })

@@ -20,4 +20,18 @@ describe("venice workflow", () => {
     expect(r.stdout).toMatch(/payments {18}1 {2}✓ \$5\.00 credited, submitted 1×/)
     expect(r.stdout).toMatch(/3 workers, 2 killed mid-run: one video billed, one payment, one result\.\n$/)
   }, 160_000)
+
+  it("--json: only the report, as JSON on stdout; exit 0", async () => {
+    const r = await run(["workflow", "--json"], { timeout: 150_000 })
+    expect(r.stderr).toBe("")
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({
+      ok: true,
+      queues: 1,
+      workers: 3,
+      payments: [{ amountUsd: 5, status: "credited", submissions: 1 }],
+      result: { job: { recovered: true } }
+    })
+  }, 160_000)
 })

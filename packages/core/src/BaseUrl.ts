@@ -1,5 +1,5 @@
 /**
- * A client's base URL, checked when the client is built (SPEC B4): a value that is not an absolute `http:` or
+ * A client's base URL, checked when the client is built (B4): a value that is not an absolute `http:` or
  * `https:` URL (`"not a url"`, `file:///…`, `http://[::1`) fails the layer with a typed {@link InvalidBaseUrlError}
  * instead of becoming, call after call, retried "connection reset" errors.
  *

@@ -1,5 +1,5 @@
 /**
- * The log level a provider's error catalog assigns to a code (SPEC C4): the Venice table's `-`, `warn`, `error`.
+ * The log level a provider's error catalog assigns to a code (C4): the Venice table's `-`, `warn`, `error`.
  *
  * @since 0.1.0
  */

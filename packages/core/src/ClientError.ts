@@ -1,7 +1,7 @@
 /**
  * Failures the client itself observes or decides, for any provider: the transport broke, a request was refused
  * locally (invalid body, error budget nearly spent, a wait too long to sleep), or a 2xx body was not what the API
- * promises. Each is a `Schema.TaggedError` with the call's correlation facts (SPEC O1, B1, B2, R3, R8).
+ * promises. Each is a `Schema.TaggedError` with the call's correlation facts (O1, B1, B2, R3, R8).
  *
  * @since 0.1.0
  */
@@ -50,8 +50,8 @@ export const TransportReason = Schema.Literal("refused", "reset", "timeout", "pr
 export type TransportReason = typeof TransportReason.Type
 
 /**
- * The request or its response was lost in transport. Retried with backoff (SPEC R2) unless the route forbids blind
- * retries (async queues, SPEC R9).
+ * The request or its response was lost in transport. Retried with backoff (R2) unless the route forbids blind
+ * retries (async queues, R9).
  *
  * @since 0.1.0
  * @category errors
@@ -65,7 +65,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 }) {}
 
 /**
- * The request body failed the SDK's schema before anything was sent (SPEC B2): nothing was spent, neither money nor
+ * The request body failed the SDK's schema before anything was sent (B2): nothing was spent, neither money nor
  * error budget. `issues` are `field.path: message` lines.
  *
  * @since 0.1.0
@@ -95,7 +95,7 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
 }) {}
 
 /**
- * A 2xx body was larger than the call allows (its route family's bound, `maxResponseBytes`: SPEC B1): the client
+ * A 2xx body was larger than the call allows (its route family's bound, `maxResponseBytes`: B1): the client
  * stopped reading at the limit — or did not start, when the announced `Content-Length` was already above it — and let
  * the connection go. Bytes are counted as they are decoded, so a compressed body (a gzip bomb) is bounded by what it
  * inflates to. Never retried: asking again gets the same body, and may bill again.
@@ -118,7 +118,7 @@ export class ResponseTooLargeError extends Schema.TaggedError<ResponseTooLargeEr
 }) {}
 
 /**
- * The server asked for a wait longer than the client's maximum (SPEC R3, e.g. a 24 h crypto-RPC credit cap): the wait
+ * The server asked for a wait longer than the client's maximum (R3, e.g. a 24 h crypto-RPC credit cap): the wait
  * was not slept. `cause` is the error that announced it, so callers can decide.
  *
  * @since 0.1.0
@@ -159,7 +159,7 @@ export class WaitTooLongError extends Schema.TaggedError<WaitTooLongError>()("Wa
 
 /**
  * The client refused to send: its own count of failed requests in this bucket is about to reach the provider's error
- * budget, and one more failure would lock every request out (SPEC R8). Nothing was sent.
+ * budget, and one more failure would lock every request out (R8). Nothing was sent.
  *
  * @since 0.1.0
  * @category errors

@@ -1,7 +1,7 @@
 /**
  * What an error response's body is, before any provider looks at its fields: JSON (parsed), empty, an HTML page
  * (a CDN or proxy answered), other text, or JSON that was cut off. Every provider's error decoder starts here, so
- * "never lose the raw body" (SPEC §1, E10) is implemented once.
+ * "never lose the raw body" (design.md §1, E10) is implemented once.
  *
  * @since 0.1.0
  */

@@ -1,5 +1,5 @@
 /**
- * Base64-encoded JSON header values (SPEC H7, H8, X1): `PAYMENT-REQUIRED`, `PAYMENT-SIGNATURE`,
+ * Base64-encoded JSON header values (H7, H8, X1): `PAYMENT-REQUIRED`, `PAYMENT-SIGNATURE`,
  * `PAYMENT-RESPONSE`, `SIGN-IN-WITH-X`.
  *
  * Decoding is lenient about the transport and strict about the content: standard-alphabet base64 with or

@@ -1,6 +1,6 @@
 /**
  * Header decoding never fails a call: a garbage value is ignored and reported here, so the client can log it
- * at debug level (SPEC §3: "garbage values are ignored with a debug log, never a failure").
+ * at debug level (design.md §3: "garbage values are ignored with a debug log, never a failure").
  *
  * @since 0.1.0
  */

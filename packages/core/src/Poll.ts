@@ -1,7 +1,7 @@
 /**
  * Polling an asynchronous job until it is done, as a `Stream` of the states seen (for progress), driven by a
  * `Schedule` over those states — so a provider can seed delays from what the server says (Venice's
- * `average_execution_time`, SPEC R9) and users can replace the cadence.
+ * `average_execution_time`, R9) and users can replace the cadence.
  *
  * @since 0.1.0
  */

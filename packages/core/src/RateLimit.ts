@@ -1,6 +1,6 @@
 /**
  * Rate-limit headers, provider-agnostic: a limit / remaining / reset window, and reset values whose unit must be
- * detected (SPEC H2–H4: Unix milliseconds, Unix seconds, or a relative duration, depending on who sent them).
+ * detected (H2–H4: Unix milliseconds, Unix seconds, or a relative duration, depending on who sent them).
  * Providers map their own header names onto {@link readWindow}.
  *
  * @since 0.1.0
@@ -87,7 +87,7 @@ export interface Reset {
 }
 
 /**
- * Reads a reset header value, deciding its unit by magnitude (SPEC H2): ≥ 10¹² is Unix ms, ≥ 10⁹ Unix seconds,
+ * Reads a reset header value, deciding its unit by magnitude (H2): ≥ 10¹² is Unix ms, ≥ 10⁹ Unix seconds,
  * anything smaller is seconds from now; duration strings (`1m30s`) are relative too. Returns `None` for garbage:
  * negative, non-numeric, or more than a year away. Total.
  *

@@ -1,5 +1,5 @@
 /**
- * Local validation of request bodies before anything is sent (SPEC B2), for any provider: the field-level messages of
+ * Local validation of request bodies before anything is sent (B2), for any provider: the field-level messages of
  * a failed `Schema` decode become a {@link ClientError.RequestValidationError}, so nothing is spent — neither money
  * nor a provider's error budget — on a request the SDK already knows is wrong.
  *
@@ -43,7 +43,7 @@ export const formatIssues = (error: ParseResult.ParseError): ReadonlyArray<strin
 export const MESSAGE_ISSUES = 5
 
 /**
- * How deep a request body may nest (objects and arrays; SPEC B3). JSON itself sets no limit, but serializers and
+ * How deep a request body may nest (objects and arrays; B3). JSON itself sets no limit, but serializers and
  * parsers do (recursion), and no API request nests anywhere near this.
  *
  * @since 0.1.0
@@ -57,7 +57,7 @@ const MAX_JSON_ISSUES = 20
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 /**
- * What keeps a value from being sent as a JSON body (SPEC B3): a `BigInt`, a circular reference, nesting deeper than
+ * What keeps a value from being sent as a JSON body (B3): a `BigInt`, a circular reference, nesting deeper than
  * `maxDepth`, a member that cannot be read (a throwing getter). `field.path: message` lines, as {@link formatIssues};
  * empty when the value can be encoded. Iterative, so nesting of any depth is reported rather than overflowing the
  * stack. Values with a `toJSON` method (dates) are taken as they encode themselves. Total.
@@ -136,7 +136,7 @@ const refusal = (
  * Decodes `input` (a request as JSON, the way users write it) with `schema`, reporting every issue. On failure the
  * error names the provider and operation and says the request was not sent. A value JSON cannot carry
  * ({@link jsonIssues}: a `BigInt`, a cycle, absurd nesting) is refused before the schema looks at it, and so is
- * anything the schema cannot read: user input never becomes a defect (SPEC B3).
+ * anything the schema cannot read: user input never becomes a defect (B3).
  *
  * @since 0.1.0
  * @category validation
@@ -163,7 +163,7 @@ export const validate = <A, I>(
   })
 
 /**
- * Encodes a request body as JSON text, or says why it cannot be (SPEC B3): {@link jsonIssues}, and whatever
+ * Encodes a request body as JSON text, or says why it cannot be (B3): {@link jsonIssues}, and whatever
  * `JSON.stringify` still throws (a `toJSON` that fails). Never throws.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * The `Retry-After` header (RFC 9110 §10.2.3; SPEC H1): delta-seconds or an HTTP-date. Negative, non-numeric,
+ * The `Retry-After` header (RFC 9110 §10.2.3; H1): delta-seconds or an HTTP-date. Negative, non-numeric,
  * non-finite and absurd values are ignored rather than trusted.
  *
  * @since 0.1.0
@@ -21,7 +21,7 @@ export type RetryAfter =
 
 /**
  * Waits longer than this are treated as garbage (default: 7 days). Long but sane waits (a 24 h crypto-RPC credit
- * cap) pass and are then handled by the retry policy's maximum-wait rule (SPEC R3).
+ * cap) pass and are then handled by the retry policy's maximum-wait rule (R3).
  *
  * @since 0.1.0
  * @category constants

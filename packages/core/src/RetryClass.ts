@@ -1,6 +1,6 @@
 /**
  * How a failure may be retried. Every catalog code carries one, and every decoded error answers one
- * (SPEC R1–R5). The retry `Schedule`s dispatch on it.
+ * (R1–R5). The retry `Schedule`s dispatch on it.
  *
  * @since 0.1.0
  */

@@ -1,5 +1,5 @@
 /**
- * Retry policies as `Schedule`s over a provider's error type (SPEC R1–R3, R7). A provider supplies a
+ * Retry policies as `Schedule`s over a provider's error type (R1–R3, R7). A provider supplies a
  * {@link Classifier} (what retry class an error has, and what wait the server announced); these building blocks turn
  * it into schedules that compose with `Schedule.intersect`, `union`, `andThen` like any other.
  *
@@ -49,13 +49,13 @@ export interface RetryFacts {
 export type Classifier<E> = (error: E) => RetryFacts
 
 /**
- * Tuning of the default policy. Every field has a default per SPEC R2/R3.
+ * Tuning of the default policy. Every field has a default per R2/R3.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
-  /** Retries after the first attempt (default 4; SPEC R2 says 3–5). */
+  /** Retries after the first attempt (default 4; R2 says 3–5). */
   readonly maxRetries?: number | undefined
   /** First backoff delay (default 500 ms). */
   readonly base?: Duration.DurationInput | undefined
@@ -112,7 +112,7 @@ const resolve = (options: Options = {}) => ({
 })
 
 /**
- * Exponential backoff capped at `cap` (SPEC R2: 0.5 s, 1 s, 2 s … ≤ 30 s), without jitter. Outputs the delay.
+ * Exponential backoff capped at `cap` (R2: 0.5 s, 1 s, 2 s … ≤ 30 s), without jitter. Outputs the delay.
  *
  * @since 0.1.0
  * @category schedules
@@ -127,7 +127,7 @@ export const exponential = (
 }
 
 /**
- * Continues while the input error's class is one of `classes` (SPEC R1: `never` stops at once, before any wait).
+ * Continues while the input error's class is one of `classes` (R1: `never` stops at once, before any wait).
  *
  * @since 0.1.0
  * @category schedules
@@ -143,8 +143,8 @@ export const whileClass = <E>(
 /**
  * The delay part of the policy: for each failure, the server's announced wait plus a little jitter (never less than
  * announced: retrying early only collects another 429), else capped exponential backoff with relative jitter
- * (SPEC R2, R3). A `backoff`-class failure's announced wait (a 5xx's `Retry-After`) is capped at `cap` like the
- * backoff it replaces (SPEC W1). Unlimited: bound it with {@link whileClass} and `Schedule.recurs`, as {@link make}
+ * (R2, R3). A `backoff`-class failure's announced wait (a 5xx's `Retry-After`) is capped at `cap` like the
+ * backoff it replaces (L1). Unlimited: bound it with {@link whileClass} and `Schedule.recurs`, as {@link make}
  * does.
  *
  * @since 0.1.0
@@ -158,7 +158,7 @@ export const delays = <E>(classify: Classifier<E>, options: Options = {}): Sched
     Schedule.mapEffect(([[n, error], backoff]) =>
       Effect.gen(function*() {
         const facts = classify(error)
-        // SPEC W1: a transient failure's announced wait (a 5xx's `Retry-After` or body `retry_after`) is honoured up
+        // L1: a transient failure's announced wait (a 5xx's `Retry-After` or body `retry_after`) is honoured up
         // to the backoff cap, like the backoff it replaces; longer ones fail before the policy runs (`maxWait`)
         const announced = facts.announced !== undefined && facts.retryClass === "backoff"
           ? Duration.min(facts.announced, o.cap)

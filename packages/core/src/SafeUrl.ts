@@ -1,5 +1,5 @@
 /**
- * URLs as they may appear in errors, logs and spans (SPEC O1, O3): credentials in the userinfo part and
+ * URLs as they may appear in errors, logs and spans (O1, O3): credentials in the userinfo part and
  * secret-looking query parameters are replaced, everything else (host, path, ordinary parameters) is kept so the
  * URL still says which call failed.
  *

@@ -1,11 +1,11 @@
 /**
- * The `SIGN-IN-WITH-X` header (SPEC X1) for Base (EIP-4361 message, EIP-191 or EIP-1271 signature) and Solana
+ * The `SIGN-IN-WITH-X` header (X1) for Base (EIP-4361 message, EIP-191 or EIP-1271 signature) and Solana
  * (CAIP-122 message, Ed25519 signature), built, encoded, signed and verified with `@x402/extensions`' sign-in-with-x
  * module. This module keeps what is Venice's own: the two header forms Venice accepts, the chain-id spellings, the
  * domain allow-list, the 5-minute TTL with 30 s of clock skew, the legacy `timestamp`, and the `X402_SIGN_IN_*` code of
  * every rejection.
  *
- * ## Two header forms (base64 JSON, SPEC X6)
+ * ## Two header forms (base64 JSON, X6)
  *
  * - `message` (the default): `{ address, message, signature, chainId }` (+ `type: "ed25519"` on Solana), the form
  *   Venice's OpenAPI security scheme, its x402 guide and its own SDK use. The server verifies the exact bytes signed.
@@ -441,7 +441,7 @@ export const normalizeDomain = (domain: string): string =>
 
 /**
  * Whether a challenge is bound to the origin of `url` (its `domain` is the URL's host, its `uri` has the URL's
- * origin), checked by `@x402/extensions`. A client signs only such challenges (SPEC X5).
+ * origin), checked by `@x402/extensions`. A client signs only such challenges (X5).
  *
  * @since 0.1.0
  * @category predicates

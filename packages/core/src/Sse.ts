@@ -1,5 +1,5 @@
 /**
- * Server-sent events (SPEC S1, S6): a byte `Stream` decoded into events exactly as the WHATWG HTML "event stream"
+ * Server-sent events (S1, S6): a byte `Stream` decoded into events exactly as the WHATWG HTML "event stream"
  * interpretation rules say — LF, CR and CRLF line ends (also split across chunks), one leading BOM, comments, `data`
  * lines joined with LF, dispatch on a blank line only, `id` and `retry` rules, and an unterminated last event
  * dropped — with the memory held for one event bounded by `maxEventBytes`.
@@ -68,7 +68,7 @@ export const defaultMaxEventBytes: number = 1_048_576
 // errors
 
 /**
- * The current event outgrew `maxEventBytes` (SPEC S6). The stream fails instead of buffering without end. What is
+ * The current event outgrew `maxEventBytes` (S6). The stream fails instead of buffering without end. What is
  * measured, in UTF-8 bytes: the event's data buffer (values and their line feeds) plus the line in progress — a
  * complete `event` / `id` / `retry` line, or a partial line less 6 bytes (the `"data: "` prefix it will lose), so
  * that whether an event fails never depends on how the input is chunked.

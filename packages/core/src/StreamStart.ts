@@ -1,5 +1,5 @@
 /**
- * Starting a streamed response inside one attempt of a call (SPEC S3): everything up to the stream's first element
+ * Starting a streamed response inside one attempt of a call (S3): everything up to the stream's first element
  * belongs to the attempt — a body that breaks or ends before it fails the attempt, and the call's retry `Schedule`
  * decides — while the first element commits the attempt: from then on nothing is retried implicitly and failures are
  * the stream's own.

@@ -1,5 +1,5 @@
 /**
- * x402 protocol v2 schemas (SPEC H7, H8, X2), provider-agnostic, field for field the types of `@x402/core`
+ * x402 protocol v2 schemas (H7, H8, X2), provider-agnostic, field for field the types of `@x402/core`
  * (`ResourceInfo`, `PaymentRequirements`, `PaymentRequired`, `PaymentPayload`, `SettleResponse`), plus the
  * `sign-in-with-x` extension and codecs for the base64 JSON headers that carry them.
  *
@@ -277,7 +277,7 @@ export const signInWithX = (paymentRequired: PaymentRequired): Option.Option<Sig
     : Option.none()
 
 /**
- * Codec for the `PAYMENT-REQUIRED` response header (SPEC H7): base64 JSON {@link PaymentRequired}.
+ * Codec for the `PAYMENT-REQUIRED` response header (H7): base64 JSON {@link PaymentRequired}.
  *
  * @example
  * ```ts
@@ -304,7 +304,7 @@ export const PaymentRequiredHeader: Schema.Schema<PaymentRequired, string> = bas
 export const PaymentSignatureHeader: Schema.Schema<PaymentPayload, string> = base64Json(PaymentPayload)
 
 /**
- * Codec for the `PAYMENT-RESPONSE` response header (SPEC H8): base64 JSON {@link SettleResponse}.
+ * Codec for the `PAYMENT-RESPONSE` response header (H8): base64 JSON {@link SettleResponse}.
  *
  * @since 0.1.0
  * @category headers

@@ -6,16 +6,16 @@
  */
 
 /**
- * A client's base URL, checked when the client is built (SPEC B4): a value that is not an absolute `http:` or
- * `https:` URL (`"not a url"`, `file:///…`, `http://[::1`) fails the layer with a typed {@link
- * InvalidBaseUrlError} instead of becoming, call after call, retried "connection reset" errors.
+ * A client's base URL, checked when the client is built (B4): a value that is not an absolute `http:` or `https:`
+ * URL (`"not a url"`, `file:///…`, `http://[::1`) fails the layer with a typed {@link InvalidBaseUrlError} instead
+ * of becoming, call after call, retried "connection reset" errors.
  *
  * @since 0.1.0
  */
 export * as BaseUrl from "./BaseUrl.js"
 
 /**
- * The log level a provider's error catalog assigns to a code (SPEC C4): the Venice table's `-`, `warn`, `error`.
+ * The log level a provider's error catalog assigns to a code (C4): the Venice table's `-`, `warn`, `error`.
  *
  * @since 0.1.0
  */
@@ -24,7 +24,7 @@ export * as CatalogLogLevel from "./CatalogLogLevel.js"
 /**
  * Failures the client itself observes or decides, for any provider: the transport broke, a request was refused
  * locally (invalid body, error budget nearly spent, a wait too long to sleep), or a 2xx body was not what the API
- * promises. Each is a `Schema.TaggedError` with the call's correlation facts (SPEC O1, B1, B2, R3, R8).
+ * promises. Each is a `Schema.TaggedError` with the call's correlation facts (O1, B1, B2, R3, R8).
  *
  * @since 0.1.0
  */
@@ -33,15 +33,15 @@ export * as ClientError from "./ClientError.js"
 /**
  * What an error response's body is, before any provider looks at its fields: JSON (parsed), empty, an HTML page (a
  * CDN or proxy answered), other text, or JSON that was cut off. Every provider's error decoder starts here, so
- * "never lose the raw body" (SPEC §1, E10) is implemented once.
+ * "never lose the raw body" (design.md §1, E10) is implemented once.
  *
  * @since 0.1.0
  */
 export * as ErrorBody from "./ErrorBody.js"
 
 /**
- * Base64-encoded JSON header values (SPEC H7, H8, X1): `PAYMENT-REQUIRED`, `PAYMENT-SIGNATURE`,
- * `PAYMENT-RESPONSE`, `SIGN-IN-WITH-X`.
+ * Base64-encoded JSON header values (H7, H8, X1): `PAYMENT-REQUIRED`, `PAYMENT-SIGNATURE`, `PAYMENT-RESPONSE`,
+ * `SIGN-IN-WITH-X`.
  *
  * @since 0.1.0
  */
@@ -49,7 +49,7 @@ export * as HeaderCodec from "./HeaderCodec.js"
 
 /**
  * Header decoding never fails a call: a garbage value is ignored and reported here, so the client can log it at
- * debug level (SPEC §3: "garbage values are ignored with a debug log, never a failure").
+ * debug level (design.md §3: "garbage values are ignored with a debug log, never a failure").
  *
  * @since 0.1.0
  */
@@ -58,8 +58,8 @@ export * as HeaderDiagnostics from "./HeaderDiagnostics.js"
 /**
  * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
  * shared store, by every process of a fleet): request windows for proactive pacing, the count of failed requests
- * for the error-budget guard (SPEC R8), and concurrency slots (e.g. a wallet's 5 requests in flight, SPEC X4).
- * Each operation is one atomic step, so a store backed by Redis can implement it with one script.
+ * for the error-budget guard (R8), and concurrency slots (e.g. a wallet's 5 requests in flight, X4). Each
+ * operation is one atomic step, so a store backed by Redis can implement it with one script.
  *
  * @since 0.1.0
  */
@@ -67,11 +67,11 @@ export * as LimiterStore from "./LimiterStore.js"
 
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
- * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response
- * headers, and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span
- * with retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any
- * pending wait (R12).
+ * the error-budget guard (R8), proactive pacing, a concurrency slot when the credentials limit requests in flight
+ * (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response headers,
+ * and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span with
+ * retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any pending
+ * wait (R12).
  *
  * @since 0.1.0
  */
@@ -80,7 +80,7 @@ export * as Pipeline from "./Pipeline.js"
 /**
  * Polling an asynchronous job until it is done, as a `Stream` of the states seen (for progress), driven by a
  * `Schedule` over those states — so a provider can seed delays from what the server says (Venice's
- * `average_execution_time`, SPEC R9) and users can replace the cadence.
+ * `average_execution_time`, R9) and users can replace the cadence.
  *
  * @since 0.1.0
  */
@@ -88,17 +88,17 @@ export * as Poll from "./Poll.js"
 
 /**
  * Rate-limit headers, provider-agnostic: a limit / remaining / reset window, and reset values whose unit must be
- * detected (SPEC H2–H4: Unix milliseconds, Unix seconds, or a relative duration, depending on who sent them).
- * Providers map their own header names onto {@link readWindow}.
+ * detected (H2–H4: Unix milliseconds, Unix seconds, or a relative duration, depending on who sent them). Providers
+ * map their own header names onto {@link readWindow}.
  *
  * @since 0.1.0
  */
 export * as RateLimit from "./RateLimit.js"
 
 /**
- * Local validation of request bodies before anything is sent (SPEC B2), for any provider: the field-level messages
- * of a failed `Schema` decode become a {@link ClientError.RequestValidationError}, so nothing is spent — neither
- * money nor a provider's error budget — on a request the SDK already knows is wrong.
+ * Local validation of request bodies before anything is sent (B2), for any provider: the field-level messages of a
+ * failed `Schema` decode become a {@link ClientError.RequestValidationError}, so nothing is spent — neither money
+ * nor a provider's error budget — on a request the SDK already knows is wrong.
  *
  * @since 0.1.0
  */
@@ -114,7 +114,7 @@ export * as RequestValidation from "./RequestValidation.js"
 export * as ResponseHeaders from "./ResponseHeaders.js"
 
 /**
- * The `Retry-After` header (RFC 9110 §10.2.3; SPEC H1): delta-seconds or an HTTP-date. Negative, non-numeric,
+ * The `Retry-After` header (RFC 9110 §10.2.3; H1): delta-seconds or an HTTP-date. Negative, non-numeric,
  * non-finite and absurd values are ignored rather than trusted.
  *
  * @since 0.1.0
@@ -122,26 +122,26 @@ export * as ResponseHeaders from "./ResponseHeaders.js"
 export * as RetryAfter from "./RetryAfter.js"
 
 /**
- * How a failure may be retried. Every catalog code carries one, and every decoded error answers one (SPEC R1–R5).
- * The retry `Schedule`s dispatch on it.
+ * How a failure may be retried. Every catalog code carries one, and every decoded error answers one (R1–R5). The
+ * retry `Schedule`s dispatch on it.
  *
  * @since 0.1.0
  */
 export * as RetryClass from "./RetryClass.js"
 
 /**
- * Retry policies as `Schedule`s over a provider's error type (SPEC R1–R3, R7). A provider supplies a {@link
- * Classifier} (what retry class an error has, and what wait the server announced); these building blocks turn it
- * into schedules that compose with `Schedule.intersect`, `union`, `andThen` like any other.
+ * Retry policies as `Schedule`s over a provider's error type (R1–R3, R7). A provider supplies a {@link Classifier}
+ * (what retry class an error has, and what wait the server announced); these building blocks turn it into
+ * schedules that compose with `Schedule.intersect`, `union`, `andThen` like any other.
  *
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"
 
 /**
- * URLs as they may appear in errors, logs and spans (SPEC O1, O3): credentials in the userinfo part and
- * secret-looking query parameters are replaced, everything else (host, path, ordinary parameters) is kept so the
- * URL still says which call failed.
+ * URLs as they may appear in errors, logs and spans (O1, O3): credentials in the userinfo part and secret-looking
+ * query parameters are replaced, everything else (host, path, ordinary parameters) is kept so the URL still says
+ * which call failed.
  *
  * @since 0.1.0
  */
@@ -158,18 +158,18 @@ export * as SafeUrl from "./SafeUrl.js"
 export * as SchemaGuard from "./SchemaGuard.js"
 
 /**
- * The `SIGN-IN-WITH-X` header (SPEC X1) for Base (EIP-4361 message, EIP-191 or EIP-1271 signature) and Solana
- * (CAIP-122 message, Ed25519 signature), built, encoded, signed and verified with `@x402/extensions`'
- * sign-in-with-x module. This module keeps what is Venice's own: the two header forms Venice accepts, the chain-id
- * spellings, the domain allow-list, the 5-minute TTL with 30 s of clock skew, the legacy `timestamp`, and the
- * `X402_SIGN_IN_*` code of every rejection.
+ * The `SIGN-IN-WITH-X` header (X1) for Base (EIP-4361 message, EIP-191 or EIP-1271 signature) and Solana (CAIP-122
+ * message, Ed25519 signature), built, encoded, signed and verified with `@x402/extensions`' sign-in-with-x module.
+ * This module keeps what is Venice's own: the two header forms Venice accepts, the chain-id spellings, the domain
+ * allow-list, the 5-minute TTL with 30 s of clock skew, the legacy `timestamp`, and the `X402_SIGN_IN_*` code of
+ * every rejection.
  *
  * @since 0.1.0
  */
 export * as Siwx from "./Siwx.js"
 
 /**
- * Server-sent events (SPEC S1, S6): a byte `Stream` decoded into events exactly as the WHATWG HTML "event stream"
+ * Server-sent events (S1, S6): a byte `Stream` decoded into events exactly as the WHATWG HTML "event stream"
  * interpretation rules say — LF, CR and CRLF line ends (also split across chunks), one leading BOM, comments,
  * `data` lines joined with LF, dispatch on a blank line only, `id` and `retry` rules, and an unterminated last
  * event dropped — with the memory held for one event bounded by `maxEventBytes`.
@@ -179,7 +179,7 @@ export * as Siwx from "./Siwx.js"
 export * as Sse from "./Sse.js"
 
 /**
- * Starting a streamed response inside one attempt of a call (SPEC S3): everything up to the stream's first element
+ * Starting a streamed response inside one attempt of a call (S3): everything up to the stream's first element
  * belongs to the attempt — a body that breaks or ends before it fails the attempt, and the call's retry `Schedule`
  * decides — while the first element commits the attempt: from then on nothing is retried implicitly and failures
  * are the stream's own.
@@ -189,7 +189,7 @@ export * as Sse from "./Sse.js"
 export * as StreamStart from "./StreamStart.js"
 
 /**
- * x402 protocol v2 schemas (SPEC H7, H8, X2), provider-agnostic, field for field the types of `@x402/core`
+ * x402 protocol v2 schemas (H7, H8, X2), provider-agnostic, field for field the types of `@x402/core`
  * (`ResourceInfo`, `PaymentRequirements`, `PaymentRequired`, `PaymentPayload`, `SettleResponse`), plus the
  * `sign-in-with-x` extension and codecs for the base64 JSON headers that carry them.
  *

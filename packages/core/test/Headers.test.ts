@@ -11,7 +11,7 @@ import * as SafeUrl from "../src/SafeUrl.js"
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0)
 
-describe("RetryAfter (SPEC H1)", () => {
+describe("RetryAfter (H1)", () => {
   it("reads delta-seconds, including decimals", () => {
     expect(RetryAfter.parse("30", NOW)).toEqual(Option.some(Duration.seconds(30)))
     expect(RetryAfter.parse(" 2 ", NOW)).toEqual(Option.some(Duration.seconds(2)))
@@ -52,7 +52,7 @@ describe("RetryAfter (SPEC H1)", () => {
   })
 })
 
-describe("RateLimit reset unit detection (SPEC H2–H4)", () => {
+describe("RateLimit reset unit detection (H2–H4)", () => {
   const at = (o: Option.Option<RateLimit.Reset>) => Option.map(o, (r) => [DateTime.toEpochMillis(r.resetAt), r.unit])
 
   it("decides the unit by magnitude", () => {

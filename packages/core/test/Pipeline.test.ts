@@ -32,12 +32,11 @@ const provider: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: num
 }
 
 describe("Pipeline", () => {
-  it.scopedLive("the attempt timeout also bounds a body that stalls after the headers (SPEC B1)", () =>
+  it.scopedLive("the attempt timeout also bounds a body that stalls after the headers (B1)", () =>
     Effect.gen(function*() {
       const server = yield* stallingServer
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
       const client = yield* HttpClient.HttpClient
-      const started = Date.now()
       const error = yield* Pipeline.runWith(client, LimiterStore.makeMemory(), provider, {
         operation: "stall",
         request: HttpClientRequest.get(url),
@@ -48,8 +47,12 @@ describe("Pipeline", () => {
         timeout: Duration.millis(300),
         maxWait: Duration.seconds(60)
       }).pipe(Effect.flip)
-      expect(error).toMatchObject({ _tag: "TransportError", reason: "timeout" })
-      expect(Date.now() - started).toBeLessThan(5000)
+      // the body phase's timeout (the headers came at once); without the bound the test would hang
+      expect(error).toMatchObject({
+        _tag: "TransportError",
+        reason: "timeout",
+        message: expect.stringContaining("response body incomplete within the attempt timeout of 300ms")
+      })
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 

@@ -1,5 +1,5 @@
 /**
- * The error-budget guard under concurrency (SPEC R8): requests already on the wire may still fail, so from a bucket's
+ * The error-budget guard under concurrency (R8): requests already on the wire may still fail, so from a bucket's
  * first request on, at most `limit − margin − failures` of its requests are unresolved at once, and the server can
  * never count more failures than the guard's line however many calls run together.
  */
@@ -9,32 +9,50 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as LimiterStore from "../src/LimiterStore.js"
 import * as Pipeline from "../src/Pipeline.js"
 
-/** A server that answers every request `status` after `delayMs`, counting what it received and its peak in flight. */
-const countingServer = (status: number, delayMs: number) =>
+/**
+ * A server that answers every request `status` after `delayMs` — or, with `"held"`, only once `release` is called —
+ * counting what it received and its peak in flight.
+ */
+const countingServer = (status: number, delayMs: number | "held") =>
   Effect.acquireRelease(
-    Effect.async<{ readonly server: http.Server; readonly stats: { received: number; inFlight: number; peak: number } }>(
+    Effect.async<{
+      readonly server: http.Server
+      readonly stats: { received: number; inFlight: number; peak: number }
+      readonly release: () => void
+    }>(
       (resume) => {
         const stats = { received: 0, inFlight: 0, peak: 0 }
+        let release = () => {}
+        const released = new Promise<void>((resolve) => release = resolve)
         const server = http.createServer((_, res) => {
           stats.received++
           stats.inFlight++
           stats.peak = Math.max(stats.peak, stats.inFlight)
-          setTimeout(() => {
+          const answer = () => {
             stats.inFlight--
             res.writeHead(status, { "content-type": "application/json" })
             res.end(JSON.stringify({ error: "Invalid request parameters" }))
-          }, delayMs)
+          }
+          if (delayMs === "held") void released.then(answer)
+          else setTimeout(answer, delayMs)
         })
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, stats })))
+        server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, stats, release: () => release() })))
       }
     ),
-    ({ server }) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
+    ({ release, server }) =>
+      Effect.async<void>((resume) => {
+        release()
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
   )
 
 const provider: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: number }> = {
@@ -59,9 +77,9 @@ const call = (url: string): Pipeline.Call<unknown, { readonly _tag: "Plain"; rea
 type Plain = { readonly _tag: "Plain"; readonly status: number }
 
 /** A counting server answering `status` after `delayMs`, and `run`: one call to it through a fresh store. */
-const fixture = (status: number, delayMs: number) =>
+const fixture = (status: number, delayMs: number | "held") =>
   Effect.gen(function*() {
-    const { server, stats } = yield* countingServer(status, delayMs)
+    const { release, server, stats } = yield* countingServer(status, delayMs)
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
     const client = yield* HttpClient.HttpClient
     const store = LimiterStore.makeMemory()
@@ -69,7 +87,7 @@ const fixture = (status: number, delayMs: number) =>
       Pipeline.runWith(client, store, provider, { ...call(url), ...overrides })
     const all = <A, E>(n: number, effect: Effect.Effect<A, E>) =>
       Effect.all(Array.from({ length: n }, () => effect), { concurrency: "unbounded" })
-    return { stats, run, all, unresolved: store.slotsInUse("unresolved:key:model:-", Date.now()) }
+    return { stats, run, all, release, unresolved: store.slotsInUse("unresolved:key:model:-", Date.now()) }
   })
 
 describe("Pipeline error-budget guard under concurrency", () => {
@@ -105,10 +123,25 @@ describe("Pipeline error-budget guard under concurrency", () => {
       expect(yield* unresolved).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("a slot wait longer than maxWait fails typed (SPEC W1)", () =>
+  // The 48 requests that took the slots are held by the server until every other call has failed: no slot frees up
+  // while the others wait, however slowly a loaded machine runs them (no race between the server's answers and the
+  // waits' deadline).
+  it.scopedLive("a slot wait longer than maxWait fails typed (L1)", () =>
     Effect.gen(function*() {
-      const { all, run, stats, unresolved } = yield* fixture(200, 400)
-      const exits = yield* all(60, Effect.either(run({ maxWait: Duration.millis(100) })))
+      const { release, run, stats, unresolved } = yield* fixture(200, "held")
+      const refused = yield* Ref.make(0)
+      const fiber = yield* Effect.fork(Effect.all(
+        Array.from({ length: 60 }, () =>
+          // the held requests outlast any attempt timeout the loaded machine could reach before the release
+          run({ maxWait: Duration.millis(100), timeout: Duration.minutes(5) }).pipe(
+            Effect.either,
+            Effect.tap((e) => e._tag === "Left" ? Ref.update(refused, (n) => n + 1) : Effect.void)
+          )),
+        { concurrency: "unbounded" }
+      ))
+      while ((yield* Ref.get(refused)) < 12 || stats.received < 48) yield* Effect.sleep(Duration.millis(10))
+      release()
+      const exits = yield* Fiber.join(fiber)
       expect(stats.received).toBe(48)
       expect(exits.flatMap((e) => (e._tag === "Left" ? [e.left._tag] : []))).toEqual(
         Array.from({ length: 12 }, () => "WaitTooLongError")

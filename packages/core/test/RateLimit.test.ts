@@ -1,5 +1,5 @@
 /**
- * `RateLimit` at its edges (SPEC H2–H4): the magnitude boundaries of reset units, the one-year horizon, duration
+ * `RateLimit` at its edges (H2–H4): the magnitude boundaries of reset units, the one-year horizon, duration
  * strings, blank values, and how a window is read from headers that are absent, partial or garbage. Written against
  * the survivors of `npm run mutate` on 8cb3725.
  */

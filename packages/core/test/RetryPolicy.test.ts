@@ -53,7 +53,7 @@ const drive = <Out>(script: ReadonlyArray<Failure>, policy: Schedule.Schedule<Ou
     return { attempts: ts.length, gaps: ts.slice(1).map((t, i) => t - ts[i]!), outcome }
   })
 
-describe("RetryPolicy.make (SPEC R1–R3)", () => {
+describe("RetryPolicy.make (R1–R3)", () => {
   const policy = RetryPolicy.make(classify)
 
   it.effect("503 ×3 then 200: 4 attempts with growing, jittered backoff", () =>

@@ -1,5 +1,5 @@
 /**
- * Sse: WHATWG event-stream decoding (SPEC S1, S6).
+ * Sse: WHATWG event-stream decoding (S1, S6).
  *
  * Every fixed case below is checked whole, byte by byte, and split in two at every offset, through the `Parser`;
  * and whole and byte by byte through `Sse.events` (the Stream path).

@@ -80,7 +80,7 @@ describe("X402", () => {
         const reencoded = yield* Schema.encode(codec)(decoded)
         expect(reencoded).toMatch(/^[A-Za-z0-9+/]*={0,2}$/)
         expect(yield* Schema.decodeUnknown(codec)(reencoded)).toStrictEqual(vector.decoded)
-        // and without padding (SPEC H7: padding optional)
+        // and without padding (H7: padding optional)
         expect(yield* Schema.decodeUnknown(codec)(vector.header.replace(/=+$/, ""))).toStrictEqual(vector.decoded)
       }))
   })

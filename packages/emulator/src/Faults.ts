@@ -73,7 +73,7 @@ export const Match = Schema.Struct({
 export interface Match extends Schema.Schema.Type<typeof Match> {}
 
 /**
- * The body shapes of Venice's errors (SPEC E1–E9). Each catalog code has a default shape (see
+ * The body shapes of Venice's errors (E1–E9). Each catalog code has a default shape (see
  * `VeniceEmulator`'s docs); an {@link ErrorFault} may force another one, e.g. `provider-content-policy` for the E5
  * body `/video/retrieve` sends, or `standard` for the plain 400 Venice sends for many validation failures.
  *

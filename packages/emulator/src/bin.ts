@@ -17,8 +17,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as NovitaEmulator from "./NovitaEmulator.js"
-import * as VeniceEmulator from "./VeniceEmulator.js"
+import type * as NovitaEmulatorModule from "./NovitaEmulator.js"
+import type * as VeniceEmulatorModule from "./VeniceEmulator.js"
 
 const optionalInteger = (name: string, description: string) =>
   Options.integer(name).pipe(Options.optional, Options.withDescription(description))
@@ -76,6 +76,8 @@ const command = Command.make("venice-emulator", options, (o) =>
       onNone: () => undefined,
       onSome: (map) => Object.fromEntries([...map].map(([address, usd]) => [address, Number(usd)]))
     })
+    // loaded only to serve: `--help` and usage errors do not pay for the servers, viem and the x402 libraries
+    const VeniceEmulator: typeof VeniceEmulatorModule = yield* Effect.promise(() => import("./VeniceEmulator.js"))
     const emulator = yield* VeniceEmulator.make({
       port: o.port,
       host: o.host,
@@ -100,6 +102,7 @@ const command = Command.make("venice-emulator", options, (o) =>
     })
     yield* Console.log(emulator.baseUrl)
     if (Option.isSome(o.novitaPort)) {
+      const NovitaEmulator: typeof NovitaEmulatorModule = yield* Effect.promise(() => import("./NovitaEmulator.js"))
       const novita = yield* NovitaEmulator.make({
         port: o.novitaPort.value,
         host: o.host,
@@ -120,4 +123,26 @@ const command = Command.make("venice-emulator", options, (o) =>
 
 const cli = Command.run(command, { name: "venice-emulator", version: "0.1.0" })
 
-cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disableErrorReporting: false }))
+// @effect/cli colours its help and usage errors with ANSI sequences: kept on a terminal, stripped when the stream is
+// not one (a pipe, a file) or NO_COLOR is set.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g
+const plain = (stream: NodeJS.WriteStream) => stream.isTTY !== true || (process.env["NO_COLOR"] ?? "") !== ""
+const strip = (stream: NodeJS.WriteStream, args: ReadonlyArray<unknown>) =>
+  plain(stream) ? args.map((a) => (typeof a === "string" ? a.replace(ANSI, "") : a)) : args
+const withPlainConsole = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Console.consoleWith((console) =>
+    Console.withConsole(effect, {
+      ...console,
+      log: (...args) => console.log(...strip(process.stdout, args)),
+      info: (...args) => console.info(...strip(process.stdout, args)),
+      error: (...args) => console.error(...strip(process.stderr, args)),
+      warn: (...args) => console.warn(...strip(process.stderr, args))
+    })
+  )
+
+cli(process.argv).pipe(
+  withPlainConsole,
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: false })
+)

@@ -27,7 +27,7 @@ export * as Faults from "./Faults.js"
 export * as LossyProxy from "./LossyProxy.js"
 
 /**
- * A real HTTP server that behaves like Novita AI (SPEC §8): Bearer keys; failures as `{code, reason, message,
+ * A real HTTP server that behaves like Novita AI (design.md §8): Bearer keys; failures as `{code, reason, message,
  * metadata}` from Novita's catalog (`NovitaErrorCatalog`), each row scriptable; the plain-text `404 page not
  * found` of unknown routes; OpenAI-compatible chat (`/openai/v1/chat/completions`), plain and streamed, with
  * mid-stream error events; async tasks (`/v3/async/<api>` → `task_id`, `/v3/async/task-result`) that progress over

@@ -20,7 +20,7 @@ const decodeError = (res: Res) => VeniceError.decode({ status: res.status, heade
 const decodeFull = (res: Res) => VeniceError.decodeResponse({ status: res.status, headers: res.headers, body: res.text })
 
 /**
- * The tag SPEC §1 expects for a code's body: E7a / E7b for the x402 402s, E2 validation, E3 context overflow, E4
+ * The tag design.md §1 expects for a code's body: E7a / E7b for the x402 402s, E2 validation, E3 context overflow, E4
  * content policy, E6 payload, E9 consent, E8 for the codes Venice sends in a `code` field (sign-in, concurrency,
  * payment header) or as the top-up `error`, E1 otherwise.
  */

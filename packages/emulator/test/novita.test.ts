@@ -1,5 +1,5 @@
 /**
- * The Novita emulator over loopback, spoken to with a plain HttpClient: it must answer like Novita (SPEC §8) so the
+ * The Novita emulator over loopback, spoken to with a plain HttpClient: it must answer like Novita (design.md §8) so the
  * client tests mean something.
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"

@@ -1,6 +1,6 @@
 /**
  * Novita's OpenAI-compatible chat completions (`POST /openai/v1/chat/completions`): plain, and streamed as a
- * `Stream` of `chat.completion.chunk` objects (SPEC S1–S3, S6). Requests are validated locally first (SPEC B2).
+ * `Stream` of `chat.completion.chunk` objects (S1–S3, S6). Requests are validated locally first (B2).
  *
  * A stream is decoded by core's `Sse.decode` with one per-event handler — `JSON.parse`, end at `data: [DONE]`, fail on
  * an in-band `{"error": …}` event with {@link NovitaStreamError.NovitaStreamEventError} — and an end without `[DONE]`

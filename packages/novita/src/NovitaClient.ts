@@ -66,7 +66,7 @@ export interface Options {
   readonly apiKey: Redacted.Redacted<string>
   /**
    * Default `https://api.novita.ai`. Paths are appended to it (`/openai/v1/chat/completions`). Checked when the client
-   * is built: anything but an absolute `http:` / `https:` URL fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   * is built: anything but an absolute `http:` / `https:` URL fails the layer with `InvalidBaseUrlError` (B4).
    */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default {@link NovitaRetryPolicy.defaultPolicy}). */
@@ -215,7 +215,7 @@ export const provider: Pipeline.Provider<NovitaError.NovitaError> = {
 // ─── Construction ────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Validates a request (its JSON form) against its schema before anything is sent (SPEC B2): core's
+ * Validates a request (its JSON form) against its schema before anything is sent (B2): core's
  * `RequestValidation.validate` with the provider set to `novita`.
  *
  * @since 0.1.0
@@ -272,7 +272,7 @@ export const make = (options: Options): Effect.Effect<Service, BaseUrl.InvalidBa
       onSuccess: (raw: RawResponse) => Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R2>,
       callOptions?: CallOptions<R>
     ): Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R | R2> => {
-      // SPEC B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
+      // B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
       const json = spec.body !== undefined
         ? RequestValidation.encodeJson(provider.name, spec.operation, spec.body)
         : Either.right(undefined)

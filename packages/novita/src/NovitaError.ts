@@ -1,5 +1,5 @@
 /**
- * Novita AI's failures as tagged errors (SPEC N2, N3) and the one total decoder that turns any non-2xx response
+ * Novita AI's failures as tagged errors (N2, N3) and the one total decoder that turns any non-2xx response
  * (status, headers, body) into exactly one of them.
  *
  * Novita answers errors as `{ code: <status>, reason: "<CODE>", message, metadata }`; the `reason` names the
@@ -39,7 +39,7 @@ const common = {
   url: Schema.optional(Schema.String),
   /** The attempt number (1 = first), when the caller passed it. */
   attempt: Schema.optional(Schema.Number),
-  /** The client's correlation id of the logical call (SPEC O1), when the caller passed it. */
+  /** The client's correlation id of the logical call (O1), when the caller passed it. */
   correlationId: Schema.optional(Schema.String)
 }
 
@@ -225,7 +225,7 @@ const foreignMessage = (value: unknown): string | undefined =>
  * Turns a failed response into exactly one {@link NovitaError}. Total: never throws, whatever the status, headers or
  * body; the status is always preserved and the raw body kept (bounded).
  *
- * Classification (SPEC N2): a JSON object with a string `reason` is a {@link NovitaApiError}; its code is the
+ * Classification (N2): a JSON object with a string `reason` is a {@link NovitaApiError}; its code is the
  * catalog row the reason names — reason first, then (for a reason in several tables) the route's group, then the
  * row whose status matches, then the first. The plain text `404 page not found` on a 404 is a
  * {@link NovitaNotFoundRouteError}. Anything else is a {@link NovitaUnrecognizedError}.
@@ -250,7 +250,7 @@ export const decode = (input: DecodeInput): NovitaError => decodeResponse(input)
 
 /**
  * {@link decode}, also reporting the response headers that were present but unusable (a garbage `Retry-After`), for a
- * debug log (SPEC §3: ignored, never a failure).
+ * debug log (design.md §3: ignored, never a failure).
  *
  * @since 0.1.0
  * @category decoding
@@ -360,7 +360,7 @@ const fromStatus = (status: number, retryAfter: unknown): RetryClass.RetryClass 
   status === 429 ? (retryAfter === undefined ? "backoff" : "header-wait") : RetryClass.fromStatus(status)
 
 /**
- * How an error may be retried (SPEC N3): a catalogued code's class; otherwise by status — 5xx and 408 back off, a
+ * How an error may be retried (N3): a catalogued code's class; otherwise by status — 5xx and 408 back off, a
  * 429 backs off (or waits on a `Retry-After` a proxy sent), every other 4xx never retries. A missing route never
  * retries.
  *
@@ -390,7 +390,7 @@ export const retryClass = (error: NovitaError): RetryClass.RetryClass => {
 export const isRetryable = (error: NovitaError): boolean => RetryClass.isRetryable(retryClass(error))
 
 /**
- * The catalog log level of an error (SPEC C4): a catalogued code's level; `error` for a missing route (a
+ * The catalog log level of an error (C4): a catalogued code's level; `error` for a missing route (a
  * misconfigured base URL or path) and for uncatalogued 5xx; `warn` for anything else uncatalogued.
  *
  * @since 0.1.0

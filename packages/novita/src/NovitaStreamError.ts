@@ -1,5 +1,5 @@
 /**
- * How a Novita chat stream fails once it has started (SPEC S2, S3, S6, B1): an in-band error event, an end without
+ * How a Novita chat stream fails once it has started (S2, S3, S6, B1): an in-band error event, an end without
  * `data: [DONE]` (truncation), a connection broken mid-stream, an event that is not a chunk, or one larger than the
  * configured bound. Each is a `Schema.TaggedError` with the call's correlation facts and how many chunks had been
  * delivered; the tags are distinct from Venice's so one program can `catchTags` both.
@@ -16,7 +16,7 @@ import * as Schema from "effect/Schema"
 import * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
 
 /**
- * Fields every stream error carries: the call's correlation facts (SPEC O1), the operation, the `X-Request-ID` of the
+ * Fields every stream error carries: the call's correlation facts (O1), the operation, the `X-Request-ID` of the
  * `200` that started the stream, and how many chunks had been delivered before the failure.
  *
  * @since 0.1.0
@@ -101,7 +101,7 @@ export class NovitaStreamDecodeError extends Schema.TaggedError<NovitaStreamDeco
 ) {}
 
 /**
- * One event outgrew `maxEventBytes` (SPEC S6, default 1 MiB): the stream fails instead of buffering without end.
+ * One event outgrew `maxEventBytes` (S6, default 1 MiB): the stream fails instead of buffering without end.
  *
  * @since 0.1.0
  * @category errors

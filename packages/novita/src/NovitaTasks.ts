@@ -1,5 +1,5 @@
 /**
- * Novita's asynchronous tasks (SPEC N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
+ * Novita's asynchronous tasks (N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
  * `GET /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
  * `TASK_STATUS_FAILED`. Progress (`TASK_STATUS_QUEUED`, `TASK_STATUS_PROCESSING` with `progress_percent` and `eta`)
  * is a `Stream` of the states seen; a failed task — HTTP 200 with `task.status: TASK_STATUS_FAILED` and a `reason` —
@@ -302,7 +302,7 @@ export const submit = <R = never>(
   })
 
 /**
- * `POST /v3/async/txt2img`, validated locally first (SPEC B2).
+ * `POST /v3/async/txt2img`, validated locally first (B2).
  *
  * @since 0.1.0
  * @category submitting

@@ -7,7 +7,7 @@
 
 /**
  * Novita's OpenAI-compatible chat completions (`POST /openai/v1/chat/completions`): plain, and streamed as a
- * `Stream` of `chat.completion.chunk` objects (SPEC S1–S3, S6). Requests are validated locally first (SPEC B2).
+ * `Stream` of `chat.completion.chunk` objects (S1–S3, S6). Requests are validated locally first (B2).
  *
  * @since 0.1.0
  */
@@ -25,7 +25,7 @@ export * as NovitaChat from "./NovitaChat.js"
 export * as NovitaClient from "./NovitaClient.js"
 
 /**
- * Novita AI's failures as tagged errors (SPEC N2, N3) and the one total decoder that turns any non-2xx response
+ * Novita AI's failures as tagged errors (N2, N3) and the one total decoder that turns any non-2xx response
  * (status, headers, body) into exactly one of them.
  *
  * @since 0.1.0
@@ -33,16 +33,16 @@ export * as NovitaClient from "./NovitaClient.js"
 export * as NovitaError from "./NovitaError.js"
 
 /**
- * Novita AI's error codes (SPEC N1, N3; seed 004) as one plain `const` table. The code and group types, the
- * lookups, the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype
- * a code list.
+ * Novita AI's error codes (N1, N3; seed 004) as one plain `const` table. The code and group types, the lookups,
+ * the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype a code
+ * list.
  *
  * @since 0.1.0
  */
 export * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
 
 /**
- * Novita's default retry policy (SPEC N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
+ * Novita's default retry policy (N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
  * Novita's classifier. Rate limits (`RATE_LIMIT_EXCEEDED`, `TOKEN_LIMIT_EXCEEDED`, `LIST_BILL_TOO_FAST`) and
  * transient 5xx back off exponentially — Novita sends no rate-limit headers, so there is nothing to wait on — and
  * auth, balance, permission, validation and content codes never retry. Replace or compose it per client
@@ -53,7 +53,7 @@ export * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
 export * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
 
 /**
- * How a Novita chat stream fails once it has started (SPEC S2, S3, S6, B1): an in-band error event, an end without
+ * How a Novita chat stream fails once it has started (S2, S3, S6, B1): an in-band error event, an end without
  * `data: [DONE]` (truncation), a connection broken mid-stream, an event that is not a chunk, or one larger than
  * the configured bound. Each is a `Schema.TaggedError` with the call's correlation facts and how many chunks had
  * been delivered; the tags are distinct from Venice's so one program can `catchTags` both.
@@ -63,8 +63,8 @@ export * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
 export * as NovitaStreamError from "./NovitaStreamError.js"
 
 /**
- * Novita's asynchronous tasks (SPEC N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
- * `GET /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
+ * Novita's asynchronous tasks (N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll `GET
+ * /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
  * `TASK_STATUS_FAILED`. Progress (`TASK_STATUS_QUEUED`, `TASK_STATUS_PROCESSING` with `progress_percent` and
  * `eta`) is a `Stream` of the states seen; a failed task — HTTP 200 with `task.status: TASK_STATUS_FAILED` and a
  * `reason` — fails it with {@link NovitaTaskFailedError}.

@@ -62,7 +62,7 @@ describe("NovitaError.decode", () => {
     }
   })
 
-  describe("reason first, status second (SPEC N2)", () => {
+  describe("reason first, status second (N2)", () => {
     it("the same condition under two names: BILLING_BALANCE_NOT_ENOUGH 400 vs NOT_ENOUGH_BALANCE 403", () => {
       const media = expectApi(
         NovitaError.decode({

@@ -84,7 +84,7 @@ describe("NovitaErrorCatalog", () => {
     }
   })
 
-  describe("retry classes (SPEC N3)", () => {
+  describe("retry classes (N3)", () => {
     it("429s back off (Novita sends no rate-limit headers): never header-wait", () => {
       const limited = NovitaErrorCatalog.entries.filter((entry) => entry.status === 429)
       expect(limited.map((entry) => entry.code).sort()).toEqual(

@@ -1,5 +1,5 @@
 /**
- * Novita's share of issue 13 #6 and #10 (SPEC B3, B4): user input JSON cannot carry is refused with a
+ * Novita's share of issue 13 #6 and #10 (B3, B4): user input JSON cannot carry is refused with a
  * `RequestValidationError` (never a synchronous throw or a defect) and nothing reaches the server; a base URL that
  * cannot be used fails the layer with `InvalidBaseUrlError` before any request.
  */

@@ -1,7 +1,7 @@
 /**
  * A `LimiterStore` in Redis, shared by every process of a fleet on one API key or wallet: the request windows that
- * pace calls (Venice's requests per minute per key and model), the failed-request error budget (SPEC R8) and the
- * wallet's requests in flight (SPEC X4). Each operation is one Lua script on one key, so concurrent processes never
+ * pace calls (Venice's requests per minute per key and model), the failed-request error budget (R8) and the
+ * wallet's requests in flight (X4). Each operation is one Lua script on one key, so concurrent processes never
  * race between a read and a write; its logic is that of `LimiterStore.makeMemory`.
  *
  * Keys are `<prefix>win:<bucket>`, `<prefix>budget:<bucket>` and `<prefix>slots:<bucket>` (bucket names are

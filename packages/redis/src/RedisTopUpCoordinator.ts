@@ -1,5 +1,5 @@
 /**
- * The x402 top-up coordinator of a fleet (SPEC X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
+ * The x402 top-up coordinator of a fleet (X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
  * process paying for one wallet sees one top-up lock — a lease that its holder renews while its top-up runs and that
  * lapses if the holder dies — one top-up generation, and one cumulative spend checked against the budget in the same
  * atomic step that reserves a payment. Concurrent `402 PAYMENT_REQUIRED`s in different processes therefore cause one

@@ -28,16 +28,16 @@ export * as RedisFleet from "./RedisFleet.js"
 
 /**
  * A `LimiterStore` in Redis, shared by every process of a fleet on one API key or wallet: the request windows that
- * pace calls (Venice's requests per minute per key and model), the failed-request error budget (SPEC R8) and the
- * wallet's requests in flight (SPEC X4). Each operation is one Lua script on one key, so concurrent processes
- * never race between a read and a write; its logic is that of `LimiterStore.makeMemory`.
+ * pace calls (Venice's requests per minute per key and model), the failed-request error budget (R8) and the
+ * wallet's requests in flight (X4). Each operation is one Lua script on one key, so concurrent processes never
+ * race between a read and a write; its logic is that of `LimiterStore.makeMemory`.
  *
  * @since 0.1.0
  */
 export * as RedisLimiterStore from "./RedisLimiterStore.js"
 
 /**
- * The x402 top-up coordinator of a fleet (SPEC X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
+ * The x402 top-up coordinator of a fleet (X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
  * process paying for one wallet sees one top-up lock — a lease that its holder renews while its top-up runs and
  * that lapses if the holder dies — one top-up generation, and one cumulative spend checked against the budget in
  * the same atomic step that reserves a payment. Concurrent `402 PAYMENT_REQUIRED`s in different processes

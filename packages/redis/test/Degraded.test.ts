@@ -52,11 +52,14 @@ describe.skipIf(missingRedisServer !== undefined)("degraded, not down", () => {
       const connection = yield* Effect.provide(RedisConnection.RedisConnection, context)
       const ok = yield* Ref.make(0)
       const health: Array<string> = []
-      const callFor = (millis: number) =>
+      // Eight fibers call in a loop: at least `calls` calls in all, then on until the connection reports `until` (at
+      // most 40 × `calls`: a connection that never gets there fails the health assertion below). No clock involved.
+      const callUntil = (calls: number, until: RedisConnection.Health) =>
         Effect.gen(function*() {
-          const deadline = Date.now() + millis
+          let made = 0
           const fiber = Effect.gen(function*() {
-            while (Date.now() < deadline) {
+            while (made < calls || ((yield* connection.health) !== until && made < calls * 40)) {
+              made++
               yield* Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
               yield* Ref.update(ok, (n) => n + 1)
             }
@@ -65,11 +68,11 @@ describe.skipIf(missingRedisServer !== undefined)("degraded, not down", () => {
           health.push(yield* connection.health)
         }).pipe(Effect.provide(context), Effect.provide(log.layer))
 
-      yield* callFor(1_000)
+      yield* callUntil(40, "connected")
       yield* Effect.promise(redis.kill)
-      yield* callFor(1_500)
+      yield* callUntil(60, "degraded")
       yield* Effect.promise(redis.start)
-      yield* callFor(1_500)
+      yield* callUntil(60, "connected")
 
       const warnings = log.lines.filter((l) => l.level === "WARN" && l.message.startsWith("Redis unreachable"))
       const rejoins = log.lines.filter((l) => l.level === "INFO" && l.message.startsWith("Redis reachable again"))

@@ -1,6 +1,6 @@
 /**
  * Audio: text to speech (`POST /audio/speech`), transcription (`POST /audio/transcriptions`, multipart), and the
- * asynchronous music / sound jobs (`/audio/quote`, `/audio/queue`, `/audio/retrieve`, SPEC R9).
+ * asynchronous music / sound jobs (`/audio/quote`, `/audio/queue`, `/audio/retrieve`, R9).
  *
  * @since 0.1.0
  */

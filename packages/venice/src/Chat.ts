@@ -1,6 +1,6 @@
 /**
  * `POST /chat/completions` (non-streaming): OpenAI-compatible chat with Venice's extensions. The request is validated
- * locally before sending (SPEC B2); failures are tagged errors; fallback models on overload (SPEC R6).
+ * locally before sending (B2); failures are tagged errors; fallback models on overload (R6).
  *
  * @example
  * ```ts
@@ -24,6 +24,7 @@ import * as Fallback from "./Fallback.js"
 import { jsonEndpoint } from "./internal/endpoint.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Chat.js"
+import type * as TextModels from "./schema/TextModels.js"
 import type * as StreamError from "./StreamError.js"
 import * as VeniceClient from "./VeniceClient.js"
 
@@ -48,8 +49,8 @@ export type ChatCompletion = Schemas.ChatCompletion
  * @category models
  */
 export interface ChatOptions<R = never> extends VeniceClient.CallOptions<R> {
-  /** Models to try in order when the request's model is overloaded, offline or at capacity (SPEC R6). */
-  readonly fallbackModels?: ReadonlyArray<string> | undefined
+  /** Models to try in order when the request's model is overloaded, offline or at capacity (R6). */
+  readonly fallbackModels?: ReadonlyArray<TextModels.TextModelId> | undefined
 }
 
 const endpoint = jsonEndpoint({
@@ -63,7 +64,7 @@ const endpoint = jsonEndpoint({
 })
 
 /**
- * Options of the opt-in SPEC R11 policy: a non-streaming chat that fails with 504 `REQUEST_TIMEOUT` (Venice's message
+ * Options of the opt-in R11 policy: a non-streaming chat that fails with 504 `REQUEST_TIMEOUT` (Venice's message
  * says to use `stream: true`) is re-issued at once as a stream and the stream is collected into the completion
  * (`ChatStream.collect`). The plain call stops retrying `REQUEST_TIMEOUT` (each retry would time out again); other
  * failures retry as usual. The stream's own options (`validate`, `maxEventBytes`, `idleTimeout`) apply to the
@@ -85,7 +86,7 @@ type Completion<R> = Effect.Effect<
   VeniceClient.VeniceClient | R
 >
 
-// SPEC B3: whatever the caller passes, the call is an Effect that fails typed — a request that is not even an object
+// B3: whatever the caller passes, the call is an Effect that fails typed — a request that is not even an object
 // (`null`) is refused by the schema before anything reads its members
 const completionsWithMetaImpl = <R>(
   request: ChatCompletionRequest,
@@ -137,7 +138,7 @@ const completionsOf = <R>(
 
 /**
  * Sends a chat completion and returns it with the response's header facts. With `streamOnTimeout: true`, a 504
- * `REQUEST_TIMEOUT` is re-issued as a stream and collected (SPEC R11, see {@link StreamOnTimeoutOptions}).
+ * `REQUEST_TIMEOUT` is re-issued as a stream and collected (R11, see {@link StreamOnTimeoutOptions}).
  *
  * @since 0.1.0
  * @category endpoints
@@ -163,8 +164,8 @@ export const completionsWithMeta: {
   >
 
 /**
- * Sends a chat completion (SPEC R1–R6 apply) and returns it. With `streamOnTimeout: true`, a 504 `REQUEST_TIMEOUT` is
- * re-issued as a stream and collected (SPEC R11).
+ * Sends a chat completion (R1–R6 apply) and returns it. With `streamOnTimeout: true`, a 504 `REQUEST_TIMEOUT` is
+ * re-issued as a stream and collected (R11).
  *
  * @since 0.1.0
  * @category endpoints

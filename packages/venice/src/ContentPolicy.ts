@@ -1,5 +1,5 @@
 /**
- * Content policy (SPEC R5): a `422` content violation that comes with a `suggested_prompt` (E4,
+ * Content policy (R5): a `422` content violation that comes with a `suggested_prompt` (E4,
  * `VeniceContentViolationError.suggestedPrompt`; `/audio/queue` sends one) may be retried once with
  * `prompt = suggested_prompt` — only when the caller's consent policy says yes. The default policy refuses: the
  * suggestion changes what the user asked for.
@@ -105,7 +105,7 @@ export const promptField = <Req extends { readonly prompt: string }>(): PromptLe
 })
 
 /**
- * Is this a content violation with a suggested prompt (the only 422 that may be retried, SPEC R1/R5)?
+ * Is this a content violation with a suggested prompt (the only 422 that may be retried, R1/R5)?
  *
  * @since 0.1.0
  * @category guards

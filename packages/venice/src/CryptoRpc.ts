@@ -1,10 +1,10 @@
 /**
  * `POST /crypto/rpc/{network}`: a JSON-RPC proxy to blockchain nodes. The one Venice route that honours
- * `Idempotency-Key` (SPEC R9): the key is generated once per logical call and sent on every retry, so a retried call
+ * `Idempotency-Key` (R9): the key is generated once per logical call and sent on every retry, so a retried call
  * is served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
  * `X-RateLimit-*` with resets in Unix seconds (H4). A `429` naming the rolling 24 h credit cap
  * (`RPC_CREDIT_LIMIT_EXCEEDED`) is never slept: the wait is the window (or its announced reset), so the call fails at
- * once with `WaitTooLongError` (SPEC R3) instead of backing off. {@link networks} lists the slugs (public route).
+ * once with `WaitTooLongError` (R3) instead of backing off. {@link networks} lists the slugs (public route).
  *
  * @since 0.1.0
  */

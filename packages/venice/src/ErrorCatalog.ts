@@ -1,6 +1,6 @@
 /**
- * Venice's error codes as data (SPEC C1–C5): the 40 codes of Venice's error-code table, plus the codes the
- * official skills document beyond it (SPEC C3). One `const` table; the {@link VeniceErrorCode} type, the code
+ * Venice's error codes as data (C1–C5): the 40 codes of Venice's error-code table, plus the codes the
+ * official skills document beyond it (C3). One `const` table; the {@link VeniceErrorCode} type, the code
  * inference, the docs (`docs/errors.md`) and the emulator's responses are all derived from it.
  *
  * @since 0.1.0
@@ -33,7 +33,7 @@ export interface Entry {
   readonly message: string
   /** The log level Venice's table assigns (`-` = debug). */
   readonly logLevel: CatalogLogLevel
-  /** How the SDK retries it (SPEC §4). */
+  /** How the SDK retries it (design.md §4). */
   readonly retryClass: RetryClass
   /** One line for people: what to do. */
   readonly remedy: string
@@ -682,7 +682,7 @@ export const entries = [
 export type VeniceErrorCode = (typeof entries)[number]["code"]
 
 /**
- * A code, or `"UNKNOWN"` when neither the body's `code` nor its message matched the catalog (SPEC C2).
+ * A code, or `"UNKNOWN"` when neither the body's `code` nor its message matched the catalog (C2).
  *
  * @since 0.1.0
  * @category models
@@ -784,7 +784,7 @@ const indexes: ReadonlyMap<number, StatusIndex> = (() => {
 export const statusFallback: Readonly<Record<number, VeniceErrorCode>> = { 410: "ENDPOINT_RETIRED" }
 
 /**
- * Infers the code of an error (SPEC C2): an explicit `code` first (with its alternative spellings); then the catalog
+ * Infers the code of an error (C2): an explicit `code` first (with its alternative spellings); then the catalog
  * message at that status, exactly, then by a row's patterns, then as a prefix (for messages with a variable tail such
  * as "Specified model not found: foo"); then the status's own code where one status means one code (410); else
  * `"UNKNOWN"`.

@@ -1,5 +1,5 @@
 /**
- * Fallback models (SPEC R6): when a model is overloaded, offline or at capacity, try the caller's next model instead
+ * Fallback models (R6): when a model is overloaded, offline or at capacity, try the caller's next model instead
  * of waiting. Built on Effect's `ExecutionPlan`: each step provides the model to use; a step after the first only runs
  * when the previous one failed with a fallback code.
  *

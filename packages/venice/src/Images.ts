@@ -7,7 +7,7 @@
  * A blocked image is a `200` with the `x-venice-is-content-violation` header: read it in {@link Image.meta}
  * (`contentViolation`, `blurred`), with the prompt Venice used after `enhance_prompt` (`enhancedPrompt`).
  *
- * Retries follow the client's policy (SPEC R1–R3): `400` / `401` / `402` / `403` / `415` never, `429` after the
+ * Retries follow the client's policy (R1–R3): `400` / `401` / `402` / `403` / `415` never, `429` after the
  * announced wait, `500` / `503` and transport failures with backoff.
  *
  * @example
@@ -139,7 +139,7 @@ export function generate<R = never>(
   request: GenerateRequest,
   options?: VeniceClient.CallOptions<R>
 ): Effect.Effect<Image | Schemas.GenerateImageResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> {
-  // SPEC B3: a request that is not an object (`null`) is not read here; the endpoint refuses it typed
+  // B3: a request that is not an object (`null`) is not read here; the endpoint refuses it typed
   if (Predicate.isObject(request) && request.return_binary === true) {
     const { return_binary: _, ...rest } = request
     return generateBinary(rest, options)

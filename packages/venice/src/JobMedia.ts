@@ -1,9 +1,9 @@
 /**
- * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` — from the body of
+ * The end of an asynchronous job (`/video/*`, `/audio/*`, R9): its media as a byte `Stream` — from the body of
  * `retrieve`, or from the pre-signed `download_url` of VPS-backed video models (fetched without credentials) — and
  * the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
  *
- * ## One download path, two bounds (SPEC B1, W7)
+ * ## One download path, two bounds (B1, W7)
  *
  * Every media body streamed by the SDK ({@link download}, {@link retrieve}, `Video.download`, `Audio.download`)
  * goes through the same reader:

@@ -1,5 +1,5 @@
 /**
- * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), SPEC R9: queueing may bill, so a queue
+ * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), R9: queueing may bill, so a queue
  * call is never re-sent after it may have reached Venice; the job is then polled, as a `Stream` of progress that ends
  * on the media (or a typed failure).
  *

@@ -1,5 +1,5 @@
 /**
- * Payment-then-retry (SPEC R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b), the
+ * Payment-then-retry (R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b), the
  * schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the call
  * retry once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is not its business: it
  * stops, so a composed policy decides.
@@ -20,7 +20,7 @@
  * the recorded `PaymentRefusedError` / `TopUpFailedError` / `WalletSignError`, which carries the 402 as `cause`.
  * Nothing is paid in any refusal.
  *
- * ## Safety (SPEC X3)
+ * ## Safety (X3)
  *
  * - Only the `payTo` and asset of the `PAYMENT-REQUIRED` header of Venice's own `402` to `POST <baseUrl>/x402/top-up`
  *   are paid: never a body, another host, or the 402 of the failed call. Only USDC on the wallet's chain, scheme
@@ -264,7 +264,7 @@ export type BudgetAnswer =
   | { readonly _tag: "OverBudget"; readonly spentUsd: number }
 
 /**
- * Where the payment policies of a wallet keep what must be shared for SPEC X3: the top-up lock (at most one top-up in
+ * Where the payment policies of a wallet keep what must be shared for X3: the top-up lock (at most one top-up in
  * flight per wallet), the wallet's top-up generation, and the cumulative spend. The default (no `Coordinator` in
  * context) is {@link makeMemoryCoordinator}, one per policy: the state of one process, as before. A shared
  * implementation (`@venice-effect/redis`) makes every process of a fleet see one lock and one budget: concurrent 402s
@@ -720,7 +720,7 @@ export const make = (
       Effect.gen(function*() {
         const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settlement.wait)
 
-        // 1. A payment whose outcome is unknown comes first: no new payment before the ledger settles it (SPEC X3).
+        // 1. A payment whose outcome is unknown comes first: no new payment before the ledger settles it (X3).
         const held = yield* coordinator.unconfirmed(wallet.identity)
         if (held !== undefined) {
           const resolved = yield* resolve(held, plan, deadline, pendingRefusal(held))

@@ -1,5 +1,5 @@
 /**
- * What Venice's response headers say (SPEC H1–H9), decoded into one typed value kept on every success and every
+ * What Venice's response headers say (H1–H9), decoded into one typed value kept on every success and every
  * error: correlation ids, the three rate-limit families (read by exact name, since they share a prefix but not
  * units), balances, content-safety flags, deprecation notices, and the image and audio facts
  * (`x-venice-enhanced-prompt`, `x-venice-audio-*`). Garbage values are ignored and reported, never fatal.

@@ -1,8 +1,8 @@
 /**
  * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed event
- * stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `VeniceResponseFailedError` on `response.failed`.
+ * stream (`event:` + `data:` SSE, S4) that fails with a tagged `VeniceResponseFailedError` on `response.failed`.
  *
- * The stream follows the chat stream's rules (SPEC S3, S6, B1): everything up to the first event is retried by the
+ * The stream follows the chat stream's rules (S3, S6, B1): everything up to the first event is retried by the
  * client's policy; after it nothing is retried implicitly; an end before `response.completed` /
  * `response.incomplete` (or `[DONE]`) is a `VeniceStreamTruncatedError`; a reset is a `VeniceStreamTransportError`;
  * an event above `maxEventBytes` (default 1 MiB) a `VeniceStreamTooLargeError`. Every event is decoded by Schema
@@ -100,7 +100,7 @@ export const create = <R = never>(
   Effect.map(createWithMeta(request, options), (response) => response.value)
 
 /**
- * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, SPEC S6), and the bounds of
+ * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, S6), and the bounds of
  * its waits as for chat streams: `firstEventTimeout` (default 2 minutes from the headers to the first event, then a
  * `TransportError` the call's policy retries) and `idleTimeout` (default 60 s between events once started, then
  * `VeniceStreamTransportError` `idle-timeout`); keep-alive comments count for neither.
@@ -227,7 +227,7 @@ export const streamWithMeta = <R = never>(
 }
 
 /**
- * Streams a response's typed events; fails with `VeniceResponseFailedError` on `response.failed` (SPEC S4). The
+ * Streams a response's typed events; fails with `VeniceResponseFailedError` on `response.failed` (S4). The
  * request is sent when the stream runs.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * Venice's default retry policy and the pieces it is made of (SPEC R1–R3, R7), as `Schedule`s over
+ * Venice's default retry policy and the pieces it is made of (R1–R3, R7), as `Schedule`s over
  * {@link VeniceClientError}. Replace or compose them per client (`VeniceClient.layer({ retry })`) or per call
  * (`{ retry }` option of every endpoint).
  *
@@ -31,7 +31,7 @@ import * as WalletError from "./WalletError.js"
 export type VeniceClientError = VeniceError.VeniceError | ClientError.ClientError | WalletError.WalletError
 
 /**
- * The wait assumed for an overload 429 that names none (SPEC H1: default 30 s).
+ * The wait assumed for an overload 429 that names none (H1: default 30 s).
  *
  * @since 0.1.0
  * @category constants

@@ -40,7 +40,7 @@ export interface Options {
  * Submits a signed payment to `POST /x402/top-up` and sees it settled: every resubmission sends the same payment,
  * never a new signature, and the whole settlement ends within `settlement.wait` (W2).
  *
- * The outcome is never guessed (SPEC X3). Fails with `TopUpFailedError`:
+ * The outcome is never guessed (X3). Fails with `TopUpFailedError`:
  *
  * - `rejected` — Venice refused this payment for good (`INVALID_PAYMENT`, `AMOUNT_TOO_LOW` …): it never moves funds.
  * - `settlement-unconfirmed`, `fundsMayHaveMoved: true` — the answer was lost (a transport failure, a timeout, a `5xx`

@@ -1,10 +1,10 @@
 /**
- * Streamed text to speech (`POST /audio/speech` with `streaming: true`, SPEC S5): the audio as a byte `Stream`, chunk
+ * Streamed text to speech (`POST /audio/speech` with `streaming: true`, S5): the audio as a byte `Stream`, chunk
  * by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or without
  * the chunked body's end — fails with a `VeniceStreamTruncatedError` (expected and received bytes attached); a reset
  * (RST) with a `VeniceStreamTransportError`. Audio has no in-band error event: the connection just ends.
  *
- * Retries follow the chat stream's rules (SPEC S3): up to the first bytes of audio, the client's policy retries; after
+ * Retries follow the chat stream's rules (S3): up to the first bytes of audio, the client's policy retries; after
  * them nothing is retried implicitly.
  *
  * @example

@@ -1,11 +1,11 @@
 /**
- * How a Venice stream fails once it has started (SPEC S2–S6, B1): an in-band error event, a `/responses`
+ * How a Venice stream fails once it has started (S2–S6, B1): an in-band error event, a `/responses`
  * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
  * what the API promises, or one larger than the configured bound. Each is a `Schema.TaggedError` carrying the call's
  * correlation facts and how much had been delivered before the failure.
  *
  * Failures before the stream starts (HTTP errors, transport failures before the first event) are not here: they are
- * the client's `VeniceClientError`s, retried by the client's policy (SPEC S3).
+ * the client's `VeniceClientError`s, retried by the client's policy (S3).
  *
  * @example
  * ```ts
@@ -29,7 +29,7 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
- * Fields every stream error carries: the call's correlation facts (SPEC O1), the operation, the `X-Request-ID`,
+ * Fields every stream error carries: the call's correlation facts (O1), the operation, the `X-Request-ID`,
  * `CF-RAY` and `x-venice-version` of the `200` that started the stream, and how much had been delivered downstream
  * before the failure.
  *
@@ -52,7 +52,7 @@ export const StreamFields = {
 }
 
 /**
- * An in-band error event (SPEC S2): the server sent `200`, streamed, then `data: {"error": {message, type, code?,
+ * An in-band error event (S2): the server sent `200`, streamed, then `data: {"error": {message, type, code?,
  * param?, retry_after?}}` (or an SSE `event: error`). Terminal: the stream ends here. `retryAfter` is the body's
  * `retry_after` (seconds) when given. Overloads use `type: "server_error"`, `code: "model_overloaded"`.
  *
@@ -74,7 +74,7 @@ export class VeniceStreamEventError extends Schema.TaggedError<VeniceStreamEvent
 }) {}
 
 /**
- * A `/responses` stream ended with `response.failed` (SPEC S4). `code` / `message` come from `response.error`.
+ * A `/responses` stream ended with `response.failed` (S4). `code` / `message` come from `response.error`.
  *
  * @since 0.1.0
  * @category errors
@@ -95,7 +95,7 @@ export class VeniceResponseFailedError extends Schema.TaggedError<VeniceResponse
 /**
  * The stream ended before its terminator: an SSE stream without `data: [DONE]` (chat) or a final
  * `response.completed` / `response.incomplete` (`/responses`), or an audio body shorter than its `Content-Length`
- * (SPEC S5, B1). `incomplete` is `true` when a partial event was dropped at the end.
+ * (S5, B1). `incomplete` is `true` when a partial event was dropped at the end.
  *
  * @since 0.1.0
  * @category errors
@@ -136,7 +136,7 @@ export const StreamTransportReason = Schema.Literal("reset", "protocol", "idle-t
 export type StreamTransportReason = typeof StreamTransportReason.Type
 
 /**
- * The connection broke after the stream had started (SPEC B1): never a defect, never a hang.
+ * The connection broke after the stream had started (B1): never a defect, never a hang.
  *
  * @since 0.1.0
  * @category errors
@@ -169,7 +169,7 @@ export class VeniceStreamDecodeError extends Schema.TaggedError<VeniceStreamDeco
 ) {}
 
 /**
- * One event outgrew the stream's `maxEventBytes` (SPEC S6, default 1 MiB): the stream fails instead of buffering
+ * One event outgrew the stream's `maxEventBytes` (S6, default 1 MiB): the stream fails instead of buffering
  * without end.
  *
  * @since 0.1.0
@@ -244,7 +244,7 @@ const NEVER_CODES = /content|policy|filter|blocked|moderation|invalid|context_le
 
 /**
  * The retry class of a stream error — what a caller's opt-in restart should do with it (nothing is retried
- * implicitly once a stream has started, SPEC S3):
+ * implicitly once a stream has started, S3):
  *
  * - in-band errors: `never` for content-policy, validation and context-length codes; `header-wait` when the event
  *   names a `retry_after`; `backoff` otherwise (`server_error`, `model_overloaded`, `upstream_error` …);

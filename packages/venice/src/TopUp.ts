@@ -1,5 +1,5 @@
 /**
- * Venice's x402 wallet routes (SPEC X2, skill venice-x402), spoken with the wallet in context: top-up discovery
+ * Venice's x402 wallet routes (X2, skill venice-x402), spoken with the wallet in context: top-up discovery
  * (`POST /x402/top-up` → `402` + `PAYMENT-REQUIRED`, which is not an error), the choice of the USDC-on-Base option,
  * the balance and the ledger. Paying is `PaymentPolicy`'s job (caps, budget, single flight, settlement).
  *

@@ -58,7 +58,7 @@ export const DEFAULT_BASE_URL = "https://api.venice.ai/api/v1"
 
 /**
  * How a client authenticates each attempt. A Bearer key is the same every time; a wallet signs a fresh
- * `SIGN-IN-WITH-X` header per attempt (SPEC R10).
+ * `SIGN-IN-WITH-X` header per attempt (R10).
  *
  * @since 0.1.0
  * @category models
@@ -72,7 +72,7 @@ export interface Authenticator {
     attempt: number
   ) => Effect.Effect<HttpClientRequest.HttpClientRequest, RetryPolicy.VeniceClientError>
   /**
-   * Requests these credentials may have in flight at once (a wallet: 5, SPEC X4). The client waits for a free slot
+   * Requests these credentials may have in flight at once (a wallet: 5, X4). The client waits for a free slot
    * before each attempt, counted in the `LimiterStore` under the identity (shared by every client of the process, or
    * of the fleet with a shared store). Absent: no limit.
    */
@@ -92,25 +92,25 @@ export interface Options {
   readonly authenticator?: Authenticator | undefined
   /**
    * Default `https://api.venice.ai/api/v1`. Checked when the client is built: anything but an absolute `http:` /
-   * `https:` URL without query or fragment fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   * `https:` URL without query or fragment fails the layer with `InvalidBaseUrlError` (B4).
    */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default {@link RetryPolicy.defaultPolicy}). */
   readonly retry?: Schedule.Schedule<unknown, RetryPolicy.VeniceClientError> | undefined
   /** Timeout of one attempt (default 180 s; non-streaming chat can be slow — prefer streams for long outputs). */
   readonly timeout?: Duration.DurationInput | undefined
-  /** Announced waits above this fail at once with `WaitTooLongError` instead of sleeping (default 60 s, SPEC R3). */
+  /** Announced waits above this fail at once with `WaitTooLongError` instead of sleeping (default 60 s, R3). */
   readonly maxWait?: Duration.DurationInput | undefined
   /** Wait for the server's request window instead of collecting 429s (default true). */
   readonly pacing?: boolean | undefined
-  /** Refuse to send before Venice's failed-request budget locks the key out (default true, SPEC R8). */
+  /** Refuse to send before Venice's failed-request budget locks the key out (default true, R8). */
   readonly errorBudgetGuard?: boolean | undefined
   /** Failures kept in hand below Venice's budget of 50 (default 2). */
   readonly errorBudgetMargin?: number | undefined
   /** `User-Agent` header. */
   readonly userAgent?: string | undefined
   /**
-   * Bounds of a 2xx body read whole, bytes, by route family (SPEC B1): `json` (default 64 MiB) and `binary` — audio,
+   * Bounds of a 2xx body read whole, bytes, by route family (B1): `json` (default 64 MiB) and `binary` — audio,
    * video, images (default 256 MiB). A body above its bound fails with `ResponseTooLargeError`, never retried.
    * Streams are bounded per event instead (`maxEventBytes`).
    */
@@ -160,7 +160,7 @@ export interface RequestSpec {
   readonly user?: string | undefined
   /** `crypto-rpc` reads `X-RateLimit-*` as the RPC family. */
   readonly route?: "crypto-rpc" | undefined
-  /** False for billed, non-idempotent calls (async queues, SPEC R9). */
+  /** False for billed, non-idempotent calls (async queues, R9). */
   readonly resendable?: boolean | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
@@ -175,7 +175,7 @@ export interface Response<A> {
   readonly value: A
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  /** Correlation ids, rate limits, balances … of this response (SPEC H6, H9). */
+  /** Correlation ids, rate limits, balances … of this response (H6, H9). */
   readonly meta: ResponseMeta.ResponseMeta
 }
 
@@ -356,7 +356,7 @@ export type CheckedBody =
 const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 
 /**
- * The body of a request as it will be sent, after Venice's size limits were checked locally (SPEC B2): a JSON body
+ * The body of a request as it will be sent, after Venice's size limits were checked locally (B2): a JSON body
  * over {@link MAX_JSON_BODY_BYTES} or a file over {@link MAX_FILE_BYTES} is a `RequestValidationError`, and nothing is
  * sent (neither the upload nor an error-budget slot is spent). JSON is serialized once; form data is encoded once as
  * `multipart/form-data` bytes.
@@ -379,7 +379,7 @@ export const checkBodySize = (
         })
       )
     if (body?._tag === "json") {
-      // SPEC B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
+      // B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
       const encoded = RequestValidation.encodeJson("venice", operation, body.value)
       if (Either.isLeft(encoded)) return Effect.fail(encoded.left)
       const text = encoded.right
@@ -423,7 +423,7 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
 ) {}
 
 /**
- * Why a client could not be built: no credentials, or a base URL that cannot be used (SPEC B4). Nothing was sent.
+ * Why a client could not be built: no credentials, or a base URL that cannot be used (B4). Nothing was sent.
  *
  * @since 0.1.0
  * @category errors
@@ -431,7 +431,7 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
 export type BuildError = MissingCredentialsError | BaseUrl.InvalidBaseUrlError
 
 /**
- * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
+ * Validates a request (its JSON form, as users write it) against its schema before anything is sent (B2). The
  * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
  *
  * @since 0.1.0
@@ -531,7 +531,7 @@ export const make = (
           pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
           budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
           budgetMargin: options.errorBudgetMargin,
-          // SPEC X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
+          // X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
           inFlight: maxInFlight === undefined ? undefined : {
             bucket: `inflight:${identity}`,
             limit: maxInFlight,

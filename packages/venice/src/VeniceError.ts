@@ -1,6 +1,6 @@
 /**
- * Venice's error shapes (SPEC §1, E1–E10), each its own `Schema.TaggedError`, and the one total decoder that turns
- * any `(status, headers, body)` into exactly one of them, with the code inferred from the catalog (SPEC C2).
+ * Venice's error shapes (design.md §1, E1–E10), each its own `Schema.TaggedError`, and the one total decoder that turns
+ * any `(status, headers, body)` into exactly one of them, with the code inferred from the catalog (C2).
  *
  * @example
  * ```ts
@@ -145,7 +145,7 @@ export class ValidationIssue extends Schema.Class<ValidationIssue>("@venice-effe
 }) {}
 
 /**
- * Fields every Venice error carries (SPEC §1, O1).
+ * Fields every Venice error carries (design.md §1, O1).
  *
  * @since 0.1.0
  * @category schemas
@@ -153,7 +153,7 @@ export class ValidationIssue extends Schema.Class<ValidationIssue>("@venice-effe
 export const CommonFields = {
   /** HTTP status. */
   status: Schema.Int,
-  /** The catalog code: explicit in the body, else inferred from the message at this status (SPEC C2). */
+  /** The catalog code: explicit in the body, else inferred from the message at this status (C2). */
   code: CodeOrUnknown,
   /** The code the body named when it is not in the catalog (kept verbatim). */
   reportedCode: Schema.optionalWith(Schema.String, { exact: true }),
@@ -169,7 +169,7 @@ export const CommonFields = {
   veniceVersion: Schema.optionalWith(Schema.String, { exact: true }),
   /**
    * The wait the server announced: `Retry-After`, a body `retry_after`, or — on a 429 without either — the time until
-   * the reset of the limit that refused (SPEC R3).
+   * the reset of the limit that refused (R3).
    */
   retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true }),
   /** Where `retryAfter` came from. */
@@ -233,7 +233,7 @@ export class VeniceOpenAIError extends Schema.TaggedError<VeniceOpenAIError>()("
 
 /**
  * E4 — 422 content policy: `{ error, suggested_prompt? }`. With `suggestedPrompt` the call may be retried once with
- * it, if the caller's consent policy agrees (SPEC R5).
+ * it, if the caller's consent policy agrees (R5).
  *
  * @since 0.1.0
  * @category errors
@@ -288,7 +288,7 @@ export class VeniceX402DiscoveryError extends Schema.TaggedError<VeniceX402Disco
 
 /**
  * E7b — 402 `{ code: "PAYMENT_REQUIRED", … }`: a signed-in wallet's credit is below the minimum. The one 402 the
- * SDK may pay for (SPEC R4), within the caller's caps.
+ * SDK may pay for (R4), within the caller's caps.
  *
  * @since 0.1.0
  * @category errors
@@ -476,7 +476,7 @@ const bodyRetryAfter = (u: unknown): Duration.Duration | undefined =>
 // ─── Decoding ────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * What the client knows about the request that failed (SPEC O1). Never includes credentials.
+ * What the client knows about the request that failed (O1). Never includes credentials.
  *
  * @since 0.1.0
  * @category models
@@ -758,9 +758,9 @@ export const decode = (input: DecodeInput): VeniceError => decodeResponse(input)
 // ─── Helpers ─────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * How this error may be retried (SPEC R1–R5): from its catalog code, refined by what the body proves — a 422 is
+ * How this error may be retried (R1–R5): from its catalog code, refined by what the body proves — a 422 is
  * only `modify-then-retry` with a `suggestedPrompt`; a 402 is only `pay-then-retry` with `code: PAYMENT_REQUIRED`;
- * an uncatalogued code falls back to its status, except a 408, which is final (SPEC R1: it spends the error budget).
+ * an uncatalogued code falls back to its status, except a 408, which is final (R1: it spends the error budget).
  *
  * @since 0.1.0
  * @category retry
@@ -791,7 +791,7 @@ export const retryClass = (error: VeniceError): RetryClass.RetryClass => {
 export const isRetryable = (error: VeniceError): boolean => RetryClass.isRetryable(retryClass(error))
 
 /**
- * The catalog log level of this error (SPEC C4); uncatalogued 5xx log at `error`, other unknowns at `-`.
+ * The catalog log level of this error (C4); uncatalogued 5xx log at `error`, other unknowns at `-`.
  *
  * @since 0.1.0
  * @category logging
@@ -800,7 +800,7 @@ export const logLevel = (error: VeniceError): CatalogLogLevel =>
   error.code === "UNKNOWN" ? (error.status >= 500 ? "error" : "-") : ErrorCatalog.entry(error.code).logLevel
 
 /**
- * The catalog's one-line remedy for this error (SPEC C5).
+ * The catalog's one-line remedy for this error (C5).
  *
  * @since 0.1.0
  * @category rendering

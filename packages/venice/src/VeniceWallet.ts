@@ -1,5 +1,5 @@
 /**
- * An x402 wallet as a service (SPEC X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
+ * An x402 wallet as a service (X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
  * core's `Siwx`, built on `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402
  * client libraries.
  *
@@ -13,9 +13,9 @@
  *
  * The key itself is never stored, printed or logged. Give {@link authenticator} to `VeniceClient` (or use
  * {@link layerClient}): calls authenticate with the wallet instead of a Bearer key, and the client keeps at most 5 of
- * them in flight (SPEC X4). `PaymentPolicy` pays for either chain with the same caps, budget and single flight.
+ * them in flight (X4). `PaymentPolicy` pays for either chain with the same caps, budget and single flight.
  *
- * ## Header form (SPEC X6)
+ * ## Header form (X6)
  *
  * `headerForm: "message"` (the default) sends `{ address, message, signature, chainId }`: the form Venice's OpenAPI
  * security scheme, its x402 guide and its own SDK document, verified over the exact bytes signed. `"structured"`
@@ -28,7 +28,7 @@
  * e.g. by the payment policy from a 402's `siwxChallenge`) bound to the origin of the request being signed, the header
  * uses that challenge's nonce and times, once; otherwise a client-side nonce (128 random bits) and the current time.
  * A challenge bound to another origin is never signed: a sign-in proof can be replayed against the domain it names
- * (SPEC X5).
+ * (X5).
  *
  * @example
  * ```ts
@@ -113,7 +113,7 @@ export interface Options {
    */
   readonly headerForm?: Siwx.HeaderForm | undefined
   /**
-   * Requests in flight per wallet, enforced by the client (SPEC X4): default 5, Venice's limit; `false` turns the
+   * Requests in flight per wallet, enforced by the client (X4): default 5, Venice's limit; `false` turns the
    * client-side limit off (Venice then answers the extra requests `429 X402_CONCURRENCY_LIMIT`).
    */
   readonly maxInFlight?: number | false | undefined
@@ -549,8 +549,8 @@ export const layerSolanaConfig = (
   )
 
 /**
- * The `VeniceClient` authenticator of a wallet: a fresh `SIGN-IN-WITH-X` header for every attempt (SPEC R10), the
- * identity `wallet:<address>`, and the wallet's in-flight limit (SPEC X4).
+ * The `VeniceClient` authenticator of a wallet: a fresh `SIGN-IN-WITH-X` header for every attempt (R10), the
+ * identity `wallet:<address>`, and the wallet's in-flight limit (X4).
  *
  * @since 0.1.0
  * @category constructors

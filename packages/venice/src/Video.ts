@@ -1,5 +1,5 @@
 /**
- * Video generation: `POST /video/quote`, `/video/queue`, `/video/retrieve` (SPEC R9). `generate` queues once and
+ * Video generation: `POST /video/quote`, `/video/queue`, `/video/retrieve` (R9). `generate` queues once and
  * polls until the video is ready, as a `Stream` of {@link Jobs.JobState} (progress, then the media).
  *
  * @example

@@ -1,11 +1,11 @@
 /**
- * What can go wrong on the client's side of an x402 wallet (SPEC X1–X3, R4): signing failed, the payment policy
+ * What can go wrong on the client's side of an x402 wallet (X1–X3, R4): signing failed, the payment policy
  * refused to pay, or a top-up it attempted failed. Venice's own answers stay what they are (`VeniceCodedError` with
  * the top-up code, `VenicePaymentRequiredError` …); these errors are the client's decisions about them, and they
  * carry them as `cause`.
  *
  * None of them ever holds a private key, a signature, a `SIGN-IN-WITH-X` header or a `PAYMENT-SIGNATURE` header
- * (SPEC O3): only addresses, amounts and reasons.
+ * (O3): only addresses, amounts and reasons.
  *
  * @example
  * ```ts
@@ -26,7 +26,7 @@ import * as Schema from "effect/Schema"
 import * as VeniceError from "./VeniceError.js"
 
 /**
- * The call's correlation facts (SPEC O1), when the error belongs to a call: method, URL without secrets, attempt,
+ * The call's correlation facts (O1), when the error belongs to a call: method, URL without secrets, attempt,
  * the client's correlation id.
  *
  * @since 0.1.0

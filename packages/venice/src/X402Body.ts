@@ -1,5 +1,5 @@
 /**
- * The bodies of Venice's two x402 402 answers (SPEC E7) and the `PAYMENT-REQUIRED` header, typed on top of the
+ * The bodies of Venice's two x402 402 answers (E7) and the `PAYMENT-REQUIRED` header, typed on top of the
  * provider-agnostic x402 v2 schemas of `@venice-effect/core/X402`. Decoding is lenient per member: one malformed
  * `accepts[]` entry or challenge does not discard the rest of the document.
  *
@@ -193,7 +193,7 @@ export const decodePaymentRequiredBody = (u: unknown): Option.Option<PaymentRequ
 const decodeHeader = Schema.decodeUnknownEither(X402.PaymentRequiredHeader)
 
 /**
- * Decodes the `PAYMENT-REQUIRED` header (SPEC H7). Absent → `Right(undefined)`; malformed → `Left` with the
+ * Decodes the `PAYMENT-REQUIRED` header (H7). Absent → `Right(undefined)`; malformed → `Left` with the
  * diagnostic for a debug log, never a failure.
  *
  * @since 0.1.0
@@ -212,7 +212,7 @@ export const decodePaymentRequiredHeader = (
 const decodeResponseHeader = Schema.decodeUnknownEither(X402.PaymentResponseHeader)
 
 /**
- * Decodes the `PAYMENT-RESPONSE` header of a top-up (SPEC H8), like {@link decodePaymentRequiredHeader}.
+ * Decodes the `PAYMENT-RESPONSE` header of a top-up (H8), like {@link decodePaymentRequiredHeader}.
  *
  * @since 0.1.0
  * @category decoding

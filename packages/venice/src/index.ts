@@ -16,7 +16,7 @@ export * as ApiKeys from "./ApiKeys.js"
 
 /**
  * Audio: text to speech (`POST /audio/speech`), transcription (`POST /audio/transcriptions`, multipart), and the
- * asynchronous music / sound jobs (`/audio/quote`, `/audio/queue`, `/audio/retrieve`, SPEC R9).
+ * asynchronous music / sound jobs (`/audio/quote`, `/audio/queue`, `/audio/retrieve`, R9).
  *
  * @since 0.1.0
  */
@@ -54,14 +54,14 @@ export * as Characters from "./Characters.js"
 
 /**
  * `POST /chat/completions` (non-streaming): OpenAI-compatible chat with Venice's extensions. The request is
- * validated locally before sending (SPEC B2); failures are tagged errors; fallback models on overload (SPEC R6).
+ * validated locally before sending (B2); failures are tagged errors; fallback models on overload (R6).
  *
  * @since 0.1.0
  */
 export * as Chat from "./Chat.js"
 
 /**
- * Streamed chat completions (`POST /chat/completions` with `stream: true`, SPEC S1–S3, S6, R11): a `Stream` of
+ * Streamed chat completions (`POST /chat/completions` with `stream: true`, S1–S3, S6, R11): a `Stream` of
  * `chat.completion.chunk` objects that ends at `data: [DONE]`, fails with a tagged {@link StreamError} on an
  * in-band error event, on an end without `[DONE]`, on a connection broken mid-stream, or on an event above
  * `maxEventBytes`.
@@ -71,7 +71,7 @@ export * as Chat from "./Chat.js"
 export * as ChatStream from "./ChatStream.js"
 
 /**
- * Content policy (SPEC R5): a `422` content violation that comes with a `suggested_prompt` (E4,
+ * Content policy (R5): a `422` content violation that comes with a `suggested_prompt` (E4,
  * `VeniceContentViolationError.suggestedPrompt`; `/audio/queue` sends one) may be retried once with `prompt =
  * suggested_prompt` — only when the caller's consent policy says yes. The default policy refuses: the suggestion
  * changes what the user asked for.
@@ -82,12 +82,11 @@ export * as ContentPolicy from "./ContentPolicy.js"
 
 /**
  * `POST /crypto/rpc/{network}`: a JSON-RPC proxy to blockchain nodes. The one Venice route that honours
- * `Idempotency-Key` (SPEC R9): the key is generated once per logical call and sent on every retry, so a retried
- * call is served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
+ * `Idempotency-Key` (R9): the key is generated once per logical call and sent on every retry, so a retried call is
+ * served from Venice's cache (`Idempotent-Replayed: true`) instead of being billed twice. Its 429s carry
  * `X-RateLimit-*` with resets in Unix seconds (H4). A `429` naming the rolling 24 h credit cap
  * (`RPC_CREDIT_LIMIT_EXCEEDED`) is never slept: the wait is the window (or its announced reset), so the call fails
- * at once with `WaitTooLongError` (SPEC R3) instead of backing off. {@link networks} lists the slugs (public
- * route).
+ * at once with `WaitTooLongError` (R3) instead of backing off. {@link networks} lists the slugs (public route).
  *
  * @since 0.1.0
  */
@@ -101,18 +100,18 @@ export * as CryptoRpc from "./CryptoRpc.js"
 export * as Embeddings from "./Embeddings.js"
 
 /**
- * Venice's error codes as data (SPEC C1–C5): the 40 codes of Venice's error-code table, plus the codes the
- * official skills document beyond it (SPEC C3). One `const` table; the {@link VeniceErrorCode} type, the code
- * inference, the docs (`docs/errors.md`) and the emulator's responses are all derived from it.
+ * Venice's error codes as data (C1–C5): the 40 codes of Venice's error-code table, plus the codes the official
+ * skills document beyond it (C3). One `const` table; the {@link VeniceErrorCode} type, the code inference, the
+ * docs (`docs/errors.md`) and the emulator's responses are all derived from it.
  *
  * @since 0.1.0
  */
 export * as ErrorCatalog from "./ErrorCatalog.js"
 
 /**
- * Fallback models (SPEC R6): when a model is overloaded, offline or at capacity, try the caller's next model
- * instead of waiting. Built on Effect's `ExecutionPlan`: each step provides the model to use; a step after the
- * first only runs when the previous one failed with a fallback code.
+ * Fallback models (R6): when a model is overloaded, offline or at capacity, try the caller's next model instead of
+ * waiting. Built on Effect's `ExecutionPlan`: each step provides the model to use; a step after the first only
+ * runs when the previous one failed with a fallback code.
  *
  * @since 0.1.0
  */
@@ -130,18 +129,18 @@ export * as Fallback from "./Fallback.js"
 export * as Images from "./Images.js"
 
 /**
- * The end of an asynchronous job (`/video/*`, `/audio/*`, SPEC R9): its media as a byte `Stream` — from the body
- * of `retrieve`, or from the pre-signed `download_url` of VPS-backed video models (fetched without credentials) —
- * and the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
+ * The end of an asynchronous job (`/video/*`, `/audio/*`, R9): its media as a byte `Stream` — from the body of
+ * `retrieve`, or from the pre-signed `download_url` of VPS-backed video models (fetched without credentials) — and
+ * the cleanup call `POST /{video,audio}/complete` that deletes the stored media.
  *
  * @since 0.1.0
  */
 export * as JobMedia from "./JobMedia.js"
 
 /**
- * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), SPEC R9: queueing may bill, so a
- * queue call is never re-sent after it may have reached Venice; the job is then polled, as a `Stream` of progress
- * that ends on the media (or a typed failure).
+ * Venice's asynchronous jobs (`/video/queue`, `/audio/queue` → `…/retrieve`), R9: queueing may bill, so a queue
+ * call is never re-sent after it may have reached Venice; the job is then polled, as a `Stream` of progress that
+ * ends on the media (or a typed failure).
  *
  * @since 0.1.0
  */
@@ -157,8 +156,8 @@ export * as Jobs from "./Jobs.js"
 export * as Models from "./Models.js"
 
 /**
- * Payment-then-retry (SPEC R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b),
- * the schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the
+ * Payment-then-retry (R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b), the
+ * schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the
  * call retry once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is not its business:
  * it stops, so a composed policy decides.
  *
@@ -167,10 +166,10 @@ export * as Models from "./Models.js"
 export * as PaymentPolicy from "./PaymentPolicy.js"
 
 /**
- * What Venice's response headers say (SPEC H1–H9), decoded into one typed value kept on every success and every
- * error: correlation ids, the three rate-limit families (read by exact name, since they share a prefix but not
- * units), balances, content-safety flags, deprecation notices, and the image and audio facts
- * (`x-venice-enhanced-prompt`, `x-venice-audio-*`). Garbage values are ignored and reported, never fatal.
+ * What Venice's response headers say (H1–H9), decoded into one typed value kept on every success and every error:
+ * correlation ids, the three rate-limit families (read by exact name, since they share a prefix but not units),
+ * balances, content-safety flags, deprecation notices, and the image and audio facts (`x-venice-enhanced-prompt`,
+ * `x-venice-audio-*`). Garbage values are ignored and reported, never fatal.
  *
  * @since 0.1.0
  */
@@ -178,7 +177,7 @@ export * as ResponseMeta from "./ResponseMeta.js"
 
 /**
  * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed
- * event stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `VeniceResponseFailedError` on
+ * event stream (`event:` + `data:` SSE, S4) that fails with a tagged `VeniceResponseFailedError` on
  * `response.failed`.
  *
  * @since 0.1.0
@@ -186,7 +185,7 @@ export * as ResponseMeta from "./ResponseMeta.js"
 export * as Responses from "./Responses.js"
 
 /**
- * Venice's default retry policy and the pieces it is made of (SPEC R1–R3, R7), as `Schedule`s over {@link
+ * Venice's default retry policy and the pieces it is made of (R1–R3, R7), as `Schedule`s over {@link
  * VeniceClientError}. Replace or compose them per client (`VeniceClient.layer({ retry })`) or per call (`{ retry
  * }` option of every endpoint).
  *
@@ -212,8 +211,8 @@ export * as Schemas from "./schema/index.js"
 export * as SignedTopUp from "./SignedTopUp.js"
 
 /**
- * Streamed text to speech (`POST /audio/speech` with `streaming: true`, SPEC S5): the audio as a byte `Stream`,
- * chunk by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or
+ * Streamed text to speech (`POST /audio/speech` with `streaming: true`, S5): the audio as a byte `Stream`, chunk
+ * by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or
  * without the chunked body's end — fails with a `VeniceStreamTruncatedError` (expected and received bytes
  * attached); a reset (RST) with a `VeniceStreamTransportError`. Audio has no in-band error event: the connection
  * just ends.
@@ -223,7 +222,7 @@ export * as SignedTopUp from "./SignedTopUp.js"
 export * as SpeechStream from "./SpeechStream.js"
 
 /**
- * How a Venice stream fails once it has started (SPEC S2–S6, B1): an in-band error event, a `/responses`
+ * How a Venice stream fails once it has started (S2–S6, B1): an in-band error event, a `/responses`
  * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
  * what the API promises, or one larger than the configured bound. Each is a `Schema.TaggedError` carrying the
  * call's correlation facts and how much had been delivered before the failure.
@@ -233,9 +232,9 @@ export * as SpeechStream from "./SpeechStream.js"
 export * as StreamError from "./StreamError.js"
 
 /**
- * Venice's x402 wallet routes (SPEC X2, skill venice-x402), spoken with the wallet in context: top-up discovery
- * (`POST /x402/top-up` → `402` + `PAYMENT-REQUIRED`, which is not an error), the choice of the USDC-on-Base
- * option, the balance and the ledger. Paying is `PaymentPolicy`'s job (caps, budget, single flight, settlement).
+ * Venice's x402 wallet routes (X2, skill venice-x402), spoken with the wallet in context: top-up discovery (`POST
+ * /x402/top-up` → `402` + `PAYMENT-REQUIRED`, which is not an error), the choice of the USDC-on-Base option, the
+ * balance and the ledger. Paying is `PaymentPolicy`'s job (caps, budget, single flight, settlement).
  *
  * @since 0.1.0
  */
@@ -252,15 +251,15 @@ export * as TopUp from "./TopUp.js"
 export * as VeniceClient from "./VeniceClient.js"
 
 /**
- * Venice's error shapes (SPEC §1, E1–E10), each its own `Schema.TaggedError`, and the one total decoder that turns
- * any `(status, headers, body)` into exactly one of them, with the code inferred from the catalog (SPEC C2).
+ * Venice's error shapes (design.md §1, E1–E10), each its own `Schema.TaggedError`, and the one total decoder that
+ * turns any `(status, headers, body)` into exactly one of them, with the code inferred from the catalog (C2).
  *
  * @since 0.1.0
  */
 export * as VeniceError from "./VeniceError.js"
 
 /**
- * An x402 wallet as a service (SPEC X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
+ * An x402 wallet as a service (X1, R10), on Base or on Solana: it signs a fresh `SIGN-IN-WITH-X` header (via
  * core's `Siwx`, built on `@x402/extensions`) for every attempt, and signs x402 top-up payments with the real x402
  * client libraries.
  *
@@ -269,8 +268,8 @@ export * as VeniceError from "./VeniceError.js"
 export * as VeniceWallet from "./VeniceWallet.js"
 
 /**
- * Video generation: `POST /video/quote`, `/video/queue`, `/video/retrieve` (SPEC R9). `generate` queues once and
- * polls until the video is ready, as a `Stream` of {@link Jobs.JobState} (progress, then the media).
+ * Video generation: `POST /video/quote`, `/video/queue`, `/video/retrieve` (R9). `generate` queues once and polls
+ * until the video is ready, as a `Stream` of {@link Jobs.JobState} (progress, then the media).
  *
  * @since 0.1.0
  */
@@ -287,17 +286,17 @@ export * as Video from "./Video.js"
 export * as Voices from "./Voices.js"
 
 /**
- * What can go wrong on the client's side of an x402 wallet (SPEC X1–X3, R4): signing failed, the payment policy
- * refused to pay, or a top-up it attempted failed. Venice's own answers stay what they are (`VeniceCodedError`
- * with the top-up code, `VenicePaymentRequiredError` …); these errors are the client's decisions about them, and
- * they carry them as `cause`.
+ * What can go wrong on the client's side of an x402 wallet (X1–X3, R4): signing failed, the payment policy refused
+ * to pay, or a top-up it attempted failed. Venice's own answers stay what they are (`VeniceCodedError` with the
+ * top-up code, `VenicePaymentRequiredError` …); these errors are the client's decisions about them, and they carry
+ * them as `cause`.
  *
  * @since 0.1.0
  */
 export * as WalletError from "./WalletError.js"
 
 /**
- * The bodies of Venice's two x402 402 answers (SPEC E7) and the `PAYMENT-REQUIRED` header, typed on top of the
+ * The bodies of Venice's two x402 402 answers (E7) and the `PAYMENT-REQUIRED` header, typed on top of the
  * provider-agnostic x402 v2 schemas of `@venice-effect/core/X402`. Decoding is lenient per member: one malformed
  * `accepts[]` entry or challenge does not discard the rest of the document.
  *

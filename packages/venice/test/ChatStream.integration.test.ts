@@ -1,5 +1,5 @@
 /**
- * Chat streaming against the emulator over loopback (SPEC S1–S3, S6, R11, B1): chunks in order, the usage chunk,
+ * Chat streaming against the emulator over loopback (S1–S3, S6, R11, B1): chunks in order, the usage chunk,
  * in-band errors, resets, truncation, the first-event retry boundary, interruption, the opt-in restarts, and the
  * `openai` client reading the same bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * Chat streams against exact bytes on a real loopback server (SPEC S1, S2, S6, B1): framing variants, malformed
+ * Chat streams against exact bytes on a real loopback server (S1, S2, S6, B1): framing variants, malformed
  * events, odd payloads, and a long stream whose memory must stay flat.
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -1,5 +1,5 @@
 /**
- * Content policy (SPEC R5) against the emulator: `/audio/queue` answers `422` with `suggested_prompt`; the call is
+ * Content policy (R5) against the emulator: `/audio/queue` answers `422` with `suggested_prompt`; the call is
  * retried once with the suggested prompt only when the consent policy says yes, and the retry shows in the spans.
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -32,7 +32,7 @@ const parseSeedTable = (file: string): ReadonlyArray<SeedRow> =>
 
 const editions = ["000_90c47fc3137b97ba.txt", "001_fd3777876e7248cb.txt", "002_2bb12865c0453446.txt"]
 
-describe("ErrorCatalog (SPEC C1)", () => {
+describe("ErrorCatalog (C1)", () => {
   const table = parseSeedTable("002_2bb12865c0453446.txt")
 
   it("the seed table has 40 rows", () => {
@@ -61,7 +61,7 @@ describe("ErrorCatalog (SPEC C1)", () => {
     expect(new Set(all).size).toBe(all.length)
   })
 
-  it("every row has a remedy and a retry class consistent with its status (SPEC R1–R5, C5)", () => {
+  it("every row has a remedy and a retry class consistent with its status (R1–R5, C5)", () => {
     for (const e of ErrorCatalog.entries as ReadonlyArray<ErrorCatalog.Entry>) {
       expect(e.remedy.length, e.code).toBeGreaterThan(10)
       if ([400, 401, 403, 404, 410, 413, 415].includes(e.status)) expect(e.retryClass, e.code).toBe("never")
@@ -70,7 +70,7 @@ describe("ErrorCatalog (SPEC C1)", () => {
     }
   })
 
-  it("catalogs the extra codes of SPEC C3", () => {
+  it("catalogs the extra codes of C3", () => {
     const signIn = [
       "INVALID_PAYLOAD", "PARSE_ERROR", "INVALID_MESSAGE", "ADDRESS_MISMATCH", "INVALID_CHAIN_ID", "CHAIN_MISMATCH",
       "UNSUPPORTED_CHAIN", "MISSING_NONCE", "DOMAIN_MISMATCH", "TIMESTAMP_MISMATCH", "EXPIRED", "FUTURE_TIMESTAMP",
@@ -92,7 +92,7 @@ describe("ErrorCatalog (SPEC C1)", () => {
   })
 })
 
-describe("ErrorCatalog.infer (SPEC C2)", () => {
+describe("ErrorCatalog.infer (C2)", () => {
   const rows = ErrorCatalog.entries as ReadonlyArray<ErrorCatalog.Entry & { readonly code: ErrorCatalog.VeniceErrorCode }>
 
   it.each(rows.filter((r) => r.origin === "table"))("$code: the canonical message at $status infers it", (row) => {

@@ -2,11 +2,11 @@
  * Behaviour that mutation testing found unpinned (issue 13, `npm run mutate`): with any of these changed, every other
  * test still passed. Each is pinned here over loopback HTTP against the emulator.
  *
- * - the crypto-RPC `Idempotency-Key` (SPEC R9): one per logical call, the same on every retry, so a retry after a lost
+ * - the crypto-RPC `Idempotency-Key` (R9): one per logical call, the same on every retry, so a retry after a lost
  *   answer is replayed by Venice instead of broadcasting the transaction again;
- * - the 30 s wait assumed for an overload 429 that announces none (SPEC H1);
- * - the catalog's log level for each failure (SPEC C4);
- * - the retry span events (SPEC O2).
+ * - the 30 s wait assumed for an overload 429 that announces none (H1);
+ * - the catalog's log level for each failure (C4);
+ * - the retry span events (O2).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"

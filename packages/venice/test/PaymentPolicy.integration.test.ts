@@ -1,5 +1,5 @@
 /**
- * Payment-then-retry against the emulator over loopback (SPEC R4, X2, X3): a wallet call that gets
+ * Payment-then-retry against the emulator over loopback (R4, X2, X3): a wallet call that gets
  * `402 PAYMENT_REQUIRED` tops up with a payment signed by the real x402 libraries, then retries; caps, budget, single
  * flight, settlement timeouts, DIEM-linked loops, Bearer 402s, and the payTo/asset rules. Every key is a throwaway
  * generated here.
@@ -141,7 +141,7 @@ describe("PaymentPolicy against the emulator", () => {
 
   {
     // 50 simultaneous 402s are 50 failed requests in Venice's error budget (50 per 30 s): the emulator would lock the
-    // retries out, and the client's guard (SPEC R8) rightly refuses them first. Both are relaxed here to see the single
+    // retries out, and the client's guard (R8) rightly refuses them first. Both are relaxed here to see the single
     // flight alone.
     const t = walletLayer({
       payments: { maxPerPaymentUsd: 10, budgetUsd: 50 },

@@ -1,5 +1,5 @@
 /**
- * User input that JSON cannot carry (issue 13 #6, SPEC B3): `null` for a request, a circular object, a `BigInt`,
+ * User input that JSON cannot carry (issue 13 #6, B3): `null` for a request, a circular object, a `BigInt`,
  * nesting 100,000 deep. Every endpoint that sends user JSON refuses it with a `RequestValidationError` — never a
  * synchronous throw, never a defect — and nothing reaches the server (the emulator counts no request).
  */

@@ -6,7 +6,7 @@ const NOW = Date.UTC(2026, 10, 22, 12, 0, 0)
 const decode = (headers: Record<string, string>, route?: "crypto-rpc") =>
   ResponseMeta.decode(headers, { nowMillis: NOW, route })
 
-describe("ResponseMeta (SPEC H1–H9)", () => {
+describe("ResponseMeta (H1–H9)", () => {
   it("keeps correlation ids (H6) and balances, flags, deprecation (H9)", () => {
     const { value, ignored } = decode({
       "x-request-id": "rq",

@@ -1,5 +1,5 @@
 /**
- * `/responses` and streamed speech against the emulator (SPEC S4, S5, B1).
+ * `/responses` and streamed speech against the emulator (S4, S5, B1).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"

@@ -1,5 +1,5 @@
 /**
- * A Solana wallet through the SDK against the emulator over loopback (SPEC X1–X4 on Solana): sign-in in both header
+ * A Solana wallet through the SDK against the emulator over loopback (X1–X4 on Solana): sign-in in both header
  * forms, top-ups paid on Solana through `@x402/svm` with the same caps, budget and single flight as on Base, the
  * payTo / asset / network rules, and its secret key nowhere. `@x402/extensions` and `@x402/svm` decode what the SDK
  * sent, independently of it. Every key is a throwaway generated here.

@@ -1,5 +1,5 @@
 /**
- * The client against the emulator over loopback (SPEC §4, §7, §9): one scenario per retry class at least, attempts
+ * The client against the emulator over loopback (design.md §4, §7, §9): one scenario per retry class at least, attempts
  * counted on the emulator's side, timing on the TestClock.
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -1,5 +1,5 @@
 /**
- * Wallet authentication against the emulator (SPEC X1, X4, R10): a fresh SIGN-IN-WITH-X header for every attempt
+ * Wallet authentication against the emulator (X1, X4, R10): a fresh SIGN-IN-WITH-X header for every attempt
  * (zero NONCE_REUSED under retries and concurrency), a server challenge used once, typed sign-in failures, the
  * 5-in-flight limit enforced by the client, and keys that never leak.
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC O3 for wallets: the private key, SIGN-IN-WITH-X headers, payment signatures and PAYMENT-SIGNATURE headers
+ * O3 for wallets: the private key, SIGN-IN-WITH-X headers, payment signatures and PAYMENT-SIGNATURE headers
  * never reach an error, a log line (any level) or a span (attributes and events). Every secret the client actually
  * sent is collected from its own outgoing requests, then searched for in everything recorded.
  */

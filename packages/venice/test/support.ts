@@ -63,7 +63,7 @@ export const waitUntil = <R>(condition: Effect.Effect<boolean, never, R>) =>
   })
 
 /**
- * A tracer that records every span's name, attributes and events, so tests can check what reached them (SPEC O2,
+ * A tracer that records every span's name, attributes and events, so tests can check what reached them (O2,
  * O3). `dump()` is everything recorded, as one string to search for secrets.
  */
 export const recordingTracer = () => {

@@ -876,7 +876,7 @@ const topUpWith = (
           return yield* refuse("rejected", failed.message, failed.code !== undefined ? { code: failed.code } : {})
         }
         // 5. the outcome is unknown (a lost answer, a settlement still running), or the signed authorization can still
-        // be executed (SETTLEMENT_FAILED after it reached Venice, SPEC X3): the ledger decides, once it has expired
+        // be executed (SETTLEMENT_FAILED after it reached Venice, X3): the ledger decides, once it has expired
         const landed = yield* reconcilePayment(submitted, wallet, settings, baseUrl)
         if (landed._tag === "Credited") return landed.receipt
         if (landed._tag === "Unconfirmed") {

@@ -152,7 +152,7 @@ describe("top-up step", () => {
   it.live("Venice answers that the settlement failed: rejected once the authorization expired unseen in the ledger, the amount back in the budget", () =>
     withWorker({
       ...wallet("rejected"),
-      // SETTLEMENT_FAILED moved nothing, but the signed authorization stays executable until it expires (SPEC X3): the
+      // SETTLEMENT_FAILED moved nothing, but the signed authorization stays executable until it expires (X3): the
       // amount stays reserved and the ledger is read until then; a short authorization keeps the test short
       payments: {
         maxPerPaymentUsd: 10,

@@ -65,7 +65,7 @@ const FINDINGS = [
   "- The largest single part is the attempt timeout (`Effect.timeoutFail`: a race that forks the exchange and a " +
     "sleeping timer fiber per attempt). A build without it went from 0.46× to 0.59× of `fetch` at 16 callers " +
     "(1,500 requests × 5 rounds, alternating with `fetch`). It stays: it is what turns a stalled body into a typed " +
-    "error (SPEC B1), and it runs on Effect's `Clock`, so `TestClock` drives it in the tests.",
+    "error (B1), and it runs on Effect's `Clock`, so `TestClock` drives it in the tests.",
   "- With a mock `HttpClient` (no sockets), `Pipeline.runWith` costs about 0.13–0.25 ms per call over the bare client " +
     "(span, metrics, limiter store, budget slot, retry driver set-up); the Venice layer (request building, bearer, " +
     "local request validation, response decoding) about 0.25 ms more. Schema work is small: validating the request " +

@@ -58,7 +58,7 @@ const CONTENDERS: Record<string, ContenderInfo> = {
     letter: "(c)",
     label: "fetch + eventsource-parser",
     ceiling: "raw-fetch",
-    description: "`fetch` + `eventsource-parser` 4 + `JSON.parse`, stop at `[DONE]`, fail on an error payload"
+    description: "`fetch` + `eventsource-parser` 3.1 + `JSON.parse`, stop at `[DONE]`, fail on an error payload"
   },
   "raw-fetch": {
     letter: "(d)",
@@ -246,7 +246,7 @@ export const streaming: Suite = {
         }
       }
 
-      // flat memory on a long stream (SPEC S6)
+      // flat memory on a long stream (S6)
       const longBytes = ctx.quick ? 200 * MiB : 1024 * MiB
       let longSection = ""
       let longTarget: SuiteResult["targets"][number] | undefined
@@ -275,7 +275,7 @@ export const streaming: Suite = {
             `RSS ${mib(result.baseRss)} → peak ${mib(maxSample)} MiB, drift ${mib(drift)} MiB (${((Date.now() - t0) / 1000).toFixed(1)} s)`
         )
         longSection = [
-          `### Flat memory on a long stream (SPEC S6)`,
+          `### Flat memory on a long stream (S6)`,
           "",
           `${mib(longBytes)} MiB of small deltas (${ok ? `${fmt(run!.result.events)} events, ended at [DONE]` : "FAILED"}) through ` +
           `\`ChatStream.stream\` on undici in ${((run?.wallMs ?? NaN) / 1000).toFixed(1)} s ` +
@@ -411,7 +411,7 @@ const render = (
     "",
     "- **Where the time goes.** CPU profiles of (a) and (c) on the small workload: `JSON.parse` is 40–53 % of all",
     "  CPU for both; the SSE parser itself ~5 %; the Effect stream stages (one Channel loop per response, the",
-    "  first-event boundary of SPEC S3, error mapping) ~1 ms per MiB. The rest of the gap to (c) is GC.",
+    "  first-event boundary of S3, error mapping) ~1 ms per MiB. The rest of the gap to (c) is GC.",
     "- **GC: a pretenured allocation site.** Effect's `Chunk.unsafeFromArray` allocates a chunk's backing with an object",
     "  literal — one V8 allocation site for every caller. Once V8 pretenures it (the decision sticks for the process),",
     "  every backing is born in old space, and a dead old-space backing keeps its array and every value in it alive",

@@ -1,5 +1,5 @@
 /**
- * Error responses for catalog codes, in the shape and with the headers Venice sends (SPEC E1–E9, H1–H4, H7). The
+ * Error responses for catalog codes, in the shape and with the headers Venice sends (E1–E9, H1–H4, H7). The
  * code, status and message come from `ErrorCatalog.entries`; the shape of a code is derived from the catalog row
  * (see {@link shapeOf}); a scripted {@link Faults.ErrorFault} may override any part of it.
  */

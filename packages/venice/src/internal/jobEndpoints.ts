@@ -24,7 +24,7 @@ export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI e
     request: schemas.queueRequest,
     response: schemas.queueResponse,
     model: (req) => req.model,
-    // SPEC R9: queueing may bill; never re-send once it may have reached Venice
+    // R9: queueing may bill; never re-send once it may have reached Venice
     resendable: false
   })
 

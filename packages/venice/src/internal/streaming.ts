@@ -1,8 +1,8 @@
 /**
  * The machinery every Venice stream shares: open the request under the client's pipeline, wait for the first element
- * inside the attempt (so a failure before it retries like any call, SPEC S3), and hand back the rest as a `Stream`
+ * inside the attempt (so a failure before it retries like any call, S3), and hand back the rest as a `Stream`
  * whose failures are {@link StreamError.VeniceStreamError}s. Also the SSE decoding loop (one Channel loop per
- * response: bytes → events → values, SPEC S1, S2, S6) with the error mapping done once, off the hot path.
+ * response: bytes → events → values, S1, S2, S6) with the error mapping done once, off the hot path.
  *
  * @internal
  */
@@ -293,7 +293,7 @@ const notAStream = (contentType: string | undefined, expected: "sse" | "audio"):
 /**
  * Sends `spec` through the client (retries, pacing, budget guard, span) and waits, inside the attempt, for the first
  * element of `decode(raw)`: an HTTP error, a transport failure before or after the headers, or a body that ends or
- * breaks before its first element fails the attempt and is retried by the policy like any call (SPEC S3). The first
+ * breaks before its first element fails the attempt and is retried by the policy like any call (S3). The first
  * element commits the attempt; from then on nothing is retried implicitly. The body is released when `scope` closes
  * (or when the values end or are interrupted).
  */

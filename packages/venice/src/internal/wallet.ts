@@ -129,7 +129,7 @@ export interface Rail {
 export type NoRail = "no-rail" | "payee-not-allowed"
 
 /**
- * The `exact` entry of `accepts[]` on the wallet's rail (SPEC X7): network by CAIP-2 id or alias, the chain's USDC, a
+ * The `exact` entry of `accepts[]` on the wallet's rail (X7): network by CAIP-2 id or alias, the chain's USDC, a
  * `payTo` that is an address of the chain and one the user allows; its network normalized to CAIP-2 (the x402
  * libraries only know CAIP-2 in v2).
  */

@@ -10,6 +10,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as Common from "./Common.js"
+import * as TextModels from "./TextModels.js"
 
 // -----------------------------------------------------------------------------
 // content parts
@@ -483,7 +484,7 @@ const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith
 export class ChatCompletionRequest extends Schema.Class<ChatCompletionRequest>("ChatCompletionRequest")(
   {
     /** Model id, trait or compatibility mapping; feature suffixes allowed. */
-    model: Common.ModelId,
+    model: TextModels.TextModelId,
     /** The conversation so far; at least one message. */
     messages: Schema.Array(ChatMessage).pipe(
       Schema.minItems(1, { message: () => "messages must contain at least one message" })

@@ -101,14 +101,15 @@ export const ModelId = Schema.String.pipe(
 
 /**
  * A model id field whose spec lists known ids: the listed ids auto-complete, any other non-empty id is accepted too
- * (the spec enums are snapshots of a catalog that changes weekly).
+ * (the spec enums are snapshots of a catalog that changes weekly). The literals are a matter of types only: at run time
+ * this is {@link ModelId}, so a bad value gets one clear message instead of one per known id.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const KnownModelId = <const Ids extends ReadonlyArray<string>>(
-  ...ids: Ids
-): Schema.Schema<Ids[number] | (string & {})> => Schema.Union(Schema.Literal(...ids), ModelId)
+  ..._ids: Ids
+): Schema.Schema<Ids[number] | (string & {})> => ModelId
 
 /**
  * An amount split by billing currency: `usd` (bundled credits count as USD-equivalent) and `diem`.

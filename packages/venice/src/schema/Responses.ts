@@ -11,6 +11,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as Common from "./Common.js"
+import * as TextModels from "./TextModels.js"
 
 const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -355,7 +356,7 @@ export const ResponsesVeniceParameters = Schema.Struct({
  */
 export class ResponsesRequest extends Schema.Class<ResponsesRequest>("ResponsesRequest")({
   /** Model id, trait or compatibility mapping (no feature suffixes). E2EE-capable models are not supported. */
-  model: Common.ModelId,
+  model: TextModels.TextModelId,
   /** A string, or input items (messages, function calls and their outputs …). Send the full history each call. */
   input: Schema.Union(Schema.String, Schema.Array(InputItem)),
   /** Output cap (positive integer); mapped to `max_tokens`. */

@@ -67,6 +67,11 @@ export * as Responses from "./Responses.js"
 /**
  * @since 0.1.0
  */
+export * as TextModels from "./TextModels.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Video from "./Video.js"
 
 /**

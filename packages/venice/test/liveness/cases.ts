@@ -284,7 +284,7 @@ export const toFault = (spec: FaultSpec, now: number): Faults.Fault => {
 
 // ─── oracles and bounds ──────────────────────────────────────────────────────────────────────────
 
-/** Statuses a body-less or non-JSON answer is never retried on (SPEC R1, and 408: docs/retries.md). */
+/** Statuses a body-less or non-JSON answer is never retried on (R1, and 408: docs/retries.md). */
 const FINAL_STATUSES = new Set([400, 401, 403, 404, 408, 410, 413, 415])
 
 /**
@@ -325,7 +325,7 @@ const ANNOUNCED_JITTER = 250
 const JITTER = 0.2
 
 /**
- * The longest a call may take under its policy (SPEC W1, docs/retries.md): at most `maxRetries + 1` attempts, each
+ * The longest a call may take under its policy (L1, docs/retries.md): at most `maxRetries + 1` attempts, each
  * preceded by at most `maxWait` of waiting for its turn (pacing, slots) and lasting at most the attempt timeout;
  * between attempts at most one retry delay — an announced wait no longer than `maxWait` (longer ones fail at once) or
  * the backoff cap, with their jitter; then a stream's tail, bounded by its idle bound between events (a stream's

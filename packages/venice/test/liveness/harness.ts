@@ -131,7 +131,7 @@ export const runCase = (
     if (open > MAX_IDLE_CONNECTIONS) fail(c, `${open} connections still open after the call`)
 
     // recovery: the faults gone, the same client's calls succeed within one window. The error-budget guard may refuse
-    // at once (SPEC R8: a typed refusal, not a wait) while the server's budget window lasts; then the call is made
+    // at once (R8: a typed refusal, not a wait) while the server's budget window lasts; then the call is made
     // again once `resetIn` has passed — all within the bound.
     yield* emulator.clearFaults
     const t2 = Date.now()

@@ -1,5 +1,5 @@
 /**
- * (c) The hand-written baseline: `fetch` + `eventsource-parser` 4 + `JSON.parse`, stopping at `[DONE]` and failing on
+ * (c) The hand-written baseline: `fetch` + `eventsource-parser` 3.1 + `JSON.parse`, stopping at `[DONE]` and failing on
  * an error payload — what a careful developer writes without an SDK.
  */
 import { createParser } from "eventsource-parser"

@@ -5,8 +5,9 @@
  * group, `design.md §4`. Safe to run again (a tree without `SPEC` citations is left as it is).
  *
  * One rename rides along: the liveness rules first cited as `SPEC W1`–`SPEC W3` (waits before sending bounded by
- * `maxWait`, windows that end, nonsense limits ignored) are `L1`–`L3` in design.md, because `W1`… name the list of
- * waits and their bounds. Only `W1`–`W3` written after `SPEC` are renamed; a bare `W1` already means the wait.
+ * `maxWait`, windows that end, nonsense limits ignored) — for a while `SPEC W1`, `W8`, `W9` — are `L1`–`L3` in
+ * design.md, because `W1`… name the list of waits and their bounds. Only ids written after `SPEC` are renamed; a bare
+ * `W1` already means the wait.
  *
  *   node scripts/rewrite-citations.mjs          rewrite in place, print what changed
  *   node scripts/rewrite-citations.mjs --check  change nothing, exit 1 when something would change
@@ -23,7 +24,8 @@ const LIST = String.raw`(${ID}(?:${SEP}(?:${ID}|§?[0-9]+\b))*)`
 // on one line (`SPEC R3`) or across a comment's line break (`… SPEC` / ` * R3`)
 const cited = new RegExp(String.raw`[ \t]*\bSPEC[ \t]*(\n[ \t]*(?:\*|\/\/)[ \t]*)${LIST}|\bSPEC[ \t]+${LIST}`, "g")
 
-const renameLiveness = (list) => list.replace(/\bW([1-3])\b/g, "L$1")
+const LIVENESS = { 1: "L1", 2: "L2", 3: "L3", 8: "L2", 9: "L3" }
+const renameLiveness = (list) => list.replace(/\bW([1-389])\b/g, (_, n) => LIVENESS[n])
 const rewrite = (text) =>
   text.replace(cited, (_, lineBreak, broken, list) => {
     const ids = renameLiveness(list ?? broken)

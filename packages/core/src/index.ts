@@ -96,6 +96,16 @@ export * as Poll from "./Poll.js"
 export * as RateLimit from "./RateLimit.js"
 
 /**
+ * Which request and response headers stay out of spans and logs (SPEC O3): `@effect/platform` records every header
+ * of a client request as a span attribute unless its name is on `Headers.currentRedactedNames`. The clients add
+ * their secret headers and a call's own `headers` to that list, after what is already on it (the platform's
+ * defaults and any names the application added), never instead of it.
+ *
+ * @since 0.1.0
+ */
+export * as Redaction from "./Redaction.js"
+
+/**
  * Local validation of request bodies before anything is sent (SPEC B2), for any provider: the field-level messages
  * of a failed `Schema` decode become a {@link ClientError.RequestValidationError}, so nothing is spent — neither
  * money nor a provider's error budget — on a request the SDK already knows is wrong.

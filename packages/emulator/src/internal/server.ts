@@ -44,8 +44,7 @@ import type { WindowState } from "./limiters.js"
 import * as Content from "./content.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
-import { paymentHeader, routes } from "./routes.js"
-import { familyRoutes } from "./routes/index.js"
+import { paymentHeader, routes } from "./routes/index.js"
 import { hashKey, type KeyRecord, labelOfHash, type LogEntry, type State, type Wallet, walletKey } from "./state.js"
 import * as X402Svm from "./x402Svm.js"
 
@@ -883,7 +882,7 @@ const notFound = (env: Env) =>
   })
 
 /** Every Venice route of the emulator. */
-export const allRoutes: ReadonlyArray<RouteSpec> = [...routes, ...familyRoutes]
+export const allRoutes: ReadonlyArray<RouteSpec> = routes
 
 /** The emulator's HTTP app. */
 export const makeApp = (env: Env) => {

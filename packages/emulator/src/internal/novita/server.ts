@@ -13,14 +13,12 @@ import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import type * as Http from "node:http"
 import type * as Faults from "../../Faults.js"
-import { type Fault, Script, type TaskFailure } from "../../NovitaEmulator.js"
+import { type Fault, Script, type TaskFailure } from "../../NovitaFaults.js"
 import { countTokens, textOf } from "../content.js"
 import * as Reply from "../reply.js"
 import { applyPostFault, hex } from "../server.js"
@@ -570,10 +568,7 @@ const handler = (env: Env, spec: RouteSpec) =>
 
 // ─── admin, 404, the app ─────────────────────────────────────────────────────────────────────────
 
-// built on first use: `Script` comes from the module that imports this one
-let scriptsDecoder: ((u: unknown) => Either.Either<Script | ReadonlyArray<Script>, ParseResult.ParseError>) | undefined
-const decodeScripts = (u: unknown) =>
-  (scriptsDecoder ??= Schema.decodeUnknownEither(Schema.Union(Script, Schema.Array(Script))))(u)
+const decodeScripts = Schema.decodeUnknownEither(Schema.Union(Script, Schema.Array(Script)))
 
 /** Stores a script (its key hashed). */
 export const storeScript = (state: State, script: Script): void => {
@@ -596,7 +591,7 @@ const adminRouter = (env: Env) =>
         if (decoded._tag === "Left") {
           return HttpServerResponse.unsafeJson({ error: "Invalid fault script", message: String(decoded.left) }, { status: 400 })
         }
-        const scripts: ReadonlyArray<Script> = Array.isArray(decoded.right) ? decoded.right : [decoded.right as Script]
+        const scripts: ReadonlyArray<Script> = "fault" in decoded.right ? [decoded.right] : decoded.right
         for (const script of scripts) storeScript(env.state, script)
         return HttpServerResponse.unsafeJson({
           scheduled: scripts.length,

@@ -2,7 +2,8 @@
  * The Novita emulator's mutable state: settings, API keys (by hash), async tasks, scripted faults, the optional
  * request windows and the request log. Read and written synchronously (inside `Effect.sync`) with times from `Clock`.
  */
-import { type Fault, isStreamFault, type RequestRecord } from "../../NovitaEmulator.js"
+import type { RequestRecord } from "../../NovitaEmulator.js"
+import { type Fault, isStreamFault } from "../../NovitaFaults.js"
 import { FixedWindows } from "../limiters.js"
 
 /** Everything the server needs, with defaults applied. */

@@ -14,7 +14,7 @@ import { createHmac } from "node:crypto"
 import { isAddress, isHex, verifyMessage } from "viem"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Reply from "../reply.js"
-import { round, V1 } from "../routes.js"
+import { round, V1 } from "./common.js"
 import { hashKey, keyIdOfHash, type KeyMeta, type KeyRecord, type State, type UsageRow } from "../state.js"
 import { validate } from "../validation.js"
 

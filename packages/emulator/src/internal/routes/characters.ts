@@ -9,7 +9,7 @@ import * as Either from "effect/Either"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Reply from "../reply.js"
-import { V1 } from "../routes.js"
+import { V1 } from "./common.js"
 import { validate } from "../validation.js"
 
 const character = (

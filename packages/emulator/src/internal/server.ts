@@ -69,7 +69,7 @@ interface Credentials {
 const credentials = (state: State, headers: Readonly<Record<string, string | undefined>>): Credentials => {
   const authorization = headers["authorization"]
   const match = authorization === undefined ? null : /^Bearer\s+(.+)$/i.exec(authorization.trim())
-  const bearer = match === null ? undefined : match[1]!.trim()
+  const bearer = match?.[1]?.trim()
   const siwx = headers["sign-in-with-x"] ?? headers["x-sign-in-with-x"]
   const keyHash = bearer === undefined ? undefined : hashKey(bearer)
   const key = keyHash === undefined ? undefined : state.keys.get(keyHash)

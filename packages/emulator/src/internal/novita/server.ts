@@ -54,7 +54,7 @@ interface ErrorOptions {
 export const errorReply = (code: Code, routeGroup: Group, options: ErrorOptions = {}): Reply.Reply => {
   const rows = NovitaErrorCatalog.byCode(code)
   const wanted = options.group ?? routeGroup
-  const row = rows.find((r) => r.group === wanted) ?? rows[0]!
+  const row = rows.find((r) => r.group === wanted) ?? rows[0]! // every code of the catalog has a row
   const status = options.status ?? row.status
   return {
     status,
@@ -226,7 +226,7 @@ const asyncApis: Readonly<Record<string, { readonly type: string; readonly outpu
   txt2speech: { type: "TXT_TO_SPEECH", output: "audios" }
 }
 
-const intIn = (value: unknown, min: number, max: number): boolean =>
+const intIn = (value: unknown, min: number, max: number): value is number =>
   typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
 
 /** The checks Novita's txt2img documents (a subset): a message naming the first bad field, or undefined. */
@@ -267,7 +267,7 @@ const submitRoute = (api: string, spec: { readonly type: string; readonly output
       const issue = api === "txt2img" ? txt2imgIssue(body) : undefined
       if (issue !== undefined) return invalidBody("media", issue)
       const request = Predicate.isRecord(body.request) ? body.request : body
-      const count = spec.output === "images" && intIn(request.image_num, 1, 8) ? (request.image_num as number) : 1
+      const count = spec.output === "images" && intIn(request.image_num, 1, 8) ? request.image_num : 1
       const h = yield* hex(32)
       const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
       const settings = ctx.env.settings.tasks
@@ -357,7 +357,7 @@ export const routes: ReadonlyArray<RouteSpec> = [
 const credentials = (state: State, headers: Readonly<Record<string, string | undefined>>) => {
   const authorization = headers["authorization"]
   const match = authorization === undefined ? null : /^Bearer\s+(.+)$/i.exec(authorization.trim())
-  const bearer = match === null ? undefined : match[1]!.trim()
+  const bearer = match?.[1]?.trim()
   const keyHash = bearer === undefined ? undefined : hashKey(bearer)
   const key = keyHash === undefined ? undefined : state.keys.get(keyHash)
   return { bearer, keyHash, key, keyLabel: key?.label ?? (keyHash === undefined ? undefined : labelOfHash(keyHash)) }

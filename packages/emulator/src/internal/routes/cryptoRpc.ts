@@ -6,7 +6,7 @@ import * as CryptoRpc from "@venice-effect/venice/schema/CryptoRpc"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import { keccak256 } from "viem"
+import { isHex, keccak256 } from "viem"
 import type { RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Reply from "../reply.js"
@@ -189,8 +189,8 @@ const rpcResult = (
           return { result: [] }
         case "eth_sendRawTransaction": {
           const raw = params[0]
-          return typeof raw === "string" && /^0x[0-9a-fA-F]*$/.test(raw)
-            ? { result: keccak256(raw as `0x${string}`) }
+          return typeof raw === "string" && isHex(raw)
+            ? { result: keccak256(raw) }
             : { error: { code: -32602, message: "invalid argument 0: expected a hex-encoded transaction" } }
         }
         default:

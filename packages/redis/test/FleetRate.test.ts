@@ -7,8 +7,10 @@
  *
  * No figure here depends on the machine's speed: how long the processes take to notice that a window opened grows
  * with CPU load (the goodput per second fell to 93.5 % of R on a loaded 2-core machine), so goodput per second is
- * printed, not asserted. What the store decides is counted instead: the calls it lets through per server window (a
- * store that under-uses its share leaves windows part-empty whatever the CPU) and the 429s it fails to prevent.
+ * printed, not asserted (the `fleet` benchmark measures it). What the store decides is counted instead: the calls it
+ * lets through per server window (a store that under-uses its share leaves windows part-empty) and the 429s it fails
+ * to prevent. Window fill and the comparison with in-memory stores are checked when the fleet could offer more than R
+ * (the in-memory run shows it); a machine too loaded for that gets the invariants only, and says so.
  *
  * R is modest (20 requests/s) so that the figures measure the coordination, not the CPU: `npm test` runs this next to
  * every other test file on a 2-core machine. The comparison at 50 requests/s, with more and longer runs, is the
@@ -55,12 +57,23 @@ describe.skipIf(missingRedis !== undefined)("a fleet of 4 processes × 8 fibers 
         })
       const redis = yield* Effect.scoped(run("redis", "fleet-redis-key"))
       const memory = yield* Effect.scoped(run("memory", "fleet-memory-key"))
+      // whatever the machine's load: no call fails, and the shared store keeps the fleet within the key's limit
       expect(redis.failed).toBe(0)
-      expect(redis.stats.windows).toBeGreaterThanOrEqual(3)
-      expect(redis.stats.fill).toBeGreaterThanOrEqual(0.9)
+      expect(memory.failed).toBe(0)
       expect(redis.stats.tooManyPerRequest).toBeLessThanOrEqual(0.02)
-      // each process on its own: the key's 429s multiply
-      expect(memory.stats.tooManyPerRequest).toBeGreaterThan(Math.max(0.05, 5 * redis.stats.tooManyPerRequest))
+      // The other two claims need a fleet that offers more than R: the in-memory fleet (4 stores, each granting the
+      // whole limit) shows whether this machine let it. With more requests than its windows could take, it over-sent:
+      // it must have collected 429s, and the Redis fleet, as able to offer as much, must have used its windows in full.
+      // On a machine too loaded for 32 callers to offer R (seen at load 25 on 2 cores: 73 requests in 5 windows of 40),
+      // neither claim can be shown either way, and the run says so instead of failing on the machine's speed.
+      const saturated = memory.stats.requests > LIMIT * memory.stats.windows
+      console.log(saturated ? "the fleets offered more than R: window fill and 429s compared" : "the fleets never offered R (a loaded machine): fill and the comparison not checked")
+      if (saturated) {
+        expect(redis.stats.windows).toBeGreaterThanOrEqual(3)
+        expect(redis.stats.fill).toBeGreaterThanOrEqual(0.9)
+        // each process on its own: the key's 429s multiply
+        expect(memory.stats.tooManyPerRequest).toBeGreaterThan(Math.max(0.05, 5 * redis.stats.tooManyPerRequest))
+      }
     }), 180_000)
 
   it.scopedLive.skipIf(missingRedisServer !== undefined)("Redis killed mid-run and restarted: no call fails, each worker warns once and rejoins", () =>
@@ -71,11 +84,12 @@ describe.skipIf(missingRedis !== undefined)("a fleet of 4 processes × 8 fibers 
         rateLimit: { requestsPerWindow: LIMIT, window: Duration.millis(WINDOW) }
       })
       const fleet = yield* startFleet(
-        configs({ baseUrl: emu.baseUrl, store: "redis", redisUrl: redis.url, keyPrefix: uniquePrefix("outage") }, "fleet-outage-key", 7_000)
+        configs({ baseUrl: emu.baseUrl, store: "redis", redisUrl: redis.url, keyPrefix: uniquePrefix("outage") }, "fleet-outage-key", 12_000)
       )
       yield* Effect.sleep(Duration.millis(2_200))
       yield* Effect.promise(redis.kill)
       yield* Effect.sleep(Duration.millis(2_500))
+      // the workers call on for 7 s after the restart (2.3 s before): time for a starved process to see Redis again
       yield* Effect.promise(redis.start)
       const done = yield* fleet.done
       const stats = goodput(yield* emu.requests, emu.labelOf("fleet-outage-key"), LIMIT, WINDOW)

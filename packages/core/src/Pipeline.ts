@@ -8,7 +8,6 @@
  *
  * @since 0.1.0
  */
-import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -33,6 +32,7 @@ import * as ClientError from "./ClientError.js"
 import * as ErrorBody from "./ErrorBody.js"
 import type * as HeaderDiagnostics from "./HeaderDiagnostics.js"
 import * as LimiterStore from "./LimiterStore.js"
+import * as Redaction from "./Redaction.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as SafeUrl from "./SafeUrl.js"
 
@@ -221,17 +221,7 @@ export class Observer extends Context.Reference<Observer>()("@venice-effect/core
  * @since 0.1.0
  * @category constants
  */
-export const secretHeaders: ReadonlyArray<string> = [
-  "authorization",
-  "sign-in-with-x",
-  "x-sign-in-with-x",
-  "payment-signature",
-  "x-402-payment",
-  "x-payment",
-  "x-api-key",
-  "cookie",
-  "set-cookie"
-]
+export const secretHeaders: ReadonlyArray<string> = Redaction.secretHeaders
 
 const attemptsTotal = Metric.counter("venice_effect_attempts_total", {
   description: "HTTP attempts made by venice-effect clients"
@@ -859,7 +849,7 @@ export const runWith = <A, E, R>(
       )
     )
   }).pipe(
-    Effect.locally(Headers.currentRedactedNames, secretHeaders),
+    Redaction.redacting(secretHeaders),
     Effect.withSpan(`${provider.name}.${call.operation}`, {
       kind: "client",
       attributes: {

@@ -58,8 +58,8 @@ export * as HeaderDiagnostics from "./HeaderDiagnostics.js"
 /**
  * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
  * shared store, by every process of a fleet): request windows for proactive pacing, the count of failed requests
- * for the error-budget guard (R8), and concurrency slots (e.g. a wallet's 5 requests in flight, X4). Each
- * operation is one atomic step, so a store backed by Redis can implement it with one script.
+ * for the error-budget guard (SPEC R8), and concurrency slots (e.g. a wallet's 5 requests in flight, SPEC X4).
+ * Each operation is one atomic step, so a store backed by Redis can implement it with one script.
  *
  * @since 0.1.0
  */
@@ -67,11 +67,11 @@ export * as LimiterStore from "./LimiterStore.js"
 
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (R8), proactive pacing, a concurrency slot when the credentials limit requests in flight
- * (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response headers,
- * and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span with
- * retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any pending
- * wait (R12).
+ * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
+ * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response
+ * headers, and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span
+ * with retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any
+ * pending wait (R12).
  *
  * @since 0.1.0
  */
@@ -94,6 +94,16 @@ export * as Poll from "./Poll.js"
  * @since 0.1.0
  */
 export * as RateLimit from "./RateLimit.js"
+
+/**
+ * Which request and response headers stay out of spans and logs (SPEC O3): `@effect/platform` records every header
+ * of a client request as a span attribute unless its name is on `Headers.currentRedactedNames`. The clients add
+ * their secret headers and a call's own `headers` to that list, after what is already on it (the platform's
+ * defaults and any names the application added), never instead of it.
+ *
+ * @since 0.1.0
+ */
+export * as Redaction from "./Redaction.js"
 
 /**
  * Local validation of request bodies before anything is sent (B2), for any provider: the field-level messages of a

@@ -40,6 +40,15 @@ export * as LossyProxy from "./LossyProxy.js"
 export * as NovitaEmulator from "./NovitaEmulator.js"
 
 /**
+ * The faults of the Novita emulator: its own (a catalog row as an error, a task that fails) and the Venice
+ * emulator's transport and stream faults, reused as they are; and the script that applies one to the next matching
+ * requests (the body of `POST /__emulator/faults`). `NovitaEmulator` re-exports every name of this module.
+ *
+ * @since 0.1.0
+ */
+export * as NovitaFaults from "./NovitaFaults.js"
+
+/**
  * Driving the `TestClock` while real HTTP happens: run a call against the emulator in a fiber and advance virtual
  * time to each pending wake-up (a retry wait, a pacing wait, a job poll) only while no attempt is in flight, so a
  * `Retry-After: 30` test takes milliseconds and an attempt's timeout never fires while bytes are still on the

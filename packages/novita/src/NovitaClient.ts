@@ -32,6 +32,7 @@ import * as BaseUrl from "@venice-effect/core/BaseUrl"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
+import * as Redaction from "@venice-effect/core/Redaction"
 import * as RequestValidation from "@venice-effect/core/RequestValidation"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -288,7 +289,10 @@ export const make = (options: Options): Effect.Effect<Service, BaseUrl.InvalidBa
         resendable: spec.resendable,
         correlationId: callOptions?.correlationId,
         attributes: spec.model !== undefined ? { "novita.model": spec.model } : undefined
-      })
+      }).pipe(
+        // the call's own headers are never logged: added to platform's redaction list (SPEC O3)
+        Redaction.redacting(Object.keys(callOptions?.headers ?? {}))
+      )
     }
 
     const json = <A, I, R>(

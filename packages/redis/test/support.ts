@@ -11,34 +11,17 @@
  */
 import * as Child from "node:child_process"
 import * as Fs from "node:fs"
-import * as Net from "node:net"
-import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { DEFAULT_URL, hasBinary, ping, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
 import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
 import { afterAll } from "vitest"
 
-export const DEFAULT_URL = "redis://127.0.0.1:6379"
+export { DEFAULT_URL, freePort, type PrivateRedis, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
 
 /** A unique key prefix for one test. */
 export const uniquePrefix = (label: string): string => `venice-effect-test:${label}:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`
-
-const ping = async (url: string, timeoutMs = 1000): Promise<boolean> => {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs })
-  client.on("error", () => {})
-  try {
-    await client.connect()
-    return (await client.ping()) === "PONG"
-  } catch {
-    return false
-  } finally {
-    client.disconnect()
-  }
-}
-
-const hasBinary = (name: string): boolean =>
-  (process.env["PATH"] ?? "").split(Path.delimiter).some((dir) => dir.length > 0 && Fs.existsSync(Path.join(dir, name)))
 
 const required = process.env["VENICE_REDIS_REQUIRED"] !== undefined
 
@@ -61,68 +44,6 @@ export const missingRedisServer: string | undefined = required || hasBinary("red
   ? undefined
   : missingRedis ?? warnSkip("redis-server is not installed (apt-get install -y redis-server)")
 
-/** A free TCP port on loopback (taken by nobody right now). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = Net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-
-/**
- * A `redis-server` child process on a port of its own (without persistence unless asked): kill it, start it again on
- * the same port.
- */
-export interface PrivateRedis {
-  readonly url: string
-  readonly port: number
-  /** SIGKILL: the server vanishes (connections reset), its data with it. */
-  readonly kill: () => Promise<void>
-  /** Starts it again on the same port and waits until it answers. */
-  readonly start: () => Promise<void>
-  readonly running: () => boolean
-}
-
-export const startPrivateRedis = async (options: { readonly persistent?: boolean } = {}): Promise<PrivateRedis> => {
-  if (!hasBinary("redis-server")) {
-    throw new Error("redis-server is not installed (apt-get install -y redis-server): this test needs a Redis it can stop and start")
-  }
-  const port = await freePort()
-  const url = `redis://127.0.0.1:${port}`
-  // persistent: every write is in the append-only file before it is answered, so a SIGKILL loses nothing
-  const persistence = options.persistent === true
-    ? ["--dir", Fs.mkdtempSync(Path.join(Os.tmpdir(), "venice-redis-")), "--appendonly", "yes", "--appendfsync", "always", "--save", ""]
-    : ["--save", "", "--appendonly", "no"]
-  let proc: Child.ChildProcess | undefined
-  const start = async () => {
-    proc = Child.spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", ...persistence], {
-      stdio: "ignore"
-    })
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      if (await ping(url, 200)) return
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error(`redis-server on port ${port} did not answer within 10 s`)
-  }
-  const kill = async () => {
-    const p = proc
-    proc = undefined
-    if (p === undefined || p.exitCode !== null) return
-    const exited = new Promise<void>((resolve) => p.once("exit", () => resolve()))
-    p.kill("SIGKILL")
-    await exited
-  }
-  await start()
-  process.once("exit", () => proc?.kill("SIGKILL"))
-  return { url, port, kill, start, running: () => proc !== undefined && proc.exitCode === null }
-}
-
 let resolved: Promise<{ readonly url: string; readonly stop: () => Promise<void> }> | undefined
 
 /**
@@ -131,7 +52,7 @@ let resolved: Promise<{ readonly url: string; readonly stop: () => Promise<void>
 export const testRedisUrl = (): Promise<string> => {
   resolved ??= (async () => {
     const url = process.env["VENICE_REDIS_URL"] ?? DEFAULT_URL
-    if (await ping(url)) return { url, stop: async () => {} }
+    if (await ping(url, 1000)) return { url, stop: async () => {} }
     const where = `VENICE_REDIS_URL=${process.env["VENICE_REDIS_URL"] === undefined ? `(unset, default ${DEFAULT_URL})` : "(set)"}`
     if (process.env["VENICE_REDIS_REQUIRED"] !== undefined) {
       throw new Error(`Redis is required (VENICE_REDIS_REQUIRED is set) and nothing answers PING at ${where}: .ci/run starts one`)
@@ -182,14 +103,10 @@ const newestMtime = (dir: string, ext: string): number => {
   return newest
 }
 
-/** Whether a compiled output is older than any source it depends on (`tsc -b` has not run since a change). */
+/** The compiled outputs older than a source they depend on (`tsc -b` has not run since a change). */
 const stale = (): ReadonlyArray<string> => {
   const out: Array<string> = []
-  const worker = Path.join(packageRoot, ".tsbuild/test/fleet/worker.js")
-  if (!Fs.existsSync(worker) || Fs.statSync(worker).mtimeMs < Fs.statSync(Path.join(here, "fleet/worker.ts")).mtimeMs) {
-    out.push("packages/redis/test/fleet/worker.ts")
-  }
-  for (const pkg of ["core", "venice", "emulator", "redis"]) {
+  for (const pkg of ["core", "venice", "emulator", "redis", "testkit"]) {
     const src = newestMtime(Path.join(repoRoot, "packages", pkg, "src"), ".ts")
     const dist = newestMtime(Path.join(repoRoot, "packages", pkg, "dist"), ".js")
     if (dist < src) out.push(`packages/${pkg}`)
@@ -198,19 +115,19 @@ const stale = (): ReadonlyArray<string> => {
 }
 
 /**
- * The compiled fleet worker (`.tsbuild/test/fleet/worker.js`, built by `tsc -b`), which runs from the packages'
- * `dist`. If a source is newer than its output, builds first (`tsc -b packages/redis`), so a worker never runs stale
- * code.
+ * The compiled fleet worker (`@venice-effect/testkit`'s `dist/FleetWorker.js`, built by `tsc -b`), which runs from
+ * the packages' `dist`. If a source is newer than its output, builds first (`tsc -b packages/testkit`), so a worker
+ * never runs stale code.
  */
 export const compiledWorker = (): string => {
   const outdated = stale()
   if (outdated.length > 0) {
-    console.log(`building (${outdated.join(", ")} newer than the build): tsc -b packages/redis`)
-    const result = Child.spawnSync(Path.join(repoRoot, "node_modules/.bin/tsc"), ["-b", "packages/redis"], {
+    console.log(`building (${outdated.join(", ")} newer than the build): tsc -b packages/testkit`)
+    const result = Child.spawnSync(Path.join(repoRoot, "node_modules/.bin/tsc"), ["-b", "packages/testkit"], {
       cwd: repoRoot,
       encoding: "utf8"
     })
-    if (result.status !== 0) throw new Error(`tsc -b packages/redis failed:\n${result.stdout}\n${result.stderr}`)
+    if (result.status !== 0) throw new Error(`tsc -b packages/testkit failed:\n${result.stdout}\n${result.stderr}`)
   }
-  return Path.join(packageRoot, ".tsbuild/test/fleet/worker.js")
+  return Path.join(repoRoot, "packages/testkit/dist/FleetWorker.js")
 }

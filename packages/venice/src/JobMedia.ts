@@ -327,7 +327,7 @@ export const retrieve = <R = never>(
           bytes: boundedBody(source, raw.response, bounds)
         })
       },
-      { ...callOptions, retry: callOptions.retry ?? CoreRetryPolicy.none, headersOnly: true }
+      { ...callOptions, retry: callOptions.retry ?? CoreRetryPolicy.none, bodyConsumedLater: true }
     )
   })
 

@@ -30,6 +30,7 @@ import * as ClientError from "@venice-effect/core/ClientError"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as RateLimit from "@venice-effect/core/RateLimit"
+import * as Redaction from "@venice-effect/core/Redaction"
 import * as RequestValidation from "@venice-effect/core/RequestValidation"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -218,11 +219,30 @@ export interface Service {
   readonly execute: <A, R = never, R2 = never>(
     spec: RequestSpec,
     onSuccess: (raw: RawResponse) => Effect.Effect<A, RetryPolicy.VeniceClientError, R2>,
-    options?: CallOptions<R> & {
-      /** Timeout until the response headers only (streams): default true when the body is consumed later. */
-      readonly headersOnly?: boolean | undefined
-    }
+    options?: CallOptions<R> & ExecuteOptions
   ) => Effect.Effect<A, RetryPolicy.VeniceClientError, R | R2>
+}
+
+/**
+ * Options of {@link Service.execute} beyond {@link CallOptions}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExecuteOptions {
+  /**
+   * `onSuccess` hands the body on unread (a stream the caller consumes after `execute` returns): the wallet's
+   * in-flight slot (SPEC X4) is then held until the caller's scope closes instead of being released when `execute`
+   * returns. Default false. The attempt timeout is unchanged: it runs until the headers, then for whatever
+   * `onSuccess` does before it returns.
+   */
+  readonly bodyConsumedLater?: boolean | undefined
+  /**
+   * The former name of `bodyConsumedLater` (it never limited the timeout to the headers).
+   *
+   * @deprecated Use `bodyConsumedLater`.
+   */
+  readonly headersOnly?: boolean | undefined
 }
 
 /**
@@ -500,7 +520,7 @@ export const make = (
     const execute = <A, R, R2>(
       spec: RequestSpec,
       onSuccess: (raw: RawResponse) => Effect.Effect<A, RetryPolicy.VeniceClientError, R2>,
-      callOptions?: CallOptions<R> & { readonly headersOnly?: boolean | undefined }
+      callOptions?: CallOptions<R> & ExecuteOptions
     ): Effect.Effect<A, RetryPolicy.VeniceClientError, R | R2> => {
       const model = spec.model
       const identity = authenticator.identity
@@ -535,7 +555,7 @@ export const make = (
           inFlight: maxInFlight === undefined ? undefined : {
             bucket: `inflight:${identity}`,
             limit: maxInFlight,
-            holdUntilScopeClose: callOptions?.headersOnly === true
+            holdUntilScopeClose: (callOptions?.bodyConsumedLater ?? callOptions?.headersOnly) === true
           },
           resendable: spec.resendable,
           correlationId: callOptions?.correlationId,
@@ -553,7 +573,9 @@ export const make = (
             (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
           ),
           // which wallet signed which attempt is a fact of this call only
-          Effect.locally(Wallet.currentAttempt, undefined)
+          Effect.locally(Wallet.currentAttempt, undefined),
+          // the call's own headers are never logged: added to platform's redaction list (SPEC O3)
+          Redaction.redacting(Object.keys(callOptions?.headers ?? {}))
         ))
     }
 

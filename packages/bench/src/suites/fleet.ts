@@ -11,6 +11,8 @@
  */
 import * as Crypto from "node:crypto"
 import { fileURLToPath } from "node:url"
+import type { FromWorker, ToWorker, WorkerConfig } from "@venice-effect/testkit/FleetWorker"
+import { sharedRedis, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -18,11 +20,9 @@ import { fork } from "../harness/child.js"
 import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Answer, Request } from "./fleet/emulator.js"
-import { sharedRedis, startPrivateRedis } from "./fleet/redis.js"
-import type { FromWorker, ToWorker, WorkerConfig } from "./fleet/worker.js"
 
 const emulatorPath = fileURLToPath(new URL("./fleet/emulator.js", import.meta.url))
-const workerPath = fileURLToPath(new URL("./fleet/worker.js", import.meta.url))
+const workerPath = fileURLToPath(import.meta.resolve("@venice-effect/testkit/FleetWorker"))
 
 const PROCESSES = 4
 const FIBERS = 8

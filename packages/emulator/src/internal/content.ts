@@ -16,7 +16,7 @@ const WORDS = SENTENCE.split(" ").map((word, i) => (i === 0 ? word : ` ${word}`)
 export const tokens = (count: number): ReadonlyArray<string> => {
   const out: Array<string> = []
   for (let i = 0; i < count; i++) {
-    const word = WORDS[i % WORDS.length]!
+    const word = WORDS[i % WORDS.length]! // an index below WORDS.length
     out.push(i > 0 && i % WORDS.length === 0 ? ` ${word}` : word)
   }
   return out
@@ -128,8 +128,7 @@ export const embedding = (text: string, dimensions: number): Array<number> => {
     norm += x * x
   }
   const scale = 1 / Math.sqrt(norm || 1)
-  for (let i = 0; i < dimensions; i++) v[i] = Math.round(v[i]! * scale * 1e6) / 1e6
-  return v
+  return v.map((x) => Math.round(x * scale * 1e6) / 1e6)
 }
 
 /** A float vector as base64 of little-endian float32 (OpenAI's `encoding_format: "base64"`). */

@@ -340,7 +340,8 @@ export const resolve = (
   id: string,
   type: Models.ModelType
 ): CatalogModel | "not-found" | "wrong-type" => {
-  const bare = id.split(":", 1)[0]!.trim()
+  const colon = id.indexOf(":")
+  const bare = (colon === -1 ? id : id.slice(0, colon)).trim()
   const direct = byId.get(bare)
   if (direct !== undefined) return direct.model.type === type ? direct : "wrong-type"
   const trait = catalog.find((m) => m.model.type === type && (m.model.model_spec.traits ?? []).includes(bare))
@@ -356,7 +357,7 @@ export type TypeFilter = (typeof filterTypes)[number] | (typeof filterSpecial)[n
 
 /** @internal */
 export const isTypeFilter = (value: string): value is TypeFilter =>
-  (filterTypes as ReadonlyArray<string>).includes(value) || (filterSpecial as ReadonlyArray<string>).includes(value)
+  filterTypes.some((t) => t === value) || filterSpecial.some((t) => t === value)
 
 /** @internal */
 export const list = (filter: TypeFilter): ReadonlyArray<Models.Model> =>

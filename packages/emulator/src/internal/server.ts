@@ -44,8 +44,7 @@ import type { WindowState } from "./limiters.js"
 import * as Content from "./content.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
-import { paymentHeader, routes } from "./routes.js"
-import { familyRoutes } from "./routes/index.js"
+import { paymentHeader, routes } from "./routes/index.js"
 import { hashKey, type KeyRecord, labelOfHash, type LogEntry, type State, type Wallet, walletKey } from "./state.js"
 import * as X402Svm from "./x402Svm.js"
 
@@ -70,7 +69,7 @@ interface Credentials {
 const credentials = (state: State, headers: Readonly<Record<string, string | undefined>>): Credentials => {
   const authorization = headers["authorization"]
   const match = authorization === undefined ? null : /^Bearer\s+(.+)$/i.exec(authorization.trim())
-  const bearer = match === null ? undefined : match[1]!.trim()
+  const bearer = match?.[1]?.trim()
   const siwx = headers["sign-in-with-x"] ?? headers["x-sign-in-with-x"]
   const keyHash = bearer === undefined ? undefined : hashKey(bearer)
   const key = keyHash === undefined ? undefined : state.keys.get(keyHash)
@@ -883,7 +882,7 @@ const notFound = (env: Env) =>
   })
 
 /** Every Venice route of the emulator. */
-export const allRoutes: ReadonlyArray<RouteSpec> = [...routes, ...familyRoutes]
+export const allRoutes: ReadonlyArray<RouteSpec> = routes
 
 /** The emulator's HTTP app. */
 export const makeApp = (env: Env) => {

@@ -337,7 +337,7 @@ export class State {
   /** Takes the first script matching the request (stream faults only match streaming requests). */
   takeFault(input: MatchInput): Faults.Fault | undefined {
     for (let i = 0; i < this.scripts.length; i++) {
-      const script = this.scripts[i]!
+      const script = this.scripts[i]! // i < length
       if (!matches(script, input)) continue
       script.remaining--
       if (script.remaining <= 0) this.scripts.splice(i, 1)

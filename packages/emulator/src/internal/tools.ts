@@ -112,6 +112,7 @@ const mergeAllOf = (schema: Node, parts: ReadonlyArray<unknown>, root: Node): No
 export const example = (schema: unknown, root: unknown = schema, hint = "", depth = 0): Json => {
   if (!isNode(schema) || !isNode(root) || depth > MAX_DEPTH) return null
   const s = deref(schema, root)
+  // a JSON Schema is parsed JSON: its `const` and `enum` values are JSON values
   if (s["const"] !== undefined) return s["const"] as Json
   if (Array.isArray(s["enum"]) && s["enum"].length > 0) return s["enum"][0] as Json
   for (const key of ["anyOf", "oneOf"] as const) {

@@ -1,12 +1,12 @@
 /**
- * Runs a fleet of worker processes (see `worker.ts`) and reads the emulator's request log: the goodput of a paced run
- * measured over whole server windows, and the 429s.
+ * Runs a fleet of worker processes (`@venice-effect/testkit/FleetWorker`) and reads the emulator's request log: how
+ * full the server's windows were, the goodput of a paced run measured over whole server windows, and the 429s.
  */
 import * as Child from "node:child_process"
 import type * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Effect from "effect/Effect"
 import { compiledWorker } from "../support.js"
-import type { FromWorker, ToWorker, WorkerConfig } from "./worker.js"
+import type { FromWorker, ToWorker, WorkerConfig } from "@venice-effect/testkit/FleetWorker"
 
 export type Done = Extract<FromWorker, { _tag: "done" }>
 
@@ -86,9 +86,13 @@ export const goodput = (
     }
     if (r.status === 200) successes[successes.length - 1]!++
   }
-  const whole = successes.slice(0, -1).reduce((a, b) => a + b, 0)
+  const wholeSuccesses = successes.slice(0, -1).reduce((a, b) => a + b, 0)
   const span = starts.length > 1 ? starts[starts.length - 1]! - starts[0]! : 0
-  const perSecond = span > 0 ? (whole * 1000) / span : 0
+  const perSecond = span > 0 ? (wholeSuccesses * 1000) / span : 0
+  // successes per whole window, against the limit: how full the key's windows were while it was in use (the time
+  // between windows, when the fleet waits for the next one to open, does not count: it grows with CPU load)
+  const whole = successes.slice(0, -1)
+  const fill = whole.length > 0 ? whole.reduce((a, b) => a + b, 0) / (whole.length * limit) : 0
   const requests = rs.length
   const tooMany = rs.filter((r) => r.status === 429).length
   return {
@@ -98,7 +102,9 @@ export const goodput = (
     tooManyPerRequest: requests > 0 ? tooMany / requests : 0,
     windows: starts.length,
     perSecond,
-    /** Of R. */
-    ratio: perSecond / ((limit * 1000) / windowMillis)
+    /** Of R (depends on how fast the processes get the CPU back when a window opens: reported, not asserted). */
+    ratio: perSecond / ((limit * 1000) / windowMillis),
+    /** Successes per whole window ÷ the limit: 1 when every window the fleet used was used in full. */
+    fill
   }
 }

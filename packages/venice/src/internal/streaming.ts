@@ -363,6 +363,6 @@ export const open = <A, R>(
           })
           return { status: raw.response.status, headers, facts: raw.facts, meta: raw.meta, values }
         }),
-      { ...options, headersOnly: true }
+      { ...options, bodyConsumedLater: true }
     )
   })

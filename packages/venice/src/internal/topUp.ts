@@ -5,13 +5,13 @@
  *
  * @internal
  */
-import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as ClientError from "@venice-effect/core/ClientError"
 import type * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
+import * as Redaction from "@venice-effect/core/Redaction"
 import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as X402 from "@venice-effect/core/X402"
 import * as Clock from "effect/Clock"
@@ -150,8 +150,7 @@ const originOf = (url: string): string | undefined => {
 const topUpUrl = (env: Env) => `${env.baseUrl}/x402/top-up`
 
 /** The redaction list of the pipeline, for the requests made outside it. */
-const redacting = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.locally(effect, Headers.currentRedactedNames, Pipeline.secretHeaders)
+const redacting = Redaction.redactingSecrets
 
 /** Nothing was signed: a read the payment needs first failed. */
 export const failedBeforePaying = (message: string, cause: unknown): Failure => ({

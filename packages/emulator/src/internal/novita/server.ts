@@ -13,14 +13,12 @@ import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import type * as Http from "node:http"
 import type * as Faults from "../../Faults.js"
-import { type Fault, Script, type TaskFailure } from "../../NovitaEmulator.js"
+import { type Fault, Script, type TaskFailure } from "../../NovitaFaults.js"
 import { countTokens, textOf } from "../content.js"
 import * as Reply from "../reply.js"
 import { applyPostFault, hex } from "../server.js"
@@ -56,7 +54,7 @@ interface ErrorOptions {
 export const errorReply = (code: Code, routeGroup: Group, options: ErrorOptions = {}): Reply.Reply => {
   const rows = NovitaErrorCatalog.byCode(code)
   const wanted = options.group ?? routeGroup
-  const row = rows.find((r) => r.group === wanted) ?? rows[0]!
+  const row = rows.find((r) => r.group === wanted) ?? rows[0]! // every code of the catalog has a row
   const status = options.status ?? row.status
   return {
     status,
@@ -228,7 +226,7 @@ const asyncApis: Readonly<Record<string, { readonly type: string; readonly outpu
   txt2speech: { type: "TXT_TO_SPEECH", output: "audios" }
 }
 
-const intIn = (value: unknown, min: number, max: number): boolean =>
+const intIn = (value: unknown, min: number, max: number): value is number =>
   typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
 
 /** The checks Novita's txt2img documents (a subset): a message naming the first bad field, or undefined. */
@@ -269,7 +267,7 @@ const submitRoute = (api: string, spec: { readonly type: string; readonly output
       const issue = api === "txt2img" ? txt2imgIssue(body) : undefined
       if (issue !== undefined) return invalidBody("media", issue)
       const request = Predicate.isRecord(body.request) ? body.request : body
-      const count = spec.output === "images" && intIn(request.image_num, 1, 8) ? (request.image_num as number) : 1
+      const count = spec.output === "images" && intIn(request.image_num, 1, 8) ? request.image_num : 1
       const h = yield* hex(32)
       const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
       const settings = ctx.env.settings.tasks
@@ -359,7 +357,7 @@ export const routes: ReadonlyArray<RouteSpec> = [
 const credentials = (state: State, headers: Readonly<Record<string, string | undefined>>) => {
   const authorization = headers["authorization"]
   const match = authorization === undefined ? null : /^Bearer\s+(.+)$/i.exec(authorization.trim())
-  const bearer = match === null ? undefined : match[1]!.trim()
+  const bearer = match?.[1]?.trim()
   const keyHash = bearer === undefined ? undefined : hashKey(bearer)
   const key = keyHash === undefined ? undefined : state.keys.get(keyHash)
   return { bearer, keyHash, key, keyLabel: key?.label ?? (keyHash === undefined ? undefined : labelOfHash(keyHash)) }
@@ -570,10 +568,7 @@ const handler = (env: Env, spec: RouteSpec) =>
 
 // ─── admin, 404, the app ─────────────────────────────────────────────────────────────────────────
 
-// built on first use: `Script` comes from the module that imports this one
-let scriptsDecoder: ((u: unknown) => Either.Either<Script | ReadonlyArray<Script>, ParseResult.ParseError>) | undefined
-const decodeScripts = (u: unknown) =>
-  (scriptsDecoder ??= Schema.decodeUnknownEither(Schema.Union(Script, Schema.Array(Script))))(u)
+const decodeScripts = Schema.decodeUnknownEither(Schema.Union(Script, Schema.Array(Script)))
 
 /** Stores a script (its key hashed). */
 export const storeScript = (state: State, script: Script): void => {
@@ -596,7 +591,7 @@ const adminRouter = (env: Env) =>
         if (decoded._tag === "Left") {
           return HttpServerResponse.unsafeJson({ error: "Invalid fault script", message: String(decoded.left) }, { status: 400 })
         }
-        const scripts: ReadonlyArray<Script> = Array.isArray(decoded.right) ? decoded.right : [decoded.right as Script]
+        const scripts: ReadonlyArray<Script> = "fault" in decoded.right ? [decoded.right] : decoded.right
         for (const script of scripts) storeScript(env.state, script)
         return HttpServerResponse.unsafeJson({
           scheduled: scripts.length,

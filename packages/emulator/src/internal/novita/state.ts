@@ -2,7 +2,8 @@
  * The Novita emulator's mutable state: settings, API keys (by hash), async tasks, scripted faults, the optional
  * request windows and the request log. Read and written synchronously (inside `Effect.sync`) with times from `Clock`.
  */
-import { type Fault, isStreamFault, type RequestRecord } from "../../NovitaEmulator.js"
+import type { RequestRecord } from "../../NovitaEmulator.js"
+import { type Fault, isStreamFault } from "../../NovitaFaults.js"
 import { FixedWindows } from "../limiters.js"
 
 /** Everything the server needs, with defaults applied. */
@@ -108,7 +109,7 @@ export class State {
   /** Takes the first script matching the request. */
   takeFault(input: MatchInput): Fault | undefined {
     for (let i = 0; i < this.scripts.length; i++) {
-      const script = this.scripts[i]!
+      const script = this.scripts[i]! // i < length
       if (!matches(script, input)) continue
       script.remaining--
       if (script.remaining <= 0) this.scripts.splice(i, 1)

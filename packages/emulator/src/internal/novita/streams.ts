@@ -31,7 +31,7 @@ const WORDS = "Hello from the Novita emulator. This answer is generated locally,
 /** `count` tokens of the emulator's reply (the sentence, repeated). */
 export const tokens = (count: number): ReadonlyArray<string> =>
   Array.from({ length: count }, (_, i) => {
-    const word = WORDS[i % WORDS.length]!
+    const word = WORDS[i % WORDS.length]! // an index below WORDS.length
     return i > 0 && i % WORDS.length === 0 ? ` ${word}` : word
   })
 

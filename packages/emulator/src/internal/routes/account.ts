@@ -14,7 +14,7 @@ import { createHmac } from "node:crypto"
 import { isAddress, isHex, verifyMessage } from "viem"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Reply from "../reply.js"
-import { round, V1 } from "../routes.js"
+import { round, V1 } from "./common.js"
 import { hashKey, keyIdOfHash, type KeyMeta, type KeyRecord, type State, type UsageRow } from "../state.js"
 import { validate } from "../validation.js"
 
@@ -290,9 +290,9 @@ const issueToken = (now: number, nonce: string): string => {
 const TokenClaims = Schema.parseJson(Schema.Struct({ exp: Schema.Number }))
 
 const tokenValid = (token: string, now: number): boolean => {
-  const parts = token.split(".")
-  if (parts.length !== 3 || sign(`${parts[0]}.${parts[1]}`) !== parts[2]) return false
-  const claims = Schema.decodeUnknownEither(TokenClaims)(Buffer.from(parts[1]!, "base64url").toString("utf8"))
+  const [header, payload, signature, ...rest] = token.split(".")
+  if (payload === undefined || rest.length > 0 || sign(`${header}.${payload}`) !== signature) return false
+  const claims = Schema.decodeUnknownEither(TokenClaims)(Buffer.from(payload, "base64url").toString("utf8"))
   return Either.isRight(claims) && claims.right.exp * 1000 > now
 }
 
@@ -457,7 +457,7 @@ const usageAnalytics: RouteSpec = {
         lookback = `${days}d`
       }
       const rows = ctx.env.state.usage.filter((r) => r.at >= from && r.at < to)
-      const byDate = [] as Array<{ date: string; USD: number; DIEM: number }>
+      const byDate: Array<{ date: string; USD: number; DIEM: number }> = []
       for (let day = from; day < to; day += DAY) {
         const of = rows.filter((r) => r.at >= day && r.at < day + DAY)
         const total = (currency: string) => round(-of.filter((r) => r.currency === currency).reduce((s, r) => s + r.amount, 0))
@@ -477,7 +477,7 @@ const usageAnalytics: RouteSpec = {
       const models = group((r) => r.sku.replace(/-usage$/, ""))
       const keys = group((r) => r.keyHash)
       const daily = (series: ReturnType<typeof group>, label: (name: string) => string, usdOnly: boolean) => {
-        const out = [] as Array<Record<string, number>>
+        const out: Array<Record<string, number>> = []
         for (let day = from; day < to; day += DAY) {
           const row: Record<string, number> = { date: day }
           for (const s of series.slice(0, 50)) {

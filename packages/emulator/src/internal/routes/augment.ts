@@ -9,7 +9,7 @@ import * as Either from "effect/Either"
 import * as Content from "../content.js"
 import type { RouteSpec } from "../context.js"
 import * as Reply from "../reply.js"
-import { V1 } from "../routes.js"
+import { V1 } from "./common.js"
 import { validate } from "../validation.js"
 import * as Forms from "./forms.js"
 

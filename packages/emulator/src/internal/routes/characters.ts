@@ -9,7 +9,7 @@ import * as Either from "effect/Either"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Reply from "../reply.js"
-import { V1 } from "../routes.js"
+import { V1 } from "./common.js"
 import { validate } from "../validation.js"
 
 const character = (
@@ -78,8 +78,9 @@ const numeric = (query: Record<string, unknown>, keys: ReadonlyArray<string>): R
   return query
 }
 
+const featured = (c: (typeof catalog)[number]): number => (c.featured ? 1 : 0)
 const sorters: Readonly<Record<string, (c: (typeof catalog)[number]) => number>> = {
-  featured: (c) => (c.featured ? 1 : 0),
+  featured,
   highestRating: (c) => c.stats.averageRating,
   highlyRated: (c) => c.stats.averageRating,
   highlyRatedAndRecent: (c) => c.stats.averageRating,
@@ -106,7 +107,7 @@ const listCharacters: RouteSpec = {
         (p.tags === undefined || p.tags.length === 0 || p.tags.some((t) => c.tags.includes(t))) &&
         (p.modelId === undefined || p.modelId.length === 0 || p.modelId.includes(c.modelId))
       )
-      const sort = sorters[p.sortBy ?? "featured"] ?? sorters.featured!
+      const sort = sorters[p.sortBy ?? "featured"] ?? featured
       const ordered = [...found].sort((a, b) => (p.sortOrder === "asc" ? sort(a) - sort(b) : sort(b) - sort(a)))
       const offset = p.offset ?? 0
       return Reply.json(200, { object: "list", data: ordered.slice(offset, offset + (p.limit ?? 50)) })

@@ -16,12 +16,55 @@ import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Catalog from "../models.js"
 import * as Reply from "../reply.js"
-import { insufficient, isReply, modelHeaders, round, V1 } from "../routes.js"
 import { validate } from "../validation.js"
+import { insufficient, isReply, modelHeaders, resolveModel, round, V1 } from "./common.js"
 import * as Forms from "./forms.js"
 
 const CONTENT_VIOLATION_MARK = "[content-violation]"
 const BASE64 = /^(?:data:image\/[a-z+.-]+;base64,)?[A-Za-z0-9+/]+={0,2}$/
+
+const imageGenerate: RouteSpec = {
+  name: "image/generate",
+  method: "POST",
+  path: `${V1}/image/generate`,
+  auth: "any",
+  body: "json",
+  modelType: "image",
+  handle: (ctx) =>
+    Effect.gen(function*() {
+      const model = resolveModel(ctx, "image")
+      if (isReply(model)) return model
+      const decoded = validate(Image.GenerateImageRequest, ctx.body)
+      if (Either.isLeft(decoded)) return Reply.json(400, decoded.left)
+      const request = decoded.right
+      const format = request.format ?? "webp"
+      const variants = request.return_binary === true ? 1 : request.variants ?? 1
+      // A blocked image is a 200 with `x-venice-is-content-violation: true` (skill venice-errors §5); the emulator
+      // blocks prompts containing "[content-violation]".
+      const violation = request.prompt.includes(CONTENT_VIOLATION_MARK)
+      const headers = {
+        ...modelHeaders(model),
+        "x-venice-is-content-violation": String(violation),
+        "x-venice-is-blurred": String(violation && request.safe_mode !== false),
+        "x-venice-is-adult-model-content-violation": "false"
+      }
+      const id = `generate-image-${yield* ctx.hex(16)}`
+      ctx.charge({ usd: round(0.01 * variants), model: model.model.id, requestId: id })
+      if (request.return_binary === true) {
+        return {
+          status: 200,
+          headers,
+          body: { _tag: "bytes", value: Content.imageBytes(format), contentType: Image.contentTypeByFormat[format] }
+        }
+      }
+      return Reply.json(200, {
+        id,
+        images: Array.from({ length: variants }, () => Content.images[format]),
+        timing: { inferenceDuration: 412, inferencePreprocessingTime: 3, inferenceQueueTime: 11, total: 426 },
+        request: ctx.body
+      }, headers)
+    })
+}
 
 /** Venice's plain Bearer 402 on the image routes (skills venice-image-generate, venice-image-edit §Errors). */
 const insufficientBalance = (ctx: Ctx, price: number): Reply.Reply | undefined => {
@@ -195,4 +238,4 @@ const backgroundRemove: RouteSpec = {
 }
 
 /** The image routes of this file. */
-export const imageRoutes: ReadonlyArray<RouteSpec> = [edit, multiEdit, upscale, backgroundRemove]
+export const imageRoutes: ReadonlyArray<RouteSpec> = [imageGenerate, edit, multiEdit, upscale, backgroundRemove]

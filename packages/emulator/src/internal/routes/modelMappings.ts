@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import type { RouteSpec } from "../context.js"
 import * as Catalog from "../models.js"
 import * as Reply from "../reply.js"
-import { V1 } from "../routes.js"
+import { V1 } from "./common.js"
 
 const mapping = (name: "traits" | "compatibility_mapping", data: (type: string) => Readonly<Record<string, string>>): RouteSpec => ({
   name: `models/${name}`,

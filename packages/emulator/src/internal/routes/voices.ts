@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import type { RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Reply from "../reply.js"
-import { V1 } from "../routes.js"
+import { V1 } from "./common.js"
 import * as Forms from "./forms.js"
 
 const signature = (bytes: Uint8Array): boolean => {

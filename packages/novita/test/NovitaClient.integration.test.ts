@@ -110,7 +110,7 @@ describe("NovitaClient against the Novita emulator", () => {
         expect(Chunk.join(text, "")).toBe("Hello from the Novita emulator. This answer is")
       }).pipe(Effect.provide(layer())))
 
-    it.scoped("a mid-stream error event fails the stream with NovitaStreamEventError after the chunks before it; no retry", () =>
+    it.scoped("a mid-stream error event fails the stream with StreamEventError after the chunks before it; no retry", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(3, { code: "SERVICE_NOT_AVAILABLE", message: "upstream gone" }))
@@ -119,7 +119,7 @@ describe("NovitaClient against the Novita emulator", () => {
         const error = failureOf(exit)
         expect(received).toHaveLength(3)
         expect(error).toMatchObject({
-          _tag: "NovitaStreamEventError",
+          _tag: "StreamEventError",
           code: "SERVICE_NOT_AVAILABLE",
           reason: "SERVICE_NOT_AVAILABLE",
           type: "server_error",
@@ -131,12 +131,12 @@ describe("NovitaClient against the Novita emulator", () => {
         expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
       }).pipe(Effect.provide(layer())))
 
-    it.scoped("an end without [DONE] is NovitaStreamTruncatedError", () =>
+    it.scoped("an end without [DONE] is StreamTruncatedError", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamEnd(4))
         const error = failureOf(yield* drive(Stream.runDrain(NovitaChat.stream(hello))))
-        expect(error).toMatchObject({ _tag: "NovitaStreamTruncatedError", received: 4, incomplete: false })
+        expect(error).toMatchObject({ _tag: "StreamTruncatedError", received: 4, incomplete: false })
       }).pipe(Effect.provide(layer())))
 
     it.scoped("before the first event, a reset or a 429 is retried like any call; the stream then succeeds", () =>
@@ -149,12 +149,12 @@ describe("NovitaClient against the Novita emulator", () => {
         expect((yield* emu.requests).map((r) => r.status)).toEqual([200, 429, 200])
       }).pipe(Effect.provide(layer())))
 
-    it.scoped("a reset mid-stream (after the first event) is NovitaStreamTransportError, not retried", () =>
+    it.scoped("a reset mid-stream (after the first event) is StreamTransportError, not retried", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamReset(2))
         const error = failureOf(yield* drive(Stream.runDrain(NovitaChat.stream(hello))))
-        expect(error).toMatchObject({ _tag: "NovitaStreamTransportError", reason: "reset" })
+        expect(error).toMatchObject({ _tag: "StreamTransportError", reason: "reset" })
         expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
       }).pipe(Effect.provide(layer())))
 

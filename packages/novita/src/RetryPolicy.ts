@@ -45,6 +45,8 @@ export const classify: CoreRetryPolicy.Classifier<NovitaClientError> = (error) =
     : { retryClass }
 }
 
+const policies = CoreRetryPolicy.forProvider(classify)
+
 /**
  * The default policy with options: `never` stops at once; 429s and transient 5xx back off exponentially from 0.5 s
  * (×2, ≤ 30 s, ±20 % jitter); transport failures too; 4 retries.
@@ -52,10 +54,9 @@ export const classify: CoreRetryPolicy.Classifier<NovitaClientError> = (error) =
  * @since 0.1.0
  * @category policies
  */
-export const make = (
+export const make: (
   options?: CoreRetryPolicy.Options
-): Schedule.Schedule<CoreRetryPolicy.Decision<NovitaClientError>, NovitaClientError> =>
-  CoreRetryPolicy.make(classify, options)
+) => Schedule.Schedule<CoreRetryPolicy.Decision<NovitaClientError>, NovitaClientError> = policies.make
 
 /**
  * The default policy with default options.
@@ -64,7 +65,7 @@ export const make = (
  * @category policies
  */
 export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<NovitaClientError>, NovitaClientError> =
-  make()
+  policies.defaultPolicy
 
 /**
  * Whether a failure proves that Novita did not act on a request: Novita itself answered with a catalogued refusal
@@ -109,10 +110,7 @@ export const forSubmission = <Out, R>(
  * @since 0.1.0
  * @category building blocks
  */
-export const delays = (
-  options?: CoreRetryPolicy.Options
-): Schedule.Schedule<CoreRetryPolicy.Decision<NovitaClientError>, NovitaClientError> =>
-  CoreRetryPolicy.delays(classify, options)
+export const delays = policies.delays
 
 /**
  * Continues while the error's retry class is one of `classes` (default: `backoff`, `header-wait`).
@@ -120,9 +118,7 @@ export const delays = (
  * @since 0.1.0
  * @category building blocks
  */
-export const whileClass = (
-  classes?: Parameters<typeof CoreRetryPolicy.whileClass>[1]
-): Schedule.Schedule<NovitaClientError, NovitaClientError> => CoreRetryPolicy.whileClass(classify, classes)
+export const whileClass = policies.whileClass
 
 /**
  * Capped exponential backoff (no classification): 0.5 s × 2ⁿ ≤ 30 s by default.
@@ -130,7 +126,7 @@ export const whileClass = (
  * @since 0.1.0
  * @category building blocks
  */
-export const exponential: typeof CoreRetryPolicy.exponential = CoreRetryPolicy.exponential
+export const exponential = CoreRetryPolicy.exponential
 
 /**
  * Never retry.
@@ -138,4 +134,4 @@ export const exponential: typeof CoreRetryPolicy.exponential = CoreRetryPolicy.e
  * @since 0.1.0
  * @category policies
  */
-export const none: Schedule.Schedule<void, unknown> = CoreRetryPolicy.none
+export const none = CoreRetryPolicy.none

@@ -20,104 +20,22 @@
  *
  * @since 0.1.0
  */
-import * as StreamError from "@venice-effect/core/StreamError"
-
 export * from "@venice-effect/core/StreamError"
 
 /**
- * @deprecated Use {@link StreamError.StreamEventError} (tag `StreamEventError`); removed in the next release.
- * @since 0.1.0
- * @category errors
+ * The names before the family moved to core, for one release. The tags changed with them: catch `StreamEventError`,
+ * not `VeniceStreamEventError`.
+ *
+ * @deprecated Use the names above (`StreamEventError` …, `StreamError`, `isStreamError`); removed in the next
+ * release.
  */
-export const VeniceStreamEventError = StreamError.StreamEventError
-
-/**
- * @deprecated Use {@link StreamError.StreamEventError}; removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export type VeniceStreamEventError = StreamError.StreamEventError
-
-/**
- * @deprecated Use {@link StreamError.ResponseFailedError} (tag `ResponseFailedError`); removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export const VeniceResponseFailedError = StreamError.ResponseFailedError
-
-/**
- * @deprecated Use {@link StreamError.ResponseFailedError}; removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export type VeniceResponseFailedError = StreamError.ResponseFailedError
-
-/**
- * @deprecated Use {@link StreamError.StreamTruncatedError} (tag `StreamTruncatedError`); removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export const VeniceStreamTruncatedError = StreamError.StreamTruncatedError
-
-/**
- * @deprecated Use {@link StreamError.StreamTruncatedError}; removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export type VeniceStreamTruncatedError = StreamError.StreamTruncatedError
-
-/**
- * @deprecated Use {@link StreamError.StreamTransportError} (tag `StreamTransportError`); removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export const VeniceStreamTransportError = StreamError.StreamTransportError
-
-/**
- * @deprecated Use {@link StreamError.StreamTransportError}; removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export type VeniceStreamTransportError = StreamError.StreamTransportError
-
-/**
- * @deprecated Use {@link StreamError.StreamDecodeError} (tag `StreamDecodeError`); removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export const VeniceStreamDecodeError = StreamError.StreamDecodeError
-
-/**
- * @deprecated Use {@link StreamError.StreamDecodeError}; removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export type VeniceStreamDecodeError = StreamError.StreamDecodeError
-
-/**
- * @deprecated Use {@link StreamError.StreamTooLargeError} (tag `StreamTooLargeError`); removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export const VeniceStreamTooLargeError = StreamError.StreamTooLargeError
-
-/**
- * @deprecated Use {@link StreamError.StreamTooLargeError}; removed in the next release.
- * @since 0.1.0
- * @category errors
- */
-export type VeniceStreamTooLargeError = StreamError.StreamTooLargeError
-
-/**
- * @deprecated Use {@link StreamError.StreamError}; removed in the next release.
- * @since 0.1.0
- * @category models
- */
-export type VeniceStreamError = StreamError.StreamError
-
-/**
- * @deprecated Use {@link StreamError.isStreamError}; removed in the next release.
- * @since 0.1.0
- * @category guards
- */
-export const isVeniceStreamError: (u: unknown) => u is StreamError.StreamError = StreamError.isStreamError
+export {
+  isStreamError as isVeniceStreamError,
+  ResponseFailedError as VeniceResponseFailedError,
+  type StreamError as VeniceStreamError,
+  StreamDecodeError as VeniceStreamDecodeError,
+  StreamEventError as VeniceStreamEventError,
+  StreamTooLargeError as VeniceStreamTooLargeError,
+  StreamTransportError as VeniceStreamTransportError,
+  StreamTruncatedError as VeniceStreamTruncatedError
+} from "@venice-effect/core/StreamError"

@@ -9,6 +9,7 @@ import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/NovitaEmulator"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -336,5 +337,17 @@ describe("NovitaClient against the Novita emulator", () => {
     }).pipe(
       Effect.provide(NovitaClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["NOVITA_API_KEY", "k"], ["NOVITA_BASE_URL", "http://127.0.0.1:1/"]])))
+    ))
+
+  it.effect("layerConfig takes Config values: the caller chooses the key's name (issue 14 #1)", () =>
+    Effect.gen(function*() {
+      const client = yield* NovitaClient.NovitaClient
+      expect(client.provider).toBe("novita")
+      expect(client.baseUrl).toBe(NovitaClient.DEFAULT_BASE_URL)
+    }).pipe(
+      Effect.provide(
+        NovitaClient.layerConfig({ apiKey: Config.redacted("MY_NOVITA") }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      ),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["MY_NOVITA", "k"]])))
     ))
 })

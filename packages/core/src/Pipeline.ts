@@ -266,7 +266,7 @@ const tagged = (() => {
 const BUDGET_SLOT_POLL = Duration.millis(20)
 
 /**
- * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W3):
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W9):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew. Further is nonsense
  * (a misread unit, a corrupted header): the response still fails as it says, but no later call waits on it.
  *
@@ -566,7 +566,7 @@ export const runWith = <A, E, R>(
         }
       })
 
-    // SPEC W3: limit facts that make no sense are not kept — a window that admits nothing (`limit: 0`) or resets past
+    // SPEC W9: limit facts that make no sense are not kept — a window that admits nothing (`limit: 0`) or resets past
     // the pacing horizon, an error-budget window resetting past twice the provider's: pacing or guarding on them
     // would stop every later call for as long as they say.
     const horizon = Duration.toMillis(PACING_HORIZON)

@@ -19,7 +19,7 @@ export const recovered = LanguageModel.generateText({ prompt: "hi" }).pipe(
   Effect.map((response) => response.text),
   VeniceAi.unwrap,
   VeniceError.catchCode(["MODEL_OFFLINE", "MODEL_AT_CAPACITY"], () => Effect.succeed("try again later")),
-  Effect.catchTag("VeniceStreamEventError", (e) => Effect.succeed(`the stream failed: ${e.code}`)),
+  Effect.catchTag("StreamEventError", (e) => Effect.succeed(`the stream failed: ${e.code}`)),
   Effect.catchTag("WaitTooLongError", (e) => Effect.succeed(`Venice asked to wait ${e.wait}`))
 )
 

@@ -21,10 +21,10 @@ export const byCode = call.pipe(
 )
 
 // Exhaustively: every failure of a call is one of three families.
-export const describe = (error: Effect.Effect.Error<typeof call> | StreamError.VeniceStreamError): string =>
+export const describe = (error: Effect.Effect.Error<typeof call> | StreamError.StreamError): string =>
   VeniceError.isVeniceError(error)
     ? `${error.status} ${error.code} [${VeniceError.retryClass(error)}] ${VeniceError.remedy(error)}`
-    : StreamError.isVeniceStreamError(error)
+    : StreamError.isStreamError(error)
     ? `${error._tag} after ${error.received} event(s): ${error.message}`
     : ClientError.isClientError(error)
     ? Match.value(error).pipe(

@@ -1,12 +1,12 @@
 // docs/novita.md: Novita's default retry policy, tuned and composed as Schedules.
-import { NovitaRetryPolicy } from "@venice-effect/novita"
+import { RetryPolicy } from "@venice-effect/novita"
 import { Schedule } from "effect"
 
-const patient = NovitaRetryPolicy.make({ maxRetries: 6, cap: "10 seconds" })
-const bounded = NovitaRetryPolicy.defaultPolicy.pipe(Schedule.upTo("20 seconds"))
-const onlyRateLimits = NovitaRetryPolicy.delays().pipe(
+const patient = RetryPolicy.make({ maxRetries: 6, cap: "10 seconds" })
+const bounded = RetryPolicy.defaultPolicy.pipe(Schedule.upTo("20 seconds"))
+const onlyRateLimits = RetryPolicy.delays().pipe(
   Schedule.zipLeft(
-    Schedule.recurWhile((e: NovitaRetryPolicy.NovitaClientError) => e._tag === "NovitaApiError" && e.status === 429)
+    Schedule.recurWhile((e: RetryPolicy.NovitaClientError) => e._tag === "NovitaApiError" && e.status === 429)
   ),
   Schedule.zipLeft(Schedule.recurs(3))
 )

@@ -1,8 +1,8 @@
 // docs/novita.md: an async text-to-image task, submitted once and polled with a Schedule.
-import { NovitaTasks } from "@venice-effect/novita"
+import { Tasks } from "@venice-effect/novita"
 import { Effect, Schedule, Stream } from "effect"
 
-const generate = NovitaTasks.txt2img({
+const generate = Tasks.txt2img({
   request: {
     model_name: "sd_xl_base_1.0.safetensors",
     prompt: "a lighthouse at dusk",
@@ -15,9 +15,9 @@ const generate = NovitaTasks.txt2img({
   }
 }).pipe(
   Effect.flatMap(({ task_id }) =>
-    NovitaTasks.poll(task_id, { polling: Schedule.spaced("2 seconds").pipe(Schedule.upTo("5 minutes")) }).pipe(
+    Tasks.poll(task_id, { polling: Schedule.spaced("2 seconds").pipe(Schedule.upTo("5 minutes")) }).pipe(
       Stream.tap((s) => Effect.log(`${s.task.status} ${s.task.progress_percent ?? 0}%`)),
-      NovitaTasks.last
+      Tasks.last
     )
   ),
   Effect.map((done) => done.images?.map((i) => i.image_url) ?? []),

@@ -25,8 +25,8 @@ export const withMeta = Effect.scoped(
 // What fails a started stream (nothing is retried implicitly after the first event).
 export const handled = print.pipe(
   Effect.catchTags({
-    VeniceStreamEventError: (e) => Console.error(`in-band ${e.code ?? e.type}: ${e.message}`),
-    VeniceStreamTruncatedError: (e) => Console.error(`ended without [DONE] after ${e.received} event(s)`),
-    VeniceStreamTransportError: (e) => Console.error(`connection ${e.reason} after ${e.received} event(s)`)
+    StreamEventError: (e) => Console.error(`in-band ${e.code ?? e.type}: ${e.message}`),
+    StreamTruncatedError: (e) => Console.error(`ended without [DONE] after ${e.received} event(s)`),
+    StreamTransportError: (e) => Console.error(`connection ${e.reason} after ${e.received} event(s)`)
   })
 )

@@ -3,7 +3,7 @@ import { Responses, SpeechStream } from "@venice-effect/venice"
 import { Effect, Option, Stream } from "effect"
 import * as fs from "node:fs"
 
-// `/responses`: typed events; `response.failed` fails the stream with VeniceResponseFailedError.
+// `/responses`: typed events; `response.failed` fails the stream with ResponseFailedError.
 export const text = Responses.stream({ model: "venice-uncensored", input: "Write a haiku" }).pipe(
   Stream.filterMap((event) =>
     event.type === "response.output_text.delta" && "delta" in event && typeof event.delta === "string"
@@ -14,7 +14,7 @@ export const text = Responses.stream({ model: "venice-uncensored", input: "Write
 )
 export const final = Responses.finalResponse(Responses.stream({ model: "venice-uncensored", input: "Write a haiku" }))
 
-// `/audio/speech` with `streaming: true`: bytes; an early end fails with VeniceStreamTruncatedError.
+// `/audio/speech` with `streaming: true`: bytes; an early end fails with StreamTruncatedError.
 export const speech = Effect.acquireUseRelease(
   Effect.sync(() => fs.createWriteStream("hello.mp3")),
   (out) =>

@@ -23,7 +23,8 @@
  */
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as AiModel from "@effect/ai/Model"
-import * as NovitaChat from "@venice-effect/novita/NovitaChat"
+import * as Chat from "@venice-effect/novita/Chat"
+import * as ChatStream from "@venice-effect/novita/ChatStream"
 import * as NovitaClient from "@venice-effect/novita/NovitaClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -75,7 +76,7 @@ export declare namespace Config {
     readonly user?: string | undefined
     readonly extra?: Readonly<Record<string, unknown>> | undefined
     readonly strict?: boolean | undefined
-    readonly call?: NovitaChat.StreamOptions | undefined
+    readonly call?: ChatStream.StreamOptions | undefined
   }
 }
 
@@ -106,7 +107,7 @@ const factsOf = (requestId: string | undefined, model: string): FinishMetadata =
   model
 })
 
-const callOptions = (call: NovitaChat.StreamOptions | undefined): NovitaClient.CallOptions => {
+const callOptions = (call: ChatStream.StreamOptions | undefined): NovitaClient.CallOptions => {
   if (call === undefined) return {}
   const { idleTimeout: _i, maxEventBytes: _m, ...rest } = call
   return rest
@@ -134,7 +135,7 @@ export const make = (options: {
           const messages = yield* Wire.toMessages(providerOptions.prompt, info)
           const { toolChoice, tools } = yield* Wire.toTools(providerOptions, info, strict)
           const responseFormat = Wire.toResponseFormat(providerOptions, strict)
-          const request: NovitaChat.ChatCompletionRequest = {
+          const request: Chat.ChatCompletionRequest = {
             ...extra,
             ...fields,
             model: model ?? options.model,
@@ -146,13 +147,13 @@ export const make = (options: {
           return { request, call }
         }),
       complete: (request, call) =>
-        Effect.map(provide(NovitaChat.completionsResponse(request, callOptions(call))), (response) => ({
+        Effect.map(provide(Chat.completionsWithMeta(request, callOptions(call))), (response) => ({
           completion: response.value,
           facts: factsOf(response.requestId, response.value.model),
           requestId: response.requestId
         })),
       open: (request, call) =>
-        Effect.map(provide(NovitaChat.streamWithMeta(request, call)), (opened) => ({
+        Effect.map(provide(ChatStream.streamWithMeta(request, call)), (opened) => ({
           chunks: opened.chunks,
           facts: (model: string) => factsOf(opened.requestId, model)
         }))

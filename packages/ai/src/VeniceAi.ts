@@ -24,7 +24,7 @@
  *   Effect.map((response) => response.text),
  *   VeniceAi.unwrap,
  *   VeniceError.catchCode("MODEL_OVERLOADED", () => Effect.succeed("busy, later")),
- *   Effect.catchTag("VeniceStreamEventError", (e) => Effect.succeed(`stream failed: ${e.code}`))
+ *   Effect.catchTag("StreamEventError", (e) => Effect.succeed(`stream failed: ${e.code}`))
  * )
  * ```
  *
@@ -134,7 +134,7 @@ export const hasFailure = (u: unknown): boolean => Errors.failureOf(u) !== undef
 
 /**
  * Replaces every `AiError` that carries an SDK failure by that failure, so the program can `catchTag` the SDK's
- * errors (`VeniceStandardError`, `VeniceStreamEventError`, `StructuredOutputError` …) or use `VeniceError.catchCode`.
+ * errors (`VeniceStandardError`, `StreamEventError`, `StructuredOutputError` …) or use `VeniceError.catchCode`.
  * `AiError`s raised elsewhere (and tool handler errors) pass through unchanged.
  *
  * @since 0.1.0

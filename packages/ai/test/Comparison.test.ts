@@ -132,11 +132,11 @@ describe("row 5 — an in-band error mid-stream", () => {
       expect(Exit.isSuccess(exit)).toBe(true)
       expect(Exit.isSuccess(exit) && exit.value.map((p) => p.type)).toEqual(["text-start", "text-delta"])
     }).pipe(Effect.provide(openai)))
-  it.scoped("@venice-effect/ai: the stream fails with the typed VeniceStreamEventError", () =>
+  it.scoped("@venice-effect/ai: the stream fails with the typed StreamEventError", () =>
     Effect.gen(function*() {
       yield* script(Faults.streamError(4))
       const error = yield* Effect.flip(streamParts)
-      expect(Option.getOrThrow(VeniceAi.veniceError(error))._tag).toBe("VeniceStreamEventError")
+      expect(Option.getOrThrow(VeniceAi.veniceError(error))._tag).toBe("StreamEventError")
     }).pipe(Effect.provide(ours)))
 })
 

@@ -83,7 +83,7 @@ describe("402 top-up underneath generateText", () => {
 describe("in-band stream errors under streamText", () => {
   const t = venice()
 
-  it.scoped("the parts before the error arrive; then the stream fails with the typed VeniceStreamEventError", () =>
+  it.scoped("the parts before the error arrive; then the stream fails with the typed StreamEventError", () =>
     Effect.gen(function*() {
       const emulator = yield* VeniceEmulator
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.streamError(4, { retryAfter: 7 }))
@@ -98,26 +98,26 @@ describe("in-band stream errors under streamText", () => {
       const error = failureOf(exit)
       expect(error._tag).toBe("UnknownError")
       const venice = Option.getOrThrow(VeniceAi.veniceError(error))
-      expect(venice).toMatchObject({ _tag: "VeniceStreamEventError", code: "model_overloaded", type: "server_error" })
-      expect(venice._tag === "VeniceStreamEventError" && venice.retryAfter).toEqual(expect.anything())
+      expect(venice).toMatchObject({ _tag: "StreamEventError", code: "model_overloaded", type: "server_error" })
+      expect(venice._tag === "StreamEventError" && venice.retryAfter).toEqual(expect.anything())
       // one layer up: catchTag on the SDK's tag
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.streamError(2))
       const recovered = yield* LanguageModel.streamText({ prompt: "again" }).pipe(
         Stream.runCollect,
         Effect.map(Chunk.size),
         VeniceAi.unwrap,
-        Effect.catchTag("VeniceStreamEventError", (e) => Effect.succeed(`in-band ${e.code} after ${e.received} events`))
+        Effect.catchTag("StreamEventError", (e) => Effect.succeed(`in-band ${e.code} after ${e.received} events`))
       )
       expect(recovered).toBe("in-band model_overloaded after 2 events")
     }).pipe(Effect.provide(t.layer)))
 
-  it.scoped("a connection reset mid-stream: HttpRequestError (Transport) carrying VeniceStreamTransportError", () =>
+  it.scoped("a connection reset mid-stream: HttpRequestError (Transport) carrying StreamTransportError", () =>
     Effect.gen(function*() {
       const emulator = yield* VeniceEmulator
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.streamReset(3))
       const error = yield* Effect.flip(Stream.runDrain(LanguageModel.streamText({ prompt: "hi" })))
       expect(error).toBeInstanceOf(AiError.HttpRequestError)
-      expect(Option.getOrThrow(VeniceAi.veniceError(error))._tag).toBe("VeniceStreamTransportError")
+      expect(Option.getOrThrow(VeniceAi.veniceError(error))._tag).toBe("StreamTransportError")
     }).pipe(Effect.provide(t.layer)))
 })
 

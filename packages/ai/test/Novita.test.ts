@@ -50,12 +50,12 @@ describe("NovitaLanguageModel: text and errors", () => {
       expect(Option.isNone(VeniceAi.veniceError(error))).toBe(true)
     }).pipe(Effect.provide(t.layer)))
 
-  it.scoped("an in-band error mid-stream: UnknownError carrying NovitaStreamEventError", () =>
+  it.scoped("an in-band error mid-stream: UnknownError carrying StreamEventError", () =>
     Effect.gen(function*() {
       const emulator = yield* NovitaEmulator
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.streamError(2))
       const error = yield* Effect.flip(Stream.runDrain(LanguageModel.streamText({ prompt: "hi" })))
-      expect(Option.getOrThrow(VeniceAi.novitaError(error))).toMatchObject({ _tag: "NovitaStreamEventError" })
+      expect(Option.getOrThrow(VeniceAi.novitaError(error))).toMatchObject({ _tag: "StreamEventError" })
     }).pipe(Effect.provide(t.layer)))
 })
 

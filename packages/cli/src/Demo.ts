@@ -186,8 +186,8 @@ const failureOf = <A>(exit: Exit.Exit<A, unknown>): Option.Option<unknown> =>
 
 const codeOf = (error: unknown): string => {
   if (VeniceError.isVeniceError(error)) return error.code === "UNKNOWN" ? error.reportedCode ?? "UNKNOWN" : error.code
-  if (StreamError.isVeniceStreamError(error)) {
-    return error._tag === "VeniceStreamEventError" ? error.code ?? error.type ?? error._tag : error._tag
+  if (StreamError.isStreamError(error)) {
+    return error._tag === "StreamEventError" ? error.code ?? error.type ?? error._tag : error._tag
   }
   if (Predicate.hasProperty(error, "_tag")) return String(error._tag)
   return "?"
@@ -252,7 +252,7 @@ const backoff = scenario({
 })
 
 const describeStreamError = (error: unknown): string =>
-  error instanceof StreamError.VeniceStreamEventError
+  error instanceof StreamError.StreamEventError
     ? `✗ in-band error event after ${error.received} event(s): ${error.type ?? "-"}/${error.code ?? "-"}${
       error.retryAfter !== undefined ? `, retry_after ${seconds(Duration.toMillis(error.retryAfter))}` : ""
     } → ${error._tag}`
@@ -298,7 +298,7 @@ const midStream = scenario({
   judge: (facts) => {
     const problems: Array<string> = []
     const error = Option.getOrUndefined(failureOf(facts.exit))
-    if (!(error instanceof StreamError.VeniceStreamEventError)) problems.push(unexpected(facts.exit))
+    if (!(error instanceof StreamError.StreamEventError)) problems.push(unexpected(facts.exit))
     else if (error.received === 0) problems.push("the error event came before any chunk")
     expectStatuses(problems, facts.requests, [200])
     expectAttempts(problems, facts, 1)
@@ -657,7 +657,7 @@ const runOne = (
     const { failure, judge } = yield* Effect.provideService(s.play(ctx), Pipeline.Observer, observer)
     yield* flushServer
     // a failed call, as `venice chat` renders it for people
-    if (Option.isSome(failure) && !StreamError.isVeniceStreamError(failure.value)) {
+    if (Option.isSome(failure) && !StreamError.isStreamError(failure.value)) {
       for (const text of Render.errorLines(failure.value)) yield* print(`${" ".repeat(21)}${text}`)
     }
     const requests = (yield* emulator.requests).filter((r) => r.seq >= firstSeq)

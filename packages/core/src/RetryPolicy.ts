@@ -207,3 +207,34 @@ export const make = <E>(classify: Classifier<E>, options: Options = {}): Schedul
  * @category schedules
  */
 export const none: Schedule.Schedule<void, unknown> = Schedule.stop
+
+/**
+ * A provider's policies, built from its classifier: what every provider's `RetryPolicy` module exports, with one
+ * signature for all of them (`make(options?)`, `delays(options?)`, `whileClass(classes?)`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ProviderPolicies<E> {
+  /** The default policy with options (see {@link make}). */
+  readonly make: (options?: Options) => Schedule.Schedule<Decision<E>, E>
+  /** The default policy with default options. */
+  readonly defaultPolicy: Schedule.Schedule<Decision<E>, E>
+  /** Only the delay part, unbounded (see {@link delays}). */
+  readonly delays: (options?: Options) => Schedule.Schedule<Decision<E>, E>
+  /** Continues while the error's retry class is one of `classes` (see {@link whileClass}). */
+  readonly whileClass: (classes?: ReadonlyArray<RetryClass.RetryClass>) => Schedule.Schedule<E, E>
+}
+
+/**
+ * The policies of a provider whose errors `classify` reads.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const forProvider = <E>(classify: Classifier<E>): ProviderPolicies<E> => ({
+  make: (options) => make(classify, options),
+  defaultPolicy: make(classify),
+  delays: (options) => delays(classify, options),
+  whileClass: (classes) => whileClass(classify, classes)
+})

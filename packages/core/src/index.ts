@@ -87,6 +87,29 @@ export * as Pipeline from "./Pipeline.js"
 export * as Poll from "./Poll.js"
 
 /**
+ * The client service every provider shares (DESIGN "A provider kit in core"): the options, the request and
+ * response shapes, and `make` / `layer` / `layerConfig` over `@effect/platform`'s `HttpClient`. Every call goes
+ * through one pipeline (`Pipeline.runWith`): base URL, credentials added per attempt (a `Redacted` Bearer key, or
+ * an authenticator that signs per attempt), the error-budget guard and pacing where the provider has limits, a
+ * span, decoding into the provider's tagged errors, and the retry `Schedule`.
+ *
+ * @since 0.1.0
+ */
+export * as ProviderClient from "./ProviderClient.js"
+
+/**
+ * The streaming every provider shares (SPEC S1–S3, S6, B1): open a request under the client's pipeline, wait for
+ * the first element inside the attempt (so a failure before it retries like any call, SPEC S3), and hand back the
+ * rest as a `Stream` whose failures are {@link StreamError.StreamError}s. Also the SSE decoding loop (one Channel
+ * loop per response: bytes → events → values) with the error mapping done once, off the hot path, the bounds of a
+ * stream's waits (first event, idle), and the per-event step of OpenAI-style JSON streams (`[DONE]`, in-band
+ * errors).
+ *
+ * @since 0.1.0
+ */
+export * as ProviderStream from "./ProviderStream.js"
+
+/**
  * Rate-limit headers, provider-agnostic: a limit / remaining / reset window, and reset values whose unit must be
  * detected (H2–H4: Unix milliseconds, Unix seconds, or a relative duration, depending on who sent them). Providers
  * map their own header names onto {@link readWindow}.
@@ -187,6 +210,17 @@ export * as Siwx from "./Siwx.js"
  * @since 0.1.0
  */
 export * as Sse from "./Sse.js"
+
+/**
+ * How a started stream fails, for any provider (SPEC S2–S6, B1): an in-band error event, a `/responses`
+ * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
+ * what the API promises, or one larger than the configured bound. One family for every provider, like
+ * `ClientError`: each is a `Schema.TaggedError` whose `provider` field says whose stream it was (`venice`,
+ * `novita`), with the call's correlation facts and how much had been delivered before the failure.
+ *
+ * @since 0.1.0
+ */
+export * as StreamError from "./StreamError.js"
 
 /**
  * Starting a streamed response inside one attempt of a call (S3): everything up to the stream's first element

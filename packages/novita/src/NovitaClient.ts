@@ -1,9 +1,9 @@
 /**
- * The Novita AI client: a service over `@effect/platform`'s `HttpClient` that sends every call through core's request
- * pipeline (`Pipeline.runWith`) with Novita as the provider — a `Redacted` Bearer key added per attempt, a span per
- * call with retries as events, attempts/retries/waits metrics, decoding of failures into Novita's tagged errors
- * (`NovitaError`), catalog log levels, and the retry `Schedule` (`NovitaRetryPolicy`). Novita has no failed-request
- * budget and sends no rate-limit headers, so the pipeline's guard and pacing stay off.
+ * The Novita AI client: core's provider client (`ProviderClient`) configured for Novita — its total error decoder
+ * (`NovitaError`), its classifier and retry `Schedule` (`RetryPolicy`), its catalog log levels. Every call goes
+ * through core's request pipeline: a `Redacted` Bearer key added per attempt, a span per call with retries as
+ * events, attempts/retries/waits metrics. Novita has no failed-request budget and sends no rate-limit headers, so the
+ * pipeline's guard and pacing stay off.
  *
  * The `HttpClient` stays a requirement: provide `NodeHttpClient.layerUndici` or `FetchHttpClient.layer`.
  *
@@ -11,12 +11,12 @@
  * ```ts
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
- * import { NovitaChat, NovitaClient } from "@venice-effect/novita"
+ * import { Chat, NovitaClient } from "@venice-effect/novita"
  *
  * // NOVITA_API_KEY (redacted) and optionally NOVITA_BASE_URL
  * const Novita = NovitaClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
  *
- * const program = NovitaChat.completions({
+ * const program = Chat.completions({
  *   model: "meta-llama/llama-3.1-8b-instruct",
  *   messages: [{ role: "user", content: "hi" }]
  * })
@@ -25,28 +25,18 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as BaseUrl from "@venice-effect/core/BaseUrl"
-import * as ClientError from "@venice-effect/core/ClientError"
-import * as LimiterStore from "@venice-effect/core/LimiterStore"
-import * as Pipeline from "@venice-effect/core/Pipeline"
-import * as Redaction from "@venice-effect/core/Redaction"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ClientError from "@venice-effect/core/ClientError"
+import * as ProviderClient from "@venice-effect/core/ProviderClient"
 import * as RequestValidation from "@venice-effect/core/RequestValidation"
-import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import type * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import * as NovitaError from "./NovitaError.js"
-import * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
+import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
  * Novita's production origin (LLM routes live under `/openai/v1`, async tasks under `/v3/async`).
@@ -57,30 +47,26 @@ import * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
 export const DEFAULT_BASE_URL = "https://api.novita.ai"
 
 /**
- * Client options. Only the key is required.
+ * What Novita's responses say about themselves: the `X-Request-ID`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ResponseMeta {
+  readonly requestId: string | undefined
+}
+
+/**
+ * Client options. Only the key is required. Defaults: base URL `https://api.novita.ai` (paths are appended:
+ * `/openai/v1/chat/completions`), {@link RetryPolicy.defaultPolicy}, 180 s per attempt, 60 s longest announced wait
+ * (a proxy's `Retry-After`).
  *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ProviderClient.Options<NovitaError.NovitaError> {
   /** The API key, as `Redacted` so it never prints. Sent as `Authorization: Bearer <key>`. */
   readonly apiKey: Redacted.Redacted<string>
-  /**
-   * Default `https://api.novita.ai`. Paths are appended to it (`/openai/v1/chat/completions`). Checked when the client
-   * is built: anything but an absolute `http:` / `https:` URL fails the layer with `InvalidBaseUrlError` (B4).
-   */
-  readonly baseUrl?: string | URL | undefined
-  /** The client-wide retry policy (default {@link NovitaRetryPolicy.defaultPolicy}). */
-  readonly retry?: Schedule.Schedule<unknown, NovitaRetryPolicy.NovitaClientError> | undefined
-  /**
-   * Timeout of one attempt (default 180 s): until the whole body of JSON calls, until the response headers (and the
-   * first event) of streams.
-   */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** Announced waits (a proxy's `Retry-After`) above this fail at once with `WaitTooLongError` (default 60 s). */
-  readonly maxWait?: Duration.DurationInput | undefined
-  /** `User-Agent` header. */
-  readonly userAgent?: string | undefined
 }
 
 /**
@@ -89,38 +75,15 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export interface CallOptions<R = never> {
-  /** Replaces the client's retry policy for this call. */
-  readonly retry?: Schedule.Schedule<unknown, NovitaRetryPolicy.NovitaClientError, R> | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly maxWait?: Duration.DurationInput | undefined
-  /** Extra request headers (never logged). */
-  readonly headers?: Readonly<Record<string, string>> | undefined
-  /** A correlation id of yours, kept on errors and spans (default: generated). */
-  readonly correlationId?: string | undefined
-}
+export interface CallOptions<R = never> extends ProviderClient.CallOptions<NovitaError.NovitaError, R> {}
 
 /**
- * One request, as endpoint modules describe it.
+ * One request, as endpoint modules describe it (`path` under the base URL: `/openai/v1/chat/completions`).
  *
  * @since 0.1.0
  * @category models
  */
-export interface RequestSpec {
-  /** Operation name for spans and errors (`chat.completions`, `async.txt2img`). */
-  readonly operation: string
-  readonly method: "GET" | "POST" | "DELETE" | "PUT" | "PATCH"
-  /** Path under the base URL, with a leading slash (`/openai/v1/chat/completions`). */
-  readonly path: string
-  readonly query?: Readonly<Record<string, string | undefined>> | undefined
-  /** A JSON body (already validated). */
-  readonly body?: unknown
-  /** The model, for span attributes. */
-  readonly model?: string | undefined
-  /** `false` for billed, non-idempotent calls (task submissions): never re-sent once they may have reached Novita. */
-  readonly resendable?: boolean | undefined
-  readonly headers?: Readonly<Record<string, string>> | undefined
-}
+export interface RequestSpec extends ProviderClient.RequestSpec {}
 
 /**
  * A successful response: the decoded value, the status, the headers and the `X-Request-ID`.
@@ -128,12 +91,7 @@ export interface RequestSpec {
  * @since 0.1.0
  * @category models
  */
-export interface Response<A> {
-  readonly value: A
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly requestId: string | undefined
-}
+export interface Response<A> extends ProviderClient.Response<A, ResponseMeta> {}
 
 /**
  * The raw successful response, for bodies the caller consumes itself (streams).
@@ -141,10 +99,7 @@ export interface Response<A> {
  * @since 0.1.0
  * @category models
  */
-export interface RawResponse {
-  readonly response: HttpClientResponse.HttpClientResponse
-  readonly facts: ClientError.CallFacts
-}
+export interface RawResponse extends ProviderClient.RawResponse<ResponseMeta> {}
 
 /**
  * The service.
@@ -152,29 +107,7 @@ export interface RawResponse {
  * @since 0.1.0
  * @category models
  */
-export interface Service {
-  /** The base URL calls go to. */
-  readonly baseUrl: string
-  /** The client-wide retry policy (per-call `retry` options replace it). */
-  readonly retryPolicy: Schedule.Schedule<unknown, NovitaRetryPolicy.NovitaClientError>
-  /** The client-wide timeout of one attempt (per-call `timeout` options replace it). */
-  readonly timeout: Duration.Duration
-  /** Sends a request and decodes a JSON response with `schema`. */
-  readonly json: <A, I, R = never>(
-    spec: RequestSpec,
-    schema: Schema.Schema<A, I>,
-    options?: CallOptions<R>
-  ) => Effect.Effect<Response<A>, NovitaRetryPolicy.NovitaClientError, R>
-  /**
-   * Sends a request and hands the successful response to `onSuccess` (streams). The attempt's timeout covers the
-   * response headers only: `onSuccess` bounds its own reads.
-   */
-  readonly execute: <A, R = never, R2 = never>(
-    spec: RequestSpec,
-    onSuccess: (raw: RawResponse) => Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R2>,
-    options?: CallOptions<R>
-  ) => Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R | R2>
-}
+export interface Service extends ProviderClient.Service<NovitaError.NovitaError, ResponseMeta> {}
 
 /**
  * @since 0.1.0
@@ -182,16 +115,14 @@ export interface Service {
  */
 export class NovitaClient extends Context.Tag("@venice-effect/novita/NovitaClient")<NovitaClient, Service>() {}
 
-// ─── Provider spec ───────────────────────────────────────────────────────────────────────────────
-
 /**
- * Novita as a pipeline provider: its total error decoder, its classifier, its catalog log levels and error
- * attributes for spans. No limit headers, no error budget.
+ * Novita as a provider: its total error decoder, its classifier, its catalog log levels and error attributes for
+ * spans, its defaults (`NOVITA_API_KEY`, `NOVITA_BASE_URL`). No limit headers, no error budget.
  *
  * @since 0.1.0
  * @category provider
  */
-export const provider: Pipeline.Provider<NovitaError.NovitaError> = {
+export const provider: ProviderClient.Provider<NovitaError.NovitaError, ResponseMeta> = {
   name: "novita",
   decodeError: (response) =>
     NovitaError.decodeResponse({
@@ -202,7 +133,7 @@ export const provider: Pipeline.Provider<NovitaError.NovitaError> = {
       request: response.request,
       route: response.request.url
     }),
-  classify: NovitaRetryPolicy.classify,
+  classify: RetryPolicy.classify,
   logLevel: NovitaError.catalogLogLevel,
   errorAttributes: (error) => ({
     "http.response.status_code": error.status,
@@ -210,13 +141,16 @@ export const provider: Pipeline.Provider<NovitaError.NovitaError> = {
       ? { "novita.code": error.code, "novita.reason": error.reason, ...(error.group !== undefined ? { "novita.group": error.group } : {}) }
       : {}),
     ...(error.requestId !== undefined ? { "novita.request_id": error.requestId } : {})
-  })
+  }),
+  defaultBaseUrl: DEFAULT_BASE_URL,
+  config: { apiKey: "NOVITA_API_KEY", baseUrl: "NOVITA_BASE_URL" },
+  userAgent: "venice-effect-novita/0.1.0",
+  retry: RetryPolicy.defaultPolicy,
+  meta: (headers) => ({ requestId: headers["x-request-id"] })
 }
 
-// ─── Construction ────────────────────────────────────────────────────────────────────────────────
-
 /**
- * Validates a request (its JSON form) against its schema before anything is sent (B2): core's
+ * Validates a request (its JSON form) against its schema before anything is sent (SPEC B2): core's
  * `RequestValidation.validate` with the provider set to `novita`.
  *
  * @since 0.1.0
@@ -230,118 +164,22 @@ export const validateRequest = <A, I>(
   RequestValidation.validate(provider.name, operation, schema, request)
 
 /**
+ * Why a client could not be built: a base URL that cannot be used (SPEC B4). Nothing was sent.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type BuildError = ProviderClient.BuildError
+
+/**
  * Builds the service. Requires an `HttpClient`; uses the `LimiterStore` in context, else an in-memory one (Novita
- * needs none: no pacing, no error budget — the pipeline only asks for it).
+ * needs none: no pacing, no error budget).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, BaseUrl.InvalidBaseUrlError, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const httpClient = yield* HttpClient.HttpClient
-    const store = Option.getOrElse(yield* Effect.serviceOption(LimiterStore.LimiterStore), LimiterStore.makeMemory)
-    const apiKey = options.apiKey
-    const baseUrl = yield* BaseUrl.validate(provider.name, options.baseUrl ?? DEFAULT_BASE_URL)
-    const clientRetry = options.retry ?? NovitaRetryPolicy.defaultPolicy
-    const timeout = Duration.decode(options.timeout ?? Duration.seconds(180))
-    const maxWait = Duration.decode(options.maxWait ?? Duration.seconds(60))
-    const userAgent = options.userAgent ?? "venice-effect-novita/0.1.0"
-
-    const buildRequest = (spec: RequestSpec, callOptions: CallOptions<unknown> | undefined, json: string | undefined) => {
-      const path = spec.path.startsWith("/") ? spec.path : `/${spec.path}`
-      let request = HttpClientRequest.make(spec.method)(`${baseUrl}${path}`).pipe(
-        HttpClientRequest.setHeader("user-agent", userAgent),
-        HttpClientRequest.acceptJson
-      )
-      if (spec.query !== undefined) {
-        for (const [k, v] of Object.entries(spec.query)) {
-          if (v !== undefined) request = HttpClientRequest.setUrlParam(request, k, v)
-        }
-      }
-      if (json !== undefined) request = HttpClientRequest.bodyText(request, json, "application/json")
-      for (const [k, v] of Object.entries({ ...spec.headers, ...callOptions?.headers })) {
-        request = HttpClientRequest.setHeader(request, k, v)
-      }
-      return request
-    }
-
-    const authorize = (request: HttpClientRequest.HttpClientRequest) =>
-      Effect.succeed(HttpClientRequest.bearerToken(request, apiKey))
-
-    const execute = <A, R, R2>(
-      spec: RequestSpec,
-      onSuccess: (raw: RawResponse) => Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R2>,
-      callOptions?: CallOptions<R>
-    ): Effect.Effect<A, NovitaRetryPolicy.NovitaClientError, R | R2> => {
-      // B3: a body JSON cannot carry (a cycle, a BigInt, absurd nesting) is refused, never a defect
-      const json = spec.body !== undefined
-        ? RequestValidation.encodeJson(provider.name, spec.operation, spec.body)
-        : Either.right(undefined)
-      if (Either.isLeft(json)) return Effect.fail(json.left)
-      return Pipeline.runWith<A, NovitaError.NovitaError, R | R2>(httpClient, store, provider, {
-        operation: spec.operation,
-        request: buildRequest(spec, callOptions, json.right),
-        authorize,
-        onSuccess: (response, facts) => onSuccess({ response, facts }),
-        retry: callOptions?.retry ?? clientRetry,
-        timeout: callOptions?.timeout !== undefined ? Duration.decode(callOptions.timeout) : timeout,
-        maxWait: callOptions?.maxWait !== undefined ? Duration.decode(callOptions.maxWait) : maxWait,
-        resendable: spec.resendable,
-        correlationId: callOptions?.correlationId,
-        attributes: spec.model !== undefined ? { "novita.model": spec.model } : undefined
-      }).pipe(
-        // the call's own headers are never logged: added to platform's redaction list (SPEC O3)
-        Redaction.redacting(Object.keys(callOptions?.headers ?? {}))
-      )
-    }
-
-    const json = <A, I, R>(
-      spec: RequestSpec,
-      schema: Schema.Schema<A, I>,
-      callOptions?: CallOptions<R>
-    ): Effect.Effect<Response<A>, NovitaRetryPolicy.NovitaClientError, R> => {
-      const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
-      const attemptTimeout = callOptions?.timeout !== undefined ? Duration.decode(callOptions.timeout) : timeout
-      return execute(
-        spec,
-        (raw) => {
-          const requestId = raw.response.headers["x-request-id"]
-          return Pipeline.decodeJsonBody(
-            provider.name,
-            spec.operation,
-            raw.response,
-            raw.facts,
-            (u) => Either.mapLeft(decode(u), (e) => RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
-            requestId
-          ).pipe(
-            // the pipeline's timeout ends at the response headers: a body that stalls must not hang the call (B1)
-            Effect.timeoutFail({
-              duration: attemptTimeout,
-              onTimeout: () =>
-                new ClientError.TransportError({
-                  provider: provider.name,
-                  ...raw.facts,
-                  reason: "timeout",
-                  message: `novita ${spec.operation}: the response body did not complete within ${
-                    Duration.format(attemptTimeout)
-                  }`,
-                  maybeDelivered: true
-                })
-            }),
-            Effect.map((value): Response<A> => ({
-              value,
-              status: raw.response.status,
-              headers: raw.response.headers,
-              requestId
-            }))
-          )
-        },
-        callOptions
-      )
-    }
-
-    return { baseUrl, retryPolicy: clientRetry, timeout, json, execute } satisfies Service
-  })
+export const make = (options: Options): Effect.Effect<Service, BuildError, HttpClient.HttpClient> =>
+  ProviderClient.make(provider, options)
 
 /**
  * A layer from options.
@@ -349,26 +187,17 @@ export const make = (options: Options): Effect.Effect<Service, BaseUrl.InvalidBa
  * @since 0.1.0
  * @category layers
  */
-export const layer = (
-  options: Options
-): Layer.Layer<NovitaClient, BaseUrl.InvalidBaseUrlError, HttpClient.HttpClient> =>
-  Layer.effect(NovitaClient, make(options))
+export const layer = (options: Options): Layer.Layer<NovitaClient, BuildError, HttpClient.HttpClient> =>
+  ProviderClient.layer(NovitaClient, provider, options)
 
 /**
- * A layer from configuration: `NOVITA_API_KEY` (read with `Config.redacted`) and `NOVITA_BASE_URL` (default
- * `https://api.novita.ai`); other options as given.
+ * A layer from configuration: the key (read with `Config.redacted`) and the base URL from the `Config` values given,
+ * by default `NOVITA_API_KEY` and `NOVITA_BASE_URL` (default `https://api.novita.ai`); other options as given.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  options: Omit<Options, "apiKey" | "baseUrl"> = {}
-): Layer.Layer<NovitaClient, BaseUrl.InvalidBaseUrlError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    NovitaClient,
-    Effect.gen(function*() {
-      const apiKey = yield* Config.redacted("NOVITA_API_KEY")
-      const baseUrl = yield* Config.string("NOVITA_BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))
-      return yield* make({ ...options, apiKey, baseUrl })
-    })
-  )
+  options: ProviderClient.ConfigOptions<NovitaError.NovitaError> = {}
+): Layer.Layer<NovitaClient, BuildError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  ProviderClient.layerConfig(NovitaClient, provider, options)

@@ -20,7 +20,7 @@ import type * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
+import * as ErrorCatalog from "./ErrorCatalog.js"
 
 const common = {
   /** The HTTP status. */
@@ -56,11 +56,11 @@ const common = {
 export class NovitaApiError extends Schema.TaggedError<NovitaApiError>()("NovitaApiError", {
   ...common,
   /** The catalog code, or `"UNKNOWN"` for an uncatalogued reason. */
-  code: Schema.Union(NovitaErrorCatalog.NovitaErrorCode, Schema.Literal("UNKNOWN")),
+  code: Schema.Union(ErrorCatalog.NovitaErrorCode, Schema.Literal("UNKNOWN")),
   /** The `reason` exactly as sent. */
   reason: Schema.String,
   /** The catalog group of the resolved row, when the reason is catalogued. */
-  group: Schema.optional(NovitaErrorCatalog.NovitaErrorGroup),
+  group: Schema.optional(ErrorCatalog.NovitaErrorGroup),
   /** The body's numeric `code` (usually the HTTP status), when it sent a number. */
   bodyCode: Schema.optional(Schema.Number),
   /** The body's `metadata` object (empty when absent or not an object). */
@@ -296,7 +296,7 @@ const decodeWith = (
     const document = Option.getOrUndefined(decodeDocument(body.value))
     if (document !== undefined) {
       const row = Option.getOrUndefined(
-        NovitaErrorCatalog.resolve(document.reason, { status, route: input.route ?? input.request?.url })
+        ErrorCatalog.resolve(document.reason, { status, route: input.route ?? input.request?.url })
       )
       const message = Option.getOrUndefined(decodeNonEmptyString(document.message))
       return new NovitaApiError(
@@ -350,9 +350,9 @@ const decodeWith = (
  * @since 0.1.0
  * @category getters
  */
-export const entry = (error: NovitaError): Option.Option<NovitaErrorCatalog.Row> =>
+export const entry = (error: NovitaError): Option.Option<ErrorCatalog.Row> =>
   error._tag === "NovitaApiError" && error.group !== undefined
-    ? NovitaErrorCatalog.find(error.code, error.group)
+    ? ErrorCatalog.find(error.code, error.group)
     : Option.none()
 
 /** Novita sends no rate-limit headers: a 429 backs off unless something in front announced a wait. */
@@ -426,5 +426,5 @@ export const logLevel = (error: NovitaError): LogLevel.LogLevel =>
  * @since 0.1.0
  * @category predicates
  */
-export const hasCode = (error: NovitaError, code: NovitaErrorCatalog.NovitaErrorCode | "UNKNOWN"): boolean =>
+export const hasCode = (error: NovitaError, code: ErrorCatalog.NovitaErrorCode | "UNKNOWN"): boolean =>
   error._tag === "NovitaApiError" && error.code === code

@@ -6,19 +6,49 @@
  */
 
 /**
- * Novita's OpenAI-compatible chat completions (`POST /openai/v1/chat/completions`): plain, and streamed as a
- * `Stream` of `chat.completion.chunk` objects (S1–S3, S6). Requests are validated locally first (B2).
+ * Novita's OpenAI-compatible chat completions (`POST /openai/v1/chat/completions`): the request and response
+ * schemas and the plain call. Requests are validated locally first (SPEC B2). Streamed completions are in
+ * `ChatStream`.
+ *
+ * @since 0.1.0
+ */
+export * as Chat from "./Chat.js"
+
+/**
+ * Novita's streamed chat completions (`POST /openai/v1/chat/completions` with `stream: true`, SPEC S1–S3, S6): a
+ * `Stream` of `chat.completion.chunk` objects on core's provider streaming (`ProviderStream`), the same machinery
+ * as Venice's. It ends at `data: [DONE]`; it fails with core's `StreamError` family (`provider: "novita"`) on an
+ * in-band `{"error": …}` (or Novita's `{code, reason, message}`) event, on an end without `[DONE]`, on a
+ * connection broken mid-stream, on an event that is not a chunk, or on one above `maxEventBytes`. Everything up to
+ * the first event is part of the call's attempt and retried by the client's policy; the first event commits.
+ *
+ * @since 0.1.0
+ */
+export * as ChatStream from "./ChatStream.js"
+
+/**
+ * Novita AI's error codes (SPEC N1, N3; seed 004) as one plain `const` table. The code and group types, the
+ * lookups, the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype
+ * a code list.
+ *
+ * @since 0.1.0
+ */
+export * as ErrorCatalog from "./ErrorCatalog.js"
+
+/**
+ * @deprecated Use `Chat` and `ChatStream` (the module names every provider use); removed in the next release.
+ * @since 0.1.0
  *
  * @since 0.1.0
  */
 export * as NovitaChat from "./NovitaChat.js"
 
 /**
- * The Novita AI client: a service over `@effect/platform`'s `HttpClient` that sends every call through core's
- * request pipeline (`Pipeline.runWith`) with Novita as the provider — a `Redacted` Bearer key added per attempt, a
- * span per call with retries as events, attempts/retries/waits metrics, decoding of failures into Novita's tagged
- * errors (`NovitaError`), catalog log levels, and the retry `Schedule` (`NovitaRetryPolicy`). Novita has no
- * failed-request budget and sends no rate-limit headers, so the pipeline's guard and pacing stay off.
+ * The Novita AI client: core's provider client (`ProviderClient`) configured for Novita — its total error decoder
+ * (`NovitaError`), its classifier and retry `Schedule` (`RetryPolicy`), its catalog log levels. Every call goes
+ * through core's request pipeline: a `Redacted` Bearer key added per attempt, a span per call with retries as
+ * events, attempts/retries/waits metrics. Novita has no failed-request budget and sends no rate-limit headers, so
+ * the pipeline's guard and pacing stay off.
  *
  * @since 0.1.0
  */
@@ -33,16 +63,38 @@ export * as NovitaClient from "./NovitaClient.js"
 export * as NovitaError from "./NovitaError.js"
 
 /**
- * Novita AI's error codes (N1, N3; seed 004) as one plain `const` table. The code and group types, the lookups,
- * the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype a code
- * list.
+ * @deprecated Renamed `ErrorCatalog` (the module names every provider use); removed in the next release. @since
+ * 0.1.0
  *
  * @since 0.1.0
  */
 export * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
 
 /**
- * Novita's default retry policy (N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
+ * @deprecated Renamed `RetryPolicy` (the module names every provider use); removed in the next release. @since
+ * 0.1.0
+ *
+ * @since 0.1.0
+ */
+export * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
+
+/**
+ * @deprecated Use `StreamError` (core's one family, tags `StreamEventError` …); removed in the next release.
+ * @since 0.1.0
+ *
+ * @since 0.1.0
+ */
+export * as NovitaStreamError from "./NovitaStreamError.js"
+
+/**
+ * @deprecated Renamed `Tasks` (the module names every provider use); removed in the next release. @since 0.1.0
+ *
+ * @since 0.1.0
+ */
+export * as NovitaTasks from "./NovitaTasks.js"
+
+/**
+ * Novita's default retry policy (SPEC N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
  * Novita's classifier. Rate limits (`RATE_LIMIT_EXCEEDED`, `TOKEN_LIMIT_EXCEEDED`, `LIST_BILL_TOO_FAST`) and
  * transient 5xx back off exponentially — Novita sends no rate-limit headers, so there is nothing to wait on — and
  * auth, balance, permission, validation and content codes never retry. Replace or compose it per client
@@ -50,25 +102,24 @@ export * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
  *
  * @since 0.1.0
  */
-export * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
+export * as RetryPolicy from "./RetryPolicy.js"
 
 /**
- * How a Novita chat stream fails once it has started (S2, S3, S6, B1): an in-band error event, an end without
- * `data: [DONE]` (truncation), a connection broken mid-stream, an event that is not a chunk, or one larger than
- * the configured bound. Each is a `Schema.TaggedError` with the call's correlation facts and how many chunks had
- * been delivered; the tags are distinct from Venice's so one program can `catchTags` both.
+ * How a Novita stream fails once it has started: core's one `StreamError` family (`provider: "novita"`),
+ * re-exported here — an in-band error event, an end without `data: [DONE]`, a connection broken mid-stream, an
+ * event that is not a chunk, or one larger than the configured bound (SPEC S2, S3, S6, B1).
  *
  * @since 0.1.0
  */
-export * as NovitaStreamError from "./NovitaStreamError.js"
+export * as StreamError from "./StreamError.js"
 
 /**
- * Novita's asynchronous tasks (N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll `GET
- * /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
+ * Novita's asynchronous tasks (SPEC N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
+ * `GET /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
  * `TASK_STATUS_FAILED`. Progress (`TASK_STATUS_QUEUED`, `TASK_STATUS_PROCESSING` with `progress_percent` and
  * `eta`) is a `Stream` of the states seen; a failed task — HTTP 200 with `task.status: TASK_STATUS_FAILED` and a
  * `reason` — fails it with {@link NovitaTaskFailedError}.
  *
  * @since 0.1.0
  */
-export * as NovitaTasks from "./NovitaTasks.js"
+export * as Tasks from "./Tasks.js"

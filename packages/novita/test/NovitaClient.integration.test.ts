@@ -9,6 +9,7 @@ import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/NovitaEmulator"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -110,7 +111,7 @@ describe("NovitaClient against the Novita emulator", () => {
         expect(Chunk.join(text, "")).toBe("Hello from the Novita emulator. This answer is")
       }).pipe(Effect.provide(layer())))
 
-    it.scoped("a mid-stream error event fails the stream with NovitaStreamEventError after the chunks before it; no retry", () =>
+    it.scoped("a mid-stream error event fails the stream with StreamEventError after the chunks before it; no retry", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(3, { code: "SERVICE_NOT_AVAILABLE", message: "upstream gone" }))
@@ -119,7 +120,7 @@ describe("NovitaClient against the Novita emulator", () => {
         const error = failureOf(exit)
         expect(received).toHaveLength(3)
         expect(error).toMatchObject({
-          _tag: "NovitaStreamEventError",
+          _tag: "StreamEventError",
           code: "SERVICE_NOT_AVAILABLE",
           reason: "SERVICE_NOT_AVAILABLE",
           type: "server_error",
@@ -131,12 +132,12 @@ describe("NovitaClient against the Novita emulator", () => {
         expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
       }).pipe(Effect.provide(layer())))
 
-    it.scoped("an end without [DONE] is NovitaStreamTruncatedError", () =>
+    it.scoped("an end without [DONE] is StreamTruncatedError", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamEnd(4))
         const error = failureOf(yield* drive(Stream.runDrain(NovitaChat.stream(hello))))
-        expect(error).toMatchObject({ _tag: "NovitaStreamTruncatedError", received: 4, incomplete: false })
+        expect(error).toMatchObject({ _tag: "StreamTruncatedError", received: 4, incomplete: false })
       }).pipe(Effect.provide(layer())))
 
     it.scoped("before the first event, a reset or a 429 is retried like any call; the stream then succeeds", () =>
@@ -149,12 +150,12 @@ describe("NovitaClient against the Novita emulator", () => {
         expect((yield* emu.requests).map((r) => r.status)).toEqual([200, 429, 200])
       }).pipe(Effect.provide(layer())))
 
-    it.scoped("a reset mid-stream (after the first event) is NovitaStreamTransportError, not retried", () =>
+    it.scoped("a reset mid-stream (after the first event) is StreamTransportError, not retried", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamReset(2))
         const error = failureOf(yield* drive(Stream.runDrain(NovitaChat.stream(hello))))
-        expect(error).toMatchObject({ _tag: "NovitaStreamTransportError", reason: "reset" })
+        expect(error).toMatchObject({ _tag: "StreamTransportError", reason: "reset" })
         expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
       }).pipe(Effect.provide(layer())))
 
@@ -339,5 +340,17 @@ describe("NovitaClient against the Novita emulator", () => {
     }).pipe(
       Effect.provide(NovitaClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["NOVITA_API_KEY", "k"], ["NOVITA_BASE_URL", "http://127.0.0.1:1/"]])))
+    ))
+
+  it.effect("layerConfig takes Config values: the caller chooses the key's name (issue 14 #1)", () =>
+    Effect.gen(function*() {
+      const client = yield* NovitaClient.NovitaClient
+      expect(client.provider).toBe("novita")
+      expect(client.baseUrl).toBe(NovitaClient.DEFAULT_BASE_URL)
+    }).pipe(
+      Effect.provide(
+        NovitaClient.layerConfig({ apiKey: Config.redacted("MY_NOVITA") }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      ),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["MY_NOVITA", "k"]])))
     ))
 })

@@ -46,7 +46,7 @@ describe("issue 13 #7: Novita stream bounds", () => {
       const { exit, seen, took } = yield* consume(NovitaChat.stream(hello))
       expect(seen).toHaveLength(2)
       const error = failureOf(exit)
-      expect(error).toMatchObject({ _tag: "NovitaStreamTransportError", reason: "idle-timeout", received: 2 })
+      expect(error).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 2 })
       expect(took).toBeGreaterThanOrEqual(60_000)
       expect(took).toBeLessThan(61_000)
     }).pipe(Effect.provide(layer())))
@@ -56,7 +56,7 @@ describe("issue 13 #7: Novita stream bounds", () => {
       const emu = yield* Emulator.NovitaEmulator
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamStall(3, { keepAliveEvery: 4_000 }))
       const { exit, took } = yield* consume(NovitaChat.stream(hello, { idleTimeout: "10 seconds" }))
-      expect(failureOf(exit)).toMatchObject({ _tag: "NovitaStreamTransportError", reason: "idle-timeout", received: 3 })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 3 })
       expect(took).toBeGreaterThanOrEqual(10_000)
       expect(took).toBeLessThan(11_000)
     }).pipe(Effect.provide(layer())))

@@ -68,7 +68,7 @@ const endpoint = jsonEndpoint({
  * says to use `stream: true`) is re-issued at once as a stream and the stream is collected into the completion
  * (`ChatStream.collect`). The plain call stops retrying `REQUEST_TIMEOUT` (each retry would time out again); other
  * failures retry as usual. The stream's own options (`validate`, `maxEventBytes`, `idleTimeout`) apply to the
- * re-issued call, and its failures ({@link StreamError.VeniceStreamError}) join the error type.
+ * re-issued call, and its failures ({@link StreamError.StreamError}) join the error type.
  *
  * @since 0.1.0
  * @category models
@@ -82,7 +82,7 @@ export interface StreamOnTimeoutOptions<R = never> extends ChatOptions<R> {
 
 type Completion<R> = Effect.Effect<
   VeniceClient.Response<ChatCompletion>,
-  RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+  RetryPolicy.VeniceClientError | StreamError.StreamError,
   VeniceClient.VeniceClient | R
 >
 
@@ -128,6 +128,7 @@ const completionsOf = <R>(
             value,
             status: response.status,
             headers: response.headers,
+            requestId: response.headers["x-request-id"],
             get meta() {
               return response.meta
             }
@@ -149,7 +150,7 @@ export const completionsWithMeta: {
     options: StreamOnTimeoutOptions<R>
   ): Effect.Effect<
     VeniceClient.Response<ChatCompletion>,
-    RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+    RetryPolicy.VeniceClientError | StreamError.StreamError,
     VeniceClient.VeniceClient | R
   >
   <R = never>(
@@ -176,7 +177,7 @@ export const completions: {
     options: StreamOnTimeoutOptions<R>
   ): Effect.Effect<
     ChatCompletion,
-    RetryPolicy.VeniceClientError | StreamError.VeniceStreamError,
+    RetryPolicy.VeniceClientError | StreamError.StreamError,
     VeniceClient.VeniceClient | R
   >
   <R = never>(

@@ -1,12 +1,12 @@
 /**
- * Streamed chat completions (`POST /chat/completions` with `stream: true`, S1–S3, S6, R11): a `Stream` of
+ * Streamed chat completions (`POST /chat/completions` with `stream: true`, SPEC S1–S3, S6, R11): a `Stream` of
  * `chat.completion.chunk` objects that ends at `data: [DONE]`, fails with a tagged {@link StreamError} on an in-band
  * error event, on an end without `[DONE]`, on a connection broken mid-stream, or on an event above `maxEventBytes`.
  *
  * Everything per event — SSE decoding, `JSON.parse`, the shape check (or Schema validation), `[DONE]`, the in-band
  * error — runs in one Channel loop, with no Effect per event.
  *
- * Retries (S3): everything up to the first SSE event goes through the client's retry policy (HTTP errors, a
+ * Retries (SPEC S3): everything up to the first SSE event goes through the client's retry policy (HTTP errors, a
  * transport failure before or after the headers, a body that ends before any event). The first event commits the
  * attempt: after it nothing is retried implicitly. Two opt-in combinators re-issue a stream when you say it is safe:
  * {@link retryBeforeFirstToken} (invisible to the consumer) and {@link resume} (continues after the received text).
@@ -31,7 +31,6 @@
  * @since 0.1.0
  */
 import * as SchemaGuard from "@venice-effect/core/SchemaGuard"
-import * as Sse from "@venice-effect/core/Sse"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -85,7 +84,7 @@ export const ChatCompletionChunk = Schema.Struct(Schemas.ChatCompletionChunk.fie
 export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
 
 /**
- * Options of a chat stream: the per-call options, fallback models (tried before the stream starts, R6), and:
+ * Options of a chat stream: the per-call options, fallback models (tried before the stream starts, SPEC R6), and:
  *
  * - `validate` (default `false`): validate every chunk with the {@link ChatCompletionChunk} Schema (compiled once with
  *   `SchemaGuard`: it answers as `Schema.is`, ~7× faster; ~15% of the stream's throughput on the benchmark). Off, each
@@ -93,14 +92,14 @@ export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
  *   say, deeper optional members are not checked. Off by default because a chunk that fails validation fails the
  *   whole stream — already generated and billed — and a change in a deep member nobody reads (a citation's date, a
  *   logprob) should not cost the answer; turn it on when every member must hold.
- * - `maxEventBytes` (default 1 MiB): one event above this fails the stream ({@link StreamError.VeniceStreamTooLargeError},
- *   S6); `Infinity` disables the bound.
+ * - `maxEventBytes` (default 1 MiB): one event above this fails the stream ({@link StreamError.StreamTooLargeError},
+ *   SPEC S6); `Infinity` disables the bound.
  * - `firstEventTimeout` (default 2 minutes, W6): no data event this long after the response headers fails the attempt
  *   — a `TransportError` (`timeout`) whose message names the bound, retried by the call's policy like any failure
- *   before the first event (S3). Keep-alive comments do not count. The call's `timeout` bounds the attempt as a
+ *   before the first event (SPEC S3). Keep-alive comments do not count. The call's `timeout` bounds the attempt as a
  *   whole (headers and first event).
  * - `idleTimeout` (default 60 s, W7): no data event for this long once the stream has started fails it with
- *   `VeniceStreamTransportError` (`idle-timeout`). Keep-alive comments do not reset it: a stream that sends only
+ *   `StreamTransportError` (`idle-timeout`). Keep-alive comments do not reset it: a stream that sends only
  *   comments ends. `Duration.infinity` turns a bound off.
  *
  * @since 0.1.0
@@ -123,10 +122,10 @@ export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
 export interface StreamResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  /** Correlation ids, rate limits, balances … of the response (H6, H9). */
+  /** Correlation ids, rate limits, balances … of the response (SPEC H6, H9). */
   readonly meta: ResponseMeta.ResponseMeta
   /** The chunks. Run it once; the connection is released when it ends, fails or is interrupted. */
-  readonly chunks: Stream.Stream<ChatCompletionChunk, StreamError.VeniceStreamError>
+  readonly chunks: Stream.Stream<ChatCompletionChunk, StreamError.StreamError>
 }
 
 // ─── decoding ────────────────────────────────────────────────────────────────────────────────────
@@ -176,61 +175,27 @@ export const isChatCompletionChunk = (u: unknown): u is ChatCompletionChunk => {
   return true
 }
 
-const isErrorPayload = (u: unknown): boolean =>
-  typeof u === "object" && u !== null && (u as { readonly error?: unknown }).error != null &&
-  (u as { readonly choices?: unknown }).choices === undefined
-
 const shapeDetail = (json: unknown): string =>
   Either.match(decodeChunkEither(json), {
     onLeft: (e) => ParseResult.TreeFormatter.formatErrorSync(e).split("\n").slice(0, 6).join(" "),
     onRight: () => "unexpected member types"
   })
 
-/**
- * The per-event step of a chat stream (exported for other transports, e.g. a test server's bytes): `[DONE]` ends,
- * an error payload fails, anything else is parsed and checked.
- *
- * @internal
- */
-const chatHandler = (
-  ctx: Streaming.StreamContext,
-  counter: Streaming.Counter,
-  validate: boolean
-) => {
-  // one reusable step object: the parser loop reads it before the next event is handled
-  const step: { _tag: "Emit"; value: ChatCompletionChunk } = { _tag: "Emit", value: undefined as never }
-  return (event: Sse.Event): Sse.Step<ChatCompletionChunk, StreamError.VeniceStreamError> => {
-    const data = event.data
-    if (data === "[DONE]") return Sse.end
-    if (data.length === 0) return Sse.skip
-    let json: unknown
-    try {
-      json = JSON.parse(data)
-    } catch {
-      return event.event === "error"
-        ? Sse.fail(Streaming.eventError(ctx, counter.received, data, data))
-        : Sse.fail(Streaming.decodeError(ctx, counter.received, "json", data))
-    }
-    if (event.event === "error" || isErrorPayload(json)) {
-      return Sse.fail(Streaming.eventError(ctx, counter.received, json, data))
-    }
-    if (validate ? !isChunkSchema(json) : !isChatCompletionChunk(json)) {
-      return Sse.fail(Streaming.decodeError(ctx, counter.received, "shape", data, shapeDetail(json)))
-    }
-    counter.received++
-    step.value = json as ChatCompletionChunk
-    return step
-  }
-}
+/** The per-event step of a chat stream: `[DONE]` ends, an error payload fails, anything else is parsed and checked. */
+const chatEvents = (validate: boolean): Streaming.JsonEvents<ChatCompletionChunk> => ({
+  terminator: "[DONE]",
+  isValue: validate ? isChunkSchema : isChatCompletionChunk,
+  shapeDetail
+})
 
 // ─── streaming ───────────────────────────────────────────────────────────────────────────────────
 
 const OPERATION = "chat.completions"
 
 /**
- * Opens a chat stream: validates the request locally (B2), sends it with `stream: true` through the client's
+ * Opens a chat stream: validates the request locally (SPEC B2), sends it with `stream: true` through the client's
  * pipeline, and returns once the first event has arrived (everything before it is retried by the client's policy,
- * S3), with the response's facts. The connection is released when `chunks` ends, fails or is interrupted, or
+ * SPEC S3), with the response's facts. The connection is released when `chunks` ends, fails or is interrupted, or
  * when the scope closes.
  *
  * @since 0.1.0
@@ -242,6 +207,7 @@ export const streamWithMeta = <R = never>(
 ): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
   const { fallbackModels, firstEventTimeout, idleTimeout, maxEventBytes, validate, ...callOptions } = options
   const sseOptions: Streaming.SseOptions = { maxEventBytes, idleTimeout, firstEventTimeout }
+  const events = chatEvents(validate === true)
   const decode = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext) =>
     Stream.suspend(() => {
       const counter: Streaming.Counter = { received: 0 }
@@ -249,7 +215,7 @@ export const streamWithMeta = <R = never>(
         ctx,
         raw.response.stream,
         counter,
-        chatHandler(ctx, counter, validate === true),
+        Streaming.jsonEvents(ctx, counter, events),
         Streaming.truncated(ctx, counter, "data: [DONE]"),
         sseOptions
       )
@@ -293,7 +259,7 @@ export const stream = <R = never>(
   options?: StreamOptions<R>
 ): Stream.Stream<
   ChatCompletionChunk,
-  StreamError.VeniceStreamError | RetryPolicy.VeniceClientError,
+  StreamError.StreamError | RetryPolicy.VeniceClientError,
   VeniceClient.VeniceClient | R
 > => Stream.unwrapScoped(Effect.map(streamWithMeta(request, options), (response) => response.chunks))
 
@@ -355,7 +321,7 @@ interface ChoiceAcc {
  * Collects a chat stream into a `ChatCompletion`: per choice, `content`, `reasoning_content` and `refusal` are
  * concatenated, tool-call fragments are assembled by `index`, the last `finish_reason` is kept; `usage` and `cost`
  * come from the usage chunk (`usage` is all zeros when the stream had none); `id`, `model`, `created` from the first
- * chunk. Fails with the stream's error, or with a `VeniceStreamDecodeError` when the assembled completion does not
+ * chunk. Fails with the stream's error, or with a `StreamDecodeError` when the assembled completion does not
  * decode.
  *
  * @since 0.1.0
@@ -363,7 +329,7 @@ interface ChoiceAcc {
  */
 export const collect = <E, R>(
   self: Stream.Stream<ChatCompletionChunk, E, R>
-): Effect.Effect<Schemas.ChatCompletion, E | StreamError.VeniceStreamDecodeError, R> =>
+): Effect.Effect<Schemas.ChatCompletion, E | StreamError.StreamDecodeError, R> =>
   Effect.suspend(() => {
     const choices = new Map<number, ChoiceAcc>()
     let first: ChatCompletionChunk | undefined
@@ -467,7 +433,7 @@ export const collect = <E, R>(
             onLeft: (e) =>
               Effect.fail(
                 Streaming.decodeError(
-                  { operation: OPERATION, facts: {}, requestId: undefined },
+                  Streaming.detached(OPERATION),
                   count,
                   "shape",
                   JSON.stringify(encoded).slice(0, 4096),
@@ -479,7 +445,7 @@ export const collect = <E, R>(
       )
   })
 
-// ─── opt-in restarts (S3) ───────────────────────────────────────────────────────────────────
+// ─── opt-in restarts (SPEC S3) ───────────────────────────────────────────────────────────────────
 
 /**
  * Options of the opt-in restart combinators.
@@ -498,13 +464,13 @@ export interface RestartOptions<E, R = never> {
 }
 
 /**
- * The default restart predicate: a {@link StreamError.VeniceStreamError} that a new attempt may fix.
+ * The default restart predicate: a {@link StreamError.StreamError} that a new attempt may fix.
  *
  * @since 0.1.0
  * @category restarts
  */
 export const isRestartable = (error: unknown): boolean =>
-  StreamError.isVeniceStreamError(error) && StreamError.isRetryable(error)
+  StreamError.isStreamError(error) && StreamError.isRetryable(error)
 
 /**
  * The default restart schedule: at most `maxRestarts` (default 2) restarts; each waits the in-band `retry_after` when
@@ -653,10 +619,10 @@ export const retryBeforeFirstToken: {
  */
 export const resume = <R = never, R2 = never>(
   request: ChatCompletionRequest,
-  options: StreamOptions<R> & RestartOptions<StreamError.VeniceStreamError | RetryPolicy.VeniceClientError, R2> = {}
+  options: StreamOptions<R> & RestartOptions<StreamError.StreamError | RetryPolicy.VeniceClientError, R2> = {}
 ): Stream.Stream<
   ChatCompletionChunk,
-  StreamError.VeniceStreamError | RetryPolicy.VeniceClientError,
+  StreamError.StreamError | RetryPolicy.VeniceClientError,
   VeniceClient.VeniceClient | R | R2
 > => {
   const { schedule, while: accept, ...streamOptions } = options
@@ -699,7 +665,7 @@ export const resume = <R = never, R2 = never>(
       attempt,
       (error) => !unsafe && (accept ?? isRestartable)(error) && (committed ? text.length > 0 : true),
       schedule ??
-        (restartSchedule() as Schedule.Schedule<unknown, StreamError.VeniceStreamError | RetryPolicy.VeniceClientError, R2>)
+        (restartSchedule() as Schedule.Schedule<unknown, StreamError.StreamError | RetryPolicy.VeniceClientError, R2>)
     )
   })
 }
@@ -707,7 +673,7 @@ export const resume = <R = never, R2 = never>(
 // ─── R11: non-streaming chat that times out ──────────────────────────────────────────────────────
 
 /**
- * Whether an error is Venice's 504 `REQUEST_TIMEOUT` (the message says to use `stream: true`, R11).
+ * Whether an error is Venice's 504 `REQUEST_TIMEOUT` (the message says to use `stream: true`, SPEC R11).
  *
  * @since 0.1.0
  * @category guards

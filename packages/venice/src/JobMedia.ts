@@ -13,7 +13,7 @@
  *   `ResponseTooLargeError`, the error every body bound of the SDK reports (never retried). Memory and disk stay
  *   bounded whatever the URL serves.
  * - **idle**: no more than `idleTimeout` (default 60 s) between two chunks, else the stream fails with
- *   `VeniceStreamTransportError` `idle-timeout`; a connection that breaks mid-body is `VeniceStreamTransportError`
+ *   `StreamTransportError` `idle-timeout`; a connection that breaks mid-body is `StreamTransportError`
  *   `reset` (the bytes received are on the error).
  *
  * Opening a pre-signed URL retries transport failures and `5xx` answers before the first byte (3 times, exponential
@@ -83,7 +83,7 @@ export class MediaDownloadError extends Schema.TaggedError<MediaDownloadError>()
 
 /**
  * Every way a media stream fails: the URL's error answer, the size bound (`ResponseTooLargeError`), no answer
- * (`TransportError`, before the body), and a body that broke or went idle (`VeniceStreamTransportError`).
+ * (`TransportError`, before the body), and a body that broke or went idle (`StreamTransportError`).
  *
  * @since 0.1.0
  * @category models
@@ -92,7 +92,7 @@ export type DownloadError =
   | MediaDownloadError
   | ClientError.ResponseTooLargeError
   | ClientError.TransportError
-  | StreamError.VeniceStreamTransportError
+  | StreamError.StreamTransportError
 
 /**
  * Options of a media stream.
@@ -105,7 +105,7 @@ export interface DownloadOptions {
   readonly maxBytes?: number | undefined
   /** Timeout until the response headers of a pre-signed URL (default 60 s). */
   readonly timeout?: Duration.DurationInput | undefined
-  /** The longest pause between two chunks of the body (default 60 s): `VeniceStreamTransportError` `idle-timeout`. */
+  /** The longest pause between two chunks of the body (default 60 s): `StreamTransportError` `idle-timeout`. */
   readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
@@ -166,7 +166,12 @@ const boundedBody = (
       Effect.fail(tooLarge(source, response, maxBytes, undefined, declared))
     ))
   }
-  const ctx: Streaming.StreamContext = { operation: source.operation, facts: source.facts, requestId: source.requestId }
+  const ctx: Streaming.StreamContext = {
+    provider: "venice",
+    operation: source.operation,
+    facts: source.facts,
+    requestId: source.requestId
+  }
   let received = 0
   // a response's body is read once: the count belongs to this stream
   return Streaming.bounded(
@@ -177,7 +182,7 @@ const boundedBody = (
     (_, after) => Streaming.boundError(ctx, received, "idle", after, "byte(s)")
   ).pipe(
     Stream.mapError((error): DownloadError =>
-      error._tag === "VeniceStreamTransportError" ? error : Streaming.transportError(ctx, 0, error.cause, received)
+      error._tag === "StreamTransportError" ? error : Streaming.transportError(ctx, 0, error.cause, received)
     ),
     Stream.mapEffect((chunk) => {
       received += chunk.byteLength
@@ -367,4 +372,4 @@ export const complete = <R = never>(
  */
 export const isDownloadError = (u: unknown): u is DownloadError =>
   Predicate.isTagged(u, "MediaDownloadError") || Predicate.isTagged(u, "ResponseTooLargeError") ||
-  Predicate.isTagged(u, "TransportError") || Predicate.isTagged(u, "VeniceStreamTransportError")
+  Predicate.isTagged(u, "TransportError") || Predicate.isTagged(u, "StreamTransportError")

@@ -1,11 +1,11 @@
 /**
  * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed event
- * stream (`event:` + `data:` SSE, S4) that fails with a tagged `VeniceResponseFailedError` on `response.failed`.
+ * stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `ResponseFailedError` on `response.failed`.
  *
- * The stream follows the chat stream's rules (S3, S6, B1): everything up to the first event is retried by the
+ * The stream follows the chat stream's rules (SPEC S3, S6, B1): everything up to the first event is retried by the
  * client's policy; after it nothing is retried implicitly; an end before `response.completed` /
- * `response.incomplete` (or `[DONE]`) is a `VeniceStreamTruncatedError`; a reset is a `VeniceStreamTransportError`;
- * an event above `maxEventBytes` (default 1 MiB) a `VeniceStreamTooLargeError`. Every event is decoded by Schema
+ * `response.incomplete` (or `[DONE]`) is a `StreamTruncatedError`; a reset is a `StreamTransportError`;
+ * an event above `maxEventBytes` (default 1 MiB) a `StreamTooLargeError`. Every event is decoded by Schema
  * (`ResponseStreamEvent`: unknown event types are kept, not fatal).
  *
  * @example
@@ -23,6 +23,7 @@
  *
  * @since 0.1.0
  */
+import * as ErrorBody from "@venice-effect/core/ErrorBody"
 import * as Sse from "@venice-effect/core/Sse"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -100,10 +101,10 @@ export const create = <R = never>(
   Effect.map(createWithMeta(request, options), (response) => response.value)
 
 /**
- * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, S6), and the bounds of
+ * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, SPEC S6), and the bounds of
  * its waits as for chat streams: `firstEventTimeout` (default 2 minutes from the headers to the first event, then a
  * `TransportError` the call's policy retries) and `idleTimeout` (default 60 s between events once started, then
- * `VeniceStreamTransportError` `idle-timeout`); keep-alive comments count for neither.
+ * `StreamTransportError` `idle-timeout`); keep-alive comments count for neither.
  *
  * @since 0.1.0
  * @category models
@@ -124,7 +125,7 @@ export interface StreamResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly meta: ResponseMeta.ResponseMeta
-  readonly events: Stream.Stream<ResponseStreamEvent, StreamError.VeniceStreamError>
+  readonly events: Stream.Stream<ResponseStreamEvent, StreamError.StreamError>
 }
 
 const decodeEvent = Schema.decodeUnknownEither(Schemas.ResponseStreamEvent, { errors: "first" })
@@ -134,9 +135,9 @@ const failedError = (
   received: number,
   event: typeof Schemas.ResponseFailedEvent.Type,
   data: string
-): StreamError.VeniceResponseFailedError => {
+): StreamError.ResponseFailedError => {
   const error = event.response.error
-  return new StreamError.VeniceResponseFailedError({
+  return new StreamError.ResponseFailedError({
     ...Streaming.fields(
       ctx,
       received,
@@ -144,12 +145,12 @@ const failedError = (
     ),
     ...(error != null ? { code: error.code } : {}),
     responseId: event.response.id,
-    raw: Streaming.bound(data)
+    raw: ErrorBody.bound(data)
   })
 }
 
 const handler = (ctx: Streaming.StreamContext, counter: Streaming.Counter, state: { terminal: boolean }) =>
-(event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.VeniceStreamError> => {
+(event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.StreamError> => {
   const data = event.data
   if (data === "[DONE]") return Sse.end
   if (data.length === 0) return Sse.skip
@@ -227,7 +228,7 @@ export const streamWithMeta = <R = never>(
 }
 
 /**
- * Streams a response's typed events; fails with `VeniceResponseFailedError` on `response.failed` (S4). The
+ * Streams a response's typed events; fails with `ResponseFailedError` on `response.failed` (SPEC S4). The
  * request is sent when the stream runs.
  *
  * @since 0.1.0
@@ -238,20 +239,20 @@ export const stream = <R = never>(
   options?: StreamOptions<R>
 ): Stream.Stream<
   ResponseStreamEvent,
-  StreamError.VeniceStreamError | RetryPolicy.VeniceClientError,
+  StreamError.StreamError | RetryPolicy.VeniceClientError,
   VeniceClient.VeniceClient | R
 > => Stream.unwrapScoped(Effect.map(streamWithMeta(request, options), (response) => response.events))
 
 /**
  * The final response of a stream (the payload of `response.completed` or `response.incomplete`); fails with a
- * `VeniceStreamTruncatedError` when the stream ended without one.
+ * `StreamTruncatedError` when the stream ended without one.
  *
  * @since 0.1.0
  * @category combinators
  */
 export const finalResponse = <E, R>(
   self: Stream.Stream<ResponseStreamEvent, E, R>
-): Effect.Effect<ResponsesResponse, E | StreamError.VeniceStreamTruncatedError, R> =>
+): Effect.Effect<ResponsesResponse, E | StreamError.StreamTruncatedError, R> =>
   Effect.flatMap(
     Stream.runLast(Stream.filter(self, Schemas.isTerminalEvent)),
     (last) =>
@@ -259,8 +260,8 @@ export const finalResponse = <E, R>(
         onSome: (event) => Effect.succeed(event.response),
         onNone: () =>
           Effect.fail(
-            new StreamError.VeniceStreamTruncatedError({
-              ...Streaming.fields({ operation: OPERATION, facts: {}, requestId: undefined }, 0, "the stream had no final response"),
+            new StreamError.StreamTruncatedError({
+              ...Streaming.fields(Streaming.detached(OPERATION), 0, "the stream had no final response"),
               incomplete: false
             })
           )

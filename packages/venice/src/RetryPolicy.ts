@@ -59,6 +59,8 @@ export const classify: CoreRetryPolicy.Classifier<VeniceClientError> = (error) =
   return { retryClass }
 }
 
+const policies = CoreRetryPolicy.forProvider(classify)
+
 /**
  * The default policy: `never` stops at once, 429s wait what Venice announced, 5xx and transport failures back off
  * exponentially from 0.5 s (×2, ≤ 30 s, jittered), 4 retries. Pay-then-retry and modify-then-retry are separate
@@ -67,10 +69,9 @@ export const classify: CoreRetryPolicy.Classifier<VeniceClientError> = (error) =
  * @since 0.1.0
  * @category policies
  */
-export const make = (
+export const make: (
   options?: CoreRetryPolicy.Options
-): Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> =>
-  CoreRetryPolicy.make(classify, options)
+) => Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> = policies.make
 
 /**
  * The default policy with default options.
@@ -78,7 +79,8 @@ export const make = (
  * @since 0.1.0
  * @category policies
  */
-export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> = make()
+export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> =
+  policies.defaultPolicy
 
 /**
  * Only the delay part (announced wait, else backoff), unbounded: compose it with your own stop conditions.
@@ -86,10 +88,7 @@ export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<VeniceCli
  * @since 0.1.0
  * @category building blocks
  */
-export const delays = (
-  options?: CoreRetryPolicy.Options
-): Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> =>
-  CoreRetryPolicy.delays(classify, options)
+export const delays = policies.delays
 
 /**
  * Continues while the error's retry class is one of `classes` (default: `backoff`, `header-wait`).
@@ -97,9 +96,7 @@ export const delays = (
  * @since 0.1.0
  * @category building blocks
  */
-export const whileClass = (
-  classes?: Parameters<typeof CoreRetryPolicy.whileClass>[1]
-): Schedule.Schedule<VeniceClientError, VeniceClientError> => CoreRetryPolicy.whileClass(classify, classes)
+export const whileClass = policies.whileClass
 
 /**
  * Capped exponential backoff (no classification): 0.5 s × 2ⁿ ≤ 30 s by default.

@@ -1,8 +1,8 @@
 /**
  * Streamed text to speech (`POST /audio/speech` with `streaming: true`, S5): the audio as a byte `Stream`, chunk
  * by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or without
- * the chunked body's end — fails with a `VeniceStreamTruncatedError` (expected and received bytes attached); a reset
- * (RST) with a `VeniceStreamTransportError`. Audio has no in-band error event: the connection just ends.
+ * the chunked body's end — fails with a `StreamTruncatedError` (expected and received bytes attached); a reset
+ * (RST) with a `StreamTransportError`. Audio has no in-band error event: the connection just ends.
  *
  * Retries follow the chat stream's rules (S3): up to the first bytes of audio, the client's policy retries; after
  * them nothing is retried implicitly.
@@ -47,7 +47,7 @@ export type SpeechRequest = typeof Schemas.SpeechRequest.Encoded
  * - `firstEventTimeout` (default 2 minutes): no audio bytes this long after the response headers fails the attempt
  *   (a `TransportError` `timeout` naming the bound; the call's retry policy decides);
  * - `idleTimeout` (default 60 s): no bytes for this long once audio has started fails the stream with
- *   `VeniceStreamTransportError` `idle-timeout`.
+ *   `StreamTransportError` `idle-timeout`.
  *
  * @since 0.1.0
  * @category models
@@ -71,7 +71,7 @@ export interface StreamResponse {
   readonly contentType: string
   /** The announced `Content-Length`, when Venice sent one. */
   readonly contentLength: number | undefined
-  readonly bytes: Stream.Stream<Uint8Array, StreamError.VeniceStreamError>
+  readonly bytes: Stream.Stream<Uint8Array, StreamError.StreamError>
 }
 
 const OPERATION = "audio.speech"
@@ -99,7 +99,7 @@ const decodeBody = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext,
     const expected = contentLengthOf(raw.response.headers)
     let received = 0
     const truncated = (why: string) =>
-      new StreamError.VeniceStreamTruncatedError({
+      new StreamError.StreamTruncatedError({
         ...Streaming.fields(
           ctx,
           received,
@@ -120,8 +120,8 @@ const decodeBody = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext,
       })
     )
     return body.pipe(
-      Stream.mapError((error): StreamError.VeniceStreamError => {
-        if (StreamError.isVeniceStreamError(error)) return error
+      Stream.mapError((error): StreamError.StreamError => {
+        if (StreamError.isStreamError(error)) return error
         if (isReset(error.cause) || Pipeline.transportReason(error.cause).reason === "protocol") {
           return Streaming.transportError(ctx, received, error.cause, received)
         }
@@ -177,5 +177,5 @@ export const streamWithMeta = <R = never>(
 export const stream = <R = never>(
   request: SpeechRequest,
   options?: StreamOptions<R>
-): Stream.Stream<Uint8Array, StreamError.VeniceStreamError | RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
+): Stream.Stream<Uint8Array, StreamError.StreamError | RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
   Stream.unwrapScoped(Effect.map(streamWithMeta(request, options), (response) => response.bytes))

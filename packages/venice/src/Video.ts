@@ -93,7 +93,7 @@ export const resume: <R = never, Out = unknown, R2 = never>(
  * Polls an already queued video job (as {@link resume}), then streams its media as it arrives instead of reading it
  * whole: for media too large to hold, written to a file or a socket. Bounded like every media stream (`JobMedia`):
  * at most `maxBytes` (default 2 GiB, `ResponseTooLargeError`), no pause longer than `idleTimeout` between chunks
- * (default 60 s, `VeniceStreamTransportError` `idle-timeout`). Media stored elsewhere (`downloadUrl`, VPS-backed
+ * (default 60 s, `StreamTransportError` `idle-timeout`). Media stored elsewhere (`downloadUrl`, VPS-backed
  * models) is fetched from there.
  *
  * @since 0.1.0

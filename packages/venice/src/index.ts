@@ -61,7 +61,7 @@ export * as Characters from "./Characters.js"
 export * as Chat from "./Chat.js"
 
 /**
- * Streamed chat completions (`POST /chat/completions` with `stream: true`, S1–S3, S6, R11): a `Stream` of
+ * Streamed chat completions (`POST /chat/completions` with `stream: true`, SPEC S1–S3, S6, R11): a `Stream` of
  * `chat.completion.chunk` objects that ends at `data: [DONE]`, fails with a tagged {@link StreamError} on an
  * in-band error event, on an end without `[DONE]`, on a connection broken mid-stream, or on an event above
  * `maxEventBytes`.
@@ -177,7 +177,7 @@ export * as ResponseMeta from "./ResponseMeta.js"
 
 /**
  * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed
- * event stream (`event:` + `data:` SSE, S4) that fails with a tagged `VeniceResponseFailedError` on
+ * event stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `ResponseFailedError` on
  * `response.failed`.
  *
  * @since 0.1.0
@@ -213,19 +213,18 @@ export * as SignedTopUp from "./SignedTopUp.js"
 /**
  * Streamed text to speech (`POST /audio/speech` with `streaming: true`, S5): the audio as a byte `Stream`, chunk
  * by chunk as Venice generates it. A connection that ends early — before the announced `Content-Length`, or
- * without the chunked body's end — fails with a `VeniceStreamTruncatedError` (expected and received bytes
- * attached); a reset (RST) with a `VeniceStreamTransportError`. Audio has no in-band error event: the connection
- * just ends.
+ * without the chunked body's end — fails with a `StreamTruncatedError` (expected and received bytes attached); a
+ * reset (RST) with a `StreamTransportError`. Audio has no in-band error event: the connection just ends.
  *
  * @since 0.1.0
  */
 export * as SpeechStream from "./SpeechStream.js"
 
 /**
- * How a Venice stream fails once it has started (S2–S6, B1): an in-band error event, a `/responses`
- * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
- * what the API promises, or one larger than the configured bound. Each is a `Schema.TaggedError` carrying the
- * call's correlation facts and how much had been delivered before the failure.
+ * How a Venice stream fails once it has started: core's one `StreamError` family (`provider: "venice"`),
+ * re-exported here — an in-band error event, a `/responses` `response.failed`, an end before the terminator, a
+ * connection broken mid-body, an event that is not what the API promises, or one larger than the configured bound
+ * (SPEC S2–S6, B1).
  *
  * @since 0.1.0
  */
@@ -241,10 +240,11 @@ export * as StreamError from "./StreamError.js"
 export * as TopUp from "./TopUp.js"
 
 /**
- * The Venice client (DESIGN "A call, end to end"): a service over `@effect/platform`'s `HttpClient` that sends
- * every call through one pipeline — base URL, credentials (a `Redacted` Bearer key, or a wallet that signs per
- * attempt), the error-budget guard, proactive pacing, a span, decoding into tagged errors, and the retry
- * `Schedule`.
+ * The Venice client (DESIGN "A call, end to end"): core's provider client (`ProviderClient`) configured for Venice
+ * — its error decoder and catalog, its limit headers and error budget, its body limits, its response facts
+ * (`ResponseMeta`) and its payment recovery. Every call goes through one pipeline: base URL, credentials (a
+ * `Redacted` Bearer key, or a wallet that signs per attempt), the error-budget guard, proactive pacing, a span,
+ * decoding into tagged errors, and the retry `Schedule`.
  *
  * @since 0.1.0
  */

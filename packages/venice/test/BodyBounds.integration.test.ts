@@ -149,7 +149,7 @@ describe("issue 13 #5: success bodies are bounded", () => {
       const stalled = failureOf(yield* drive(Stream.runDrain(
         Video.download(queued.queue_id, { model: queued.model, idleTimeout: "10 seconds" })
       ), { stallAfter: 2_000 }))
-      expect(stalled).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "idle-timeout", received: 4096 })
+      expect(stalled).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 4096 })
       // a body bound ends the download: each of these was one retrieve, none repeated
       expect((yield* emu.count({ route: "video/retrieve" })) - before).toBe(3)
     }).pipe(Effect.provide(layer({}, { maxResponseBytes: { binary: 2 * MiB } }))))

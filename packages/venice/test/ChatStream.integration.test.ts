@@ -92,7 +92,7 @@ describe("ChatStream against the emulator", () => {
       expect(seen).toHaveLength(4)
       const error = failureOf(exit)
       expect(error).toMatchObject({
-        _tag: "VeniceStreamEventError",
+        _tag: "StreamEventError",
         type: "server_error",
         code: "model_overloaded",
         received: 4,
@@ -100,7 +100,7 @@ describe("ChatStream against the emulator", () => {
         method: "POST"
       })
       expect(JSON.stringify(error)).not.toContain(KEY)
-      if (error._tag !== "VeniceStreamEventError") return
+      if (error._tag !== "StreamEventError") return
       expect(error.veniceVersion).toBeDefined()
       expect(error.correlationId).toBeDefined()
       expect(Duration.toSeconds(error.retryAfter!)).toBe(7)
@@ -115,8 +115,8 @@ describe("ChatStream against the emulator", () => {
       const { exit, seen } = yield* runPartial(ChatStream.stream(hello))
       expect(seen).toHaveLength(0)
       const error = failureOf(exit)
-      expect(error).toMatchObject({ _tag: "VeniceStreamEventError", received: 0 })
-      expect(error._tag === "VeniceStreamEventError" && error.retryAfter).toBe(undefined)
+      expect(error).toMatchObject({ _tag: "StreamEventError", received: 0 })
+      expect(error._tag === "StreamEventError" && error.retryAfter).toBe(undefined)
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 
@@ -126,7 +126,7 @@ describe("ChatStream against the emulator", () => {
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamReset(3))
       const { exit, seen } = yield* runPartial(ChatStream.stream(hello))
       expect(seen).toHaveLength(3)
-      expect(failureOf(exit)).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "reset", received: 3 })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamTransportError", reason: "reset", received: 3 })
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 
@@ -167,7 +167,7 @@ describe("ChatStream against the emulator", () => {
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamEnd(5))
       const { exit, seen } = yield* runPartial(ChatStream.stream(hello))
       expect(seen).toHaveLength(5)
-      expect(failureOf(exit)).toMatchObject({ _tag: "VeniceStreamTruncatedError", received: 5, incomplete: false })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamTruncatedError", received: 5, incomplete: false })
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 
@@ -175,7 +175,7 @@ describe("ChatStream against the emulator", () => {
     Effect.gen(function*() {
       const { exit, seen } = yield* runPartial(ChatStream.stream(hello, { maxEventBytes: 64 }))
       expect(seen).toHaveLength(0)
-      expect(failureOf(exit)).toMatchObject({ _tag: "VeniceStreamTooLargeError", limit: 64 })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamTooLargeError", limit: 64 })
     }).pipe(Effect.provide(layer())))
 
   it.scoped("idle timeout: a stream that stalls after K chunks fails with idle-timeout", () =>
@@ -184,7 +184,7 @@ describe("ChatStream against the emulator", () => {
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamStall(2))
       const { exit, seen } = yield* runPartial(ChatStream.stream(hello, { idleTimeout: "10 seconds" }))
       expect(seen).toHaveLength(2)
-      expect(failureOf(exit)).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "idle-timeout", received: 2 })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 2 })
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 
@@ -233,7 +233,7 @@ describe("ChatStream against the emulator", () => {
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamReset(5))
       const { exit, seen } = yield* runPartial(ChatStream.stream(hello).pipe(ChatStream.retryBeforeFirstToken()))
       expect(seen).toHaveLength(5)
-      expect(failureOf(exit)).toMatchObject({ _tag: "VeniceStreamTransportError" })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamTransportError" })
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 
@@ -273,7 +273,7 @@ describe("ChatStream against the emulator", () => {
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(3, { code: "content_filter", type: "content_filter_error", retryAfter: null }))
       const { exit, seen } = yield* runPartial(ChatStream.resume(hello))
       expect(seen).toHaveLength(3)
-      expect(failureOf(exit)).toMatchObject({ _tag: "VeniceStreamEventError", code: "content_filter" })
+      expect(failureOf(exit)).toMatchObject({ _tag: "StreamEventError", code: "content_filter" })
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 

@@ -47,23 +47,23 @@ describe("ChatStream on the wire", () => {
       expect(seen).toHaveLength(1)
     }))
 
-  it.scopedLive("B1: a malformed event after K chunks → VeniceStreamDecodeError (json), K delivered", () =>
+  it.scopedLive("B1: a malformed event after K chunks → StreamDecodeError (json), K delivered", () =>
     Effect.gen(function*() {
       const wire = yield* serve((res) => writeSse(res, [`data: ${chunk("a")}\n\ndata: ${chunk("b")}\n\ndata: {"id": tru\n\n`]))
       const { seen, error } = yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire))))
       expect(seen).toHaveLength(2)
-      expect(error).toMatchObject({ _tag: "VeniceStreamDecodeError", reason: "json", received: 2, requestId: "req-wire" })
+      expect(error).toMatchObject({ _tag: "StreamDecodeError", reason: "json", received: 2, requestId: "req-wire" })
       expect(wire.attempts()).toBe(1)
     }))
 
-  it.scopedLive("B1: JSON of the wrong shape → VeniceStreamDecodeError (shape), with and without Schema validation", () =>
+  it.scopedLive("B1: JSON of the wrong shape → StreamDecodeError (shape), with and without Schema validation", () =>
     Effect.gen(function*() {
       const bad = JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: 7 } }] })
       const wire = yield* serve((res) => writeSse(res, [`data: ${chunk("a")}\n\ndata: ${bad}\n\n`]))
       for (const validate of [false, true]) {
         const { seen, error } = yield* run(ChatStream.stream(request, { validate }).pipe(Stream.provideLayer(client(wire))))
         expect(seen).toHaveLength(1)
-        expect(error).toMatchObject({ _tag: "VeniceStreamDecodeError", reason: "shape", received: 1 })
+        expect(error).toMatchObject({ _tag: "StreamDecodeError", reason: "shape", received: 1 })
       }
     }))
 
@@ -80,7 +80,7 @@ describe("ChatStream on the wire", () => {
       const loose = yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire))))
       expect(Exit.isSuccess(loose.exit)).toBe(true)
       const strict = yield* run(ChatStream.stream(request, { validate: true }).pipe(Stream.provideLayer(client(wire))))
-      expect(strict.error).toMatchObject({ _tag: "VeniceStreamDecodeError", reason: "shape" })
+      expect(strict.error).toMatchObject({ _tag: "StreamDecodeError", reason: "shape" })
     }))
 
   it.scopedLive("S2: in-band error shapes — an object with a string retry_after, a bare string, an `event: error`", () =>
@@ -95,10 +95,10 @@ describe("ChatStream on the wire", () => {
       for (let i = 0; i < 3; i++) results.push(yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire)))))
       expect(results.map((r) => r.seen.length)).toEqual([1, 1, 1])
       const [first, second, third] = results.map((r) => r.error)
-      expect(first).toMatchObject({ _tag: "VeniceStreamEventError", code: "model_overloaded", type: "server_error", message: expect.stringContaining("busy") })
-      expect(first?._tag === "VeniceStreamEventError" && first.retryAfter && Duration.toSeconds(first.retryAfter)).toBe(12)
-      expect(second).toMatchObject({ _tag: "VeniceStreamEventError", message: expect.stringContaining("upstream went away") })
-      expect(third).toMatchObject({ _tag: "VeniceStreamEventError", type: "api_error", message: expect.stringContaining("boom") })
+      expect(first).toMatchObject({ _tag: "StreamEventError", code: "model_overloaded", type: "server_error", message: expect.stringContaining("busy") })
+      expect(first?._tag === "StreamEventError" && first.retryAfter && Duration.toSeconds(first.retryAfter)).toBe(12)
+      expect(second).toMatchObject({ _tag: "StreamEventError", message: expect.stringContaining("upstream went away") })
+      expect(third).toMatchObject({ _tag: "StreamEventError", type: "api_error", message: expect.stringContaining("boom") })
     }))
 
   it.scopedLive("B1: a partial event at EOF → truncation with incomplete: true", () =>
@@ -106,7 +106,7 @@ describe("ChatStream on the wire", () => {
       const wire = yield* serve((res) => writeSse(res, [`data: ${chunk("a")}\n\ndata: {"id":`]))
       const { seen, error } = yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire))))
       expect(seen).toHaveLength(1)
-      expect(error).toMatchObject({ _tag: "VeniceStreamTruncatedError", incomplete: true, received: 1 })
+      expect(error).toMatchObject({ _tag: "StreamTruncatedError", incomplete: true, received: 1 })
     }))
 
   it.scopedLive("a 200 with a JSON body where a stream was asked for → ResponseDecodeError, not retried", () =>
@@ -147,10 +147,10 @@ describe("ChatStream on the wire", () => {
         ChatStream.stream(request, { maxEventBytes: 100_000 }).pipe(Stream.provideLayer(client(wire)))
       )
       expect(seen).toHaveLength(1)
-      expect(error).toMatchObject({ _tag: "VeniceStreamTooLargeError", limit: 100_000, received: 1 })
+      expect(error).toMatchObject({ _tag: "StreamTooLargeError", limit: 100_000, received: 1 })
       const ok = yield* run(ChatStream.stream(request, { maxEventBytes: 1_000_000 }).pipe(Stream.provideLayer(client(wire))))
       expect(ok.seen).toHaveLength(2)
-      expect(ok.error).toMatchObject({ _tag: "VeniceStreamTruncatedError" })
+      expect(ok.error).toMatchObject({ _tag: "StreamTruncatedError" })
     }))
 
   // skipped under mutation testing (`npm run mutate`): a memory measurement, slow and noisy when instrumented

@@ -94,7 +94,7 @@ describe("JobMedia against the emulator", () => {
       expect((grown as { readonly received?: number }).received).toBeLessThan(2 * 1024 * 1024)
       yield* emu.script({ route: "media" }, 1, Faults.stallMidBody(1000))
       const stalled = failureOf(yield* drive(collect(JobMedia.download(url, { idleTimeout: "5 seconds" })), { stallAfter: 2_000 }))
-      expect(stalled).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "idle-timeout", received: 1000 })
+      expect(stalled).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 1000 })
       expect((stalled as { readonly message: string }).message).toContain("5s")
       // each once: a body bound is not retried
       expect((yield* emu.requests).filter((r) => r.route === "media")).toHaveLength(2)

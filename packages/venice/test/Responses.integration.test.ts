@@ -64,14 +64,14 @@ describe("Responses against the emulator", () => {
       expect(yield* emu.count({ route: "responses" })).toBe(2)
     }).pipe(Effect.provide(layer())))
 
-  it.scoped("S4: response.failed after K events → exactly K events, then VeniceResponseFailedError", () =>
+  it.scoped("S4: response.failed after K events → exactly K events, then ResponseFailedError", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       yield* emu.script({ route: "responses" }, 1, Faults.streamError(5, { code: "upstream_error", message: "boom" }))
       const { exit, seen } = yield* runPartial(Responses.stream(request))
       expect(seen).toHaveLength(5)
       expect(failureOf(exit)).toMatchObject({
-        _tag: "VeniceResponseFailedError",
+        _tag: "ResponseFailedError",
         code: "upstream_error",
         received: 5
       })
@@ -84,11 +84,11 @@ describe("Responses against the emulator", () => {
       yield* emu.script({ route: "responses" }, 1, Faults.streamEnd(4))
       const ended = yield* runPartial(Responses.stream(request))
       expect(ended.seen).toHaveLength(4)
-      expect(failureOf(ended.exit)).toMatchObject({ _tag: "VeniceStreamTruncatedError", received: 4 })
+      expect(failureOf(ended.exit)).toMatchObject({ _tag: "StreamTruncatedError", received: 4 })
       yield* emu.script({ route: "responses" }, 1, Faults.streamReset(2))
       const reset = yield* runPartial(Responses.stream(request))
       expect(reset.seen).toHaveLength(2)
-      expect(failureOf(reset.exit)).toMatchObject({ _tag: "VeniceStreamTransportError", received: 2 })
+      expect(failureOf(reset.exit)).toMatchObject({ _tag: "StreamTransportError", received: 2 })
       expect(yield* emu.count({ route: "responses" })).toBe(2)
     }).pipe(Effect.provide(layer())))
 
@@ -120,8 +120,8 @@ describe("SpeechStream against the emulator", () => {
       const received = concat(seen).byteLength
       expect(received).toBeGreaterThan(0)
       const error = failureOf(exit)
-      expect(error).toMatchObject({ _tag: "VeniceStreamTruncatedError", receivedBytes: received })
-      if (error._tag !== "VeniceStreamTruncatedError") return
+      expect(error).toMatchObject({ _tag: "StreamTruncatedError", receivedBytes: received })
+      if (error._tag !== "StreamTruncatedError") return
       expect(error.expectedBytes).toBeGreaterThan(received)
       expect(yield* emu.count({ route: "audio/speech" })).toBe(1)
     }).pipe(Effect.provide(layer())))
@@ -133,7 +133,7 @@ describe("SpeechStream against the emulator", () => {
       const { exit, seen } = yield* runPartial(SpeechStream.stream(speech))
       expect(seen.length).toBeGreaterThan(0)
       const error = failureOf(exit)
-      expect(error).toMatchObject({ _tag: "VeniceStreamTransportError", reason: "reset" })
+      expect(error).toMatchObject({ _tag: "StreamTransportError", reason: "reset" })
       expect(yield* emu.count({ route: "audio/speech" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 

@@ -6,8 +6,7 @@
 import * as AiError from "@effect/ai/AiError"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as NovitaError from "@venice-effect/novita/NovitaError"
-import * as NovitaRetryPolicy from "@venice-effect/novita/NovitaRetryPolicy"
-import * as NovitaStreamError from "@venice-effect/novita/NovitaStreamError"
+import type * as NovitaRetryPolicy from "@venice-effect/novita/RetryPolicy"
 import * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
 import * as StreamError from "@venice-effect/venice/StreamError"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
@@ -43,10 +42,10 @@ export class ToolCallArgumentsError extends Schema.TaggedError<ToolCallArguments
 }) {}
 
 /** Every failure of a Venice call. */
-export type VeniceFailure = RetryPolicy.VeniceClientError | StreamError.VeniceStreamError
+export type VeniceFailure = RetryPolicy.VeniceClientError | StreamError.StreamError
 
 /** Every failure of a Novita call. */
-export type NovitaFailure = NovitaRetryPolicy.NovitaClientError | NovitaStreamError.NovitaStreamError
+export type NovitaFailure = NovitaRetryPolicy.NovitaClientError | StreamError.StreamError
 
 /** Everything an `AiError` of this package may carry. */
 export type Failure = VeniceFailure | NovitaFailure | StructuredOutputError | ToolCallArgumentsError
@@ -66,11 +65,11 @@ const attach = <E extends AiError.AiError>(error: E, failure: Failure): E => {
 /** Whether a value is a failure of a Venice call. */
 export const isVeniceFailure = (u: unknown): u is VeniceFailure =>
   VeniceError.isVeniceError(u) || ClientError.isClientError(u) || WalletError.isWalletError(u) ||
-  StreamError.isVeniceStreamError(u)
+  StreamError.isStreamError(u)
 
 /** Whether a value is a failure of a Novita call. */
 export const isNovitaFailure = (u: unknown): u is NovitaFailure =>
-  NovitaError.isNovitaError(u) || ClientError.isClientError(u) || NovitaStreamError.isNovitaStreamError(u)
+  NovitaError.isNovitaError(u) || ClientError.isClientError(u) || StreamError.isStreamError(u)
 
 // ─── the mapping ─────────────────────────────────────────────────────────────────────────────────
 
@@ -150,8 +149,7 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
       )
     // the connection broke (before the answer, or mid-stream)
     case "TransportError":
-    case "VeniceStreamTransportError":
-    case "NovitaStreamTransportError":
+    case "StreamTransportError":
       return attach(
         new AiError.HttpRequestError({
           ...site,
@@ -168,10 +166,8 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
     // a 2xx whose body (or an event, or the model's own output) is not what was promised
     case "ResponseDecodeError":
     case "ResponseTooLargeError":
-    case "VeniceStreamDecodeError":
-    case "VeniceStreamTooLargeError":
-    case "NovitaStreamDecodeError":
-    case "NovitaStreamTooLargeError":
+    case "StreamDecodeError":
+    case "StreamTooLargeError":
     case "StructuredOutputError":
     case "ToolCallArgumentsError":
       return attach(new AiError.MalformedOutput({ ...site, description: failure.message, cause: failure }), failure)
@@ -181,11 +177,9 @@ export const toAiError = (failure: Failure, site: Site): AiError.AiError => {
     case "WalletSignError":
     case "PaymentRefusedError":
     case "TopUpFailedError":
-    case "VeniceStreamEventError":
-    case "VeniceResponseFailedError":
-    case "VeniceStreamTruncatedError":
-    case "NovitaStreamEventError":
-    case "NovitaStreamTruncatedError":
+    case "StreamEventError":
+    case "ResponseFailedError":
+    case "StreamTruncatedError":
       return attach(new AiError.UnknownError({ ...site, description: failure.message, cause: failure }), failure)
   }
 }

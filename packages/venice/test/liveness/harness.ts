@@ -51,7 +51,7 @@ const fail = (c: Cases.Case, message: string): never => {
 }
 
 const isSdkError = (error: unknown): error is { readonly _tag: string } =>
-  ClientError.isClientError(error) || VeniceError.isVeniceError(error) || StreamError.isVeniceStreamError(error)
+  ClientError.isClientError(error) || VeniceError.isVeniceError(error) || StreamError.isStreamError(error)
 
 /** The emulator's open connections once the case has settled: at most the keep-alive pool's (a few). */
 const MAX_IDLE_CONNECTIONS = 4

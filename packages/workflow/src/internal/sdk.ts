@@ -136,7 +136,7 @@ export const retrieve = (
           case "TransportError":
             return Effect.fail(error)
           case "MediaDownloadError":
-          case "VeniceStreamTransportError":
+          case "StreamTransportError":
             return Effect.fail(
               new ClientError.TransportError({
                 provider: "venice",

@@ -41,7 +41,7 @@ export const make = (transport: "undici" | "fetch", validate: boolean): Setup =>
     const exit = await runtime.runPromiseExit(program)
     if (Exit.isSuccess(exit)) return { events, outcome: "done" }
     const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-    return failure?._tag === "VeniceStreamEventError"
+    return failure?._tag === "StreamEventError"
       ? { events, outcome: "error", detail: failure._tag }
       : { events, outcome: "unexpected", detail: String(exit.cause) }
   }

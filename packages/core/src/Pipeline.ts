@@ -384,6 +384,8 @@ export const runWith = <A, E, R>(
     Effect.locally(Headers.currentRedactedNames, secretHeaders),
     Effect.withSpan(`${provider.name}.${call.operation}`, {
       kind: "client",
+      // the call site is always the provider's client: a stack trace per call would say nothing, at a cost
+      captureStackTrace: false,
       attributes: { "http.request.method": call.request.method, "url.full": url, operation: call.operation, ...call.attributes }
     })
   )

@@ -1,7 +1,10 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import type * as MetricState from "effect/MetricState"
 import * as Schedule from "effect/Schedule"
@@ -50,6 +53,30 @@ describe("Pipeline", () => {
       }).pipe(Effect.flip)
       expect(error).toMatchObject({ _tag: "TransportError", reason: "timeout" })
       expect(Date.now() - started).toBeLessThan(5000)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("interrupting a call during its exchange (live clock: the timer path) ends it and closes the request (R12)", () =>
+    Effect.gen(function*() {
+      const server = yield* stallingServer
+      const closed = yield* Deferred.make<void>()
+      server.prependListener("request", (req: http.IncomingMessage) =>
+        req.socket.on("close", () => Deferred.unsafeDone(closed, Effect.void)))
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const fiber = yield* Effect.fork(Pipeline.runWith(client, LimiterStore.makeMemory(), provider, {
+        operation: "stall",
+        request: HttpClientRequest.get(url),
+        authorize: (request) => Effect.succeed(request),
+        onSuccess: (response, facts) =>
+          Pipeline.decodeJsonBody("test", "stall", response, facts, (u) => ({ _tag: "Right" as const, right: u })),
+        retry: Schedule.stop,
+        timeout: Duration.minutes(10),
+        maxWait: Duration.seconds(60)
+      }))
+      yield* Effect.sleep("200 millis")
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      yield* Deferred.await(closed) // the socket is let go, not kept for the 10 minutes of the timeout
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 

@@ -14,6 +14,7 @@ import { type CallContext, facts, transportError } from "./context.js"
 import * as Guard from "./guard.js"
 import * as Pacing from "./pacing.js"
 import * as Telemetry from "./telemetry.js"
+import * as Timeout from "./timeout.js"
 import { describeTransport, transportReason } from "./transport.js"
 
 /** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
@@ -70,10 +71,12 @@ export const exchange = <A, E, R>(
     )
     return { _tag: "Failure", response, body, now } as const
   }).pipe(
-    Effect.timeoutFail({
-      duration: ctx.call.timeout,
-      onTimeout: () => transportError(ctx, attempt, "timeout", timeoutMessage(progress.phase, ctx.call.timeout))
-    })
+    (exchange) =>
+      Timeout.within(
+        exchange,
+        ctx.call.timeout,
+        () => transportError(ctx, attempt, "timeout", timeoutMessage(progress.phase, ctx.call.timeout))
+      )
   )
 }
 

@@ -1,33 +1,47 @@
 // @ts-check
 /**
- * Mutation testing of the payment and job modules (issue 13, i13b's share): `PaymentPolicy`, `internal/topUp`,
- * `Jobs`. Run from the repository root: `npx stryker run stryker.payments.config.mjs` (the venice tests without the
- * property suites: `packages/venice/vitest.mutation.config.ts`). `inPlace: true` because every
- * package's vitest config imports `../../vitest.shared.js` (a sandbox copy would break the relative import).
- * The report per file is printed (`clear-text`) and written to `reports/mutation/payments.html`.
+ * Mutation testing of the payment and job modules (issue 13): `PaymentPolicy`, `internal/topUp`, `Jobs`, run against
+ * the tests that exercise them over loopback (`packages/venice/vitest.mutation.config.ts`: the payment, wallet and job
+ * integration tests; the property suites are left out — random cases cannot kill a mutant the same way every time).
+ * Kept beside the root `stryker.config.mjs` (the core modules and the whole venice project) so that each can be run and
+ * tuned on its own. Run it in a throwaway copy like the root one, one module per run:
+ *
+ *   MUTATE=packages/venice/src/internal/topUp.ts npm run mutate:payments
+ *
+ * `inPlace: true` because every package's vitest config imports `../../vitest.shared.js` (scripts/mutate.mjs makes the
+ * copy, so the checkout is never mutated). Reports: `reports/mutation/payments-<module>.html|json`.
  *
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
+const modules = [
+  "packages/venice/src/PaymentPolicy.ts",
+  "packages/venice/src/internal/topUp.ts",
+  "packages/venice/src/Jobs.ts"
+]
+const only = process.env["MUTATE"]
+const name = "payments-" +
+  (only !== undefined && only.length > 0 ? only.replace(/^packages\//, "").replace(/[^A-Za-z0-9.]+/g, "_") : "all")
+
 export default {
   packageManager: "npm",
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
-  vitest: { configFile: "packages/venice/vitest.mutation.config.ts", dir: "packages/venice" },
+  vitest: { configFile: "packages/venice/vitest.mutation.config.ts", dir: "packages/venice", related: false },
   inPlace: true,
-  mutate: [
-    "packages/venice/src/PaymentPolicy.ts",
-    "packages/venice/src/internal/topUp.ts",
-    "packages/venice/src/Jobs.ts"
-  ],
+  mutate: only !== undefined && only.length > 0 ? only.split(",") : modules,
   coverageAnalysis: "perTest",
-  concurrency: 2,
-  timeoutMS: 60_000,
+  // module-level constants (schemas, regexes) would rerun every test per mutant: reported, not scored
+  ignoreStatic: true,
+  concurrency: Number(process.env["MUTATE_CONCURRENCY"] ?? 2),
+  dryRunTimeoutMinutes: 60,
+  timeoutMS: 30_000,
   timeoutFactor: 2,
-  reporters: ["clear-text", "progress", "html"],
-  htmlReporter: { fileName: "reports/mutation/payments.html" },
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
-  incremental: true,
-  incrementalFile: "reports/mutation/payments.incremental.json"
+  incremental: process.env["MUTATE_INCREMENTAL"] !== "0",
+  incrementalFile: `reports/mutation/incremental/${name}.json`
 }

@@ -154,7 +154,7 @@ interface BudgetEntry {
  * count (`limit − remaining`) raises ours, never lowers it. After a window's reset the bucket admits up to the last
  * announced limit (at least one probe) before the new window's first response names its end; if none does (the
  * window's responses carry no limit headers: 5xx, resets, HTML pages), the window is taken to end as long after it
- * began as the longest window the bucket has seen described (SPEC W2), so no state outlives a window.
+ * began as the longest window the bucket has seen described (SPEC W8), so no state outlives a window.
  *
  * @since 0.1.0
  * @category constructors
@@ -184,7 +184,7 @@ export const makeMemory = (): Service => {
     return held
   }
 
-  // SPEC W2: a window ends at the reset a response named, or — when no response of the window named one (they were
+  // SPEC W8: a window ends at the reset a response named, or — when no response of the window named one (they were
   // 5xx, resets, HTML pages: nothing with limit headers) — one span after it began. So an exhausted window is never
   // waited on for ever: the grants of a window whose end is unknown are forgotten after as long as a window lasts.
   const roll = (state: WindowState, now: number) => {
@@ -226,7 +226,7 @@ export const makeMemory = (): Service => {
           return { _tag: "Granted" }
         }
         // Exhausted in a window whose end we do not know yet: the first response of the window that names it will
-        // say; without one, the window ends one span after it began (SPEC W2).
+        // say; without one, the window ends one span after it began (SPEC W8).
         return { _tag: "Wait", until: state.resetAt ?? state.openedAt + (state.span > 0 ? state.span : UNKNOWN_SPAN) }
       }),
     observeWindow: (bucket, window, now) =>

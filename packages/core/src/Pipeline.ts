@@ -6,7 +6,7 @@
  * the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption cancels the
  * in-flight request and any pending wait (R12).
  *
- * Each step is a function of the call's context in `internal/pipeline/`: `guard` (R8), `pacing` (R3, W1, W3),
+ * Each step is a function of the call's context in `internal/pipeline/`: `guard` (R8), `pacing` (R3, W1, W9),
  * `slots` (unresolved-request and in-flight slots), `exchange` (the HTTP exchange and error decoding), `retry` (the
  * policy `Effect.retry` runs) and `telemetry` (O1–O3); {@link runWith} composes them.
  *
@@ -242,7 +242,7 @@ export const secretHeaders: ReadonlyArray<string> = [
 ]
 
 /**
- * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W3):
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W9):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew. Further is nonsense
  * (a misread unit, a corrupted header): the response still fails as it says, but no later call waits on it.
  *

@@ -52,7 +52,7 @@ describe("LimiterStore windows", () => {
       expect((yield* store.reserve("k", 5_000))._tag).toBe("Granted")
     }))
 
-  it.effect("a window whose end no response named ends one span after it began (SPEC W2: no livelock)", () =>
+  it.effect("a window whose end no response named ends one span after it began (SPEC W8: no livelock)", () =>
     Effect.gen(function*() {
       const store = LimiterStore.makeMemory()
       // a window of 2, described 60 s before its end: the span (how long a window lasts) is 60 s

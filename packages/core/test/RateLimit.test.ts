@@ -92,3 +92,28 @@ describe("RateLimit.readWindow", () => {
     expect(RateLimit.readWindow({ undefined: "5" }, {}, NOW)).toEqual({ value: Option.none(), ignored: [] })
   })
 })
+
+describe("RateLimit survivors of the 2026-12 mutation run", () => {
+  it("a count is digits only: trailing garbage is refused, surrounding blanks are not", () => {
+    expect(RateLimit.parseCount("12abc")).toEqual(Option.none())
+    expect(RateLimit.parseCount("12 5")).toEqual(Option.none())
+    expect(RateLimit.parseCount(" 7 ")).toEqual(Option.some(7))
+  })
+
+  it("a window is exhausted only when it says what remains, and that is nothing", () => {
+    expect(new RateLimit.Window({ limit: 5 }).exhausted).toBe(false)
+    expect(new RateLimit.Window({ limit: 5, remaining: 1 }).exhausted).toBe(false)
+    expect(new RateLimit.Window({ limit: 5, remaining: 0 }).exhausted).toBe(true)
+  })
+
+  it("readWindow: a readable field gives a window; only garbage fields give none, each reported", () => {
+    const names = { limit: "l", remaining: "r", reset: "t" }
+    const read = RateLimit.readWindow({ l: "5", r: "0" }, names, NOW)
+    expect(Option.map(read.value, (w) => [w.limit, w.remaining, w.exhausted])).toEqual(Option.some([5, 0, true]))
+    expect(read.ignored).toEqual([])
+    const garbage = RateLimit.readWindow({ l: "lots", r: "-1" }, names, NOW)
+    expect(garbage.value).toEqual(Option.none())
+    expect(garbage.ignored.map((i) => i.name)).toEqual(["l", "r"])
+    expect(RateLimit.readWindow({}, names, NOW).value).toEqual(Option.none())
+  })
+})

@@ -86,6 +86,7 @@ const UnconfirmedJson = Schema.parseJson(Schema.Struct({
   id: Schema.String,
   amountUsd: Schema.Finite,
   validBefore: Schema.Finite,
+  lastValidBlockHeight: Schema.optional(Schema.Finite),
   submittedAt: Schema.Finite,
   mark: Schema.Struct({ id: Schema.NullOr(Schema.String), createdAt: Schema.NullOr(Schema.String) })
 }))

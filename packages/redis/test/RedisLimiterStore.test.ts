@@ -120,7 +120,7 @@ describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
       yield* Effect.promise(() => FastCheck.assert(property, { numRuns: 500 }))
     }), 60_000)
 
-  it.scopedLive("a window whose end no response named ends one span after it began, in Redis as in memory (SPEC W2)", () =>
+  it.scopedLive("a window whose end no response named ends one span after it began, in Redis as in memory (SPEC W8)", () =>
     Effect.gen(function*() {
       const store = yield* redisStore(yield* redisUrl, uniquePrefix("span"))
       const memory = LimiterStore.makeMemory()

@@ -127,6 +127,12 @@ describe.skipIf(missingRedis !== undefined)("RedisTopUpCoordinator", () => {
         expect(yield* b.resolveUnconfirmed(WALLET, "A#2", "landed")).toBe(5)
         expect(yield* a.resolveUnconfirmed(WALLET, "A#2", "absent")).toBe(5)
         expect(yield* b.unconfirmed(WALLET)).toBeUndefined()
+        // a Solana payment keeps its expiry by block height for every process
+        const solana = { ...payment("A#3", 5), lastValidBlockHeight: 312_000_150 }
+        yield* a.reserve(WALLET, 5, 50)
+        yield* a.markUnconfirmed(WALLET, solana)
+        expect(yield* b.unconfirmed(WALLET)).toEqual(solana)
+        expect(yield* b.resolveUnconfirmed(WALLET, "A#3", "absent")).toBe(5)
       }
     }))
 

@@ -116,8 +116,11 @@ export interface Options {
  * - `poll` (default 10 s): the pause between resubmissions of the same payment and between ledger reads (Venice
  *   allows 10 top-up requests a minute per IP, 20 ledger reads a minute per wallet).
  * - `retries` (default 3): resubmissions of the same payment after a failure (backoff 0.5 s, 1 s, 2 s …).
- * - `landingGrace` (default 2 min): how long after its authorization's `validBefore` a transfer may still show up in
- *   the ledger. A payment the ledger does not show by then never will: it is released (its budget given back).
+ * - `landingGrace` (default 2 min): how long after its authorization has expired a transfer may still show up in the
+ *   ledger. A payment the ledger does not show by then never will: it is released (its budget given back). A Base
+ *   payment expires at its EIP-3009 `validBefore`; a Solana payment once the wallet's RPC says the finalized chain is
+ *   past its blockhash's `lastValidBlockHeight` (and not before `maxTimeoutSeconds` after it was sent) — while the
+ *   RPC cannot be read, it has not expired.
  * - `lockWait` (default `wait` + 3 × `timeout`): the most a call waits for another process's top-up of the wallet
  *   (the lock of a shared `Coordinator`) before failing with `PaymentRefusedError` `lock-timeout`.
  *
@@ -204,10 +207,13 @@ export interface Service {
  * - `Nothing` — no payment of the wallet is unconfirmed.
  * - `Landed` — the unconfirmed payment was credited (its resubmission's receipt, or a `TOP_UP` in the ledger): it
  *   stays spent, new payments may be signed again.
- * - `Released` — it is past its authorization's `validBefore` (plus `landingGrace`) and the ledger does not show
- *   it: it never landed; its amount is given back to the budget.
- * - `Unknown` — the question is still open (the ledger does not show it yet and it may still land, or the ledger could
- *   not be read); `decidedBy` is the epoch ms from which the ledger's silence proves it never landed.
+ * - `Released` — its authorization has expired (Base: `validBefore`; Solana: the chain past the blockhash's
+ *   `lastValidBlockHeight`), `landingGrace` has passed since, and the ledger does not show it: it never landed; its
+ *   amount is given back to the budget.
+ * - `Unknown` — the question is still open (the ledger does not show it yet and it may still land, the ledger could
+ *   not be read, or — Solana — the chain is not known to be past the payment's block height); `decidedBy` is the
+ *   earliest epoch ms from which the ledger's silence can prove it never landed (for a Solana payment whose expiry
+ *   the chain has not confirmed yet, the chain may put it later).
  *
  * @since 0.1.0
  * @category models
@@ -318,8 +324,16 @@ export interface UnconfirmedPayment {
   /** Names the payment: the signing policy instance and its top-up number. */
   readonly id: string
   readonly amountUsd: number
-  /** Epoch ms from which its authorization can no longer be executed (EIP-3009 `validBefore`). */
+  /**
+   * Epoch ms from which its authorization can no longer be executed (EIP-3009 `validBefore`); for a Solana payment,
+   * the earliest it may be taken as expired (its `maxTimeoutSeconds` after submission): it expires by block height.
+   */
   readonly validBefore: number
+  /**
+   * A Solana payment's expiry by block height (its blockhash's `lastValidBlockHeight`): it can no longer land once
+   * the chain's finalized block height is above it, which only the chain can tell.
+   */
+  readonly lastValidBlockHeight?: number | undefined
   /** Epoch ms it was first submitted. */
   readonly submittedAt: number
   readonly mark: { readonly id: string | null; readonly createdAt: string | null }
@@ -585,6 +599,7 @@ export const make = (
       Effect.gen(function*() {
         state.spent = yield* coordinator.resolveUnconfirmed(wallet.identity, held.id, outcome)
         state.signed.delete(held.id)
+        expiredAt.delete(held.id)
         yield* spanEvent(outcome === "landed" ? "payment.unconfirmed.landed" : "payment.unconfirmed.released", {
           "venice.identity": wallet.identity,
           "payment.amount_usd": held.amountUsd
@@ -597,9 +612,31 @@ export const make = (
       | { readonly _tag: "Unknown" }
 
     /**
+     * When each unconfirmed payment was first seen expired: its `validBefore` (a time), or — a Solana payment, which
+     * expires by block height — the moment the wallet's RPC first said the finalized chain is past its
+     * `lastValidBlockHeight`. The landing grace runs from then.
+     */
+    const expiredAt = new Map<string, number>()
+    const expiry = (held: UnconfirmedPayment, now: number): Effect.Effect<number | undefined> =>
+      Effect.gen(function*() {
+        const seen = expiredAt.get(held.id)
+        if (seen !== undefined) return seen
+        if (now < held.validBefore) return undefined
+        if (held.lastValidBlockHeight === undefined) return held.validBefore
+        if (!(yield* wallet.expired(held))) return undefined
+        expiredAt.set(held.id, now)
+        yield* spanEvent("payment.unconfirmed.expired", {
+          "venice.identity": wallet.identity,
+          "payment.last_valid_block_height": held.lastValidBlockHeight
+        })
+        return now
+      })
+
+    /**
      * One look at an unconfirmed payment: resubmit it when this process holds it and it can still be executed (its
      * answer settles the question: Venice credits a signed payment once), then read the ledger back to the payment's
-     * mark. Its `TOP_UP` there → landed; not there once `validBefore` + `landingGrace` has passed → released.
+     * mark. Its `TOP_UP` there → landed; not there once it has expired (`validBefore`; a Solana payment: the chain
+     * past its `lastValidBlockHeight`) and `landingGrace` has passed since → released.
      */
     const lookAt = (held: UnconfirmedPayment): Effect.Effect<Pass> =>
       Effect.gen(function*() {
@@ -611,22 +648,25 @@ export const make = (
             return { _tag: "Landed", settled: { _tag: "Credited", receipt: resubmitted.right } } as const
           }
         }
-        // the time is taken before the ledger is read: a read that finds nothing proves absence only for entries up to it
+        // the time (and the chain's word on expiry) is taken before the ledger is read: a read that finds nothing proves
+        // absence only for entries up to it
         const readAt = yield* Clock.currentTimeMillis
+        const expired = yield* expiry(held, readAt)
         const ledger = yield* Effect.either(TopUps.findInLedger(env, held.mark, held.amountUsd))
         if (Either.isLeft(ledger)) return { _tag: "Unknown" } as const
         if (ledger.right._tag === "Landed") {
           yield* settleUnconfirmed(held, "landed")
           return { _tag: "Landed", settled: { _tag: "InLedger", amountUsd: held.amountUsd, entry: ledger.right.entry } } as const
         }
-        if (ledger.right._tag === "NotThere" && readAt >= decidedBy(held)) {
+        if (ledger.right._tag === "NotThere" && expired !== undefined && readAt >= decidedBy(held)) {
           yield* settleUnconfirmed(held, "absent")
           return { _tag: "Released" } as const
         }
         return { _tag: "Unknown" } as const
       })
 
-    const decidedBy = (held: UnconfirmedPayment) => held.validBefore + Duration.toMillis(settlement.landingGrace)
+    const decidedBy = (held: UnconfirmedPayment) =>
+      (expiredAt.get(held.id) ?? held.validBefore) + Duration.toMillis(settlement.landingGrace)
 
     /**
      * Settles an unconfirmed payment before anything else, waiting at most until `deadline` (W3): looks at it every
@@ -664,14 +704,17 @@ export const make = (
         }
       })
 
-    const pendingRefusal = (held: UnconfirmedPayment) => () =>
-      refuse(
+    const pendingRefusal = (held: UnconfirmedPayment) => () => {
+      const by = new Date(decidedBy(held)).toISOString()
+      const when = held.lastValidBlockHeight === undefined || expiredAt.has(held.id)
+        ? `by ${by} at the latest`
+        : `not before ${by}, once the chain is past block ${held.lastValidBlockHeight}`
+      return refuse(
         "settlement-pending",
-        `a payment of $${held.amountUsd} has an unknown outcome (its answer was lost, or it was still settling) and may have landed: no new payment before the ledger settles it (by ${
-          new Date(decidedBy(held)).toISOString()
-        } at the latest)`,
+        `a payment of $${held.amountUsd} has an unknown outcome (its answer was lost, or it was still settling) and may have landed: no new payment before the ledger settles it (${when})`,
         held.amountUsd
       )
+    }
 
     const runTopUp = (plan: Plan): Effect.Effect<Outcome> =>
       Effect.gen(function*() {
@@ -759,6 +802,9 @@ export const make = (
           id: `${instanceId}#${state.topUps}`,
           amountUsd: amount,
           validBefore: TopUps.validBeforeOf(signed.right, submittedAt),
+          ...(signed.right.lastValidBlockHeight !== undefined
+            ? { lastValidBlockHeight: signed.right.lastValidBlockHeight }
+            : {}),
           submittedAt,
           mark: mark.right
         }

@@ -50,8 +50,9 @@ export interface Options {
  *   reached Venice, because its authorization stays executable until it expires.
  *
  * Whenever `mayStillLand` is `true`, the caller keeps the amount reserved and signs no other payment for the wallet
- * until `GET /x402/transactions/{wallet}` shows the payment's `TOP_UP`, or shows nothing once the payment has expired
- * (its EIP-3009 `validBefore`; on Solana, its blockhash's `lastValidBlockHeight`) — as `PaymentPolicy` does.
+ * until `GET /x402/transactions/{wallet}` shows the payment's `TOP_UP`, or shows nothing once the payment has
+ * {@link expired} (its EIP-3009 `validBefore`; on Solana, its blockhash's `lastValidBlockHeight`) and a landing grace
+ * has passed — as `PaymentPolicy` does.
  *
  * @since 0.1.0
  * @category payment
@@ -98,3 +99,24 @@ export const settle = (
       }
     )
   })
+
+/**
+ * Whether a signed payment can no longer land (SPEC X3), for a caller that holds one whose outcome is unknown
+ * (`mayStillLand`): on Base, once its EIP-3009 `validBefore` has passed; on Solana, not before `maxTimeoutSeconds`
+ * after `submittedAt` (epoch ms of its first submission) and only once the wallet's RPC says the finalized chain is
+ * past its blockhash's `lastValidBlockHeight`. `false` while the chain cannot be read: an unknown is never "expired".
+ * A transfer that executed just before may still take a moment to show in the ledger: leave a grace after this turns
+ * `true` before taking the ledger's silence as proof.
+ *
+ * @since 0.1.0
+ * @category payment
+ */
+export const expired = (
+  payment: VeniceWallet.SignedPayment,
+  submittedAt: number
+): Effect.Effect<boolean, never, VeniceWallet.VeniceWallet> =>
+  Effect.flatMap(VeniceWallet.VeniceWallet, (wallet) =>
+    wallet.expired({
+      validBefore: TopUps.validBeforeOf(payment, submittedAt),
+      lastValidBlockHeight: payment.lastValidBlockHeight
+    }))

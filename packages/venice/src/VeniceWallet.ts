@@ -153,6 +153,12 @@ export interface SignedPayment {
   readonly accepted: X402.PaymentRequirements
   /** The amount, in the asset's base units. */
   readonly amount: bigint
+  /**
+   * A Solana payment's expiry: the transaction can land while the chain's block height is at most this (its
+   * blockhash's `lastValidBlockHeight`), however long that takes. Absent on Base, where the EIP-3009 authorization's
+   * `validBefore` (in the payload) is a time.
+   */
+  readonly lastValidBlockHeight?: number | undefined
 }
 
 /**
@@ -205,6 +211,14 @@ export interface Service {
   readonly selectRequirements: (
     paymentRequired: X402.PaymentRequired
   ) => Either.Either<X402.PaymentRequirements, RailRefusal>
+  /**
+   * Whether a payment this wallet signed can no longer land (SPEC X3): its `validBefore` (epoch ms) has passed and —
+   * for a payment that expires by block height (Solana, `lastValidBlockHeight`) — the chain's finalized block height,
+   * read from the wallet's RPC, is above it. `false` when the chain cannot be read: an unknown is never "expired".
+   */
+  readonly expired: (
+    payment: { readonly validBefore: number; readonly lastValidBlockHeight?: number | undefined }
+  ) => Effect.Effect<boolean>
 }
 
 /**
@@ -330,7 +344,7 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
           accepts: [requirements],
           ...(paymentRequired.extensions !== undefined ? { extensions: paymentRequired.extensions } : {})
         } as unknown as LibPaymentRequired
-        const payload = yield* Effect.mapError(
+        const { lastValidBlockHeight, payload } = yield* Effect.mapError(
           rail.createPayload(document, cap),
           (message) => signError("payment", `cannot sign the x402 payment: ${message}`)
         )
@@ -338,8 +352,18 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
         return {
           header: Redacted.make(encodePaymentSignatureHeader(payload)),
           accepted: accepted as unknown as X402.PaymentRequirements,
-          amount: BigInt(accepted.amount)
+          amount: BigInt(accepted.amount),
+          ...(lastValidBlockHeight !== undefined ? { lastValidBlockHeight } : {})
         }
+      })
+
+    const expired: Service["expired"] = (payment) =>
+      Effect.gen(function*() {
+        if ((yield* Clock.currentTimeMillis) < payment.validBefore) return false
+        const height = chain.rail.blockHeight
+        if (payment.lastValidBlockHeight === undefined || height === undefined) return true
+        const read = yield* Effect.either(height)
+        return read._tag === "Right" && read.right > payment.lastValidBlockHeight
       })
 
     const selectRequirements: Service["selectRequirements"] = (paymentRequired) =>
@@ -363,7 +387,8 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
       signIn,
       offerChallenge,
       signPayment,
-      selectRequirements
+      selectRequirements,
+      expired
     } satisfies Service
   })
 

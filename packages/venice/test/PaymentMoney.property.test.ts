@@ -6,9 +6,11 @@
  * landed or expired and the policy has reconciled, `spentUsd` is what the ledger shows and nothing is unconfirmed.
  *
  * Each generated case runs in its own runtime (TestClock set to the real time, the x402 authorizations' time base):
- * a fresh emulator, throwaway wallet and payment policy, then 1–3 episodes (the wallet's credit is used up, then 1–4
+ * a fresh emulator, throwaway wallet (Base or Solana: the property runs once per chain — a Solana payment expires by
+ * block height, read from the emulator's chain) and payment policy, then 1–3 episodes (the wallet's credit is used up, then 1–4
  * calls at once get 402), with faults scripted on the paying `POST /x402/top-up` requests (in order) and on the ledger
- * and balance reads. `VENICE_MONEY_RUNS` sets the number of cases (default 40; `npm run test:deep` sets more).
+ * and balance reads. `VENICE_MONEY_RUNS` sets the number of cases, split between the chains (default 40; `npm run
+ * test:deep` sets more).
  */
 import { describe, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
@@ -25,7 +27,7 @@ import * as TestContext from "effect/TestContext"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import { drive as driveClock, realPause } from "./support.js"
-import { hello, walletLayer } from "./walletSupport.js"
+import { type Chain, hello, walletLayer } from "./walletSupport.js"
 
 const RUNS = Number(process.env["VENICE_MONEY_RUNS"] ?? 40)
 
@@ -176,8 +178,9 @@ interface Books {
 const EPSILON = 0.000_001
 
 /** Runs one case; fails (with the books) when a money property does not hold. */
-const runCase = (c: Case): Effect.Effect<void, string> => {
+const runCase = (chain: Chain, c: Case): Effect.Effect<void, string> => {
   const t = walletLayer({
+    chain,
     payments: {
       maxPerPaymentUsd: c.maxPerPaymentUsd,
       budgetUsd: c.budgetUsd,
@@ -223,7 +226,8 @@ const runCase = (c: Case): Effect.Effect<void, string> => {
       yield* check(seen.spentUsd <= c.budgetUsd + EPSILON, `episode ${i + 1}: spentUsd above the budget`, seen)
     }
 
-    // every late forward, duplicate and landing has happened; every authorization (300 s) and the grace have expired
+    // every late forward, duplicate and landing has happened; every authorization (300 s; a Solana blockhash: 150
+    // blocks) and the grace have expired
     yield* emu.clearFaults
     yield* TestClock.adjust("20 minutes")
     yield* realPause(30)
@@ -233,6 +237,8 @@ const runCase = (c: Case): Effect.Effect<void, string> => {
       if (Exit.isFailure(pass)) return yield* Effect.fail(`reconcile died: ${Cause.pretty(pass.cause)}`)
       reconciled = pass.value
       if (reconciled._tag !== "Unknown") break
+      // a Solana payment's grace runs from when the chain was first seen past its block height: that look was this one
+      yield* TestClock.adjust("3 minutes")
     }
     const end = yield* books
     yield* check(reconciled._tag !== "Unknown", `still unknown after every transfer landed or expired (${reconciled._tag})`, end)
@@ -252,22 +258,25 @@ const VERBOSE = process.env["VENICE_MONEY_VERBOSE"] !== undefined
 let ran = 0
 
 /** Runs a case in its own runtime (its own TestClock), silent; rejects with what did not hold. */
-const runCasePromise = (c: Case): Promise<void> => {
+const runCasePromise = (chain: Chain) => (c: Case): Promise<void> => {
   const started = Date.now()
   const n = ++ran
   return Effect.runPromise(
-    Effect.either(runCase(c)).pipe(
+    Effect.either(runCase(chain, c)).pipe(
       Effect.provide(Layer.merge(TestContext.TestContext, Logger.replace(Logger.defaultLogger, Logger.none)))
     )
   ).then((result) => {
-    if (VERBOSE) console.error(`case ${n}: ${Date.now() - started} ms ${JSON.stringify(c)}`)
+    if (VERBOSE) console.error(`case ${n} (${chain}): ${Date.now() - started} ms ${JSON.stringify(c)}`)
     if (Either.isLeft(result)) throw new Error(result.left)
   })
 }
 
 describe("the money property", () => {
-  it.live(`${RUNS} random fault sequences: budget, one payment per 402 episode, books = ledger once settled`, () =>
-    Effect.promise(() =>
-      FastCheck.assert(FastCheck.asyncProperty(caseArbitrary, runCasePromise), { numRuns: RUNS, endOnFailure: true })
-    ), 60_000 + RUNS * 20_000)
+  for (const chain of ["base", "solana"] as const) {
+    const runs = Math.max(1, Math.ceil(RUNS / 2))
+    it.live(`${chain}: ${runs} random fault sequences: budget, one payment per 402 episode, books = ledger once settled`, () =>
+      Effect.promise(() =>
+        FastCheck.assert(FastCheck.asyncProperty(caseArbitrary, runCasePromise(chain)), { numRuns: runs, endOnFailure: true })
+      ), 60_000 + runs * 20_000)
+  }
 })

@@ -20,7 +20,7 @@ import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as Video from "../src/Video.js"
 import { drive as driveClock } from "./support.js"
-import { hello, walletLayer } from "./walletSupport.js"
+import { controlledChain, hello, walletLayer } from "./walletSupport.js"
 
 /** A stalled attempt is declared after 1.5 real seconds (the emulator's first EIP-712 check can take a few hundred ms). */
 const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 1_500, ...options })
@@ -156,6 +156,57 @@ describe("issue 13 #4: a top-up whose answer is lost is an unknown outcome", () 
         expect(yield* b.unconfirmedUsd).toBe(0)
       }).pipe(Effect.provide(shared)), 60_000)
   }
+})
+
+describe("issue 13 #4 on Solana: a payment expires by block height, which only the chain can tell", () => {
+  const chain = controlledChain()
+  const t = walletLayer({
+    chain: "solana",
+    solanaRpc: chain.rpc,
+    payments: {
+      maxPerPaymentUsd: 10,
+      budgetUsd: 50,
+      timeout: "1 second",
+      settlement: { wait: "5 seconds", poll: "2 seconds", retries: 1, landingGrace: "2 minutes" }
+    }
+  })
+  it.scoped("lost before Venice saw it: unknown while the chain lags or cannot be read, released once it is past the height", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      // the signed payment never reaches Venice, but the client cannot know: a reset after it was sent
+      yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.resetBeforeHeaders)
+      const lost = failureOf(yield* drive(Chat.completions(hello)))
+      expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", fundsMayHaveMoved: true })
+      expect(yield* payments.unconfirmedUsd).toBe(10)
+
+      // long past maxTimeoutSeconds (300 s) and the grace: a Base authorization would have expired by now, but this
+      // chain has not passed the payment's lastValidBlockHeight — the transaction could still land
+      chain.control.blockHeight = "lagging"
+      yield* TestClock.adjust("20 minutes")
+      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      const refused = failureOf(yield* drive(Chat.completions(hello)))
+      expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending", amountUsd: 10 })
+      expect(refused.message).toContain(`once the chain is past block ${chain.control.lastValid}`)
+      // the chain cannot be read: still unknown, never "expired"
+      chain.control.blockHeight = "refused"
+      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      expect(yield* payments.unconfirmedUsd).toBe(10)
+      expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery: one signature
+
+      // the chain is past the height: the landing grace runs from now, then the ledger's silence releases it
+      chain.control.blockHeight = "forward"
+      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      yield* TestClock.adjust("2 minutes")
+      expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
+      expect(yield* payments.unconfirmedUsd).toBe(0)
+      expect(yield* payments.spentUsd).toBe(0)
+      expect(chain.control.heightReads).toBeGreaterThanOrEqual(3)
+      // a new payment may be signed: one credit in all
+      yield* emu.clearFaults
+      expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+      expect(yield* topUps(t.address)).toEqual([10])
+    }).pipe(Effect.provide(t.layer)), 60_000)
 })
 
 describe("issue 17: the plain insufficient-balance 402 of a wallet above the floor", () => {

@@ -105,6 +105,7 @@ describe("a Solana wallet", () => {
         expect((yield* emu.requests).map((r) => `${r.status} ${r.route}`)).toEqual([
           "402 chat/completions",
           "402 x402/top-up",
+          "200 x402/transactions", // the ledger's newest entry before signing: where a lost payment would appear
           "200 x402/top-up",
           "200 chat/completions"
         ])
@@ -127,7 +128,7 @@ describe("a Solana wallet", () => {
         const transaction = decodeTransactionFromPayload(payment.payload as { transaction: string })
         expect(getTokenPayerFromTransaction(transaction)).toBe(t.address)
         // the retry signed in with the emulator's challenge, bound to its origin
-        const retried = yield* Siwx.decodeHeader(t.recorder.siwxHeaders[1]!)
+        const retried = yield* Siwx.decodeHeader(t.recorder.siwxHeaders.at(-1)!) // after the ledger read's
         expect(retried.message.split("\n")[0]).toBe(`${new URL(emu.origin).host} wants you to sign in with your Solana account:`)
       }).pipe(Effect.provide(t.layer)))
   }

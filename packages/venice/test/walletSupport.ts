@@ -15,9 +15,12 @@ import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import { getBase58Decoder } from "@solana/kit"
 import * as crypto from "node:crypto"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
@@ -69,6 +72,8 @@ export interface WalletTestOptions {
   /** The base retry policy the payment schedule is composed with (`orElse`). */
   readonly retry?: VeniceClient.Options["retry"]
   readonly client?: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl" | "retry">
+  /** A Solana wallet's RPC, given the emulator's (default: the emulator's own, `/solana-rpc`). */
+  readonly solanaRpc?: (emulatorRpcUrl: string) => Effect.Effect<string, never, Scope.Scope>
   /** Set the TestClock to the real time first (x402 authorizations are valid from real time). Default true. */
   readonly realTime?: boolean
 }
@@ -107,8 +112,11 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
         Effect.sync(() => recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } }))))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   const wallet = chain === "solana"
-    ? Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) =>
-      VeniceWallet.layerSolana({ ...options.wallet, secretKey: Redacted.make(key), rpcUrl: emu.solanaRpcUrl })))
+    ? Layer.unwrapScoped(Effect.gen(function*() {
+      const emu = yield* Emulator.VeniceEmulator
+      const rpcUrl = options.solanaRpc === undefined ? emu.solanaRpcUrl : yield* options.solanaRpc(emu.solanaRpcUrl)
+      return VeniceWallet.layerSolana({ ...options.wallet, secretKey: Redacted.make(key), rpcUrl })
+    }))
     : VeniceWallet.layer({ ...options.wallet, privateKey: Redacted.make(key) })
   const realTime = options.realTime === false
     ? Layer.empty
@@ -150,4 +158,55 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
     Layer.provideMerge(realTime)
   )
   return { layer: all, address, key, recorder }
+}
+
+/**
+ * A Solana RPC in front of the emulator's (a real loopback server) whose `getBlockHeight` the test controls: passed on,
+ * refused (HTTP 500), or a chain that lags at the `lastValidBlockHeight` of the newest blockhash it handed out (a payment
+ * signed with it could still land). Everything else is forwarded.
+ */
+export const controlledChain = () => {
+  const control = { blockHeight: "forward" as "forward" | "refused" | "lagging", lastValid: 0, heightReads: 0 }
+  const rpc = (upstream: string) =>
+    Effect.map(
+      Effect.acquireRelease(
+        Effect.async<http.Server>((resume) => {
+          const server = http.createServer((req, res) => {
+            const parts: Array<Buffer> = []
+            req.on("data", (c: Buffer) => parts.push(c))
+            req.on("end", () => {
+              const body = Buffer.concat(parts).toString("utf8")
+              const call = JSON.parse(body) as { readonly id: unknown; readonly method: string }
+              if (call.method === "getBlockHeight") {
+                control.heightReads++
+                if (control.blockHeight === "refused") return void res.writeHead(500).end("upstream unavailable")
+                if (control.blockHeight === "lagging") {
+                  res.writeHead(200, { "content-type": "application/json" })
+                  return void res.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result: control.lastValid }))
+                }
+              }
+              void fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body })
+                .then((answer) => answer.text())
+                .then((text) => {
+                  if (call.method === "getLatestBlockhash") {
+                    control.lastValid = (JSON.parse(text) as { result: { value: { lastValidBlockHeight: number } } })
+                      .result.value.lastValidBlockHeight
+                  }
+                  res.writeHead(200, { "content-type": "application/json" })
+                  res.end(text)
+                })
+                .catch(() => res.destroy())
+            })
+          })
+          server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+        }),
+        (server) =>
+          Effect.async<void>((resume) => {
+            server.closeAllConnections()
+            server.close(() => resume(Effect.void))
+          })
+      ),
+      (server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    )
+  return { control, rpc }
 }

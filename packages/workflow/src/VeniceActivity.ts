@@ -345,7 +345,11 @@ type Reconciled =
 const reconcileQueue = (
   row: Store.JobRow,
   options: ReconcileOptions | undefined
-): Effect.Effect<Reconciled, never, VeniceClient.VeniceClient | HttpClient.HttpClient | SqlClient.SqlClient> =>
+): Effect.Effect<
+  Reconciled,
+  WorkflowError.WorkflowStorageError,
+  VeniceClient.VeniceClient | HttpClient.HttpClient | SqlClient.SqlClient
+> =>
   Effect.gen(function*() {
     const wallet = yield* Sdk.wallet
     if (Option.isNone(wallet) || wallet.value.identity !== row.account) {
@@ -691,7 +695,7 @@ const reconcilePayment = (
   wallet: VeniceWallet.Service,
   settings: DurablePayments.Settings,
   baseUrl: string
-): Effect.Effect<Landing, never, HttpClient.HttpClient | SqlClient.SqlClient> =>
+): Effect.Effect<Landing, WorkflowError.WorkflowStorageError, HttpClient.HttpClient | SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const amount = Store.fromMicros(row.amountMicros)
     const since = (row.signedAt ?? row.createdAt) - Duration.toMillis(settings.ledgerSkew)
@@ -727,16 +731,31 @@ const reconcilePayment = (
 
 const cents = (usd: number): number => Math.ceil(usd * 100 - 1e-9) / 100
 
+/**
+ * How a durable top-up fails: a {@link WorkflowError.PaymentError} (nothing credited, and no funds moved), or a
+ * `WorkflowStorageError` (its record could not be read or written).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TopUpError = Schema.Union(WorkflowError.PaymentError, WorkflowError.WorkflowStorageError)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TopUpError = typeof TopUpError.Type
+
 const topUpWith = (
   name: string,
   amountUsd: number,
   wallet: VeniceWallet.Service,
   settings: DurablePayments.Settings
-): Effect.Effect<TopUpReceipt, WorkflowError.PaymentError, Requirements | WorkflowEngine | WorkflowInstance> =>
+): Effect.Effect<TopUpReceipt, TopUpError, Requirements | WorkflowEngine | WorkflowInstance> =>
   Activity.make({
     name,
     success: TopUpReceipt,
-    error: WorkflowError.PaymentError,
+    error: TopUpError,
     execute: Effect.gen(function*() {
       const needId = yield* needIdOf(name)
       const { baseUrl } = yield* Sdk.client
@@ -892,7 +911,7 @@ export const topUp = (
   options: { readonly amountUsd: number }
 ): Effect.Effect<
   TopUpReceipt,
-  WorkflowError.PaymentError,
+  TopUpError,
   Requirements | VeniceWallet.VeniceWallet | DurablePayments.DurablePayments | WorkflowEngine | WorkflowInstance
 > =>
   Effect.flatMap(
@@ -906,7 +925,9 @@ export const topUp = (
  * @since 0.1.0
  * @category payments
  */
-export const spentUsd = (budgetKey: string): Effect.Effect<number, never, SqlClient.SqlClient> => Store.spent(budgetKey)
+export const spentUsd = (
+  budgetKey: string
+): Effect.Effect<number, WorkflowError.WorkflowStorageError, SqlClient.SqlClient> => Store.spent(budgetKey)
 
 /**
  * Re-exported for callers naming a queued job's recorded form.

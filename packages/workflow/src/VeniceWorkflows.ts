@@ -40,9 +40,11 @@ import type { WorkflowEngine, WorkflowInstance } from "@effect/workflow/Workflow
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as DurablePayments from "./DurablePayments.js"
 import * as Sdk from "./internal/sdk.js"
+import * as SqlFailure from "./internal/sqlFailure.js"
 import * as VeniceActivity from "./VeniceActivity.js"
 import * as WorkflowError from "./WorkflowError.js"
 
@@ -186,11 +188,19 @@ export const layer = (
 
 /**
  * Starts the run named `payload.id`, or joins it if it exists (in this process or any other on the same storage),
- * and waits for its result.
+ * and waits for its result. A failure of the engine's own storage is a `WorkflowStorageError`.
  *
  * @since 0.1.0
  * @category workflows
  */
 export const videoToFile = (
   payload: Parameters<typeof VideoToFile.execute>[0]
-): Effect.Effect<VideoToFileResult, WorkflowError.StepError, WorkflowEngine> => VideoToFile.execute(payload)
+): Effect.Effect<VideoToFileResult, WorkflowError.StepError, WorkflowEngine> =>
+  VideoToFile.execute(payload).pipe(
+    // `@effect/cluster` dies when its own storage fails (a `PersistenceError` under `Effect.orDie`): typed (D6)
+    Effect.catchSomeDefect((defect) =>
+      Predicate.isTagged(defect, "PersistenceError") || Predicate.isTagged(defect, "SqlError")
+        ? Option.some(Effect.fail(SqlFailure.storageError("the workflow engine's storage failed", defect, true)))
+        : Option.none()
+    )
+  )

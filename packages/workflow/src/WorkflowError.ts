@@ -149,6 +149,22 @@ export class PaymentError extends Schema.TaggedError<PaymentError>()("PaymentErr
 }) {}
 
 /**
+ * The workflow's storage failed: it could not be opened (the SQLite file is locked by another worker, the database
+ * refused, creating the tables failed), or a step could not read or write its record. `code` is the database's own
+ * (a PostgreSQL SQLSTATE such as `40001` or `42P07`, an SQLite code such as `SQLITE_BUSY`) when it gave one. A
+ * transient failure (a lost connection, a serialization failure, a deadlock, a lock timeout, a canceled statement, a
+ * busy SQLite file) is retried for up to 20 seconds before it is reported (D6).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WorkflowStorageError extends Schema.TaggedError<WorkflowStorageError>()("WorkflowStorageError", {
+  message: Schema.String,
+  code: optional(Schema.String),
+  cause: optional(Schema.Unknown)
+}) {}
+
+/**
  * Every failure of a durable Venice step.
  *
  * @since 0.1.0
@@ -161,6 +177,7 @@ export type StepError =
   | MediaTooLargeError
   | MediaWriteError
   | PaymentError
+  | WorkflowStorageError
 
 /**
  * The schema of {@link StepError} (what a step records).
@@ -174,14 +191,16 @@ export const StepError: Schema.Union<[
   typeof JobTimeoutError,
   typeof MediaTooLargeError,
   typeof MediaWriteError,
-  typeof PaymentError
+  typeof PaymentError,
+  typeof WorkflowStorageError
 ]> = Schema.Union(
   VeniceCallError,
   QueueOutcomeUnknownError,
   JobTimeoutError,
   MediaTooLargeError,
   MediaWriteError,
-  PaymentError
+  PaymentError,
+  WorkflowStorageError
 )
 
 /**

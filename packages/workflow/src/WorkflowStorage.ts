@@ -28,29 +28,39 @@ import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
+import * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
+import * as Data from "effect/Data"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import * as Schedule from "effect/Schedule"
 import * as Os from "node:os"
+import * as SqlFailure from "./internal/sqlFailure.js"
 import * as Store from "./internal/store.js"
+import * as WorkflowError from "./WorkflowError.js"
 
 /**
- * The storage could not be opened: the SQLite file is locked by another worker, or the database refused.
+ * The storage failed: it could not be opened or set up, or a step could not read or write its record (see
+ * `WorkflowError.WorkflowStorageError`, the same class).
  *
  * @since 0.1.0
  * @category errors
  */
-export class WorkflowStorageError extends Schema.TaggedError<WorkflowStorageError>()("WorkflowStorageError", {
-  message: Schema.String,
-  cause: Schema.optionalWith(Schema.Unknown, { exact: true })
-}) {}
+export const WorkflowStorageError: typeof WorkflowError.WorkflowStorageError = WorkflowError.WorkflowStorageError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type WorkflowStorageError = WorkflowError.WorkflowStorageError
 
 /**
  * Options shared by the layers: `@effect/cluster`'s sharding settings, over this package's defaults (storage polled
@@ -82,19 +92,65 @@ const engineOn = (
     // this package's tables first, so no step runs before they exist
     Layer.provide(
       Layer.effectDiscard(Effect.mapError(Store.migrate, storageError("cannot create the workflow tables")))
-    )
+    ),
+    // `@effect/cluster` dies when its tables cannot be created (its migrator runs under `Effect.orDie`): typed (D6)
+    Layer.catchAllCause((cause) => {
+      const sqlDefect = Arr.findFirst(Cause.defects(cause), isSqlFailure)
+      return Option.isSome(sqlDefect) && Option.isNone(Cause.failureOption(cause))
+        ? Layer.fail(storageError("cannot create @effect/cluster's tables")(sqlDefect.value))
+        : Layer.failCause(cause)
+    })
   )
 
-const storageError = (message: string) => (cause: unknown) =>
-  new WorkflowStorageError({ message: `${message}: ${describe(cause)}`, cause })
+/** A failure of `@effect/sql` (a statement's `SqlError`, the migrator's `MigrationError`), however it was raised. */
+const isSqlFailure = (defect: unknown): boolean =>
+  Predicate.isTagged(defect, "SqlError") || Predicate.isTagged(defect, "MigrationError")
 
-const describe = (cause: unknown): string => {
-  if (typeof cause === "object" && cause !== null && "cause" in cause) {
-    const inner = (cause as { readonly cause: unknown }).cause
-    if (inner instanceof Error) return inner.message
-  }
-  return cause instanceof Error ? cause.message : String(cause)
-}
+const storageError = (message: string) => (cause: unknown): WorkflowStorageError =>
+  SqlFailure.storageError(message, cause, true)
+
+// the two-key form (int4, int4): a lock space apart from `@effect/cluster`'s shard locks (one bigint key)
+const SETUP_LOCK = [0x76656e69, 0x63650001] as const
+
+/**
+ * PostgreSQL: builds `layer` (the engine, which creates the tables) holding a session advisory lock, so workers that
+ * start together on a fresh database create the tables one at a time. Without it, both run `@effect/cluster`'s
+ * migrator, whose unguarded `CREATE TABLE cluster_migrations` fails in one of them (`42P07`, or `23505` on
+ * `pg_type`) and kills it. The lock is waited for with `pg_try_advisory_lock`, for at most 60 s (the time another
+ * worker may take to set up), and released as soon as the layer is built, or by PostgreSQL if this process dies (D6).
+ */
+const oneSetupAtATime = <A, E>(
+  layer: Layer.Layer<A, E, SqlClient.SqlClient>
+): Layer.Layer<A, E | WorkflowStorageError, SqlClient.SqlClient> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const scope = yield* Effect.scope
+    const locked = Effect.scoped(Effect.gen(function*() {
+      const conn = yield* sql.reserve
+      const taken = conn.executeValues("SELECT pg_try_advisory_lock($1, $2)", SETUP_LOCK).pipe(
+        Effect.map((rows) => rows[0]?.[0] === true)
+      )
+      yield* taken.pipe(
+        Effect.filterOrFail((ok) => ok, () => new LockBusy()),
+        Effect.retry({ schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo("60 seconds")), while: isBusy })
+      )
+      const unlock = conn.executeValues("SELECT pg_advisory_unlock($1, $2)", SETUP_LOCK).pipe(Effect.ignore)
+      return yield* Effect.ensuring(Layer.buildWithScope(layer, scope), unlock)
+    }))
+    return yield* Effect.catchIf(
+      locked,
+      (e): e is SqlError | LockBusy => isBusy(e) || isSqlFailure(e),
+      (e) =>
+        storageError(
+          isBusy(e)
+            ? "another worker has been setting up the workflow tables for 60 s"
+            : "cannot lock the workflow tables while setting them up"
+        )(e)
+    )
+  }))
+
+class LockBusy extends Data.TaggedError("LockBusy") {}
+const isBusy = (e: unknown): e is LockBusy => e instanceof LockBusy
 
 /**
  * Embedded storage in a SQLite file (`":memory:"` for one process's lifetime), one worker process per file (see the
@@ -170,10 +226,10 @@ export const layerPg = (
     )
   )
   const runner = options.runner ?? { host: Os.hostname(), port: process.pid }
-  return engineOn({
+  return oneSetupAtATime(engineOn({
     runnerAddress: Option.some(RunnerAddress.make(runner.host, runner.port)),
     ...options.shardingConfig
-  }).pipe(Layer.provideMerge(client))
+  })).pipe(Layer.provideMerge(client))
 }
 
 /**

@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { type Outcome, spawnWorker, within } from "./crash/harness.js"
+import { type Outcome, spawnScoped, within } from "./crash/harness.js"
 import type { WorkerConfig } from "./crash/protocol.js"
 import { emulatorLayer, tempDir, throwawayKey, videoRequest } from "./support.js"
 
@@ -61,7 +61,7 @@ const crashAndResume = (options: {
       payload: { id: `crash-${options.label}`, request: videoRequest(), output: { _tag: "File", path } }
     }
     const held = proxy.hold(options.rule)
-    const first = spawnWorker(config)
+    const first = yield* spawnScoped(config)
     const heldRequest = yield* Effect.promise(() =>
       within(30_000, `worker 1 reaching ${options.rule.path}`, held).catch((e) => {
         throw new Error(`${e.message}\nworker 1 said:\n${first.output()}\nproxy saw: ${JSON.stringify(proxy.seen)}`)
@@ -70,7 +70,7 @@ const crashAndResume = (options: {
     yield* Effect.promise(first.kill)
     proxy.release()
     const firstOutcome = yield* Effect.promise(() => first.outcome)
-    const second = spawnWorker(config)
+    const second = yield* spawnScoped(config)
     const outcome = yield* Effect.promise(() => within(60_000, "worker 2 delivering the result", second.outcome))
     const wallet = yield* emu.wallet(address)
     return {

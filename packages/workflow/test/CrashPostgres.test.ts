@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { spawnWorker, within } from "./crash/harness.js"
+import { spawnScoped, within } from "./crash/harness.js"
 import type { WorkerConfig } from "./crash/protocol.js"
 import { freshDatabase, missingPostgres } from "./postgres.js"
 import { emulatorLayer, tempDir, throwawayKey, videoRequest } from "./support.js"
@@ -41,9 +41,9 @@ const fleetCrash = (
       payload: { id: `fleet-${options.label}`, request: videoRequest(), output: { _tag: "File", path } }
     }))
     const holds = proxies.map((proxy, i) => proxy.hold(options.rule).then((seen) => ({ seen, i })))
-    const workers = configs.map(spawnWorker)
+    const workers = yield* Effect.forEach(configs, spawnScoped)
     const first = yield* Effect.promise(() =>
-      within(45_000, `a worker reaching ${options.rule.path}`, Promise.race(holds)).catch((e) => {
+      within(120_000, `a worker reaching ${options.rule.path}`, Promise.race(holds)).catch((e) => {
         throw new Error(`${e.message}\n${workers.map((w, i) => `worker ${i} said:\n${w.output()}`).join("\n")}`)
       })
     )
@@ -53,7 +53,7 @@ const fleetCrash = (
     yield* Effect.promise(killed.kill)
     proxies[first.i]!.release()
     const outcome = yield* Effect.promise(() =>
-      within(90_000, "the surviving worker delivering the result", survivor.outcome).catch((e) => {
+      within(150_000, "the surviving worker delivering the result", survivor.outcome).catch((e) => {
         throw new Error(`${e.message}\nsurvivor said:\n${survivor.output()}`)
       })
     )
@@ -87,7 +87,7 @@ describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the o
       expect(run.queues).toBe(1)
       expect(run.result.job.recovered).toBe(true)
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 180_000)
+    }), 300_000)
 
   it.scopedLive("killed after its payment reached Venice: the other worker finds it in the ledger, one payment", () =>
     Effect.gen(function*() {
@@ -101,5 +101,5 @@ describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the o
       expect(run.result.topUp?.via).toBe("ledger")
       expect(run.queues).toBe(1)
       expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 180_000)
+    }), 300_000)
 })

@@ -35,7 +35,7 @@ end`
 // ── request windows: hash { l = limit, u = used, r = resetAt (-1: unknown), b = blockedUntil, s = span, ─────────
 // ── o = openedAt } ─────────────────────────────────────────────────────────────────────────────────────────────
 
-// SPEC W2: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
+// SPEC W8: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
 // it began. Returns used, reset, opened after rolling.
 const ROLL = `
 local UNKNOWN_SPAN = 60000

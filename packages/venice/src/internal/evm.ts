@@ -36,7 +36,10 @@ export const paymentSigner = (
         try: () =>
           registerExactEvmScheme(new x402Client(), { signer: { address, signTypedData }, networks: [BASE_NETWORK] })
             .setSpendControls({ maxAmountPerPayment: `$${maxAmountPerPaymentUsd}` })
-            .createPaymentPayload(paymentRequired),
+            .createPaymentPayload(paymentRequired)
+            // an EIP-3009 authorization expires by time (validBefore, in the payload): no block height
+            .then((payload) => ({ payload })),
         catch: messageOf
-      })
+      }),
+  blockHeight: undefined
 })

@@ -56,47 +56,50 @@ export const siwxSigner = (signer: KeyPairSigner): Siwx.SolanaSigner => ({
 })
 
 const LatestBlockhash = Schema.Struct({
-  result: Schema.Struct({
-    value: Schema.Struct({ blockhash: Schema.String, lastValidBlockHeight: Schema.Number })
-  })
+  value: Schema.Struct({ blockhash: Schema.String, lastValidBlockHeight: Schema.Number })
 })
-const decodeLatestBlockhash = Schema.decodeUnknown(LatestBlockhash, { onExcessProperty: "ignore" })
-
-const GET_LATEST_BLOCKHASH = "solana.rpc.getLatestBlockhash"
+const BlockHeight = Schema.Number
 
 /**
- * `getLatestBlockhash` (commitment `confirmed`) through `fetch` without a hand-set `content-length`, within
- * `timeout` (interruption aborts it). An attempt for the pipeline's `Observer`, like every other request.
+ * One JSON-RPC call through `fetch` without a hand-set `content-length`, within `timeout` (interruption aborts it),
+ * its `result` decoded with `schema`. An attempt for the pipeline's `Observer` (`solana.rpc.<method>`), like every
+ * other request.
  */
-const latestBlockhash = (rpcUrl: string, timeout: Duration.Duration) =>
+const rpc = <A, I>(
+  rpcUrl: string,
+  timeout: Duration.Duration,
+  method: string,
+  params: ReadonlyArray<unknown>,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, string> =>
   Effect.gen(function*() {
+    const operation = `solana.rpc.${method}`
+    const decode = Schema.decodeUnknown(Schema.Struct({ result: schema }), { onExcessProperty: "ignore" })
     const observe = yield* Pipeline.Observer
-    yield* observe({ _tag: "AttemptStarted", operation: GET_LATEST_BLOCKHASH, attempt: 1 })
+    yield* observe({ _tag: "AttemptStarted", operation, attempt: 1 })
     const read = Effect.tryPromise({
       try: async (signal) => {
         const response = await fetch(rpcUrl, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getLatestBlockhash", params: [{ commitment: "confirmed" }] }),
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
           signal
         })
-        if (!response.ok) throw new Error(`the Solana RPC answered ${response.status} to getLatestBlockhash`)
+        if (!response.ok) throw new Error(`the Solana RPC answered ${response.status} to ${method}`)
         return response.json() as Promise<unknown>
       },
       catch: messageOf
     }).pipe(
-      Effect.flatMap((body) =>
-        Effect.mapError(decodeLatestBlockhash(body), () => "the Solana RPC's getLatestBlockhash answer is malformed")
-      ),
+      Effect.flatMap((body) => Effect.mapError(decode(body), () => `the Solana RPC's ${method} answer is malformed`)),
       Effect.timeoutFail({
         duration: timeout,
-        onTimeout: () => `the Solana RPC did not answer getLatestBlockhash within ${Duration.format(timeout)}`
+        onTimeout: () => `the Solana RPC did not answer ${method} within ${Duration.format(timeout)}`
       })
     )
     return yield* read.pipe(Effect.tapBoth({
-      onFailure: (error) => observe({ _tag: "AttemptFailed", operation: GET_LATEST_BLOCKHASH, attempt: 1, error }),
-      onSuccess: () => observe({ _tag: "AttemptSucceeded", operation: GET_LATEST_BLOCKHASH, attempt: 1, status: 200 })
-    }), Effect.map((answer) => answer.result.value))
+      onFailure: (error) => observe({ _tag: "AttemptFailed", operation, attempt: 1, error }),
+      onSuccess: () => observe({ _tag: "AttemptSucceeded", operation, attempt: 1, status: 200 })
+    }), Effect.map((answer) => answer.result))
   })
 
 /** The scheme of one payment, its mint cache holding USDC (see the module docs). */
@@ -130,7 +133,13 @@ export const paymentSigner = (
     // Only the exact scheme on Solana mainnet is registered, and the library's spend control is set to the caller's cap.
     createPayload: (paymentRequired, maxAmountPerPaymentUsd) =>
       Effect.gen(function*() {
-        const { blockhash, lastValidBlockHeight } = yield* latestBlockhash(rpcUrl, options.rpcTimeout)
+        const { blockhash, lastValidBlockHeight } = (yield* rpc(
+          rpcUrl,
+          options.rpcTimeout,
+          "getLatestBlockhash",
+          [{ commitment: "confirmed" }],
+          LatestBlockhash
+        )).value
         const withBlockhash = paymentRequired.accepts.map((requirements) => ({
           ...requirements,
           extra: { ...requirements.extra, recentBlockhash: blockhash, lastValidBlockHeight }
@@ -145,7 +154,10 @@ export const paymentSigner = (
         })
         // the blockhash is inside the signed transaction; the echo is Venice's requirements, unchanged
         const accepted = paymentRequired.accepts.find((requirements) => requirements.amount === payload.accepted.amount)
-        return accepted === undefined ? payload : { ...payload, accepted }
-      })
+        // the transaction can land while the chain's block height is at most its blockhash's lastValidBlockHeight
+        return { payload: accepted === undefined ? payload : { ...payload, accepted }, lastValidBlockHeight }
+      }),
+    // finalized: a block height every fork has reached, so a transaction past it can no longer land anywhere
+    blockHeight: rpc(rpcUrl, options.rpcTimeout, "getBlockHeight", [{ commitment: "finalized" }], BlockHeight)
   }
 }

@@ -111,23 +111,6 @@ export type Failure =
     readonly cause?: unknown
   }
 
-/**
- * A signed payment whose answer was lost (or whose settlement Venice had not finished when the client stopped
- * waiting): it may have been credited, or may still be. Kept (in the policy's `Coordinator`, so every process of a
- * fleet sees it) until the ledger settles the question; no new payment is signed for the wallet meanwhile (SPEC X3).
- */
-export interface Unconfirmed {
-  /** Names the payment (not secret): the policy instance and its top-up number. */
-  readonly id: string
-  readonly amountUsd: number
-  /** Epoch ms from which the authorization can no longer be executed (EIP-3009 `validBefore`). */
-  readonly validBefore: number
-  /** Epoch ms the payment was first submitted. */
-  readonly submittedAt: number
-  /** The newest ledger entry before the payment was signed: entries after it are new. */
-  readonly mark: LedgerMark
-}
-
 /** The newest entry of a wallet's ledger at some moment (`id: null`: the ledger was empty). */
 export interface LedgerMark {
   readonly id: string | null

@@ -101,12 +101,15 @@ export interface PaymentSigner {
   /**
    * Signs a payment payload (x402 v2) for the only entry of `paymentRequired.accepts`, with the library's own spend
    * control set to `maxAmountPerPaymentUsd`. Fails with a message when the library, the signer or a network read the
-   * chain needs refuses or fails.
+   * chain needs refuses or fails. `lastValidBlockHeight`: the payment expires by block height (a Solana transaction
+   * lands while the chain's block height is at most its blockhash's `lastValidBlockHeight`), not only by time.
    */
   readonly createPayload: (
     paymentRequired: LibPaymentRequired,
     maxAmountPerPaymentUsd: number
-  ) => Effect.Effect<LibPaymentPayload, string>
+  ) => Effect.Effect<{ readonly payload: LibPaymentPayload; readonly lastValidBlockHeight?: number | undefined }, string>
+  /** The chain's finalized block height, when its payments expire by block height (Solana); `undefined` otherwise. */
+  readonly blockHeight: Effect.Effect<number, string> | undefined
 }
 
 /** A library's error as a message (viem's `shortMessage` when it has one). */

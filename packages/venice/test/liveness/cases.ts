@@ -2,9 +2,10 @@
  * What the liveness properties generate: a retry policy, a call (plain or streamed), and the sequence of faults the
  * emulator answers its requests with, in order — every catalog code in every body shape, transport faults (resets
  * before the headers and mid-body, truncated JSON, HTML pages, empty bodies, stalls, delays), garbage headers,
- * success responses with odd rate-limit headers, and on streams in-band errors, resets, early ends and stalls — with
- * random `Retry-After` and rate-limit values (absent, 0, small, huge, garbage, HTTP-dates, each header family). From
- * a case, the bounds the properties check.
+ * success responses with odd rate-limit headers, and on streams in-band errors, resets, early ends and stalls (silent
+ * or sending only keep-alive comments, before or after the first event) — with random `Retry-After` and rate-limit
+ * values (absent, 0, small, huge, garbage, HTTP-dates, each header family); the caller an API key or a wallet (Base
+ * or Solana, signing in on every attempt). From a case, the bounds the properties check.
  */
 import * as Faults from "@venice-effect/emulator/Faults"
 import * as Duration from "effect/Duration"
@@ -53,7 +54,7 @@ export type FaultSpec =
   }
   | { readonly _tag: "StreamReset"; readonly afterChunks: number }
   | { readonly _tag: "StreamEnd"; readonly afterChunks: number }
-  | { readonly _tag: "StreamStall"; readonly afterChunks: number }
+  | { readonly _tag: "StreamStall"; readonly afterChunks: number; readonly keepAliveEvery?: number | undefined }
 
 export interface Policy {
   readonly maxRetries: number
@@ -63,11 +64,17 @@ export interface Policy {
   readonly cap: number
 }
 
+/** Who calls: an API key, or a wallet that signs in with SIWX on every attempt (no payment policy: a 402 is final). */
+export type Caller = "key" | "base" | "solana"
+
 export interface Case {
   readonly streaming: boolean
+  readonly caller: Caller
   readonly policy: Policy
-  /** The stream's idle bound (streamed calls with a stall after the first event always have one). */
+  /** The stream's idle bound between data events; `undefined`: the default (60 s, W7). */
   readonly idleTimeout?: number | undefined
+  /** The stream's first-event bound; `undefined`: the default (2 min, W6). */
+  readonly firstEventTimeout?: number | undefined
   readonly faults: ReadonlyArray<FaultSpec>
 }
 
@@ -162,25 +169,26 @@ const transportFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.oneof(
   FastCheck.record({ _tag: FastCheck.constant("GarbageHeaders" as const), kind: FastCheck.constantFrom(...Faults.GarbageKind.literals) })
 )
 
-const streamFault = (stalls: boolean): FastCheck.Arbitrary<FaultSpec> =>
-  FastCheck.oneof(
-    FastCheck.record({
-      _tag: FastCheck.constant("StreamError" as const),
-      afterChunks: FastCheck.integer({ min: 0, max: 4 }),
-      retryAfter: FastCheck.constantFrom(undefined, null, 0, 1, 30, 86_400),
-      code: FastCheck.constantFrom(undefined, "model_overloaded", "upstream_error", "rate_limit_exceeded")
-    }, { requiredKeys: ["_tag", "afterChunks"] }),
-    FastCheck.record({ _tag: FastCheck.constant("StreamReset" as const), afterChunks: FastCheck.integer({ min: 0, max: 4 }) }),
-    FastCheck.record({ _tag: FastCheck.constant("StreamEnd" as const), afterChunks: FastCheck.integer({ min: 0, max: 4 }) }),
-    // ── LEAD: widen after the i13b merge (issue 13 #7, stream idle and first-event bounds) ──────────────────────
-    // Today a stall after the first event is generated only with an explicit idle bound (`stalls`), and never a
-    // keep-alive-only stream. Once streams have default idle / first-event bounds: generate `StreamStall` with any
-    // `afterChunks` on every streamed case (drop the `stalls` condition and the `idleTimeout` requirement in `cases`),
-    // and add the emulator's keep-alive-only stream (`stream.keepaliveEvery` with a stall).
-    ...(stalls
-      ? [FastCheck.record({ _tag: FastCheck.constant("StreamStall" as const), afterChunks: FastCheck.integer({ min: 0, max: 3 }) })]
-      : [FastCheck.record({ _tag: FastCheck.constant("StreamStall" as const), afterChunks: FastCheck.constant(0) })])
-  )
+/**
+ * Stream faults. A stall (the connection kept open, nothing more sent, or only keep-alive comments) may come before the
+ * first event or after any: the default first-event and idle bounds (W6, W7) end it, keep-alive comments resetting
+ * neither.
+ */
+const streamFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.oneof(
+  FastCheck.record({
+    _tag: FastCheck.constant("StreamError" as const),
+    afterChunks: FastCheck.integer({ min: 0, max: 4 }),
+    retryAfter: FastCheck.constantFrom(undefined, null, 0, 1, 30, 86_400),
+    code: FastCheck.constantFrom(undefined, "model_overloaded", "upstream_error", "rate_limit_exceeded")
+  }, { requiredKeys: ["_tag", "afterChunks"] }),
+  FastCheck.record({ _tag: FastCheck.constant("StreamReset" as const), afterChunks: FastCheck.integer({ min: 0, max: 4 }) }),
+  FastCheck.record({ _tag: FastCheck.constant("StreamEnd" as const), afterChunks: FastCheck.integer({ min: 0, max: 4 }) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("StreamStall" as const),
+    afterChunks: FastCheck.integer({ min: 0, max: 3 }),
+    keepAliveEvery: FastCheck.constantFrom(undefined, 5_000, 25_000)
+  }, { requiredKeys: ["_tag", "afterChunks"] })
+)
 
 const policy: FastCheck.Arbitrary<Policy> = FastCheck.record({
   maxRetries: FastCheck.oneof(FastCheck.integer({ min: 0, max: 5 }), FastCheck.integer({ min: 3, max: 6 })),
@@ -191,21 +199,22 @@ const policy: FastCheck.Arbitrary<Policy> = FastCheck.record({
 })
 
 /** A whole case. */
-export const cases = (options: { readonly streaming: boolean }): FastCheck.Arbitrary<Case> =>
-  FastCheck.boolean().chain((withIdle) => {
-    const stalls = options.streaming && withIdle
-    const fault = FastCheck.oneof(
-      { arbitrary: errorFault, weight: 5 },
-      { arbitrary: transportFault, weight: 3 },
-      ...(options.streaming ? [{ arbitrary: streamFault(stalls), weight: 3 }] : [])
-    )
-    return FastCheck.record({
-      streaming: FastCheck.constant(options.streaming),
-      policy,
-      idleTimeout: stalls ? FastCheck.constantFrom(2_000, 30_000) : FastCheck.constant(undefined),
-      faults: FastCheck.array(fault, { minLength: 0, maxLength: 6 })
-    })
-  })
+export const cases = (options: { readonly streaming: boolean }): FastCheck.Arbitrary<Case> => {
+  const fault = FastCheck.oneof(
+    { arbitrary: errorFault, weight: 5 },
+    { arbitrary: transportFault, weight: 3 },
+    ...(options.streaming ? [{ arbitrary: streamFault, weight: 3 }] : [])
+  )
+  return FastCheck.record({
+    streaming: FastCheck.constant(options.streaming),
+    // an API key half of the time, a wallet on either chain the other half
+    caller: FastCheck.constantFrom<Caller>("key", "key", "base", "solana"),
+    policy,
+    idleTimeout: options.streaming ? FastCheck.constantFrom(undefined, undefined, 2_000, 30_000) : FastCheck.constant(undefined),
+    firstEventTimeout: options.streaming ? FastCheck.constantFrom(undefined, undefined, 5_000) : FastCheck.constant(undefined),
+    faults: FastCheck.array(fault, { minLength: 0, maxLength: 6 })
+  }, { requiredKeys: ["streaming", "caller", "policy", "faults"] })
+}
 
 // ─── scripting ───────────────────────────────────────────────────────────────────────────────────
 
@@ -269,7 +278,7 @@ export const toFault = (spec: FaultSpec, now: number): Faults.Fault => {
     case "StreamEnd":
       return Faults.streamEnd(spec.afterChunks)
     case "StreamStall":
-      return Faults.streamStall(spec.afterChunks)
+      return Faults.streamStall(spec.afterChunks, { keepAliveEvery: spec.keepAliveEvery })
   }
 }
 
@@ -307,6 +316,10 @@ export const firstFinal = (c: Case): number | undefined => {
   return i < 0 ? undefined : i
 }
 
+/** The default bounds of a stream between data events (W7) and before its first (W6). */
+export const DEFAULT_IDLE = 60_000
+export const DEFAULT_FIRST_EVENT = 120_000
+
 /** The retry policy's jitter on announced waits, and its relative backoff jitter (RetryPolicy defaults). */
 const ANNOUNCED_JITTER = 250
 const JITTER = 0.2
@@ -315,13 +328,14 @@ const JITTER = 0.2
  * The longest a call may take under its policy (SPEC W1, docs/retries.md): at most `maxRetries + 1` attempts, each
  * preceded by at most `maxWait` of waiting for its turn (pacing, slots) and lasting at most the attempt timeout;
  * between attempts at most one retry delay — an announced wait no longer than `maxWait` (longer ones fail at once) or
- * the backoff cap, with their jitter; then a stream's tail, bounded by its idle timeout between events.
+ * the backoff cap, with their jitter; then a stream's tail, bounded by its idle bound between events (a stream's
+ * first-event bound lies within its attempt's timeout, which runs until the first event).
  */
 export const callBound = (c: Case): number => {
   const p = c.policy
   const attempts = p.maxRetries + 1
   const delay = Math.max(p.maxWait + ANNOUNCED_JITTER, Math.ceil(p.cap * (1 + JITTER)) + ANNOUNCED_JITTER)
-  const tail = c.streaming ? (c.idleTimeout ?? 0) : 0
+  const tail = c.streaming ? (c.idleTimeout ?? DEFAULT_IDLE) : 0
   return attempts * (p.maxWait + 10 + p.timeout) + p.maxRetries * delay + tail + 1_000
 }
 

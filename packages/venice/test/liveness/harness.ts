@@ -28,6 +28,7 @@ import * as RetryPolicy from "../../src/RetryPolicy.js"
 import * as StreamError from "../../src/StreamError.js"
 import * as VeniceClient from "../../src/VeniceClient.js"
 import * as VeniceError from "../../src/VeniceError.js"
+import * as VeniceWallet from "../../src/VeniceWallet.js"
 import { KEY } from "../support.js"
 import * as Cases from "./cases.js"
 import * as Clock from "./clock.js"
@@ -55,17 +56,27 @@ const isSdkError = (error: unknown): error is { readonly _tag: string } =>
 /** The emulator's open connections once the case has settled: at most the keep-alive pool's (a few). */
 const MAX_IDLE_CONNECTIONS = 4
 
+/** The suite's wallets, one per chain, credited on the emulator. */
+export interface Wallets {
+  readonly base: VeniceWallet.Service
+  readonly solana: VeniceWallet.Service
+}
+
 export const runCase = (
   c: Cases.Case,
-  env: { readonly emulator: Emulator; readonly http: HttpClient.HttpClient }
+  env: { readonly emulator: Emulator; readonly http: HttpClient.HttpClient; readonly wallets: Wallets }
 ): Effect.Effect<Outcome> =>
   Effect.gen(function*() {
     const { emulator } = env
     yield* emulator.reset
     const now = yield* TestClock.currentTimeMillis
     for (const spec of c.faults) yield* emulator.script(ROUTE, 1, Cases.toFault(spec, now))
-    // a fresh client per case (its own limiter store): cases are independent, counterexamples replay
-    const client = yield* VeniceClient.make({ apiKey: Redacted.make(KEY), baseUrl: emulator.baseUrl }).pipe(
+    // a fresh client per case (its own limiter store): cases are independent, counterexamples replay. A wallet
+    // signs in on every attempt (SIWX) and holds one of its in-flight slots (X4) while the attempt is unresolved.
+    const auth = c.caller === "key"
+      ? { apiKey: Redacted.make(KEY) }
+      : { authenticator: VeniceWallet.authenticator(env.wallets[c.caller]) }
+    const client = yield* VeniceClient.make({ ...auth, baseUrl: emulator.baseUrl }).pipe(
       Effect.provideService(HttpClient.HttpClient, env.http),
       Effect.orDie
     )
@@ -78,10 +89,12 @@ export const runCase = (
     const call: Effect.Effect<unknown, unknown, VeniceClient.VeniceClient> = c.streaming
       ? Effect.scoped(Stream.runDrain(ChatStream.stream(hello, {
         ...options,
-        ...(c.idleTimeout !== undefined ? { idleTimeout: Duration.millis(c.idleTimeout) } : {})
+        ...(c.idleTimeout !== undefined ? { idleTimeout: Duration.millis(c.idleTimeout) } : {}),
+        ...(c.firstEventTimeout !== undefined ? { firstEventTimeout: Duration.millis(c.firstEventTimeout) } : {})
       })))
       : Chat.completions(hello, options)
     const bound = Cases.callBound(c)
+    const t0 = Date.now()
     const run = yield* Clock.run(Effect.provideService(call, VeniceClient.VeniceClient, client), {
       deadline: bound + 60_000,
       expectStall: (attempt) => Cases.stalls(c.faults[attempt - 1])
@@ -111,6 +124,7 @@ export const runCase = (
     if (final !== undefined && requests > final + 1) {
       fail(c, `${requests} requests reached the server, past the never-retried answer of request ${final + 1}`)
     }
+    const t1 = Date.now()
     // sockets back to the keep-alive baseline
     for (let i = 0; i < 200 && (yield* emulator.openConnections) > MAX_IDLE_CONNECTIONS; i++) yield* realPause(2)
     const open = yield* emulator.openConnections
@@ -120,6 +134,7 @@ export const runCase = (
     // at once (SPEC R8: a typed refusal, not a wait) while the server's budget window lasts; then the call is made
     // again once `resetIn` has passed — all within the bound.
     yield* emulator.clearFaults
+    const t2 = Date.now()
     const recoveryBound = Cases.recoveryBound(c)
     const recoveryStart = yield* TestClock.currentTimeMillis
     let recovered: Exit.Exit<unknown, unknown> | undefined
@@ -147,6 +162,9 @@ export const runCase = (
     }
     if (recoveryElapsed > recoveryBound) {
       fail(c, `the call after the faults took ${recoveryElapsed} ms, past one window (${recoveryBound} ms)`)
+    }
+    if (process.env["LIVENESS_PROFILE"] !== undefined) {
+      console.log(`phases: call ${t1 - t0} ms, sockets ${t2 - t1} ms, recovery ${Date.now() - t2} ms`)
     }
     return { elapsed: run.elapsed, bound, requests, tag, forced: run.forced }
   })

@@ -21,7 +21,8 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
+import type { WorkflowStorageError } from "../WorkflowError.js"
+import * as SqlFailure from "./sqlFailure.js"
 
 const MICROS = 1_000_000
 
@@ -35,14 +36,19 @@ const num = (value: unknown): number => (typeof value === "number" ? value : Num
 const str = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value))
 
 /**
- * Store operations never fail the workflow with a SQL error: a transient failure is retried (5 times over ~3 s); one
- * that persists is a defect (the cluster's own storage is then failing too).
+ * A store operation (`what` it does, for the message): a transient SQL failure (see `SqlFailure.isTransient`) is
+ * retried for up to 20 s, then it — or any other SQL failure at once — is a typed `WorkflowStorageError` naming the
+ * operation and the database's code (D6). Every statement retried here is idempotent: an answer lost after the
+ * database committed leaves nothing a retry would repeat.
  */
-const durable = <A, R>(effect: Effect.Effect<A, SqlError, R>): Effect.Effect<A, never, R> =>
+const durable = (what: string) => <A, R>(effect: Effect.Effect<A, SqlError, R>): Effect.Effect<A, Failure, R> =>
   effect.pipe(
-    Effect.retry(Schedule.intersect(Schedule.exponential("100 millis"), Schedule.recurs(5))),
-    Effect.orDie
+    Effect.retry({ schedule: SqlFailure.retrySchedule, while: SqlFailure.isTransient }),
+    Effect.mapError((error) => SqlFailure.storageError(`the workflow store could not ${what}`, error))
   )
+
+/** How every store operation fails. */
+export type Failure = WorkflowStorageError
 
 const migrations: ReadonlyArray<string> = [
   `CREATE TABLE IF NOT EXISTS venice_workflow_jobs (
@@ -115,49 +121,60 @@ const jobOf = (row: Readonly<Record<string, unknown>>): JobRow => ({
 })
 
 /** The record of a queue step, if any. */
-export const job = (needId: string): Effect.Effect<JobRow | undefined, never, SqlClient.SqlClient> =>
+export const job = (needId: string): Effect.Effect<JobRow | undefined, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`SELECT * FROM venice_workflow_jobs WHERE need_id = ${needId}`).pipe(
+    durable("read a queue step")(sql`SELECT * FROM venice_workflow_jobs WHERE need_id = ${needId}`).pipe(
       Effect.map((rows) => (rows[0] === undefined ? undefined : jobOf(rows[0])))
     ))
 
 /**
  * Records that a queue request is about to leave (`sending`). `false` when another step of the same account and model
- * is `sending` right now (the caller waits: one unresolved queue request per account and model).
+ * is `sending` right now (the caller waits: one unresolved queue request per account and model). The caller has
+ * cleared its own row first, so a row of this need with this claim's `sentAt` found here is this claim's, committed
+ * by an attempt whose answer was lost: claimed (a retry after a lost answer then neither spins nor sends twice).
  */
 export const claimSending = (
   row: Pick<JobRow, "needId" | "account" | "kind" | "model" | "sentAt">
-): Effect.Effect<boolean, never, SqlClient.SqlClient> =>
+): Effect.Effect<boolean, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`
-      INSERT INTO venice_workflow_jobs (need_id, account, kind, model, state, sent_at)
-      VALUES (${row.needId}, ${row.account}, ${row.kind}, ${row.model}, 'sending', ${row.sentAt})
-      ON CONFLICT DO NOTHING RETURNING need_id`).pipe(Effect.map((rows) => rows.length > 0)))
+    durable("record a queue request about to leave")(Effect.gen(function*() {
+      const inserted = yield* sql`
+        INSERT INTO venice_workflow_jobs (need_id, account, kind, model, state, sent_at)
+        VALUES (${row.needId}, ${row.account}, ${row.kind}, ${row.model}, 'sending', ${row.sentAt})
+        ON CONFLICT DO NOTHING RETURNING need_id`
+      if (inserted.length > 0) return true
+      // this claim's own row (same need, same `sent_at`), committed by an attempt whose answer was lost
+      const own = yield* sql`
+        SELECT need_id FROM venice_workflow_jobs WHERE need_id = ${row.needId} AND sent_at = ${row.sentAt}`
+      return own.length > 0
+    })))
 
 /** Writes the `queue_id` of a step (the first thing done with Venice's answer). */
 export const recordQueued = (
   needId: string,
   queueId: string,
   downloadUrl: string | undefined
-): Effect.Effect<void, never, SqlClient.SqlClient> =>
+): Effect.Effect<void, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`
+    durable("record a queue id")(sql`
       UPDATE venice_workflow_jobs SET state = 'queued', queue_id = ${queueId}, download_url = ${downloadUrl ?? null}
       WHERE need_id = ${needId}`).pipe(Effect.asVoid))
 
 /** Forgets a step whose request provably created no job (the ledger shows none): it may be sent again. */
-export const forgetJob = (needId: string): Effect.Effect<void, never, SqlClient.SqlClient> =>
+export const forgetJob = (needId: string): Effect.Effect<void, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`DELETE FROM venice_workflow_jobs WHERE need_id = ${needId} AND state <> 'queued'`).pipe(Effect.asVoid))
+    durable("forget a queue request that created no job")(
+      sql`DELETE FROM venice_workflow_jobs WHERE need_id = ${needId} AND state <> 'queued'`
+    ).pipe(Effect.asVoid))
 
 /** Marks `sending` rows of an account and model older than `before` as `stale` (their owners reconcile them alone). */
 export const staleSending = (
   account: string,
   model: string,
   before: number
-): Effect.Effect<void, never, SqlClient.SqlClient> =>
+): Effect.Effect<void, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`
+    durable("mark stale queue requests")(sql`
       UPDATE venice_workflow_jobs SET state = 'stale'
       WHERE account = ${account} AND model = ${model} AND state = 'sending' AND sent_at < ${before}`).pipe(
       Effect.asVoid
@@ -166,9 +183,11 @@ export const staleSending = (
 /** Which of these queue ids are already some step's. */
 export const claimedQueueIds = (
   queueIds: ReadonlyArray<string>
-): Effect.Effect<ReadonlySet<string>, never, SqlClient.SqlClient> =>
+): Effect.Effect<ReadonlySet<string>, Failure, SqlClient.SqlClient> =>
   queueIds.length === 0 ? Effect.succeed(new Set()) : Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`SELECT queue_id FROM venice_workflow_jobs WHERE ${sql.in("queue_id", queueIds)}`).pipe(
+    durable("read the queue ids already owned")(
+      sql`SELECT queue_id FROM venice_workflow_jobs WHERE ${sql.in("queue_id", queueIds)}`
+    ).pipe(
       Effect.map((rows) => new Set(rows.map((r) => String(r.queue_id))))
     ))
 
@@ -207,16 +226,22 @@ const paymentOf = (row: Readonly<Record<string, unknown>>): PaymentRow => ({
 })
 
 /** Every attempt of a need, oldest first. */
-export const payments = (needId: string): Effect.Effect<ReadonlyArray<PaymentRow>, never, SqlClient.SqlClient> =>
+export const payments = (needId: string): Effect.Effect<ReadonlyArray<PaymentRow>, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`SELECT * FROM venice_workflow_payments WHERE need_id = ${needId} ORDER BY attempt`).pipe(
+    durable("read the payments of a need")(
+      sql`SELECT * FROM venice_workflow_payments WHERE need_id = ${needId} ORDER BY attempt`
+    ).pipe(
       Effect.map((rows) => rows.map(paymentOf))
     ))
 
 /** Every payment of a wallet, for tests and reports. */
-export const walletPayments = (wallet: string): Effect.Effect<ReadonlyArray<PaymentRow>, never, SqlClient.SqlClient> =>
+export const walletPayments = (
+  wallet: string
+): Effect.Effect<ReadonlyArray<PaymentRow>, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`SELECT * FROM venice_workflow_payments WHERE wallet = ${wallet} ORDER BY created_at`).pipe(
+    durable("read the payments of a wallet")(
+      sql`SELECT * FROM venice_workflow_payments WHERE wallet = ${wallet} ORDER BY created_at`
+    ).pipe(
       Effect.map((rows) => rows.map(paymentOf))
     ))
 
@@ -226,21 +251,32 @@ export type Reservation =
   | { readonly _tag: "OverBudget"; readonly spentMicros: number }
   | { readonly _tag: "WalletBusy" }
 
+/** A refusal inside {@link reserve}'s transaction: failing with it rolls the transaction back. */
 class Abort {
   constructor(readonly reservation: Reservation) {}
 }
 
 /**
  * In one transaction: adds the amount to the budget key's spend if the total stays within the cap, and inserts the
- * payment row (`reserved`) unless the wallet already has an open payment. Neither happens unless both can.
+ * payment row (`reserved`) unless the wallet already has an open payment. Neither happens unless both can. A row of
+ * this need, attempt and `createdAt` already there is this reservation, committed by an attempt whose answer was
+ * lost: reserved (not `WalletBusy` on its own row, and the amount is not counted twice).
  */
 export const reserve = (
   row: Pick<PaymentRow, "needId" | "attempt" | "wallet" | "budgetKey" | "amountMicros" | "createdAt">,
   budgetMicros: number
-): Effect.Effect<Reservation, never, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(
+): Effect.Effect<Reservation, Failure, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => {
+    const spentNow = Effect.map(
+      sql`SELECT spent_micros FROM venice_workflow_budgets WHERE budget_key = ${row.budgetKey}`,
+      (rows) => num(rows[0]?.spent_micros ?? 0)
+    )
+    return durable("reserve a payment")(
       sql.withTransaction(Effect.gen(function*() {
+        const own = yield* sql`
+          SELECT need_id FROM venice_workflow_payments
+          WHERE need_id = ${row.needId} AND attempt = ${row.attempt} AND created_at = ${row.createdAt}`
+        if (own.length > 0) return { _tag: "Reserved", spentMicros: yield* spentNow } as const
         yield* sql`INSERT INTO venice_workflow_budgets (budget_key, spent_micros) VALUES (${row.budgetKey}, 0)
           ON CONFLICT DO NOTHING`
         const updated = yield* sql`
@@ -248,33 +284,29 @@ export const reserve = (
           WHERE budget_key = ${row.budgetKey} AND spent_micros + ${row.amountMicros} <= ${budgetMicros}
           RETURNING spent_micros`
         if (updated[0] === undefined) {
-          const current = yield* sql`
-            SELECT spent_micros FROM venice_workflow_budgets WHERE budget_key = ${row.budgetKey}`
-          return yield* Effect.die(new Abort({ _tag: "OverBudget", spentMicros: num(current[0]?.spent_micros ?? 0) }))
+          return yield* Effect.fail(new Abort({ _tag: "OverBudget", spentMicros: yield* spentNow }))
         }
         const inserted = yield* sql`
           INSERT INTO venice_workflow_payments (need_id, attempt, wallet, budget_key, amount_micros, state, created_at)
           VALUES (${row.needId}, ${row.attempt}, ${row.wallet}, ${row.budgetKey}, ${row.amountMicros}, 'reserved',
             ${row.createdAt})
           ON CONFLICT DO NOTHING RETURNING need_id`
-        if (inserted.length === 0) return yield* Effect.die(new Abort({ _tag: "WalletBusy" }))
+        if (inserted.length === 0) return yield* Effect.fail(new Abort({ _tag: "WalletBusy" }))
         return { _tag: "Reserved", spentMicros: num(updated[0].spent_micros) } as const
-      }))
-    ).pipe(
-      // a refusal rolls the transaction back (a defect is the only way out of it that is not a SqlError)
-      Effect.catchAllDefect((defect) =>
-        defect instanceof Abort ? Effect.succeed(defect.reservation) : Effect.die(defect)
+      })).pipe(
+        Effect.catchIf((e): e is Abort => e instanceof Abort, (abort) => Effect.succeed(abort.reservation))
       )
-    ))
+    )
+  })
 
 /** Records the payment's identity before it is sent: `submitted`, with its nonce and `validBefore`. */
 export const recordSigned = (
   needId: string,
   attempt: number,
   identity: { readonly nonce: string; readonly validBefore: number; readonly signedAt: number }
-): Effect.Effect<void, never, SqlClient.SqlClient> =>
+): Effect.Effect<void, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`
+    durable("record a payment's identity")(sql`
       UPDATE venice_workflow_payments
       SET state = 'submitted', nonce = ${identity.nonce}, valid_before = ${identity.validBefore},
         signed_at = ${identity.signedAt}
@@ -285,17 +317,17 @@ export const recordCredited = (
   needId: string,
   attempt: number,
   proof: { readonly paymentId?: string | undefined; readonly ledgerTx?: string | undefined }
-): Effect.Effect<void, never, SqlClient.SqlClient> =>
+): Effect.Effect<void, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`
+    durable("record a credited payment")(sql`
       UPDATE venice_workflow_payments
       SET state = 'credited', payment_id = ${proof.paymentId ?? null}, ledger_tx = ${proof.ledgerTx ?? null}
       WHERE need_id = ${needId} AND attempt = ${attempt}`).pipe(Effect.asVoid))
 
 /** The payment provably moved no funds: `void`, and its amount goes back to the budget (once). */
-export const recordVoid = (row: PaymentRow): Effect.Effect<void, never, SqlClient.SqlClient> =>
+export const recordVoid = (row: PaymentRow): Effect.Effect<void, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql.withTransaction(Effect.gen(function*() {
+    durable("void a payment")(sql.withTransaction(Effect.gen(function*() {
       const changed = yield* sql`
         UPDATE venice_workflow_payments SET state = 'void'
         WHERE need_id = ${row.needId} AND attempt = ${row.attempt} AND state IN ('reserved', 'submitted')
@@ -309,15 +341,19 @@ export const recordVoid = (row: PaymentRow): Effect.Effect<void, never, SqlClien
 /** Ledger entries already matched to a payment. */
 export const claimedLedgerTxs = (
   ids: ReadonlyArray<string>
-): Effect.Effect<ReadonlySet<string>, never, SqlClient.SqlClient> =>
+): Effect.Effect<ReadonlySet<string>, Failure, SqlClient.SqlClient> =>
   ids.length === 0 ? Effect.succeed(new Set()) : Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`SELECT ledger_tx FROM venice_workflow_payments WHERE ${sql.in("ledger_tx", ids)}`).pipe(
+    durable("read the ledger entries already matched")(
+      sql`SELECT ledger_tx FROM venice_workflow_payments WHERE ${sql.in("ledger_tx", ids)}`
+    ).pipe(
       Effect.map((rows) => new Set(rows.map((r) => String(r.ledger_tx))))
     ))
 
 /** The spend of a budget key, USD. */
-export const spent = (budgetKey: string): Effect.Effect<number, never, SqlClient.SqlClient> =>
+export const spent = (budgetKey: string): Effect.Effect<number, Failure, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable(sql`SELECT spent_micros FROM venice_workflow_budgets WHERE budget_key = ${budgetKey}`).pipe(
+    durable("read a budget's spend")(
+      sql`SELECT spent_micros FROM venice_workflow_budgets WHERE budget_key = ${budgetKey}`
+    ).pipe(
       Effect.map((rows) => fromMicros(num(rows[0]?.spent_micros ?? 0)))
     ))

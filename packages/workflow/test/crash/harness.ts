@@ -2,6 +2,7 @@
  * Worker processes for the crash tests: the compiled worker (`.tsbuild/test/crash/worker.js`, rebuilt with
  * `tsc -b packages/workflow` when a source is newer), forked with its config, watched over IPC, killed with SIGKILL.
  */
+import * as Effect from "effect/Effect"
 import * as Child from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -122,6 +123,10 @@ export const spawnWorker = (config: WorkerConfig): Worker => {
     }
   }
 }
+
+/** {@link spawnWorker} in the test's scope: SIGKILLed when the test ends, however it ends (no orphan outlives it). */
+export const spawnScoped = (config: WorkerConfig) =>
+  Effect.acquireRelease(Effect.sync(() => spawnWorker(config)), (worker) => Effect.promise(worker.kill))
 
 /** Waits for a promise, failing after `ms` with `what` (no test waits without a bound). */
 export const within = <A>(ms: number, what: string, promise: Promise<A>): Promise<A> =>

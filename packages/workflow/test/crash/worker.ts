@@ -68,7 +68,24 @@ const worker = VeniceWorkflows.layer({
 const program = Effect.gen(function*() {
   yield* Effect.promise(() => send({ _tag: "ready", pid: process.pid }))
   return yield* VeniceWorkflows.videoToFile(config.payload)
-}).pipe(Effect.provide(worker), Logger.withMinimumLogLevel(LogLevel.Warning))
+}).pipe(
+  Effect.provide(worker),
+  // VENICE_WORKFLOW_TEST_DEBUG=1 shows the cluster's own logs (shard locks, message polling) in a failing test's output
+  Logger.withMinimumLogLevel(process.env["VENICE_WORKFLOW_TEST_DEBUG"] !== undefined ? LogLevel.Debug : LogLevel.Warning)
+)
+
+/** The causes under a defect, down to the driver's error: PostgreSQL's code, message, detail and constraint. */
+const causes = (defect: unknown): string => {
+  const out: Array<string> = []
+  let e: unknown = defect
+  for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    const record: Readonly<Record<string, unknown>> = { ...e, message: "message" in e ? e.message : undefined }
+    const fields = ["_tag", "code", "message", "detail", "constraint", "table", "routine", "where"]
+    out.push(fields.flatMap((k) => (record[k] === undefined ? [] : [`${k}=${String(record[k])}`])).join(" "))
+    e = "cause" in e ? e.cause : undefined
+  }
+  return out.join("\n  caused by ")
+}
 
 Effect.runPromiseExit(program).then(async (exit) => {
   if (Exit.isSuccess(exit)) {
@@ -80,7 +97,11 @@ Effect.runPromiseExit(program).then(async (exit) => {
     await send(
       failure._tag === "Some"
         ? { _tag: "failure", error: failure.value._tag, message: failure.value.message }
-        : { _tag: "failure", error: "Defect", message: Cause.pretty(exit.cause) }
+        : {
+          _tag: "failure",
+          error: "Defect",
+          message: [Cause.pretty(exit.cause), ...Array.from(Cause.defects(exit.cause), causes)].join("\n")
+        }
     )
   }
   process.exit(0)

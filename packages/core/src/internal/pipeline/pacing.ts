@@ -1,6 +1,6 @@
 /**
  * Proactive pacing on the limits the server announces: an attempt waits for a free request of its bucket's window
- * (SPEC R3, W1), and every response's limit headers are recorded (W3 drops the nonsensical ones).
+ * (SPEC R3, W1), and every response's limit headers are recorded (W9 drops the nonsensical ones).
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -11,7 +11,7 @@ import { type CallContext, waitTooLong } from "./context.js"
 import * as Telemetry from "./telemetry.js"
 
 /**
- * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W3):
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W9):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew.
  */
 export const PACING_HORIZON: Duration.Duration = Duration.hours(25)
@@ -48,7 +48,7 @@ export const pace = <A, E, R>(
 }
 
 /**
- * Records the limit facts of a response (success or failure). SPEC W3: facts that make no sense are not kept — a
+ * Records the limit facts of a response (success or failure). SPEC W9: facts that make no sense are not kept — a
  * window that admits nothing (`limit: 0`) or resets past the pacing horizon, an error-budget window resetting past
  * twice the provider's: pacing or guarding on them would stop every later call for as long as they say.
  */
@@ -72,7 +72,7 @@ export const recordLimits = <A, E, R>(
   return Effect.zipRight(observeWindow, observeBudget)
 }
 
-/** A 429 announcing when to come back closes the pacing bucket until then (within the horizon, SPEC R3, W3). */
+/** A 429 announcing when to come back closes the pacing bucket until then (within the horizon, SPEC R3, W9). */
 export const blockOn429 = <A, E, R>(
   ctx: CallContext<A, E, R>,
   status: number,

@@ -21,7 +21,6 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as LogLevel from "effect/LogLevel"
-import type * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
 import type { CatalogLogLevel } from "./CatalogLogLevel.js"
@@ -260,9 +259,7 @@ export const PACING_HORIZON: Duration.Duration = Pacing.PACING_HORIZON
  * @since 0.1.0
  * @category transport
  */
-export const transportReason: (
-  cause: unknown
-) => { readonly reason: ClientError.TransportReason; readonly maybeDelivered: boolean } = Transport.transportReason
+export const transportReason: typeof Transport.transportReason = Transport.transportReason
 
 /**
  * Reads a response body up to `limit` bytes (the rest is dropped and the connection released). Read failures are
@@ -271,11 +268,7 @@ export const transportReason: (
  * @since 0.1.0
  * @category bodies
  */
-export const readBounded: (
-  response: HttpClientResponse.HttpClientResponse,
-  limit: number,
-  transport: (reason: ClientError.TransportReason, message: string) => ClientError.TransportError
-) => Effect.Effect<Uint8Array, ClientError.TransportError> = Bodies.readBounded
+export const readBounded: typeof Bodies.readBounded = Bodies.readBounded
 
 /**
  * Default bounds of a 2xx body, bytes, by route family (SPEC B1): JSON bodies (64 MiB: base64 images and large
@@ -285,7 +278,8 @@ export const readBounded: (
  * @since 0.1.0
  * @category bodies
  */
-export const defaultMaxResponseBytes: { readonly json: number; readonly binary: number } = Bodies.defaultMaxResponseBytes
+export const defaultMaxResponseBytes: { readonly json: number; readonly binary: number } =
+  Bodies.defaultMaxResponseBytes
 
 /**
  * What {@link readLimited} needs to describe a body that is too large.
@@ -304,10 +298,7 @@ export interface LimitedRead extends Bodies.LimitedRead {}
  * @since 0.1.0
  * @category bodies
  */
-export const readLimited: (
-  response: HttpClientResponse.HttpClientResponse,
-  options: LimitedRead
-) => Effect.Effect<Uint8Array, ClientError.ResponseTooLargeError | ClientError.TransportError> = Bodies.readLimited
+export const readLimited: typeof Bodies.readLimited = Bodies.readLimited
 
 /**
  * Runs a call's success decoding on a JSON body: reads the text (at most `options.maxBytes`, default
@@ -318,16 +309,7 @@ export const readLimited: (
  * @since 0.1.0
  * @category bodies
  */
-export const decodeJsonBody: <A>(
-  providerName: string,
-  operation: string,
-  response: HttpClientResponse.HttpClientResponse,
-  facts: ClientError.CallFacts,
-  decode: (u: unknown) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | { readonly _tag: "Right"; readonly right: A },
-  requestId?: string | undefined,
-  options?: { readonly maxBytes?: number | undefined }
-) => Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError> =
-  Bodies.decodeJsonBody
+export const decodeJsonBody: typeof Bodies.decodeJsonBody = Bodies.decodeJsonBody
 
 /**
  * The log level a provider error is logged at (re-exported for providers' own logging).
@@ -386,7 +368,12 @@ export const runWith = <A, E, R>(
       kind: "client",
       // the call site is always the provider's client: a stack trace per call would say nothing, at a cost
       captureStackTrace: false,
-      attributes: { "http.request.method": call.request.method, "url.full": url, operation: call.operation, ...call.attributes }
+      attributes: {
+        "http.request.method": call.request.method,
+        "url.full": url,
+        operation: call.operation,
+        ...call.attributes
+      }
     })
   )
 }

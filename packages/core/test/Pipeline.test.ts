@@ -27,12 +27,26 @@ const stallingServer = Effect.acquireRelease(
   (server) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
 )
 
-const provider: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: number }> = {
+type Plain = { readonly _tag: "Plain"; readonly status: number }
+
+const provider: Pipeline.Provider<Plain> = {
   name: "test",
   decodeError: (r) => ({ error: { _tag: "Plain", status: r.status }, ignoredHeaders: [] }),
   classify: () => ({ retryClass: "never" }),
   logLevel: () => "-"
 }
+
+/** A JSON call to the stalling server with the given attempt timeout, never retried. */
+const stallCall = (url: string, timeout: Duration.Duration): Pipeline.Call<unknown, Plain, never> => ({
+  operation: "stall",
+  request: HttpClientRequest.get(url),
+  authorize: (request) => Effect.succeed(request),
+  onSuccess: (response, facts) =>
+    Pipeline.decodeJsonBody("test", "stall", response, facts, (u) => ({ _tag: "Right" as const, right: u })),
+  retry: Schedule.stop,
+  timeout,
+  maxWait: Duration.seconds(60)
+})
 
 describe("Pipeline", () => {
   it.scopedLive("the attempt timeout also bounds a body that stalls after the headers (SPEC B1)", () =>
@@ -41,21 +55,13 @@ describe("Pipeline", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
       const client = yield* HttpClient.HttpClient
       const started = Date.now()
-      const error = yield* Pipeline.runWith(client, LimiterStore.makeMemory(), provider, {
-        operation: "stall",
-        request: HttpClientRequest.get(url),
-        authorize: (request) => Effect.succeed(request),
-        onSuccess: (response, facts) =>
-          Pipeline.decodeJsonBody("test", "stall", response, facts, (u) => ({ _tag: "Right" as const, right: u })),
-        retry: Schedule.stop,
-        timeout: Duration.millis(300),
-        maxWait: Duration.seconds(60)
-      }).pipe(Effect.flip)
+      const call = stallCall(url, Duration.millis(300))
+      const error = yield* Effect.flip(Pipeline.runWith(client, LimiterStore.makeMemory(), provider, call))
       expect(error).toMatchObject({ _tag: "TransportError", reason: "timeout" })
       expect(Date.now() - started).toBeLessThan(5000)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("interrupting a call during its exchange (live clock: the timer path) ends it and closes the request (R12)", () =>
+  it.scopedLive("interrupting a call in its exchange (live clock: the timer path) ends it and lets the socket go (R12)", () =>
     Effect.gen(function*() {
       const server = yield* stallingServer
       const closed = yield* Deferred.make<void>()
@@ -63,16 +69,9 @@ describe("Pipeline", () => {
         req.socket.on("close", () => Deferred.unsafeDone(closed, Effect.void)))
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
       const client = yield* HttpClient.HttpClient
-      const fiber = yield* Effect.fork(Pipeline.runWith(client, LimiterStore.makeMemory(), provider, {
-        operation: "stall",
-        request: HttpClientRequest.get(url),
-        authorize: (request) => Effect.succeed(request),
-        onSuccess: (response, facts) =>
-          Pipeline.decodeJsonBody("test", "stall", response, facts, (u) => ({ _tag: "Right" as const, right: u })),
-        retry: Schedule.stop,
-        timeout: Duration.minutes(10),
-        maxWait: Duration.seconds(60)
-      }))
+      const fiber = yield* Effect.fork(
+        Pipeline.runWith(client, LimiterStore.makeMemory(), provider, stallCall(url, Duration.minutes(10)))
+      )
       yield* Effect.sleep("200 millis")
       const exit = yield* Fiber.interrupt(fiber)
       expect(Exit.isInterrupted(exit)).toBe(true)

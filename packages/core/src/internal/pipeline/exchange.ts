@@ -52,7 +52,8 @@ export const exchange = <A, E, R>(
     const response = yield* ctx.client.execute(request).pipe(
       Effect.catchAll((e: HttpClientError.HttpClientError) => {
         const { reason } = transportReason(e.cause)
-        return Effect.fail(transportError(ctx, attempt, reason, describeTransport(reason, "before the response headers")))
+        const message = describeTransport(reason, "before the response headers")
+        return Effect.fail(transportError(ctx, attempt, reason, message))
       })
     )
     const now = yield* Clock.currentTimeMillis

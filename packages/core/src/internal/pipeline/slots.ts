@@ -67,7 +67,8 @@ export const take = <A, E, R>(
     yield* Effect.onError(acquire(ctx, attempt, sendBy, lease, inFlightSlot(ctx, inFlight)), () => resolved)
     return {
       resolved,
-      release: (exit: Exit.Exit<unknown, unknown>) => Effect.zipRight(resolved, releaseInFlight(ctx, inFlight, lease, exit))
+      release: (exit: Exit.Exit<unknown, unknown>) =>
+        Effect.zipRight(resolved, releaseInFlight(ctx, inFlight, lease, exit))
     }
   }))
 }
@@ -130,7 +131,8 @@ const acquire = <A, E, R, E2>(
         (answer) => answer._tag === "Granted" ? undefined : wanted.busy(answer.inUse, limit)
       ))
   return Effect.flatMap(Clock.currentTimeMillis, (start) =>
-    Effect.flatMap(ask(start), (busy) => busy === undefined ? Effect.void : wait(ctx, attempt, sendBy, start, wanted, ask)))
+    Effect.flatMap(ask(start), (busy) =>
+      busy === undefined ? Effect.void : wait(ctx, attempt, sendBy, start, wanted, ask)))
 }
 
 /**
@@ -148,7 +150,9 @@ const wait = <A, E, R, E2>(
   Effect.scoped(Effect.gen(function*() {
     const deadline = yield* Deferred.make<void>()
     yield* Effect.forkScoped(
-      Effect.interruptible(Effect.zipRight(Effect.sleep(Duration.millis(sendBy - start)), Deferred.succeed(deadline, undefined)))
+      Effect.interruptible(
+        Effect.zipRight(Effect.sleep(Duration.millis(sendBy - start)), Deferred.succeed(deadline, undefined))
+      )
     )
     if (wanted.announce) yield* Telemetry.pacing(ctx, wanted.bucket, Duration.millis(sendBy - start))
     let now = start

@@ -50,7 +50,11 @@ export const attemptStarted = <A, E, R>(ctx: CallContext<A, E, R>, attempt: numb
   )
 
 /** The attempt failed (whatever comes next: a retry or the call's failure). */
-export const attemptFailed = <A, E, R>(ctx: CallContext<A, E, R>, attempt: number, error: unknown): Effect.Effect<void> =>
+export const attemptFailed = <A, E, R>(
+  ctx: CallContext<A, E, R>,
+  attempt: number,
+  error: unknown
+): Effect.Effect<void> =>
   ctx.observe({ _tag: "AttemptFailed", operation: ctx.call.operation, attempt, error })
 
 /** Time spent waiting before an attempt (pacing, a slot) or a retry. */
@@ -99,7 +103,8 @@ export const retrying = <A, E, R>(
       "retry.class": facts.retryClass,
       ...errorSummary(provider, error)
     })
-    yield* ctx.observe({ _tag: "Waiting", operation: ctx.call.operation, nextAttempt: attempt + 1, delay, reason, error })
+    const operation = ctx.call.operation
+    yield* ctx.observe({ _tag: "Waiting", operation, nextAttempt: attempt + 1, delay, reason, error })
   })
 
 const spanEvent = <A, E, R>(ctx: CallContext<A, E, R>, name: string, attributes: Record<string, unknown>) =>

@@ -7,7 +7,9 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 
 /**
@@ -99,6 +101,14 @@ export interface Service {
     now: number,
     ttlMillis: number
   ) => Effect.Effect<SlotReservation>
+  /**
+   * How a caller told `Busy` learns when to ask again. Called after a `Busy` answer and before asking once more, it
+   * returns a wait that ends once a slot of the bucket may have been freed after this call: a release, or a lease
+   * reaching its expiry before `until` (epoch ms: when the caller stops waiting anyway, SPEC W1). The in-memory store
+   * wakes its waiters on the release itself (no polling); a store shared between processes, which cannot be told,
+   * answers with a pause after which asking again is worthwhile (its poll interval).
+   */
+  readonly watchSlots: (bucket: string, now: number, until: number) => Effect.Effect<Effect.Effect<void>>
   /** Gives a lease's slot back. Unknown or reclaimed leases are ignored. */
   readonly releaseSlot: (bucket: string, lease: string) => Effect.Effect<void>
   /** How many slots of a bucket are held at `now`. */
@@ -154,6 +164,14 @@ export const makeMemory = (): Service => {
   const budgets = new Map<string, BudgetEntry>()
   /** bucket → lease → expiry (epoch ms). */
   const slots = new Map<string, Map<string, number>>()
+  /** bucket → the signal its waiters wait on, completed (and dropped) by the bucket's next release. */
+  const freed = new Map<string, Deferred.Deferred<void>>()
+  const signalFreed = (bucket: string) => {
+    const signal = freed.get(bucket)
+    if (signal === undefined) return
+    freed.delete(bucket)
+    Deferred.unsafeDone(signal, Effect.void)
+  }
 
   const liveSlots = (bucket: string, now: number): Map<string, number> | undefined => {
     const held = slots.get(bucket)
@@ -287,12 +305,25 @@ export const makeMemory = (): Service => {
         }
         return { _tag: "Busy", inUse: held?.size ?? 0 }
       }),
+    watchSlots: (bucket, now, until) =>
+      Effect.sync(() => {
+        let signal = freed.get(bucket)
+        if (signal === undefined) {
+          signal = Deferred.unsafeMake<void>(FiberId.none)
+          freed.set(bucket, signal)
+        }
+        const released = Deferred.await(signal)
+        // a lease that is never released frees its slot at its expiry (if the caller still waits then)
+        let expiry = until
+        for (const expiresAt of slots.get(bucket)?.values() ?? []) expiry = Math.min(expiry, expiresAt)
+        return expiry < until ? Effect.raceFirst(released, Effect.sleep(Math.max(0, expiry - now))) : released
+      }),
     releaseSlot: (bucket, lease) =>
       Effect.sync(() => {
         const held = slots.get(bucket)
-        if (held === undefined) return
-        held.delete(lease)
+        if (held === undefined || !held.delete(lease)) return
         if (held.size === 0) slots.delete(bucket)
+        signalFreed(bucket)
       }),
     slotsInUse: (bucket, now) => Effect.sync(() => liveSlots(bucket, now)?.size ?? 0)
   }

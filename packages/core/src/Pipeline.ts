@@ -6,31 +6,35 @@
  * the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption cancels the
  * in-flight request and any pending wait (R12).
  *
+ * Each step is a function of the call's context in `internal/pipeline/`: `guard` (R8), `pacing` (R3, W1, W9),
+ * `slots` (unresolved-request and in-flight slots), `exchange` (the HTTP exchange and error decoding), `retry` (the
+ * policy `Effect.retry` runs) and `telemetry` (O1–O3); {@link runWith} composes them.
+ *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as LogLevel from "effect/LogLevel"
-import * as Metric from "effect/Metric"
-import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
+import type * as LogLevel from "effect/LogLevel"
 import * as Ref from "effect/Ref"
-import * as Schedule from "effect/Schedule"
-import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import type * as Schedule from "effect/Schedule"
 import type { CatalogLogLevel } from "./CatalogLogLevel.js"
 import * as CatalogLogLevels from "./CatalogLogLevel.js"
-import * as ClientError from "./ClientError.js"
-import * as ErrorBody from "./ErrorBody.js"
+import type * as ClientError from "./ClientError.js"
 import type * as HeaderDiagnostics from "./HeaderDiagnostics.js"
+import * as Bodies from "./internal/pipeline/bodies.js"
+import * as CallContext from "./internal/pipeline/context.js"
+import * as Exchange from "./internal/pipeline/exchange.js"
+import * as Guard from "./internal/pipeline/guard.js"
+import * as Pacing from "./internal/pipeline/pacing.js"
+import * as Retry from "./internal/pipeline/retry.js"
+import * as Slots from "./internal/pipeline/slots.js"
+import * as Telemetry from "./internal/pipeline/telemetry.js"
+import * as Transport from "./internal/pipeline/transport.js"
 import * as LimiterStore from "./LimiterStore.js"
 import * as Redaction from "./Redaction.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
@@ -97,8 +101,8 @@ export interface Provider<E> {
  * A limit on requests in flight shared by every call naming the same bucket (e.g. an x402 wallet: Venice answers
  * the 6th concurrent request with `X402_CONCURRENCY_LIMIT`, SPEC X4). Each attempt takes a slot from the
  * {@link LimiterStore.LimiterStore} before it is authorized and sent, and gives it back when its response is done
- * with; while every slot is taken, the attempt waits (polling the store, so a fleet store shared by several
- * processes enforces one limit for all of them).
+ * with; while every slot is taken, the attempt waits until the store says a slot may be free (a fleet store
+ * shared by several processes enforces one limit for all of them).
  *
  * @since 0.1.0
  * @category models
@@ -114,7 +118,10 @@ export interface InFlight {
    * a `Scope` in context the slot is released when the attempt ends.
    */
   readonly holdUntilScopeClose?: boolean | undefined
-  /** How often a waiting attempt asks the store again (default 20 ms). */
+  /**
+   * @deprecated Ignored: the store says when to ask again (`LimiterStore.watchSlots`): the in-memory store wakes a
+   * waiting attempt when a slot is released, `RedisLimiterStore` polls (its `slotPollInterval`).
+   */
   readonly pollInterval?: Duration.DurationInput | undefined
   /**
    * After this long a held slot is reclaimed by the store even if never released (a crashed holder). Default: the
@@ -223,38 +230,6 @@ export class Observer extends Context.Reference<Observer>()("@venice-effect/core
  */
 export const secretHeaders: ReadonlyArray<string> = Redaction.secretHeaders
 
-const attemptsTotal = Metric.counter("venice_effect_attempts_total", {
-  description: "HTTP attempts made by venice-effect clients"
-})
-const retriesTotal = Metric.counter("venice_effect_retries_total", {
-  description: "Retries scheduled by venice-effect clients, by retry class"
-})
-const waitSeconds = Metric.counter("venice_effect_retry_wait_seconds_total", {
-  description: "Seconds venice-effect clients waited before retries and for pacing"
-})
-
-/** A counter tagged with `tags`, built once per counter and tag set (tagging allocates and hashes a new metric key). */
-const tagged = (() => {
-  const cache = new WeakMap<Metric.Metric.Counter<number>, Map<string, Metric.Metric.Counter<number>>>()
-  return (counter: Metric.Metric.Counter<number>, ...tags: ReadonlyArray<readonly [string, string]>) => {
-    let byTags = cache.get(counter)
-    if (byTags === undefined) {
-      byTags = new Map()
-      cache.set(counter, byTags)
-    }
-    const key = tags.map(([k, v]) => `${k}=${v}`).join("\u0000")
-    let metric = byTags.get(key)
-    if (metric === undefined) {
-      metric = tags.reduce((m, [k, v]) => Metric.tagged(m, k, v), counter)
-      byTags.set(key, metric)
-    }
-    return metric
-  }
-})()
-
-/** How often an attempt waiting for an unresolved-request slot of the error budget asks the store again. */
-const BUDGET_SLOT_POLL = Duration.millis(20)
-
 /**
  * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W9):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew. Further is nonsense
@@ -263,25 +238,9 @@ const BUDGET_SLOT_POLL = Duration.millis(20)
  * @since 0.1.0
  * @category constants
  */
-export const PACING_HORIZON: Duration.Duration = Duration.hours(25)
+export const PACING_HORIZON: Duration.Duration = Pacing.PACING_HORIZON
 
-/** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
-const ERROR_BODY_LIMIT = 4 * 1024 * 1024
-
-// ─── Transport ───────────────────────────────────────────────────────────────────────────────────
-
-const REFUSED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT", "ECONNABORTED"])
-const PROTOCOL = /^HPE_|^UND_ERR_(INVALID|RESPONSE|HEADERS_OVERFLOW|BODY_TIMEOUT_X)/
-
-const errorCodes = (cause: unknown): ReadonlyArray<string> => {
-  const codes: Array<string> = []
-  let current: unknown = cause
-  for (let depth = 0; depth < 6 && Predicate.isObject(current); depth++) {
-    if (Predicate.hasProperty(current, "code") && typeof current.code === "string") codes.push(current.code)
-    current = Predicate.hasProperty(current, "cause") ? current.cause : undefined
-  }
-  return codes
-}
+// ─── Transport and bodies ────────────────────────────────────────────────────────────────────────
 
 /**
  * Classifies a transport failure from `@effect/platform`'s `RequestError` / `ResponseError` (undici and fetch
@@ -290,31 +249,7 @@ const errorCodes = (cause: unknown): ReadonlyArray<string> => {
  * @since 0.1.0
  * @category transport
  */
-export const transportReason = (
-  cause: unknown
-): { readonly reason: ClientError.TransportReason; readonly maybeDelivered: boolean } => {
-  const codes = errorCodes(cause)
-  if (codes.some((c) => REFUSED.has(c))) return { reason: "refused", maybeDelivered: false }
-  if (codes.some((c) => PROTOCOL.test(c))) return { reason: "protocol", maybeDelivered: true }
-  return { reason: "reset", maybeDelivered: true }
-}
-
-const describeTransport = (reason: ClientError.TransportReason, when: string): string => {
-  switch (reason) {
-    case "refused":
-      return `connection refused or unreachable ${when}`
-    case "reset":
-      return `connection reset ${when}`
-    case "timeout":
-      return `no response ${when}`
-    case "protocol":
-      return `malformed HTTP response ${when}`
-    case "body-too-large":
-      return `response body too large ${when}`
-  }
-}
-
-// ─── Bodies ──────────────────────────────────────────────────────────────────────────────────────
+export const transportReason: typeof Transport.transportReason = Transport.transportReason
 
 /**
  * Reads a response body up to `limit` bytes (the rest is dropped and the connection released). Read failures are
@@ -323,30 +258,7 @@ const describeTransport = (reason: ClientError.TransportReason, when: string): s
  * @since 0.1.0
  * @category bodies
  */
-export const readBounded = (
-  response: HttpClientResponse.HttpClientResponse,
-  limit: number,
-  transport: (reason: ClientError.TransportReason, message: string) => ClientError.TransportError
-): Effect.Effect<Uint8Array, ClientError.TransportError> =>
-  response.stream.pipe(
-    Stream.mapError((e) => transport(transportReason(e.cause).reason, describeTransport("reset", "while reading the body"))),
-    Stream.runFoldWhile(
-      { size: 0, chunks: Chunk.empty<Uint8Array>() },
-      (acc) => acc.size < limit,
-      (acc, chunk) => ({ size: acc.size + chunk.byteLength, chunks: Chunk.append(acc.chunks, chunk) })
-    ),
-    Effect.map(({ chunks, size }) => {
-      const out = new Uint8Array(Math.min(size, limit))
-      let offset = 0
-      for (const chunk of chunks) {
-        const take = Math.min(chunk.byteLength, out.byteLength - offset)
-        out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), offset)
-        offset += take
-        if (offset >= out.byteLength) break
-      }
-      return out
-    })
-  )
+export const readBounded: typeof Bodies.readBounded = Bodies.readBounded
 
 /**
  * Default bounds of a 2xx body, bytes, by route family (SPEC B1): JSON bodies (64 MiB: base64 images and large
@@ -356,10 +268,8 @@ export const readBounded = (
  * @since 0.1.0
  * @category bodies
  */
-export const defaultMaxResponseBytes: { readonly json: number; readonly binary: number } = {
-  json: 64 * 1024 * 1024,
-  binary: 256 * 1024 * 1024
-}
+export const defaultMaxResponseBytes: { readonly json: number; readonly binary: number } =
+  Bodies.defaultMaxResponseBytes
 
 /**
  * What {@link readLimited} needs to describe a body that is too large.
@@ -367,14 +277,7 @@ export const defaultMaxResponseBytes: { readonly json: number; readonly binary: 
  * @since 0.1.0
  * @category bodies
  */
-export interface LimitedRead {
-  readonly provider: string
-  readonly operation: string
-  readonly facts: ClientError.CallFacts
-  /** The bound, bytes. */
-  readonly limit: number
-  readonly requestId?: string | undefined
-}
+export interface LimitedRead extends Bodies.LimitedRead {}
 
 /**
  * Reads a whole 2xx body of at most `limit` bytes. A body above it fails with
@@ -385,69 +288,28 @@ export interface LimitedRead {
  * @since 0.1.0
  * @category bodies
  */
-export const readLimited = (
-  response: HttpClientResponse.HttpClientResponse,
-  options: LimitedRead
-): Effect.Effect<Uint8Array, ClientError.ResponseTooLargeError | ClientError.TransportError> => {
-  const declared = Number(response.headers["content-length"])
-  const tooLarge = (received: number | undefined) =>
-    new ClientError.ResponseTooLargeError({
-      provider: options.provider,
-      ...options.facts,
-      status: response.status,
-      operation: options.operation,
-      limit: options.limit,
-      ...(received !== undefined ? { received } : {}),
-      ...(Number.isFinite(declared) ? { declared } : {}),
-      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
-      message: `${options.provider} ${options.operation}: the response body is larger than ${options.limit} bytes (${
-        received === undefined ? `Content-Length ${declared}` : `${received} bytes read, then stopped`
-      }); not read further, not retried`
-    })
-  const transport = (cause: unknown) =>
-    new ClientError.TransportError({
-      provider: options.provider,
-      ...options.facts,
-      reason: transportReason(cause).reason === "protocol" ? "protocol" : "reset",
-      message: `${options.provider} ${options.operation}: ${describeTransport("reset", "while reading the response body")}`,
-      maybeDelivered: true
-    })
-  if (Number.isFinite(declared) && declared > options.limit) {
-    // announced too large: take one chunk at most, so the body is released rather than left on the socket
-    return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge(undefined)))
-  }
-  return response.stream.pipe(
-    Stream.mapError((e) => transport(e.cause)),
-    Stream.runFoldWhile(
-      { size: 0, chunks: [] as Array<Uint8Array> },
-      (acc) => acc.size <= options.limit,
-      (acc, chunk) => {
-        acc.size += chunk.byteLength
-        acc.chunks.push(chunk)
-        return acc
-      }
-    ),
-    Effect.flatMap(({ chunks, size }) => {
-      if (size > options.limit) return Effect.fail(tooLarge(size))
-      // a plain Uint8Array view (not the transport's Buffer subclass) of the one chunk
-      if (chunks.length === 1) return Effect.succeed(new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size))
-      const out = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        out.set(chunk, offset)
-        offset += chunk.byteLength
-      }
-      return Effect.succeed(out)
-    })
-  )
-}
+export const readLimited: typeof Bodies.readLimited = Bodies.readLimited
+
+/**
+ * Runs a call's success decoding on a JSON body: reads the text (at most `options.maxBytes`, default
+ * {@link defaultMaxResponseBytes}`.json`), parses, decodes with the given function. Failures are
+ * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded), {@link ClientError.ResponseTooLargeError}
+ * or transport errors (a body cut mid-way).
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const decodeJsonBody: typeof Bodies.decodeJsonBody = Bodies.decodeJsonBody
+
+/**
+ * The log level a provider error is logged at (re-exported for providers' own logging).
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const logLevelOf = (level: CatalogLogLevel): LogLevel.LogLevel => CatalogLogLevels.toLogLevel(level)
 
 // ─── The pipeline ────────────────────────────────────────────────────────────────────────────────
-
-const newCorrelationId = (): string => `ve-${globalThis.crypto.randomUUID()}`
-
-const describeWait = (reason: string | undefined, source: string | undefined): string =>
-  reason ?? (source === "backoff" ? "backoff" : "retry policy")
 
 /**
  * Runs one logical call with the `HttpClient` and `LimiterStore` from context. See {@link runWith}.
@@ -480,378 +342,22 @@ export const runWith = <A, E, R>(
   const url = SafeUrl.sanitize(call.request.url)
   return Effect.gen(function*() {
     const observe = yield* Observer
-    const correlationId = call.correlationId ?? newCorrelationId()
-    const method = call.request.method
-    const attemptRef = yield* Ref.make(0)
-    const lastError = yield* Ref.make<unknown>(undefined)
-    const facts = (attempt: number): ClientError.CallFacts => ({ method, url, attempt, correlationId })
     const span = yield* Effect.orElseSucceed(Effect.currentSpan, () => undefined)
-    const event = (name: string, attributes: Record<string, unknown>) =>
-      Effect.flatMap(Clock.currentTimeNanos, (now) => Effect.sync(() => span?.event(name, now, attributes)))
-    const transport = (attempt: number) => (reason: ClientError.TransportReason, message: string) =>
-      new ClientError.TransportError({
-        provider: provider.name,
-        ...facts(attempt),
-        reason,
-        message: `${provider.name} ${call.operation}: ${message}`,
-        maybeDelivered: reason !== "refused"
+    const ctx = CallContext.make(client, store, provider, call, url, observe, span)
+    const attempts = yield* Ref.make(0)
+    const next = Effect.flatMap(Ref.updateAndGet(attempts, (n) => n + 1), (n) => attempt(ctx, n))
+    return yield* Effect.retry(next, Retry.policy(ctx, Ref.get(attempts))).pipe(
+      Effect.tapBoth({
+        onSuccess: () => Effect.flatMap(Ref.get(attempts), (n) => Telemetry.outcome(ctx, n, undefined)),
+        onFailure: (error) => Effect.flatMap(Ref.get(attempts), (n) => Telemetry.outcome(ctx, n, error))
       })
-    const budgetLimit = provider.errorBudget
-    const margin = call.budgetMargin ?? 2
-
-    /** Refuses when the bucket's failures reached the line; else the failures counted so far. */
-    const guard = (attempt: number, now: number) =>
-      Effect.gen(function*() {
-        if (call.budgetBucket === undefined || budgetLimit === undefined) return 0
-        const state = yield* store.budget(call.budgetBucket, now)
-        if (state.failures >= budgetLimit.limit - margin) {
-          const resetIn = Duration.millis(Math.max(0, state.resetAt - now))
-          return yield* new ClientError.ErrorBudgetExhaustedError({
-            provider: provider.name,
-            ...facts(attempt),
-            bucket: call.budgetBucket,
-            failures: state.failures,
-            limit: budgetLimit.limit,
-            resetIn,
-            message:
-              `${provider.name} ${call.operation}: not sent — ${state.failures} failed requests in this bucket, ${provider.name} locks every request out after ${budgetLimit.limit}; the window resets in ${
-                Duration.format(resetIn)
-              }`
-          })
-        }
-        return state.failures
-      })
-
-    // SPEC W1: every wait before an attempt is sent — pacing, an error-budget slot, an in-flight slot — ends by the
-    // attempt's send-by time (when it started waiting plus `maxWait`); a wait that would end later fails at once with
-    // `WaitTooLongError`, and a slot wait that reaches it fails then.
-    const waitTooLong = (n: number, waited: number, what: string) =>
-      new ClientError.WaitTooLongError({
-        provider: provider.name,
-        ...facts(n),
-        wait: Duration.millis(Math.max(0, waited)),
-        maxWait: call.maxWait,
-        cause: undefined,
-        message: `${provider.name} ${call.operation}: not sent — ${what}, longer than the client's maximum wait of ${
-          Duration.format(call.maxWait)
-        }`
-      })
-
-    const pace = (n: number, sendBy: number): Effect.Effect<void, ClientError.WaitTooLongError> =>
-      call.pacingBucket === undefined ? Effect.void : Effect.gen(function*() {
-        const bucket = call.pacingBucket!
-        for (;;) {
-          const now = yield* Clock.currentTimeMillis
-          const reservation = yield* store.reserve(bucket, now)
-          if (reservation._tag === "Granted") return
-          if (reservation.until > sendBy) {
-            const wait = Duration.millis(Math.max(0, reservation.until - now))
-            return yield* waitTooLong(n, reservation.until - now, `the request window of ${bucket} is exhausted for ${Duration.format(wait)}`)
-          }
-          // wake a little after the reset, never before: an early request only collects a 429
-          const delay = Duration.millis(Math.max(1, reservation.until - now) + 5)
-          yield* observe({ _tag: "Pacing", operation: call.operation, bucket, delay })
-          yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(delay))
-          yield* Effect.sleep(delay)
-        }
-      })
-
-    // SPEC W9: limit facts that make no sense are not kept — a window that admits nothing (`limit: 0`) or resets past
-    // the pacing horizon, an error-budget window resetting past twice the provider's: pacing or guarding on them
-    // would stop every later call for as long as they say.
-    const horizon = Duration.toMillis(PACING_HORIZON)
-    const recordLimits = (headers: Readonly<Record<string, string>>, now: number) =>
-      Effect.gen(function*() {
-        const limits = provider.limits?.(headers, now, call.route)
-        if (limits === undefined) return
-        const window = limits.window
-        if (
-          window !== undefined && call.pacingBucket !== undefined && window.limit >= 1 &&
-          window.resetAt - now <= horizon
-        ) {
-          yield* store.observeWindow(call.pacingBucket, window, now)
-        }
-        if (
-          limits.budget !== undefined && call.budgetBucket !== undefined && budgetLimit !== undefined &&
-          limits.budget.resetAt - now <= 2 * Duration.toMillis(budgetLimit.window)
-        ) {
-          yield* store.observeBudget(call.budgetBucket, { ...limits.budget, limit: budgetLimit.limit }, now)
-        }
-      })
-
-    // SPEC X4: a slot of the shared in-flight limit, taken after pacing and before the attempt is authorized and sent,
-    // given back when the attempt ends (or, for bodies consumed later, when the caller's scope closes). Taking it is
-    // one atomic store step in an uninterruptible region, so a granted slot is always recorded and released; only the
-    // wait between polls is interruptible (R12).
-    const inFlight = call.inFlight
-    const heldLease = yield* Ref.make<string | undefined>(undefined)
-    const takeSlot = (n: number, sendBy: number): Effect.Effect<void, ClientError.WaitTooLongError> => {
-      if (inFlight === undefined) return Effect.void
-      const lease = `${correlationId}#${n}`
-      const poll = Duration.decode(inFlight.pollInterval ?? Duration.millis(20))
-      const ttl = Duration.toMillis(
-        inFlight.leaseTtl ??
-          (inFlight.holdUntilScopeClose === true ? Duration.hours(1) : Duration.sum(call.timeout, Duration.minutes(1)))
-      )
-      return Effect.uninterruptible(Effect.gen(function*() {
-        const start = yield* Clock.currentTimeMillis
-        for (let waited = false;; waited = true) {
-          const now = yield* Clock.currentTimeMillis
-          const slot = yield* store.acquireSlot(inFlight.bucket, lease, inFlight.limit, now, ttl)
-          if (slot._tag === "Granted") return yield* Ref.set(heldLease, lease)
-          if (now + Duration.toMillis(poll) > sendBy) {
-            return yield* waitTooLong(
-              n,
-              now - start,
-              `all ${inFlight.limit} requests in flight of ${inFlight.bucket} are still taken`
-            )
-          }
-          if (!waited) yield* observe({ _tag: "Pacing", operation: call.operation, bucket: inFlight.bucket, delay: poll })
-          yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(poll))
-          yield* Effect.interruptible(Effect.sleep(poll))
-        }
-      }))
-    }
-    const giveSlot = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
-      Effect.gen(function*() {
-        const lease = yield* Ref.getAndSet(heldLease, undefined)
-        if (inFlight === undefined || lease === undefined) return
-        const release = store.releaseSlot(inFlight.bucket, lease)
-        const scope = Exit.isSuccess(exit) && inFlight.holdUntilScopeClose === true
-          ? yield* Effect.serviceOption(Scope.Scope)
-          : Option.none()
-        if (Option.isSome(scope)) yield* Scope.addFinalizer(scope.value, release)
-        else yield* release
-      })
-
-    // SPEC R8 under concurrency: a request whose status is not known yet may still fail. After pacing, each attempt
-    // holds an unresolved-request slot of its budget bucket until its status is known (a 2xx can no longer count
-    // against the budget; a 4xx has been counted). Only `limit − margin − failures` may be unresolved at once — from
-    // the bucket's first request on, a fresh client included — so the requests already on the wire cannot carry the
-    // failures the server counts past the guard's line however many calls run at once. While every slot is taken the
-    // attempt waits, polling the store (as for in-flight slots, so a fleet store shares the count), until its
-    // send-by time (SPEC W1); if the failures reach the line meanwhile, it fails with the guard's error. Only the
-    // wait is interruptible (R12).
-    const budgetSlots = call.budgetBucket === undefined || budgetLimit === undefined ? undefined : `unresolved:${call.budgetBucket}`
-    const budgetLease = yield* Ref.make<string | undefined>(undefined)
-    const takeBudgetSlot = (
-      n: number,
-      sendBy: number
-    ): Effect.Effect<void, ClientError.ErrorBudgetExhaustedError | ClientError.WaitTooLongError> => {
-      if (budgetSlots === undefined || budgetLimit === undefined) return Effect.void
-      const lease = `${correlationId}#${n}`
-      const ttl = Duration.toMillis(Duration.sum(call.timeout, Duration.minutes(1)))
-      return Effect.uninterruptible(Effect.gen(function*() {
-        const start = yield* Clock.currentTimeMillis
-        for (;;) {
-          const now = yield* Clock.currentTimeMillis
-          const failures = yield* guard(n, now)
-          const slots = budgetLimit.limit - margin - failures
-          const slot = yield* store.acquireSlot(budgetSlots, lease, slots, now, ttl)
-          if (slot._tag === "Granted") return yield* Ref.set(budgetLease, lease)
-          if (now + Duration.toMillis(BUDGET_SLOT_POLL) > sendBy) {
-            return yield* waitTooLong(
-              n,
-              now - start,
-              `${slot.inUse} requests of ${call.budgetBucket} are unresolved, as many as ${provider.name}'s error budget allows with ${failures} failures`
-            )
-          }
-          yield* Effect.interruptible(Effect.sleep(BUDGET_SLOT_POLL))
-        }
-      }))
-    }
-    const giveBudgetSlot: Effect.Effect<void> = Effect.flatMap(
-      Ref.getAndSet(budgetLease, undefined),
-      (lease) => (lease === undefined || budgetSlots === undefined ? Effect.void : store.releaseSlot(budgetSlots, lease))
-    )
-
-    const attempt = Effect.gen(function*() {
-      const n = yield* Ref.updateAndGet(attemptRef, (k) => k + 1)
-      const started = yield* Clock.currentTimeMillis
-      yield* guard(n, started)
-      const sendBy = started + Duration.toMillis(call.maxWait)
-      yield* pace(n, sendBy)
-      yield* takeBudgetSlot(n, sendBy)
-      yield* takeSlot(n, sendBy)
-      yield* Metric.increment(tagged(attemptsTotal, ["provider", provider.name]))
-      yield* observe({ _tag: "AttemptStarted", operation: call.operation, attempt: n, timeout: call.timeout })
-      const request = yield* call.authorize(call.request, n).pipe(
-        Effect.map(HttpClientRequest.setHeader("x-client-correlation-id", correlationId))
-      )
-      // One timeout for the whole exchange (one timer, one race per attempt): until the headers, then whatever time is
-      // left for the body — the whole body of a JSON call or a stream's first event (the S3 boundary) on success, the
-      // error body otherwise. A body that stalls after the headers fails typed instead of hanging (SPEC B1).
-      let phase: "headers" | "body" | "error-body" = "headers"
-      let now = 0
-      const exchange = Effect.gen(function*() {
-        const response = yield* client.execute(request).pipe(
-          Effect.catchAll((e: HttpClientError.HttpClientError) => {
-            const { reason } = transportReason(e.cause)
-            return Effect.fail(transport(n)(reason, describeTransport(reason, "before the response headers")))
-          })
-        )
-        now = yield* Clock.currentTimeMillis
-        yield* recordLimits(response.headers, now)
-        if (response.status >= 200 && response.status < 300) {
-          yield* giveBudgetSlot
-          phase = "body"
-          const value = yield* call.onSuccess(response, facts(n))
-          return { _tag: "Success", value, status: response.status } as const
-        }
-        phase = "error-body"
-        const body = yield* readBounded(response, ERROR_BODY_LIMIT, transport(n))
-        return { _tag: "Failure", response, body } as const
-      }).pipe(
-        Effect.timeoutFail({
-          duration: call.timeout,
-          onTimeout: () =>
-            transport(n)(
-              "timeout",
-              phase === "headers"
-                ? describeTransport("timeout", `within ${Duration.format(call.timeout)}`)
-                : phase === "body"
-                ? `response body incomplete within the attempt timeout of ${Duration.format(call.timeout)}`
-                : describeTransport("timeout", `while reading the error body (attempt timeout ${Duration.format(call.timeout)})`)
-            )
-        })
-      )
-      const exchanged = yield* exchange
-      if (exchanged._tag === "Success") {
-        yield* observe({ _tag: "AttemptSucceeded", operation: call.operation, attempt: n, status: exchanged.status })
-        return exchanged.value
-      }
-      const { response, body } = exchanged
-      const headers = response.headers
-      const decoded = provider.decodeError({
-        status: response.status,
-        headers,
-        body,
-        nowMillis: now,
-        request: { ...facts(n), route: call.route }
-      })
-      if (decoded.ignoredHeaders.length > 0) {
-        yield* Effect.logDebug("ignored malformed response headers").pipe(
-          Effect.annotateLogs({ provider: provider.name, operation: call.operation, headers: decoded.ignoredHeaders })
-        )
-      }
-      // SPEC R8: every 4xx except 429 counts against the provider's failed-request budget
-      if (response.status >= 400 && response.status < 500 && response.status !== 429 && call.budgetBucket !== undefined && budgetLimit !== undefined) {
-        yield* store.recordFailure(call.budgetBucket, Duration.toMillis(budgetLimit.window), now)
-      }
-      yield* giveBudgetSlot
-      const retryFacts = provider.classify(decoded.error)
-      if (
-        response.status === 429 && call.pacingBucket !== undefined && retryFacts.announced !== undefined &&
-        Duration.lessThanOrEqualTo(retryFacts.announced, PACING_HORIZON)
-      ) {
-        yield* store.block(call.pacingBucket, now + Duration.toMillis(retryFacts.announced), now)
-      }
-      yield* Effect.logWithLevel(
-        CatalogLogLevels.toLogLevel(provider.logLevel(decoded.error)),
-        `${provider.name} ${call.operation} failed`
-      ).pipe(
-        Effect.annotateLogs({
-          provider: provider.name,
-          operation: call.operation,
-          status: response.status,
-          attempt: n,
-          correlationId,
-          ...(provider.errorAttributes?.(decoded.error) ?? {})
-        })
-      )
-      // SPEC R3, W1: an announced wait above the maximum is not slept, whether a 429's or a 5xx's (`Retry-After`,
-      // a body `retry_after`): the server said it will not serve this call sooner than the caller is willing to wait
-      if (
-        retryFacts.announced !== undefined &&
-        (retryFacts.retryClass === "header-wait" || retryFacts.retryClass === "backoff") &&
-        Duration.greaterThan(retryFacts.announced, call.maxWait)
-      ) {
-        return yield* ClientError.WaitTooLongError.fromCause({
-          provider: provider.name,
-          wait: retryFacts.announced,
-          maxWait: call.maxWait,
-          cause: decoded.error,
-          call: facts(n)
-        })
-      }
-      return yield* Effect.fail(decoded.error)
-    }).pipe(
-      Effect.onExit((exit) => Effect.zipRight(giveBudgetSlot, giveSlot(exit))),
-      Effect.tapError((error) =>
-        Effect.gen(function*() {
-          const n = yield* Ref.get(attemptRef)
-          yield* Ref.set(lastError, error)
-          yield* observe({ _tag: "AttemptFailed", operation: call.operation, attempt: n, error })
-        })
-      )
-    )
-
-    // A transport failure after the request may have reached the server is final for non-resendable calls (R9).
-    const makePolicy = () => {
-      const gate = call.resendable === false
-        ? Schedule.recurWhile((e: E | ClientError.ClientError) =>
-          !(Predicate.isTagged(e, "TransportError") && (e as ClientError.TransportError).maybeDelivered)
-        )
-        : Schedule.identity<E | ClientError.ClientError>()
-      const policy = call.retry.pipe(
-        Schedule.zipLeft(gate),
-        Schedule.modifyDelayEffect((_, delay) =>
-          Effect.gen(function*() {
-            const n = yield* Ref.get(attemptRef)
-            const error = yield* Ref.get(lastError)
-            const retryFacts = Predicate.isObject(error)
-              ? provider.classify(error as E | ClientError.ClientError)
-              : undefined
-            const reason = describeWait(
-              retryFacts?.announced !== undefined ? retryFacts.announcedBy : undefined,
-              retryFacts?.announced !== undefined ? "announced" : "backoff"
-            )
-            yield* Metric.increment(
-              tagged(retriesTotal, ["provider", provider.name], ["class", retryFacts?.retryClass ?? "unknown"])
-            )
-            yield* Metric.incrementBy(tagged(waitSeconds, ["provider", provider.name]), Duration.toSeconds(delay))
-            yield* event("retry", {
-              "retry.attempt": n + 1,
-              "retry.delay_ms": Duration.toMillis(delay),
-              "retry.reason": reason,
-              "retry.class": retryFacts?.retryClass ?? "unknown",
-              ...errorSummary(provider, error)
-            })
-            yield* observe({ _tag: "Waiting", operation: call.operation, nextAttempt: n + 1, delay, reason, error })
-            return delay
-          })
-        )
-      )
-      return policy
-    }
-
-    // `Effect.retry(policy)`, with the policy and its driver built on the first failure only (most calls succeed
-    // at once): each failure goes to the driver, which sleeps the delay and says whether to go on.
-    const retryLoop = (
-      error: E | ClientError.ClientError,
-      driver: Schedule.ScheduleDriver<unknown, E | ClientError.ClientError, R>
-    ): Effect.Effect<A, E | ClientError.ClientError, R> =>
-      Effect.matchEffect(driver.next(error), {
-        onFailure: () => Effect.fail(error),
-        onSuccess: () => Effect.catchAll(attempt, (next) => retryLoop(next, driver))
-      })
-
-    return yield* attempt.pipe(
-      Effect.catchAll((error) => Effect.flatMap(Schedule.driver(makePolicy()), (driver) => retryLoop(error, driver))),
-      Effect.tap(() =>
-        Effect.flatMap(Ref.get(attemptRef), (n) => Effect.annotateCurrentSpan({ attempts: n, outcome: "success" }))
-      ),
-      Effect.tapError((error) =>
-        Effect.flatMap(
-          Ref.get(attemptRef),
-          (n) => Effect.annotateCurrentSpan({ attempts: n, outcome: "failure", ...errorSummary(provider, error) })
-        )
-      )
     )
   }).pipe(
     Redaction.redacting(secretHeaders),
     Effect.withSpan(`${provider.name}.${call.operation}`, {
       kind: "client",
+      // the call site is always the provider's client: a stack trace per call would say nothing, at a cost
+      captureStackTrace: false,
       attributes: {
         "http.request.method": call.request.method,
         "url.full": url,
@@ -862,75 +368,38 @@ export const runWith = <A, E, R>(
   )
 }
 
-const errorSummary = <E>(provider: Provider<E>, error: unknown): Record<string, unknown> => {
-  if (!Predicate.isObject(error) || !Predicate.hasProperty(error, "_tag")) return {}
-  if (ClientError.isClientError(error)) {
-    return {
-      "error.tag": error._tag,
-      ...(error._tag === "TransportError" ? { "error.reason": error.reason } : {})
-    }
-  }
-  return { "error.tag": String(error._tag), ...(provider.errorAttributes?.(error as E) ?? {}) }
-}
-
 /**
- * The log level a provider error is logged at (re-exported for providers' own logging).
- *
- * @since 0.1.0
- * @category logging
+ * One attempt: refused by the error-budget guard, or paced, given its slots, authorized and sent. Every wait before
+ * it is sent ends by its send-by time (SPEC W1); the slots go back when it ends, whatever the outcome.
  */
-export const logLevelOf = (level: CatalogLogLevel): LogLevel.LogLevel => CatalogLogLevels.toLogLevel(level)
-
-const utf8 = new TextDecoder("utf-8")
-
-/**
- * Runs a call's success decoding on a JSON body: reads the text (at most `options.maxBytes`, default
- * {@link defaultMaxResponseBytes}`.json`), parses, decodes with the given function. Failures are
- * {@link ClientError.ResponseDecodeError} (the raw text kept, bounded), {@link ClientError.ResponseTooLargeError}
- * or transport errors (a body cut mid-way).
- *
- * @since 0.1.0
- * @category bodies
- */
-export const decodeJsonBody = <A>(
-  providerName: string,
-  operation: string,
-  response: HttpClientResponse.HttpClientResponse,
-  facts: ClientError.CallFacts,
-  decode: (u: unknown) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | { readonly _tag: "Right"; readonly right: A },
-  requestId?: string | undefined,
-  options?: { readonly maxBytes?: number | undefined }
-): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError> =>
+const attempt = <A, E, R>(
+  ctx: CallContext.CallContext<A, E, R>,
+  n: number
+): Effect.Effect<A, E | ClientError.ClientError, R> =>
   Effect.gen(function*() {
-    const bytes = yield* readLimited(response, {
-      provider: providerName,
-      operation,
-      facts,
-      limit: options?.maxBytes ?? defaultMaxResponseBytes.json,
-      requestId
-    })
-    const text = utf8.decode(bytes)
-    const fail = (message: string) =>
-      new ClientError.ResponseDecodeError({
-        provider: providerName,
-        ...facts,
-        status: response.status,
-        operation,
-        message: `${providerName} ${operation}: ${message}`,
-        raw: ErrorBody.bound(text),
-        ...(requestId !== undefined ? { requestId } : {})
-      })
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      return yield* fail(text.length === 0 ? "empty response body" : "response body is not valid JSON (truncated?)")
-    }
-    const result = decode(json)
-    if (Option.isOption(result)) {
-      if (Option.isSome(result)) return result.value
-      return yield* fail("response body does not match the expected schema")
-    }
-    if (result._tag === "Right") return result.right
-    return yield* fail(`response body does not match the expected schema: ${result.left}`)
+    const started = yield* Clock.currentTimeMillis
+    yield* Guard.check(ctx, n, started)
+    const sendBy = started + Duration.toMillis(ctx.call.maxWait)
+    yield* Pacing.pace(ctx, n, sendBy)
+    return yield* Effect.acquireUseRelease(
+      Slots.take(ctx, n, sendBy),
+      (held) => send(ctx, n, held.resolved),
+      (held, exit) => held.release(exit)
+    )
+  }).pipe(Effect.tapError((error) => Telemetry.attemptFailed(ctx, n, error)))
+
+/** Authorizes the attempt (fresh credentials, SPEC R10), exchanges it, and decodes an error answer. */
+const send = <A, E, R>(
+  ctx: CallContext.CallContext<A, E, R>,
+  n: number,
+  resolved: Effect.Effect<void>
+): Effect.Effect<A, E | ClientError.ClientError, R> =>
+  Effect.gen(function*() {
+    yield* Telemetry.attemptStarted(ctx, n)
+    const authorized = yield* ctx.call.authorize(ctx.call.request, n)
+    const request = HttpClientRequest.setHeader(authorized, "x-client-correlation-id", ctx.correlationId)
+    const answer = yield* Exchange.exchange(ctx, n, request, resolved)
+    if (answer._tag === "Failure") return yield* Exchange.failure(ctx, n, answer, resolved)
+    yield* ctx.observe({ _tag: "AttemptSucceeded", operation: ctx.call.operation, attempt: n, status: answer.status })
+    return answer.value
   })

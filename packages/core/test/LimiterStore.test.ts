@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
 import * as LimiterStore from "../src/LimiterStore.js"
 
 describe("LimiterStore slots", () => {
@@ -95,5 +97,34 @@ describe("LimiterStore windows", () => {
       yield* store.block("j", 2_000, 0)
       expect(yield* store.reserve("j", 1_000)).toEqual({ _tag: "Wait", until: 2_000 })
       expect((yield* store.reserve("j", 2_000))._tag).toBe("Granted")
+    }))
+})
+
+describe("LimiterStore.watchSlots (in memory)", () => {
+  it.effect("a waiter wakes when a slot of its bucket is released, without time passing", () =>
+    Effect.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      yield* store.acquireSlot("w", "a", 1, 0, 60_000)
+      const freed = yield* store.watchSlots("w", 0, 60_000)
+      const waiter = yield* Effect.fork(freed)
+      yield* store.releaseSlot("w", "unknown") // nothing was freed: the waiter keeps waiting
+      yield* store.releaseSlot("other", "a")
+      yield* Effect.yieldNow()
+      expect(waiter.unsafePoll()).toBeNull()
+      yield* store.releaseSlot("w", "a")
+      yield* Fiber.join(waiter)
+      expect((yield* store.acquireSlot("w", "b", 1, 0, 60_000))._tag).toBe("Granted")
+    }))
+
+  it.effect("a waiter wakes when the earliest lease of the bucket expires (a holder that never releases)", () =>
+    Effect.gen(function*() {
+      const store = LimiterStore.makeMemory()
+      yield* store.acquireSlot("w", "crashed", 1, 0, 1_000)
+      const waiter = yield* Effect.fork(Effect.flatten(store.watchSlots("w", 0, 60_000)))
+      yield* TestClock.adjust("999 millis")
+      expect(waiter.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(waiter)
+      expect((yield* store.acquireSlot("w", "next", 1, 1_000, 1_000))._tag).toBe("Granted")
     }))
 })

@@ -1,7 +1,10 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import type * as MetricState from "effect/MetricState"
 import * as Schedule from "effect/Schedule"
@@ -24,12 +27,26 @@ const stallingServer = Effect.acquireRelease(
   (server) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
 )
 
-const provider: Pipeline.Provider<{ readonly _tag: "Plain"; readonly status: number }> = {
+type Plain = { readonly _tag: "Plain"; readonly status: number }
+
+const provider: Pipeline.Provider<Plain> = {
   name: "test",
   decodeError: (r) => ({ error: { _tag: "Plain", status: r.status }, ignoredHeaders: [] }),
   classify: () => ({ retryClass: "never" }),
   logLevel: () => "-"
 }
+
+/** A JSON call to the stalling server with the given attempt timeout, never retried. */
+const stallCall = (url: string, timeout: Duration.Duration): Pipeline.Call<unknown, Plain, never> => ({
+  operation: "stall",
+  request: HttpClientRequest.get(url),
+  authorize: (request) => Effect.succeed(request),
+  onSuccess: (response, facts) =>
+    Pipeline.decodeJsonBody("test", "stall", response, facts, (u) => ({ _tag: "Right" as const, right: u })),
+  retry: Schedule.stop,
+  timeout,
+  maxWait: Duration.seconds(60)
+})
 
 describe("Pipeline", () => {
   it.scopedLive("the attempt timeout also bounds a body that stalls after the headers (B1)", () =>
@@ -37,22 +54,31 @@ describe("Pipeline", () => {
       const server = yield* stallingServer
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
       const client = yield* HttpClient.HttpClient
-      const error = yield* Pipeline.runWith(client, LimiterStore.makeMemory(), provider, {
-        operation: "stall",
-        request: HttpClientRequest.get(url),
-        authorize: (request) => Effect.succeed(request),
-        onSuccess: (response, facts) =>
-          Pipeline.decodeJsonBody("test", "stall", response, facts, (u) => ({ _tag: "Right" as const, right: u })),
-        retry: Schedule.stop,
-        timeout: Duration.millis(300),
-        maxWait: Duration.seconds(60)
-      }).pipe(Effect.flip)
+      const call = stallCall(url, Duration.millis(300))
+      const error = yield* Effect.flip(Pipeline.runWith(client, LimiterStore.makeMemory(), provider, call))
       // the body phase's timeout (the headers came at once); without the bound the test would hang
       expect(error).toMatchObject({
         _tag: "TransportError",
         reason: "timeout",
         message: expect.stringContaining("response body incomplete within the attempt timeout of 300ms")
       })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("interrupting a call in its exchange (live clock: the timer path) ends it and lets the socket go (R12)", () =>
+    Effect.gen(function*() {
+      const server = yield* stallingServer
+      const closed = yield* Deferred.make<void>()
+      server.prependListener("request", (req: http.IncomingMessage) =>
+        req.socket.on("close", () => Deferred.unsafeDone(closed, Effect.void)))
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const client = yield* HttpClient.HttpClient
+      const fiber = yield* Effect.fork(
+        Pipeline.runWith(client, LimiterStore.makeMemory(), provider, stallCall(url, Duration.minutes(10)))
+      )
+      yield* Effect.sleep("200 millis")
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      yield* Deferred.await(closed) // the socket is let go, not kept for the 10 minutes of the timeout
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 

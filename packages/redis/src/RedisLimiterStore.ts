@@ -56,6 +56,11 @@ export interface Options {
    * 1 minute, Venice's request window): the share the process paces on while Redis is unreachable is `1 ÷ members`.
    */
   readonly membersSeenWithin?: Duration.DurationInput | undefined
+  /**
+   * How often a call waiting for a slot of a bucket (a wallet's requests in flight, the error budget's unresolved
+   * requests) asks Redis again (default 20 ms): another process's release cannot wake it, so it polls.
+   */
+  readonly slotPollInterval?: Duration.DurationInput | undefined
 }
 
 const integers = (reply: unknown): ReadonlyArray<number> | undefined =>
@@ -93,6 +98,7 @@ export const make = (
     const budgetKey = (bucket: string) => `${redis.keyPrefix}budget:${bucket}`
     const slotsKey = (bucket: string) => `${redis.keyPrefix}slots:${bucket}`
     const ok = (reply: unknown): true | undefined => (typeof reply === "number" ? true : undefined)
+    const slotPoll = Effect.sleep(Duration.decode(options.slotPollInterval ?? Duration.millis(20)))
 
     const service: LimiterStore.Service = {
       reserve: (bucket, now) =>
@@ -152,6 +158,8 @@ export const make = (
           if (r === undefined || r.length !== 2) return undefined
           return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Busy", inUse: r[1]! } as const
         }, local.acquireSlot(bucket, lease, limit, now, ttlMillis)),
+      // the fleet's releases happen in other processes: a waiter asks again after the poll interval
+      watchSlots: () => Effect.succeed(slotPoll),
       // a lease is given back wherever it may be held: in Redis, and locally (taken while Redis was unreachable)
       releaseSlot: (bucket, lease) =>
         Effect.zipRight(

@@ -5,6 +5,8 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Chat from "@venice-effect/venice/Chat"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Effect from "effect/Effect"
@@ -51,9 +53,25 @@ const ours = async (port: number, transport: "undici" | "fetch"): Promise<Send> 
   return async () => Exit.isSuccess(await runtime.runPromiseExit(call))
 }
 
+/** The plain `@effect/platform` HttpClient on undici: what the pipeline runs on, without the pipeline. */
+const effectHttp = async (port: number): Promise<Send> => {
+  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  await runtime.runPromise(Effect.void)
+  const post = HttpClientRequest.post(`http://127.0.0.1:${port}/api/v1/chat/completions`).pipe(
+    HttpClientRequest.setHeader("authorization", "Bearer bench-key"),
+    HttpClientRequest.bodyText(JSON.stringify(request), "application/json")
+  )
+  const call = Effect.flatMap(HttpClient.HttpClient, (client) => client.execute(post)).pipe(
+    Effect.flatMap((response) => response.json),
+    Effect.map((json) => consume((json as { choices?: ReadonlyArray<{ message?: { content?: unknown } }> }).choices?.[0]?.message?.content))
+  )
+  return async () => Exit.isSuccess(await runtime.runPromiseExit(call))
+}
+
 const contenders: Record<string, (port: number) => Promise<Send>> = {
   ours: (port) => ours(port, "undici"),
   "ours-fetch": (port) => ours(port, "fetch"),
+  "effect-http": effectHttp,
   openai: async (port) => {
     const client = new OpenAI({ apiKey: "bench-key", baseURL: `http://127.0.0.1:${port}/api/v1` })
     return async () => {

@@ -44,7 +44,9 @@ if (at === undefined) {
 // dependencies: linked (vitest resolves the workspace packages to the copy's sources through vitest.shared.ts)
 const link = (dir) => {
   const from = path.join(root, dir, "node_modules")
-  if (fs.existsSync(from) && fs.existsSync(path.join(copy, dir))) fs.symlinkSync(from, path.join(copy, dir, "node_modules"))
+  if (fs.existsSync(from) && fs.existsSync(path.join(copy, dir))) {
+    fs.symlinkSync(from, path.join(copy, dir, "node_modules"))
+  }
 }
 link(".")
 for (const pkg of fs.readdirSync(path.join(root, "packages"))) link(path.join("packages", pkg))

@@ -9,7 +9,11 @@ export const program = Effect.gen(function*() {
   console.log(image.contentType, image.meta.contentViolation)
 
   // a Blob goes as multipart/form-data, a string (base64 or an https URL) as JSON
-  const edited = yield* Images.edit({ image: new Blob([image.bytes.slice()]), prompt: "make it night", enhance_prompt: true })
+  const edited = yield* Images.edit({
+    image: new Blob([image.bytes.slice()]),
+    prompt: "make it night",
+    enhance_prompt: true
+  })
   console.log(edited.meta.enhancedPrompt) // the prompt Venice used, URL-decoded
 
   const upscaled = yield* Images.upscale({ image: new Blob([edited.bytes.slice()]), scale: 2 })

@@ -11,7 +11,8 @@ const Venice = VeniceClient.layerConfig().pipe(
   Layer.provide(NodeHttpClient.layerUndici)
 )
 
-export const program = Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] }).pipe(
-  Effect.tap((completion) => Effect.log(Chat.text(completion))),
-  Effect.provide(Venice)
-)
+export const program = Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+  .pipe(
+    Effect.tap((completion) => Effect.log(Chat.text(completion))),
+    Effect.provide(Venice)
+  )

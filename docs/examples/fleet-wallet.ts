@@ -15,7 +15,10 @@ const Venice = PaymentPolicy.layerClient().pipe(
 )
 
 export const program = Effect.gen(function*() {
-  const completion = yield* Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+  const completion = yield* Chat.completions({
+    model: "venice-uncensored",
+    messages: [{ role: "user", content: "hi" }]
+  })
   const payments = yield* PaymentPolicy.PaymentPolicy
   yield* Effect.log(Chat.text(completion), `the fleet has spent $${yield* payments.spentUsd}`)
 }).pipe(Effect.provide(Venice))

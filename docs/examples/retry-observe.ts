@@ -6,7 +6,11 @@ import { Duration, Effect } from "effect"
 const observer = (event: Pipeline.Event): Effect.Effect<void> => {
   switch (event._tag) {
     case "Waiting":
-      return Effect.log(`${event.operation}: waiting ${Duration.format(event.delay)} (${event.reason}) before attempt ${event.nextAttempt}`)
+      return Effect.log(
+        `${event.operation}: waiting ${
+          Duration.format(event.delay)
+        } (${event.reason}) before attempt ${event.nextAttempt}`
+      )
     case "Pacing":
       return Effect.log(`${event.operation}: pacing ${Duration.format(event.delay)}`)
     default:
@@ -14,6 +18,7 @@ const observer = (event: Pipeline.Event): Effect.Effect<void> => {
   }
 }
 
-export const observed = Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] }).pipe(
-  Effect.provideService(Pipeline.Observer, observer)
-)
+export const observed = Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+  .pipe(
+    Effect.provideService(Pipeline.Observer, observer)
+  )

@@ -9,7 +9,9 @@ export const beforeFirstToken = ChatStream.stream(request).pipe(ChatStream.retry
 
 // The same with your schedule: at most one restart, waiting the event's retry_after (≤ 10 s) or 1 s.
 export const once = ChatStream.stream(request).pipe(
-  ChatStream.retryBeforeFirstToken({ schedule: ChatStream.restartSchedule({ maxRestarts: 1, base: "1 second", maxWait: "10 seconds" }) })
+  ChatStream.retryBeforeFirstToken({
+    schedule: ChatStream.restartSchedule({ maxRestarts: 1, base: "1 second", maxWait: "10 seconds" })
+  })
 )
 
 // Unsafe unless your model continues a trailing assistant message: re-send with the text so far as a prefix.

@@ -9,7 +9,11 @@ export const storm = Effect.gen(function*() {
   // any catalog code, in the body shape and with the headers Venice sends for it
   yield* emulator.script(chat, 1, Faults.error("RATE_LIMIT_EXCEEDED", { retryAfter: 2 }))
   yield* emulator.script(chat, 2, Faults.error("MODEL_AT_CAPACITY"))
-  yield* emulator.script({ route: "audio/queue" }, 1, Faults.error("CONTENT_POLICY_VIOLATION", { suggestedPrompt: "a calm piano piece" }))
+  yield* emulator.script(
+    { route: "audio/queue" },
+    1,
+    Faults.error("CONTENT_POLICY_VIOLATION", { suggestedPrompt: "a calm piano piece" })
+  )
   // the wire: a reset before the headers, a CDN's HTML 502, a body cut mid-way, a server that never answers
   yield* emulator.script(chat, 1, Faults.resetBeforeHeaders)
   yield* emulator.script(chat, 1, Faults.htmlPage(502))

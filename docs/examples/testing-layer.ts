@@ -8,8 +8,10 @@ import { Effect, Exit, Layer, Redacted } from "effect"
 // The emulator on a random loopback port, and a client pointed at it: both built in the test's runtime.
 const Emulator = VeniceEmulator.layer({ keys: ["test-key"], rateLimit: { requestsPerWindow: 5, window: "10 seconds" } })
 const Venice = Layer.unwrapEffect(
-  Effect.map(VeniceEmulator.VeniceEmulator, (emulator) =>
-    VeniceClient.layer({ apiKey: Redacted.make("test-key"), baseUrl: emulator.baseUrl }))
+  Effect.map(
+    VeniceEmulator.VeniceEmulator,
+    (emulator) => VeniceClient.layer({ apiKey: Redacted.make("test-key"), baseUrl: emulator.baseUrl })
+  )
 ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hi" }] }

@@ -20,13 +20,18 @@ const Venice = PaymentPolicy.layerClient().pipe(
 )
 
 export const program = Effect.gen(function*() {
-  const completion = yield* Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+  const completion = yield* Chat.completions({
+    model: "venice-uncensored",
+    messages: [{ role: "user", content: "hi" }]
+  })
   const payments = yield* PaymentPolicy.PaymentPolicy
   yield* Console.log(Chat.text(completion), `wallet ${payments.wallet.address}, spent $${yield* payments.spentUsd}`)
 }).pipe(Effect.provide(Venice))
 
 // Or from a @solana/kit signer you already hold (here a new key pair: it has no USDC and no credit).
 export const fromSigner = Layer.unwrapEffect(
-  Effect.map(Effect.promise(() => generateKeyPairSigner()), (signer) =>
-    VeniceWallet.layerSolanaSigner(signer, { rpcUrl: "https://my-rpc.example" }))
+  Effect.map(
+    Effect.promise(() => generateKeyPairSigner()),
+    (signer) => VeniceWallet.layerSolanaSigner(signer, { rpcUrl: "https://my-rpc.example" })
+  )
 )

@@ -18,7 +18,10 @@ const Venice = PaymentPolicy.layerClient({ retry: RetryPolicy.make({ maxRetries:
 )
 
 export const program = Effect.gen(function*() {
-  const completion = yield* Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
+  const completion = yield* Chat.completions({
+    model: "venice-uncensored",
+    messages: [{ role: "user", content: "hi" }]
+  })
   const payments = yield* PaymentPolicy.PaymentPolicy
   yield* Console.log(Chat.text(completion), `spent $${yield* payments.spentUsd}`)
 }).pipe(

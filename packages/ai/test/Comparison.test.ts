@@ -3,15 +3,15 @@
  * `@effect/ai` program runs on both layers and each row of the table in docs/ai.md is one test here. The OpenAI
  * provider speaks OpenAI's `/responses`; this package speaks Venice's `/chat/completions` through the SDK's client.
  */
-import * as LanguageModel from "@effect/ai/LanguageModel"
-import * as EmbeddingModel from "@effect/ai/EmbeddingModel"
-import * as Tool from "@effect/ai/Tool"
-import * as Toolkit from "@effect/ai/Toolkit"
 import * as OpenAiClient from "@effect/ai-openai/OpenAiClient"
 import * as OpenAiEmbeddingModel from "@effect/ai-openai/OpenAiEmbeddingModel"
 import * as OpenAiLanguageModel from "@effect/ai-openai/OpenAiLanguageModel"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as EmbeddingModel from "@effect/ai/EmbeddingModel"
+import * as LanguageModel from "@effect/ai/LanguageModel"
+import * as Tool from "@effect/ai/Tool"
+import * as Toolkit from "@effect/ai/Toolkit"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
@@ -67,7 +67,10 @@ const Answer = Schema.Struct({ city: Schema.String, population: Schema.Int })
 // the same programs, whatever the layer
 const text = Effect.map(LanguageModel.generateText({ prompt: "hi" }), (r) => r.text)
 const object = Effect.map(LanguageModel.generateObject({ prompt: "a city", schema: Answer }), (r) => r.value)
-const toolCalls = Effect.map(LanguageModel.generateText({ prompt: "time?", toolkit: Tools }), (r) => r.toolResults.length)
+const toolCalls = Effect.map(
+  LanguageModel.generateText({ prompt: "time?", toolkit: Tools }),
+  (r) => r.toolResults.length
+)
 const streamParts = Effect.map(Stream.runCollect(LanguageModel.streamText({ prompt: "hi" })), Chunk.toReadonlyArray)
 const embedding = Effect.flatMap(EmbeddingModel.EmbeddingModel, (m) => m.embed("a cat"))
 

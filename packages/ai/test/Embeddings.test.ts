@@ -20,8 +20,10 @@ import { KEY } from "./support.js"
 const layer = (config?: VeniceEmbeddingModel.Config) =>
   VeniceEmbeddingModel.layer({ model: "text-embedding-bge-m3", config }).pipe(
     Layer.provideMerge(Layer.unwrapEffect(
-      Effect.map(Emulator.VeniceEmulator, (emu) =>
-        VeniceClient.layer({ apiKey: Redacted.make(KEY), baseUrl: emu.baseUrl, retry: RetryPolicy.none }))
+      Effect.map(
+        Emulator.VeniceEmulator,
+        (emu) => VeniceClient.layer({ apiKey: Redacted.make(KEY), baseUrl: emu.baseUrl, retry: RetryPolicy.none })
+      )
     )),
     Layer.provideMerge(Emulator.layer({ keys: [KEY] })),
     Layer.provideMerge(NodeHttpClient.layerUndici)

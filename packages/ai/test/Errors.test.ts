@@ -36,7 +36,9 @@ describe("retries and payments underneath generateText", () => {
       const requests = (yield* emulator.requests).filter((r) => r.route === "chat/completions")
       expect(requests.map((r) => r.status)).toEqual([429, 429, 429, 200])
       // each retry waited the announced 2 s (TestClock), no sooner
-      for (let i = 1; i < requests.length; i++) expect(requests[i]!.at - requests[i - 1]!.at).toBeGreaterThanOrEqual(2000)
+      for (let i = 1; i < requests.length; i++) {
+        expect(requests[i]!.at - requests[i - 1]!.at).toBeGreaterThanOrEqual(2000)
+      }
     }).pipe(Effect.provide(t.layer)))
 
   it.scoped("a storm longer than the policy: an HttpResponseError carrying the last 429, its code and wait", () =>
@@ -53,7 +55,12 @@ describe("retries and payments underneath generateText", () => {
       expect(error._tag === "HttpResponseError" && error.response.status).toBe(429)
       expect(error._tag === "HttpResponseError" && error.response.headers["retry-after"]).toBe("1")
       const venice = Option.getOrThrow(VeniceAi.veniceError(error))
-      expect(venice).toMatchObject({ _tag: "VeniceStandardError", code: "RATE_LIMIT_EXCEEDED", status: 429, attempt: 3 })
+      expect(venice).toMatchObject({
+        _tag: "VeniceStandardError",
+        code: "RATE_LIMIT_EXCEEDED",
+        status: 429,
+        attempt: 3
+      })
       expect(yield* emulator.count({ route: "chat/completions" })).toBe(3)
     }).pipe(Effect.provide(t.layer)))
 })

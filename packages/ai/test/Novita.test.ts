@@ -16,7 +16,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as VeniceAi from "../src/VeniceAi.js"
-import { drive, NOVITA_MODEL, novita } from "./support.js"
+import { drive, novita, NOVITA_MODEL } from "./support.js"
 
 describe("NovitaLanguageModel: text and errors", () => {
   const t = novita()
@@ -42,11 +42,18 @@ describe("NovitaLanguageModel: text and errors", () => {
       const ok = yield* drive(LanguageModel.generateText({ prompt: "hi" }))
       expect(Exit.isSuccess(ok)).toBe(true)
 
-      yield* emulator.script({ route: "chat/completions" }, 1, NovitaEmulatorModule.error("INVALID_API_KEY", { group: "llm" }))
+      yield* emulator.script(
+        { route: "chat/completions" },
+        1,
+        NovitaEmulatorModule.error("INVALID_API_KEY", { group: "llm" })
+      )
       const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "hi" }))
       expect(error._tag).toBe("HttpResponseError")
       expect(error._tag === "HttpResponseError" && error.response.status).toBe(403)
-      expect(Option.getOrThrow(VeniceAi.novitaError(error))).toMatchObject({ _tag: "NovitaApiError", code: "INVALID_API_KEY" })
+      expect(Option.getOrThrow(VeniceAi.novitaError(error))).toMatchObject({
+        _tag: "NovitaApiError",
+        code: "INVALID_API_KEY"
+      })
       expect(Option.isNone(VeniceAi.veniceError(error))).toBe(true)
     }).pipe(Effect.provide(t.layer)))
 
@@ -72,7 +79,9 @@ describe("NovitaLanguageModel: tools and structured output", () => {
       expect(response.toolResults.map((r) => r.result)).toEqual(["term is a word"])
       expect(t.sent.bodies.at(-1)?.["tools"]).toMatchObject([{ type: "function", function: { name: "Lookup" } }])
 
-      const parts = Chunk.toReadonlyArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "x", toolkit: Tools })))
+      const parts = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(LanguageModel.streamText({ prompt: "x", toolkit: Tools }))
+      )
       expect(parts.filter((p) => p.type === "tool-params-delta").length).toBeGreaterThan(0)
       expect(parts.flatMap((p) => (p.type === "tool-call" ? [p.params] : []))).toEqual([{ term: "term" }])
 

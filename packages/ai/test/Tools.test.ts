@@ -99,7 +99,10 @@ describe("Toolkit against the emulator", () => {
         role: "assistant",
         content: null,
         tool_calls: [
-          { type: "function", function: { name: "GetWeather", arguments: "{\"city\":\"city\",\"unit\":\"celsius\",\"days\":1}" } },
+          {
+            type: "function",
+            function: { name: "GetWeather", arguments: "{\"city\":\"city\",\"unit\":\"celsius\",\"days\":1}" }
+          },
           { type: "function", function: { name: "GetTime", arguments: "{\"zone\":\"zone\"}" } }
         ]
       })

@@ -5,9 +5,9 @@
  * a recording tracer keeps every span's attributes (to search them for secrets).
  */
 import type * as LanguageModel from "@effect/ai/LanguageModel"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NovitaEmulator from "@venice-effect/emulator/NovitaEmulator"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as NovitaClient from "@venice-effect/novita/NovitaClient"
@@ -51,7 +51,9 @@ export const recordingHttp = (sent: Sent): Layer.Layer<HttpClient.HttpClient> =>
           sent.headers.push({ ...request.headers })
           if (request.body._tag === "Uint8Array") {
             const parsed: unknown = JSON.parse(decoder.decode(request.body.body))
-            if (typeof parsed === "object" && parsed !== null) sent.bodies.push({ ...parsed })
+            if (typeof parsed === "object" && parsed !== null) {
+              sent.bodies.push({ ...parsed })
+            }
           }
         })))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
@@ -72,8 +74,10 @@ export const venice = (
   const sent: Sent = { bodies: [], headers: [] }
   const emulator = Emulator.layer({ keys: [KEY], ...options.emulator })
   const client = Layer.unwrapEffect(
-    Effect.map(Emulator.VeniceEmulator, (emu) =>
-      VeniceClient.layer({ apiKey: Redacted.make(KEY), ...options.client, baseUrl: emu.baseUrl }))
+    Effect.map(
+      Emulator.VeniceEmulator,
+      (emu) => VeniceClient.layer({ apiKey: Redacted.make(KEY), ...options.client, baseUrl: emu.baseUrl })
+    )
   ).pipe(Layer.provide(recordingHttp(sent)))
   const model: Layer.Layer<LanguageModel.LanguageModel, never, VeniceClient.VeniceClient> = VeniceLanguageModel.layer({
     model: options.model ?? MODEL,
@@ -92,8 +96,10 @@ export const novita = (options: { readonly model?: string; readonly emulator?: N
   const sent: Sent = { bodies: [], headers: [] }
   const emulator = NovitaEmulator.layer({ keys: [NOVITA_KEY], ...options.emulator })
   const client = Layer.unwrapEffect(
-    Effect.map(NovitaEmulator.NovitaEmulator, (emu) =>
-      NovitaClient.layer({ apiKey: Redacted.make(NOVITA_KEY), baseUrl: emu.baseUrl }))
+    Effect.map(
+      NovitaEmulator.NovitaEmulator,
+      (emu) => NovitaClient.layer({ apiKey: Redacted.make(NOVITA_KEY), baseUrl: emu.baseUrl })
+    )
   ).pipe(Layer.provide(recordingHttp(sent)))
   const layer = NovitaLanguageModel.layer({ model: options.model ?? NOVITA_MODEL }).pipe(
     Layer.provideMerge(client),
@@ -157,8 +163,16 @@ export const wallet = (options: { readonly balanceUsd?: number } = {}) => {
   const address = privateKeyToAccount(key).address
   const emulator = Emulator.layer({ x402: { wallets: { [address]: options.balanceUsd ?? 0 } } })
   const payments = Layer.unwrapEffect(
-    Effect.map(Emulator.VeniceEmulator, (emu) =>
-      PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 50, settlement: { poll: "2 seconds" }, baseUrl: emu.baseUrl }))
+    Effect.map(
+      Emulator.VeniceEmulator,
+      (emu) =>
+        PaymentPolicy.layer({
+          maxPerPaymentUsd: 10,
+          budgetUsd: 50,
+          settlement: { poll: "2 seconds" },
+          baseUrl: emu.baseUrl
+        })
+    )
   )
   const layer = VeniceLanguageModel.layer({ model: MODEL }).pipe(
     Layer.provideMerge(PaymentPolicy.layerClient()),

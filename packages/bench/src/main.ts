@@ -38,7 +38,9 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
   let list = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined]
     const value = () => inline ?? argv[++i] ?? ""
     switch (flag) {
       case "--suite":
@@ -76,7 +78,9 @@ const main = async () => {
     return
   }
   const unknown = args.suites.filter((n) => !suites.some((s) => s.name === n))
-  if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(", ")}; known: ${suites.map((s) => s.name).join(", ")}`)
+  if (unknown.length > 0) {
+    throw new Error(`unknown suite(s): ${unknown.join(", ")}; known: ${suites.map((s) => s.name).join(", ")}`)
+  }
   const selected = args.suites.length === 0 ? suites : suites.filter((s) => args.suites.includes(s.name))
   const machine = describeMachine()
   const runs = args.runs ?? (args.quick ? 3 : 5)

@@ -46,7 +46,9 @@ export const validate = (provider: string, input: string | URL): Either.Either<s
       new InvalidBaseUrlError({
         provider,
         baseUrl: SafeUrl.sanitize(text),
-        message: `${provider} client: invalid baseUrl ${JSON.stringify(SafeUrl.sanitize(text))} — ${why}; nothing was sent`
+        message: `${provider} client: invalid baseUrl ${
+          JSON.stringify(SafeUrl.sanitize(text))
+        } — ${why}; nothing was sent`
       })
     )
   let url: URL

@@ -1,7 +1,7 @@
 /**
  * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
  * shared store, by every process of a fleet): request windows for proactive pacing, the count of failed requests
- * for the error-budget guard (SPEC R8), and concurrency slots (e.g. a wallet's 5 requests in flight, SPEC X4). Each
+ * for the error-budget guard (R8), and concurrency slots (e.g. a wallet's 5 requests in flight, X4). Each
  * operation is one atomic step, so a store backed by Redis can implement it with one script.
  *
  * @since 0.1.0
@@ -74,7 +74,7 @@ export interface Service {
   readonly observeWindow: (bucket: string, window: WindowObservation, now: number) => Effect.Effect<void>
   /**
    * Records that the server refused for rate and announced when to come back (a 429's Retry-After): nothing until
-   * `until`, and the announced time wins over a later window reset the same response described (SPEC R3).
+   * `until`, and the announced time wins over a later window reset the same response described (R3).
    */
   readonly block: (bucket: string, until: number, now: number) => Effect.Effect<void>
   /** Counts one failed request (4xx except 429) in the bucket's budget window; returns the new state. */
@@ -89,7 +89,7 @@ export interface Service {
   readonly budget: (bucket: string, now: number) => Effect.Effect<BudgetState>
   /**
    * Takes one of the `limit` concurrent slots of a bucket for `lease` (an id unique to the holder, e.g. one attempt),
-   * or answers `Busy`: the caller waits and asks again. Used for limits on requests *in flight* (a wallet's 5, SPEC
+   * or answers `Busy`: the caller waits and asks again. Used for limits on requests *in flight* (a wallet's 5,
    * X4), which the server enforces by refusing the extra request. A lease that already holds a slot is granted again
    * (idempotent). A slot not released within `ttlMillis` is reclaimed, so a holder that died (a crashed process
    * sharing a fleet store) cannot keep it for ever.
@@ -104,7 +104,7 @@ export interface Service {
   /**
    * How a caller told `Busy` learns when to ask again. Called after a `Busy` answer and before asking once more, it
    * returns a wait that ends once a slot of the bucket may have been freed after this call: a release, or a lease
-   * reaching its expiry before `until` (epoch ms: when the caller stops waiting anyway, SPEC W1). The in-memory store
+   * reaching its expiry before `until` (epoch ms: when the caller stops waiting anyway, L1). The in-memory store
    * wakes its waiters on the release itself (no polling); a store shared between processes, which cannot be told,
    * answers with a pause after which asking again is worthwhile (its poll interval).
    */
@@ -154,7 +154,7 @@ interface BudgetEntry {
  * count (`limit − remaining`) raises ours, never lowers it. After a window's reset the bucket admits up to the last
  * announced limit (at least one probe) before the new window's first response names its end; if none does (the
  * window's responses carry no limit headers: 5xx, resets, HTML pages), the window is taken to end as long after it
- * began as the longest window the bucket has seen described (SPEC W8), so no state outlives a window.
+ * began as the longest window the bucket has seen described (L2), so no state outlives a window.
  *
  * @since 0.1.0
  * @category constructors
@@ -184,7 +184,7 @@ export const makeMemory = (): Service => {
     return held
   }
 
-  // SPEC W8: a window ends at the reset a response named, or — when no response of the window named one (they were
+  // L2: a window ends at the reset a response named, or — when no response of the window named one (they were
   // 5xx, resets, HTML pages: nothing with limit headers) — one span after it began. So an exhausted window is never
   // waited on for ever: the grants of a window whose end is unknown are forgotten after as long as a window lasts.
   const roll = (state: WindowState, now: number) => {
@@ -226,7 +226,7 @@ export const makeMemory = (): Service => {
           return { _tag: "Granted" }
         }
         // Exhausted in a window whose end we do not know yet: the first response of the window that names it will
-        // say; without one, the window ends one span after it began (SPEC W8).
+        // say; without one, the window ends one span after it began (L2).
         return { _tag: "Wait", until: state.resetAt ?? state.openedAt + (state.span > 0 ? state.span : UNKNOWN_SPAN) }
       }),
     observeWindow: (bucket, window, now) =>
@@ -253,12 +253,19 @@ export const makeMemory = (): Service => {
       Effect.sync(() => {
         let state = windows.get(bucket)
         if (state === undefined) {
-          state = { limit: Number.MAX_SAFE_INTEGER, used: 0, resetAt: undefined, blockedUntil: 0, span: 0, openedAt: now }
+          state = {
+            limit: Number.MAX_SAFE_INTEGER,
+            used: 0,
+            resetAt: undefined,
+            blockedUntil: 0,
+            span: 0,
+            openedAt: now
+          }
           windows.set(bucket, state)
         }
         if (until <= now) return
         state.blockedUntil = Math.max(state.blockedUntil, until)
-        // SPEC R3: the server's announced wait wins over the window it described: a 429 that says "retry after 5 s"
+        // R3: the server's announced wait wins over the window it described: a 429 that says "retry after 5 s"
         // while its window headers say "exhausted until 60 s" opens the window at the announced time.
         if (state.resetAt !== undefined && state.resetAt > until) state.resetAt = until
       }),

@@ -1,12 +1,12 @@
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
+ * the error-budget guard (R8), proactive pacing, a concurrency slot when the credentials limit requests in
  * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout,
  * limit bookkeeping from the response headers, and decoding into the provider's tagged errors; around the attempts,
  * the retry `Schedule` (R7), a span with retries as events, metrics and log lines (O1–O3). Interruption cancels the
  * in-flight request and any pending wait (R12).
  *
- * Each step is a function of the call's context in `internal/pipeline/`: `guard` (R8), `pacing` (R3, W1, W9),
+ * Each step is a function of the call's context in `internal/pipeline/`: `guard` (R8), `pacing` (R3, L1, L3),
  * `slots` (unresolved-request and in-flight slots), `exchange` (the HTTP exchange and error decoding), `retry` (the
  * policy `Effect.retry` runs) and `telemetry` (O1–O3); {@link runWith} composes them.
  *
@@ -85,10 +85,14 @@ export interface Provider<E> {
   ) => { readonly error: E; readonly ignoredHeaders: ReadonlyArray<HeaderDiagnostics.IgnoredHeader> }
   /** Retry facts of the provider's errors and of the client errors. */
   readonly classify: RetryPolicy.Classifier<E | ClientError.ClientError>
-  /** The catalog log level of a provider error (SPEC C4). */
+  /** The catalog log level of a provider error (C4). */
   readonly logLevel: (error: E) => CatalogLogLevel
   /** Limit facts from response headers, if the provider has any. */
-  readonly limits?: (headers: Readonly<Record<string, string>>, nowMillis: number, route: string | undefined) => LimitFacts
+  readonly limits?: (
+    headers: Readonly<Record<string, string>>,
+    nowMillis: number,
+    route: string | undefined
+  ) => LimitFacts
   /** Span attributes of an error: code, request id … (never secrets). */
   readonly errorAttributes?: (error: E) => Readonly<Record<string, unknown>>
   /** The provider's failed-request budget (Venice: 50 per 30 s). Absent: no guard. */
@@ -99,7 +103,7 @@ export interface Provider<E> {
 
 /**
  * A limit on requests in flight shared by every call naming the same bucket (e.g. an x402 wallet: Venice answers
- * the 6th concurrent request with `X402_CONCURRENCY_LIMIT`, SPEC X4). Each attempt takes a slot from the
+ * the 6th concurrent request with `X402_CONCURRENCY_LIMIT`, X4). Each attempt takes a slot from the
  * {@link LimiterStore.LimiterStore} before it is authorized and sent, and gives it back when its response is done
  * with; while every slot is taken, the attempt waits until the store says a slot may be free (a fleet store
  * shared by several processes enforces one limit for all of them).
@@ -143,7 +147,7 @@ export interface Call<A, E, R> {
   readonly request: HttpClientRequest.HttpClientRequest
   /** Route hint for header decoding (`crypto-rpc` …). */
   readonly route?: string | undefined
-  /** Adds credentials for one attempt (re-signed per attempt for wallets, SPEC R10). */
+  /** Adds credentials for one attempt (re-signed per attempt for wallets, R10). */
   readonly authorize: (
     request: HttpClientRequest.HttpClientRequest,
     attempt: number
@@ -160,19 +164,19 @@ export interface Call<A, E, R> {
    * call, or a stream's first event. What a stream delivers afterwards is bounded by its own idle timeout.
    */
   readonly timeout: Duration.Duration
-  /** Waits announced above this are not slept (SPEC R3). */
+  /** Waits announced above this are not slept (R3). */
   readonly maxWait: Duration.Duration
   /** Pacing bucket (e.g. `key:model`): attempts wait for a free slot of the server's window. */
   readonly pacingBucket?: string | undefined
   /** Error-budget bucket (e.g. `key:model:user`). */
   readonly budgetBucket?: string | undefined
-  /** A limit on requests in flight shared with other calls (e.g. a wallet's 5, SPEC X4). */
+  /** A limit on requests in flight shared with other calls (e.g. a wallet's 5, X4). */
   readonly inFlight?: InFlight | undefined
   /** Failures to keep in hand before the provider's budget: the guard refuses at `limit − margin` (default 2). */
   readonly budgetMargin?: number | undefined
   /**
    * Whether the request may be re-sent after it may have reached the server. `false` for calls that bill and are
-   * not idempotent (async queues, SPEC R9): a transport failure after sending is then final.
+   * not idempotent (async queues, R9): a transport failure after sending is then final.
    */
   readonly resendable?: boolean | undefined
   /** The correlation id of the call (default: generated). */
@@ -219,7 +223,7 @@ export type Event =
  * @category observation
  */
 export class Observer extends Context.Reference<Observer>()("@venice-effect/core/Pipeline/Observer", {
-  defaultValue: (): ((event: Event) => Effect.Effect<void>) => () => Effect.void
+  defaultValue: (): (event: Event) => Effect.Effect<void> => () => Effect.void
 }) {}
 
 /**
@@ -231,7 +235,7 @@ export class Observer extends Context.Reference<Observer>()("@venice-effect/core
 export const secretHeaders: ReadonlyArray<string> = Redaction.secretHeaders
 
 /**
- * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W9):
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (L3):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew. Further is nonsense
  * (a misread unit, a corrupted header): the response still fails as it says, but no later call waits on it.
  *
@@ -261,7 +265,7 @@ export const transportReason: typeof Transport.transportReason = Transport.trans
 export const readBounded: typeof Bodies.readBounded = Bodies.readBounded
 
 /**
- * Default bounds of a 2xx body, bytes, by route family (SPEC B1): JSON bodies (64 MiB: base64 images and large
+ * Default bounds of a 2xx body, bytes, by route family (B1): JSON bodies (64 MiB: base64 images and large
  * embedding batches fit) and binary bodies read whole (256 MiB: audio, video, images). Streams are not read whole:
  * their memory is bounded per event instead.
  *
@@ -370,7 +374,7 @@ export const runWith = <A, E, R>(
 
 /**
  * One attempt: refused by the error-budget guard, or paced, given its slots, authorized and sent. Every wait before
- * it is sent ends by its send-by time (SPEC W1); the slots go back when it ends, whatever the outcome.
+ * it is sent ends by its send-by time (L1); the slots go back when it ends, whatever the outcome.
  */
 const attempt = <A, E, R>(
   ctx: CallContext.CallContext<A, E, R>,
@@ -388,7 +392,7 @@ const attempt = <A, E, R>(
     )
   }).pipe(Effect.tapError((error) => Telemetry.attemptFailed(ctx, n, error)))
 
-/** Authorizes the attempt (fresh credentials, SPEC R10), exchanges it, and decodes an error answer. */
+/** Authorizes the attempt (fresh credentials, R10), exchanges it, and decodes an error answer. */
 const send = <A, E, R>(
   ctx: CallContext.CallContext<A, E, R>,
   n: number,

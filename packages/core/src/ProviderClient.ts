@@ -47,7 +47,7 @@ import * as RequestValidation from "./RequestValidation.js"
 
 /**
  * How a client authenticates each attempt. A Bearer key is the same every time; a wallet signs a fresh header per
- * attempt (SPEC R10).
+ * attempt (R10).
  *
  * @since 0.2.0
  * @category models
@@ -61,7 +61,7 @@ export interface Authenticator<E> {
     attempt: number
   ) => Effect.Effect<HttpClientRequest.HttpClientRequest, E | ClientError.ClientError>
   /**
-   * Requests these credentials may have in flight at once (a wallet: 5, SPEC X4). The client waits for a free slot
+   * Requests these credentials may have in flight at once (a wallet: 5, X4). The client waits for a free slot
    * before each attempt, counted in the `LimiterStore` under the identity. Absent: no limit.
    */
   readonly maxInFlight?: number | undefined
@@ -80,7 +80,7 @@ export interface Options<E> {
   readonly authenticator?: Authenticator<E> | undefined
   /**
    * Default: the provider's. Checked when the client is built: anything but an absolute `http:` / `https:` URL
-   * without query or fragment fails the layer with `InvalidBaseUrlError` (SPEC B4).
+   * without query or fragment fails the layer with `InvalidBaseUrlError` (B4).
    */
   readonly baseUrl?: string | URL | undefined
   /** The client-wide retry policy (default: the provider's). */
@@ -90,7 +90,7 @@ export interface Options<E> {
    * of a JSON call, or for a stream's first event.
    */
   readonly timeout?: Duration.DurationInput | undefined
-  /** Announced waits above this fail at once with `WaitTooLongError` instead of sleeping (default 60 s, SPEC R3). */
+  /** Announced waits above this fail at once with `WaitTooLongError` instead of sleeping (default 60 s, R3). */
   readonly maxWait?: Duration.DurationInput | undefined
   /** Wait for the server's request window instead of collecting 429s (default: on when the provider has limits). */
   readonly pacing?: boolean | undefined
@@ -101,7 +101,7 @@ export interface Options<E> {
   /** `User-Agent` header. */
   readonly userAgent?: string | undefined
   /**
-   * Bounds of a 2xx body read whole, bytes, by route family (SPEC B1): `json` (default 64 MiB) and `binary` — audio,
+   * Bounds of a 2xx body read whole, bytes, by route family (B1): `json` (default 64 MiB) and `binary` — audio,
    * video, images (default 256 MiB). A body above its bound fails with `ResponseTooLargeError`, never retried.
    * Streams are bounded per event instead (`maxEventBytes`).
    */
@@ -151,7 +151,7 @@ export interface RequestSpec {
   readonly user?: string | undefined
   /** A route hint for header decoding (Venice's `crypto-rpc` reads `X-RateLimit-*` as the RPC family). */
   readonly route?: "crypto-rpc" | undefined
-  /** False for billed, non-idempotent calls (async queues, SPEC R9): never re-sent once they may have arrived. */
+  /** False for billed, non-idempotent calls (async queues, R9): never re-sent once they may have arrived. */
   readonly resendable?: boolean | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
@@ -169,7 +169,7 @@ export interface Response<A, Meta> {
   readonly headers: Readonly<Record<string, string>>
   /** `X-Request-ID` of the response. */
   readonly requestId: string | undefined
-  /** Correlation ids, rate limits, balances … of this response, as the provider reads them (SPEC H6, H9). */
+  /** Correlation ids, rate limits, balances … of this response, as the provider reads them (H6, H9). */
   readonly meta: Meta
 }
 
@@ -196,7 +196,7 @@ export interface RawResponse<Meta> {
 export interface ExecuteOptions<E, R = never> extends CallOptions<E, R> {
   /**
    * `onSuccess` hands the body on unread (a stream the caller consumes after `execute` returns): the wallet's
-   * in-flight slot (SPEC X4) is then held until the caller's scope closes instead of being released when `execute`
+   * in-flight slot (X4) is then held until the caller's scope closes instead of being released when `execute`
    * returns. Default false. The attempt timeout is unchanged: it runs until the headers, then for whatever
    * `onSuccess` does before it returns.
    */
@@ -262,7 +262,7 @@ export interface Provider<E, Meta> extends Pipeline.Provider<E> {
     headers: Readonly<Record<string, string>>,
     context: { readonly nowMillis: number; readonly route: RequestSpec["route"] }
   ) => Meta
-  /** Largest request bodies the provider takes, checked locally before sending (SPEC B2). Absent: not checked. */
+  /** Largest request bodies the provider takes, checked locally before sending (B2). Absent: not checked. */
   readonly bodyLimits?: { readonly json: number; readonly file: number } | undefined
   /**
    * A step around every call, after the pipeline (Venice: a payment policy's typed refusal replaces the 402 it
@@ -306,7 +306,7 @@ export class MissingCredentialsError extends Schema.TaggedError<MissingCredentia
 ) {}
 
 /**
- * Why a client could not be built: no credentials, or a base URL that cannot be used (SPEC B4). Nothing was sent.
+ * Why a client could not be built: no credentials, or a base URL that cannot be used (B4). Nothing was sent.
  *
  * @since 0.2.0
  * @category errors
@@ -329,7 +329,7 @@ export type CheckedBody =
 const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 
 /**
- * The body of a request as it will be sent (SPEC B2, B3): JSON serialized once (a value JSON cannot carry — a cycle,
+ * The body of a request as it will be sent (B2, B3): JSON serialized once (a value JSON cannot carry — a cycle,
  * a BigInt, absurd nesting — is a `RequestValidationError`, never a defect), form data encoded once as
  * `multipart/form-data` bytes. With `limits`, a JSON body over `limits.json` bytes or a file over `limits.file` is a
  * `RequestValidationError` and nothing is sent.
@@ -370,7 +370,9 @@ export const checkBody = (
       if (limits !== undefined) {
         for (const [field, value] of form.entries()) {
           if (typeof value !== "string" && value.size > limits.file) {
-            return tooLarge(`${field}: a ${megabytes(value.size)} file is over ${title}'s ${megabytes(limits.file)} limit`)
+            return tooLarge(
+              `${field}: a ${megabytes(value.size)} file is over ${title}'s ${megabytes(limits.file)} limit`
+            )
           }
         }
       }
@@ -480,7 +482,7 @@ export const make = <E, Meta>(
           pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
           budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
           budgetMargin: options.errorBudgetMargin,
-          // SPEC X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
+          // X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
           inFlight: maxInFlight === undefined ? undefined : {
             bucket: `inflight:${identity}`,
             limit: maxInFlight,
@@ -493,7 +495,7 @@ export const make = <E, Meta>(
             ...(model !== undefined ? { [`${name}.model`]: model } : {})
           }
         })).pipe(
-          // the call's own headers are never logged: added to platform's redaction list (SPEC O3)
+          // the call's own headers are never logged: added to platform's redaction list (O3)
           Redaction.redacting(Object.keys(callOptions?.headers ?? {}))
         ))
     }
@@ -514,7 +516,9 @@ export const make = <E, Meta>(
               spec.operation,
               raw.response,
               raw.facts,
-              (u) => Either.mapLeft(decode(u), (e) => RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
+              (u) =>
+                Either.mapLeft(decode(u), (e) =>
+                  RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
               requestId,
               { maxBytes: raw.maxBytes.json }
             ),

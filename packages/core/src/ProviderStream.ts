@@ -1,6 +1,6 @@
 /**
- * The streaming every provider shares (SPEC S1–S3, S6, B1): open a request under the client's pipeline, wait for the
- * first element inside the attempt (so a failure before it retries like any call, SPEC S3), and hand back the rest as
+ * The streaming every provider shares (S1–S3, S6, B1): open a request under the client's pipeline, wait for the
+ * first element inside the attempt (so a failure before it retries like any call, S3), and hand back the rest as
  * a `Stream` whose failures are {@link StreamError.StreamError}s. Also the SSE decoding loop (one Channel loop per
  * response: bytes → events → values) with the error mapping done once, off the hot path, the bounds of a stream's
  * waits (first event, idle), and the per-event step of OpenAI-style JSON streams (`[DONE]`, in-band errors).
@@ -132,8 +132,12 @@ export const boundError = (
       ctx,
       received,
       which === "first-event"
-        ? `no data within ${Duration.format(after)} of the response headers (first-event timeout; keep-alive comments do not count)`
-        : `no data for ${Duration.format(after)} (idle timeout; keep-alive comments do not count) after ${received} ${unit}`
+        ? `no data within ${
+          Duration.format(after)
+        } of the response headers (first-event timeout; keep-alive comments do not count)`
+        : `no data for ${
+          Duration.format(after)
+        } (idle timeout; keep-alive comments do not count) after ${received} ${unit}`
     ),
     reason: which === "first-event" ? "first-event-timeout" : "idle-timeout"
   })
@@ -251,7 +255,7 @@ export interface Bounds {
 }
 
 /**
- * Options of a stream's body: its bounds (W6, W7) and, for SSE, the largest event (SPEC S6).
+ * Options of a stream's body: its bounds (W6, W7) and, for SSE, the largest event (S6).
  *
  * - `maxEventBytes` (default 1 MiB): one event above this fails the stream with `StreamTooLargeError`;
  * - `firstEventTimeout` (default 2 minutes): no data event this long after the response headers fails the attempt
@@ -319,7 +323,10 @@ export const bounded = <E, E2>(
       const left = since + Duration.toMillis(after) - now
       if (!Number.isFinite(left)) return pull
       if (left <= 0) return Effect.fail(Option.some(onTimeout(which, after)))
-      return Effect.timeoutFail(pull, { duration: Duration.millis(left), onTimeout: () => Option.some(onTimeout(which, after)) })
+      return Effect.timeoutFail(pull, {
+        duration: Duration.millis(left),
+        onTimeout: () => Option.some(onTimeout(which, after))
+      })
     }))
   }))
 
@@ -396,8 +403,7 @@ export interface JsonEvents<A> {
   readonly shapeDetail?: ((json: unknown) => string | undefined) | undefined
 }
 
-const isErrorPayload = (u: unknown): boolean =>
-  Predicate.isRecord(u) && u.error != null && u.choices === undefined
+const isErrorPayload = (u: unknown): boolean => Predicate.isRecord(u) && u.error != null && u.choices === undefined
 
 /**
  * The per-event step of an OpenAI-style JSON stream: `terminator` ends it, an empty event is skipped, anything else
@@ -467,28 +473,29 @@ const notAStream = (contentType: string | undefined, expected: "sse" | "audio"):
 }
 
 /** Before the first element, a broken or ended connection is a transport failure of the attempt (retried). */
-const beforeFirst = (provider: string, facts: ClientError.CallFacts) =>
-(error: StreamError.StreamError): Option.Option<ClientError.TransportError> =>
-  error._tag === "StreamTransportError" || error._tag === "StreamTruncatedError"
-    ? Option.some(
-      new ClientError.TransportError({
-        provider,
-        ...facts,
-        reason: error._tag === "StreamTruncatedError"
-          ? "reset"
-          : error.reason === "idle-timeout" || error.reason === "first-event-timeout"
-          ? "timeout"
-          : error.reason,
-        message: `${error.message} (before the first event)`,
-        maybeDelivered: true
-      })
-    )
-    : Option.none()
+const beforeFirst =
+  (provider: string, facts: ClientError.CallFacts) =>
+  (error: StreamError.StreamError): Option.Option<ClientError.TransportError> =>
+    error._tag === "StreamTransportError" || error._tag === "StreamTruncatedError"
+      ? Option.some(
+        new ClientError.TransportError({
+          provider,
+          ...facts,
+          reason: error._tag === "StreamTruncatedError"
+            ? "reset"
+            : error.reason === "idle-timeout" || error.reason === "first-event-timeout"
+            ? "timeout"
+            : error.reason,
+          message: `${error.message} (before the first event)`,
+          maybeDelivered: true
+        })
+      )
+      : Option.none()
 
 /**
  * Sends `spec` through `client` (retries, pacing, budget guard, span) and waits, inside the attempt, for the first
  * element of `decode(raw, ctx)`: an HTTP error, a transport failure before or after the headers, or a body that ends
- * or breaks before its first element fails the attempt and is retried by the policy like any call (SPEC S3). The
+ * or breaks before its first element fails the attempt and is retried by the policy like any call (S3). The
  * first element commits the attempt; from then on nothing is retried implicitly. A `200` whose content type cannot
  * be the stream asked for (JSON, HTML; for audio also text) is a `ResponseDecodeError`. The body is released when
  * the scope closes (or when the values end or are interrupted).
@@ -514,8 +521,12 @@ export const open = <E, Meta, A, R>(
           if (notAStream(headers["content-type"], expected)) {
             // read at most 64 KiB of it: it is only kept for the error
             const bytes = yield* Effect.orElseSucceed(
-              Pipeline.readBounded(raw.response, 65_536, (reason, message) =>
-                new ClientError.TransportError({ provider, ...raw.facts, reason, message, maybeDelivered: true })),
+              Pipeline.readBounded(
+                raw.response,
+                65_536,
+                (reason, message) =>
+                  new ClientError.TransportError({ provider, ...raw.facts, reason, message, maybeDelivered: true })
+              ),
               () => new Uint8Array(0)
             )
             return yield* new ClientError.ResponseDecodeError({

@@ -1,5 +1,5 @@
 /**
- * Which request and response headers stay out of spans and logs (SPEC O3): `@effect/platform` records every header
+ * Which request and response headers stay out of spans and logs (O3): `@effect/platform` records every header
  * of a client request as a span attribute unless its name is on `Headers.currentRedactedNames`. The clients add
  * their secret headers and a call's own `headers` to that list, after what is already on it (the platform's
  * defaults and any names the application added), never instead of it.

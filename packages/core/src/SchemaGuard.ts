@@ -112,7 +112,7 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
         const n = u.length
         if (n < fixed || (rest === undefined && n > fixed)) return false
         for (let i = 0; i < fixed; i++) if (!elements[i]!(u[i])) return false
-        if (rest !== undefined) for (let i = fixed; i < n; i++) if (!rest(u[i])) return false
+        if (rest !== undefined) { for (let i = fixed; i < n; i++) if (!rest(u[i])) return false }
         return true
       }
     }
@@ -126,7 +126,9 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
       const optional = ast.propertySignatures.map((ps) => ps.isOptional)
       const types = ast.propertySignatures.map((ps) => compileNode(ps.type, memo))
       const indexTypes = ast.indexSignatures.map((s) => compileNode(s.type, memo))
-      const indexAcceptsAll = ast.indexSignatures.every((s) => s.type._tag === "UnknownKeyword" || s.type._tag === "AnyKeyword")
+      const indexAcceptsAll = ast.indexSignatures.every((s) =>
+        s.type._tag === "UnknownKeyword" || s.type._tag === "AnyKeyword"
+      )
       const n = names.length
       return (u) => {
         if (!isRecord(u)) return false

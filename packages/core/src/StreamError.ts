@@ -1,12 +1,12 @@
 /**
- * How a started stream fails, for any provider (SPEC S2–S6, B1): an in-band error event, a `/responses`
+ * How a started stream fails, for any provider (S2–S6, B1): an in-band error event, a `/responses`
  * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
  * what the API promises, or one larger than the configured bound. One family for every provider, like
  * `ClientError`: each is a `Schema.TaggedError` whose `provider` field says whose stream it was (`venice`, `novita`),
  * with the call's correlation facts and how much had been delivered before the failure.
  *
  * Failures before the stream starts (HTTP errors, transport failures before the first event) are not here: they are
- * the client's errors, retried by the client's policy (SPEC S3).
+ * the client's errors, retried by the client's policy (S3).
  *
  * @example
  * ```ts
@@ -30,7 +30,7 @@ import * as ClientError from "./ClientError.js"
 import type * as RetryClass from "./RetryClass.js"
 
 /**
- * Fields every stream error carries: the provider and the call's correlation facts (SPEC O1), the operation, the
+ * Fields every stream error carries: the provider and the call's correlation facts (O1), the operation, the
  * correlation ids of the `200` that started the stream, and how much had been delivered downstream before the
  * failure.
  *
@@ -53,7 +53,7 @@ export const StreamFields = {
 }
 
 /**
- * An in-band error event (SPEC S2): the server sent `200`, streamed, then `data: {"error": {message, type, code?,
+ * An in-band error event (S2): the server sent `200`, streamed, then `data: {"error": {message, type, code?,
  * param?, retry_after?}}` (OpenAI-style), Novita's `{code, reason, message}` with or without the `error` wrapper, or
  * an SSE `event: error`. Terminal: the stream ends here. Overloads use `type: "server_error"`,
  * `code: "model_overloaded"`.
@@ -80,7 +80,7 @@ export class StreamEventError extends Schema.TaggedError<StreamEventError>()("St
 }) {}
 
 /**
- * A `/responses` stream ended with `response.failed` (SPEC S4). `code` / `message` come from `response.error`.
+ * A `/responses` stream ended with `response.failed` (S4). `code` / `message` come from `response.error`.
  *
  * @since 0.2.0
  * @category errors
@@ -98,7 +98,7 @@ export class ResponseFailedError extends Schema.TaggedError<ResponseFailedError>
 /**
  * The stream ended before its terminator: an SSE stream without `data: [DONE]` (chat) or a final
  * `response.completed` / `response.incomplete` (`/responses`), or a body shorter than its `Content-Length`
- * (SPEC S5, B1). `incomplete` is `true` when a partial event was dropped at the end.
+ * (S5, B1). `incomplete` is `true` when a partial event was dropped at the end.
  *
  * @since 0.2.0
  * @category errors
@@ -136,7 +136,7 @@ export const StreamTransportReason = Schema.Literal("reset", "protocol", "idle-t
 export type StreamTransportReason = typeof StreamTransportReason.Type
 
 /**
- * The connection broke after the stream had started (SPEC B1): never a defect, never a hang.
+ * The connection broke after the stream had started (B1): never a defect, never a hang.
  *
  * @since 0.2.0
  * @category errors
@@ -163,7 +163,7 @@ export class StreamDecodeError extends Schema.TaggedError<StreamDecodeError>()("
 }) {}
 
 /**
- * One event outgrew the stream's `maxEventBytes` (SPEC S6, default 1 MiB): the stream fails instead of buffering
+ * One event outgrew the stream's `maxEventBytes` (S6, default 1 MiB): the stream fails instead of buffering
  * without end.
  *
  * @since 0.2.0
@@ -231,11 +231,12 @@ const tags: ReadonlySet<string> = new Set(classes.map((c) => c._tag))
 export const isStreamError = (u: unknown): u is StreamError =>
   Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
 
-const NEVER_CODES = /content|policy|filter|blocked|moderation|invalid|context_length|not_found|unauthori[sz]ed|forbidden/i
+const NEVER_CODES =
+  /content|policy|filter|blocked|moderation|invalid|context_length|not_found|unauthori[sz]ed|forbidden/i
 
 /**
  * The retry class of a stream error — what a caller's opt-in restart should do with it (nothing is retried
- * implicitly once a stream has started, SPEC S3):
+ * implicitly once a stream has started, S3):
  *
  * - in-band errors: `never` for content-policy, validation and context-length codes; `header-wait` when the event
  *   names a `retry_after`; `backoff` otherwise (`server_error`, `model_overloaded`, `upstream_error` …);

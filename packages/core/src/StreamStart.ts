@@ -52,7 +52,7 @@ import * as Stream from "effect/Stream"
  * @category observation
  */
 export class Activity extends Context.Reference<Activity>()("@venice-effect/core/StreamStart/Activity", {
-  defaultValue: (): ((what: "open" | "data" | "close") => Effect.Effect<void>) => () => Effect.void
+  defaultValue: (): (what: "open" | "data" | "close") => Effect.Effect<void> => () => Effect.void
 }) {}
 
 /**

@@ -58,8 +58,8 @@ export * as HeaderDiagnostics from "./HeaderDiagnostics.js"
 /**
  * Where the client keeps what it knows about a provider's limits, shared by every fiber of a process (and, with a
  * shared store, by every process of a fleet): request windows for proactive pacing, the count of failed requests
- * for the error-budget guard (SPEC R8), and concurrency slots (e.g. a wallet's 5 requests in flight, SPEC X4).
- * Each operation is one atomic step, so a store backed by Redis can implement it with one script.
+ * for the error-budget guard (R8), and concurrency slots (e.g. a wallet's 5 requests in flight, X4). Each
+ * operation is one atomic step, so a store backed by Redis can implement it with one script.
  *
  * @since 0.1.0
  */
@@ -67,11 +67,11 @@ export * as LimiterStore from "./LimiterStore.js"
 
 /**
  * The request pipeline every provider's client runs its calls through (DESIGN "A call, end to end"): per attempt,
- * the error-budget guard (SPEC R8), proactive pacing, a concurrency slot when the credentials limit requests in
- * flight (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response
- * headers, and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span
- * with retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any
- * pending wait (R12).
+ * the error-budget guard (R8), proactive pacing, a concurrency slot when the credentials limit requests in flight
+ * (X4), fresh authorization (R10), the HTTP exchange with a timeout, limit bookkeeping from the response headers,
+ * and decoding into the provider's tagged errors; around the attempts, the retry `Schedule` (R7), a span with
+ * retries as events, metrics and log lines (O1–O3). Interruption cancels the in-flight request and any pending
+ * wait (R12).
  *
  * @since 0.1.0
  */
@@ -98,12 +98,11 @@ export * as Poll from "./Poll.js"
 export * as ProviderClient from "./ProviderClient.js"
 
 /**
- * The streaming every provider shares (SPEC S1–S3, S6, B1): open a request under the client's pipeline, wait for
- * the first element inside the attempt (so a failure before it retries like any call, SPEC S3), and hand back the
- * rest as a `Stream` whose failures are {@link StreamError.StreamError}s. Also the SSE decoding loop (one Channel
- * loop per response: bytes → events → values) with the error mapping done once, off the hot path, the bounds of a
- * stream's waits (first event, idle), and the per-event step of OpenAI-style JSON streams (`[DONE]`, in-band
- * errors).
+ * The streaming every provider shares (S1–S3, S6, B1): open a request under the client's pipeline, wait for the
+ * first element inside the attempt (so a failure before it retries like any call, S3), and hand back the rest as a
+ * `Stream` whose failures are {@link StreamError.StreamError}s. Also the SSE decoding loop (one Channel loop per
+ * response: bytes → events → values) with the error mapping done once, off the hot path, the bounds of a stream's
+ * waits (first event, idle), and the per-event step of OpenAI-style JSON streams (`[DONE]`, in-band errors).
  *
  * @since 0.1.0
  */
@@ -119,10 +118,10 @@ export * as ProviderStream from "./ProviderStream.js"
 export * as RateLimit from "./RateLimit.js"
 
 /**
- * Which request and response headers stay out of spans and logs (SPEC O3): `@effect/platform` records every header
- * of a client request as a span attribute unless its name is on `Headers.currentRedactedNames`. The clients add
- * their secret headers and a call's own `headers` to that list, after what is already on it (the platform's
- * defaults and any names the application added), never instead of it.
+ * Which request and response headers stay out of spans and logs (O3): `@effect/platform` records every header of a
+ * client request as a span attribute unless its name is on `Headers.currentRedactedNames`. The clients add their
+ * secret headers and a call's own `headers` to that list, after what is already on it (the platform's defaults and
+ * any names the application added), never instead of it.
  *
  * @since 0.1.0
  */
@@ -212,7 +211,7 @@ export * as Siwx from "./Siwx.js"
 export * as Sse from "./Sse.js"
 
 /**
- * How a started stream fails, for any provider (SPEC S2–S6, B1): an in-band error event, a `/responses`
+ * How a started stream fails, for any provider (S2–S6, B1): an in-band error event, a `/responses`
  * `response.failed`, an end before the terminator (truncation), a connection broken mid-body, an event that is not
  * what the API promises, or one larger than the configured bound. One family for every provider, like
  * `ClientError`: each is a `Schema.TaggedError` whose `provider` field says whose stream it was (`venice`,

@@ -30,7 +30,9 @@ describe("vendored reference material", () => {
 
   it.runIf(fs.existsSync(original))("matches ../shared byte for byte", () => {
     for (const file of list) {
-      expect(fs.readFileSync(path.join(vendored, file)).equals(fs.readFileSync(path.join(original, file))), file).toBe(true)
+      expect(fs.readFileSync(path.join(vendored, file)).equals(fs.readFileSync(path.join(original, file))), file).toBe(
+        true
+      )
     }
   })
 })

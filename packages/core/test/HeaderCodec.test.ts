@@ -3,7 +3,7 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { Base64Json, Base64Utf8, base64Json, decodeBase64Utf8 } from "../src/HeaderCodec.js"
+import { Base64Json, base64Json, Base64Utf8, decodeBase64Utf8 } from "../src/HeaderCodec.js"
 
 const decode = Schema.decodeUnknownEither(Base64Json)
 const encode = Schema.encodeEither(Base64Json)

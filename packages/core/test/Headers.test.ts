@@ -99,11 +99,14 @@ describe("ErrorBody", () => {
   it("classifies bodies", () => {
     expect(ErrorBody.inspect("")._tag).toBe("empty")
     expect(ErrorBody.inspect(" \n ")._tag).toBe("empty")
-    expect(ErrorBody.inspect('{"error":"x"}')).toMatchObject({ _tag: "json", value: { error: "x" } })
+    expect(ErrorBody.inspect("{\"error\":\"x\"}")).toMatchObject({ _tag: "json", value: { error: "x" } })
     expect(ErrorBody.inspect("\uFEFF{\"a\":1}")._tag).toBe("json")
-    expect(ErrorBody.inspect("<!DOCTYPE html><title>Bad gateway</title>")).toMatchObject({ _tag: "html", title: "Bad gateway" })
+    expect(ErrorBody.inspect("<!DOCTYPE html><title>Bad gateway</title>")).toMatchObject({
+      _tag: "html",
+      title: "Bad gateway"
+    })
     expect(ErrorBody.inspect("oops", { contentType: "text/html; charset=utf-8" })._tag).toBe("html")
-    expect(ErrorBody.inspect('{"error":')._tag).toBe("truncated-json")
+    expect(ErrorBody.inspect("{\"error\":")._tag).toBe("truncated-json")
     expect(ErrorBody.inspect("404 page not found")._tag).toBe("text")
     expect(ErrorBody.inspect(new Uint8Array(5 * 1024 * 1024))._tag).toBe("too-large")
   })
@@ -142,8 +145,8 @@ describe("ResponseHeaders / SafeUrl", () => {
   })
 })
 
-import * as LimiterStore from "../src/LimiterStore.js"
 import * as EffectT from "effect/Effect"
+import * as LimiterStore from "../src/LimiterStore.js"
 
 describe("LimiterStore (memory)", () => {
   it.effect("paces a window and admits a probe after the reset, even when a limit of 0 was announced", () =>

@@ -1,5 +1,5 @@
 /**
- * The in-memory LimiterStore's concurrency slots (SPEC X4): `limit` holders at once, idempotent per lease, released
+ * The in-memory LimiterStore's concurrency slots (X4): `limit` holders at once, idempotent per lease, released
  * on demand, reclaimed after their TTL.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -42,7 +42,7 @@ describe("LimiterStore slots", () => {
 })
 
 describe("LimiterStore windows", () => {
-  it.effect("a 429's Retry-After wins over the exhausted window the same response described (SPEC R3)", () =>
+  it.effect("a 429's Retry-After wins over the exhausted window the same response described (R3)", () =>
     Effect.gen(function*() {
       const store = LimiterStore.makeMemory()
       // the 429: window of 10, none left, resets in 60 s; Retry-After: 5 s
@@ -52,7 +52,7 @@ describe("LimiterStore windows", () => {
       expect((yield* store.reserve("k", 5_000))._tag).toBe("Granted")
     }))
 
-  it.effect("a window whose end no response named ends one span after it began (SPEC W8: no livelock)", () =>
+  it.effect("a window whose end no response named ends one span after it began (L2: no livelock)", () =>
     Effect.gen(function*() {
       const store = LimiterStore.makeMemory()
       // a window of 2, described 60 s before its end: the span (how long a window lasts) is 60 s

@@ -1,15 +1,15 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import type * as MetricState from "effect/MetricState"
 import * as Schedule from "effect/Schedule"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as LimiterStore from "../src/LimiterStore.js"
@@ -20,11 +20,15 @@ const stallingServer = Effect.acquireRelease(
   Effect.async<http.Server>((resume) => {
     const server = http.createServer((_, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "100" })
-      res.write('{"partial":')
+      res.write("{\"partial\":")
     })
     server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
   }),
-  (server) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
+  (server) =>
+    Effect.async<void>((resume) => {
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
 )
 
 type Plain = { readonly _tag: "Plain"; readonly status: number }
@@ -68,8 +72,10 @@ describe("Pipeline", () => {
     Effect.gen(function*() {
       const server = yield* stallingServer
       const closed = yield* Deferred.make<void>()
-      server.prependListener("request", (req: http.IncomingMessage) =>
-        req.socket.on("close", () => Deferred.unsafeDone(closed, Effect.void)))
+      server.prependListener(
+        "request",
+        (req: http.IncomingMessage) => req.socket.on("close", () => Deferred.unsafeDone(closed, Effect.void))
+      )
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
       const client = yield* HttpClient.HttpClient
       const fiber = yield* Effect.fork(
@@ -94,7 +100,11 @@ const flakyServer = (failures: number) =>
       })
       server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
     }),
-    (server) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
+    (server) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
   )
 
 /** The value of the counter named `name` whose tags include every one of `tags` (0 when there is none yet). */

@@ -1,5 +1,5 @@
 /**
- * Waiting for a slot (SPEC X4 in-flight limits, R8 unresolved requests) is not a poll: with the in-memory store an
+ * Waiting for a slot (X4 in-flight limits, R8 unresolved requests) is not a poll: with the in-memory store an
  * attempt waiting for a slot is sent when the holder gives it back. Under a `TestClock` that never moves, a poll loop
  * (sleep, ask again) would never wake; these calls all complete.
  */
@@ -20,7 +20,9 @@ type Plain = { readonly _tag: "Plain"; readonly status: number }
 /** Answers 200 after `delayMs` of real time, recording the peak of requests in flight. */
 const slowServer = (delayMs: number) =>
   Effect.acquireRelease(
-    Effect.async<{ readonly server: http.Server; readonly stats: { inFlight: number; peak: number; received: number } }>(
+    Effect.async<
+      { readonly server: http.Server; readonly stats: { inFlight: number; peak: number; received: number } }
+    >(
       (resume) => {
         const stats = { inFlight: 0, peak: 0, received: 0 }
         const server = http.createServer((_, res) => {
@@ -35,7 +37,11 @@ const slowServer = (delayMs: number) =>
         server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, stats })))
       }
     ),
-    ({ server }) => Effect.async<void>((resume) => { server.closeAllConnections(); server.close(() => resume(Effect.void)) })
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
   )
 
 const provider: Pipeline.Provider<Plain> = {

@@ -22,7 +22,11 @@ describe("Poll.untilDone", () => {
     Effect.gen(function*() {
       const check = yield* counter(3)
       const fiber = yield* Effect.fork(Stream.runCollect(
-        Poll.untilDone(check, { isDone: (n) => n === 3, schedule: Schedule.spaced("1 second"), onGiveUp: (last) => new GaveUp(last) })
+        Poll.untilDone(check, {
+          isDone: (n) => n === 3,
+          schedule: Schedule.spaced("1 second"),
+          onGiveUp: (last) => new GaveUp(last)
+        })
       ))
       yield* TestClock.adjust("2 seconds")
       expect(Chunk.toReadonlyArray(yield* Fiber.join(fiber))).toEqual([1, 2, 3])

@@ -11,7 +11,8 @@ import * as RateLimit from "../src/RateLimit.js"
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0)
 const YEAR = 366 * 24 * 3600 * 1000
-const at = (o: Option.Option<RateLimit.Reset>) => Option.map(o, (r) => [DateTime.toEpochMillis(r.resetAt) - NOW, r.unit])
+const at = (o: Option.Option<RateLimit.Reset>) =>
+  Option.map(o, (r) => [DateTime.toEpochMillis(r.resetAt) - NOW, r.unit])
 
 describe("RateLimit.parseReset boundaries", () => {
   it("10¹² is Unix ms, 10⁹ Unix seconds, anything smaller seconds from now", () => {
@@ -31,7 +32,9 @@ describe("RateLimit.parseReset boundaries", () => {
   })
 
   it("blank values are garbage, not a reset now", () => {
-    for (const blank of ["", " ", "   ", "\t"]) expect(RateLimit.parseReset(blank, NOW), JSON.stringify(blank)).toEqual(Option.none())
+    for (const blank of ["", " ", "   ", "\t"]) {
+      expect(RateLimit.parseReset(blank, NOW), JSON.stringify(blank)).toEqual(Option.none())
+    }
   })
 
   it("the horizon is a year: exactly 366 days is kept, one millisecond more is garbage", () => {
@@ -45,7 +48,9 @@ describe("RateLimit.Window", () => {
     const now = DateTime.unsafeMake(NOW)
     expect(new RateLimit.Window({}).untilReset(now)).toEqual(Duration.zero)
     expect(new RateLimit.Window({ resetAt: DateTime.unsafeMake(NOW - 5) }).untilReset(now)).toEqual(Duration.zero)
-    expect(new RateLimit.Window({ resetAt: DateTime.unsafeMake(NOW + 1500) }).untilReset(now)).toEqual(Duration.millis(1500))
+    expect(new RateLimit.Window({ resetAt: DateTime.unsafeMake(NOW + 1500) }).untilReset(now)).toEqual(
+      Duration.millis(1500)
+    )
   })
 
   it("exhausted: only a known remaining of zero or less", () => {
@@ -86,7 +91,9 @@ describe("RateLimit.readWindow", () => {
 
   it("names left out are not read", () => {
     const decoded = RateLimit.readWindow({ l: "5", r: "2", t: "30" }, { remaining: "r" }, NOW)
-    expect(Option.map(decoded.value, (w) => [w.limit, w.remaining, w.resetAt])).toEqual(Option.some([undefined, 2, undefined]))
+    expect(Option.map(decoded.value, (w) => [w.limit, w.remaining, w.resetAt])).toEqual(
+      Option.some([undefined, 2, undefined])
+    )
     expect(RateLimit.readWindow({ l: "5" }, {}, NOW)).toEqual({ value: Option.none(), ignored: [] })
     // not even a header literally named "undefined"
     expect(RateLimit.readWindow({ undefined: "5" }, {}, NOW)).toEqual({ value: Option.none(), ignored: [] })

@@ -20,7 +20,11 @@ describe("RequestValidation.validate", () => {
   it.effect("reports every issue with its field path, naming the provider and operation", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(
-        RequestValidation.validate("novita", "chat.completions", Request, { model: "", n: 1.5, messages: [{ role: "bot" }] })
+        RequestValidation.validate("novita", "chat.completions", Request, {
+          model: "",
+          n: 1.5,
+          messages: [{ role: "bot" }]
+        })
       )
       expect(error).toBeInstanceOf(ClientError.RequestValidationError)
       expect(error.provider).toBe("novita")

@@ -1,5 +1,5 @@
 /**
- * What `RetryAfterFromString` says when it refuses a value (SPEC H1): the decoder's errors name the rule the value broke,
+ * What `RetryAfterFromString` says when it refuses a value (H1): the decoder's errors name the rule the value broke,
  * so a log of a refused `Retry-After` tells delta-seconds garbage from a bad date. Found unpinned by mutation testing
  * (`npm run mutate`, docs/testing.md): with any of these messages emptied every other test passed.
  */
@@ -29,6 +29,8 @@ describe("RetryAfter refusals", () => {
   it("delta-seconds and dates with surrounding blanks decode to the same wait as without", () => {
     const now = Date.UTC(2026, 0, 1)
     expect(RetryAfter.parse(" 7 ", now)).toEqual(RetryAfter.parse("7", now))
-    expect(RetryAfter.parse("  Thu, 01 Jan 2026 00:00:30 GMT ", now)).toEqual(RetryAfter.parse("Thu, 01 Jan 2026 00:00:30 GMT", now))
+    expect(RetryAfter.parse("  Thu, 01 Jan 2026 00:00:30 GMT ", now)).toEqual(
+      RetryAfter.parse("Thu, 01 Jan 2026 00:00:30 GMT", now)
+    )
   })
 })

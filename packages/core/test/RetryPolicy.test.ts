@@ -106,7 +106,10 @@ describe("RetryPolicy.make (R1–R3)", () => {
 
   it.effect("backoff is capped at 30 s", () =>
     Effect.gen(function*() {
-      const { gaps } = yield* drive(Array(8).fill(unavailable), RetryPolicy.make(classify, { maxRetries: 7, jitter: 0 }))
+      const { gaps } = yield* drive(
+        Array(8).fill(unavailable),
+        RetryPolicy.make(classify, { maxRetries: 7, jitter: 0 })
+      )
       expect(gaps).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000])
     }))
 

@@ -28,9 +28,16 @@ const schemas = {
       delta: Delta,
       finish_reason: optional(Schema.NullOr(Schema.Union(Schema.Literal("stop", "length"), Schema.String)))
     })),
-    usage: optional(Schema.NullOr(Schema.Struct({ total: Schema.Number, detail: Schema.Record({ key: Schema.String, value: Schema.Number }) })))
+    usage: optional(
+      Schema.NullOr(
+        Schema.Struct({ total: Schema.Number, detail: Schema.Record({ key: Schema.String, value: Schema.Number }) })
+      )
+    )
   }),
-  withIndexSignature: Schema.Struct({ type: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  withIndexSignature: Schema.Struct(
+    { type: Schema.String },
+    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  ),
   typedIndexSignature: Schema.Record({ key: Schema.String, value: Schema.Boolean }),
   tuple: Schema.Tuple(Schema.String, Schema.Number),
   tupleWithRest: Schema.Tuple([Schema.String], Schema.Number),
@@ -44,7 +51,10 @@ const schemas = {
   empty: Schema.Struct({}),
   object: Schema.Object,
   recursive: (() => {
-    interface Tree { readonly value: number; readonly children: ReadonlyArray<Tree> }
+    interface Tree {
+      readonly value: number
+      readonly children: ReadonlyArray<Tree>
+    }
     const Tree: Schema.Schema<Tree> = Schema.Struct({
       value: Schema.Number,
       children: Schema.Array(Schema.suspend((): Schema.Schema<Tree> => Tree))
@@ -101,7 +111,15 @@ describe("SchemaGuard.compile", () => {
   }
 
   it("excess properties are ignored, as by Schema.is; a parse-options annotation is honoured", () => {
-    expect(SchemaGuard.compile(schemas.chunk)({ id: "x", object: "chat.completion.chunk", created: 1, choices: [], extra: 1 })).toBe(true)
+    expect(
+      SchemaGuard.compile(schemas.chunk)({
+        id: "x",
+        object: "chat.completion.chunk",
+        created: 1,
+        choices: [],
+        extra: 1
+      })
+    ).toBe(true)
     expect(SchemaGuard.compile(schemas.strict)({ a: 1, b: 2 })).toBe(false)
     expect(SchemaGuard.compile(schemas.strict)({ a: 1 })).toBe(true)
   })

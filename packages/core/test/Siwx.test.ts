@@ -1,4 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
+import { encodeBase58, encodeSIWxHeader, parseSIWxHeader, verifySIWxSignature } from "@x402/extensions/sign-in-with-x"
+import { createSIWxPayload } from "@x402/extensions/sign-in-with-x"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -9,8 +11,6 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { encodeBase58, encodeSIWxHeader, parseSIWxHeader, verifySIWxSignature } from "@x402/extensions/sign-in-with-x"
-import { createSIWxPayload } from "@x402/extensions/sign-in-with-x"
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -53,8 +53,10 @@ const watchedSigner = () => {
 
 /** The message text of new fields (client-side unless a challenge is given). */
 const makeMessage = (challenge: X402.SignInWithXInfo | undefined, address: string, options: Siwx.MessageOptions) =>
-  Effect.flatMap(Siwx.makeFields(challenge, address, options), (fields) =>
-    Effect.orDie(Either.match(Siwx.formatMessage(fields), { onLeft: Effect.fail, onRight: Effect.succeed })))
+  Effect.flatMap(
+    Siwx.makeFields(challenge, address, options),
+    (fields) => Effect.orDie(Either.match(Siwx.formatMessage(fields), { onLeft: Effect.fail, onRight: Effect.succeed }))
+  )
 
 /** A correctly signed payload for `account`, built at NOW. */
 const signed = (options: Siwx.MessageOptions = {}, signer: Siwx.Signer = account) =>
@@ -94,7 +96,9 @@ const signedFields = (options: Siwx.MessageOptions = {}, signer: Siwx.Signer = a
   }).pipe(Effect.flatMap((fields) => Siwx.signFields(signer, fields)))
 
 const structuredWire = (payload: Siwx.SiwxPayload): Record<string, unknown> =>
-  JSON.parse(Buffer.from(Redacted.value(Siwx.encodeHeader(payload, "structured")), "base64").toString("utf8")) as Record<
+  JSON.parse(
+    Buffer.from(Redacted.value(Siwx.encodeHeader(payload, "structured")), "base64").toString("utf8")
+  ) as Record<
     string,
     unknown
   >
@@ -137,7 +141,9 @@ describe("Siwx", () => {
         const json = wire(payload)
         expect(Object.keys(json).sort()).toStrictEqual(["address", "chainId", "message", "signature"])
         expect(json["signature"]).toMatch(/^0x[0-9a-f]{130}$/)
-        expect(payload.message).toContain(`${DOMAIN} wants you to sign in with your Ethereum account:\n${account.address}`)
+        expect(payload.message).toContain(
+          `${DOMAIN} wants you to sign in with your Ethereum account:\n${account.address}`
+        )
         expect(payload.message).toContain("\nChain ID: 8453\n")
         // a plain string header decodes as well (what a server receives)
         expect((yield* Siwx.verify(header, expected)).address).toBe(account.address)
@@ -195,81 +201,195 @@ describe("Siwx", () => {
       ["PARSE_ERROR", "base64 of non-JSON", reasonOf(Buffer.from("{nope").toString("base64"))],
       ["INVALID_PAYLOAD", "no signature", reasonOf(b64({ address: account.address, message: "m" }))],
       ["INVALID_PAYLOAD", "a JSON array", reasonOf(b64([]))],
-      ["INVALID_PAYLOAD", "empty signature", Effect.flatMap(signed(), (p) =>
-        reasonOf(b64({ ...wire(p), signature: "" })))],
-      ["INVALID_CHAIN_ID", "chainId `base`", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, chainId: "base" })))],
-      ["INVALID_CHAIN_ID", "chainId true", Effect.flatMap(signed(), (p) =>
-        reasonOf(b64({ ...wire(p), chainId: true })))],
-      ["INVALID_WALLET", "address not EVM", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, address: "0x1234" })))],
-      ["INVALID_MESSAGE", "not SIWE", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, message: "hello" })))],
-      ["INVALID_MESSAGE", "no Issued At line", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nIssued At: [^\n]*/, "") })))],
-      ["MISSING_NONCE", "empty Nonce line", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nNonce: [^\n]*/, "\nNonce: ") })))],
-      ["ADDRESS_MISMATCH", "swapped payload address", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, address: other.address })))],
-      ["CHAIN_MISMATCH", "payload 8453, message 84532", Effect.flatMap(signed({ chainId: 84532 }), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, chainId: 8453 })))],
-      ["UNSUPPORTED_CHAIN", "chain 1", Effect.flatMap(signed({ chainId: 1 }), (p) => reasonOf(Siwx.encodeHeader(p)))],
-      ["UNSUPPORTED_CHAIN", "no Chain ID line", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nChain ID: \d+/, "") })))],
-      ["UNSUPPORTED_CHAIN", "Solana devnet", Effect.flatMap(signed({ chainId: SOLANA_DEVNET }, solana), (p) =>
-        reasonOf(Siwx.encodeHeader(p)))],
-      ["INVALID_WALLET", "a Solana claim on an EVM address", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, type: "ed25519", chainId: Siwx.SOLANA_MAINNET })))],
-      ["CHAIN_MISMATCH", "a Solana message with an EVM chainId", Effect.flatMap(signed({}, solana), (p) =>
-        reasonOf(b64({ ...wire(p), chainId: 8453, type: "ed25519" })))],
-      ["INVALID_CHAIN_ID", "structured chainId `base`", Effect.flatMap(signedFields(), (p) =>
-        reasonOf(b64({ ...structuredWire(p), chainId: "base" })))],
-      ["INVALID_PAYLOAD", "structured without a nonce", Effect.flatMap(signedFields(), (p) => {
-        const { nonce: _nonce, ...rest } = structuredWire(p)
-        return reasonOf(b64(rest))
-      })],
-      ["INVALID_SIGNATURE", "structured, tampered statement", Effect.flatMap(signedFields(), (p) =>
-        reasonOf(b64({ ...structuredWire(p), statement: "Sign in to Venice Al" })))],
-      ["INVALID_SIGNATURE", "Solana, signed by another key", Effect.flatMap(signed({}, solana), (p) =>
-        Effect.flatMap(Effect.promise(() => otherSolana.signBytes(new TextEncoder().encode(p.message))), (signature) =>
-          reasonOf(b64({ ...wire(p), signature: encodeBase58(signature) }))))],
-      ["DOMAIN_MISMATCH", "wrong domain", Effect.flatMap(signed({ domain: "api.venice.ai.evil.example" }), (p) =>
-        reasonOf(Siwx.encodeHeader(p)))],
-      ["TIMESTAMP_MISMATCH", "timestamp 60 s off", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, timestamp: NOW - 60_000 })))],
-      ["FUTURE_TIMESTAMP", "issued 2 min ahead", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader(p), { ...expected, now: NOW - 2 * 60_000 }))],
-      ["EXPIRED", "older than 5 min", Effect.flatMap(signed({ expiresIn: Duration.hours(1) }), (p) =>
-        reasonOf(Siwx.encodeHeader(p), { ...expected, now: NOW + 5 * 60_000 + 1 }))],
-      ["EXPIRED", "past Expiration Time", Effect.flatMap(signed({ expiresIn: Duration.minutes(1) }), (p) =>
-        reasonOf(Siwx.encodeHeader(p), { ...expected, now: NOW + 61_000 }))],
-      ["NOT_BEFORE", "Not Before ahead", Effect.flatMap(signRaw({
-        chainId: 8453,
-        domain: DOMAIN,
-        uri: "https://api.venice.ai",
-        nonce: "a1b2c3d4e5f6a7b8",
-        issuedAt: new Date(NOW),
-        notBefore: new Date(NOW + 60_000)
-      }), (p) => reasonOf(Siwx.encodeHeader(p)))],
-      ["INVALID_SIGNATURE", "tampered message", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace("Sign in to", "Sign into") })))],
-      ["INVALID_SIGNATURE", "signed by another key", Effect.gen(function*() {
-        const message = yield* makeMessage(undefined, account.address, { domain: DOMAIN })
-        const signature = yield* Effect.promise(() => other.signMessage({ message }))
-        return yield* reasonOf(
-          Siwx.encodeHeader({
-            form: "message",
-            address: account.address,
-            message,
-            signature: Redacted.make(signature),
-            chainId: 8453
-          })
+      [
+        "INVALID_PAYLOAD",
+        "empty signature",
+        Effect.flatMap(signed(), (p) => reasonOf(b64({ ...wire(p), signature: "" })))
+      ],
+      [
+        "INVALID_CHAIN_ID",
+        "chainId `base`",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, chainId: "base" })))
+      ],
+      [
+        "INVALID_CHAIN_ID",
+        "chainId true",
+        Effect.flatMap(signed(), (p) => reasonOf(b64({ ...wire(p), chainId: true })))
+      ],
+      [
+        "INVALID_WALLET",
+        "address not EVM",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, address: "0x1234" })))
+      ],
+      [
+        "INVALID_MESSAGE",
+        "not SIWE",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, message: "hello" })))
+      ],
+      [
+        "INVALID_MESSAGE",
+        "no Issued At line",
+        Effect.flatMap(
+          signed(),
+          (p) => reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nIssued At: [^\n]*/, "") }))
         )
-      })],
-      ["INVALID_SIGNATURE", "signature not hex", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, signature: Redacted.make("zz") })))],
-      ["INVALID_SIGNATURE", "signature garbage hex", Effect.flatMap(signed(), (p) =>
-        reasonOf(Siwx.encodeHeader({ ...p, signature: Redacted.make("0x1234") })))]
+      ],
+      [
+        "MISSING_NONCE",
+        "empty Nonce line",
+        Effect.flatMap(
+          signed(),
+          (p) => reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nNonce: [^\n]*/, "\nNonce: ") }))
+        )
+      ],
+      [
+        "ADDRESS_MISMATCH",
+        "swapped payload address",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, address: other.address })))
+      ],
+      [
+        "CHAIN_MISMATCH",
+        "payload 8453, message 84532",
+        Effect.flatMap(signed({ chainId: 84532 }), (p) => reasonOf(Siwx.encodeHeader({ ...p, chainId: 8453 })))
+      ],
+      ["UNSUPPORTED_CHAIN", "chain 1", Effect.flatMap(signed({ chainId: 1 }), (p) => reasonOf(Siwx.encodeHeader(p)))],
+      [
+        "UNSUPPORTED_CHAIN",
+        "no Chain ID line",
+        Effect.flatMap(
+          signed(),
+          (p) => reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace(/\nChain ID: \d+/, "") }))
+        )
+      ],
+      [
+        "UNSUPPORTED_CHAIN",
+        "Solana devnet",
+        Effect.flatMap(signed({ chainId: SOLANA_DEVNET }, solana), (p) => reasonOf(Siwx.encodeHeader(p)))
+      ],
+      [
+        "INVALID_WALLET",
+        "a Solana claim on an EVM address",
+        Effect.flatMap(
+          signed(),
+          (p) => reasonOf(Siwx.encodeHeader({ ...p, type: "ed25519", chainId: Siwx.SOLANA_MAINNET }))
+        )
+      ],
+      [
+        "CHAIN_MISMATCH",
+        "a Solana message with an EVM chainId",
+        Effect.flatMap(signed({}, solana), (p) => reasonOf(b64({ ...wire(p), chainId: 8453, type: "ed25519" })))
+      ],
+      [
+        "INVALID_CHAIN_ID",
+        "structured chainId `base`",
+        Effect.flatMap(signedFields(), (p) => reasonOf(b64({ ...structuredWire(p), chainId: "base" })))
+      ],
+      [
+        "INVALID_PAYLOAD",
+        "structured without a nonce",
+        Effect.flatMap(signedFields(), (p) => {
+          const { nonce: _nonce, ...rest } = structuredWire(p)
+          return reasonOf(b64(rest))
+        })
+      ],
+      [
+        "INVALID_SIGNATURE",
+        "structured, tampered statement",
+        Effect.flatMap(
+          signedFields(),
+          (p) => reasonOf(b64({ ...structuredWire(p), statement: "Sign in to Venice Al" }))
+        )
+      ],
+      [
+        "INVALID_SIGNATURE",
+        "Solana, signed by another key",
+        Effect.flatMap(signed({}, solana), (p) =>
+          Effect.flatMap(
+            Effect.promise(() => otherSolana.signBytes(new TextEncoder().encode(p.message))),
+            (signature) => reasonOf(b64({ ...wire(p), signature: encodeBase58(signature) }))
+          ))
+      ],
+      [
+        "DOMAIN_MISMATCH",
+        "wrong domain",
+        Effect.flatMap(signed({ domain: "api.venice.ai.evil.example" }), (p) => reasonOf(Siwx.encodeHeader(p)))
+      ],
+      [
+        "TIMESTAMP_MISMATCH",
+        "timestamp 60 s off",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, timestamp: NOW - 60_000 })))
+      ],
+      [
+        "FUTURE_TIMESTAMP",
+        "issued 2 min ahead",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader(p), { ...expected, now: NOW - 2 * 60_000 }))
+      ],
+      [
+        "EXPIRED",
+        "older than 5 min",
+        Effect.flatMap(
+          signed({ expiresIn: Duration.hours(1) }),
+          (p) => reasonOf(Siwx.encodeHeader(p), { ...expected, now: NOW + 5 * 60_000 + 1 })
+        )
+      ],
+      [
+        "EXPIRED",
+        "past Expiration Time",
+        Effect.flatMap(
+          signed({ expiresIn: Duration.minutes(1) }),
+          (p) => reasonOf(Siwx.encodeHeader(p), { ...expected, now: NOW + 61_000 })
+        )
+      ],
+      [
+        "NOT_BEFORE",
+        "Not Before ahead",
+        Effect.flatMap(
+          signRaw({
+            chainId: 8453,
+            domain: DOMAIN,
+            uri: "https://api.venice.ai",
+            nonce: "a1b2c3d4e5f6a7b8",
+            issuedAt: new Date(NOW),
+            notBefore: new Date(NOW + 60_000)
+          }),
+          (p) => reasonOf(Siwx.encodeHeader(p))
+        )
+      ],
+      [
+        "INVALID_SIGNATURE",
+        "tampered message",
+        Effect.flatMap(
+          signed(),
+          (p) => reasonOf(Siwx.encodeHeader({ ...p, message: p.message.replace("Sign in to", "Sign into") }))
+        )
+      ],
+      [
+        "INVALID_SIGNATURE",
+        "signed by another key",
+        Effect.gen(function*() {
+          const message = yield* makeMessage(undefined, account.address, { domain: DOMAIN })
+          const signature = yield* Effect.promise(() => other.signMessage({ message }))
+          return yield* reasonOf(
+            Siwx.encodeHeader({
+              form: "message",
+              address: account.address,
+              message,
+              signature: Redacted.make(signature),
+              chainId: 8453
+            })
+          )
+        })
+      ],
+      [
+        "INVALID_SIGNATURE",
+        "signature not hex",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, signature: Redacted.make("zz") })))
+      ],
+      [
+        "INVALID_SIGNATURE",
+        "signature garbage hex",
+        Effect.flatMap(signed(), (p) => reasonOf(Siwx.encodeHeader({ ...p, signature: Redacted.make("0x1234") })))
+      ]
     ]
 
     for (const [reason, name, run] of cases) {
@@ -318,7 +438,10 @@ describe("Siwx", () => {
   describe("challenges", () => {
     const vectors = JSON.parse(
       fs.readFileSync(
-        path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../fixtures/shared/reference/x402-vectors.json"),
+        path.resolve(
+          path.dirname(fileURLToPath(import.meta.url)),
+          "../../../fixtures/shared/reference/x402-vectors.json"
+        ),
         "utf8"
       )
     ) as ReadonlyArray<{ readonly header: string }>
@@ -386,7 +509,9 @@ describe("Siwx", () => {
     it.effect("a Solana message: bare genesis hash in Chain ID, base58 signature, type ed25519, CAIP-2 chainId", () =>
       atNow(Effect.gen(function*() {
         const payload = yield* signed({}, solana)
-        expect(payload.message).toContain(`${DOMAIN} wants you to sign in with your Solana account:\n${solana.address}\n`)
+        expect(payload.message).toContain(
+          `${DOMAIN} wants you to sign in with your Solana account:\n${solana.address}\n`
+        )
         expect(payload.message).toContain("\nChain ID: 5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp\n")
         const json = wire(payload)
         expect(json).toMatchObject({ address: solana.address, chainId: Siwx.SOLANA_MAINNET, type: "ed25519" })
@@ -404,10 +529,15 @@ describe("Siwx", () => {
         yield* Siwx.verify(Siwx.encodeHeader(payload), expected)
         const bytes = yield* Effect.promise(() => solana.signBytes(new TextEncoder().encode(base)))
         const base64 = Buffer.from(bytes).toString("base64")
-        yield* Siwx.verify(b64({ address: solana.address, message: base, signature: base64, chainId: Siwx.SOLANA_MAINNET }), expected)
+        yield* Siwx.verify(
+          b64({ address: solana.address, message: base, signature: base64, chainId: Siwx.SOLANA_MAINNET }),
+          expected
+        )
         // Venice compares Solana addresses exactly (base58 is case-sensitive)
         const flipped = solana.address.replace(/[a-hj-np-z]/, (c) => c.toUpperCase())
-        expect(["ADDRESS_MISMATCH", "INVALID_WALLET"]).toContain(yield* reasonOf(b64({ ...wire(payload), address: flipped })))
+        expect(["ADDRESS_MISMATCH", "INVALID_WALLET"]).toContain(
+          yield* reasonOf(b64({ ...wire(payload), address: flipped }))
+        )
       })))
   })
 
@@ -443,21 +573,29 @@ describe("Siwx", () => {
             ? account
             : { publicKey: solana.address, signMessage: (bytes: Uint8Array) => solana.signBytes(bytes) }
           const payload = yield* Effect.promise(() =>
-            createSIWxPayload({
-              domain: "127.0.0.1:4021",
-              uri: url,
-              version: "1",
-              nonce: "f12bca24572176a7fbecf2a6af502ea8",
-              issuedAt: new Date(now).toISOString(),
-              expirationTime: new Date(now + 5 * 60_000).toISOString(),
-              statement: "Sign in to Venice AI",
-              resources: [url],
-              chainId: Siwx.defaultChainOf(signer),
-              type: name === "EVM" ? "eip191" : "ed25519"
-            }, libSigner, url)
+            createSIWxPayload(
+              {
+                domain: "127.0.0.1:4021",
+                uri: url,
+                version: "1",
+                nonce: "f12bca24572176a7fbecf2a6af502ea8",
+                issuedAt: new Date(now).toISOString(),
+                expirationTime: new Date(now + 5 * 60_000).toISOString(),
+                statement: "Sign in to Venice AI",
+                resources: [url],
+                chainId: Siwx.defaultChainOf(signer),
+                type: name === "EVM" ? "eip191" : "ed25519"
+              },
+              libSigner,
+              url
+            )
           )
           const verified = yield* Siwx.verify(encodeSIWxHeader(payload), { domain: "127.0.0.1" })
-          expect(verified).toMatchObject({ address: signer.address, form: "structured", nonce: "f12bca24572176a7fbecf2a6af502ea8" })
+          expect(verified).toMatchObject({
+            address: signer.address,
+            form: "structured",
+            nonce: "f12bca24572176a7fbecf2a6af502ea8"
+          })
         }))
     }
 
@@ -467,28 +605,41 @@ describe("Siwx", () => {
         expect(Object.keys(JSON.parse(Buffer.from(header, "base64").toString("utf8"))).sort())
           .toStrictEqual(["address", "chainId", "message", "signature"])
         expect(() => parseSIWxHeader(header)).toThrow(/Invalid SIWX header/)
-        const structured = Redacted.value(yield* Siwx.makeHeader(account, undefined, { domain: DOMAIN, form: "structured" }))
+        const structured = Redacted.value(
+          yield* Siwx.makeHeader(account, undefined, { domain: DOMAIN, form: "structured" })
+        )
         expect(parseSIWxHeader(structured).address).toBe(account.address)
       })))
 
     it.effect.prop(
       "arbitrary structured payloads fail with a SiwxVerifyError, never a defect",
-      [FastCheck.record({
-        domain: FastCheck.oneof(FastCheck.constant(DOMAIN), FastCheck.string()),
-        address: FastCheck.oneof(FastCheck.constant(account.address), FastCheck.constant(solana.address), FastCheck.string()),
-        uri: FastCheck.oneof(FastCheck.constant("https://api.venice.ai"), FastCheck.string()),
-        nonce: FastCheck.oneof(FastCheck.constant("a1b2c3d4e5f6a7b8"), FastCheck.string()),
-        issuedAt: FastCheck.oneof(FastCheck.constant(new Date(NOW).toISOString()), FastCheck.string()),
-        chainId: FastCheck.oneof(FastCheck.constantFrom(8453, "eip155:8453", Siwx.SOLANA_MAINNET), FastCheck.jsonValue()),
-        type: FastCheck.oneof(FastCheck.constantFrom("eip191", "ed25519"), FastCheck.string()),
-        statement: FastCheck.string(),
-        signature: FastCheck.oneof(FastCheck.constant("0x1234"), FastCheck.string())
-      }, { requiredKeys: ["domain"] }).map(b64)],
+      [
+        FastCheck.record({
+          domain: FastCheck.oneof(FastCheck.constant(DOMAIN), FastCheck.string()),
+          address: FastCheck.oneof(
+            FastCheck.constant(account.address),
+            FastCheck.constant(solana.address),
+            FastCheck.string()
+          ),
+          uri: FastCheck.oneof(FastCheck.constant("https://api.venice.ai"), FastCheck.string()),
+          nonce: FastCheck.oneof(FastCheck.constant("a1b2c3d4e5f6a7b8"), FastCheck.string()),
+          issuedAt: FastCheck.oneof(FastCheck.constant(new Date(NOW).toISOString()), FastCheck.string()),
+          chainId: FastCheck.oneof(
+            FastCheck.constantFrom(8453, "eip155:8453", Siwx.SOLANA_MAINNET),
+            FastCheck.jsonValue()
+          ),
+          type: FastCheck.oneof(FastCheck.constantFrom("eip191", "ed25519"), FastCheck.string()),
+          statement: FastCheck.string(),
+          signature: FastCheck.oneof(FastCheck.constant("0x1234"), FastCheck.string())
+        }, { requiredKeys: ["domain"] }).map(b64)
+      ],
       ([header]) =>
         Effect.gen(function*() {
           const exit = yield* Effect.exit(Siwx.verify(header, { ...expected, now: NOW }))
           expect(Exit.isFailure(exit)).toBe(true)
-          if (Exit.isFailure(exit)) expect(Option.getOrThrow(Cause.failureOption(exit.cause))).toBeInstanceOf(Siwx.SiwxVerifyError)
+          if (Exit.isFailure(exit)) {
+            expect(Option.getOrThrow(Cause.failureOption(exit.cause))).toBeInstanceOf(Siwx.SiwxVerifyError)
+          }
         })
     )
   })
@@ -514,12 +665,20 @@ describe("Siwx", () => {
     it.effect("a challenge for another origin (host, port or scheme) is refused before anything is signed", () =>
       atNow(Effect.gen(function*() {
         const { signed: signedSomething, signer: watched } = watchedSigner()
-        for (const origin of ["http://127.0.0.1:4022/api/v1", "https://127.0.0.1:4021/api/v1", "https://api.venice.ai/api/v1"]) {
+        for (
+          const origin of [
+            "http://127.0.0.1:4022/api/v1",
+            "https://127.0.0.1:4021/api/v1",
+            "https://api.venice.ai/api/v1"
+          ]
+        ) {
           const error = yield* Effect.flip(Siwx.makeHeader(watched, challenge, { origin }))
           expect(error.reason).toBe("DomainMismatch")
         }
         expect(Siwx.isBoundToOrigin(challenge, "http://127.0.0.1:4021")).toBe(true)
-        expect(Siwx.isBoundToOrigin({ ...challenge, uri: "http://evil.example/x" }, "http://127.0.0.1:4021")).toBe(false)
+        expect(Siwx.isBoundToOrigin({ ...challenge, uri: "http://evil.example/x" }, "http://127.0.0.1:4021")).toBe(
+          false
+        )
         expect(signedSomething()).toBe(false)
       })))
   })

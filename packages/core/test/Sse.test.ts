@@ -507,7 +507,9 @@ describe("Sse", () => {
         const whole = parse([bytes], { maxEventBytes: limit })
         for (let cut = 0; cut <= bytes.length; cut++) {
           const split = parse([bytes.subarray(0, cut), bytes.subarray(cut)], { maxEventBytes: limit })
-          expect(split.error === undefined, `${JSON.stringify(input)} limit ${limit} cut ${cut}`).toBe(whole.error === undefined)
+          expect(split.error === undefined, `${JSON.stringify(input)} limit ${limit} cut ${cut}`).toBe(
+            whole.error === undefined
+          )
         }
       }
     }

@@ -31,13 +31,18 @@ describe("StreamStart.commitOnFirst", () => {
   it.scoped("a failure before the first element that beforeFirst maps fails the attempt", () =>
     Effect.gen(function*() {
       const source = Stream.empty.pipe(Stream.concat(Stream.fail<Err>(new Early())))
-      const result = yield* Effect.either(StreamStart.commitOnFirst(source, { scope: yield* Effect.scope, beforeFirst }))
+      const result = yield* Effect.either(
+        StreamStart.commitOnFirst(source, { scope: yield* Effect.scope, beforeFirst })
+      )
       expect(result).toEqual(Either.left("retry me"))
     }))
 
   it.scoped("a failure it does not map stays the stream's: the attempt succeeds, the values fail", () =>
     Effect.gen(function*() {
-      const values = yield* StreamStart.commitOnFirst(Stream.fail<Err>(new InBand()), { scope: yield* Effect.scope, beforeFirst })
+      const values = yield* StreamStart.commitOnFirst(Stream.fail<Err>(new InBand()), {
+        scope: yield* Effect.scope,
+        beforeFirst
+      })
       const error = yield* Effect.flip(Stream.runDrain(values))
       expect(error._tag).toBe("InBand")
     }))

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as X402Http from "@x402/core/http"
+import type * as X402Types from "@x402/core/types"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -8,8 +10,6 @@ import * as Schema from "effect/Schema"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import * as X402Http from "@x402/core/http"
-import type * as X402Types from "@x402/core/types"
 import * as X402 from "../src/X402.js"
 
 interface Vector {
@@ -43,7 +43,11 @@ const settle = {
 
 const payment = {
   x402Version: 2,
-  resource: { url: "https://api.example-inference.ai/x402/top-up", description: "Top-up", mimeType: "application/json" },
+  resource: {
+    url: "https://api.example-inference.ai/x402/top-up",
+    description: "Top-up",
+    mimeType: "application/json"
+  },
   accepted: {
     scheme: "exact",
     network: "eip155:8453",
@@ -221,14 +225,18 @@ describe("X402", () => {
     it("PAYMENT-SIGNATURE", () => {
       const header = X402Http.encodePaymentSignatureHeader(payloadTheirs)
       expect(Schema.decodeUnknownSync(X402.PaymentSignatureHeader)(header)).toStrictEqual(payloadOurs)
-      const ours = Schema.encodeSync(X402.PaymentSignatureHeader)(Schema.decodeUnknownSync(X402.PaymentPayload)(payloadOurs))
+      const ours = Schema.encodeSync(X402.PaymentSignatureHeader)(
+        Schema.decodeUnknownSync(X402.PaymentPayload)(payloadOurs)
+      )
       expect(X402Http.decodePaymentSignatureHeader(ours)).toStrictEqual(payloadTheirs)
     })
 
     it("PAYMENT-RESPONSE", () => {
       const header = X402Http.encodePaymentResponseHeader(settleTheirs)
       expect(Schema.decodeUnknownSync(X402.PaymentResponseHeader)(header)).toStrictEqual(settleOurs)
-      const ours = Schema.encodeSync(X402.PaymentResponseHeader)(Schema.decodeUnknownSync(X402.SettleResponse)(settleOurs))
+      const ours = Schema.encodeSync(X402.PaymentResponseHeader)(
+        Schema.decodeUnknownSync(X402.SettleResponse)(settleOurs)
+      )
       expect(X402Http.decodePaymentResponseHeader(ours)).toStrictEqual(settleTheirs)
     })
   })

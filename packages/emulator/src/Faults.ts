@@ -684,8 +684,14 @@ export const streamReset = (afterChunks: number): StreamReset => new StreamReset
  * @since 0.1.0
  * @category constructors
  */
-export const streamStall = (afterChunks: number, options: { readonly keepAliveEvery?: number | undefined } = {}): StreamStall =>
-  new StreamStall({ afterChunks, ...(options.keepAliveEvery !== undefined ? { keepAliveEvery: options.keepAliveEvery } : {}) })
+export const streamStall = (
+  afterChunks: number,
+  options: { readonly keepAliveEvery?: number | undefined } = {}
+): StreamStall =>
+  new StreamStall({
+    afterChunks,
+    ...(options.keepAliveEvery !== undefined ? { keepAliveEvery: options.keepAliveEvery } : {})
+  })
 
 /**
  * @since 0.1.0

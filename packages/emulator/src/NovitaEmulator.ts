@@ -45,9 +45,9 @@ import * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Faults from "./Faults.js"
 import { makeApp, storeScript } from "./internal/novita/server.js"
-import type { Fault } from "./NovitaFaults.js"
 import { type Settings, State } from "./internal/novita/state.js"
 import { hashKey, labelOfHash } from "./internal/state.js"
+import type { Fault } from "./NovitaFaults.js"
 
 // ─── faults (defined in NovitaFaults.ts, which the internal modules import: no import cycle) ──────
 
@@ -214,7 +214,9 @@ const settingsOf = (config: Config): Settings => ({
   defaultBalanceUsd: 100
 })
 
-const keyValue = (key: string | Redacted.Redacted<string>): string => (typeof key === "string" ? key : Redacted.value(key))
+const keyValue = (
+  key: string | Redacted.Redacted<string>
+): string => (typeof key === "string" ? key : Redacted.value(key))
 
 /**
  * Starts the emulator; it stops (every open socket closed) when the scope closes.

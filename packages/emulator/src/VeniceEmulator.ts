@@ -108,7 +108,10 @@ export interface Config {
     readonly window?: Duration.DurationInput | undefined
   } | undefined
   /** The failed-request error budget. Default 50 failures per 30 seconds. */
-  readonly errorBudget?: { readonly threshold?: number | undefined; readonly window?: Duration.DurationInput | undefined } | undefined
+  readonly errorBudget?: {
+    readonly threshold?: number | undefined
+    readonly window?: Duration.DurationInput | undefined
+  } | undefined
   /** Crypto RPC: per-minute cap per caller (default 100, the paid tier) and the idempotency TTL (default 24 h). */
   readonly cryptoRpc?: {
     readonly requestsPerMinute?: number | undefined
@@ -365,7 +368,9 @@ const settingsOf = (config: Config): Settings => {
   }
 }
 
-const keyValue = (key: string | Redacted.Redacted<string>): string => (typeof key === "string" ? key : Redacted.value(key))
+const keyValue = (
+  key: string | Redacted.Redacted<string>
+): string => (typeof key === "string" ? key : Redacted.value(key))
 
 const defaultVerifier = (domains: ReadonlyArray<string>): SiwxVerifier => (header) =>
   Effect.map(Siwx.verify(header, { domain: domains }), (verified) => ({
@@ -442,12 +447,17 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
       if (filter.status !== undefined && record.status !== filter.status) return false
       if (filter.key !== undefined && record.key !== labelOf(filter.key)) return false
       if (filter.keyLabel !== undefined && record.key !== filter.keyLabel) return false
-      if (filter.wallet !== undefined && (record.wallet === undefined || walletKey(record.wallet) !== walletKey(filter.wallet))) {
+      if (
+        filter.wallet !== undefined &&
+        (record.wallet === undefined || walletKey(record.wallet) !== walletKey(filter.wallet))
+      ) {
         return false
       }
       if (filter.route !== undefined) {
         const route = filter.route.replace(/^\/+|\/+$/g, "")
-        if (route !== record.route && route !== record.path.replace(/^\/+/, "") && filter.route !== record.path) return false
+        if (
+          route !== record.route && route !== record.path.replace(/^\/+/, "") && filter.route !== record.path
+        ) return false
       }
       if (filter.model !== undefined && record.model !== filter.model) return false
       return true
@@ -458,7 +468,9 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
       origin,
       solanaRpcUrl: `${origin}/solana-rpc`,
       port,
-      url: (path) => (path.startsWith("/__emulator") || path.startsWith("/api/") ? `${origin}${path}` : `${origin}/api/v1${path.startsWith("/") ? path : `/${path}`}`),
+      url: (path) => (path.startsWith("/__emulator") || path.startsWith("/api/")
+        ? `${origin}${path}`
+        : `${origin}/api/v1${path.startsWith("/") ? path : `/${path}`}`),
       script: (match, times, fault) => Effect.sync(() => storeScript(state, { match, times, fault })),
       clearFaults: Effect.sync(() => {
         state.scripts = []
@@ -494,7 +506,12 @@ export const make = (config: Config = {}): Effect.Effect<Service, ServeError, Sc
               transactions: [...wallet.transactions],
               payments: [...state.payments.values()]
                 .filter((p) => walletKey(p.wallet) === key)
-                .map((p) => ({ paymentId: p.paymentId, amountUsd: p.amountUsd, status: p.status, submissions: p.submissions }))
+                .map((p) => ({
+                  paymentId: p.paymentId,
+                  amountUsd: p.amountUsd,
+                  status: p.status,
+                  submissions: p.submissions
+                }))
             }
           })),
       labelOf
@@ -535,7 +552,9 @@ export const layerConfig = (config: Config = {}): Layer.Layer<VeniceEmulator, Se
           ? {
             keys: [
               ...(config.keys ?? []),
-              ...Redacted.value(keys.value).split(",").map((k) => k.trim()).filter((k) => k.length > 0).map((k) => Redacted.make(k))
+              ...Redacted.value(keys.value).split(",").map((k) => k.trim()).filter((k) => k.length > 0).map((k) =>
+                Redacted.make(k)
+              )
             ]
           }
           : {})

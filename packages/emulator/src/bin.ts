@@ -40,12 +40,17 @@ const options = {
     Options.withDescription("An INFERENCE API key (no admin routes such as /billing/balance; repeatable).")
   ),
   admin: Options.boolean("admin").pipe(
-    Options.withDescription("Serve the admin routes: POST/GET/DELETE /__emulator/faults, GET /__emulator/stats, GET /__emulator/requests, POST /__emulator/reset.")
+    Options.withDescription(
+      "Serve the admin routes: POST/GET/DELETE /__emulator/faults, GET /__emulator/stats, GET /__emulator/requests, POST /__emulator/reset."
+    )
   ),
   rpm: optionalInteger("rpm", "Requests per window per key and model (default: each model's Venice limit)."),
   tpm: optionalInteger("tpm", "Tokens per window per key and model (default: each model's Venice limit)."),
   window: optionalInteger("window-ms", "Length of the request / token windows in milliseconds (default 60000)."),
-  errorBudget: optionalInteger("error-budget", "Failed (4xx, not 429) requests per bucket before the lockout (default 50)."),
+  errorBudget: optionalInteger(
+    "error-budget",
+    "Failed (4xx, not 429) requests per bucket before the lockout (default 50)."
+  ),
   errorWindow: optionalInteger("error-window-ms", "Length of the error-budget window in milliseconds (default 30000)."),
   rpcRpm: optionalInteger("rpc-rpm", "Crypto RPC requests per minute per caller (default 100)."),
   tokens: optionalInteger("tokens", "Tokens per generated completion (default 12)."),
@@ -55,13 +60,18 @@ const options = {
     Options.optional,
     Options.withDescription("Initial x402 credit of a wallet, as ADDRESS=USD (repeatable).")
   ),
-  payTo: Options.text("pay-to").pipe(Options.optional, Options.withDescription("The Base payTo address of x402 payment requirements.")),
+  payTo: Options.text("pay-to").pipe(
+    Options.optional,
+    Options.withDescription("The Base payTo address of x402 payment requirements.")
+  ),
   solanaFirst: Options.boolean("solana-first").pipe(
     Options.withDescription("List the Solana rail before Base in accepts[] (for clients that sign in on accepts[0]).")
   ),
   origin: Options.text("origin").pipe(
     Options.optional,
-    Options.withDescription("The public origin SIWX challenges are bound to, for a proxy in front (default: http://host:port).")
+    Options.withDescription(
+      "The public origin SIWX challenges are bound to, for a proxy in front (default: http://host:port)."
+    )
   ),
   novitaPort: optionalInteger(
     "novita-port",
@@ -113,13 +123,14 @@ const command = Command.make("venice-emulator", options, (o) =>
     }
     const keys = o.keys.length + o.inferenceKeys.length
     yield* Console.error(
-      `venice-emulator: ${keys} key(s)${keys > 0 ? ` (${[...o.keys, ...o.inferenceKeys].map((k) => emulator.labelOf(k)).join(", ")})` : ""}${
-        o.admin ? `, admin routes on ${emulator.origin}/__emulator` : ""
-      }; Ctrl-C stops`
+      `venice-emulator: ${keys} key(s)${
+        keys > 0 ? ` (${[...o.keys, ...o.inferenceKeys].map((k) => emulator.labelOf(k)).join(", ")})` : ""
+      }${o.admin ? `, admin routes on ${emulator.origin}/__emulator` : ""}; Ctrl-C stops`
     )
     return yield* Effect.never
-  }).pipe(Effect.scoped)
-).pipe(Command.withDescription("A local HTTP server that behaves like the Venice API (limiters, x402, scripted faults)."))
+  }).pipe(Effect.scoped)).pipe(
+    Command.withDescription("A local HTTP server that behaves like the Venice API (limiters, x402, scripted faults).")
+  )
 
 const cli = Command.run(command, { name: "venice-emulator", version: "0.1.0" })
 

@@ -70,7 +70,9 @@ describe("auth", () => {
       expect((yield* get(emulator, "/billing/balance", { key: null })).status).toBe(402)
       const balance = yield* get(emulator, `/x402/balance/${account.address}`, { key: null })
       expect(balance.status).toBe(402)
-      expect(Schema.decodeUnknownSync(X402.PaymentRequiredHeader)(balance.headers["payment-required"]).accepts).toEqual([])
+      expect(Schema.decodeUnknownSync(X402.PaymentRequiredHeader)(balance.headers["payment-required"]).accepts).toEqual(
+        []
+      )
       // the discovery 402 does not count against the error budget
       const ok = yield* post(emulator, "/chat/completions", chatBody())
       expect(ok.headers["x-ratelimit-remaining"]).toBe("50")
@@ -82,11 +84,16 @@ describe("auth", () => {
       const res = yield* post(emulator, "/chat/completions", chatBody(), { key: "wrong" })
       expect([res.status, res.json]).toEqual([401, { error: "Authentication failed" }])
       expect(res.headers["x-ratelimit-remaining"]).toBe("50")
-      expect((yield* post(emulator, "/chat/completions", chatBody(), { key: "wrong" })).headers["x-ratelimit-remaining"]).toBe("49")
+      expect(
+        (yield* post(emulator, "/chat/completions", chatBody(), { key: "wrong" })).headers["x-ratelimit-remaining"]
+      ).toBe("49")
       expect(decodeError(res).code).toBe("AUTHENTICATION_FAILED")
       const paid = yield* post(emulator, "/chat/completions", chatBody(), { headers: { "PAYMENT-SIGNATURE": "abc" } })
       expect(paid.status).toBe(400)
-      expect(paid.json).toEqual({ error: "Payment headers are only accepted on POST /api/v1/x402/top-up", code: "PAYMENT_HEADER_NOT_ACCEPTED" })
+      expect(paid.json).toEqual({
+        error: "Payment headers are only accepted on POST /api/v1/x402/top-up",
+        code: "PAYMENT_HEADER_NOT_ACCEPTED"
+      })
       const siwxOnly = yield* get(emulator, "/api_keys/rate_limits", { key: null, headers: { "SIGN-IN-WITH-X": "x" } })
       expect([siwxOnly.status, siwxOnly.json]).toEqual([401, { error: "Authentication failed" }])
       expect((yield* get(emulator, "/api_keys/rate_limits", { key: INFERENCE_KEY })).status).toBe(200)
@@ -104,16 +111,27 @@ describe("auth", () => {
 
       const replay = yield* withWallet(emulator, "/chat/completions", chatBody(), header)
       expect(replay.status).toBe(401)
-      expect(replay.json).toEqual({ error: "Sign-in-with-X nonce has already been used", code: "X402_SIGN_IN_NONCE_REUSED" })
+      expect(replay.json).toEqual({
+        error: "Sign-in-with-X nonce has already been used",
+        code: "X402_SIGN_IN_NONCE_REUSED"
+      })
       expect(decodeError(replay)).toMatchObject({ _tag: "VeniceCodedError", code: "X402_SIGN_IN_NONCE_REUSED" })
 
-      const foreign = yield* withWallet(emulator, "/chat/completions", chatBody(), yield* siwxHeader(account, "evil.example"))
+      const foreign = yield* withWallet(
+        emulator,
+        "/chat/completions",
+        chatBody(),
+        yield* siwxHeader(account, "evil.example")
+      )
       expect(decodeError(foreign).code).toBe("X402_SIGN_IN_DOMAIN_MISMATCH")
       const garbage = yield* withWallet(emulator, "/chat/completions", chatBody(), "%%%")
       expect(decodeError(garbage).code).toBe("X402_SIGN_IN_PARSE_ERROR")
 
       // the ledger, newest first; another wallet's ledger is refused
-      const balance = yield* get(emulator, `/x402/balance/${account.address}`, { key: null, headers: { "SIGN-IN-WITH-X": yield* siwxHeader(account) } })
+      const balance = yield* get(emulator, `/x402/balance/${account.address}`, {
+        key: null,
+        headers: { "SIGN-IN-WITH-X": yield* siwxHeader(account) }
+      })
       const decoded = Schema.decodeUnknownSync(X402Api.X402Balance)(balance.json)
       expect(decoded.data.balanceUsd).toBe(wallet.balanceUsd)
       const history = yield* get(emulator, `/x402/transactions/${account.address}?limit=10`, {
@@ -121,10 +139,16 @@ describe("auth", () => {
         headers: { "SIGN-IN-WITH-X": yield* siwxHeader(account) }
       })
       expect(Schema.decodeUnknownSync(X402Api.X402Transactions)(history.json).data.transactions[0]?.type).toBe("CHARGE")
-      const other = yield* get(emulator, `/x402/balance/${poor.address}`, { key: null, headers: { "SIGN-IN-WITH-X": yield* siwxHeader(account) } })
+      const other = yield* get(emulator, `/x402/balance/${poor.address}`, {
+        key: null,
+        headers: { "SIGN-IN-WITH-X": yield* siwxHeader(account) }
+      })
       expect([other.status, other.json]).toEqual([403, { error: "You can only access balance for your own wallet" }])
       expect(decodeError(other).code).toBe("X402_WALLET_MISMATCH")
-      const invalid = yield* get(emulator, `/x402/balance/${account.address}`, { key: null, headers: { "SIGN-IN-WITH-X": "%%%" } })
+      const invalid = yield* get(emulator, `/x402/balance/${account.address}`, {
+        key: null,
+        headers: { "SIGN-IN-WITH-X": "%%%" }
+      })
       expect([invalid.status, invalid.json]).toEqual([401, { error: "Invalid Sign-in-with-x signature" }])
     }).pipe(Effect.provide(Client)))
 
@@ -133,7 +157,11 @@ describe("auth", () => {
       const emulator = yield* start({ x402: { wallets: { [poor.address]: 0.04 } } })
       const res = yield* withWallet(emulator, "/chat/completions", chatBody(), yield* siwxHeader(poor))
       expect(res.status).toBe(402)
-      expect(res.json).toMatchObject({ code: "PAYMENT_REQUIRED", reason: "insufficient_balance", currentBalanceUsd: 0.04 })
+      expect(res.json).toMatchObject({
+        code: "PAYMENT_REQUIRED",
+        reason: "insufficient_balance",
+        currentBalanceUsd: 0.04
+      })
       const header = Schema.decodeUnknownSync(X402.PaymentRequiredHeader)(res.headers["payment-required"])
       expect(header.accepts[0]?.amount).toBe("10000000")
       const error = decodeError(res)
@@ -157,10 +185,15 @@ describe("auth", () => {
           )
         )
       // five streams answered (headers sent) and held open
-      const held = yield* Effect.forEach([1, 2, 3, 4, 5], () => Effect.flatMap(siwxHeader(account), open), { concurrency: 5 })
+      const held = yield* Effect.forEach([1, 2, 3, 4, 5], () => Effect.flatMap(siwxHeader(account), open), {
+        concurrency: 5
+      })
       expect(held.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
       const sixth = yield* withWallet(emulator, "/chat/completions", chatBody(), yield* siwxHeader(account))
-      expect([sixth.status, sixth.json]).toEqual([429, { error: "Too many concurrent requests", code: "X402_CONCURRENCY_LIMIT" }])
+      expect([sixth.status, sixth.json]).toEqual([429, {
+        error: "Too many concurrent requests",
+        code: "X402_CONCURRENCY_LIMIT"
+      }])
     }).pipe(Effect.provide(Client)))
 
   it.scopedLive("top-up: discovery 402, then a payment signed by @x402/evm is verified, credited once, and answered with PAYMENT-RESPONSE", () =>
@@ -173,10 +206,16 @@ describe("auth", () => {
       expect(discovery.json).toMatchObject({ x402Version: 2, accepts: [{ amount: "5000000" }, { amount: "5000000" }] })
 
       // a $10 cap, as a careful caller would set (the library defaults to $1)
-      const client = registerExactEvmScheme(new x402Client(), { signer: account }).setSpendControls({ maxAmountPerPayment: "$10" })
+      const client = registerExactEvmScheme(new x402Client(), { signer: account }).setSpendControls({
+        maxAmountPerPayment: "$10"
+      })
       const payload = yield* Effect.promise(() => client.createPaymentPayload(required))
       const pay = (header: string) =>
-        send(HttpClientRequest.post(emulator.url("/x402/top-up")).pipe(HttpClientRequest.setHeader("PAYMENT-SIGNATURE", header)))
+        send(
+          HttpClientRequest.post(emulator.url("/x402/top-up")).pipe(
+            HttpClientRequest.setHeader("PAYMENT-SIGNATURE", header)
+          )
+        )
       const settled = yield* pay(encodePaymentSignatureHeader(payload))
       expect(settled.status).toBe(200)
       const topUp = Schema.decodeUnknownSync(X402Api.TopUpResponse)(settled.json)
@@ -185,7 +224,9 @@ describe("auth", () => {
       expect(settlement).toMatchObject({ success: true, network: "eip155:8453", payer: account.address })
 
       // the same signed payment again: credited at most once
-      const again = Schema.decodeUnknownSync(X402Api.TopUpResponse)((yield* pay(encodePaymentSignatureHeader(payload))).json)
+      const again = Schema.decodeUnknownSync(X402Api.TopUpResponse)(
+        (yield* pay(encodePaymentSignatureHeader(payload))).json
+      )
       expect(again.data.paymentId).toBe(topUp.data.paymentId)
       expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(5)
 
@@ -200,7 +241,9 @@ describe("auth", () => {
       expect(decodeError(yield* pay("not base64 %%%")).code).toBe("INVALID_PAYMENT_FORMAT")
 
       // /x402/top-up allows 10 requests a minute per IP (this test sent 6), then a header-less 429
-      for (let i = 0; i < 4; i++) expect((yield* send(HttpClientRequest.post(emulator.url("/x402/top-up")))).status).toBe(402)
+      for (let i = 0; i < 4; i++) {
+        expect((yield* send(HttpClientRequest.post(emulator.url("/x402/top-up")))).status).toBe(402)
+      }
       const limited = yield* send(HttpClientRequest.post(emulator.url("/x402/top-up")))
       expect([limited.status, limited.json]).toEqual([429, { error: "Rate limit exceeded. Please try again later." }])
       expect(decodeError(limited).code).toBe("RATE_LIMIT_EXCEEDED")

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { createSignableMessage, generateKeyPairSigner } from "@solana/kit"
 import { wrapFetchWithSIWx } from "@x402/extensions/sign-in-with-x"
 import * as Effect from "effect/Effect"
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 
 // The `venice-emulator` bin, built and run as a subprocess.
 
@@ -13,7 +13,8 @@ const pkg = fileURLToPath(new URL("..", import.meta.url))
 const root = path.resolve(pkg, "../..")
 const bin = path.join(pkg, "bin/venice-emulator.js")
 
-const run = (args: ReadonlyArray<string>): string => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8" })
+const run = (args: ReadonlyArray<string>): string =>
+  execFileSync(process.execPath, [bin, ...args], { encoding: "utf8" })
 
 const children: Array<ChildProcess> = []
 
@@ -39,7 +40,10 @@ const exited = (child: ChildProcess) =>
 
 describe("venice-emulator bin", () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", pkg], { cwd: root, stdio: "inherit" })
+    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", pkg], {
+      cwd: root,
+      stdio: "inherit"
+    })
   }, 180_000)
 
   afterAll(() => {
@@ -109,7 +113,9 @@ describe("venice-emulator bin", () => {
         body: JSON.stringify({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
       }
       // wrapFetchWithSIWx signs in on the chain of accepts[0]: Base as Venice lists it, Solana with --solana-first
-      for (const [signer, address, args] of [[evm, evm.address, []], [solana, kit.address, ["--solana-first"]]] as const) {
+      for (
+        const [signer, address, args] of [[evm, evm.address, []], [solana, kit.address, ["--solana-first"]]] as const
+      ) {
         const { child, url } = yield* startBin(["--port", "0", "--wallet", `${address}=5`, ...args])
         const unsigned = yield* Effect.promise(() => fetch(`${url}/chat/completions`, chat))
         expect(unsigned.status).toBe(402)

@@ -7,17 +7,18 @@ import * as Responses from "@venice-effect/venice/schema/Responses"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Zlib from "node:zlib"
 import * as Either from "effect/Either"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Zlib from "node:zlib"
 import * as Faults from "../src/Faults.js"
 import type * as VeniceEmulator from "../src/VeniceEmulator.js"
 import { chatBody, Client, get, KEY, post, type Res, send, sseData, start } from "./helpers.js"
 
 const decodeError = (res: Res) => VeniceError.decode({ status: res.status, headers: res.headers, body: res.text })
-const decodeFull = (res: Res) => VeniceError.decodeResponse({ status: res.status, headers: res.headers, body: res.text })
+const decodeFull = (res: Res) =>
+  VeniceError.decodeResponse({ status: res.status, headers: res.headers, body: res.text })
 
 /**
  * The tag design.md §1 expects for a code's body: E7a / E7b for the x402 402s, E2 validation, E3 context overflow, E4
@@ -55,14 +56,19 @@ const readAll = (emulator: VeniceEmulator.Service, path: string, body: unknown) 
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     const response = yield* client.execute(
-      HttpClientRequest.post(emulator.url(path)).pipe(HttpClientRequest.bearerToken(KEY), HttpClientRequest.bodyUnsafeJson(body))
+      HttpClientRequest.post(emulator.url(path)).pipe(
+        HttpClientRequest.bearerToken(KEY),
+        HttpClientRequest.bodyUnsafeJson(body)
+      )
     )
     let text = ""
     const outcome = yield* response.stream.pipe(
       Stream.decodeText(),
-      Stream.runForEach((chunk) => Effect.sync(() => {
-        text += chunk
-      })),
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          text += chunk
+        })
+      ),
       Effect.timeout(Duration.millis(500)),
       Effect.either
     )
@@ -73,7 +79,11 @@ describe("faults", () => {
   it.scopedLive("every catalog code, scripted once, decodes to its code and shape", () =>
     Effect.gen(function*() {
       const emulator = yield* start({ errorBudget: { threshold: 10_000 } })
-      for (const entry of ErrorCatalog.entries as ReadonlyArray<ErrorCatalog.Entry & { code: ErrorCatalog.VeniceErrorCode }>) {
+      for (
+        const entry of ErrorCatalog.entries as ReadonlyArray<
+          ErrorCatalog.Entry & { code: ErrorCatalog.VeniceErrorCode }
+        >
+      ) {
         yield* emulator.script({ route: "chat/completions" }, 1, Faults.error(entry.code))
         const res = yield* post(emulator, "/chat/completions", chatBody())
         const error = decodeError(res)
@@ -108,18 +118,37 @@ describe("faults", () => {
       expect(policy).toMatchObject({ _tag: "VeniceContentViolationError", suggestedPrompt: "a calm track" })
       expect(VeniceError.retryClass(policy)).toBe("modify-then-retry")
 
-      yield* emulator.script({}, 1, Faults.error("UNKNOWN_ERROR", { message: "upstream said no", status: 400, requestId: "req-1" }))
+      yield* emulator.script(
+        {},
+        1,
+        Faults.error("UNKNOWN_ERROR", { message: "upstream said no", status: 400, requestId: "req-1" })
+      )
       const upstream = yield* post(emulator, "/chat/completions", chatBody())
       expect(upstream.json).toEqual({ error: "upstream said no", request_id: "req-1" })
       expect(decodeError(upstream).requestId).toBe("req-1")
 
       // rate-limit overrides are in the family's unit: Unix seconds on crypto RPC
-      yield* emulator.script({ route: "crypto/rpc" }, 1, Faults.error("RATE_LIMIT_EXCEEDED", { rateLimit: { limit: 100, reset: 2_000_000_000 } }))
-      const rpc = yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_blockNumber", id: 1 })
-      expect([rpc.headers["x-ratelimit-limit"], rpc.headers["x-ratelimit-remaining"], rpc.headers["x-ratelimit-reset"]]).toEqual(["100", "0", "2000000000"])
+      yield* emulator.script(
+        { route: "crypto/rpc" },
+        1,
+        Faults.error("RATE_LIMIT_EXCEEDED", { rateLimit: { limit: 100, reset: 2_000_000_000 } })
+      )
+      const rpc = yield* post(emulator, "/crypto/rpc/base-mainnet", {
+        jsonrpc: "2.0",
+        method: "eth_blockNumber",
+        id: 1
+      })
+      expect([rpc.headers["x-ratelimit-limit"], rpc.headers["x-ratelimit-remaining"], rpc.headers["x-ratelimit-reset"]])
+        .toEqual(["100", "0", "2000000000"])
 
-      yield* emulator.script({ route: "video/retrieve" }, 1, Faults.providerContentPolicy({ recommendedModel: "wan-2.6-text-to-video" }))
-      const provider = decodeError(yield* post(emulator, "/video/retrieve", { model: "wan-2.6-text-to-video", queue_id: "q" }))
+      yield* emulator.script(
+        { route: "video/retrieve" },
+        1,
+        Faults.providerContentPolicy({ recommendedModel: "wan-2.6-text-to-video" })
+      )
+      const provider = decodeError(
+        yield* post(emulator, "/video/retrieve", { model: "wan-2.6-text-to-video", queue_id: "q" })
+      )
       expect(provider).toMatchObject({
         _tag: "VeniceProviderContentPolicyError",
         status: 422,
@@ -180,7 +209,10 @@ describe("faults", () => {
     Effect.gen(function*() {
       const emulator = yield* start()
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.stall)
-      const stalled = yield* post(emulator, "/chat/completions", chatBody()).pipe(Effect.timeout(Duration.millis(300)), Effect.either)
+      const stalled = yield* post(emulator, "/chat/completions", chatBody()).pipe(
+        Effect.timeout(Duration.millis(300)),
+        Effect.either
+      )
       expect(Either.isLeft(stalled) && stalled.left._tag).toBe("TimeoutException")
       yield* emulator.openConnections.pipe(
         Effect.repeat({ schedule: Schedule.spaced(Duration.millis(20)), until: (n) => n === 0 }),
@@ -237,7 +269,9 @@ describe("faults", () => {
       expect(data).toHaveLength(4)
       expect(data[3]).toBe("[DONE]")
       const event = Schema.decodeUnknownSync(Chat.ChatCompletionStreamEvent)(JSON.parse(data[2]!))
-      expect(event).toMatchObject({ error: { type: "server_error", code: "model_overloaded", retry_after: 30, param: null } })
+      expect(event).toMatchObject({
+        error: { type: "server_error", code: "model_overloaded", retry_after: 30, param: null }
+      })
 
       yield* emulator.script({}, 1, Faults.streamReset(3))
       const reset = yield* readAll(emulator, "/chat/completions", stream)
@@ -274,7 +308,7 @@ describe("faults", () => {
       expect(announced.status).toBe(200)
       expect(announced.headers["content-length"]).toBe(String(3 * 1024 * 1024))
       expect(announced.bytes.byteLength).toBe(3 * 1024 * 1024)
-      expect(announced.text.startsWith('{"padding":"aaaa')).toBe(true)
+      expect(announced.text.startsWith("{\"padding\":\"aaaa")).toBe(true)
       yield* emulator.script({ route: "models" }, 1, Faults.hugeBody(1_000, { announce: false }))
       const chunked = yield* get(emulator, "/models")
       expect(chunked.headers["content-length"]).toBeUndefined()
@@ -289,7 +323,11 @@ describe("faults", () => {
   it.scopedLive("responses stream fault: response.failed then [DONE]; TTS stream: the connection ends before Content-Length", () =>
     Effect.gen(function*() {
       const emulator = yield* start()
-      yield* emulator.script({ route: "responses" }, 1, Faults.streamError(4, { code: "upstream_error", message: "provider went away" }))
+      yield* emulator.script(
+        { route: "responses" },
+        1,
+        Faults.streamError(4, { code: "upstream_error", message: "provider went away" })
+      )
       const failed = yield* post(emulator, "/responses", { model: "venice-uncensored", input: "hi", stream: true })
       const data = sseData(failed.text)
       expect(data[data.length - 1]).toBe("[DONE]")
@@ -301,7 +339,11 @@ describe("faults", () => {
       expect(data).toHaveLength(6)
 
       yield* emulator.script({ route: "audio/speech" }, 1, Faults.streamEnd(2))
-      const speech = yield* readAll(emulator, "/audio/speech", { model: "tts-kokoro", input: "Hello there", streaming: true })
+      const speech = yield* readAll(emulator, "/audio/speech", {
+        model: "tts-kokoro",
+        input: "Hello there",
+        streaming: true
+      })
       expect(speech.status).toBe(200)
       expect(Number(speech.headers["content-length"])).toBe(2_000 + 11 * 240)
       expect(Either.isLeft(speech.outcome)).toBe(true)
@@ -310,9 +352,11 @@ describe("faults", () => {
   it.scopedLive("admin routes are off by default", () =>
     Effect.gen(function*() {
       const emulator = yield* start()
-      const res = yield* send(HttpClientRequest.post(emulator.url("/__emulator/faults")).pipe(
-        HttpClientRequest.bodyUnsafeJson({ fault: { _tag: "Stall" } })
-      ))
+      const res = yield* send(
+        HttpClientRequest.post(emulator.url("/__emulator/faults")).pipe(
+          HttpClientRequest.bodyUnsafeJson({ fault: { _tag: "Stall" } })
+        )
+      )
       expect(res.status).toBe(404)
       expect((yield* get(emulator, "/__emulator/stats", { key: null })).status).toBe(404)
     }).pipe(Effect.provide(Client)))
@@ -320,17 +364,21 @@ describe("faults", () => {
   it.scopedLive("admin routes (opt-in): script over HTTP, stats, request log with key labels only, reset", () =>
     Effect.gen(function*() {
       const emulator = yield* start({ admin: true })
-      const scheduled = yield* send(HttpClientRequest.post(emulator.url("/__emulator/faults")).pipe(
-        HttpClientRequest.bodyUnsafeJson({
-          match: { route: "chat/completions", key: KEY },
-          times: 2,
-          fault: { _tag: "Error", code: "MODEL_OFFLINE" }
-        })
-      ))
+      const scheduled = yield* send(
+        HttpClientRequest.post(emulator.url("/__emulator/faults")).pipe(
+          HttpClientRequest.bodyUnsafeJson({
+            match: { route: "chat/completions", key: KEY },
+            times: 2,
+            fault: { _tag: "Error", code: "MODEL_OFFLINE" }
+          })
+        )
+      )
       expect(scheduled.json).toEqual({ scheduled: 1, pendingFaults: 2 })
-      const invalid = yield* send(HttpClientRequest.post(emulator.url("/__emulator/faults")).pipe(
-        HttpClientRequest.bodyUnsafeJson({ fault: { _tag: "Error", code: "NOT_A_CODE" } })
-      ))
+      const invalid = yield* send(
+        HttpClientRequest.post(emulator.url("/__emulator/faults")).pipe(
+          HttpClientRequest.bodyUnsafeJson({ fault: { _tag: "Error", code: "NOT_A_CODE" } })
+        )
+      )
       expect(invalid.status).toBe(400)
 
       expect((yield* post(emulator, "/chat/completions", chatBody())).status).toBe(503)

@@ -102,10 +102,12 @@ describe("limiters", () => {
     Effect.gen(function*() {
       const emulator = yield* start({ errorBudget: { threshold: 2 }, maxJsonBytes: 512 })
       const raw = (body: string, contentType: string) =>
-        send(HttpClientRequest.post(emulator.url("/chat/completions")).pipe(
-          HttpClientRequest.bearerToken(KEY),
-          HttpClientRequest.bodyText(body, contentType)
-        ))
+        send(
+          HttpClientRequest.post(emulator.url("/chat/completions")).pipe(
+            HttpClientRequest.bearerToken(KEY),
+            HttpClientRequest.bodyText(body, contentType)
+          )
+        )
       for (let i = 0; i < 3; i++) {
         expect((yield* raw("{oops", "application/json")).status).toBe(400)
         expect((yield* raw("{}", "text/plain")).status).toBe(400)
@@ -122,7 +124,9 @@ describe("limiters", () => {
       const emulator = yield* start()
       yield* emulator.setOverloaded("venice-uncensored", 7)
       const res = yield* post(emulator, "/chat/completions", chatBody())
-      expect([res.status, res.json]).toEqual([429, { error: "The model is currently overloaded. Please try again later." }])
+      expect([res.status, res.json]).toEqual([429, {
+        error: "The model is currently overloaded. Please try again later."
+      }])
       expect(res.headers["retry-after"]).toBe("7")
       const error = decodeError(res)
       expect(error.code).toBe("MODEL_OVERLOADED")
@@ -148,8 +152,14 @@ describe("limiters", () => {
       expect(conflict.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/)
 
       // replays and the conflict are answered before the cap: this is the second request of the minute
-      expect((yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_blockNumber", id: 1 })).status).toBe(200)
-      const limited = yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_blockNumber", id: 1 })
+      expect(
+        (yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_blockNumber", id: 1 })).status
+      ).toBe(200)
+      const limited = yield* post(emulator, "/crypto/rpc/base-mainnet", {
+        jsonrpc: "2.0",
+        method: "eth_blockNumber",
+        id: 1
+      })
       expect(limited.status).toBe(429)
       expect(limited.headers["x-ratelimit-limit"]).toBe("2")
       expect(limited.headers["x-ratelimit-remaining"]).toBe("0")
@@ -161,7 +171,9 @@ describe("limiters", () => {
       expect(first.headers["x-ratelimit-limit"]).toBeUndefined()
 
       yield* TestClock.adjust(Duration.minutes(1))
-      expect((yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_blockNumber", id: 1 })).status).toBe(200)
+      expect(
+        (yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_blockNumber", id: 1 })).status
+      ).toBe(200)
       yield* TestClock.adjust(Duration.hours(24))
       const expired = yield* post(emulator, "/crypto/rpc/base-mainnet", call, idem)
       expect(expired.headers["idempotent-replayed"]).toBeUndefined()

@@ -28,7 +28,10 @@ const startBin = (args: ReadonlyArray<string>) =>
 
 describe("venice-emulator --novita-port", () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", pkg], { cwd: root, stdio: "inherit" })
+    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", pkg], {
+      cwd: root,
+      stdio: "inherit"
+    })
   }, 180_000)
 
   afterAll(() => {
@@ -49,7 +52,10 @@ describe("venice-emulator --novita-port", () => {
         fetch(`${novita}/openai/v1/chat/completions`, {
           method: "POST",
           headers: { authorization: "Bearer bin-novita-key", "content-type": "application/json" },
-          body: JSON.stringify({ model: "meta-llama/llama-3.1-8b-instruct", messages: [{ role: "user", content: "hi" }] })
+          body: JSON.stringify({
+            model: "meta-llama/llama-3.1-8b-instruct",
+            messages: [{ role: "user", content: "hi" }]
+          })
         })
       )
       expect(chat.status).toBe(200)

@@ -5,9 +5,9 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import * as Duration from "effect/Duration"
 import * as Faults from "../src/Faults.js"
 import * as NovitaEmulator from "../src/NovitaEmulator.js"
 import { Client, send, sseData } from "./helpers.js"
@@ -94,9 +94,18 @@ describe("NovitaEmulator", () => {
     it.scoped("the group defaults to the route's: INVALID_API_KEY is 403 either way, INVALID_REQUEST_BODY keeps the route's", () =>
       Effect.gen(function*() {
         const emu = yield* start()
-        yield* emu.script({ route: "chat/completions" }, 1, NovitaEmulator.error("INVALID_REQUEST_BODY", { message: "bad", metadata: { field: "x" } }))
+        yield* emu.script(
+          { route: "chat/completions" },
+          1,
+          NovitaEmulator.error("INVALID_REQUEST_BODY", { message: "bad", metadata: { field: "x" } })
+        )
         const res = yield* post(emu, "/openai/v1/chat/completions", chatBody())
-        expect(res.json).toEqual({ code: 400, reason: "INVALID_REQUEST_BODY", message: "bad", metadata: { field: "x" } })
+        expect(res.json).toEqual({
+          code: 400,
+          reason: "INVALID_REQUEST_BODY",
+          message: "bad",
+          metadata: { field: "x" }
+        })
       }).pipe(Effect.provide(Client)))
   })
 
@@ -151,7 +160,10 @@ describe("NovitaEmulator", () => {
         // billing has its own name for it
         yield* get(emu, "/openapi/v1/billing/bill/list")
         yield* get(emu, "/openapi/v1/billing/bill/list")
-        expect((yield* get(emu, "/openapi/v1/billing/bill/list")).json).toMatchObject({ code: 429, reason: "LIST_BILL_TOO_FAST" })
+        expect((yield* get(emu, "/openapi/v1/billing/bill/list")).json).toMatchObject({
+          code: 429,
+          reason: "LIST_BILL_TOO_FAST"
+        })
         yield* TestClock.adjust(Duration.seconds(10))
         expect((yield* post(emu, "/openai/v1/chat/completions", chatBody())).status).toBe(200)
       }).pipe(Effect.provide(Client)))
@@ -176,7 +188,10 @@ describe("NovitaEmulator", () => {
         const emu = yield* start()
         const noMessages = yield* post(emu, "/openai/v1/chat/completions", { model: MODEL, messages: [] })
         expect(noMessages.status).toBe(400)
-        expect(noMessages.json).toMatchObject({ reason: "INVALID_REQUEST_BODY", message: "messages: must be a non-empty array" })
+        expect(noMessages.json).toMatchObject({
+          reason: "INVALID_REQUEST_BODY",
+          message: "messages: must be a non-empty array"
+        })
         const unknown = yield* post(emu, "/openai/v1/chat/completions", chatBody({ model: "nope/nope" }))
         expect(unknown.status).toBe(404)
         expect(unknown.json).toMatchObject({ reason: "MODEL_NOT_FOUND" })
@@ -185,7 +200,11 @@ describe("NovitaEmulator", () => {
     it.scoped("stream: SSE chunks, a usage chunk when asked, then [DONE]", () =>
       Effect.gen(function*() {
         const emu = yield* start({ stream: { tokens: 4 } })
-        const res = yield* post(emu, "/openai/v1/chat/completions", chatBody({ stream: true, stream_options: { include_usage: true } }))
+        const res = yield* post(
+          emu,
+          "/openai/v1/chat/completions",
+          chatBody({ stream: true, stream_options: { include_usage: true } })
+        )
         expect(res.headers["content-type"]).toMatch(/^text\/event-stream/)
         const data = sseData(res.text)
         expect(data.at(-1)).toBe("[DONE]")
@@ -194,19 +213,30 @@ describe("NovitaEmulator", () => {
         expect(chunks.every((c) => c.object === "chat.completion.chunk")).toBe(true)
         expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 4 } })
         expect(chunks.slice(1, 5).map((c) => c.choices[0].delta.content).join("")).toBe("Hello from the Novita")
-        expect((yield* emu.requests)[0]).toMatchObject({ route: "chat/completions", stream: true, model: MODEL, status: 200 })
+        expect((yield* emu.requests)[0]).toMatchObject({
+          route: "chat/completions",
+          stream: true,
+          model: MODEL,
+          status: 200
+        })
       }).pipe(Effect.provide(Client)))
 
     it.scoped("a scripted mid-stream error: K chunks, then an in-band error event, no [DONE]", () =>
       Effect.gen(function*() {
         const emu = yield* start()
-        yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(3, { code: "TOKEN_LIMIT_EXCEEDED", message: "slow down" }))
+        yield* emu.script(
+          { route: "chat/completions" },
+          1,
+          Faults.streamError(3, { code: "TOKEN_LIMIT_EXCEEDED", message: "slow down" })
+        )
         // stream faults never hit plain requests
         expect((yield* post(emu, "/openai/v1/chat/completions", chatBody())).status).toBe(200)
         const res = yield* post(emu, "/openai/v1/chat/completions", chatBody({ stream: true }))
         const data = sseData(res.text)
         expect(data).toHaveLength(4)
-        expect(JSON.parse(data[3]!)).toEqual({ error: { message: "slow down", type: "server_error", code: "TOKEN_LIMIT_EXCEEDED" } })
+        expect(JSON.parse(data[3]!)).toEqual({
+          error: { message: "slow down", type: "server_error", code: "TOKEN_LIMIT_EXCEEDED" }
+        })
         expect((yield* emu.requests).map((r) => r.fault)).toEqual([undefined, "StreamError"])
       }).pipe(Effect.provide(Client)))
 
@@ -238,7 +268,13 @@ describe("NovitaEmulator", () => {
         expect(taskId).toMatch(/^[0-9a-f-]{36}$/)
         const result = () => Effect.map(get(emu, `/v3/async/task-result?task_id=${taskId}`), (r) => r.json as any)
 
-        expect((yield* result()).task).toMatchObject({ task_id: taskId, task_type: "TXT_TO_IMG", status: "TASK_STATUS_QUEUED", progress_percent: 0, eta: 4 })
+        expect((yield* result()).task).toMatchObject({
+          task_id: taskId,
+          task_type: "TXT_TO_IMG",
+          status: "TASK_STATUS_QUEUED",
+          progress_percent: 0,
+          eta: 4
+        })
         yield* TestClock.adjust(Duration.millis(2500))
         const processing = (yield* result()).task
         expect(processing).toMatchObject({ status: "TASK_STATUS_PROCESSING", progress_percent: 50, eta: 2 })
@@ -249,7 +285,12 @@ describe("NovitaEmulator", () => {
         expect(done.images[0]).toMatchObject({ image_type: "png", image_url_ttl: "3600" })
         const log = yield* emu.requests
         expect(log.every((r) => r.taskId === taskId)).toBe(true)
-        expect(log.map((r) => r.route)).toEqual(["async/txt2img", "async/task-result", "async/task-result", "async/task-result"])
+        expect(log.map((r) => r.route)).toEqual([
+          "async/txt2img",
+          "async/task-result",
+          "async/task-result",
+          "async/task-result"
+        ])
       }).pipe(Effect.provide(Client)))
 
     it.scoped("a scripted TaskFailure: the submission succeeds, the task ends FAILED with the reason (HTTP 200)", () =>
@@ -262,20 +303,29 @@ describe("NovitaEmulator", () => {
         yield* TestClock.adjust(Duration.seconds(3))
         const res = yield* get(emu, `/v3/async/task-result?task_id=${taskId}`)
         expect(res.status).toBe(200)
-        expect(res.json).toMatchObject({ task: { status: "TASK_STATUS_FAILED", reason: "NSFW content detected" }, images: [] })
+        expect(res.json).toMatchObject({
+          task: { status: "TASK_STATUS_FAILED", reason: "NSFW content detected" },
+          images: []
+        })
       }).pipe(Effect.provide(Client)))
 
     it.scoped("unknown tasks (or another key's) are 404 TASK_NOT_FOUND; unknown async APIs 404 API_NOT_FOUND; bad bodies 400", () =>
       Effect.gen(function*() {
         const emu = yield* start()
         const taskId = ((yield* post(emu, "/v3/async/txt2img", txt2img())).json as { task_id: string }).task_id
-        expect((yield* get(emu, `/v3/async/task-result?task_id=${taskId}`, OTHER_KEY)).json).toMatchObject({ code: 404, reason: "TASK_NOT_FOUND" })
+        expect((yield* get(emu, `/v3/async/task-result?task_id=${taskId}`, OTHER_KEY)).json).toMatchObject({
+          code: 404,
+          reason: "TASK_NOT_FOUND"
+        })
         expect((yield* get(emu, "/v3/async/task-result?task_id=nope")).status).toBe(404)
         expect((yield* get(emu, "/v3/async/task-result")).json).toMatchObject({ reason: "INVALID_REQUEST_BODY" })
         expect((yield* post(emu, "/v3/async/nope", {})).json).toMatchObject({ code: 404, reason: "API_NOT_FOUND" })
         const bad = yield* post(emu, "/v3/async/txt2img", txt2img({ width: 5000 }))
         expect(bad.status).toBe(400)
-        expect(bad.json).toMatchObject({ reason: "INVALID_REQUEST_BODY", message: "request.width: must be an integer in [128, 2048]" })
+        expect(bad.json).toMatchObject({
+          reason: "INVALID_REQUEST_BODY",
+          message: "request.width: must be an integer in [128, 2048]"
+        })
       }).pipe(Effect.provide(Client)))
   })
 
@@ -284,12 +334,18 @@ describe("NovitaEmulator", () => {
       const emu = yield* start({ admin: true })
       const scheduled = yield* send(
         HttpClientRequest.post(emu.url("/__emulator/faults")).pipe(
-          HttpClientRequest.bodyUnsafeJson({ match: { route: "chat/completions" }, times: 2, fault: { _tag: "Error", code: "SERVICE_NOT_AVAILABLE" } })
+          HttpClientRequest.bodyUnsafeJson({
+            match: { route: "chat/completions" },
+            times: 2,
+            fault: { _tag: "Error", code: "SERVICE_NOT_AVAILABLE" }
+          })
         )
       )
       expect(scheduled.json).toEqual({ scheduled: 1, pendingFaults: 2 })
       expect((yield* post(emu, "/openai/v1/chat/completions", chatBody())).status).toBe(503)
       const log = yield* send(HttpClientRequest.get(emu.url("/__emulator/requests")))
-      expect((log.json as { requests: Array<{ fault: string }> }).requests[0]!.fault).toBe("Error:SERVICE_NOT_AVAILABLE")
+      expect((log.json as { requests: Array<{ fault: string }> }).requests[0]!.fault).toBe(
+        "Error:SERVICE_NOT_AVAILABLE"
+      )
     }).pipe(Effect.provide(Client)))
 })

@@ -31,7 +31,9 @@ describe("openai client compatibility", () => {
       const client = openai(emulator.baseUrl)
 
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.error("MODEL_NOT_FOUND"))
-      const notFound = yield* Effect.flip(Effect.tryPromise(() => client.chat.completions.create({ model: "venice-uncensored", messages })))
+      const notFound = yield* Effect.flip(
+        Effect.tryPromise(() => client.chat.completions.create({ model: "venice-uncensored", messages }))
+      )
       expect(notFound.error).toBeInstanceOf(OpenAI.NotFoundError)
       if (notFound.error instanceof OpenAI.APIError) {
         expect(notFound.error.status).toBe(404)
@@ -39,7 +41,9 @@ describe("openai client compatibility", () => {
       }
 
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.error("context_length_exceeded"))
-      const overflow = yield* Effect.flip(Effect.tryPromise(() => client.chat.completions.create({ model: "venice-uncensored", messages })))
+      const overflow = yield* Effect.flip(
+        Effect.tryPromise(() => client.chat.completions.create({ model: "venice-uncensored", messages }))
+      )
       expect(overflow.error).toBeInstanceOf(OpenAI.BadRequestError)
       if (overflow.error instanceof OpenAI.APIError) {
         expect(overflow.error.code).toBe("context_length_exceeded")
@@ -61,7 +65,11 @@ describe("openai client compatibility", () => {
       const expected = raw.slice(0, -1).map((d) => JSON.parse(d) as { choices: Array<unknown>; usage?: unknown })
 
       const chunks = yield* Effect.promise(async () => {
-        const stream = await openai(emulator.baseUrl).chat.completions.create({ model: "venice-uncensored", messages, stream: true })
+        const stream = await openai(emulator.baseUrl).chat.completions.create({
+          model: "venice-uncensored",
+          messages,
+          stream: true
+        })
         const out = []
         for await (const chunk of stream) out.push(chunk)
         return out
@@ -75,7 +83,11 @@ describe("openai client compatibility", () => {
       yield* emulator.script({ route: "chat/completions" }, 1, Faults.streamError(3))
       const seen: Array<unknown> = []
       const failure = yield* Effect.flip(Effect.tryPromise(async () => {
-        const stream = await openai(emulator.baseUrl).chat.completions.create({ model: "venice-uncensored", messages, stream: true })
+        const stream = await openai(emulator.baseUrl).chat.completions.create({
+          model: "venice-uncensored",
+          messages,
+          stream: true
+        })
         for await (const chunk of stream) seen.push(chunk)
       }))
       expect(seen).toHaveLength(3)

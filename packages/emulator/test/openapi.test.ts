@@ -26,7 +26,6 @@ import { allRoutes } from "../src/internal/server.js"
 import type * as VeniceEmulator from "../src/VeniceEmulator.js"
 import { chatBody, Client, INFERENCE_KEY, KEY, type Res, send, start } from "./helpers.js"
 
-
 type Node = Record<string, unknown>
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -161,10 +160,12 @@ const EXCEPTIONS: ReadonlyArray<{ readonly problem: RegExp; readonly because: st
   },
   {
     problem: /^POST \/api\/v1\/chat\/completions 404: status not documented/,
-    because: "venice-errors §Status code map: `404` StandardError for an unknown model (\"Specified model not found: …\")"
+    because:
+      "venice-errors §Status code map: `404` StandardError for an unknown model (\"Specified model not found: …\")"
   },
   {
-    problem: /^POST \/api\/v1\/chat\/completions 402: body does not match the schema: +must match exactly one schema in oneOf/,
+    problem:
+      /^POST \/api\/v1\/chat\/completions 402: body does not match the schema: +must match exactly one schema in oneOf/,
     because: "venice-errors §8: the discovery body has `\"error\": \"Authentication required\"`, so it is also a " +
       "StandardError: the spec's `oneOf` (StandardError | X402InferencePaymentRequired) matches twice"
   },
@@ -175,7 +176,7 @@ const EXCEPTIONS: ReadonlyArray<{ readonly problem: RegExp; readonly because: st
   {
     problem: /^POST \/api\/v1\/video\/transcriptions 410: status not documented/,
     because: "venice-video §/video/transcriptions (retired): every request gets `410` with `Deprecation` and `Link`"
-  },
+  }
 ]
 
 // ─── the exercise ────────────────────────────────────────────────────────────────────────────────
@@ -245,7 +246,9 @@ const exercise = (emu: VeniceEmulator.Service) =>
     yield* c("POST", "/responses", { json: { model: "venice-uncensored", input: "hi" } })
     yield* c("POST", "/responses", { json: { model: "venice-uncensored" } })
     yield* c("POST", "/embeddings", { json: { model: "text-embedding-bge-m3", input: "hi" } })
-    yield* c("POST", "/embeddings", { json: { model: "text-embedding-bge-m3", input: "hi", encoding_format: "base64" } })
+    yield* c("POST", "/embeddings", {
+      json: { model: "text-embedding-bge-m3", input: "hi", encoding_format: "base64" }
+    })
     // models
     yield* c("GET", "/models?type=all", { key: null })
     yield* c("GET", "/models?type=bogus", { key: null })
@@ -258,7 +261,9 @@ const exercise = (emu: VeniceEmulator.Service) =>
     yield* c("POST", "/image/edit", { json: { image: PNG, prompt: "night", enhance_prompt: true } })
     yield* c("POST", "/image/edit", { form: form({ image: png(), prompt: "night", output_format: "webp" }) })
     yield* c("POST", "/image/edit", { json: { image: PNG } })
-    yield* c("POST", "/image/multi-edit", { json: { images: [PNG, PNG], prompt: "together", modelId: "firered-image-edit" } })
+    yield* c("POST", "/image/multi-edit", {
+      json: { images: [PNG, PNG], prompt: "together", modelId: "firered-image-edit" }
+    })
     yield* c("POST", "/image/multi-edit", { json: { images: [PNG, PNG, PNG, PNG], prompt: "too many" } })
     yield* c("POST", "/image/upscale", { form: form({ image: png(), scale: "4" }) })
     yield* c("POST", "/image/upscale", { json: { image: PNG, scale: 3 } })
@@ -355,9 +360,14 @@ const exercise = (emu: VeniceEmulator.Service) =>
     const discovery = yield* c("POST", "/x402/top-up", { key: null })
     const required = decodePaymentRequiredHeader(discovery.headers["payment-required"]!)
     const base = required.accepts.find((a) => a.network === "eip155:8453")!
-    const payer = registerExactEvmScheme(new x402Client(), { signer: account }).setSpendControls({ maxAmountPerPayment: "$10" })
+    const payer = registerExactEvmScheme(new x402Client(), { signer: account }).setSpendControls({
+      maxAmountPerPayment: "$10"
+    })
     const payload = yield* Effect.promise(() => payer.createPaymentPayload({ ...required, accepts: [base] }))
-    yield* c("POST", "/x402/top-up", { key: null, headers: { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(payload) } })
+    yield* c("POST", "/x402/top-up", {
+      key: null,
+      headers: { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(payload) }
+    })
     yield* emu.script({ route: "x402/top-up" }, 1, Faults.error("SETTLEMENT_FAILED"))
     yield* c("POST", "/x402/top-up", { key: null })
     yield* c("GET", `/x402/balance/${account.address}`, { key: null, headers: { "SIGN-IN-WITH-X": yield* siwx } })
@@ -368,27 +378,29 @@ const exercise = (emu: VeniceEmulator.Service) =>
   })
 
 describe("the emulator against Venice's OpenAPI spec", () => {
-  it.scoped("every route's success and typical errors match the spec, but for the listed skill exceptions", () =>
-    Effect.gen(function*() {
-      const emu = yield* start({ jobs: { duration: 0 } })
-      yield* exercise(emu)
-      // every route of the emulator was exercised, with a 2xx at least once (but the retired ones)
-      const stats = yield* emu.stats
-      const requests = yield* emu.requests
-      for (const route of allRoutes) {
-        if (route.name === "media") continue // the pre-signed download host, not a Venice route
-        expect(stats.byRoute[route.name] ?? 0, `route ${route.name} not exercised`).toBeGreaterThan(0)
-        // retired routes, and /video/complete, which refuses every /video/queue id today (skill venice-video §4)
-        const retired = ["billing/usage", "video/transcriptions", "video/complete"].includes(route.name)
-        const succeeded = requests.some((r) => r.route === route.name && r.status >= 200 && r.status < 300)
-        expect(succeeded || retired, `route ${route.name} never answered 2xx`).toBe(true)
-      }
-      const unexplained = problems.filter((p) => !EXCEPTIONS.some((e) => e.problem.test(p)))
-      expect(unexplained, unexplained.join("\n")).toEqual([])
-      const unused = EXCEPTIONS.filter((e) => !problems.some((p) => e.problem.test(p)))
-      expect(unused.map((e) => e.because), "exceptions no longer needed").toEqual([])
-      expect(checked.length).toBeGreaterThan(90)
-    }).pipe(Effect.provide(Client)), { timeout: 120_000 })
+  it.scoped(
+    "every route's success and typical errors match the spec, but for the listed skill exceptions",
+    () =>
+      Effect.gen(function*() {
+        const emu = yield* start({ jobs: { duration: 0 } })
+        yield* exercise(emu)
+        // every route of the emulator was exercised, with a 2xx at least once (but the retired ones)
+        const stats = yield* emu.stats
+        const requests = yield* emu.requests
+        for (const route of allRoutes) {
+          if (route.name === "media") continue // the pre-signed download host, not a Venice route
+          expect(stats.byRoute[route.name] ?? 0, `route ${route.name} not exercised`).toBeGreaterThan(0)
+          // retired routes, and /video/complete, which refuses every /video/queue id today (skill venice-video §4)
+          const retired = ["billing/usage", "video/transcriptions", "video/complete"].includes(route.name)
+          const succeeded = requests.some((r) => r.route === route.name && r.status >= 200 && r.status < 300)
+          expect(succeeded || retired, `route ${route.name} never answered 2xx`).toBe(true)
+        }
+        const unexplained = problems.filter((p) => !EXCEPTIONS.some((e) => e.problem.test(p)))
+        expect(unexplained, unexplained.join("\n")).toEqual([])
+        const unused = EXCEPTIONS.filter((e) => !problems.some((p) => e.problem.test(p)))
+        expect(unused.map((e) => e.because), "exceptions no longer needed").toEqual([])
+        expect(checked.length).toBeGreaterThan(90)
+      }).pipe(Effect.provide(Client)),
+    { timeout: 120_000 }
+  )
 })
-
-

@@ -14,9 +14,9 @@ import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import * as Layer from "effect/Layer"
 import * as VeniceEmulator from "../src/VeniceEmulator.js"
 import { chatBody, Client, get, INFERENCE_KEY, KEY, post, send, sseData, sseEvents, start } from "./helpers.js"
 
@@ -39,7 +39,10 @@ describe("routes", () => {
       expect(res.headers["x-ratelimit-remaining"]).toBe("50")
       expect(res.headers["x-venice-model-id"]).toBe("venice-uncensored")
       // max_completion_tokens cuts the completion
-      const short = decode(Chat.ChatCompletion, (yield* post(emulator, "/chat/completions", chatBody({ max_completion_tokens: 3 }))).json)
+      const short = decode(
+        Chat.ChatCompletion,
+        (yield* post(emulator, "/chat/completions", chatBody({ max_completion_tokens: 3 }))).json
+      )
       expect(short.usage.completion_tokens).toBe(3)
       expect(short.choices[0]!.finish_reason).toBe("length")
     }).pipe(Effect.provide(Client)))
@@ -106,7 +109,9 @@ describe("routes", () => {
       expect(text.type).toBe("text")
       expect(text.data.every((m) => m.type === "text")).toBe(true)
       const all = decode(Models.ModelList, (yield* get(emulator, "/models?type=all")).json)
-      expect(new Set(all.data.map((m) => m.type))).toEqual(new Set(["text", "image", "tts", "asr", "embedding", "video", "music", "inpaint"]))
+      expect(new Set(all.data.map((m) => m.type))).toEqual(
+        new Set(["text", "image", "tts", "asr", "embedding", "video", "music", "inpaint"])
+      )
       const code = decode(Models.ModelList, (yield* get(emulator, "/models?type=code")).json)
       expect(code.data.map((m) => m.id)).toEqual(["qwen3-coder-480b-a35b-instruct"])
 
@@ -142,21 +147,41 @@ describe("routes", () => {
       const vector = embeddings.data[0]!.embedding
       expect(Array.isArray(vector) && vector.length).toBe(1024)
 
-      const image = yield* post(emulator, "/image/generate", { model: "z-image-turbo", prompt: "a lighthouse", variants: 2 })
+      const image = yield* post(emulator, "/image/generate", {
+        model: "z-image-turbo",
+        prompt: "a lighthouse",
+        variants: 2
+      })
       expect(decode(Image.GenerateImageResponse, image.json).images).toHaveLength(2)
       expect(image.headers["x-venice-is-content-violation"]).toBe("false")
-      const blocked = yield* post(emulator, "/image/generate", { model: "z-image-turbo", prompt: "[content-violation]" })
+      const blocked = yield* post(emulator, "/image/generate", {
+        model: "z-image-turbo",
+        prompt: "[content-violation]"
+      })
       expect(blocked.status).toBe(200)
       expect(blocked.headers["x-venice-is-content-violation"]).toBe("true")
-      const binary = yield* post(emulator, "/image/generate", { model: "z-image-turbo", prompt: "x", format: "png", return_binary: true })
+      const binary = yield* post(emulator, "/image/generate", {
+        model: "z-image-turbo",
+        prompt: "x",
+        format: "png",
+        return_binary: true
+      })
       expect(binary.headers["content-type"]).toBe("image/png")
       expect([...binary.bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join("")).toBe("PNG")
 
-      const speech = yield* post(emulator, "/audio/speech", { model: "tts-kokoro", input: "Hello there", response_format: "wav" })
+      const speech = yield* post(emulator, "/audio/speech", {
+        model: "tts-kokoro",
+        input: "Hello there",
+        response_format: "wav"
+      })
       expect(speech.status).toBe(200)
       expect(speech.headers["content-type"]).toBe(Audio.speechContentType.wav)
       expect(new TextDecoder().decode(speech.bytes.subarray(0, 4))).toBe("RIFF")
-      const streamed = yield* post(emulator, "/audio/speech", { model: "tts-kokoro", input: "Hello there", streaming: true })
+      const streamed = yield* post(emulator, "/audio/speech", {
+        model: "tts-kokoro",
+        input: "Hello there",
+        streaming: true
+      })
       expect(streamed.headers["transfer-encoding"]).toBe("chunked")
       expect(streamed.bytes.length).toBe(2_000 + "Hello there".length * 240)
       const badVoice = yield* post(emulator, "/audio/speech", { model: "tts-kokoro", input: "x", voice: "eve" })
@@ -166,10 +191,12 @@ describe("routes", () => {
   it.scopedLive("transcriptions: multipart in, JSON or text out", () =>
     Effect.gen(function*() {
       const emulator = yield* start()
-      const form = Audio.toFormData(new Audio.TranscriptionRequest({
-        file: new File([new Uint8Array(64_000)], "note.wav", { type: "audio/wav" }),
-        timestamps: true
-      }))
+      const form = Audio.toFormData(
+        new Audio.TranscriptionRequest({
+          file: new File([new Uint8Array(64_000)], "note.wav", { type: "audio/wav" }),
+          timestamps: true
+        })
+      )
       // Encoded with the platform's own Response: the npm undici under NodeHttpClient cannot send Node's FormData.
       const encoded = new Response(form)
       const bytes = new Uint8Array(yield* Effect.promise(() => encoded.arrayBuffer()))
@@ -218,15 +245,22 @@ describe("routes", () => {
       expect(gone.status).toBe(404)
       const unknown = yield* post(emulator, "/video/retrieve", { model: job.model, queue_id: "nope" })
       expect(unknown.status).toBe(400)
-      expect(VeniceError.decode({ status: unknown.status, headers: unknown.headers, body: unknown.text }).code).toBe("REQUEST_ID_NOT_FOUND")
+      expect(VeniceError.decode({ status: unknown.status, headers: unknown.headers, body: unknown.text }).code).toBe(
+        "REQUEST_ID_NOT_FOUND"
+      )
 
       const audio = decode(
         Audio.QueueAudioResponse,
-        (yield* post(emulator, "/audio/queue", { model: "elevenlabs-music", prompt: "An uplifting folk track", duration_seconds: 30 })).json
+        (yield* post(emulator, "/audio/queue", {
+          model: "elevenlabs-music",
+          prompt: "An uplifting folk track",
+          duration_seconds: 30
+        })).json
       )
       expect(audio.status).toBe("QUEUED")
       const audioRetrieve = { model: audio.model, queue_id: audio.queue_id }
-      expect(decode(Audio.RetrieveAudioStatus, (yield* post(emulator, "/audio/retrieve", audioRetrieve)).json).status).toBe("PROCESSING")
+      expect(decode(Audio.RetrieveAudioStatus, (yield* post(emulator, "/audio/retrieve", audioRetrieve)).json).status)
+        .toBe("PROCESSING")
       yield* TestClock.adjust(Duration.seconds(10))
       const track = yield* post(emulator, "/audio/retrieve", audioRetrieve)
       expect(track.headers["content-type"]).toBe("audio/mpeg")
@@ -236,7 +270,10 @@ describe("routes", () => {
   it.scopedLive("keys and billing: rate limits for any key, balance for ADMIN keys only", () =>
     Effect.gen(function*() {
       const emulator = yield* start()
-      const limits = decode(ApiKeys.RateLimitsResponse, (yield* get(emulator, "/api_keys/rate_limits", { key: INFERENCE_KEY })).json)
+      const limits = decode(
+        ApiKeys.RateLimitsResponse,
+        (yield* get(emulator, "/api_keys/rate_limits", { key: INFERENCE_KEY })).json
+      )
       expect(limits.data.rateLimits.find((m) => m.apiModelId === "venice-uncensored")?.rateLimits).toEqual([
         { type: "RPM", amount: 75 },
         { type: "TPM", amount: 750_000 }
@@ -249,13 +286,20 @@ describe("routes", () => {
       const retired = yield* get(emulator, "/billing/usage", { key: null })
       expect(retired.status).toBe(410)
       expect(retired.headers["sunset"]).toBe("Wed, 16 Sep 2026 00:00:00 GMT")
-      expect(VeniceError.decode({ status: 410, headers: retired.headers, body: retired.text }).code).toBe("ENDPOINT_RETIRED")
+      expect(VeniceError.decode({ status: 410, headers: retired.headers, body: retired.text }).code).toBe(
+        "ENDPOINT_RETIRED"
+      )
     }).pipe(Effect.provide(Client)))
 
   it.scopedLive("crypto RPC: JSON-RPC answers, credits, X-Request-ID, batches, and refused methods", () =>
     Effect.gen(function*() {
       const emulator = yield* start()
-      const single = yield* post(emulator, "/crypto/rpc/base-mainnet", { jsonrpc: "2.0", method: "eth_chainId", params: [], id: 1 })
+      const single = yield* post(emulator, "/crypto/rpc/base-mainnet", {
+        jsonrpc: "2.0",
+        method: "eth_chainId",
+        params: [],
+        id: 1
+      })
       expect(decode(CryptoRpc.CryptoRpcResponse, single.json)).toEqual({ jsonrpc: "2.0", id: 1, result: "0x2105" })
       expect(single.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/)
       expect(single.headers["x-venice-rpc-credits"]).toBe("20")
@@ -270,7 +314,11 @@ describe("routes", () => {
       expect(Array.isArray(answers) && answers.length).toBe(2)
       expect(batch.headers["x-venice-rpc-credits"]).toBe("25")
 
-      const filter = yield* post(emulator, "/crypto/rpc/ethereum-mainnet", { jsonrpc: "2.0", method: "eth_newFilter", id: 1 })
+      const filter = yield* post(emulator, "/crypto/rpc/ethereum-mainnet", {
+        jsonrpc: "2.0",
+        method: "eth_newFilter",
+        id: 1
+      })
       expect(filter.status).toBe(400)
       expect(filter.headers["x-request-id"]).toBeDefined()
       const cross = yield* post(emulator, "/crypto/rpc/solana-mainnet", { jsonrpc: "2.0", method: "eth_call", id: 1 })
@@ -300,20 +348,31 @@ describe("routes", () => {
       const large = yield* raw(JSON.stringify({ model: "x", pad: "x".repeat(2048) }), "application/json")
       expect(large.status).toBe(413)
       expect(large.json).toEqual({ code: "PAYLOAD_TOO_LARGE", error: "Request body exceeds the maximum allowed size." })
-      expect(VeniceError.decode({ status: 413, headers: large.headers, body: large.text })._tag).toBe("VenicePayloadTooLargeError")
+      expect(VeniceError.decode({ status: 413, headers: large.headers, body: large.text })._tag).toBe(
+        "VenicePayloadTooLargeError"
+      )
 
       const missingModel = yield* post(emulator, "/chat/completions", { messages: [] })
       expect(missingModel.json).toEqual({ error: "model is required" })
-      const invalidBody = yield* post(emulator, "/chat/completions", { model: "venice-uncensored", messages: [], bogus: 1 })
+      const invalidBody = yield* post(emulator, "/chat/completions", {
+        model: "venice-uncensored",
+        messages: [],
+        bogus: 1
+      })
       expect(invalidBody.status).toBe(400)
       const validation = VeniceError.decode({ status: 400, headers: invalidBody.headers, body: invalidBody.text })
       expect(validation._tag).toBe("VeniceValidationError")
       expect(VeniceError.renderFieldErrors(validation)).toEqual(
-        expect.arrayContaining(["messages: messages must contain at least one message", "(root): Unrecognized key(s) in object: 'bogus'"])
+        expect.arrayContaining([
+          "messages: messages must contain at least one message",
+          "(root): Unrecognized key(s) in object: 'bogus'"
+        ])
       )
       const noModel = yield* post(emulator, "/chat/completions", chatBody({ model: "gpt-nothing" }))
       expect(noModel.status).toBe(404)
-      expect(VeniceError.decode({ status: 404, headers: noModel.headers, body: noModel.text }).code).toBe("MODEL_NOT_FOUND")
+      expect(VeniceError.decode({ status: 404, headers: noModel.headers, body: noModel.text }).code).toBe(
+        "MODEL_NOT_FOUND"
+      )
       const wrongModel = yield* post(emulator, "/chat/completions", chatBody({ model: "tts-kokoro" }))
       expect([wrongModel.status, wrongModel.json]).toEqual([400, { error: "Invalid model specified" }])
     }).pipe(Effect.provide(Client)))
@@ -327,7 +386,9 @@ describe("routes", () => {
       Effect.provide(Layer.merge(
         VeniceEmulator.layerConfig().pipe(
           Layer.provide(Layer.setConfigProvider(
-            ConfigProvider.fromMap(new Map([["VENICE_EMULATOR_KEYS", "env-key-1, env-key-2"], ["VENICE_EMULATOR_ADMIN", "true"]]))
+            ConfigProvider.fromMap(
+              new Map([["VENICE_EMULATOR_KEYS", "env-key-1, env-key-2"], ["VENICE_EMULATOR_ADMIN", "true"]])
+            )
           ))
         ),
         Client

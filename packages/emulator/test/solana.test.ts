@@ -6,11 +6,11 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
+import { createSignableMessage, generateKeyPairSigner, getBase58Decoder } from "@solana/kit"
+import type { KeyPairSigner } from "@solana/kit"
 import * as Siwx from "@venice-effect/core/Siwx"
 import * as X402 from "@venice-effect/core/X402"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
-import { createSignableMessage, generateKeyPairSigner, getBase58Decoder } from "@solana/kit"
-import type { KeyPairSigner } from "@solana/kit"
 import { x402Client } from "@x402/core/client"
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http"
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types"
@@ -76,8 +76,13 @@ const svmPayment = (
   Effect.promise(async () => {
     const scheme = new ExactSvmScheme(signer, { rpcUrl: emulator.solanaRpcUrl })
     const cache: unknown = Reflect.get(scheme, "mintCache")
-    if (cache instanceof Map) cache.set(`${SOLANA}:${USDC}`, Promise.resolve({ decimals: 6, programAddress: TOKEN_PROGRAM_ADDRESS }))
-    const rpc = await fetch(emulator.solanaRpcUrl, { method: "POST", body: JSON.stringify({ id: 1, method: "getLatestBlockhash" }) })
+    if (cache instanceof Map) {
+      cache.set(`${SOLANA}:${USDC}`, Promise.resolve({ decimals: 6, programAddress: TOKEN_PROGRAM_ADDRESS }))
+    }
+    const rpc = await fetch(emulator.solanaRpcUrl, {
+      method: "POST",
+      body: JSON.stringify({ id: 1, method: "getLatestBlockhash" })
+    })
     const { blockhash } = ((await rpc.json()) as { result: { value: { blockhash: string } } }).result.value
     return new x402Client()
       .register(SOLANA, scheme)
@@ -89,9 +94,11 @@ const svmPayment = (
   })
 
 const topUp = (emulator: VeniceEmulator.Service, payment: PaymentPayload) =>
-  send(HttpClientRequest.post(emulator.url("/x402/top-up")).pipe(
-    HttpClientRequest.setHeader("PAYMENT-SIGNATURE", encodePaymentSignatureHeader(payment))
-  ))
+  send(
+    HttpClientRequest.post(emulator.url("/x402/top-up")).pipe(
+      HttpClientRequest.setHeader("PAYMENT-SIGNATURE", encodePaymentSignatureHeader(payment))
+    )
+  )
 
 describe("Solana wallets and both SIWX header forms", () => {
   it.scopedLive("EVM and Solana × message and structured forms sign in; a replay is NONCE_REUSED", () =>
@@ -127,13 +134,16 @@ describe("Solana wallets and both SIWX header forms", () => {
       const other = solanaSiwx(yield* Effect.promise(() => generateKeyPairSigner()))
       const emulator = yield* start({ x402: { wallets: { [solana.address]: 5 } } })
       const codeOf = (value: string) => Effect.map(withWallet(emulator, value), (res) => decodeError(res).code)
-      const wire = (value: string) => JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Record<string, unknown>
+      const wire = (value: string) =>
+        JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Record<string, unknown>
       const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64")
 
       const message = wire(yield* header(solana, "message"))
       const forged = wire(yield* header(other, "message"))
       expect(yield* codeOf(b64({ ...message, signature: forged["signature"] }))).toBe("X402_SIGN_IN_INVALID_SIGNATURE")
-      expect(yield* codeOf(yield* header(solana, "message", { domain: "evil.example" }))).toBe("X402_SIGN_IN_DOMAIN_MISMATCH")
+      expect(yield* codeOf(yield* header(solana, "message", { domain: "evil.example" }))).toBe(
+        "X402_SIGN_IN_DOMAIN_MISMATCH"
+      )
       expect(yield* codeOf(yield* header(solana, "message", { chainId: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" })))
         .toBe("X402_SIGN_IN_UNSUPPORTED_CHAIN")
       expect(yield* codeOf(b64({ ...message, chainId: "solana" }))).toBe("X402_SIGN_IN_INVALID_CHAIN_ID")
@@ -169,10 +179,14 @@ describe("Solana wallets and both SIWX header forms", () => {
       expect(served.status).toBe(200)
       expect((yield* venice.wallet(evm.address)).transactions).toHaveLength(1)
       // wrapFetchWithSIWx signs on the chain of accepts[0] only: with Base first a Solana signer does not sign in
-      const unsigned = yield* Effect.promise(() => wrapFetchWithSIWx(fetch, adapter(kit))(venice.url("/chat/completions"), init))
+      const unsigned = yield* Effect.promise(() =>
+        wrapFetchWithSIWx(fetch, adapter(kit))(venice.url("/chat/completions"), init)
+      )
       expect(unsigned.status).toBe(402)
       const solanaFirst = yield* start({ x402: { solanaFirst: true, wallets: { [kit.address]: 5 } } })
-      const solanaServed = yield* Effect.promise(() => wrapFetchWithSIWx(fetch, adapter(kit))(solanaFirst.url("/chat/completions"), init))
+      const solanaServed = yield* Effect.promise(() =>
+        wrapFetchWithSIWx(fetch, adapter(kit))(solanaFirst.url("/chat/completions"), init)
+      )
       expect(solanaServed.status).toBe(200)
       expect((yield* solanaFirst.wallet(kit.address)).transactions).toHaveLength(1)
     }).pipe(Effect.provide(Client)))
@@ -202,7 +216,10 @@ describe("Solana wallets and both SIWX header forms", () => {
       const payment = yield* svmPayment(emulator, kit, document, solana)
       const paid = yield* topUp(emulator, payment)
       expect(paid.status).toBe(200)
-      expect(paid.json).toMatchObject({ success: true, data: { walletAddress: kit.address, amountCredited: 5, newBalance: 5 } })
+      expect(paid.json).toMatchObject({
+        success: true,
+        data: { walletAddress: kit.address, amountCredited: 5, newBalance: 5 }
+      })
       const settlement = Schema.decodeUnknownSync(X402.PaymentResponseHeader)(paid.headers["payment-response"])
       expect(settlement).toMatchObject({ success: true, network: SOLANA, payer: kit.address })
       // the same signed payment again: the same paymentId, credited once
@@ -214,8 +231,15 @@ describe("Solana wallets and both SIWX header forms", () => {
       expect(wallet.payments).toMatchObject([{ amountUsd: 5, status: "credited", submissions: 2 }])
       // Venice takes the alias on the way in: a payment whose `accepted` says `solana` is credited too
       const alias = yield* svmPayment(emulator, kit, document, solana)
-      expect((yield* topUp(emulator, { ...alias, accepted: { ...alias.accepted, network: "solana:x" } })).status).toBe(400)
-      expect((yield* topUp(emulator, { ...alias, accepted: { ...alias.accepted, network: "solana" as `${string}:${string}` } })).status)
+      expect((yield* topUp(emulator, { ...alias, accepted: { ...alias.accepted, network: "solana:x" } })).status).toBe(
+        400
+      )
+      expect(
+        (yield* topUp(emulator, {
+          ...alias,
+          accepted: { ...alias.accepted, network: "solana" as `${string}:${string}` }
+        })).status
+      )
         .toBe(200)
       expect((yield* emulator.wallet(kit.address)).balanceUsd).toBe(10)
     }).pipe(Effect.provide(Client)))
@@ -230,8 +254,12 @@ describe("Solana wallets and both SIWX header forms", () => {
       const good = yield* svmPayment(emulator, kit, document, solana)
 
       // the echo names another receiver / another token; the transfer goes to another receiver
-      expect(yield* codeOf({ ...good, accepted: { ...good.accepted, payTo: stranger.address } })).toBe("INVALID_PAYMENT_RECIPIENT")
-      expect(yield* codeOf({ ...good, accepted: { ...good.accepted, asset: stranger.address } })).toBe("UNSUPPORTED_TOKEN")
+      expect(yield* codeOf({ ...good, accepted: { ...good.accepted, payTo: stranger.address } })).toBe(
+        "INVALID_PAYMENT_RECIPIENT"
+      )
+      expect(yield* codeOf({ ...good, accepted: { ...good.accepted, asset: stranger.address } })).toBe(
+        "UNSUPPORTED_TOKEN"
+      )
       const elsewhere = yield* svmPayment(emulator, kit, document, { ...solana, payTo: stranger.address })
       expect(yield* codeOf({ ...elsewhere, accepted: good.accepted })).toBe("INVALID_PAYMENT_RECIPIENT")
       // the echo claims more than the transfer moves
@@ -244,7 +272,10 @@ describe("Solana wallets and both SIWX header forms", () => {
       expect(yield* codeOf(tampered)).toBe("PAYMENT_VERIFICATION_FAILED")
       // a blockhash the emulator never handed out ("simulation" fails)
       const blockhash = getBase58Decoder().decode(globalThis.crypto.getRandomValues(new Uint8Array(32)))
-      const stale = yield* svmPayment(emulator, kit, document, { ...solana, extra: { ...solana.extra, recentBlockhash: blockhash } })
+      const stale = yield* svmPayment(emulator, kit, document, {
+        ...solana,
+        extra: { ...solana.extra, recentBlockhash: blockhash }
+      })
       expect(yield* codeOf(stale)).toBe("PAYMENT_VERIFICATION_FAILED")
       expect(yield* codeOf({ ...good, payload: { transaction: "bm90IGEgdHJhbnNhY3Rpb24=" } })).toBe("INVALID_PAYMENT")
       const small = yield* svmPayment(emulator, kit, document, { ...solana, amount: "1000000" })

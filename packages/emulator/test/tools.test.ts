@@ -44,7 +44,10 @@ const toJsonSchema = (node: Json): Json => {
 }
 
 const member = (u: unknown, ...keys: ReadonlyArray<string>): unknown =>
-  keys.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), u)
+  keys.reduce<unknown>(
+    (node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+    u
+  )
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false })
 ajv.addSchema({ components: toJsonSchema(member(spec, "components") as Json) }, "venice")
@@ -53,12 +56,26 @@ ajv.addSchema({ components: toJsonSchema(member(spec, "components") as Json) }, 
 const chatResponse = ajv.compile({
   $ref: "venice#",
   ...(toJsonSchema(
-    member(spec, "paths", "/chat/completions", "post", "responses", "200", "content", "application/json", "schema") as Json
+    member(
+      spec,
+      "paths",
+      "/chat/completions",
+      "post",
+      "responses",
+      "200",
+      "content",
+      "application/json",
+      "schema"
+    ) as Json
   ) as object)
 })
 
 const validateResponse = (body: unknown): ReadonlyArray<string> =>
-  chatResponse(body) ? [] : (chatResponse.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`)
+  chatResponse(body)
+    ? []
+    : (chatResponse.errors ?? []).map((e: { instancePath: string; message?: string }) =>
+      `${e.instancePath} ${e.message}`
+    )
 
 // ─── generated values ────────────────────────────────────────────────────────────────────────────
 
@@ -137,15 +154,25 @@ describe("Tools.example / Tools.violation", () => {
     const after = {
       messages: [
         { role: "user", content: "x" },
-        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }]
+        },
         { role: "tool", tool_call_id: "c1", content: "\"ok\"" }
       ],
       tools
     }
     expect(Tools.answer(after, { violate: false })).toEqual({ _tag: "tool-answer", text: "f returned \"ok\"." })
     expect(Tools.answer({ messages: [], tool_choice: "none", tools }, { violate: false })).toEqual({ _tag: "text" })
-    const format = { type: "json_schema", json_schema: { name: "x", schema: { type: "object", properties: { a: { type: "integer" } } } } }
-    expect(Tools.answer({ messages: [], response_format: format }, { violate: false })).toEqual({ _tag: "json", text: "{\"a\":1}" })
+    const format = {
+      type: "json_schema",
+      json_schema: { name: "x", schema: { type: "object", properties: { a: { type: "integer" } } } }
+    }
+    expect(Tools.answer({ messages: [], response_format: format }, { violate: false })).toEqual({
+      _tag: "json",
+      text: "{\"a\":1}"
+    })
     expect(Tools.answer({ messages: [], response_format: format }, { violate: true })).toEqual({
       _tag: "json",
       text: "{\"a\":\"not a number\"}"
@@ -215,21 +242,31 @@ describe("the chat route: tools, structured output, reasoning — validated agai
       expect(choice.message.tool_calls[0]!.id).toMatch(/^call_[0-9a-f]{24}$/)
 
       // parallel_tool_calls: false → one call
-      const single = yield* post(emulator, "/chat/completions", chatBody({ tools: [WEATHER, TIME], parallel_tool_calls: false }))
+      const single = yield* post(
+        emulator,
+        "/chat/completions",
+        chatBody({ tools: [WEATHER, TIME], parallel_tool_calls: false })
+      )
       expect((member(single.json, "choices", "0", "message", "tool_calls") as Array<unknown>).length).toBe(1)
 
       // the tool result is in: a final text answer
       const call = choice.message.tool_calls[0]!
-      const final = yield* post(emulator, "/chat/completions", chatBody({
-        tools: [WEATHER],
-        messages: [
-          { role: "user", content: "weather?" },
-          { role: "assistant", content: null, tool_calls: [{ ...call, type: "function" }] },
-          { role: "tool", tool_call_id: call.id, content: "{\"temperature\":21}" }
-        ]
-      }))
+      const final = yield* post(
+        emulator,
+        "/chat/completions",
+        chatBody({
+          tools: [WEATHER],
+          messages: [
+            { role: "user", content: "weather?" },
+            { role: "assistant", content: null, tool_calls: [{ ...call, type: "function" }] },
+            { role: "tool", tool_call_id: call.id, content: "{\"temperature\":21}" }
+          ]
+        })
+      )
       expect(validateResponse(final.json)).toEqual([])
-      expect(member(final.json, "choices", "0", "message", "content")).toBe("get_weather returned {\"temperature\":21}.")
+      expect(member(final.json, "choices", "0", "message", "content")).toBe(
+        "get_weather returned {\"temperature\":21}."
+      )
       expect(member(final.json, "choices", "0", "finish_reason")).toBe("stop")
     }).pipe(Effect.provide(Client)))
 
@@ -245,7 +282,12 @@ describe("the chat route: tools, structured output, reasoning — validated agai
           if (current === undefined) {
             expect(fragment.id).toMatch(/^call_/)
             expect(fragment.type).toBe("function")
-            calls.set(fragment.index, { id: fragment.id!, name: fragment.function!.name!, args: fragment.function?.arguments ?? "", pieces: 0 })
+            calls.set(fragment.index, {
+              id: fragment.id!,
+              name: fragment.function!.name!,
+              args: fragment.function?.arguments ?? "",
+              pieces: 0
+            })
           } else {
             expect(fragment.id).toBeUndefined()
             current.args += fragment.function?.arguments ?? ""
@@ -276,10 +318,17 @@ describe("the chat route: tools, structured output, reasoning — validated agai
       expect(text).toBe(content)
 
       // the bare (older Venice) form of json_schema is answered too
-      const bare = yield* post(emulator, "/chat/completions", chatBody({
-        response_format: { type: "json_schema", json_schema: PERSON.json_schema.schema }
-      }))
-      expect(JSON.parse(member(bare.json, "choices", "0", "message", "content") as string)).toEqual({ name: "name", age: 1 })
+      const bare = yield* post(
+        emulator,
+        "/chat/completions",
+        chatBody({
+          response_format: { type: "json_schema", json_schema: PERSON.json_schema.schema }
+        })
+      )
+      expect(JSON.parse(member(bare.json, "choices", "0", "message", "content") as string)).toEqual({
+        name: "name",
+        age: 1
+      })
 
       yield* emulator.script({ route: "chat/completions" }, 2, Faults.structuredOutputViolation)
       const bad = yield* post(emulator, "/chat/completions", chatBody({ response_format: PERSON }))

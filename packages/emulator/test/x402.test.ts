@@ -22,22 +22,35 @@ import type * as VeniceEmulator from "../src/VeniceEmulator.js"
 import { chatBody, Client, get, post, send, start } from "./helpers.js"
 
 const siwx = (account: ReturnType<typeof privateKeyToAccount>) =>
-  Effect.map(Siwx.makeHeader(account, undefined, { domain: "api.venice.ai", statement: "Sign in to Venice AI" }), Redacted.value)
+  Effect.map(
+    Siwx.makeHeader(account, undefined, { domain: "api.venice.ai", statement: "Sign in to Venice AI" }),
+    Redacted.value
+  )
 
 /** A signed $amount payment to the emulator's own requirements (discovery first), as a PAYMENT-SIGNATURE value. */
-const signPayment = (emulator: VeniceEmulator.Service, account: ReturnType<typeof privateKeyToAccount>, amount = "10000000") =>
+const signPayment = (
+  emulator: VeniceEmulator.Service,
+  account: ReturnType<typeof privateKeyToAccount>,
+  amount = "10000000"
+) =>
   Effect.gen(function*() {
     const discovery = yield* send(HttpClientRequest.post(emulator.url("/x402/top-up")))
     expect(discovery.status).toBe(402)
     const required = decodePaymentRequiredHeader(discovery.headers["payment-required"]!)
     const base = required.accepts.find((a) => a.network === "eip155:8453")!
-    const client = registerExactEvmScheme(new x402Client(), { signer: account }).setSpendControls({ maxAmountPerPayment: "$10" })
-    const payload = yield* Effect.promise(() => client.createPaymentPayload({ ...required, accepts: [{ ...base, amount }] }))
+    const client = registerExactEvmScheme(new x402Client(), { signer: account }).setSpendControls({
+      maxAmountPerPayment: "$10"
+    })
+    const payload = yield* Effect.promise(() =>
+      client.createPaymentPayload({ ...required, accepts: [{ ...base, amount }] })
+    )
     return encodePaymentSignatureHeader(payload)
   })
 
 const pay = (emulator: VeniceEmulator.Service, header: string) =>
-  send(HttpClientRequest.post(emulator.url("/x402/top-up")).pipe(HttpClientRequest.setHeader("PAYMENT-SIGNATURE", header)))
+  send(
+    HttpClientRequest.post(emulator.url("/x402/top-up")).pipe(HttpClientRequest.setHeader("PAYMENT-SIGNATURE", header))
+  )
 
 describe("x402 settlement", () => {
   it.scoped("SETTLEMENT_TIMEOUT: 504, resubmissions get 409 PAYMENT_IN_PROGRESS, the transfer lands later on the Clock, once", () =>
@@ -47,7 +60,10 @@ describe("x402 settlement", () => {
       yield* emulator.script({ route: "x402/top-up" }, 1, Faults.settlementTimeout({ landsAfter: 10_000 }))
       const header = yield* signPayment(emulator, account) // the discovery did not take the fault
       const first = yield* pay(emulator, header)
-      expect([first.status, first.json]).toEqual([504, { error: "SETTLEMENT_TIMEOUT", message: "Payment settlement timed out" }])
+      expect([first.status, first.json]).toEqual([504, {
+        error: "SETTLEMENT_TIMEOUT",
+        message: "Payment settlement timed out"
+      }])
       const again = yield* pay(emulator, header)
       expect([again.status, (again.json as { error: string }).error]).toEqual([409, "PAYMENT_IN_PROGRESS"])
       expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(0)
@@ -55,10 +71,20 @@ describe("x402 settlement", () => {
       yield* TestClock.adjust("10 seconds")
       const landed = yield* emulator.wallet(account.address)
       expect(landed.balanceUsd).toBe(10)
-      expect(landed.transactions).toMatchObject([{ type: "TOP_UP", amount: 10, createdAt: new Date(10_000).toISOString() }])
+      expect(landed.transactions).toMatchObject([{
+        type: "TOP_UP",
+        amount: 10,
+        createdAt: new Date(10_000).toISOString()
+      }])
       // the balance route sees it too
-      const balance = yield* get(emulator, `/x402/balance/${account.address}`, { key: null, headers: { "SIGN-IN-WITH-X": yield* siwx(account) } })
-      expect(Schema.decodeUnknownSync(X402Api.X402Balance)(balance.json).data).toMatchObject({ balanceUsd: 10, canConsume: true })
+      const balance = yield* get(emulator, `/x402/balance/${account.address}`, {
+        key: null,
+        headers: { "SIGN-IN-WITH-X": yield* siwx(account) }
+      })
+      expect(Schema.decodeUnknownSync(X402Api.X402Balance)(balance.json).data).toMatchObject({
+        balanceUsd: 10,
+        canConsume: true
+      })
 
       // a resubmission now gets the credited answer (same payment id), and credits nothing more
       const settled = yield* pay(emulator, header)
@@ -68,7 +94,12 @@ describe("x402 settlement", () => {
       expect(settled.headers["payment-response"]).toBeDefined()
       const after = yield* emulator.wallet(account.address)
       expect(after.balanceUsd).toBe(10)
-      expect(after.payments).toEqual([{ paymentId: receipt.data.paymentId, amountUsd: 10, status: "credited", submissions: 3 }])
+      expect(after.payments).toEqual([{
+        paymentId: receipt.data.paymentId,
+        amountUsd: 10,
+        status: "credited",
+        submissions: 3
+      }])
     }).pipe(Effect.provide(Client)))
 
   it.scoped("a settlement that never lands stays PAYMENT_IN_PROGRESS", () =>
@@ -109,8 +140,11 @@ describe("x402 wallets", () => {
     Effect.gen(function*() {
       const account = privateKeyToAccount(generatePrivateKey())
       const emulator = yield* start({ x402: { wallets: { [account.address]: 5 }, diemLinked: [account.address] } })
-      const ask = Effect.flatMap(siwx(account), (header) =>
-        post(emulator, "/chat/completions", chatBody(), { key: null, headers: { "SIGN-IN-WITH-X": header } }))
+      const ask = Effect.flatMap(
+        siwx(account),
+        (header) =>
+          post(emulator, "/chat/completions", chatBody(), { key: null, headers: { "SIGN-IN-WITH-X": header } })
+      )
       const refused = yield* ask
       expect(refused.status).toBe(402)
       expect(refused.json).toMatchObject({ code: "PAYMENT_REQUIRED", currentBalanceUsd: 5 })
@@ -126,7 +160,8 @@ describe("x402 wallets", () => {
       const account = privateKeyToAccount(generatePrivateKey())
       yield* TestClock.setTime(Date.UTC(2026, 10, 22, 12, 0, 0))
       const emulator = yield* start({ x402: { wallets: { [account.address]: 5 } } })
-      const send = (header: string) => post(emulator, "/chat/completions", chatBody(), { key: null, headers: { "SIGN-IN-WITH-X": header } })
+      const send = (header: string) =>
+        post(emulator, "/chat/completions", chatBody(), { key: null, headers: { "SIGN-IN-WITH-X": header } })
       const codeOf = (res: { readonly json: unknown }) => (res.json as { code?: string }).code
 
       const old = yield* siwx(account)
@@ -165,13 +200,19 @@ describe("lost answers and duplicates (issue 13 #4)", () => {
       const account = privateKeyToAccount(generatePrivateKey())
       const emulator = yield* start()
       // only the paying request: the discovery passes
-      yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.lostAnswer(5_000, "reset", { answerAfter: 0 }))
+      yield* emulator.script(
+        { route: "x402/top-up", paying: true },
+        1,
+        Faults.lostAnswer(5_000, "reset", { answerAfter: 0 })
+      )
       const header = yield* signPayment(emulator, account)
       const lost = yield* Effect.either(pay(emulator, header))
       expect(lost._tag).toBe("Left") // the connection was reset: no answer
       expect((yield* emulator.wallet(account.address)).balanceUsd).toBe(0)
       yield* TestClock.adjust("5 seconds")
-      for (let i = 0; i < 200 && (yield* emulator.wallet(account.address)).balanceUsd === 0; i++) yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      for (let i = 0; i < 200 && (yield* emulator.wallet(account.address)).balanceUsd === 0; i++) {
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      }
       const view = yield* emulator.wallet(account.address)
       expect(view.balanceUsd).toBe(10)
       expect(view.payments).toMatchObject([{ amountUsd: 10, status: "credited", submissions: 1 }])
@@ -188,7 +229,9 @@ describe("lost answers and duplicates (issue 13 #4)", () => {
       yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.lostAnswer(3_000, "html-502"))
       const header = yield* signPayment(emulator, account)
       const fiber = yield* Effect.fork(pay(emulator, header))
-      for (let i = 0; i < 200 && (yield* emulator.stats).total < 2; i++) yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      for (let i = 0; i < 200 && (yield* emulator.stats).total < 2; i++) {
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      }
       yield* TestClock.adjust("3 seconds")
       const page = yield* Fiber.join(fiber)
       expect(page.status).toBe(502)
@@ -201,12 +244,18 @@ describe("lost answers and duplicates (issue 13 #4)", () => {
     Effect.gen(function*() {
       const account = privateKeyToAccount(generatePrivateKey())
       const emulator = yield* start()
-      yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.duplicate(2_000, Faults.settlementFailed))
+      yield* emulator.script(
+        { route: "x402/top-up", paying: true },
+        1,
+        Faults.duplicate(2_000, Faults.settlementFailed)
+      )
       const header = yield* signPayment(emulator, account)
       const failed = yield* pay(emulator, header)
       expect([failed.status, (failed.json as { error: string }).error]).toEqual([402, "SETTLEMENT_FAILED"])
       yield* TestClock.adjust("2 seconds")
-      for (let i = 0; i < 200 && (yield* emulator.wallet(account.address)).balanceUsd === 0; i++) yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      for (let i = 0; i < 200 && (yield* emulator.wallet(account.address)).balanceUsd === 0; i++) {
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
+      }
       expect((yield* emulator.wallet(account.address)).transactions.filter((t) => t.type === "TOP_UP")).toHaveLength(1)
       yield* emulator.script({ route: "x402/top-up", paying: true }, 1, Faults.duplicate(0))
       expect((yield* pay(emulator, header)).status).toBe(200) // both copies: the credited answer

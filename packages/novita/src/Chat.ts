@@ -1,6 +1,6 @@
 /**
  * Novita's OpenAI-compatible chat completions (`POST /openai/v1/chat/completions`): the request and response schemas
- * and the plain call. Requests are validated locally first (SPEC B2). Streamed completions are in `ChatStream`.
+ * and the plain call. Requests are validated locally first (B2). Streamed completions are in `ChatStream`.
  *
  * @example
  * ```ts
@@ -214,7 +214,8 @@ export const completions = <R = never>(
  * @since 0.1.0
  * @category getters
  */
-export const text = (completion: ChatCompletion): string | undefined => completion.choices[0]?.message.content ?? undefined
+export const text = (completion: ChatCompletion): string | undefined =>
+  completion.choices[0]?.message.content ?? undefined
 
 /**
  * @deprecated Use {@link completionsWithMeta} (the name every provider uses); removed in the next release.

@@ -1,5 +1,5 @@
 /**
- * Novita's streamed chat completions (`POST /openai/v1/chat/completions` with `stream: true`, SPEC S1–S3, S6): a
+ * Novita's streamed chat completions (`POST /openai/v1/chat/completions` with `stream: true`, S1–S3, S6): a
  * `Stream` of `chat.completion.chunk` objects on core's provider streaming (`ProviderStream`), the same machinery as
  * Venice's. It ends at `data: [DONE]`; it fails with core's `StreamError` family (`provider: "novita"`) on an in-band
  * `{"error": …}` (or Novita's `{code, reason, message}`) event, on an end without `[DONE]`, on a connection broken

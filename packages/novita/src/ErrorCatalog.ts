@@ -1,5 +1,5 @@
 /**
- * Novita AI's error codes (SPEC N1, N3; seed 004) as one plain `const` table. The code and group types, the
+ * Novita AI's error codes (N1, N3; seed 004) as one plain `const` table. The code and group types, the
  * lookups, the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype
  * a code list.
  *
@@ -22,7 +22,7 @@ import * as Schema from "effect/Schema"
  * - `descriptionEn` — an English translation.
  * - `logLevel` — `-` for the caller's own 4xx and for rate limits (retried), `error` for server failures,
  *   `warn` for a temporarily unavailable service.
- * - `retryClass` — SPEC N3: rate limits and transient 5xx `backoff` (Novita sends no rate-limit headers, so never
+ * - `retryClass` — N3: rate limits and transient 5xx `backoff` (Novita sends no rate-limit headers, so never
  *   `header-wait`); auth, balance, permission, validation, content and not-found codes `never`.
  * - `remedy` — one line for people.
  *
@@ -371,7 +371,8 @@ export const entries = [
     descriptionEn: "Token limit exceeded, please retry later",
     logLevel: "-",
     retryClass: "backoff",
-    remedy: "Token-rate quota reached: retried with backoff; send fewer tokens per minute (smaller prompts, max_tokens)."
+    remedy:
+      "Token-rate quota reached: retried with backoff; send fewer tokens per minute (smaller prompts, max_tokens)."
   },
   {
     code: "SERVICE_NOT_AVAILABLE",
@@ -576,7 +577,7 @@ const pathOf = (route: string): string => {
 }
 
 /**
- * The row a `reason` denotes (SPEC N2: reason first, status second). When the code exists in several groups, the
+ * The row a `reason` denotes (N2: reason first, status second). When the code exists in several groups, the
  * route's group wins, else the row whose status matches, else the first row. `None` for an unknown code.
  *
  * @since 0.1.0

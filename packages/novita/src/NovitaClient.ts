@@ -138,7 +138,11 @@ export const provider: ProviderClient.Provider<NovitaError.NovitaError, Response
   errorAttributes: (error) => ({
     "http.response.status_code": error.status,
     ...(error._tag === "NovitaApiError"
-      ? { "novita.code": error.code, "novita.reason": error.reason, ...(error.group !== undefined ? { "novita.group": error.group } : {}) }
+      ? {
+        "novita.code": error.code,
+        "novita.reason": error.reason,
+        ...(error.group !== undefined ? { "novita.group": error.group } : {})
+      }
       : {}),
     ...(error.requestId !== undefined ? { "novita.request_id": error.requestId } : {})
   }),
@@ -150,7 +154,7 @@ export const provider: ProviderClient.Provider<NovitaError.NovitaError, Response
 }
 
 /**
- * Validates a request (its JSON form) against its schema before anything is sent (SPEC B2): core's
+ * Validates a request (its JSON form) against its schema before anything is sent (B2): core's
  * `RequestValidation.validate` with the provider set to `novita`.
  *
  * @since 0.1.0
@@ -164,7 +168,7 @@ export const validateRequest = <A, I>(
   RequestValidation.validate(provider.name, operation, schema, request)
 
 /**
- * Why a client could not be built: a base URL that cannot be used (SPEC B4). Nothing was sent.
+ * Why a client could not be built: a base URL that cannot be used (B4). Nothing was sent.
  *
  * @since 0.2.0
  * @category errors

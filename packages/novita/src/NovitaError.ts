@@ -217,8 +217,7 @@ const NOT_FOUND_ROUTE = /^404 page not found$/i
 const foreignMessage = (value: unknown): string | undefined =>
   Option.getOrUndefined(
     Option.map(decodeForeignMessage(value), (doc) =>
-      "message" in doc ? doc.message : typeof doc.error === "string" ? doc.error : doc.error.message
-    )
+      "message" in doc ? doc.message : typeof doc.error === "string" ? doc.error : doc.error.message)
   )
 
 /**
@@ -417,8 +416,7 @@ export const catalogLogLevel = (error: NovitaError): CatalogLogLevel.CatalogLogL
  * @since 0.1.0
  * @category getters
  */
-export const logLevel = (error: NovitaError): LogLevel.LogLevel =>
-  CatalogLogLevel.toLogLevel(catalogLogLevel(error))
+export const logLevel = (error: NovitaError): LogLevel.LogLevel => CatalogLogLevel.toLogLevel(catalogLogLevel(error))
 
 /**
  * Whether an error is a {@link NovitaApiError} with the given catalog code.

@@ -1,5 +1,5 @@
 /**
- * Novita's default retry policy (SPEC N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
+ * Novita's default retry policy (N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
  * Novita's classifier. Rate limits (`RATE_LIMIT_EXCEEDED`, `TOKEN_LIMIT_EXCEEDED`, `LIST_BILL_TOO_FAST`) and transient
  * 5xx back off exponentially — Novita sends no rate-limit headers, so there is nothing to wait on — and auth, balance,
  * permission, validation and content codes never retry. Replace or compose it per client
@@ -92,7 +92,7 @@ export const provesNotActedOn = (error: NovitaClientError): boolean => {
 }
 
 /**
- * Restricts a policy for calls that may bill and are not idempotent (async task submissions, SPEC N4/R9): it only
+ * Restricts a policy for calls that may bill and are not idempotent (async task submissions, N4/R9): it only
  * continues while the failure {@link provesNotActedOn | proves} that nothing was done. (The client also marks such
  * calls non-resendable, which stops after a transport failure once the request may have left.)
  *
@@ -101,8 +101,7 @@ export const provesNotActedOn = (error: NovitaClientError): boolean => {
  */
 export const forSubmission = <Out, R>(
   policy: Schedule.Schedule<Out, NovitaClientError, R>
-): Schedule.Schedule<Out, NovitaClientError, R> =>
-  policy.pipe(Schedule.zipLeft(Schedule.recurWhile(provesNotActedOn)))
+): Schedule.Schedule<Out, NovitaClientError, R> => policy.pipe(Schedule.zipLeft(Schedule.recurWhile(provesNotActedOn)))
 
 /**
  * Only the delay part (backoff, or a proxy's announced wait), unbounded: compose it with your own stop conditions.

@@ -1,5 +1,5 @@
 /**
- * Novita's asynchronous tasks (SPEC N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
+ * Novita's asynchronous tasks (N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
  * `GET /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
  * `TASK_STATUS_FAILED`. Progress (`TASK_STATUS_QUEUED`, `TASK_STATUS_PROCESSING` with `progress_percent` and `eta`)
  * is a `Stream` of the states seen; a failed task — HTTP 200 with `task.status: TASK_STATUS_FAILED` and a `reason` —
@@ -263,7 +263,9 @@ const failedError = (result: TaskResult): NovitaTaskFailedError =>
     reason: result.task.reason ?? "",
     message: `novita task ${result.task.task_id}${
       result.task.task_type !== undefined ? ` (${result.task.task_type})` : ""
-    } failed: ${result.task.reason !== undefined && result.task.reason !== "" ? result.task.reason : "no reason given"}`,
+    } failed: ${
+      result.task.reason !== undefined && result.task.reason !== "" ? result.task.reason : "no reason given"
+    }`,
     raw: ErrorBody.bound(JSON.stringify(result))
   })
 
@@ -294,7 +296,13 @@ export const submit = <R = never>(
     const client = yield* NovitaClient.NovitaClient
     const retry = RetryPolicy.forSubmission(options?.retry ?? client.retryPolicy)
     const response = yield* client.json(
-      { operation: submitOperation(path), method: "POST", path, body: { _tag: "json", value: body }, resendable: false },
+      {
+        operation: submitOperation(path),
+        method: "POST",
+        path,
+        body: { _tag: "json", value: body },
+        resendable: false
+      },
       Submitted,
       { ...options, retry }
     )
@@ -302,7 +310,7 @@ export const submit = <R = never>(
   })
 
 /**
- * `POST /v3/async/txt2img`, validated locally first (SPEC B2).
+ * `POST /v3/async/txt2img`, validated locally first (B2).
  *
  * @since 0.1.0
  * @category submitting
@@ -328,7 +336,11 @@ export const get = <R = never>(
 ): Effect.Effect<TaskResult, RetryPolicy.NovitaClientError, NovitaClient.NovitaClient | R> =>
   Effect.flatMap(NovitaClient.NovitaClient, (client) =>
     Effect.map(
-      client.json({ operation: RESULT, method: "GET", path: RESULT_PATH, query: { task_id: taskId } }, TaskResult, options),
+      client.json(
+        { operation: RESULT, method: "GET", path: RESULT_PATH, query: { task_id: taskId } },
+        TaskResult,
+        options
+      ),
       (response) => response.value
     ))
 
@@ -403,7 +415,9 @@ export const run = <R = never, Out = unknown, R2 = never>(
  * @since 0.1.0
  * @category polling
  */
-export const last = <E, R>(states: Stream.Stream<TaskResult, E, R>): Effect.Effect<TaskResult, E | NovitaTaskTimeoutError, R> =>
+export const last = <E, R>(
+  states: Stream.Stream<TaskResult, E, R>
+): Effect.Effect<TaskResult, E | NovitaTaskTimeoutError, R> =>
   Effect.flatMap(Stream.runLast(states), (result) =>
     Option.match(result, {
       onNone: () =>

@@ -7,15 +7,14 @@
 
 /**
  * Novita's OpenAI-compatible chat completions (`POST /openai/v1/chat/completions`): the request and response
- * schemas and the plain call. Requests are validated locally first (SPEC B2). Streamed completions are in
- * `ChatStream`.
+ * schemas and the plain call. Requests are validated locally first (B2). Streamed completions are in `ChatStream`.
  *
  * @since 0.1.0
  */
 export * as Chat from "./Chat.js"
 
 /**
- * Novita's streamed chat completions (`POST /openai/v1/chat/completions` with `stream: true`, SPEC S1–S3, S6): a
+ * Novita's streamed chat completions (`POST /openai/v1/chat/completions` with `stream: true`, S1–S3, S6): a
  * `Stream` of `chat.completion.chunk` objects on core's provider streaming (`ProviderStream`), the same machinery
  * as Venice's. It ends at `data: [DONE]`; it fails with core's `StreamError` family (`provider: "novita"`) on an
  * in-band `{"error": …}` (or Novita's `{code, reason, message}`) event, on an end without `[DONE]`, on a
@@ -27,9 +26,9 @@ export * as Chat from "./Chat.js"
 export * as ChatStream from "./ChatStream.js"
 
 /**
- * Novita AI's error codes (SPEC N1, N3; seed 004) as one plain `const` table. The code and group types, the
- * lookups, the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype
- * a code list.
+ * Novita AI's error codes (N1, N3; seed 004) as one plain `const` table. The code and group types, the lookups,
+ * the error decoder, the docs and the emulator's responses all derive from {@link entries}: never retype a code
+ * list.
  *
  * @since 0.1.0
  */
@@ -94,7 +93,7 @@ export * as NovitaStreamError from "./NovitaStreamError.js"
 export * as NovitaTasks from "./NovitaTasks.js"
 
 /**
- * Novita's default retry policy (SPEC N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
+ * Novita's default retry policy (N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by
  * Novita's classifier. Rate limits (`RATE_LIMIT_EXCEEDED`, `TOKEN_LIMIT_EXCEEDED`, `LIST_BILL_TOO_FAST`) and
  * transient 5xx back off exponentially — Novita sends no rate-limit headers, so there is nothing to wait on — and
  * auth, balance, permission, validation and content codes never retry. Replace or compose it per client
@@ -107,15 +106,15 @@ export * as RetryPolicy from "./RetryPolicy.js"
 /**
  * How a Novita stream fails once it has started: core's one `StreamError` family (`provider: "novita"`),
  * re-exported here — an in-band error event, an end without `data: [DONE]`, a connection broken mid-stream, an
- * event that is not a chunk, or one larger than the configured bound (SPEC S2, S3, S6, B1).
+ * event that is not a chunk, or one larger than the configured bound (S2, S3, S6, B1).
  *
  * @since 0.1.0
  */
 export * as StreamError from "./StreamError.js"
 
 /**
- * Novita's asynchronous tasks (SPEC N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll
- * `GET /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
+ * Novita's asynchronous tasks (N4): submit (`POST /v3/async/<api>`, e.g. `txt2img`) → `task_id`; then poll `GET
+ * /v3/async/task-result?task_id=` with a `Schedule` (core's `Poll`) until `TASK_STATUS_SUCCEED` or
  * `TASK_STATUS_FAILED`. Progress (`TASK_STATUS_QUEUED`, `TASK_STATUS_PROCESSING` with `progress_percent` and
  * `eta`) is a `Stream` of the states seen; a failed task — HTTP 200 with `task.status: TASK_STATUS_FAILED` and a
  * `reason` — fails it with {@link NovitaTaskFailedError}.

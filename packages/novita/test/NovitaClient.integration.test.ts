@@ -3,6 +3,7 @@
  * a real response with the attempts its retry class allows (counted by the emulator), chat plain and streamed, tasks,
  * retries on the TestClock, and secrets kept out of errors and logs.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as Faults from "@venice-effect/emulator/Faults"
@@ -20,11 +21,10 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NovitaChat from "../src/NovitaChat.js"
 import * as NovitaClient from "../src/NovitaClient.js"
-import * as NovitaErrorCatalog from "../src/NovitaErrorCatalog.js"
 import * as NovitaError from "../src/NovitaError.js"
+import * as NovitaErrorCatalog from "../src/NovitaErrorCatalog.js"
 import * as NovitaTasks from "../src/NovitaTasks.js"
 import { drive, KEY, layer } from "./support.js"
 
@@ -56,10 +56,15 @@ const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
 }
 
 /** A billing call (the client has no billing module: the generic `json` does it). */
-const billList = Effect.flatMap(NovitaClient.NovitaClient, (client) =>
-  client.json({ operation: "billing.list", method: "GET", path: "/openapi/v1/billing/bill/list" }, Schema.Unknown))
+const billList = Effect.flatMap(
+  NovitaClient.NovitaClient,
+  (client) =>
+    client.json({ operation: "billing.list", method: "GET", path: "/openapi/v1/billing/bill/list" }, Schema.Unknown)
+)
 
-const callFor = (group: NovitaErrorCatalog.NovitaErrorGroup): Effect.Effect<unknown, unknown, NovitaClient.NovitaClient> =>
+const callFor = (
+  group: NovitaErrorCatalog.NovitaErrorGroup
+): Effect.Effect<unknown, unknown, NovitaClient.NovitaClient> =>
   group === "llm" ? NovitaChat.completions(hello) : group === "media" ? NovitaTasks.txt2img(image) : billList
 
 const routeOf = (group: NovitaErrorCatalog.NovitaErrorGroup) =>
@@ -75,7 +80,13 @@ describe("NovitaClient against the Novita emulator", () => {
           yield* emu.script({ route: routeOf(row.group) }, 10, Emulator.error(row.code, { group: row.group }))
           const error = failureOf(yield* drive(callFor(row.group)))
           expect(error).toBeInstanceOf(NovitaError.NovitaApiError)
-          expect(error).toMatchObject({ _tag: "NovitaApiError", code: row.code, group: row.group, status: row.status, attempt: attempts })
+          expect(error).toMatchObject({
+            _tag: "NovitaApiError",
+            code: row.code,
+            group: row.group,
+            status: row.status,
+            attempt: attempts
+          })
           expect(NovitaError.retryClass(error as NovitaError.NovitaError)).toBe(row.retryClass)
           expect(yield* emu.count({ route: routeOf(row.group) })).toBe(attempts)
         }).pipe(Effect.provide(layer())))
@@ -86,7 +97,9 @@ describe("NovitaClient against the Novita emulator", () => {
     Effect.gen(function*() {
       const emu = yield* Emulator.NovitaEmulator
       const client = yield* NovitaClient.NovitaClient
-      const error = failureOf(yield* drive(client.json({ operation: "nope", method: "GET", path: "/v3/nope" }, Schema.Unknown)))
+      const error = failureOf(
+        yield* drive(client.json({ operation: "nope", method: "GET", path: "/v3/nope" }, Schema.Unknown))
+      )
       expect(error).toMatchObject({ _tag: "NovitaNotFoundRouteError", status: 404, attempt: 1 })
       expect(NovitaError.retryClass(error as NovitaError.NovitaError)).toBe("never")
       expect(yield* emu.count({ route: "unknown" })).toBe(1)
@@ -104,7 +117,9 @@ describe("NovitaClient against the Novita emulator", () => {
 
     it.scoped("stream: every chunk, the text, ended by [DONE]", () =>
       Effect.gen(function*() {
-        const chunks = Chunk.toReadonlyArray(yield* Stream.runCollect(NovitaChat.stream({ ...hello, stream_options: { include_usage: true } })))
+        const chunks = Chunk.toReadonlyArray(
+          yield* Stream.runCollect(NovitaChat.stream({ ...hello, stream_options: { include_usage: true } }))
+        )
         expect(chunks).toHaveLength(1 + 8 + 1 + 1)
         expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens: 8 })
         const text = yield* Stream.runCollect(NovitaChat.textDeltas(NovitaChat.stream(hello)))
@@ -114,9 +129,15 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("a mid-stream error event fails the stream with StreamEventError after the chunks before it; no retry", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
-        yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(3, { code: "SERVICE_NOT_AVAILABLE", message: "upstream gone" }))
+        yield* emu.script(
+          { route: "chat/completions" },
+          1,
+          Faults.streamError(3, { code: "SERVICE_NOT_AVAILABLE", message: "upstream gone" })
+        )
         const received: Array<NovitaChat.ChatCompletionChunk> = []
-        const exit = yield* drive(Stream.runForEach(NovitaChat.stream(hello), (c) => Effect.sync(() => received.push(c))))
+        const exit = yield* drive(
+          Stream.runForEach(NovitaChat.stream(hello), (c) => Effect.sync(() => received.push(c)))
+        )
         const error = failureOf(exit)
         expect(received).toHaveLength(3)
         expect(error).toMatchObject({
@@ -166,7 +187,11 @@ describe("NovitaClient against the Novita emulator", () => {
         expect(error).toBeInstanceOf(ClientError.RequestValidationError)
         expect(error).toMatchObject({ provider: "novita", operation: "chat.completions" })
         expect((error as ClientError.RequestValidationError).issues).toEqual(
-          expect.arrayContaining([expect.stringMatching(/^model:/), expect.stringMatching(/^messages:/), expect.stringMatching(/^temperature:/)])
+          expect.arrayContaining([
+            expect.stringMatching(/^model:/),
+            expect.stringMatching(/^messages:/),
+            expect.stringMatching(/^temperature:/)
+          ])
         )
         const streamError = yield* Effect.flip(Stream.runDrain(NovitaChat.stream({ ...hello, messages: [] })))
         expect(streamError._tag).toBe("RequestValidationError")
@@ -194,7 +219,11 @@ describe("NovitaClient against the Novita emulator", () => {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 10, Emulator.error("TOKEN_LIMIT_EXCEEDED"))
         const client = yield* NovitaClient.NovitaClient
-        const error = failureOf(yield* drive(NovitaChat.completions(hello, { retry: Schedule.intersect(client.retryPolicy, Schedule.recurs(1)) })))
+        const error = failureOf(
+          yield* drive(
+            NovitaChat.completions(hello, { retry: Schedule.intersect(client.retryPolicy, Schedule.recurs(1)) })
+          )
+        )
         expect(error).toMatchObject({ code: "TOKEN_LIMIT_EXCEEDED", attempt: 2 })
         expect(yield* emu.count()).toBe(2)
       }).pipe(Effect.provide(layer())))
@@ -204,7 +233,13 @@ describe("NovitaClient against the Novita emulator", () => {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.setBalance(KEY, 0)
         const error = failureOf(yield* drive(NovitaChat.completions(hello)))
-        expect(error).toMatchObject({ _tag: "NovitaApiError", code: "NOT_ENOUGH_BALANCE", status: 403, group: "llm", attempt: 1 })
+        expect(error).toMatchObject({
+          _tag: "NovitaApiError",
+          code: "NOT_ENOUGH_BALANCE",
+          status: 403,
+          group: "llm",
+          attempt: 1
+        })
         expect(NovitaError.isRetryable(error as NovitaError.NovitaError)).toBe(false)
         expect(yield* emu.count()).toBe(1)
       }).pipe(Effect.provide(layer())))
@@ -240,9 +275,11 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("txt2img: submitted once, polled on the Clock through queued and processing (progress grows) to succeeded", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
-        const states = Chunk.toReadonlyArray(successOf(yield* drive(Stream.runCollect(
-          Stream.unwrap(Effect.map(NovitaTasks.txt2img(image), (submitted) => NovitaTasks.poll(submitted.task_id)))
-        ))))
+        const states = Chunk.toReadonlyArray(successOf(
+          yield* drive(Stream.runCollect(
+            Stream.unwrap(Effect.map(NovitaTasks.txt2img(image), (submitted) => NovitaTasks.poll(submitted.task_id)))
+          ))
+        ))
         const statuses = states.map((s) => s.task.status)
         expect(statuses[0]).toBe("TASK_STATUS_QUEUED")
         expect(statuses).toContain("TASK_STATUS_PROCESSING")
@@ -258,7 +295,9 @@ describe("NovitaClient against the Novita emulator", () => {
 
     it.scoped("run + last: the succeeded result", () =>
       Effect.gen(function*() {
-        const done = successOf(yield* drive(NovitaTasks.last(NovitaTasks.run("/v3/async/txt2video", { model_name: "m", prompt: "waves" }))))
+        const done = successOf(
+          yield* drive(NovitaTasks.last(NovitaTasks.run("/v3/async/txt2video", { model_name: "m", prompt: "waves" })))
+        )
         expect(done.task).toMatchObject({ status: "TASK_STATUS_SUCCEED", task_type: "TXT_TO_VIDEO" })
         expect(done.videos).toHaveLength(1)
       }).pipe(Effect.provide(layer())))
@@ -268,15 +307,24 @@ describe("NovitaClient against the Novita emulator", () => {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "async/txt2img" }, 1, Emulator.taskFailure("NSFW content detected in the output"))
         const seen: Array<string> = []
-        const error = failureOf(yield* drive(
-          NovitaTasks.txt2img(image).pipe(
-            Effect.flatMap((submitted) =>
-              Stream.runForEach(NovitaTasks.poll(submitted.task_id), (s) => Effect.sync(() => seen.push(s.task.status)))
+        const error = failureOf(
+          yield* drive(
+            NovitaTasks.txt2img(image).pipe(
+              Effect.flatMap((submitted) =>
+                Stream.runForEach(
+                  NovitaTasks.poll(submitted.task_id),
+                  (s) => Effect.sync(() => seen.push(s.task.status))
+                )
+              )
             )
           )
-        ))
+        )
         expect(error).toBeInstanceOf(NovitaTasks.NovitaTaskFailedError)
-        expect(error).toMatchObject({ code: "TASK_FAILED", reason: "NSFW content detected in the output", taskType: "TXT_TO_IMG" })
+        expect(error).toMatchObject({
+          code: "TASK_FAILED",
+          reason: "NSFW content detected in the output",
+          taskType: "TXT_TO_IMG"
+        })
         expect(seen.length).toBeGreaterThan(0)
         expect(seen).not.toContain("TASK_STATUS_FAILED")
         expect(yield* emu.count({ route: "async/txt2img" })).toBe(1)
@@ -288,15 +336,32 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const noStall = { stallAfter: 60_000 }
         const submitted = successOf(yield* drive(NovitaTasks.txt2img(image), noStall))
-        const error = failureOf(yield* drive(NovitaTasks.wait(submitted.task_id, { polling: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(2))) }), noStall))
-        expect(error).toMatchObject({ _tag: "NovitaTaskTimeoutError", taskId: submitted.task_id, lastStatus: "TASK_STATUS_QUEUED" })
+        const error = failureOf(
+          yield* drive(
+            NovitaTasks.wait(submitted.task_id, {
+              polling: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+            }),
+            noStall
+          )
+        )
+        expect(error).toMatchObject({
+          _tag: "NovitaTaskTimeoutError",
+          taskId: submitted.task_id,
+          lastStatus: "TASK_STATUS_QUEUED"
+        })
       }).pipe(Effect.provide(layer({ tasks: { duration: "60 seconds", queued: "30 seconds" } }))))
 
     it.scoped("an invalid txt2img request fails locally; an unknown task is TASK_NOT_FOUND", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
-        const invalid = yield* Effect.flip(NovitaTasks.txt2img({ request: { ...image.request, width: 4096, prompt: "" } }))
-        expect(invalid).toMatchObject({ _tag: "RequestValidationError", provider: "novita", operation: "async.txt2img" })
+        const invalid = yield* Effect.flip(
+          NovitaTasks.txt2img({ request: { ...image.request, width: 4096, prompt: "" } })
+        )
+        expect(invalid).toMatchObject({
+          _tag: "RequestValidationError",
+          provider: "novita",
+          operation: "async.txt2img"
+        })
         expect(yield* emu.count()).toBe(0)
         const missing = failureOf(yield* drive(NovitaTasks.get("00000000-0000-4000-a000-000000000000")))
         expect(missing).toMatchObject({ code: "TASK_NOT_FOUND", group: "media", status: 404, attempt: 1 })
@@ -310,11 +375,18 @@ describe("NovitaClient against the Novita emulator", () => {
         const lines: Array<string> = []
         const capture = Logger.replace(
           Logger.defaultLogger,
-          Logger.make(({ annotations, message }) => lines.push(JSON.stringify({ message, annotations: [...annotations] })))
+          Logger.make(({ annotations, message }) =>
+            lines.push(JSON.stringify({ message, annotations: [...annotations] }))
+          )
         )
         yield* emu.script({ route: "chat/completions" }, 1, Emulator.error("RATE_LIMIT_EXCEEDED"))
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(1))
-        const exit = yield* drive(Stream.runDrain(NovitaChat.stream(hello)).pipe(Effect.provide(capture), Logger.withMinimumLogLevel(LogLevel.All)))
+        const exit = yield* drive(
+          Stream.runDrain(NovitaChat.stream(hello)).pipe(
+            Effect.provide(capture),
+            Logger.withMinimumLogLevel(LogLevel.All)
+          )
+        )
         const streamError = failureOf(exit)
         const wrongKey = yield* NovitaClient.make({ apiKey: Redacted.make("nk-wrong-" + KEY), baseUrl: emu.baseUrl })
         const authError = failureOf(
@@ -327,7 +399,16 @@ describe("NovitaClient against the Novita emulator", () => {
         )
         expect(authError).toMatchObject({ _tag: "NovitaApiError", code: "FAILED_TO_AUTH", status: 401 })
         expect(lines.length).toBeGreaterThan(0)
-        for (const text of [JSON.stringify(streamError), String(streamError), JSON.stringify(authError), String(authError), Cause.pretty(Cause.fail(authError)), ...lines]) {
+        for (
+          const text of [
+            JSON.stringify(streamError),
+            String(streamError),
+            JSON.stringify(authError),
+            String(authError),
+            Cause.pretty(Cause.fail(authError)),
+            ...lines
+          ]
+        ) {
           expect(text).not.toContain(KEY)
         }
       }).pipe(Effect.provide(Layer.merge(layer(), NodeHttpClient.layerUndici))))
@@ -339,7 +420,9 @@ describe("NovitaClient against the Novita emulator", () => {
       expect(client.baseUrl).toBe("http://127.0.0.1:1")
     }).pipe(
       Effect.provide(NovitaClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["NOVITA_API_KEY", "k"], ["NOVITA_BASE_URL", "http://127.0.0.1:1/"]])))
+      Effect.withConfigProvider(
+        ConfigProvider.fromMap(new Map([["NOVITA_API_KEY", "k"], ["NOVITA_BASE_URL", "http://127.0.0.1:1/"]]))
+      )
     ))
 
   it.effect("layerConfig takes Config values: the caller chooses the key's name (issue 14 #1)", () =>
@@ -349,7 +432,9 @@ describe("NovitaClient against the Novita emulator", () => {
       expect(client.baseUrl).toBe(NovitaClient.DEFAULT_BASE_URL)
     }).pipe(
       Effect.provide(
-        NovitaClient.layerConfig({ apiKey: Config.redacted("MY_NOVITA") }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+        NovitaClient.layerConfig({ apiKey: Config.redacted("MY_NOVITA") }).pipe(
+          Layer.provide(NodeHttpClient.layerUndici)
+        )
       ),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["MY_NOVITA", "k"]])))
     ))

@@ -89,7 +89,11 @@ describe("NovitaError.decode", () => {
 
     it("a 403 is not a balance error unless the reason says so", () => {
       const error = expectApi(
-        NovitaError.decode({ status: 403, headers: {}, body: json({ code: 403, reason: "ACCESS_DENY", message: "no" }) })
+        NovitaError.decode({
+          status: 403,
+          headers: {},
+          body: json({ code: 403, reason: "ACCESS_DENY", message: "no" })
+        })
       )
       expect(error.code).toBe("ACCESS_DENY")
     })
@@ -180,7 +184,8 @@ describe("NovitaError.decode", () => {
         NovitaError.decode({
           status: 400,
           headers: {},
-          body: `{"code":400,"reason":"INVALID_REQUEST_BODY","message":"bad","metadata":{"__proto__":{"polluted":true}}}`
+          body:
+            `{"code":400,"reason":"INVALID_REQUEST_BODY","message":"bad","metadata":{"__proto__":{"polluted":true}}}`
         })
       )
       expect(error.code).toBe("INVALID_REQUEST_BODY")
@@ -242,7 +247,9 @@ describe("NovitaError.decode", () => {
 
   describe("non-JSON bodies", () => {
     it("plain `404 page not found` is a missing route: never retried, logged as an error", () => {
-      for (const body of ["404 page not found", "404 page not found\n", new TextEncoder().encode("404 page not found")]) {
+      for (
+        const body of ["404 page not found", "404 page not found\n", new TextEncoder().encode("404 page not found")]
+      ) {
         const error = NovitaError.decode({
           status: 404,
           headers: { "content-type": "text/plain; charset=utf-8" },
@@ -365,7 +372,13 @@ describe("NovitaError.decode", () => {
       fc.array(fc.string(), { maxLength: 2 }),
       fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 })
     )
-    const codeArb = fc.oneof(fc.integer({ min: 100, max: 599 }), fc.string(), fc.double(), fc.boolean(), fc.constant(null))
+    const codeArb = fc.oneof(
+      fc.integer({ min: 100, max: 599 }),
+      fc.string(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null)
+    )
     const documentArb = fc
       .record(
         {
@@ -461,10 +474,22 @@ describe("NovitaError.decodeResponse", () => {
       status: 429,
       headers: { "Retry-After": "soon", "x-request-id": "rid-1" },
       body: "Too Many Requests",
-      request: { method: "POST", url: "https://api.novita.ai/openai/v1/chat/completions", attempt: 2, correlationId: "ve-1" }
+      request: {
+        method: "POST",
+        url: "https://api.novita.ai/openai/v1/chat/completions",
+        attempt: 2,
+        correlationId: "ve-1"
+      }
     })
     expect(ignoredHeaders).toEqual([expect.objectContaining({ name: "retry-after", value: "soon" })])
-    expect(error).toMatchObject({ status: 429, retryAfter: undefined, requestId: "rid-1", method: "POST", attempt: 2, correlationId: "ve-1" })
+    expect(error).toMatchObject({
+      status: 429,
+      retryAfter: undefined,
+      requestId: "rid-1",
+      method: "POST",
+      attempt: 2,
+      correlationId: "ve-1"
+    })
     expect(NovitaError.retryClass(error)).toBe("backoff")
   })
 

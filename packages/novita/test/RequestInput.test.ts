@@ -41,11 +41,16 @@ const breakages: ReadonlyArray<readonly [string, (request: Record<string, unknow
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any
 const chat = { model: "meta-llama/llama-3.1-8b-instruct", messages: [{ role: "user", content: "hi" }] }
-const endpoints: ReadonlyArray<readonly [string, Record<string, unknown>, (request: Any) => Effect.Effect<unknown, unknown, Any>]> = [
+const endpoints: ReadonlyArray<
+  readonly [string, Record<string, unknown>, (request: Any) => Effect.Effect<unknown, unknown, Any>]
+> = [
   ["NovitaChat.completions", chat, (r) => NovitaChat.completions(r)],
   ["NovitaChat.stream", chat, (r) => Stream.runDrain(NovitaChat.stream(r))],
-  ["NovitaTasks.txt2img", { model_name: "m", prompt: "a cat", width: 512, height: 512, image_num: 1 }, (r) =>
-    NovitaTasks.txt2img(r)],
+  [
+    "NovitaTasks.txt2img",
+    { model_name: "m", prompt: "a cat", width: 512, height: 512, image_num: 1 },
+    (r) => NovitaTasks.txt2img(r)
+  ],
   ["NovitaTasks.submit", { prompt: "a clip" }, (r) => NovitaTasks.submit("/v3/async/txt2video", r)]
 ]
 
@@ -66,7 +71,9 @@ describe("Novita: user input JSON cannot carry (issue 13 #6)", () => {
             }
             const exit = yield* Effect.exit(Effect.scoped(effect))
             if (Exit.isSuccess(exit) || !Cause.isFailType(exit.cause)) {
-              return expect.fail(`expected a typed failure, got ${Exit.isSuccess(exit) ? "a success" : Cause.pretty(exit.cause)}`)
+              return expect.fail(
+                `expected a typed failure, got ${Exit.isSuccess(exit) ? "a success" : Cause.pretty(exit.cause)}`
+              )
             }
             expect(exit.cause.error).toMatchObject({ _tag: "RequestValidationError", provider: "novita" })
             expect(yield* emulator.count()).toBe(0)
@@ -77,7 +84,15 @@ describe("Novita: user input JSON cannot carry (issue 13 #6)", () => {
 })
 
 describe("Novita: the base URL is checked when the layer is built (issue 13 #10)", () => {
-  for (const baseUrl of ["not a url", "file:///etc/passwd", "http://[::1", "ftp://example.com", "https://api.novita.ai?x=1"]) {
+  for (
+    const baseUrl of [
+      "not a url",
+      "file:///etc/passwd",
+      "http://[::1",
+      "ftp://example.com",
+      "https://api.novita.ai?x=1"
+    ]
+  ) {
     it.effect(`${JSON.stringify(baseUrl)} → InvalidBaseUrlError, no request`, () =>
       Effect.gen(function*() {
         let requests = 0

@@ -24,8 +24,10 @@ export const layer = (
 ): Layer.Layer<Emulator.NovitaEmulator | NovitaClient.NovitaClient, unknown> => {
   const emulator = Emulator.layer({ keys: [KEY], ...config })
   const novita = Layer.unwrapEffect(
-    Effect.map(Emulator.NovitaEmulator, (emu) =>
-      NovitaClient.layer({ apiKey: Redacted.make(KEY), ...client, baseUrl: emu.baseUrl }))
+    Effect.map(
+      Emulator.NovitaEmulator,
+      (emu) => NovitaClient.layer({ apiKey: Redacted.make(KEY), ...client, baseUrl: emu.baseUrl })
+    )
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   return Layer.provideMerge(novita, emulator)
 }

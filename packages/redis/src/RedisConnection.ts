@@ -149,7 +149,12 @@ const withinRealTime = <A>(promise: Promise<A>, millis: number): Promise<A> =>
     )
   })
 
-const evalScript = (client: Redis, script: Script, key: string, args: ReadonlyArray<string | number>): Promise<unknown> =>
+const evalScript = (
+  client: Redis,
+  script: Script,
+  key: string,
+  args: ReadonlyArray<string | number>
+): Promise<unknown> =>
   client.evalsha(script.sha, 1, key, ...args).catch((error: unknown) =>
     /NOSCRIPT/.test(messageOf(error)) ? client.eval(script.lua, 1, key, ...args) : Promise.reject(error)
   )
@@ -172,8 +177,14 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
     const keyPrefix = options.keyPrefix ?? "venice-effect:"
     const timeout = Math.max(1, Duration.toMillis(Duration.decode(options.operationTimeout ?? Duration.seconds(1))))
     const retryAfter = Duration.toMillis(Duration.decode(options.retryAfter ?? Duration.seconds(1)))
-    const connectTimeout = Math.max(1, Duration.toMillis(Duration.decode(options.connectTimeout ?? Duration.seconds(2))))
-    const maxReconnectDelay = Math.max(10, Duration.toMillis(Duration.decode(options.maxReconnectDelay ?? Duration.seconds(1))))
+    const connectTimeout = Math.max(
+      1,
+      Duration.toMillis(Duration.decode(options.connectTimeout ?? Duration.seconds(2)))
+    )
+    const maxReconnectDelay = Math.max(
+      10,
+      Duration.toMillis(Duration.decode(options.maxReconnectDelay ?? Duration.seconds(1)))
+    )
 
     const client = yield* Effect.acquireRelease(
       Effect.sync(() => {
@@ -213,7 +224,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
     const leaveDegraded = Effect.suspend(() => {
       if (!degraded) return Effect.void
       degraded = false
-      return Effect.logInfo("Redis reachable again: venice-effect shares limiter and payment state with the fleet again").pipe(
+      return Effect.logInfo(
+        "Redis reachable again: venice-effect shares limiter and payment state with the fleet again"
+      ).pipe(
         Effect.annotateLogs({ redis: endpoint })
       )
     })
@@ -258,7 +271,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<RedisConnection> => Layer.scoped(RedisConnection, make(options))
+export const layer = (options: Options = {}): Layer.Layer<RedisConnection> =>
+  Layer.scoped(RedisConnection, make(options))
 
 /**
  * A connection from configuration: `VENICE_REDIS_URL` (required, redacted) and `VENICE_REDIS_PREFIX` (optional key

@@ -45,9 +45,10 @@ export interface Options extends RedisConnection.Options, RedisLimiterStore.Opti
 export type Services = LimiterStore.LimiterStore | PaymentPolicy.Coordinator | RedisConnection.RedisConnection
 
 const over = <E>(connection: Layer.Layer<RedisConnection.RedisConnection, E>, options: Options) =>
-  Layer.mergeAll(RedisLimiterStore.layerFromConnection(options), RedisTopUpCoordinator.layerFromConnection(options)).pipe(
-    Layer.provideMerge(connection)
-  )
+  Layer.mergeAll(RedisLimiterStore.layerFromConnection(options), RedisTopUpCoordinator.layerFromConnection(options))
+    .pipe(
+      Layer.provideMerge(connection)
+    )
 
 /**
  * The store and the coordinator over one connection, from options.

@@ -83,7 +83,10 @@ export const make = (
     // what this process knows on its own: the answer while Redis is unreachable
     const local = LimiterStore.makeMemory()
     const member = globalThis.crypto.randomUUID()
-    const seen = Math.max(1000, int(Duration.toMillis(Duration.decode(options.membersSeenWithin ?? Duration.minutes(1)))))
+    const seen = Math.max(
+      1000,
+      int(Duration.toMillis(Duration.decode(options.membersSeenWithin ?? Duration.minutes(1))))
+    )
     /** bucket → processes that reserved in it lately (from the last reservation Redis answered). */
     const fleetSize = new Map<string, number>()
     /** What one process may take of a window the whole fleet shares. */
@@ -102,12 +105,18 @@ export const make = (
 
     const service: LimiterStore.Service = {
       reserve: (bucket, now) =>
-        redis.run(Scripts.reserve, windowKey(bucket), [int(now), idle, Number.MAX_SAFE_INTEGER, member, seen], (reply) => {
-          const r = integers(reply)
-          if (r === undefined || r.length !== 3) return undefined
-          fleetSize.set(bucket, Math.max(1, r[2]!))
-          return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Wait", until: r[1]! } as const
-        }, local.reserve(bucket, now)),
+        redis.run(
+          Scripts.reserve,
+          windowKey(bucket),
+          [int(now), idle, Number.MAX_SAFE_INTEGER, member, seen],
+          (reply) => {
+            const r = integers(reply)
+            if (r === undefined || r.length !== 3) return undefined
+            fleetSize.set(bucket, Math.max(1, r[2]!))
+            return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Wait", until: r[1]! } as const
+          },
+          local.reserve(bucket, now)
+        ),
       observeWindow: (bucket, window, now) =>
         Effect.zipRight(
           local.observeWindow(bucket, share(bucket, window), now),
@@ -125,15 +134,24 @@ export const make = (
         Effect.zipRight(
           local.block(bucket, until, now),
           Effect.asVoid(
-            redis.run(Scripts.block, windowKey(bucket), [int(now), idle, ceil(until), Number.MAX_SAFE_INTEGER], ok, Effect.succeed(true))
+            redis.run(
+              Scripts.block,
+              windowKey(bucket),
+              [int(now), idle, ceil(until), Number.MAX_SAFE_INTEGER],
+              ok,
+              Effect.succeed(true)
+            )
           )
         ),
       recordFailure: (bucket, windowMillis, now) =>
-        Effect.flatMap(local.recordFailure(bucket, windowMillis, now), (mine) =>
-          redis.run(Scripts.recordFailure, budgetKey(bucket), [int(now), idle, ceil(windowMillis)], (reply) => {
-            const r = integers(reply)
-            return r === undefined || r.length !== 2 ? undefined : { failures: r[0]!, resetAt: r[1]! }
-          }, Effect.succeed(mine))),
+        Effect.flatMap(
+          local.recordFailure(bucket, windowMillis, now),
+          (mine) =>
+            redis.run(Scripts.recordFailure, budgetKey(bucket), [int(now), idle, ceil(windowMillis)], (reply) => {
+              const r = integers(reply)
+              return r === undefined || r.length !== 2 ? undefined : { failures: r[0]!, resetAt: r[1]! }
+            }, Effect.succeed(mine))
+        ),
       observeBudget: (bucket, observation, now) =>
         Effect.zipRight(
           local.observeBudget(bucket, observation, now),
@@ -153,11 +171,17 @@ export const make = (
           return r === undefined || r.length !== 2 ? undefined : { failures: r[0]!, resetAt: r[1]! }
         }, local.budget(bucket, now)),
       acquireSlot: (bucket, lease, limit, now, ttlMillis) =>
-        redis.run(Scripts.acquireSlot, slotsKey(bucket), [int(now), idle, lease, int(limit), ceil(ttlMillis)], (reply) => {
-          const r = integers(reply)
-          if (r === undefined || r.length !== 2) return undefined
-          return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Busy", inUse: r[1]! } as const
-        }, local.acquireSlot(bucket, lease, limit, now, ttlMillis)),
+        redis.run(
+          Scripts.acquireSlot,
+          slotsKey(bucket),
+          [int(now), idle, lease, int(limit), ceil(ttlMillis)],
+          (reply) => {
+            const r = integers(reply)
+            if (r === undefined || r.length !== 2) return undefined
+            return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Busy", inUse: r[1]! } as const
+          },
+          local.acquireSlot(bucket, lease, limit, now, ttlMillis)
+        ),
       // the fleet's releases happen in other processes: a waiter asks again after the poll interval
       watchSlots: () => Effect.succeed(slotPoll),
       // a lease is given back wherever it may be held: in Redis, and locally (taken while Redis was unreachable)
@@ -198,8 +222,7 @@ export const layerFromConnection = (
  */
 export const layer = (
   options: RedisConnection.Options & Options = {}
-): Layer.Layer<LimiterStore.LimiterStore> =>
-  Layer.provide(layerFromConnection(options), RedisConnection.layer(options))
+): Layer.Layer<LimiterStore.LimiterStore> => Layer.provide(layerFromConnection(options), RedisConnection.layer(options))
 
 /**
  * The store with its own connection, from configuration: `VENICE_REDIS_URL` (required), `VENICE_REDIS_PREFIX`.

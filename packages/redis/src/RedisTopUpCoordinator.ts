@@ -105,7 +105,10 @@ export const make = (
   Effect.map(RedisConnection.RedisConnection, (redis) => {
     const leaseTtl = Duration.decode(options.leaseTtl ?? Duration.seconds(30))
     const pollInterval = Duration.decode(options.pollInterval ?? Duration.millis(250))
-    const retention = Math.max(60_000, Math.round(Duration.toMillis(Duration.decode(options.retention ?? Duration.days(7)))))
+    const retention = Math.max(
+      60_000,
+      Math.round(Duration.toMillis(Duration.decode(options.retention ?? Duration.days(7))))
+    )
     const key = (wallet: string) => `${redis.keyPrefix}topup:${wallet}`
     const locals = new Map<string, Local>()
     const local = (wallet: string): Local => {
@@ -161,7 +164,9 @@ export const make = (
           },
           Effect.sync((): PaymentPolicy.LockAnswer => {
             const state = local(wallet)
-            if (state.owner !== undefined && state.owner !== owner) return { _tag: "Held", generation: state.generation }
+            if (state.owner !== undefined && state.owner !== owner) {
+              return { _tag: "Held", generation: state.generation }
+            }
             state.owner = owner
             return { _tag: "Acquired", generation: state.generation }
           })
@@ -194,7 +199,8 @@ export const make = (
         Effect.map(
           Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
             spend(wallet, now, -micros(amountUsd), -1)),
-          ({ spent }) => spent / MICROS
+          ({ spent }) =>
+            spent / MICROS
         ),
       spent: (wallet) =>
         Effect.map(

@@ -4,8 +4,8 @@
  * read-modify-write races), its keys are namespaced and expire, and time is the caller's `now` (a TestClock-driven
  * client paces through it).
  */
-import { describe, expect, it } from "@effect/vitest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
@@ -24,18 +24,32 @@ import { inspector, missingRedis, redisUrl, uniquePrefix } from "./support.js"
 
 /** A Redis store on its own connection (scoped). */
 const redisStore = (url: string, keyPrefix: string) =>
-  Effect.flatMap(RedisConnection.make({ url, keyPrefix }), (connection) =>
-    Effect.provideService(RedisLimiterStore.make(), RedisConnection.RedisConnection, connection))
+  Effect.flatMap(
+    RedisConnection.make({ url, keyPrefix }),
+    (connection) => Effect.provideService(RedisLimiterStore.make(), RedisConnection.RedisConnection, connection)
+  )
 
 type Op =
   | { readonly _tag: "advance"; readonly by: number }
   | { readonly _tag: "reserve"; readonly bucket: string }
-  | { readonly _tag: "observeWindow"; readonly bucket: string; readonly limit: number; readonly remaining: number; readonly resetIn: number }
+  | {
+    readonly _tag: "observeWindow"
+    readonly bucket: string
+    readonly limit: number
+    readonly remaining: number
+    readonly resetIn: number
+  }
   | { readonly _tag: "block"; readonly bucket: string; readonly untilIn: number }
   | { readonly _tag: "recordFailure"; readonly bucket: string; readonly window: number }
   | { readonly _tag: "observeBudget"; readonly bucket: string; readonly remaining: number; readonly resetIn: number }
   | { readonly _tag: "budget"; readonly bucket: string }
-  | { readonly _tag: "acquireSlot"; readonly bucket: string; readonly lease: string; readonly limit: number; readonly ttl: number }
+  | {
+    readonly _tag: "acquireSlot"
+    readonly bucket: string
+    readonly lease: string
+    readonly limit: number
+    readonly ttl: number
+  }
   | { readonly _tag: "releaseSlot"; readonly bucket: string; readonly lease: string }
   | { readonly _tag: "slotsInUse"; readonly bucket: string }
 
@@ -53,8 +67,16 @@ const op: FastCheck.Arbitrary<Op> = FastCheck.oneof(
       resetIn: FastCheck.integer({ min: -500, max: 2000 })
     })
   ),
-  FastCheck.record({ _tag: FastCheck.constant("block" as const), bucket, untilIn: FastCheck.integer({ min: -100, max: 1500 }) }),
-  FastCheck.record({ _tag: FastCheck.constant("recordFailure" as const), bucket, window: FastCheck.constantFrom(500, 1000) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("block" as const),
+    bucket,
+    untilIn: FastCheck.integer({ min: -100, max: 1500 })
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("recordFailure" as const),
+    bucket,
+    window: FastCheck.constantFrom(500, 1000)
+  }),
   FastCheck.record({
     _tag: FastCheck.constant("observeBudget" as const),
     bucket,
@@ -69,7 +91,11 @@ const op: FastCheck.Arbitrary<Op> = FastCheck.oneof(
     limit: FastCheck.integer({ min: 0, max: 3 }),
     ttl: FastCheck.integer({ min: 1, max: 1000 })
   }),
-  FastCheck.record({ _tag: FastCheck.constant("releaseSlot" as const), bucket, lease: FastCheck.constantFrom("l1", "l2", "l3", "l4") }),
+  FastCheck.record({
+    _tag: FastCheck.constant("releaseSlot" as const),
+    bucket,
+    lease: FastCheck.constantFrom("l1", "l2", "l3", "l4")
+  }),
   FastCheck.record({ _tag: FastCheck.constant("slotsInUse" as const), bucket })
 )
 
@@ -80,13 +106,21 @@ const apply = (store: LimiterStore.Service, prefix: string, o: Op, now: number):
     case "reserve":
       return store.reserve(prefix + o.bucket, now)
     case "observeWindow":
-      return store.observeWindow(prefix + o.bucket, { limit: o.limit, remaining: o.remaining, resetAt: now + o.resetIn }, now)
+      return store.observeWindow(prefix + o.bucket, {
+        limit: o.limit,
+        remaining: o.remaining,
+        resetAt: now + o.resetIn
+      }, now)
     case "block":
       return store.block(prefix + o.bucket, now + o.untilIn, now)
     case "recordFailure":
       return store.recordFailure(prefix + o.bucket, o.window, now)
     case "observeBudget":
-      return store.observeBudget(prefix + o.bucket, { remaining: o.remaining, resetAt: now + o.resetIn, limit: 10 }, now)
+      return store.observeBudget(
+        prefix + o.bucket,
+        { remaining: o.remaining, resetAt: now + o.resetIn, limit: 10 },
+        now
+      )
     case "budget":
       return store.budget(prefix + o.bucket, now)
     case "acquireSlot":
@@ -99,28 +133,38 @@ const apply = (store: LimiterStore.Service, prefix: string, o: Op, now: number):
 }
 
 describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
-  it.scopedLive("answers every operation as the in-memory store does (random operation sequences)", () =>
-    Effect.gen(function*() {
-      const store = yield* redisStore(yield* redisUrl, uniquePrefix("parity"))
-      let run = 0
-      const property = FastCheck.asyncProperty(FastCheck.array(op, { minLength: 1, maxLength: 60 }), (ops) =>
-        Effect.runPromise(Effect.gen(function*() {
-          const memory = LimiterStore.makeMemory()
-          const prefix = `run${run++}:`
-          let now = 1_763_812_800_000
-          for (const [i, o] of ops.entries()) {
-            if (o._tag === "advance") now += o.by
-            const expected = yield* apply(memory, prefix, o, now)
-            const actual = yield* apply(store, prefix, o, now)
-            if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-              throw new Error(`step ${i} ${JSON.stringify(o)}: redis ${JSON.stringify(actual)}, memory ${JSON.stringify(expected)}`)
+  it.scopedLive(
+    "answers every operation as the in-memory store does (random operation sequences)",
+    () =>
+      Effect.gen(function*() {
+        const store = yield* redisStore(yield* redisUrl, uniquePrefix("parity"))
+        let run = 0
+        const property = FastCheck.asyncProperty(FastCheck.array(op, { minLength: 1, maxLength: 60 }), (ops) =>
+          Effect.runPromise(Effect.gen(function*() {
+            const memory = LimiterStore.makeMemory()
+            const prefix = `run${run++}:`
+            let now = 1_763_812_800_000
+            for (const [i, o] of ops.entries()) {
+              if (o._tag === "advance") {
+                now += o.by
+              }
+              const expected = yield* apply(memory, prefix, o, now)
+              const actual = yield* apply(store, prefix, o, now)
+              if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+                throw new Error(
+                  `step ${i} ${JSON.stringify(o)}: redis ${JSON.stringify(actual)}, memory ${JSON.stringify(expected)}`
+                )
+              }
             }
-          }
-        })))
-      yield* Effect.promise(() => FastCheck.assert(property, { numRuns: 500 }))
-    }), 60_000)
+          })))
+        yield* Effect.promise(() =>
+          FastCheck.assert(property, { numRuns: 500 })
+        )
+      }),
+    60_000
+  )
 
-  it.scopedLive("a window whose end no response named ends one span after it began, in Redis as in memory (SPEC W8)", () =>
+  it.scopedLive("a window whose end no response named ends one span after it began, in Redis as in memory (L2)", () =>
     Effect.gen(function*() {
       const store = yield* redisStore(yield* redisUrl, uniquePrefix("span"))
       const memory = LimiterStore.makeMemory()
@@ -154,13 +198,17 @@ describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
         { concurrency: "unbounded" }
       )
       expect(answers.filter((a) => a._tag === "Granted")).toHaveLength(37)
-      expect(answers.filter((a) => a._tag === "Wait").every((a) => a._tag === "Wait" && a.until === now + 60_000)).toBe(true)
+      expect(answers.filter((a) => a._tag === "Wait").every((a) => a._tag === "Wait" && a.until === now + 60_000)).toBe(
+        true
+      )
       // the failed-request count is atomic too
       const failures = yield* Effect.all(
         stores.flatMap((store) => Array.from({ length: 25 }, () => store.recordFailure("key:x:m:-", 30_000, now))),
         { concurrency: "unbounded" }
       )
-      expect(failures.map((f) => f.failures).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+      expect(failures.map((f) => f.failures).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i + 1)
+      )
       expect(yield* stores[3]!.budget("key:x:m:-", now + 1)).toEqual({ failures: 100, resetAt: now + 30_000 })
     }))
 
@@ -178,10 +226,15 @@ describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
       )
       expect(answers.filter((a) => a._tag === "Granted")).toHaveLength(5)
       expect(yield* stores[1]!.slotsInUse("inflight:wallet:0xabc", now + 9_999)).toBe(5)
-      expect(yield* stores[2]!.acquireSlot("inflight:wallet:0xabc", "late", 5, now + 9_999, 10_000)).toEqual({ _tag: "Busy", inUse: 5 })
+      expect(yield* stores[2]!.acquireSlot("inflight:wallet:0xabc", "late", 5, now + 9_999, 10_000)).toEqual({
+        _tag: "Busy",
+        inUse: 5
+      })
       // nobody released: at the leases' end they are reclaimed
       expect(yield* stores[2]!.slotsInUse("inflight:wallet:0xabc", now + 10_000)).toBe(0)
-      expect(yield* stores[2]!.acquireSlot("inflight:wallet:0xabc", "late", 5, now + 10_000, 10_000)).toEqual({ _tag: "Granted" })
+      expect(yield* stores[2]!.acquireSlot("inflight:wallet:0xabc", "late", 5, now + 10_000, 10_000)).toEqual({
+        _tag: "Granted"
+      })
     }))
 
   it.scopedLive("keys are namespaced by the prefix and all expire", () =>
@@ -217,7 +270,10 @@ describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
     Effect.gen(function*() {
       const url = yield* redisUrl
       yield* TestClock.setTime(Date.UTC(2026, 10, 22, 12, 0, 0))
-      const emulator = yield* Emulator.make({ keys: ["k-testclock"], rateLimit: { requestsPerWindow: 2, window: Duration.minutes(1) } })
+      const emulator = yield* Emulator.make({
+        keys: ["k-testclock"],
+        rateLimit: { requestsPerWindow: 2, window: Duration.minutes(1) }
+      })
       const connection = yield* RedisConnection.make({ url, keyPrefix: uniquePrefix("testclock") })
       const store = yield* Effect.provideService(RedisLimiterStore.make(), RedisConnection.RedisConnection, connection)
       const http = yield* Layer.build(NodeHttpClient.layerUndici)
@@ -250,7 +306,9 @@ describe.skipIf(missingRedis !== undefined)("RedisLimiterStore", () => {
         if (!asleep) continue
         const sleeps = yield* TestClock.sleeps()
         const next = [...sleeps].reduce((min, t) => Math.min(min, t), Infinity)
-        if (Number.isFinite(next)) yield* TestClock.adjust(Duration.millis(Math.max(0, next - (yield* TestClock.currentTimeMillis))))
+        if (Number.isFinite(next)) {
+          yield* TestClock.adjust(Duration.millis(Math.max(0, next - (yield* TestClock.currentTimeMillis))))
+        }
       }
       yield* Fiber.join(fiber)
       const log = yield* emulator.requests

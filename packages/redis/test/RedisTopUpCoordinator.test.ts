@@ -4,8 +4,8 @@
  * in one process (separate wallets services, policies, clients and Redis connections, as two processes would have)
  * against the emulator: concurrent 402s in both cause one payment, and the budget is shared.
  */
-import { describe, expect, it } from "@effect/vitest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Chat from "@venice-effect/venice/Chat"
@@ -22,8 +22,11 @@ import * as RedisTopUpCoordinator from "../src/RedisTopUpCoordinator.js"
 import { inspector, missingRedis, redisUrl, uniquePrefix } from "./support.js"
 
 const coordinator = (url: string, keyPrefix: string, options: RedisTopUpCoordinator.Options = {}) =>
-  Effect.flatMap(RedisConnection.make({ url, keyPrefix }), (connection) =>
-    Effect.provideService(RedisTopUpCoordinator.make(options), RedisConnection.RedisConnection, connection))
+  Effect.flatMap(
+    RedisConnection.make({ url, keyPrefix }),
+    (connection) =>
+      Effect.provideService(RedisTopUpCoordinator.make(options), RedisConnection.RedisConnection, connection)
+  )
 
 const WALLET = "wallet:0x00000000000000000000000000000000000000aa"
 
@@ -136,75 +139,101 @@ describe.skipIf(missingRedis !== undefined)("RedisTopUpCoordinator", () => {
       }
     }))
 
-  it.scopedLive("two payment stacks on one wallet (as two processes): concurrent 402s in both → ONE payment; the budget is shared", () =>
-    Effect.gen(function*() {
-      const url = yield* redisUrl
-      const prefix = uniquePrefix("stacks")
-      const key = generatePrivateKey()
-      const address = privateKeyToAccount(key).address
-      const emu = yield* Emulator.make({ x402: { wallets: { [address]: 0 } } })
-      const stack = () =>
-        PaymentPolicy.layerClient().pipe(
-          Layer.provideMerge(PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 15, baseUrl: emu.baseUrl })),
-          Layer.provide(VeniceWallet.layer({ privateKey: Redacted.make(key) })),
-          Layer.provide(RedisFleet.layer({ url, keyPrefix: prefix, pollInterval: "50 millis" })),
-          Layer.provide(NodeHttpClient.layerUndici)
+  it.scopedLive(
+    "two payment stacks on one wallet (as two processes): concurrent 402s in both → ONE payment; the budget is shared",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* redisUrl
+        const prefix = uniquePrefix("stacks")
+        const key = generatePrivateKey()
+        const address = privateKeyToAccount(key).address
+        const emu = yield* Emulator.make({ x402: { wallets: { [address]: 0 } } })
+        const stack = () =>
+          PaymentPolicy.layerClient().pipe(
+            Layer.provideMerge(PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 15, baseUrl: emu.baseUrl })),
+            Layer.provide(VeniceWallet.layer({ privateKey: Redacted.make(key) })),
+            Layer.provide(RedisFleet.layer({ url, keyPrefix: prefix, pollInterval: "50 millis" })),
+            Layer.provide(NodeHttpClient.layerUndici)
+          )
+        const [a, b] = yield* Effect.all([Layer.build(stack()), Layer.build(stack())])
+        const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hello" }] }
+        const calls = (context: typeof a) =>
+          Effect.all(Array.from({ length: 8 }, () => Chat.completions(hello)), { concurrency: "unbounded" }).pipe(
+            Effect.provide(context)
+          )
+        const results = yield* Effect.all([calls(a), calls(b)], { concurrency: "unbounded" })
+        expect(results.flat()).toHaveLength(16)
+        const view = yield* emu.wallet(address)
+        expect(view.payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
+        expect(yield* emu.count({ route: "x402/top-up", status: 200 })).toBe(1)
+        expect(yield* emu.count({ status: 429 })).toBe(0) // the 5-in-flight limit is shared too
+        // one budget: B sees A's payment (whichever paid), and $5 are left for both
+        const spent = yield* Effect.all(
+          [a, b].map((c) => Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.spentUsd), c))
         )
-      const [a, b] = yield* Effect.all([Layer.build(stack()), Layer.build(stack())])
-      const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hello" }] }
-      const calls = (context: typeof a) =>
-        Effect.all(Array.from({ length: 8 }, () => Chat.completions(hello)), { concurrency: "unbounded" }).pipe(
-          Effect.provide(context)
+        expect(spent).toEqual([10, 10])
+        const refused = yield* Effect.flip(
+          Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.topUp(6)), b)
         )
-      const results = yield* Effect.all([calls(a), calls(b)], { concurrency: "unbounded" })
-      expect(results.flat()).toHaveLength(16)
-      const view = yield* emu.wallet(address)
-      expect(view.payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
-      expect(yield* emu.count({ route: "x402/top-up", status: 200 })).toBe(1)
-      expect(yield* emu.count({ status: 429 })).toBe(0) // the 5-in-flight limit is shared too
-      // one budget: B sees A's payment (whichever paid), and $5 are left for both
-      const spent = yield* Effect.all([a, b].map((c) => Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.spentUsd), c)))
-      expect(spent).toEqual([10, 10])
-      const refused = yield* Effect.flip(Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.topUp(6)), b))
-      expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", spentUsd: 10 })
-    }), 30_000)
+        expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", spentUsd: 10 })
+      }),
+    30_000
+  )
 
-  it.scopedLive("two payment stacks: A's payment answer is lost → B signs nothing, waits for the ledger, and goes on once it shows the payment", () =>
-    Effect.gen(function*() {
-      const url = yield* redisUrl
-      const prefix = uniquePrefix("lost")
-      const key = generatePrivateKey()
-      const address = privateKeyToAccount(key).address
-      const emu = yield* Emulator.make({ x402: { wallets: { [address]: 0 } } })
-      // every answer to the signed payment is lost; the first submission is forwarded 1.5 s later
-      yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.lostAnswer(1_500, "reset", { answerAfter: 0 }))
-      const stack = (wait: Duration.DurationInput) =>
-        PaymentPolicy.layerClient().pipe(
-          Layer.provideMerge(PaymentPolicy.layer({
-            maxPerPaymentUsd: 10,
-            budgetUsd: 15,
-            baseUrl: emu.baseUrl,
-            timeout: "1 second",
-            settlement: { wait, poll: "200 millis", retries: 1 }
-          })),
-          Layer.provide(VeniceWallet.layer({ privateKey: Redacted.make(key) })),
-          Layer.provide(RedisFleet.layer({ url, keyPrefix: prefix, pollInterval: "50 millis" })),
-          Layer.provide(NodeHttpClient.layerUndici)
+  it.scopedLive(
+    "two payment stacks: A's payment answer is lost → B signs nothing, waits for the ledger, and goes on once it shows the payment",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* redisUrl
+        const prefix = uniquePrefix("lost")
+        const key = generatePrivateKey()
+        const address = privateKeyToAccount(key).address
+        const emu = yield* Emulator.make({ x402: { wallets: { [address]: 0 } } })
+        // every answer to the signed payment is lost; the first submission is forwarded 1.5 s later
+        yield* emu.script(
+          { route: "x402/top-up", paying: true },
+          20,
+          Faults.lostAnswer(1_500, "reset", { answerAfter: 0 })
         )
-      const a = yield* Layer.build(stack("300 millis"))
-      const b = yield* Layer.build(stack("10 seconds"))
-      const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hello" }] }
-      const lost = yield* Effect.flip(Effect.provide(Chat.completions(hello), a))
-      expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", fundsMayHaveMoved: true })
-      const unconfirmed = yield* Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.unconfirmedUsd), b)
-      expect(unconfirmed).toBe(10) // B, another process, sees A's unknown payment
-      yield* Effect.provide(Chat.completions(hello), b) // waits for the ledger, then goes on
-      expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery: one signature
-      const view = yield* emu.wallet(address)
-      expect(view.transactions.filter((t) => t.type === "TOP_UP")).toHaveLength(1)
-      const books = yield* Effect.all([a, b].map((c) =>
-        Effect.provide(Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => Effect.all([p.spentUsd, p.unconfirmedUsd])), c)
-      ))
-      expect(books).toEqual([[10, 0], [10, 0]])
-    }), 30_000)
+        const stack = (wait: Duration.DurationInput) =>
+          PaymentPolicy.layerClient().pipe(
+            Layer.provideMerge(PaymentPolicy.layer({
+              maxPerPaymentUsd: 10,
+              budgetUsd: 15,
+              baseUrl: emu.baseUrl,
+              timeout: "1 second",
+              settlement: { wait, poll: "200 millis", retries: 1 }
+            })),
+            Layer.provide(VeniceWallet.layer({ privateKey: Redacted.make(key) })),
+            Layer.provide(RedisFleet.layer({ url, keyPrefix: prefix, pollInterval: "50 millis" })),
+            Layer.provide(NodeHttpClient.layerUndici)
+          )
+        const a = yield* Layer.build(stack("300 millis"))
+        const b = yield* Layer.build(stack("10 seconds"))
+        const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hello" }] }
+        const lost = yield* Effect.flip(Effect.provide(Chat.completions(hello), a))
+        expect(lost).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-unconfirmed",
+          fundsMayHaveMoved: true
+        })
+        const unconfirmed = yield* Effect.provide(
+          Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => p.unconfirmedUsd),
+          b
+        )
+        expect(unconfirmed).toBe(10) // B, another process, sees A's unknown payment
+        yield* Effect.provide(Chat.completions(hello), b) // waits for the ledger, then goes on
+        expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery: one signature
+        const view = yield* emu.wallet(address)
+        expect(view.transactions.filter((t) => t.type === "TOP_UP")).toHaveLength(1)
+        const books = yield* Effect.all([a, b].map((c) =>
+          Effect.provide(
+            Effect.flatMap(PaymentPolicy.PaymentPolicy, (p) => Effect.all([p.spentUsd, p.unconfirmedUsd])),
+            c
+          )
+        ))
+        expect(books).toEqual([[10, 0], [10, 0]])
+      }),
+    30_000
+  )
 })

@@ -9,19 +9,20 @@
  * Every test works under its own key prefix, so test files (and other people's runs against the same server) never
  * see each other's keys.
  */
+import { DEFAULT_URL, hasBinary, ping, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
+import * as Effect from "effect/Effect"
+import { Redis } from "ioredis"
 import * as Child from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { DEFAULT_URL, hasBinary, ping, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
-import * as Effect from "effect/Effect"
-import { Redis } from "ioredis"
 import { afterAll } from "vitest"
 
 export { DEFAULT_URL, freePort, type PrivateRedis, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
 
 /** A unique key prefix for one test. */
-export const uniquePrefix = (label: string): string => `venice-effect-test:${label}:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`
+export const uniquePrefix = (label: string): string =>
+  `venice-effect-test:${label}:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`
 
 const required = process.env["VENICE_REDIS_REQUIRED"] !== undefined
 
@@ -53,12 +54,18 @@ export const testRedisUrl = (): Promise<string> => {
   resolved ??= (async () => {
     const url = process.env["VENICE_REDIS_URL"] ?? DEFAULT_URL
     if (await ping(url, 1000)) return { url, stop: async () => {} }
-    const where = `VENICE_REDIS_URL=${process.env["VENICE_REDIS_URL"] === undefined ? `(unset, default ${DEFAULT_URL})` : "(set)"}`
+    const where = `VENICE_REDIS_URL=${
+      process.env["VENICE_REDIS_URL"] === undefined ? `(unset, default ${DEFAULT_URL})` : "(set)"
+    }`
     if (process.env["VENICE_REDIS_REQUIRED"] !== undefined) {
-      throw new Error(`Redis is required (VENICE_REDIS_REQUIRED is set) and nothing answers PING at ${where}: .ci/run starts one`)
+      throw new Error(
+        `Redis is required (VENICE_REDIS_REQUIRED is set) and nothing answers PING at ${where}: .ci/run starts one`
+      )
     }
     if (!hasBinary("redis-server")) {
-      throw new Error(`no Redis answers PING at ${where} and redis-server is not installed: install it (apt-get install -y redis-server) or point VENICE_REDIS_URL at a Redis`)
+      throw new Error(
+        `no Redis answers PING at ${where} and redis-server is not installed: install it (apt-get install -y redis-server) or point VENICE_REDIS_URL at a Redis`
+      )
     }
     const own = await startPrivateRedis()
     return { url: own.url, stop: own.kill }

@@ -42,7 +42,10 @@ export interface WorkerConfig {
 }
 
 /** Parent → worker. */
-export type ToWorker = { readonly _tag: "start"; readonly config: WorkerConfig } | { readonly _tag: "go"; readonly at: number }
+export type ToWorker = { readonly _tag: "start"; readonly config: WorkerConfig } | {
+  readonly _tag: "go"
+  readonly at: number
+}
 
 /** Worker → parent. */
 export type FromWorker =
@@ -93,7 +96,9 @@ const main = async () => {
       url: config.redisUrl,
       keyPrefix: config.keyPrefix,
       retryAfter: Duration.millis(250),
-      ...(mode._tag === "wallet" && mode.leaseTtlMs !== undefined ? { leaseTtl: Duration.millis(mode.leaseTtlMs) } : {}),
+      ...(mode._tag === "wallet" && mode.leaseTtlMs !== undefined
+        ? { leaseTtl: Duration.millis(mode.leaseTtlMs) }
+        : {}),
       ...(mode._tag === "wallet" && mode.pollMs !== undefined ? { pollInterval: Duration.millis(mode.pollMs) } : {})
     })
     : LimiterStore.layerMemory

@@ -29,7 +29,8 @@ export const ping = (url: string, timeoutMs = 500): Promise<boolean> =>
     socket.on("error", () => done(false))
     socket.on("connect", () =>
       socket.write(parsed.password ? `AUTH ${decodeURIComponent(parsed.password)}\r\nPING\r\n` : "PING\r\n"))
-    socket.on("data", (data) => done(data.toString().includes("+PONG")))
+    socket.on("data", (data) =>
+      done(data.toString().includes("+PONG")))
   })
 
 /** Whether an executable named `name` is on the `PATH`. */

@@ -149,8 +149,7 @@ const removeEndpoint = jsonEndpoint({
 export const remove = <R = never>(
   id: string,
   options?: VeniceClient.CallOptions<R>
-): Call<Schemas.DeleteApiKeyResponse, R> =>
-  Effect.map(removeEndpoint({ id }, options), (response) => response.value)
+): Call<Schemas.DeleteApiKeyResponse, R> => Effect.map(removeEndpoint({ id }, options), (response) => response.value)
 
 const logEndpoint = jsonEndpoint({
   operation: "api_keys.rate_limit_log",

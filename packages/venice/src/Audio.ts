@@ -98,8 +98,8 @@ const jobs = JobEndpoints.jobEndpoints("audio", {
 export const queue: <R = never>(
   request: typeof Schemas.QueueAudioRequest.Encoded,
   options?: VeniceClient.CallOptions<R>
-) => Effect.Effect<Schemas.QueueAudioResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =
-  jobs.queue as never
+) => Effect.Effect<Schemas.QueueAudioResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs
+  .queue as never
 
 /**
  * Reads an audio job's state once.
@@ -186,8 +186,11 @@ const quoteEndpoint = jsonEndpoint({
 export const quote = <R = never>(
   request: typeof Schemas.QuoteAudioRequest.Encoded,
   options?: VeniceClient.CallOptions<R>
-): Effect.Effect<typeof Schemas.QuoteAudioResponse.Type, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  Effect.map(quoteEndpoint(request, options), (response) => response.value)
+): Effect.Effect<
+  typeof Schemas.QuoteAudioResponse.Type,
+  RetryPolicy.VeniceClientError,
+  VeniceClient.VeniceClient | R
+> => Effect.map(quoteEndpoint(request, options), (response) => response.value)
 
 /**
  * Deletes a finished audio job's stored media (`POST /audio/complete`; `success: false` when it did not go through).

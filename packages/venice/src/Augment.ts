@@ -19,8 +19,8 @@
  */
 import * as Effect from "effect/Effect"
 import { jsonEndpoint } from "./internal/endpoint.js"
-import * as Jobs from "./Jobs.js"
 import * as Media from "./internal/media.js"
+import * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Augment.js"
 import * as VeniceClient from "./VeniceClient.js"

@@ -83,14 +83,17 @@ export const usageHistoryPages = <R = never>(
   params: Exclude<Schemas.UsageHistoryParams, { readonly cursor: string }> = {},
   options?: VeniceClient.CallOptions<R>
 ): Stream.Stream<Schemas.UsageHistoryPage, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  Stream.paginateEffect(params, (current: Schemas.UsageHistoryParams) =>
-    Effect.map(usageHistory(current, options), (page) => {
-      const next: Option.Option<Schemas.UsageHistoryParams> = Option.map(
-        Option.fromNullable(page.nextCursor),
-        (cursor) => ({ cursor })
-      )
-      return [page, next] as const
-    }))
+  Stream.paginateEffect(
+    params,
+    (current: Schemas.UsageHistoryParams) =>
+      Effect.map(usageHistory(current, options), (page) => {
+        const next: Option.Option<Schemas.UsageHistoryParams> = Option.map(
+          Option.fromNullable(page.nextCursor),
+          (cursor) => ({ cursor })
+        )
+        return [page, next] as const
+      })
+  )
 
 /**
  * A CSV page of the ledger (`Accept: text/csv`): the text, and the continuation token of the `x-next-cursor` header

@@ -73,8 +73,7 @@ const getEndpoint = jsonEndpoint({
 export const get = <R = never>(
   slug: string,
   options?: VeniceClient.CallOptions<R>
-): Call<Schemas.CharacterResponse, R> =>
-  Effect.map(getEndpoint({ slug }, options), (response) => response.value)
+): Call<Schemas.CharacterResponse, R> => Effect.map(getEndpoint({ slug }, options), (response) => response.value)
 
 const ReviewsInput = Schema.Struct({ ...Slug.fields, ...Schemas.ReviewsParams.fields })
 

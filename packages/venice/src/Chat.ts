@@ -107,7 +107,9 @@ const completionsOf = <R>(
 ): Completion<R> => {
   const streamOnTimeout = "streamOnTimeout" in options && options.streamOnTimeout === true
   const { fallbackModels, ...rest } = options
-  const { streamOnTimeout: _s, validate, maxEventBytes, idleTimeout, ...callOptions } = rest as StreamOnTimeoutOptions<R>
+  const { streamOnTimeout: _s, validate, maxEventBytes, idleTimeout, ...callOptions } = rest as StreamOnTimeoutOptions<
+    R
+  >
   const models = [request.model, ...(fallbackModels ?? [])] as const
   const attempt = Effect.gen(function*() {
     const step = yield* Fallback.CurrentStep

@@ -1,12 +1,12 @@
 /**
- * Streamed chat completions (`POST /chat/completions` with `stream: true`, SPEC S1–S3, S6, R11): a `Stream` of
+ * Streamed chat completions (`POST /chat/completions` with `stream: true`, S1–S3, S6, R11): a `Stream` of
  * `chat.completion.chunk` objects that ends at `data: [DONE]`, fails with a tagged {@link StreamError} on an in-band
  * error event, on an end without `[DONE]`, on a connection broken mid-stream, or on an event above `maxEventBytes`.
  *
  * Everything per event — SSE decoding, `JSON.parse`, the shape check (or Schema validation), `[DONE]`, the in-band
  * error — runs in one Channel loop, with no Effect per event.
  *
- * Retries (SPEC S3): everything up to the first SSE event goes through the client's retry policy (HTTP errors, a
+ * Retries (S3): everything up to the first SSE event goes through the client's retry policy (HTTP errors, a
  * transport failure before or after the headers, a body that ends before any event). The first event commits the
  * attempt: after it nothing is retried implicitly. Two opt-in combinators re-issue a stream when you say it is safe:
  * {@link retryBeforeFirstToken} (invisible to the consumer) and {@link resume} (continues after the received text).
@@ -84,7 +84,7 @@ export const ChatCompletionChunk = Schema.Struct(Schemas.ChatCompletionChunk.fie
 export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
 
 /**
- * Options of a chat stream: the per-call options, fallback models (tried before the stream starts, SPEC R6), and:
+ * Options of a chat stream: the per-call options, fallback models (tried before the stream starts, R6), and:
  *
  * - `validate` (default `false`): validate every chunk with the {@link ChatCompletionChunk} Schema (compiled once with
  *   `SchemaGuard`: it answers as `Schema.is`, ~7× faster; ~15% of the stream's throughput on the benchmark). Off, each
@@ -93,10 +93,10 @@ export type ChatCompletionChunk = typeof ChatCompletionChunk.Type
  *   whole stream — already generated and billed — and a change in a deep member nobody reads (a citation's date, a
  *   logprob) should not cost the answer; turn it on when every member must hold.
  * - `maxEventBytes` (default 1 MiB): one event above this fails the stream ({@link StreamError.StreamTooLargeError},
- *   SPEC S6); `Infinity` disables the bound.
+ *   S6); `Infinity` disables the bound.
  * - `firstEventTimeout` (default 2 minutes, W6): no data event this long after the response headers fails the attempt
  *   — a `TransportError` (`timeout`) whose message names the bound, retried by the call's policy like any failure
- *   before the first event (SPEC S3). Keep-alive comments do not count. The call's `timeout` bounds the attempt as a
+ *   before the first event (S3). Keep-alive comments do not count. The call's `timeout` bounds the attempt as a
  *   whole (headers and first event).
  * - `idleTimeout` (default 60 s, W7): no data event for this long once the stream has started fails it with
  *   `StreamTransportError` (`idle-timeout`). Keep-alive comments do not reset it: a stream that sends only
@@ -122,7 +122,7 @@ export interface StreamOptions<R = never> extends VeniceClient.CallOptions<R> {
 export interface StreamResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  /** Correlation ids, rate limits, balances … of the response (SPEC H6, H9). */
+  /** Correlation ids, rate limits, balances … of the response (H6, H9). */
   readonly meta: ResponseMeta.ResponseMeta
   /** The chunks. Run it once; the connection is released when it ends, fails or is interrupted. */
   readonly chunks: Stream.Stream<ChatCompletionChunk, StreamError.StreamError>
@@ -193,9 +193,9 @@ const chatEvents = (validate: boolean): Streaming.JsonEvents<ChatCompletionChunk
 const OPERATION = "chat.completions"
 
 /**
- * Opens a chat stream: validates the request locally (SPEC B2), sends it with `stream: true` through the client's
+ * Opens a chat stream: validates the request locally (B2), sends it with `stream: true` through the client's
  * pipeline, and returns once the first event has arrived (everything before it is retried by the client's policy,
- * SPEC S3), with the response's facts. The connection is released when `chunks` ends, fails or is interrupted, or
+ * S3), with the response's facts. The connection is released when `chunks` ends, fails or is interrupted, or
  * when the scope closes.
  *
  * @since 0.1.0
@@ -445,7 +445,7 @@ export const collect = <E, R>(
       )
   })
 
-// ─── opt-in restarts (SPEC S3) ───────────────────────────────────────────────────────────────────
+// ─── opt-in restarts (S3) ───────────────────────────────────────────────────────────────────
 
 /**
  * Options of the opt-in restart combinators.
@@ -673,7 +673,7 @@ export const resume = <R = never, R2 = never>(
 // ─── R11: non-streaming chat that times out ──────────────────────────────────────────────────────
 
 /**
- * Whether an error is Venice's 504 `REQUEST_TIMEOUT` (the message says to use `stream: true`, SPEC R11).
+ * Whether an error is Venice's 504 `REQUEST_TIMEOUT` (the message says to use `stream: true`, R11).
  *
  * @since 0.1.0
  * @category guards

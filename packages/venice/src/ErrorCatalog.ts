@@ -403,8 +403,7 @@ export const entries = [
   {
     code: "TEE_SIGNATURE_FAILED",
     status: 502,
-    message:
-      "TEE signature request failed. The Trusted Execution Environment provider may be temporarily unavailable.",
+    message: "TEE signature request failed. The Trusted Execution Environment provider may be temporarily unavailable.",
     logLevel: "error",
     retryClass: "backoff",
     remedy: "Retried with backoff; the TEE provider is temporarily unavailable.",
@@ -510,7 +509,9 @@ export const entries = [
   },
   // The sign-in failures a verifier can name come from core's SIWX module (one list, shared with the emulator);
   // nonce reuse is only knowable by the server.
-  ...[...(Object.keys(Siwx.SignInFailure) as Array<Siwx.SignInFailureReason>), "NONCE_REUSED" as const].map((reason) => ({
+  ...[...(Object.keys(Siwx.SignInFailure) as Array<Siwx.SignInFailureReason>), "NONCE_REUSED" as const].map((
+    reason
+  ) => ({
     code: `X402_SIGN_IN_${reason}` as const,
     status: 401,
     message: reason === "NONCE_REUSED" ? "Sign-in-with-X nonce has already been used" : Siwx.SignInFailure[reason],
@@ -595,7 +596,8 @@ export const entries = [
       "The selected model provider rejected this request due to its content policies. Credits have been refunded.",
     logLevel: "-",
     retryClass: "never",
-    remedy: "The provider refused the prompt; re-queue on the recommended model if one is named (credits are refunded).",
+    remedy:
+      "The provider refused the prompt; re-queue on the recommended model if one is named (credits are refunded).",
     origin: "sdk",
     altCodes: ["provider_content_policy"]
   },
@@ -792,7 +794,10 @@ export const statusFallback: Readonly<Record<number, VeniceErrorCode>> = { 410: 
  * @since 0.1.0
  * @category inference
  */
-export const infer = (status: number, evidence: { readonly code?: string | undefined; readonly message?: string | undefined }): CodeOrUnknown => {
+export const infer = (
+  status: number,
+  evidence: { readonly code?: string | undefined; readonly message?: string | undefined }
+): CodeOrUnknown => {
   if (evidence.code !== undefined) {
     const row = byCode.get(evidence.code)
     if (row !== undefined) return row.code as VeniceErrorCode

@@ -200,21 +200,32 @@ export const readRetrieve = (
   operation: string,
   raw: VeniceClient.RawResponse,
   downloadUrl?: string | undefined
-): Effect.Effect<JobState, ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError> => {
+): Effect.Effect<
+  JobState,
+  ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError
+> => {
   const contentType = raw.response.headers["content-type"] ?? "application/octet-stream"
   if (/\bjson\b/i.test(contentType)) {
-    return Pipeline.decodeJsonBody("venice", operation, raw.response, raw.facts, (u) =>
-      Either.map(
-        Either.mapLeft(decodeStatus(u), () => "not a job status"),
-        (s): JobState =>
-          s.status === "PROCESSING"
-            ? {
-              _tag: "Processing",
-              averageExecutionTime: s.average_execution_time ?? 0,
-              executionDuration: s.execution_duration ?? 0
-            }
-            : { _tag: "Completed", downloadUrl: s.download_url ?? downloadUrl }
-      ), raw.response.headers["x-request-id"], { maxBytes: raw.maxBytes.json })
+    return Pipeline.decodeJsonBody(
+      "venice",
+      operation,
+      raw.response,
+      raw.facts,
+      (u) =>
+        Either.map(
+          Either.mapLeft(decodeStatus(u), () => "not a job status"),
+          (s): JobState =>
+            s.status === "PROCESSING"
+              ? {
+                _tag: "Processing",
+                averageExecutionTime: s.average_execution_time ?? 0,
+                executionDuration: s.execution_duration ?? 0
+              }
+              : { _tag: "Completed", downloadUrl: s.download_url ?? downloadUrl }
+        ),
+      raw.response.headers["x-request-id"],
+      { maxBytes: raw.maxBytes.json }
+    )
   }
   return Effect.map(readBytes(operation, raw.response, raw.facts, raw.maxBytes.binary), (bytes): JobState => ({
     _tag: "Media",
@@ -336,7 +347,9 @@ export const poll = <R, Out = unknown, R2 = never>(
     let last: JobState | undefined
     let lastFailure: RetryPolicy.VeniceClientError | undefined
     /** Before the next retrieve: a delay (ms), the cadence's end, or the end of the stream. */
-    let before: { readonly _tag: "Wait"; readonly millis: number } | { readonly _tag: "Stopped" } | { readonly _tag: "End" } = {
+    let before: { readonly _tag: "Wait"; readonly millis: number } | { readonly _tag: "Stopped" } | {
+      readonly _tag: "End"
+    } = {
       _tag: "Wait",
       millis: 0
     }
@@ -363,53 +376,62 @@ export const poll = <R, Out = unknown, R2 = never>(
         const now = yield* Clock.currentTimeMillis
         const [next, , decision] = yield* schedule.step(now, state, cadence as never)
         cadence = next
-        return ScheduleDecision.isDone(decision) ? undefined : Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+        return ScheduleDecision.isDone(decision)
+          ? undefined
+          : Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
       })
-    const next: Effect.Effect<JobState, Option.Option<JobFailedError | JobTimeoutError>, R | R2> = Effect.gen(function*() {
-      for (;;) {
-        const plan = before
-        if (plan._tag === "End") return yield* Effect.fail(Option.none())
-        if (plan._tag === "Stopped") {
-          before = { _tag: "End" }
-          return yield* Effect.fail(Option.some(timeout("was still processing when the polling schedule ended")))
-        }
-        before = { _tag: "End" } // a failure below ends the stream
-        yield* pause(plan.millis, lastFailure !== undefined ? "had its retrieve still failing" : "was still processing")
-        const result = yield* Effect.either(retrieve)
-        if (Either.isRight(result)) {
-          const state = result.right
-          last = state
-          lastFailure = undefined
-          if (!isDone(state)) {
-            const delay = yield* delayAfter(state)
-            before = delay === undefined ? { _tag: "Stopped" } : { _tag: "Wait", millis: delay }
+    const next: Effect.Effect<JobState, Option.Option<JobFailedError | JobTimeoutError>, R | R2> = Effect.gen(
+      function*() {
+        for (;;) {
+          const plan = before
+          if (plan._tag === "End") return yield* Effect.fail(Option.none())
+          if (plan._tag === "Stopped") {
+            before = { _tag: "End" }
+            return yield* Effect.fail(Option.some(timeout("was still processing when the polling schedule ended")))
           }
-          return state
-        }
-        const error = result.left
-        const verdict = classifyRetrieveFailure(error)
-        if (verdict._tag === "Failed") {
-          return yield* failed(
-            verdict.reason,
-            `venice job ${job.queueId} (${job.model}) ${verdict.reason === "failed" ? "failed" : "cannot be retrieved"}: ${error.message}`,
-            error
+          before = { _tag: "End" } // a failure below ends the stream
+          yield* pause(
+            plan.millis,
+            lastFailure !== undefined ? "had its retrieve still failing" : "was still processing"
           )
+          const result = yield* Effect.either(retrieve)
+          if (Either.isRight(result)) {
+            const state = result.right
+            last = state
+            lastFailure = undefined
+            if (!isDone(state)) {
+              const delay = yield* delayAfter(state)
+              before = delay === undefined ? { _tag: "Stopped" } : { _tag: "Wait", millis: delay }
+            }
+            return state
+          }
+          const error = result.left
+          const verdict = classifyRetrieveFailure(error)
+          if (verdict._tag === "Failed") {
+            return yield* failed(
+              verdict.reason,
+              `venice job ${job.queueId} (${job.model}) ${
+                verdict.reason === "failed" ? "failed" : "cannot be retrieved"
+              }: ${error.message}`,
+              error
+            )
+          }
+          lastFailure = error
+          const wait = verdict.wait === undefined ? 0 : Duration.toMillis(verdict.wait)
+          if (wait > maxWait) {
+            return yield* failed(
+              "rejected",
+              `venice job ${job.queueId} (${job.model}): Venice asks to wait ${
+                Duration.format(Duration.millis(wait))
+              } before the next retrieve, more than ${Duration.format(Duration.millis(maxWait))}`,
+              error
+            )
+          }
+          // keep polling: after the cadence's pause for the last state seen, or the wait Venice announced
+          before = { _tag: "Wait", millis: Math.max(wait, cadenceAfterFailure(last)) }
         }
-        lastFailure = error
-        const wait = verdict.wait === undefined ? 0 : Duration.toMillis(verdict.wait)
-        if (wait > maxWait) {
-          return yield* failed(
-            "rejected",
-            `venice job ${job.queueId} (${job.model}): Venice asks to wait ${Duration.format(Duration.millis(wait))} before the next retrieve, more than ${
-              Duration.format(Duration.millis(maxWait))
-            }`,
-            error
-          )
-        }
-        // keep polling: after the cadence's pause for the last state seen, or the wait Venice announced
-        before = { _tag: "Wait", millis: Math.max(wait, cadenceAfterFailure(last)) }
       }
-    })
+    )
     return Stream.repeatEffectOption(next)
   }))
 
@@ -427,7 +449,8 @@ export const await_ = <E, R>(
 ): Effect.Effect<Exclude<JobState, { readonly _tag: "Processing" }>, E, R> =>
   Effect.map(
     Stream.runLast(Stream.filter(states, isDone)),
-    (last) => (last._tag === "Some" ? last.value : { _tag: "Completed" }) as Exclude<JobState, { readonly _tag: "Processing" }>
+    (last) =>
+      (last._tag === "Some" ? last.value : { _tag: "Completed" }) as Exclude<JobState, { readonly _tag: "Processing" }>
   )
 
 /**

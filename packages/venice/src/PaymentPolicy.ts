@@ -430,7 +430,10 @@ export const makeMemoryCoordinator = (): CoordinatorService => {
  */
 export const layerMemoryCoordinator: Layer.Layer<Coordinator> = Layer.sync(Coordinator, makeMemoryCoordinator)
 
-type Outcome = Either.Either<{ readonly amountUsd: number; readonly settled: TopUps.Settled }, TopUps.Failure | SignFailure>
+type Outcome = Either.Either<
+  { readonly amountUsd: number; readonly settled: TopUps.Settled },
+  TopUps.Failure | SignFailure
+>
 
 interface SignFailure {
   readonly _tag: "SignFailed"
@@ -463,7 +466,8 @@ const isPaymentRequired = (error: RetryPolicy.VeniceClientError): error is Venic
 
 const isInsufficientBalance = (error: RetryPolicy.VeniceClientError): error is VeniceError.VeniceError =>
   VeniceError.isVeniceError(error) && error.status === 402 &&
-  (error.code === "INSUFFICIENT_BALANCE" || (error.code === "UNKNOWN" && /insufficient\b.*\bbalance/i.test(error.message)))
+  (error.code === "INSUFFICIENT_BALANCE" ||
+    (error.code === "UNKNOWN" && /insufficient\b.*\bbalance/i.test(error.message)))
 
 const cents = (usd: number): number => Math.floor(usd * 100 + 1e-9) / 100
 
@@ -520,7 +524,9 @@ export const make = (
       signed: new Map()
     }
     // names this policy's lock owners (not secret: a process id and a random tag)
-    const instanceId = `pid:${typeof process !== "undefined" ? process.pid : 0}:${globalThis.crypto.randomUUID().slice(0, 8)}`
+    const instanceId = `pid:${typeof process !== "undefined" ? process.pid : 0}:${
+      globalThis.crypto.randomUUID().slice(0, 8)
+    }`
 
     // ── errors for a call ───────────────────────────────────────────────────────────────────────
 
@@ -565,7 +571,12 @@ export const make = (
             ...(paymentRequired !== undefined ? { paymentRequired } : {})
           })
         case "SignFailed":
-          return new WalletError.WalletSignError({ ...facts, wallet: wallet.address, operation: "payment", message: failure.message })
+          return new WalletError.WalletSignError({
+            ...facts,
+            wallet: wallet.address,
+            operation: "payment",
+            message: failure.message
+          })
       }
     }
 
@@ -656,7 +667,10 @@ export const make = (
         if (Either.isLeft(ledger)) return { _tag: "Unknown" } as const
         if (ledger.right._tag === "Landed") {
           yield* settleUnconfirmed(held, "landed")
-          return { _tag: "Landed", settled: { _tag: "InLedger", amountUsd: held.amountUsd, entry: ledger.right.entry } } as const
+          return {
+            _tag: "Landed",
+            settled: { _tag: "InLedger", amountUsd: held.amountUsd, entry: ledger.right.entry }
+          } as const
         }
         if (ledger.right._tag === "NotThere" && expired !== undefined && readAt >= decidedBy(held)) {
           yield* settleUnconfirmed(held, "absent")
@@ -683,7 +697,9 @@ export const make = (
       Effect.gen(function*() {
         for (;;) {
           const pass = yield* lookAt(held)
-          if (pass._tag === "Landed") return Option.some(Either.right({ amountUsd: held.amountUsd, settled: pass.settled }))
+          if (pass._tag === "Landed") {
+            return Option.some(Either.right({ amountUsd: held.amountUsd, settled: pass.settled }))
+          }
           if (pass._tag === "Released") return Option.none()
           if (!plan.manual) {
             const read = yield* Effect.either(TopUps.balance(env))
@@ -693,13 +709,19 @@ export const make = (
               if (again._tag === "Landed") {
                 return Option.some(Either.right({ amountUsd: held.amountUsd, settled: again.settled }))
               }
-              return Option.some(Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const }))
+              return Option.some(
+                Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
+              )
             }
           }
           const now = yield* Clock.currentTimeMillis
           if (now >= deadline) return Option.some(Either.left(onTimeout()))
           const untilDecided = decidedBy(held) - now
-          const pause = Math.min(Duration.toMillis(settlement.poll), deadline - now, untilDecided > 0 ? untilDecided : Infinity)
+          const pause = Math.min(
+            Duration.toMillis(settlement.poll),
+            deadline - now,
+            untilDecided > 0 ? untilDecided : Infinity
+          )
           yield* Effect.sleep(Duration.millis(Math.max(1, pause)))
         }
       })
@@ -743,7 +765,13 @@ export const make = (
           : Math.max(Math.min(plan.wantedUsd ?? maxPerPaymentUsd, maxPerPaymentUsd), minimum)
         const fit = (wanted: number, floor: number): Either.Either<number, TopUps.Failure> => {
           if (wanted > maxPerPaymentUsd) {
-            return Either.left(refuse("per-payment-cap", `a payment of $${wanted} exceeds the per-payment cap ($${maxPerPaymentUsd})`, wanted))
+            return Either.left(
+              refuse(
+                "per-payment-cap",
+                `a payment of $${wanted} exceeds the per-payment cap ($${maxPerPaymentUsd})`,
+                wanted
+              )
+            )
           }
           const remaining = cents(budgetUsd - state.spent)
           if (wanted <= remaining) return Either.right(wanted)
@@ -785,7 +813,9 @@ export const make = (
         if (!(yield* reserve(amount))) {
           return Either.left(refuse(
             "budget-exhausted",
-            `a payment of $${amount} exceeds the remaining budget ($${cents(budgetUsd - state.spent)} of $${budgetUsd})`,
+            `a payment of $${amount} exceeds the remaining budget ($${
+              cents(budgetUsd - state.spent)
+            } of $${budgetUsd})`,
             amount
           ))
         }
@@ -873,20 +903,27 @@ export const make = (
           yield* Effect.sleep(Duration.min(poll, Duration.millis(Math.max(1, giveUpAt - now))))
         }
         const release = (didPay: boolean) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.release(wallet.identity, owner, didPay, now)).pipe(
-            Effect.map((g) => void (state.knownGeneration = g))
-          )
+          Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.release(wallet.identity, owner, didPay, now))
+            .pipe(
+              Effect.map((g) => void (state.knownGeneration = g))
+            )
         const renew = lease === undefined ? Effect.void : Effect.forkScoped(
           Effect.forever(Effect.zipRight(
             Effect.sleep(Duration.millis(Math.max(1, ttlMillis / 3))),
-            Effect.flatMap(Clock.currentTimeMillis, (now) => coordinator.acquire(wallet.identity, owner, now, ttlMillis))
+            Effect.flatMap(
+              Clock.currentTimeMillis,
+              (now) => coordinator.acquire(wallet.identity, owner, now, ttlMillis)
+            )
           ))
         )
         let released = false
-        return yield* Effect.scoped(Effect.zipRight(renew, body(generation, (didPay) => {
-          released = true
-          return release(didPay)
-        }))).pipe(
+        return yield* Effect.scoped(Effect.zipRight(
+          renew,
+          body(generation, (didPay) => {
+            released = true
+            return release(didPay)
+          })
+        )).pipe(
           Effect.onExit((exit) => released ? Effect.void : release(exit._tag === "Success" && paid(exit.value)))
         )
       })
@@ -908,7 +945,10 @@ export const make = (
               const read = yield* Effect.either(TopUps.balance(env))
               if (Either.isRight(read) && read.right.data.canConsume) {
                 yield* release(false)
-                yield* spanEvent("payment.joined-elsewhere", { "venice.identity": wallet.identity, "payment.generation": generation })
+                yield* spanEvent("payment.joined-elsewhere", {
+                  "venice.identity": wallet.identity,
+                  "payment.generation": generation
+                })
                 return Either.right({ amountUsd: 0, settled: { _tag: "Admitted", balance: read.right } as const })
               }
             }
@@ -917,7 +957,9 @@ export const make = (
         Either.isRight,
         Effect.succeed(Either.left(refuse(
           "lock-timeout",
-          `another process's top-up of this wallet still holds its lock after ${Duration.format(lockWait)}: not paying now`
+          `another process's top-up of this wallet still holds its lock after ${
+            Duration.format(lockWait)
+          }: not paying now`
         )))
       )
 
@@ -1011,7 +1053,9 @@ export const make = (
           // the plain "insufficient balance" 402: an API key's (or another wallet's) is not this policy's business
           if (!ours) return { _tag: "NotPaymentRequired" }
         } else if (!ours) {
-          return refused(refuse("not-this-wallet", `this 402 did not answer a request signed by ${wallet.address}: not paid`))
+          return refused(
+            refuse("not-this-wallet", `this 402 did not answer a request signed by ${wallet.address}: not paid`)
+          )
         }
         if (retried) {
           state.loopDetected = true
@@ -1023,7 +1067,12 @@ export const make = (
           ))
         }
         if (state.loopDetected) {
-          return refused(refuse("loop-detected", "an earlier top-up did not clear this wallet's 402s: not paying again until resetLoopDetection"))
+          return refused(
+            refuse(
+              "loop-detected",
+              "an earlier top-up did not clear this wallet's 402s: not paying again until resetLoopDetection"
+            )
+          )
         }
         const body = error._tag === "VenicePaymentRequiredError" ? error.body : undefined
         const current = body?.currentBalanceUsd
@@ -1054,7 +1103,9 @@ export const make = (
       { retried: false },
       (now, input: RetryPolicy.VeniceClientError, callState) => {
         if (!isPaymentRequired(input)) {
-          return Effect.succeed([callState, { _tag: "NotPaymentRequired" } as PaymentDecision, ScheduleDecision.done] as const)
+          return Effect.succeed(
+            [callState, { _tag: "NotPaymentRequired" } as PaymentDecision, ScheduleDecision.done] as const
+          )
         }
         return Effect.gen(function*() {
           const decision = yield* decide(input, callState.retried)
@@ -1072,7 +1123,11 @@ export const make = (
           yield* spanEvent("payment.retry", {
             "payment.decision": decision._tag,
             ...(decision._tag === "Paid"
-              ? { "payment.amount_usd": decision.amountUsd, "payment.joined": decision.joined, "payment.settled": decision.settled._tag }
+              ? {
+                "payment.amount_usd": decision.amountUsd,
+                "payment.joined": decision.joined,
+                "payment.settled": decision.settled._tag
+              }
               : {})
           })
           return [{ retried: true }, decision, ScheduleDecision.continueWith(ScheduleInterval.after(now))] as const
@@ -1083,9 +1138,15 @@ export const make = (
     const topUp = (amountUsd: number): Effect.Effect<TopUpResult, WalletError.WalletError> =>
       Effect.gen(function*() {
         if (!(Number.isFinite(amountUsd) && amountUsd > 0)) {
-          return yield* toError(refuse("per-payment-cap", "the top-up amount must be a positive number of USD"), undefined)
+          return yield* toError(
+            refuse("per-payment-cap", "the top-up amount must be a positive number of USD"),
+            undefined
+          )
         }
-        const { outcome } = yield* sharedTopUp({ manual: true, wantedUsd: cents(amountUsd), minimumUsd: undefined }, false)
+        const { outcome } = yield* sharedTopUp(
+          { manual: true, wantedUsd: cents(amountUsd), minimumUsd: undefined },
+          false
+        )
         if (Either.isLeft(outcome)) return yield* toError(outcome.left, undefined)
         return outcome.right.settled
       })

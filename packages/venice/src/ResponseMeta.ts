@@ -191,7 +191,9 @@ export const decode = (
   if (retryAfterRaw !== undefined) {
     retryAfter = Option.getOrUndefined(RetryAfter.parse(retryAfterRaw, now))
     if (retryAfter === undefined) {
-      ignored.push(HeaderDiagnostics.ignored("retry-after", retryAfterRaw, "not delta-seconds or an HTTP-date, or absurd"))
+      ignored.push(
+        HeaderDiagnostics.ignored("retry-after", retryAfterRaw, "not delta-seconds or an HTTP-date, or absurd")
+      )
     }
   }
 
@@ -278,9 +280,12 @@ export const decode = (
 /** Drops `undefined` values so optional fields stay absent (exactOptionalPropertyTypes). */
 const defined = <A extends Record<string, unknown>>(
   record: A
-): { [K in keyof A as undefined extends A[K] ? never : K]: A[K] } & {
-  [K in keyof A as undefined extends A[K] ? K : never]?: Exclude<A[K], undefined>
-} => {
+):
+  & { [K in keyof A as undefined extends A[K] ? never : K]: A[K] }
+  & {
+    [K in keyof A as undefined extends A[K] ? K : never]?: Exclude<A[K], undefined>
+  } =>
+{
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = v
   return out as never

@@ -1,8 +1,8 @@
 /**
  * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed event
- * stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `ResponseFailedError` on `response.failed`.
+ * stream (`event:` + `data:` SSE, S4) that fails with a tagged `ResponseFailedError` on `response.failed`.
  *
- * The stream follows the chat stream's rules (SPEC S3, S6, B1): everything up to the first event is retried by the
+ * The stream follows the chat stream's rules (S3, S6, B1): everything up to the first event is retried by the
  * client's policy; after it nothing is retried implicitly; an end before `response.completed` /
  * `response.incomplete` (or `[DONE]`) is a `StreamTruncatedError`; a reset is a `StreamTransportError`;
  * an event above `maxEventBytes` (default 1 MiB) a `StreamTooLargeError`. Every event is decoded by Schema
@@ -85,8 +85,11 @@ const endpoint = jsonEndpoint({
 export const createWithMeta = <R = never>(
   request: ResponsesRequest,
   options?: VeniceClient.CallOptions<R>
-): Effect.Effect<VeniceClient.Response<ResponsesResponse>, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  endpoint({ ...request, stream: false }, options)
+): Effect.Effect<
+  VeniceClient.Response<ResponsesResponse>,
+  RetryPolicy.VeniceClientError,
+  VeniceClient.VeniceClient | R
+> => endpoint({ ...request, stream: false }, options)
 
 /**
  * Creates a response (non-streamed). `response.outputText` is the concatenated text.
@@ -101,7 +104,7 @@ export const create = <R = never>(
   Effect.map(createWithMeta(request, options), (response) => response.value)
 
 /**
- * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, SPEC S6), and the bounds of
+ * Options of a `/responses` stream: the per-call options, `maxEventBytes` (default 1 MiB, S6), and the bounds of
  * its waits as for chat streams: `firstEventTimeout` (default 2 minutes from the headers to the first event, then a
  * `TransportError` the call's policy retries) and `idleTimeout` (default 60 s between events once started, then
  * `StreamTransportError` `idle-timeout`); keep-alive comments count for neither.
@@ -149,38 +152,39 @@ const failedError = (
   })
 }
 
-const handler = (ctx: Streaming.StreamContext, counter: Streaming.Counter, state: { terminal: boolean }) =>
-(event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.StreamError> => {
-  const data = event.data
-  if (data === "[DONE]") return Sse.end
-  if (data.length === 0) return Sse.skip
-  let json: unknown
-  try {
-    json = JSON.parse(data)
-  } catch {
-    return Sse.fail(
-      event.event === "error"
-        ? Streaming.eventError(ctx, counter.received, data, data)
-        : Streaming.decodeError(ctx, counter.received, "json", data)
-    )
+const handler =
+  (ctx: Streaming.StreamContext, counter: Streaming.Counter, state: { terminal: boolean }) =>
+  (event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.StreamError> => {
+    const data = event.data
+    if (data === "[DONE]") return Sse.end
+    if (data.length === 0) return Sse.skip
+    let json: unknown
+    try {
+      json = JSON.parse(data)
+    } catch {
+      return Sse.fail(
+        event.event === "error"
+          ? Streaming.eventError(ctx, counter.received, data, data)
+          : Streaming.decodeError(ctx, counter.received, "json", data)
+      )
+    }
+    if (
+      event.event === "error" ||
+      (Predicate.isRecord(json) && json.error != null && json.type === undefined)
+    ) return Sse.fail(Streaming.eventError(ctx, counter.received, json, data))
+    const decoded = decodeEvent(json)
+    if (Either.isLeft(decoded)) {
+      const detail = ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n").slice(0, 6).join(" ")
+      return Sse.fail(Streaming.decodeError(ctx, counter.received, "shape", data, detail))
+    }
+    const value = decoded.right
+    if (value.type === "response.failed") {
+      return Sse.fail(failedError(ctx, counter.received, value as typeof Schemas.ResponseFailedEvent.Type, data))
+    }
+    if (Schemas.isTerminalEvent(value)) state.terminal = true
+    counter.received++
+    return Sse.emit(value)
   }
-  if (
-    event.event === "error" ||
-    (Predicate.isRecord(json) && json.error != null && json.type === undefined)
-  ) return Sse.fail(Streaming.eventError(ctx, counter.received, json, data))
-  const decoded = decodeEvent(json)
-  if (Either.isLeft(decoded)) {
-    const detail = ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n").slice(0, 6).join(" ")
-    return Sse.fail(Streaming.decodeError(ctx, counter.received, "shape", data, detail))
-  }
-  const value = decoded.right
-  if (value.type === "response.failed") {
-    return Sse.fail(failedError(ctx, counter.received, value as typeof Schemas.ResponseFailedEvent.Type, data))
-  }
-  if (Schemas.isTerminalEvent(value)) state.terminal = true
-  counter.received++
-  return Sse.emit(value)
-}
 
 /**
  * Opens a `/responses` stream: validates the request locally, sends it with `stream: true`, and returns once the
@@ -228,7 +232,7 @@ export const streamWithMeta = <R = never>(
 }
 
 /**
- * Streams a response's typed events; fails with `ResponseFailedError` on `response.failed` (SPEC S4). The
+ * Streams a response's typed events; fails with `ResponseFailedError` on `response.failed` (S4). The
  * request is sent when the stream runs.
  *
  * @since 0.1.0

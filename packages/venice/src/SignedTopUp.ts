@@ -101,7 +101,7 @@ export const settle = (
   })
 
 /**
- * Whether a signed payment can no longer land (SPEC X3), for a caller that holds one whose outcome is unknown
+ * Whether a signed payment can no longer land (X3), for a caller that holds one whose outcome is unknown
  * (`mayStillLand`): on Base, once its EIP-3009 `validBefore` has passed; on Solana, not before `maxTimeoutSeconds`
  * after `submittedAt` (epoch ms of its first submission) and only once the wallet's RPC says the finalized chain is
  * past its blockhash's `lastValidBlockHeight`. `false` while the chain cannot be read: an unknown is never "expired".

@@ -152,7 +152,13 @@ export const streamWithMeta = <R = never>(
     const body = { ...request, streaming: true }
     yield* VeniceClient.validateRequest(OPERATION, Schemas.SpeechRequest, body)
     const opened = yield* Streaming.open(
-      { operation: OPERATION, method: "POST", path: "audio/speech", body: { _tag: "json", value: body }, model: request.model },
+      {
+        operation: OPERATION,
+        method: "POST",
+        path: "audio/speech",
+        body: { _tag: "json", value: body },
+        model: request.model
+      },
       "audio",
       (raw, ctx) => decodeBody(raw, ctx, bounds),
       callOptions

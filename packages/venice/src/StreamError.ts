@@ -1,10 +1,10 @@
 /**
  * How a Venice stream fails once it has started: core's one `StreamError` family (`provider: "venice"`), re-exported
  * here — an in-band error event, a `/responses` `response.failed`, an end before the terminator, a connection broken
- * mid-body, an event that is not what the API promises, or one larger than the configured bound (SPEC S2–S6, B1).
+ * mid-body, an event that is not what the API promises, or one larger than the configured bound (S2–S6, B1).
  *
  * Failures before the stream starts (HTTP errors, transport failures before the first event) are not here: they are
- * the client's `VeniceClientError`s, retried by the client's policy (SPEC S3).
+ * the client's `VeniceClientError`s, retried by the client's policy (S3).
  *
  * @example
  * ```ts
@@ -32,8 +32,8 @@ export * from "@venice-effect/core/StreamError"
 export {
   isStreamError as isVeniceStreamError,
   ResponseFailedError as VeniceResponseFailedError,
-  type StreamError as VeniceStreamError,
   StreamDecodeError as VeniceStreamDecodeError,
+  type StreamError as VeniceStreamError,
   StreamEventError as VeniceStreamEventError,
   StreamTooLargeError as VeniceStreamTooLargeError,
   StreamTransportError as VeniceStreamTransportError,

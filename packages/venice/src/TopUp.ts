@@ -142,7 +142,11 @@ export const discover = (
   Effect.flatMap(envOf(options), (env) =>
     Effect.mapError(TopUps.discover(env), (failure) =>
       failure._tag === "Refused"
-        ? new WalletError.PaymentRefusedError({ wallet: env.wallet.address, reason: failure.reason, message: failure.message })
+        ? new WalletError.PaymentRefusedError({
+          wallet: env.wallet.address,
+          reason: failure.reason,
+          message: failure.message
+        })
         : new WalletError.TopUpFailedError({
           wallet: env.wallet.address,
           reason: failure.reason,
@@ -160,8 +164,11 @@ export const discover = (
  */
 export const balance = (
   options: Options = {}
-): Effect.Effect<X402Api.X402Balance, RetryPolicy.VeniceClientError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
-  Effect.flatMap(envOf(options), TopUps.balance)
+): Effect.Effect<
+  X402Api.X402Balance,
+  RetryPolicy.VeniceClientError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> => Effect.flatMap(envOf(options), TopUps.balance)
 
 /**
  * `GET /x402/transactions/{wallet}` for the wallet in context: newest first, `limit` 1–100 (default 50).
@@ -172,5 +179,8 @@ export const balance = (
 export const transactions = (
   params: { readonly limit?: number | undefined; readonly offset?: number | undefined } = {},
   options: Options = {}
-): Effect.Effect<X402Api.X402Transactions, RetryPolicy.VeniceClientError, VeniceWallet.VeniceWallet | HttpClient.HttpClient> =>
-  Effect.flatMap(envOf(options), (env) => TopUps.transactions(env, params))
+): Effect.Effect<
+  X402Api.X402Transactions,
+  RetryPolicy.VeniceClientError,
+  VeniceWallet.VeniceWallet | HttpClient.HttpClient
+> => Effect.flatMap(envOf(options), (env) => TopUps.transactions(env, params))

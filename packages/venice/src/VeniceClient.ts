@@ -65,7 +65,7 @@ export type ProviderError = VeniceError.VeniceError | WalletError.WalletError
 
 /**
  * How a client authenticates each attempt. A Bearer key is the same every time; a wallet signs a fresh
- * `SIGN-IN-WITH-X` header per attempt (SPEC R10).
+ * `SIGN-IN-WITH-X` header per attempt (R10).
  *
  * @since 0.1.0
  * @category models
@@ -74,7 +74,7 @@ export interface Authenticator extends ProviderClient.Authenticator<ProviderErro
 
 /**
  * Client options. Only the credentials are required (an `apiKey`, or a wallet's `authenticator`). Defaults: base URL
- * `https://api.venice.ai/api/v1`, {@link RetryPolicy.defaultPolicy}, pacing and the error-budget guard on (SPEC R8,
+ * `https://api.venice.ai/api/v1`, {@link RetryPolicy.defaultPolicy}, pacing and the error-budget guard on (R8,
  * 2 failures kept in hand), 180 s per attempt, 60 s longest announced wait.
  *
  * @since 0.1.0
@@ -259,7 +259,7 @@ export const bearer: (apiKey: Redacted.Redacted<string>) => Effect.Effect<Authen
 export type CheckedBody = ProviderClient.CheckedBody
 
 /**
- * The body of a request as it will be sent, after Venice's size limits were checked locally (SPEC B2): a JSON body
+ * The body of a request as it will be sent, after Venice's size limits were checked locally (B2): a JSON body
  * over {@link MAX_JSON_BODY_BYTES} or a file over {@link MAX_FILE_BYTES} is a `RequestValidationError`, and nothing is
  * sent (neither the upload nor an error-budget slot is spent). JSON is serialized once; form data is encoded once as
  * `multipart/form-data` bytes.
@@ -288,7 +288,7 @@ export const MissingCredentialsError = ProviderClient.MissingCredentialsError
 export type MissingCredentialsError = ProviderClient.MissingCredentialsError
 
 /**
- * Why a client could not be built: no credentials, or a base URL that cannot be used (SPEC B4). Nothing was sent.
+ * Why a client could not be built: no credentials, or a base URL that cannot be used (B4). Nothing was sent.
  *
  * @since 0.1.0
  * @category errors
@@ -296,7 +296,7 @@ export type MissingCredentialsError = ProviderClient.MissingCredentialsError
 export type BuildError = MissingCredentialsError | BaseUrl.InvalidBaseUrlError
 
 /**
- * Validates a request (its JSON form, as users write it) against its schema before anything is sent (SPEC B2). The
+ * Validates a request (its JSON form, as users write it) against its schema before anything is sent (B2). The
  * field-level messages become a `RequestValidationError`: nothing is spent, neither money nor error budget.
  *
  * @since 0.1.0

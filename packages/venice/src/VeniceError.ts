@@ -22,10 +22,10 @@
 import type { CatalogLogLevel } from "@venice-effect/core/CatalogLogLevel"
 import * as ErrorBody from "@venice-effect/core/ErrorBody"
 import type * as HeaderDiagnostics from "@venice-effect/core/HeaderDiagnostics"
+import type * as RateLimit from "@venice-effect/core/RateLimit"
 import * as ResponseHeaders from "@venice-effect/core/ResponseHeaders"
 import * as RetryClass from "@venice-effect/core/RetryClass"
 import * as SafeUrl from "@venice-effect/core/SafeUrl"
-import type * as RateLimit from "@venice-effect/core/RateLimit"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -471,7 +471,9 @@ const nonNull = <A>(u: A | null | undefined): A | undefined => (u === null ? und
 
 /** `retry_after` in a body: seconds, bounded like the header. */
 const bodyRetryAfter = (u: unknown): Duration.Duration | undefined =>
-  typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 7 * 24 * 3600 ? Duration.millis(Math.round(u * 1000)) : undefined
+  typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 7 * 24 * 3600
+    ? Duration.millis(Math.round(u * 1000))
+    : undefined
 
 // ─── Decoding ────────────────────────────────────────────────────────────────────────────────────
 
@@ -690,8 +692,10 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
     }
 
     // E2 — validation details
-    if (top.details !== undefined && top.details !== null && codeField === undefined &&
-      !(errorText !== undefined && CODE_LIKE.test(errorText))) {
+    if (
+      top.details !== undefined && top.details !== null && codeField === undefined &&
+      !(errorText !== undefined && CODE_LIKE.test(errorText))
+    ) {
       const details = typeof top.details === "string" ? top.details : Option.getOrUndefined(decodeTree(top.details))
       const issues = Option.getOrElse(decodeIssues(top.issues ?? []), () => [])
       return new VeniceValidationError({
@@ -880,4 +884,5 @@ export const catchCode: {
 export const hasCode = <C extends ErrorCatalog.CodeOrUnknown>(
   error: unknown,
   ...codes: ReadonlyArray<C>
-): error is VeniceError & { readonly code: C } => isVeniceError(error) && (codes as ReadonlyArray<string>).includes(error.code)
+): error is VeniceError & { readonly code: C } =>
+  isVeniceError(error) && (codes as ReadonlyArray<string>).includes(error.code)

@@ -47,9 +47,9 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { createKeyPairSignerFromBytes, getBase58Encoder } from "@solana/kit"
 import * as Siwx from "@venice-effect/core/Siwx"
 import type * as X402 from "@venice-effect/core/X402"
-import { createKeyPairSignerFromBytes, getBase58Encoder } from "@solana/kit"
 import { encodePaymentSignatureHeader } from "@x402/core/http"
 import type {
   PaymentRequired as LibPaymentRequired,
@@ -212,7 +212,7 @@ export interface Service {
     paymentRequired: X402.PaymentRequired
   ) => Either.Either<X402.PaymentRequirements, RailRefusal>
   /**
-   * Whether a payment this wallet signed can no longer land (SPEC X3): its `validBefore` (epoch ms) has passed and —
+   * Whether a payment this wallet signed can no longer land (X3): its `validBefore` (epoch ms) has passed and —
    * for a payment that expires by block height (Solana, `lastValidBlockHeight`) — the chain's finalized block height,
    * read from the wallet's RPC, is above it. `false` when the chain cannot be read: an unknown is never "expired".
    */
@@ -281,7 +281,9 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
     const takeChallenge = (origin: string | undefined) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Ref.modify(challenges, (queue): readonly [Offered | undefined, ReadonlyArray<Offered>] => {
-          const fresh = queue.filter((offered) => Siwx.isFreshChallenge(offered.challenge, now))
+          const fresh = queue.filter((offered) =>
+            Siwx.isFreshChallenge(offered.challenge, now)
+          )
           const index = fresh.findIndex((offered) => offered.origin === undefined || offered.origin === origin)
           return index < 0 ? [undefined, fresh] : [fresh[index], fresh.filter((_, i) => i !== index)]
         }))
@@ -336,7 +338,10 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
           return yield* signError("payment", "maxAmountPerPaymentUsd must be a positive number")
         }
         if (requirements.network !== rail.network) {
-          return yield* signError("payment", `requirements on ${requirements.network}: the wallet pays ${rail.description}`)
+          return yield* signError(
+            "payment",
+            `requirements on ${requirements.network}: the wallet pays ${rail.description}`
+          )
         }
         const document = {
           x402Version: 2,
@@ -435,7 +440,10 @@ export const fromPrivateKey = (
   Effect.flatMap(
     Effect.try({
       try: () => privateKeyToAccount(Redacted.value(privateKey) as `0x${string}`),
-      catch: () => new WalletError.WalletKeyError({ message: "the wallet private key is not a valid secp256k1 key (expected 0x + 64 hex characters)" })
+      catch: () =>
+        new WalletError.WalletKeyError({
+          message: "the wallet private key is not a valid secp256k1 key (expected 0x + 64 hex characters)"
+        })
     }),
     (account) => make(account, options)
   )
@@ -484,7 +492,8 @@ export const fromSolanaSecretKey = (
  */
 export const layer = (
   options: Options & { readonly privateKey: Redacted.Redacted<`0x${string}`> | Redacted.Redacted<string> }
-): Layer.Layer<VeniceWallet, WalletError.WalletKeyError> => Layer.effect(VeniceWallet, fromPrivateKey(options.privateKey, options))
+): Layer.Layer<VeniceWallet, WalletError.WalletKeyError> =>
+  Layer.effect(VeniceWallet, fromPrivateKey(options.privateKey, options))
 
 /**
  * The wallet from a signer of yours.

@@ -41,8 +41,8 @@ const jobs = JobEndpoints.jobEndpoints("video", {
 export const queue: <R = never>(
   request: typeof Schemas.QueueVideoRequest.Encoded,
   options?: VeniceClient.CallOptions<R>
-) => Effect.Effect<Schemas.QueueVideoResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =
-  jobs.queue as never
+) => Effect.Effect<Schemas.QueueVideoResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs
+  .queue as never
 
 /**
  * Reads a job's state once: processing, completed, or the video bytes.
@@ -129,8 +129,11 @@ const quoteEndpoint = jsonEndpoint({
 export const quote = <R = never>(
   request: typeof Schemas.QuoteVideoRequest.Encoded,
   options?: VeniceClient.CallOptions<R>
-): Effect.Effect<typeof Schemas.QuoteVideoResponse.Type, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  Effect.map(quoteEndpoint(request, options), (response) => response.value)
+): Effect.Effect<
+  typeof Schemas.QuoteVideoResponse.Type,
+  RetryPolicy.VeniceClientError,
+  VeniceClient.VeniceClient | R
+> => Effect.map(quoteEndpoint(request, options), (response) => response.value)
 
 /**
  * Deletes a finished video job's stored media (`POST /video/complete`; `success: false` when it did not go through).

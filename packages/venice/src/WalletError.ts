@@ -160,7 +160,12 @@ export class PaymentRefusedError extends Schema.TaggedError<PaymentRefusedError>
  * @since 0.1.0
  * @category models
  */
-export const TopUpFailure = Schema.Literal("discovery-failed", "rejected", "settlement-failed", "settlement-unconfirmed")
+export const TopUpFailure = Schema.Literal(
+  "discovery-failed",
+  "rejected",
+  "settlement-failed",
+  "settlement-unconfirmed"
+)
 
 /**
  * @since 0.1.0

@@ -61,7 +61,7 @@ export * as Characters from "./Characters.js"
 export * as Chat from "./Chat.js"
 
 /**
- * Streamed chat completions (`POST /chat/completions` with `stream: true`, SPEC S1–S3, S6, R11): a `Stream` of
+ * Streamed chat completions (`POST /chat/completions` with `stream: true`, S1–S3, S6, R11): a `Stream` of
  * `chat.completion.chunk` objects that ends at `data: [DONE]`, fails with a tagged {@link StreamError} on an
  * in-band error event, on an end without `[DONE]`, on a connection broken mid-stream, or on an event above
  * `maxEventBytes`.
@@ -177,8 +177,7 @@ export * as ResponseMeta from "./ResponseMeta.js"
 
 /**
  * `POST /responses` (OpenAI Responses API shape): {@link create} for one response, {@link stream} for the typed
- * event stream (`event:` + `data:` SSE, SPEC S4) that fails with a tagged `ResponseFailedError` on
- * `response.failed`.
+ * event stream (`event:` + `data:` SSE, S4) that fails with a tagged `ResponseFailedError` on `response.failed`.
  *
  * @since 0.1.0
  */
@@ -224,7 +223,7 @@ export * as SpeechStream from "./SpeechStream.js"
  * How a Venice stream fails once it has started: core's one `StreamError` family (`provider: "venice"`),
  * re-exported here — an in-band error event, a `/responses` `response.failed`, an end before the terminator, a
  * connection broken mid-body, an event that is not what the API promises, or one larger than the configured bound
- * (SPEC S2–S6, B1).
+ * (S2–S6, B1).
  *
  * @since 0.1.0
  */

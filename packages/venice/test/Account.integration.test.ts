@@ -13,8 +13,8 @@ import * as Stream from "effect/Stream"
 import { privateKeyToAccount } from "viem/accounts"
 import * as ApiKeys from "../src/ApiKeys.js"
 import * as Billing from "../src/Billing.js"
-import * as Chat from "../src/Chat.js"
 import * as Characters from "../src/Characters.js"
+import * as Chat from "../src/Chat.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
 import type * as VeniceClient from "../src/VeniceClient.js"
 import * as VeniceError from "../src/VeniceError.js"
@@ -42,14 +42,22 @@ describe("API keys against the emulator", () => {
       expect(String(secret)).not.toContain("VENICE_")
       expect(JSON.stringify(created)).not.toContain(Redacted.value(secret))
       expect(Redacted.value(secret)).toMatch(/^VENICE_INFERENCE_KEY_/)
-      expect(created.data).toMatchObject({ limitPeriod: "MONTH", modelPrivacy: "PRIVATE_ONLY", expiresAt: "2030-01-01T00:00:00.000Z" })
+      expect(created.data).toMatchObject({
+        limitPeriod: "MONTH",
+        modelPrivacy: "PRIVATE_ONLY",
+        expiresAt: "2030-01-01T00:00:00.000Z"
+      })
 
       const listed = yield* ApiKeys.list()
       const mine = listed.data.find((k) => k.id === created.data.id)
       expect(mine).toMatchObject({ description: "backend", last6Chars: Redacted.value(secret).slice(-6) })
       expect(mine?.currentPeriodUsage).toEqual({ usd: "0.0000", diem: "0.0000" })
 
-      const updated = yield* ApiKeys.update({ id: created.data.id, description: "renamed", consumptionLimit: { usd: null } })
+      const updated = yield* ApiKeys.update({
+        id: created.data.id,
+        description: "renamed",
+        consumptionLimit: { usd: null }
+      })
       expect(updated.data).toMatchObject({ description: "renamed", consumptionLimits: { usd: null } })
       expect((yield* ApiKeys.get(created.data.id)).data.description).toBe("renamed")
 
@@ -147,7 +155,9 @@ describe("Billing against the emulator", () => {
       expect(week.topKeyNames).toHaveLength(1)
       const clamped = yield* Billing.usageAnalytics({ lookback: "400d" })
       expect(clamped.lookback).toBe("90d")
-      const range = failureOf(yield* Effect.exit(Billing.usageAnalytics({ startDate: "2026-01-01", endDate: "2026-06-01" })))
+      const range = failureOf(
+        yield* Effect.exit(Billing.usageAnalytics({ startDate: "2026-01-01", endDate: "2026-06-01" }))
+      )
       expect(range).toMatchObject({ _tag: "RequestValidationError" })
       expect(yield* emu.count({ route: "billing/usage-analytics" })).toBe(2)
     }).pipe(Effect.provide(layer())))

@@ -19,8 +19,8 @@ import * as TestClock from "effect/TestClock"
 import * as Audio from "../src/Audio.js"
 import * as Chat from "../src/Chat.js"
 import * as Models from "../src/Models.js"
-import * as Video from "../src/Video.js"
 import * as VeniceClient from "../src/VeniceClient.js"
+import * as Video from "../src/Video.js"
 import { drive, KEY, layer } from "./support.js"
 
 const hello = { model: "venice-uncensored", messages: [{ role: "user" as const, content: "hello" }] }
@@ -135,20 +135,35 @@ describe("issue 13 #5: success bodies are bounded", () => {
       // the stream's own size bound: announced above it → refused at once; growing past it → stopped there
       const before = yield* emu.count({ route: "video/retrieve" })
       yield* emu.script({ route: "video/retrieve" }, 1, Faults.hugeBody(6 * MiB))
-      const announced = failureOf(yield* drive(Stream.runDrain(
-        Video.download(queued.queue_id, { model: queued.model, maxBytes: 4 * MiB })
-      ), { stallAfter: 2_000 }))
+      const announced = failureOf(
+        yield* drive(
+          Stream.runDrain(
+            Video.download(queued.queue_id, { model: queued.model, maxBytes: 4 * MiB })
+          ),
+          { stallAfter: 2_000 }
+        )
+      )
       expect(announced).toMatchObject({ _tag: "ResponseTooLargeError", limit: 4 * MiB, declared: 6 * MiB })
       yield* emu.script({ route: "video/retrieve" }, 1, Faults.hugeBody(6 * MiB, { announce: false }))
-      const grown = failureOf(yield* drive(Stream.runDrain(
-        Video.download(queued.queue_id, { model: queued.model, maxBytes: 4 * MiB })
-      ), { stallAfter: 2_000 }))
+      const grown = failureOf(
+        yield* drive(
+          Stream.runDrain(
+            Video.download(queued.queue_id, { model: queued.model, maxBytes: 4 * MiB })
+          ),
+          { stallAfter: 2_000 }
+        )
+      )
       expect(grown).toMatchObject({ _tag: "ResponseTooLargeError", limit: 4 * MiB })
       // and its idle bound: a body that stops mid-way fails the stream, naming the bound
       yield* emu.script({ route: "video/retrieve" }, 1, Faults.stallMidBody(4096))
-      const stalled = failureOf(yield* drive(Stream.runDrain(
-        Video.download(queued.queue_id, { model: queued.model, idleTimeout: "10 seconds" })
-      ), { stallAfter: 2_000 }))
+      const stalled = failureOf(
+        yield* drive(
+          Stream.runDrain(
+            Video.download(queued.queue_id, { model: queued.model, idleTimeout: "10 seconds" })
+          ),
+          { stallAfter: 2_000 }
+        )
+      )
       expect(stalled).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 4096 })
       // a body bound ends the download: each of these was one retrieve, none repeated
       expect((yield* emu.count({ route: "video/retrieve" })) - before).toBe(3)

@@ -270,7 +270,11 @@ describe("ChatStream against the emulator", () => {
   it.scoped("resume: a content-filter error is not restartable (retry class never)", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(3, { code: "content_filter", type: "content_filter_error", retryAfter: null }))
+      yield* emu.script(
+        { route: "chat/completions" },
+        1,
+        Faults.streamError(3, { code: "content_filter", type: "content_filter_error", retryAfter: null })
+      )
       const { exit, seen } = yield* runPartial(ChatStream.resume(hello))
       expect(seen).toHaveLength(3)
       expect(failureOf(exit)).toMatchObject({ _tag: "StreamEventError", code: "content_filter" })

@@ -41,7 +41,13 @@ describe("ChatStream chunk checks", () => {
   )
 
   it("the structural check rejects what consumers would trip on", () => {
-    const ok = { id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "a" } }] }
+    const ok = {
+      id: "x",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "m",
+      choices: [{ index: 0, delta: { content: "a" } }]
+    }
     expect(ChatStream.isChatCompletionChunk(ok)).toBe(true)
     expect(ChatStream.isChatCompletionChunk({ ...ok, choices: [{ index: 0, delta: { content: 1 } }] })).toBe(false)
     expect(ChatStream.isChatCompletionChunk({ ...ok, choices: [{ index: 0 }] })).toBe(false)

@@ -33,7 +33,8 @@ describe("ChatStream on the wire", () => {
           bytes.subarray(cut),
           `: ping\n\ndata: ${chunk(" world")}\r`,
           "\n\r\ndata: [DONE]\r\n\r\n"
-        ]))
+        ])
+      )
       const { seen, exit } = yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire))))
       expect(Exit.isSuccess(exit)).toBe(true)
       expect(seen.map(ChatStream.contentOf)).toEqual(["héllo ✓", " world"])
@@ -49,7 +50,9 @@ describe("ChatStream on the wire", () => {
 
   it.scopedLive("B1: a malformed event after K chunks → StreamDecodeError (json), K delivered", () =>
     Effect.gen(function*() {
-      const wire = yield* serve((res) => writeSse(res, [`data: ${chunk("a")}\n\ndata: ${chunk("b")}\n\ndata: {"id": tru\n\n`]))
+      const wire = yield* serve((res) =>
+        writeSse(res, [`data: ${chunk("a")}\n\ndata: ${chunk("b")}\n\ndata: {"id": tru\n\n`])
+      )
       const { seen, error } = yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire))))
       expect(seen).toHaveLength(2)
       expect(error).toMatchObject({ _tag: "StreamDecodeError", reason: "json", received: 2, requestId: "req-wire" })
@@ -58,10 +61,18 @@ describe("ChatStream on the wire", () => {
 
   it.scopedLive("B1: JSON of the wrong shape → StreamDecodeError (shape), with and without Schema validation", () =>
     Effect.gen(function*() {
-      const bad = JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: 7 } }] })
+      const bad = JSON.stringify({
+        id: "x",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, delta: { content: 7 } }]
+      })
       const wire = yield* serve((res) => writeSse(res, [`data: ${chunk("a")}\n\ndata: ${bad}\n\n`]))
       for (const validate of [false, true]) {
-        const { seen, error } = yield* run(ChatStream.stream(request, { validate }).pipe(Stream.provideLayer(client(wire))))
+        const { seen, error } = yield* run(
+          ChatStream.stream(request, { validate }).pipe(Stream.provideLayer(client(wire)))
+        )
         expect(seen).toHaveLength(1)
         expect(error).toMatchObject({ _tag: "StreamDecodeError", reason: "shape", received: 1 })
       }
@@ -90,15 +101,28 @@ describe("ChatStream on the wire", () => {
         `data: {"error":"upstream went away"}\n\n`,
         `event: error\ndata: {"message":"boom","type":"api_error"}\n\n`
       ]
-      const wire = yield* serve((res, attempt) => writeSse(res, [`data: ${chunk("a")}\n\n`, payloads[(attempt - 1) % 3]!]))
+      const wire = yield* serve((res, attempt) =>
+        writeSse(res, [`data: ${chunk("a")}\n\n`, payloads[(attempt - 1) % 3]!])
+      )
       const results = []
-      for (let i = 0; i < 3; i++) results.push(yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire)))))
+      for (let i = 0; i < 3; i++) {
+        results.push(yield* run(ChatStream.stream(request).pipe(Stream.provideLayer(client(wire)))))
+      }
       expect(results.map((r) => r.seen.length)).toEqual([1, 1, 1])
       const [first, second, third] = results.map((r) => r.error)
-      expect(first).toMatchObject({ _tag: "StreamEventError", code: "model_overloaded", type: "server_error", message: expect.stringContaining("busy") })
+      expect(first).toMatchObject({
+        _tag: "StreamEventError",
+        code: "model_overloaded",
+        type: "server_error",
+        message: expect.stringContaining("busy")
+      })
       expect(first?._tag === "StreamEventError" && first.retryAfter && Duration.toSeconds(first.retryAfter)).toBe(12)
       expect(second).toMatchObject({ _tag: "StreamEventError", message: expect.stringContaining("upstream went away") })
-      expect(third).toMatchObject({ _tag: "StreamEventError", type: "api_error", message: expect.stringContaining("boom") })
+      expect(third).toMatchObject({
+        _tag: "StreamEventError",
+        type: "api_error",
+        message: expect.stringContaining("boom")
+      })
     }))
 
   it.scopedLive("B1: a partial event at EOF → truncation with incomplete: true", () =>
@@ -148,47 +172,53 @@ describe("ChatStream on the wire", () => {
       )
       expect(seen).toHaveLength(1)
       expect(error).toMatchObject({ _tag: "StreamTooLargeError", limit: 100_000, received: 1 })
-      const ok = yield* run(ChatStream.stream(request, { maxEventBytes: 1_000_000 }).pipe(Stream.provideLayer(client(wire))))
+      const ok = yield* run(
+        ChatStream.stream(request, { maxEventBytes: 1_000_000 }).pipe(Stream.provideLayer(client(wire)))
+      )
       expect(ok.seen).toHaveLength(2)
       expect(ok.error).toMatchObject({ _tag: "StreamTruncatedError" })
     }))
 
   // skipped under mutation testing (`npm run mutate`): a memory measurement, slow and noisy when instrumented
-  it.scopedLive.skipIf(process.env["STRYKER_MUTATOR_WORKER"] !== undefined)("S6: 200 MB through one stream — every chunk delivered, RSS stays flat", () =>
-    Effect.gen(function*() {
-      const block = Array.from({ length: 2000 }, (_, i) => `data: ${chunk(`tok${i % 10} `)}\n\n`).join("")
-      const blockBytes = Buffer.byteLength(block)
-      const target = 200 * 1024 * 1024
-      const repeats = Math.ceil(target / blockBytes)
-      const wire = yield* serve(async (res) => {
-        res.writeHead(200, { "content-type": "text/event-stream" })
-        const buf = Buffer.from(block)
-        for (let i = 0; i < repeats; i++) {
-          if (!res.write(buf)) await new Promise((r) => res.once("drain", r))
-        }
-        res.end("data: [DONE]\n\n")
-      })
-      const total = repeats * 2000
-      let events = 0
-      let warmRss = 0
-      let peakRss = 0
-      const troughs = [Infinity, Infinity] // lowest heap used in the first and the second half: post-GC levels
-      const stream = ChatStream.stream(request).pipe(Stream.provideLayer(client(wire)))
-      yield* Stream.runForEachChunk(stream, (c) =>
-        Effect.sync(() => {
-          events += Chunk.size(c)
-          if (events < total / 10) return
-          const memory = process.memoryUsage()
-          if (warmRss === 0) warmRss = memory.rss
-          peakRss = Math.max(peakRss, memory.rss)
-          const half = events < total / 2 ? 0 : 1
-          troughs[half] = Math.min(troughs[half]!, memory.heapUsed)
-        }))
-      expect(events).toBe(total)
-      const mib = (n: number) => n / 1024 / 1024
-      // flat: the post-GC heap does not grow with the stream (a leak of even 1 byte per event would add 1+ MiB)
-      expect(mib(troughs[1]! - troughs[0]!)).toBeLessThan(16)
-      // generous: RSS saws up and down by the young generation and old-space garbage between full GCs
-      expect(mib(peakRss - warmRss)).toBeLessThan(200)
-    }), { timeout: 180_000 })
+  it.scopedLive.skipIf(process.env["STRYKER_MUTATOR_WORKER"] !== undefined)(
+    "S6: 200 MB through one stream — every chunk delivered, RSS stays flat",
+    () =>
+      Effect.gen(function*() {
+        const block = Array.from({ length: 2000 }, (_, i) => `data: ${chunk(`tok${i % 10} `)}\n\n`).join("")
+        const blockBytes = Buffer.byteLength(block)
+        const target = 200 * 1024 * 1024
+        const repeats = Math.ceil(target / blockBytes)
+        const wire = yield* serve(async (res) => {
+          res.writeHead(200, { "content-type": "text/event-stream" })
+          const buf = Buffer.from(block)
+          for (let i = 0; i < repeats; i++) {
+            if (!res.write(buf)) await new Promise((r) => res.once("drain", r))
+          }
+          res.end("data: [DONE]\n\n")
+        })
+        const total = repeats * 2000
+        let events = 0
+        let warmRss = 0
+        let peakRss = 0
+        const troughs = [Infinity, Infinity] // lowest heap used in the first and the second half: post-GC levels
+        const stream = ChatStream.stream(request).pipe(Stream.provideLayer(client(wire)))
+        yield* Stream.runForEachChunk(stream, (c) =>
+          Effect.sync(() => {
+            events += Chunk.size(c)
+            if (events < total / 10) return
+            const memory = process.memoryUsage()
+            if (warmRss === 0) warmRss = memory.rss
+            peakRss = Math.max(peakRss, memory.rss)
+            const half = events < total / 2 ? 0 : 1
+            troughs[half] = Math.min(troughs[half]!, memory.heapUsed)
+          }))
+        expect(events).toBe(total)
+        const mib = (n: number) => n / 1024 / 1024
+        // flat: the post-GC heap does not grow with the stream (a leak of even 1 byte per event would add 1+ MiB)
+        expect(mib(troughs[1]! - troughs[0]!)).toBeLessThan(16)
+        // generous: RSS saws up and down by the young generation and old-space garbage between full GCs
+        expect(mib(peakRss - warmRss)).toBeLessThan(200)
+      }),
+    { timeout: 180_000 }
+  )
 })

@@ -53,7 +53,9 @@ describe("ContentPolicy", () => {
       yield* emu.script({ route: "audio/queue" }, 1, refuse422(SUGGESTED))
       const tracing = recordingTracer()
       const error = yield* Effect.flip(
-        ContentPolicy.retryWithSuggestedPrompt(request, (req) => Audio.queue(req)).pipe(Effect.withTracer(tracing.tracer))
+        ContentPolicy.retryWithSuggestedPrompt(request, (req) => Audio.queue(req)).pipe(
+          Effect.withTracer(tracing.tracer)
+        )
       )
       expect(error).toMatchObject({ _tag: "VeniceContentViolationError", status: 422, suggestedPrompt: SUGGESTED })
       expect(yield* emu.count({ route: "audio/queue" })).toBe(1)
@@ -78,13 +80,17 @@ describe("ContentPolicy", () => {
       let asked = 0
       const consent: ContentPolicy.Consent = () => Effect.sync(() => ++asked > 0)
       yield* emu.script({ route: "audio/queue" }, 1, refuse422(undefined))
-      const plain = yield* Effect.flip(ContentPolicy.retryWithSuggestedPrompt(request, (req) => Audio.queue(req), consent))
+      const plain = yield* Effect.flip(
+        ContentPolicy.retryWithSuggestedPrompt(request, (req) => Audio.queue(req), consent)
+      )
       expect(plain).toMatchObject({ _tag: "VeniceContentViolationError", status: 422 })
       expect(asked).toBe(0)
       expect(yield* emu.count({ route: "audio/queue" })).toBe(1)
 
       yield* emu.script({ route: "audio/queue" }, 2, refuse422(SUGGESTED))
-      const twice = yield* Effect.flip(ContentPolicy.retryWithSuggestedPrompt(request, (req) => Audio.queue(req), consent))
+      const twice = yield* Effect.flip(
+        ContentPolicy.retryWithSuggestedPrompt(request, (req) => Audio.queue(req), consent)
+      )
       expect(twice._tag).toBe("VeniceContentViolationError")
       expect(asked).toBe(1)
       expect(yield* emu.count({ route: "audio/queue" })).toBe(3) // the original, one retry, nothing more
@@ -97,14 +103,26 @@ describe("ContentPolicy", () => {
         Effect.suspend(() => {
           seen.push(req.input.text)
           return seen.length === 1
-            ? Effect.fail({ _tag: "VeniceContentViolationError", suggestedPrompt: "nicer", status: 422, code: "CONTENT_POLICY_VIOLATION" } as never)
+            ? Effect.fail(
+              {
+                _tag: "VeniceContentViolationError",
+                suggestedPrompt: "nicer",
+                status: 422,
+                code: "CONTENT_POLICY_VIOLATION"
+              } as never
+            )
             : Effect.succeed("ok")
         })
       const lens: ContentPolicy.PromptLens<{ readonly input: { readonly text: string } }> = {
         get: (r) => r.input.text,
         set: (r, text) => ({ ...r, input: { text } })
       }
-      const result = yield* ContentPolicy.retryWithSuggestedPrompt({ input: { text: "harsh" } }, call, ContentPolicy.accept, lens)
+      const result = yield* ContentPolicy.retryWithSuggestedPrompt(
+        { input: { text: "harsh" } },
+        call,
+        ContentPolicy.accept,
+        lens
+      )
       expect(result).toBe("ok")
       expect(seen).toEqual(["harsh", "nicer"])
     }))

@@ -72,18 +72,48 @@ describe("ErrorCatalog (C1)", () => {
 
   it("catalogs the extra codes of C3", () => {
     const signIn = [
-      "INVALID_PAYLOAD", "PARSE_ERROR", "INVALID_MESSAGE", "ADDRESS_MISMATCH", "INVALID_CHAIN_ID", "CHAIN_MISMATCH",
-      "UNSUPPORTED_CHAIN", "MISSING_NONCE", "DOMAIN_MISMATCH", "TIMESTAMP_MISMATCH", "EXPIRED", "FUTURE_TIMESTAMP",
-      "NOT_BEFORE", "INVALID_SIGNATURE", "INVALID_WALLET", "NONCE_REUSED"
+      "INVALID_PAYLOAD",
+      "PARSE_ERROR",
+      "INVALID_MESSAGE",
+      "ADDRESS_MISMATCH",
+      "INVALID_CHAIN_ID",
+      "CHAIN_MISMATCH",
+      "UNSUPPORTED_CHAIN",
+      "MISSING_NONCE",
+      "DOMAIN_MISMATCH",
+      "TIMESTAMP_MISMATCH",
+      "EXPIRED",
+      "FUTURE_TIMESTAMP",
+      "NOT_BEFORE",
+      "INVALID_SIGNATURE",
+      "INVALID_WALLET",
+      "NONCE_REUSED"
     ].map((s) => `X402_SIGN_IN_${s}`)
     const extras = [
       ...signIn,
-      "PAYMENT_HEADER_NOT_ACCEPTED", "X402_CONCURRENCY_LIMIT", "PAYMENT_IN_PROGRESS", "PAYMENT_REQUIRED",
-      "INVALID_PAYMENT_FORMAT", "INVALID_PAYMENT", "UNSUPPORTED_NETWORK", "INVALID_PAYMENT_RECIPIENT",
-      "UNSUPPORTED_TOKEN", "UNSUPPORTED_SCHEME", "INVALID_AMOUNT", "INVALID_PAYMENT_PAYER", "AMOUNT_TOO_LOW",
-      "AMOUNT_TOO_HIGH", "PAYMENT_VERIFICATION_FAILED", "SETTLEMENT_FAILED", "SETTLEMENT_TIMEOUT",
-      "X402_NOT_CONFIGURED", "FAILED_REQUESTS", "UNSUPPORTED_FEATURE_REQUESTS", "ENDPOINT_RETIRED",
-      "context_length_exceeded", "needs_consent"
+      "PAYMENT_HEADER_NOT_ACCEPTED",
+      "X402_CONCURRENCY_LIMIT",
+      "PAYMENT_IN_PROGRESS",
+      "PAYMENT_REQUIRED",
+      "INVALID_PAYMENT_FORMAT",
+      "INVALID_PAYMENT",
+      "UNSUPPORTED_NETWORK",
+      "INVALID_PAYMENT_RECIPIENT",
+      "UNSUPPORTED_TOKEN",
+      "UNSUPPORTED_SCHEME",
+      "INVALID_AMOUNT",
+      "INVALID_PAYMENT_PAYER",
+      "AMOUNT_TOO_LOW",
+      "AMOUNT_TOO_HIGH",
+      "PAYMENT_VERIFICATION_FAILED",
+      "SETTLEMENT_FAILED",
+      "SETTLEMENT_TIMEOUT",
+      "X402_NOT_CONFIGURED",
+      "FAILED_REQUESTS",
+      "UNSUPPORTED_FEATURE_REQUESTS",
+      "ENDPOINT_RETIRED",
+      "context_length_exceeded",
+      "needs_consent"
     ]
     for (const code of extras) expect(ErrorCatalog.isCode(code), code).toBe(true)
     expect(ErrorCatalog.entry("SETTLEMENT_TIMEOUT").status).toBe(504)
@@ -93,7 +123,9 @@ describe("ErrorCatalog (C1)", () => {
 })
 
 describe("ErrorCatalog.infer (C2)", () => {
-  const rows = ErrorCatalog.entries as ReadonlyArray<ErrorCatalog.Entry & { readonly code: ErrorCatalog.VeniceErrorCode }>
+  const rows = ErrorCatalog.entries as ReadonlyArray<
+    ErrorCatalog.Entry & { readonly code: ErrorCatalog.VeniceErrorCode }
+  >
 
   it.each(rows.filter((r) => r.origin === "table"))("$code: the canonical message at $status infers it", (row) => {
     expect(ErrorCatalog.infer(row.status, { message: row.message })).toBe(row.code)
@@ -104,12 +136,19 @@ describe("ErrorCatalog.infer (C2)", () => {
   })
 
   it("messages with a variable tail match by prefix", () => {
-    expect(ErrorCatalog.infer(404, { message: "Specified model not found: venice-uncensored-2" })).toBe("MODEL_NOT_FOUND")
+    expect(ErrorCatalog.infer(404, { message: "Specified model not found: venice-uncensored-2" })).toBe(
+      "MODEL_NOT_FOUND"
+    )
     expect(ErrorCatalog.infer(400, {
-      message: "Invalid request parameters. For assistance, please reach out to support@venice.ai and reference request ID: abc"
+      message:
+        "Invalid request parameters. For assistance, please reach out to support@venice.ai and reference request ID: abc"
     })).toBe("INVALID_REQUEST")
-    expect(ErrorCatalog.infer(429, { message: "Rate limit exceeded. Please try again later." })).toBe("RATE_LIMIT_EXCEEDED")
-    expect(ErrorCatalog.infer(413, { message: "File exceeds the maximum allowed size of 25 MB." })).toBe("PAYLOAD_TOO_LARGE")
+    expect(ErrorCatalog.infer(429, { message: "Rate limit exceeded. Please try again later." })).toBe(
+      "RATE_LIMIT_EXCEEDED"
+    )
+    expect(ErrorCatalog.infer(413, { message: "File exceeds the maximum allowed size of 25 MB." })).toBe(
+      "PAYLOAD_TOO_LARGE"
+    )
   })
 
   it("the error-budget lockout names its bucket by threshold", () => {
@@ -134,7 +173,9 @@ describe("ErrorCatalog.infer (C2)", () => {
       message:
         "This API key is set to 'PRIVATE_ONLY', but `kimi-k2-6` is an Anonymous model. Choose a Private, TEE, or E2EE model, or change the model privacy setting of this API key."
     })).toBe("MODEL_PRIVACY_RESTRICTED")
-    expect(ErrorCatalog.infer(403, { message: "This model is not available in your country" })).toBe("MODEL_REGION_RESTRICTED")
+    expect(ErrorCatalog.infer(403, { message: "This model is not available in your country" })).toBe(
+      "MODEL_REGION_RESTRICTED"
+    )
     expect(ErrorCatalog.infer(403, { message: "Model unavailable in your region (regionRestrictions: US)" }))
       .toBe("MODEL_REGION_RESTRICTED")
     expect(ErrorCatalog.infer(403, { message: "Unauthorized access" })).toBe("UNAUTHORIZED")
@@ -144,7 +185,9 @@ describe("ErrorCatalog.infer (C2)", () => {
       .toBe("RPC_CREDIT_LIMIT_EXCEEDED")
     expect(ErrorCatalog.infer(429, { message: "Daily credit limit reached" })).toBe("RPC_CREDIT_LIMIT_EXCEEDED")
     // the per-minute cap stays a rate limit
-    expect(ErrorCatalog.infer(429, { message: "Rate limit exceeded: 100 requests per minute" })).toBe("RATE_LIMIT_EXCEEDED")
+    expect(ErrorCatalog.infer(429, { message: "Rate limit exceeded: 100 requests per minute" })).toBe(
+      "RATE_LIMIT_EXCEEDED"
+    )
     for (const code of ["MODEL_PRIVACY_RESTRICTED", "MODEL_REGION_RESTRICTED", "FILE_TOO_LARGE"] as const) {
       expect(ErrorCatalog.entry(code).retryClass).toBe("never")
     }

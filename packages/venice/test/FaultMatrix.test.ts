@@ -16,8 +16,8 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
-import * as vm from "node:vm"
 import * as v8 from "node:v8"
+import * as vm from "node:vm"
 import * as Chat from "../src/Chat.js"
 import * as ErrorCatalog from "../src/ErrorCatalog.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
@@ -130,7 +130,13 @@ const codeCases: ReadonlyArray<Case> = ErrorCatalog.codes.flatMap((code): Readon
 })
 
 const transportCases: ReadonlyArray<Case> = [
-  { name: "reset before headers", fault: Faults.resetBeforeHeaders, times: 6, tag: "TransportError", attempts: RETRIED },
+  {
+    name: "reset before headers",
+    fault: Faults.resetBeforeHeaders,
+    times: 6,
+    tag: "TransportError",
+    attempts: RETRIED
+  },
   { name: "reset mid-body", fault: Faults.resetMidBody(20), times: 6, tag: "TransportError", attempts: RETRIED },
   { name: "truncated JSON on a 200", fault: Faults.truncatedJson(), times: 6, tag: "ResponseDecodeError", attempts: 1 },
   {
@@ -297,38 +303,42 @@ describe.skipIf(mutating)("resources", () => {
   // (full collections, the event loop let through between them, until one frees nothing more) — a single collection
   // right after the last call still finds that call's garbage reachable from callbacks a loaded machine has not run
   // yet. The timeout only bounds a hang.
-  it.scopedLive("failing calls leave less than 2 KiB of heap each behind (4,000 calls after a warm-up)", () =>
-    Effect.gen(function*() {
-      v8.setFlagsFromString("--expose-gc")
-      const gc = vm.runInNewContext("gc") as () => void
-      const settledHeap = Effect.gen(function*() {
-        let heap = Infinity
-        for (let round = 0; round < 10; round++) {
-          yield* realPause(0)
-          gc()
-          const now = process.memoryUsage().heapUsed
-          if (now > heap - 64 * 1024) return Math.min(now, heap)
-          heap = now
-        }
-        return heap
-      })
-      const emu = yield* VeniceEmulator
-      // logs off: vitest keeps every console line, which is the harness's memory, not the client's
-      const failing = Chat.completions(hello, { retry: RetryPolicy.none }).pipe(
-        Effect.exit,
-        Effect.provide(Logger.remove(Logger.defaultLogger))
-      )
-      const batch = (n: number) =>
-        Effect.gen(function*() {
-          yield* emu.script({ route: "chat/completions" }, n, Faults.error("INFERENCE_FAILED"))
-          yield* Effect.forEach(Array.from({ length: n }), () => failing, { concurrency: 16, discard: true })
-          yield* emu.reset // the emulator's request log is not the client's memory
+  it.scopedLive(
+    "failing calls leave less than 2 KiB of heap each behind (4,000 calls after a warm-up)",
+    () =>
+      Effect.gen(function*() {
+        v8.setFlagsFromString("--expose-gc")
+        const gc = vm.runInNewContext("gc") as () => void
+        const settledHeap = Effect.gen(function*() {
+          let heap = Infinity
+          for (let round = 0; round < 10; round++) {
+            yield* realPause(0)
+            gc()
+            const now = process.memoryUsage().heapUsed
+            if (now > heap - 64 * 1024) return Math.min(now, heap)
+            heap = now
+          }
+          return heap
         })
-      yield* batch(1000) // warm up: JIT, pools, caches
-      const before = yield* settledHeap
-      const calls = 4000
-      for (let i = 0; i < calls / 1000; i++) yield* batch(1000)
-      const perCall = ((yield* settledHeap) - before) / calls
-      expect(perCall, `${perCall.toFixed(0)} bytes of heap per call`).toBeLessThan(2048)
-    }).pipe(Effect.provide(layer({}, {}, { live: true }))), { timeout: 600_000 })
+        const emu = yield* VeniceEmulator
+        // logs off: vitest keeps every console line, which is the harness's memory, not the client's
+        const failing = Chat.completions(hello, { retry: RetryPolicy.none }).pipe(
+          Effect.exit,
+          Effect.provide(Logger.remove(Logger.defaultLogger))
+        )
+        const batch = (n: number) =>
+          Effect.gen(function*() {
+            yield* emu.script({ route: "chat/completions" }, n, Faults.error("INFERENCE_FAILED"))
+            yield* Effect.forEach(Array.from({ length: n }), () => failing, { concurrency: 16, discard: true })
+            yield* emu.reset // the emulator's request log is not the client's memory
+          })
+        yield* batch(1000) // warm up: JIT, pools, caches
+        const before = yield* settledHeap
+        const calls = 4000
+        for (let i = 0; i < calls / 1000; i++) yield* batch(1000)
+        const perCall = ((yield* settledHeap) - before) / calls
+        expect(perCall, `${perCall.toFixed(0)} bytes of heap per call`).toBeLessThan(2048)
+      }).pipe(Effect.provide(layer({}, {}, { live: true }))),
+    { timeout: 600_000 }
+  )
 })

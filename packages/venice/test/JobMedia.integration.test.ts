@@ -16,7 +16,12 @@ import * as Video from "../src/Video.js"
 import { drive, failureOf, layer } from "./support.js"
 
 const music = { model: "elevenlabs-music", prompt: "uplifting indie folk, 120 BPM", duration_seconds: 30 }
-const grok = { model: "grok-imagine-1-5-lite-text-to-video", prompt: "Venice at dawn", duration: "5s", aspect_ratio: "16:9" }
+const grok = {
+  model: "grok-imagine-1-5-lite-text-to-video",
+  prompt: "Venice at dawn",
+  duration: "5s",
+  aspect_ratio: "16:9"
+}
 
 const collect = <E, R>(stream: Stream.Stream<Uint8Array, E, R>) =>
   Effect.map(Stream.runCollect(stream), (chunks) => Chunk.toReadonlyArray(chunks).reduce((n, c) => n + c.length, 0))
@@ -27,9 +32,11 @@ describe("JobMedia against the emulator", () => {
       const queued = yield* Audio.queue(music)
       const done = yield* drive(Jobs.await_(Audio.generate(music)))
       expect(done._tag).toBe("Success")
-      const first = yield* drive(Audio.retrieve({ model: queued.model, queue_id: queued.queue_id }).pipe(
-        Effect.repeat({ until: (state) => state._tag !== "Processing" })
-      ))
+      const first = yield* drive(
+        Audio.retrieve({ model: queued.model, queue_id: queued.queue_id }).pipe(
+          Effect.repeat({ until: (state) => state._tag !== "Processing" })
+        )
+      )
       if (first._tag !== "Success" || first.value._tag !== "Media") throw new Error("expected the media")
       expect(first.value.meta).toMatchObject({ audioFormat: "mp3", modelId: "elevenlabs-music" })
       expect(first.value.meta?.inferenceTimeSeconds).toBeGreaterThan(0)
@@ -43,7 +50,12 @@ describe("JobMedia against the emulator", () => {
   it.scoped("video complete: Venice refuses /video/queue ids today (400 REQUEST_ID_NOT_FOUND), sent once", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      const queued = yield* Video.queue({ model: "wan-2.6-text-to-video", prompt: "a gondola", duration: "5s", aspect_ratio: "16:9" })
+      const queued = yield* Video.queue({
+        model: "wan-2.6-text-to-video",
+        prompt: "a gondola",
+        duration: "5s",
+        aspect_ratio: "16:9"
+      })
       const error = failureOf(yield* drive(Video.complete({ model: queued.model, queue_id: queued.queue_id })))
       expect(error).toMatchObject({ status: 400, code: "REQUEST_ID_NOT_FOUND" })
       expect(yield* emu.count({ route: "video/complete" })).toBe(1)
@@ -76,9 +88,17 @@ describe("JobMedia against the emulator", () => {
       yield* emu.script({ route: "media" }, 2, Faults.error("UNKNOWN_ERROR"))
       const retried = yield* drive(collect(JobMedia.download(url)))
       expect(retried._tag).toBe("Success")
-      const forbidden = failureOf(yield* drive(collect(JobMedia.download(url.replace(/X-Signature=\w+/, "X-Signature=0")))))
+      const forbidden = failureOf(
+        yield* drive(collect(JobMedia.download(url.replace(/X-Signature=\w+/, "X-Signature=0"))))
+      )
       expect(forbidden).toMatchObject({ _tag: "MediaDownloadError", status: 403 })
-      expect((yield* emu.requests).filter((r) => r.route === "media").map((r) => r.status)).toEqual([200, 500, 500, 200, 403])
+      expect((yield* emu.requests).filter((r) => r.route === "media").map((r) => r.status)).toEqual([
+        200,
+        500,
+        500,
+        200,
+        403
+      ])
     }).pipe(Effect.provide(layer())))
 
   it.scoped("a download without Content-Length is stopped as soon as it passes the bound; one that stalls, by the idle bound", () =>
@@ -89,11 +109,15 @@ describe("JobMedia against the emulator", () => {
       const url = done.value.downloadUrl!
       yield* emu.script({ route: "media" }, 1, Faults.hugeBody(4 * 1024 * 1024, { announce: false }))
       // (time moves only after 2 s without a chunk: a loaded machine does not fire the idle bound)
-      const grown = failureOf(yield* drive(collect(JobMedia.download(url, { maxBytes: 1024 * 1024 })), { stallAfter: 2_000 }))
+      const grown = failureOf(
+        yield* drive(collect(JobMedia.download(url, { maxBytes: 1024 * 1024 })), { stallAfter: 2_000 })
+      )
       expect(grown).toMatchObject({ _tag: "ResponseTooLargeError", limit: 1024 * 1024 })
       expect((grown as { readonly received?: number }).received).toBeLessThan(2 * 1024 * 1024)
       yield* emu.script({ route: "media" }, 1, Faults.stallMidBody(1000))
-      const stalled = failureOf(yield* drive(collect(JobMedia.download(url, { idleTimeout: "5 seconds" })), { stallAfter: 2_000 }))
+      const stalled = failureOf(
+        yield* drive(collect(JobMedia.download(url, { idleTimeout: "5 seconds" })), { stallAfter: 2_000 })
+      )
       expect(stalled).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 1000 })
       expect((stalled as { readonly message: string }).message).toContain("5s")
       // each once: a body bound is not retried
@@ -103,18 +127,24 @@ describe("JobMedia against the emulator", () => {
   it.scoped("per-model queue rules are checked before anything is queued (and billed)", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      const noLyrics = failureOf(yield* Effect.exit(Audio.queue({ model: "minimax-music-v2", prompt: "a warm ballad here" })))
+      const noLyrics = failureOf(
+        yield* Effect.exit(Audio.queue({ model: "minimax-music-v2", prompt: "a warm ballad here" }))
+      )
       expect(noLyrics).toMatchObject({ _tag: "RequestValidationError" })
       const seed = failureOf(
-        yield* Effect.exit(Audio.queue({ model: "seed-audio-1-0", prompt: "read this aloud please", duration_seconds: 30 }))
+        yield* Effect.exit(
+          Audio.queue({ model: "seed-audio-1-0", prompt: "read this aloud please", duration_seconds: 30 })
+        )
       )
       expect(seed).toMatchObject({ _tag: "RequestValidationError" })
-      const audioOnly = failureOf(yield* Effect.exit(Video.queue({
-        model: "seedance-2-5-reference-to-video-basic",
-        prompt: "a dancer",
-        duration: "5s",
-        reference_audio_urls: ["https://example.com/voice.mp3"]
-      })))
+      const audioOnly = failureOf(
+        yield* Effect.exit(Video.queue({
+          model: "seedance-2-5-reference-to-video-basic",
+          prompt: "a dancer",
+          duration: "5s",
+          reference_audio_urls: ["https://example.com/voice.mp3"]
+        }))
+      )
       expect(audioOnly).toMatchObject({ _tag: "RequestValidationError" })
       const task = failureOf(yield* Effect.exit(Video.queue({ ...grok, omni_reference_task_type: "edit" })))
       expect(task).toMatchObject({ _tag: "RequestValidationError" })

@@ -33,8 +33,11 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return failure
 }
 
-const retrieves = Effect.flatMap(VeniceEmulator, (emu) =>
-  Effect.map(emu.requests, (requests) => requests.filter((r) => r.route.endsWith("/retrieve")).map((r) => r.status)))
+const retrieves = Effect.flatMap(
+  VeniceEmulator,
+  (emu) =>
+    Effect.map(emu.requests, (requests) => requests.filter((r) => r.route.endsWith("/retrieve")).map((r) => r.status))
+)
 
 describe("issue 13 #8: job polling", () => {
   it.scoped("a minute of 502s, 503s, resets and a stalled retrieve: polling goes on within its bound and gets the media", () =>
@@ -61,7 +64,9 @@ describe("issue 13 #8: job polling", () => {
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       yield* emu.script({ route: "audio/retrieve" }, 20, Faults.error("INFERENCE_FAILED"))
-      const error = failureOf(yield* drive(Stream.runDrain(Audio.generate({ model: "elevenlabs-music", prompt: "an upbeat folk tune" }))))
+      const error = failureOf(
+        yield* drive(Stream.runDrain(Audio.generate({ model: "elevenlabs-music", prompt: "an upbeat folk tune" })))
+      )
       expect(error).toMatchObject({ _tag: "JobFailedError", reason: "failed", model: "elevenlabs-music" })
       if (error._tag !== "JobFailedError") return
       expect(error.queueId).toMatch(/^[0-9a-f-]{36}$/)
@@ -81,21 +86,29 @@ describe("issue 13 #8: job polling", () => {
       expect(yield* (yield* VeniceEmulator).count({ route: "video/queue" })).toBe(1) // resumed, not re-queued
     }).pipe(Effect.provide(layer({ jobs: { duration: "1 minute" } }))))
 
-  it.scoped("the default bound follows the job's length: 4 × Venice's estimate (a 12-minute job is polled past the 10-minute floor)", () =>
-    Effect.gen(function*() {
-      const started = yield* TestClock.currentTimeMillis
-      const exit = yield* drive(Jobs.await_(Video.generate(videoRequest)))
-      if (Exit.isFailure(exit)) throw new Error(Cause.pretty(exit.cause))
-      expect(exit.value._tag).toBe("Media")
-      expect((yield* TestClock.currentTimeMillis) - started).toBeGreaterThanOrEqual(12 * 60_000)
-      const estimate = (minutes: number) => ({ _tag: "Processing" as const, averageExecutionTime: minutes * 60_000, executionDuration: 0 })
-      expect(Jobs.defaultPollFor(undefined)).toEqual(Duration.minutes(10))
-      expect(Jobs.defaultPollFor(estimate(1))).toEqual(Duration.minutes(10))
-      expect(Jobs.defaultPollFor(estimate(5))).toEqual(Duration.minutes(20))
-      expect(Jobs.defaultPollFor(estimate(40))).toEqual(Duration.hours(2))
-      // pacing off: ~50 retrieves of one model exhaust the queue's request window, whose reset the retrieve answers
-      // never renew, and the memory store then paces for ever (issue 13 #1, fixed on i13a's branch)
-    }).pipe(Effect.provide(layer({ jobs: { duration: "12 minutes" } }, { pacing: false }))), 60_000)
+  it.scoped(
+    "the default bound follows the job's length: 4 × Venice's estimate (a 12-minute job is polled past the 10-minute floor)",
+    () =>
+      Effect.gen(function*() {
+        const started = yield* TestClock.currentTimeMillis
+        const exit = yield* drive(Jobs.await_(Video.generate(videoRequest)))
+        if (Exit.isFailure(exit)) throw new Error(Cause.pretty(exit.cause))
+        expect(exit.value._tag).toBe("Media")
+        expect((yield* TestClock.currentTimeMillis) - started).toBeGreaterThanOrEqual(12 * 60_000)
+        const estimate = (minutes: number) => ({
+          _tag: "Processing" as const,
+          averageExecutionTime: minutes * 60_000,
+          executionDuration: 0
+        })
+        expect(Jobs.defaultPollFor(undefined)).toEqual(Duration.minutes(10))
+        expect(Jobs.defaultPollFor(estimate(1))).toEqual(Duration.minutes(10))
+        expect(Jobs.defaultPollFor(estimate(5))).toEqual(Duration.minutes(20))
+        expect(Jobs.defaultPollFor(estimate(40))).toEqual(Duration.hours(2))
+        // pacing off: ~50 retrieves of one model exhaust the queue's request window, whose reset the retrieve answers
+        // never renew, and the memory store then paces for ever (issue 13 #1, fixed on i13a's branch)
+      }).pipe(Effect.provide(layer({ jobs: { duration: "12 minutes" } }, { pacing: false }))),
+    60_000
+  )
 
   it.scoped("a retrieve that keeps failing past the bound: JobTimeoutError carrying the last failure and the queue id", () =>
     Effect.gen(function*() {

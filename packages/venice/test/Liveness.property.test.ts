@@ -14,17 +14,25 @@ import * as Suite from "./liveness/suite.js"
 const TIMEOUT = 60 * 60_000
 
 describe("liveness over random fault sequences (issue 13)", () => {
-  it.scoped("plain calls: termination within the policy's bound, attempts, no defect, no leak, recovery", () =>
-    Effect.gen(function*() {
-      const summary = yield* Suite.check(Cases.cases({ streaming: false }), Suite.runsFor(0.6))
-      console.log(Suite.report("plain", summary))
-      expect(summary.runs).toBeGreaterThan(0)
-    }), TIMEOUT)
+  it.scoped(
+    "plain calls: termination within the policy's bound, attempts, no defect, no leak, recovery",
+    () =>
+      Effect.gen(function*() {
+        const summary = yield* Suite.check(Cases.cases({ streaming: false }), Suite.runsFor(0.6))
+        console.log(Suite.report("plain", summary))
+        expect(summary.runs).toBeGreaterThan(0)
+      }),
+    TIMEOUT
+  )
 
-  it.scoped("streamed calls: the same properties, with in-band errors, resets, early ends and stalls", () =>
-    Effect.gen(function*() {
-      const summary = yield* Suite.check(Cases.cases({ streaming: true }), Suite.runsFor(0.4))
-      console.log(Suite.report("streamed", summary))
-      expect(summary.runs).toBeGreaterThan(0)
-    }), TIMEOUT)
+  it.scoped(
+    "streamed calls: the same properties, with in-band errors, resets, early ends and stalls",
+    () =>
+      Effect.gen(function*() {
+        const summary = yield* Suite.check(Cases.cases({ streaming: true }), Suite.runsFor(0.4))
+        console.log(Suite.report("streamed", summary))
+        expect(summary.runs).toBeGreaterThan(0)
+      }),
+    TIMEOUT
+  )
 })

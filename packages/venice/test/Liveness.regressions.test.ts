@@ -63,10 +63,14 @@ describe("issue 13 #1: no livelock after a 429 followed by a fault without limit
   it.scoped("429 whose x-ratelimit-limit-requests is 0, then a 503: the call goes on and succeeds", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("RATE_LIMIT_EXCEEDED", {
-        retryAfter: 1,
-        rateLimit: { limit: 0, remaining: 0 }
-      }))
+      yield* emu.script(
+        { route: "chat/completions" },
+        1,
+        Faults.error("RATE_LIMIT_EXCEEDED", {
+          retryAfter: 1,
+          rateLimit: { limit: 0, remaining: 0 }
+        })
+      )
       yield* emu.script({ route: "chat/completions" }, 1, Faults.error("MODEL_AT_CAPACITY"))
       const { exit, pacing } = yield* driven(Chat.completions(hello), "20 seconds")
       expect(Exit.isSuccess(exit)).toBe(true)
@@ -78,10 +82,14 @@ describe("issue 13 #1: no livelock after a 429 followed by a fault without limit
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       // a window of 1 request that the 429 says is exhausted for a minute, the retry after Retry-After, then 503s
-      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("RATE_LIMIT_EXCEEDED", {
-        retryAfter: 1,
-        rateLimit: { limit: 1, remaining: 0, reset: NOW + 60_000 }
-      }))
+      yield* emu.script(
+        { route: "chat/completions" },
+        1,
+        Faults.error("RATE_LIMIT_EXCEEDED", {
+          retryAfter: 1,
+          rateLimit: { limit: 1, remaining: 0, reset: NOW + 60_000 }
+        })
+      )
       yield* emu.script({ route: "chat/completions" }, 5, Faults.error("MODEL_AT_CAPACITY"))
       const first = yield* driven(Chat.completions(hello, { retry: RetryPolicy.make({ maxRetries: 1 }) }), "20 seconds")
       expect(failureOf(first.exit)).toMatchObject({ code: "MODEL_AT_CAPACITY" })
@@ -152,11 +160,15 @@ describe("issue 13 #3: pacing honours maxWait and never paces on nonsense", () =
   it.scoped("a 200 saying no request remains until a reset 300 days out is nonsense: the next call is sent", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      yield* emu.script({ route: "chat/completions" }, 1, Faults.headers({
-        "x-ratelimit-limit-requests": "20",
-        "x-ratelimit-remaining-requests": "0",
-        "x-ratelimit-reset-requests": String(NOW + 300 * 86_400_000)
-      }))
+      yield* emu.script(
+        { route: "chat/completions" },
+        1,
+        Faults.headers({
+          "x-ratelimit-limit-requests": "20",
+          "x-ratelimit-remaining-requests": "0",
+          "x-ratelimit-reset-requests": String(NOW + 300 * 86_400_000)
+        })
+      )
       expect(Exit.isSuccess((yield* driven(Chat.completions(hello))).exit)).toBe(true)
       const next = yield* driven(Chat.completions(hello))
       expect(Exit.isSuccess(next.exit)).toBe(true)
@@ -167,11 +179,15 @@ describe("issue 13 #3: pacing honours maxWait and never paces on nonsense", () =
   it.scoped("a window exhausted for 2 minutes: maxWait 60 s fails typed at once, maxWait 3 min waits and is served", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      yield* emu.script({ route: "chat/completions" }, 1, Faults.headers({
-        "x-ratelimit-limit-requests": "20",
-        "x-ratelimit-remaining-requests": "0",
-        "x-ratelimit-reset-requests": String(NOW + 120_000)
-      }))
+      yield* emu.script(
+        { route: "chat/completions" },
+        1,
+        Faults.headers({
+          "x-ratelimit-limit-requests": "20",
+          "x-ratelimit-remaining-requests": "0",
+          "x-ratelimit-reset-requests": String(NOW + 120_000)
+        })
+      )
       expect(Exit.isSuccess((yield* driven(Chat.completions(hello))).exit)).toBe(true)
       const impatient = yield* driven(Chat.completions(hello))
       expect(failureOf(impatient.exit)).toMatchObject({ _tag: "WaitTooLongError" })
@@ -229,7 +245,9 @@ describe("issue 13 #9: the guard counts requests in flight; a 408 is final", () 
 })
 
 describe("issue 13 #10: the base URL is checked when the layer is built", () => {
-  for (const baseUrl of ["not a url", "file:///etc/passwd", "http://[::1", "ftp://example.com", "https://x.test/v1#frag"]) {
+  for (
+    const baseUrl of ["not a url", "file:///etc/passwd", "http://[::1", "ftp://example.com", "https://x.test/v1#frag"]
+  ) {
     it.effect(`${JSON.stringify(baseUrl)} → InvalidBaseUrlError, no request, no retry`, () =>
       Effect.gen(function*() {
         let requests = 0
@@ -262,9 +280,13 @@ describe("counterexamples found by the liveness property suite", () => {
   it.scoped("a 429 naming a window of 1 that is already over: no later call waits on it", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
-      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("RATE_LIMIT_EXCEEDED", {
-        rateLimit: { limit: 1, reset: 0 }
-      }))
+      yield* emu.script(
+        { route: "chat/completions" },
+        1,
+        Faults.error("RATE_LIMIT_EXCEEDED", {
+          rateLimit: { limit: 1, reset: 0 }
+        })
+      )
       const first = yield* driven(Chat.completions(hello, { retry: RetryPolicy.make({ maxRetries: 3 }), maxWait: 0 }))
       expect(Exit.isSuccess(first.exit) || first.exit.cause._tag === "Fail").toBe(true)
       const later = yield* driven(Chat.completions(hello, { maxWait: "26 hours" }), "2 minutes")

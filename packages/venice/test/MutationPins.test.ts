@@ -97,6 +97,10 @@ describe("mutation pins", () => {
         "venice.code": "MODEL_OVERLOADED"
       })
       expect(events[0]!.attributes["retry.delay_ms"]).toBeGreaterThanOrEqual(2000)
-      expect(events[1]!.attributes).toMatchObject({ "retry.attempt": 3, "retry.reason": "backoff", "retry.class": "backoff" })
+      expect(events[1]!.attributes).toMatchObject({
+        "retry.attempt": 3,
+        "retry.reason": "backoff",
+        "retry.class": "backoff"
+      })
     }).pipe(Effect.provide(layer())))
 })

@@ -34,7 +34,10 @@ const leasedCoordinator = (ttl: Duration.DurationInput) => {
   const service: PaymentPolicy.CoordinatorService = {
     ...inner,
     acquire: (wallet, owner, now, ttlMillis) =>
-      Effect.zipRight(Effect.sync(() => acquires.push({ owner, at: now })), inner.acquire(wallet, owner, now, ttlMillis)),
+      Effect.zipRight(
+        Effect.sync(() => acquires.push({ owner, at: now })),
+        inner.acquire(wallet, owner, now, ttlMillis)
+      ),
     lease: { ttl: Duration.decode(ttl), pollInterval: Duration.millis(100) }
   }
   return { service, acquires }
@@ -114,7 +117,10 @@ describe("PaymentPolicy coordination", () => {
         const emu = yield* VeniceEmulator
         const payments = yield* PaymentPolicy.PaymentPolicy
         for (const amount of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
-          expect(yield* Effect.flip(payments.topUp(amount))).toMatchObject({ _tag: "PaymentRefusedError", reason: "per-payment-cap" })
+          expect(yield* Effect.flip(payments.topUp(amount))).toMatchObject({
+            _tag: "PaymentRefusedError",
+            reason: "per-payment-cap"
+          })
         }
         expect(yield* Effect.flip(payments.topUp(10.5))).toMatchObject({
           _tag: "PaymentRefusedError",
@@ -132,8 +138,15 @@ describe("PaymentPolicy coordination", () => {
 
   it.effect("settings: caps and budgets must be positive finite numbers", () =>
     Effect.gen(function*() {
-      for (const bad of [{ maxPerPaymentUsd: 0, budgetUsd: 5 }, { maxPerPaymentUsd: 5, budgetUsd: -1 }, { maxPerPaymentUsd: Number.NaN, budgetUsd: 5 }, { maxPerPaymentUsd: 5, budgetUsd: Number.POSITIVE_INFINITY }]) {
-        const error = yield* Effect.flip(Effect.scoped(PaymentPolicy.make(bad)).pipe(Effect.provide(walletLayer({ payments: false }).layer)))
+      for (
+        const bad of [{ maxPerPaymentUsd: 0, budgetUsd: 5 }, { maxPerPaymentUsd: 5, budgetUsd: -1 }, {
+          maxPerPaymentUsd: Number.NaN,
+          budgetUsd: 5
+        }, { maxPerPaymentUsd: 5, budgetUsd: Number.POSITIVE_INFINITY }]
+      ) {
+        const error = yield* Effect.flip(
+          Effect.scoped(PaymentPolicy.make(bad)).pipe(Effect.provide(walletLayer({ payments: false }).layer))
+        )
         expect(error).toMatchObject({ _tag: "PaymentSettingsError" })
       }
     }))

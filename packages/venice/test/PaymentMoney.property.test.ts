@@ -49,7 +49,11 @@ type PayFault =
   }
   | { readonly _tag: "cut-answer"; readonly how: "truncated" | "reset-mid-body" }
   | { readonly _tag: "duplicate"; readonly after: number; readonly first: "none" | "failed" | "in-progress" | "lost" }
-  | { readonly _tag: "settlement"; readonly outcome: "timeout" | "in-progress" | "failed"; readonly landsAfter: number | null }
+  | {
+    readonly _tag: "settlement"
+    readonly outcome: "timeout" | "in-progress" | "failed"
+    readonly landsAfter: number | null
+  }
 
 /** What happens to one ledger or balance read. */
 type ReadFault = "pass" | "500" | "html-502" | "reset" | "truncated"
@@ -75,7 +79,10 @@ const millis = FastCheck.oneof(
 const payFault: FastCheck.Arbitrary<PayFault> = FastCheck.oneof(
   { weight: 3, arbitrary: FastCheck.constant({ _tag: "pass" } as const) },
   FastCheck.record({ _tag: FastCheck.constant("delay" as const), millis }),
-  FastCheck.record({ _tag: FastCheck.constant("lost-request" as const), how: FastCheck.constantFrom("reset" as const, "stall" as const, "html-502" as const) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("lost-request" as const),
+    how: FastCheck.constantFrom("reset" as const, "stall" as const, "html-502" as const)
+  }),
   {
     weight: 3,
     arbitrary: FastCheck.record({
@@ -85,7 +92,10 @@ const payFault: FastCheck.Arbitrary<PayFault> = FastCheck.oneof(
       immediate: FastCheck.boolean()
     })
   },
-  FastCheck.record({ _tag: FastCheck.constant("cut-answer" as const), how: FastCheck.constantFrom("truncated" as const, "reset-mid-body" as const) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("cut-answer" as const),
+    how: FastCheck.constantFrom("truncated" as const, "reset-mid-body" as const)
+  }),
   {
     weight: 2,
     arbitrary: FastCheck.record({
@@ -127,7 +137,11 @@ const toFault = (fault: PayFault): Faults.Fault => {
     case "delay":
       return Faults.delay(fault.millis)
     case "lost-request":
-      return fault.how === "reset" ? Faults.resetBeforeHeaders : fault.how === "stall" ? Faults.stall : Faults.htmlPage(502)
+      return fault.how === "reset"
+        ? Faults.resetBeforeHeaders
+        : fault.how === "stall"
+        ? Faults.stall
+        : Faults.htmlPage(502)
     case "lost-answer":
       return Faults.lostAnswer(fault.forwardAfter, fault.answer, fault.immediate ? { answerAfter: 0 } : {})
     case "cut-answer":
@@ -208,16 +222,23 @@ const runCase = (chain: Chain, c: Case): Effect.Effect<void, string> => {
         unconfirmedUsd: yield* payments.unconfirmedUsd
       }
     })
-    const check = (ok: boolean, what: string, seen: Books) => ok ? Effect.void : Effect.fail(`${what}: ${JSON.stringify(seen)}`)
+    const check = (ok: boolean, what: string, seen: Books) =>
+      ok ? Effect.void : Effect.fail(`${what}: ${JSON.stringify(seen)}`)
 
     for (const [i, calls] of c.episodes.entries()) {
       yield* emu.setWalletBalance(t.address, 0) // the credit is used up: the next calls get 402 together
-      const exit = yield* drive(Effect.all(Array.from({ length: calls }, () => Effect.either(Chat.completions(hello))), {
-        concurrency: "unbounded"
-      }))
+      const exit = yield* drive(
+        Effect.all(Array.from({ length: calls }, () => Effect.either(Chat.completions(hello))), {
+          concurrency: "unbounded"
+        })
+      )
       if (Exit.isFailure(exit)) return yield* Effect.fail(`episode ${i + 1} died: ${Cause.pretty(exit.cause)}`)
       const seen = yield* books
-      yield* check(seen.ledgerUsd <= seen.spentUsd + EPSILON, `episode ${i + 1}: the ledger shows more than spentUsd`, seen)
+      yield* check(
+        seen.ledgerUsd <= seen.spentUsd + EPSILON,
+        `episode ${i + 1}: the ledger shows more than spentUsd`,
+        seen
+      )
       yield* check(
         seen.ledgerUsd >= seen.spentUsd - seen.unconfirmedUsd - EPSILON,
         `episode ${i + 1}: a confirmed payment is missing from the ledger`,
@@ -241,7 +262,11 @@ const runCase = (chain: Chain, c: Case): Effect.Effect<void, string> => {
       yield* TestClock.adjust("3 minutes")
     }
     const end = yield* books
-    yield* check(reconciled._tag !== "Unknown", `still unknown after every transfer landed or expired (${reconciled._tag})`, end)
+    yield* check(
+      reconciled._tag !== "Unknown",
+      `still unknown after every transfer landed or expired (${reconciled._tag})`,
+      end
+    )
     yield* check(end.ledgerUsd <= c.budgetUsd + EPSILON, "the ledger shows more than the budget", end)
     yield* check(end.topUps <= c.episodes.length, `${end.topUps} payments for ${c.episodes.length} 402 episode(s)`, end)
     yield* check(end.unconfirmedUsd === 0, "something is still unconfirmed once settled", end)
@@ -274,9 +299,16 @@ const runCasePromise = (chain: Chain) => (c: Case): Promise<void> => {
 describe("the money property", () => {
   for (const chain of ["base", "solana"] as const) {
     const runs = Math.max(1, Math.ceil(RUNS / 2))
-    it.live(`${chain}: ${runs} random fault sequences: budget, one payment per 402 episode, books = ledger once settled`, () =>
-      Effect.promise(() =>
-        FastCheck.assert(FastCheck.asyncProperty(caseArbitrary, runCasePromise(chain)), { numRuns: runs, endOnFailure: true })
-      ), 60_000 + runs * 20_000)
+    it.live(
+      `${chain}: ${runs} random fault sequences: budget, one payment per 402 episode, books = ledger once settled`,
+      () =>
+        Effect.promise(() =>
+          FastCheck.assert(FastCheck.asyncProperty(caseArbitrary, runCasePromise(chain)), {
+            numRuns: runs,
+            endOnFailure: true
+          })
+        ),
+      60_000 + runs * 20_000
+    )
   }
 })

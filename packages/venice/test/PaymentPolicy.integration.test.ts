@@ -4,11 +4,11 @@
  * flight, settlement timeouts, DIEM-linked loops, Bearer 402s, and the payTo/asset rules. Every key is a throwaway
  * generated here.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as X402 from "@venice-effect/core/X402"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -74,7 +74,9 @@ describe("PaymentPolicy against the emulator", () => {
           `ledger after: balance $${after.balanceUsd}`,
           `  ${after.transactions.join("\n  ")}`,
           `payments seen by the emulator: ${JSON.stringify(after.payments)}`,
-          `GET /x402/transactions (client): ${JSON.stringify(history.data.transactions.map((x) => [x.type, x.amount, x.balanceAfter]))}`,
+          `GET /x402/transactions (client): ${
+            JSON.stringify(history.data.transactions.map((x) => [x.type, x.amount, x.balanceAfter]))
+          }`,
           `budget spent: $${yield* payments.spentUsd}`
         ].join("\n"))
 
@@ -98,7 +100,10 @@ describe("PaymentPolicy against the emulator", () => {
   }
 
   {
-    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 }, retry: RetryPolicy.make({ maxRetries: 1 }) })
+    const t = walletLayer({
+      payments: { maxPerPaymentUsd: 10, budgetUsd: 50 },
+      retry: RetryPolicy.make({ maxRetries: 1 })
+    })
     it.scoped("402 → 503 → 200: orElse(payments, RetryPolicy.make()) tops up, retries at once, then backs off", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
@@ -135,7 +140,11 @@ describe("PaymentPolicy against the emulator", () => {
               : Effect.void
         })
         expect(Exit.isSuccess(exit)).toBe(true)
-        expect((yield* emu.requests).filter((r) => r.route === "chat/completions").map((r) => r.status)).toEqual([402, 503, 200])
+        expect((yield* emu.requests).filter((r) => r.route === "chat/completions").map((r) => r.status)).toEqual([
+          402,
+          503,
+          200
+        ])
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -152,9 +161,11 @@ describe("PaymentPolicy against the emulator", () => {
     it.scoped("50 concurrent calls get 402 together → exactly one top-up; the others wait for it and retry", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
-        const results = yield* drive(Effect.forEach(Array.from({ length: 50 }, () => hello), (r) => Chat.completions(r), {
-          concurrency: "unbounded"
-        }))
+        const results = yield* drive(
+          Effect.forEach(Array.from({ length: 50 }, () => hello), (r) => Chat.completions(r), {
+            concurrency: "unbounded"
+          })
+        )
         expect(Exit.isSuccess(results)).toBe(true)
         const chats = (yield* emu.requests).filter((r) => r.route === "chat/completions")
         expect(chats.filter((r) => r.status === 402).length).toBeGreaterThanOrEqual(45) // all (or nearly) at once
@@ -172,9 +183,11 @@ describe("PaymentPolicy against the emulator", () => {
     it.scoped("50 concurrent calls with the client's 5-in-flight limit: one top-up, no X402_CONCURRENCY_LIMIT", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
-        const results = yield* drive(Effect.forEach(Array.from({ length: 50 }, () => hello), (r) => Chat.completions(r), {
-          concurrency: "unbounded"
-        }))
+        const results = yield* drive(
+          Effect.forEach(Array.from({ length: 50 }, () => hello), (r) => Chat.completions(r), {
+            concurrency: "unbounded"
+          })
+        )
         expect(Exit.isSuccess(results)).toBe(true)
         expect((yield* ledger(t.address)).payments).toHaveLength(1)
         expect(yield* emu.count({ status: 429 })).toBe(0)
@@ -187,7 +200,12 @@ describe("PaymentPolicy against the emulator", () => {
     it.scoped("cap below Venice's $5 minimum: PaymentRefusedError(per-payment-cap) carrying the 402; nothing paid", () =>
       Effect.gen(function*() {
         const error = failureOf(yield* drive(Chat.completions(hello)))
-        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "per-payment-cap", maxPerPaymentUsd: 4, amountUsd: 5 })
+        expect(error).toMatchObject({
+          _tag: "PaymentRefusedError",
+          reason: "per-payment-cap",
+          maxPerPaymentUsd: 4,
+          amountUsd: 5
+        })
         if (error._tag !== "PaymentRefusedError") return
         expect(error.cause?._tag).toBe("VenicePaymentRequiredError")
         expect(error.correlationId).toMatch(/^ve-/)
@@ -212,7 +230,12 @@ describe("PaymentPolicy against the emulator", () => {
         ])
         yield* emu.setWalletBalance(t.address, 0)
         const error = yield* Effect.flip(Chat.completions(hello))
-        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", budgetUsd: 12, spentUsd: 12 })
+        expect(error).toMatchObject({
+          _tag: "PaymentRefusedError",
+          reason: "budget-exhausted",
+          budgetUsd: 12,
+          spentUsd: 12
+        })
         expect((yield* ledger(t.address)).payments).toHaveLength(2)
       }).pipe(Effect.provide(t.layer)))
   }
@@ -280,7 +303,12 @@ describe("PaymentPolicy against the emulator", () => {
         const payments = yield* PaymentPolicy.PaymentPolicy
         yield* emu.script({ route: "x402/top-up" }, 1, Faults.settlementTimeout({ lands: false }))
         const first = failureOf(yield* drive(Chat.completions(hello)))
-        expect(first).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", fundsMayHaveMoved: true, amountUsd: 10 })
+        expect(first).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-unconfirmed",
+          fundsMayHaveMoved: true,
+          amountUsd: 10
+        })
         expect(yield* payments.spentUsd).toBe(10) // it may still land: counted
         const before = (yield* emu.requests).length
         const second = failureOf(yield* drive(Chat.completions(hello)))
@@ -289,7 +317,9 @@ describe("PaymentPolicy against the emulator", () => {
         expect(next[0]).toBe("402 POST chat/completions")
         // each look: the same payment resubmitted, the ledger read back to the mark, the balance (may the call go on?)
         expect(next.slice(1, 4)).toEqual(["409 POST x402/top-up", "200 GET x402/transactions", "200 GET x402/balance"])
-        expect(new Set(next.slice(1))).toEqual(new Set(["409 POST x402/top-up", "200 GET x402/transactions", "200 GET x402/balance"]))
+        expect(new Set(next.slice(1))).toEqual(
+          new Set(["409 POST x402/top-up", "200 GET x402/transactions", "200 GET x402/balance"])
+        )
         expect(next).not.toContain("402 POST x402/top-up") // no new discovery, no new signature
         const after = yield* ledger(t.address)
         expect(after.payments).toHaveLength(1)
@@ -350,7 +380,12 @@ describe("PaymentPolicy against the emulator", () => {
 
         // the next top-up first resubmits that same payment (credited now), then makes its own: $1 is too low
         const tooLow = yield* Effect.flip(payments.topUp(1))
-        expect(tooLow).toMatchObject({ _tag: "TopUpFailedError", reason: "rejected", code: "AMOUNT_TOO_LOW", fundsMayHaveMoved: false })
+        expect(tooLow).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "rejected",
+          code: "AMOUNT_TOO_LOW",
+          fundsMayHaveMoved: false
+        })
         if (tooLow._tag === "TopUpFailedError" && TopUp.isTopUpError(tooLow.cause)) {
           expect(VeniceError.retryClass(tooLow.cause)).toBe("never")
         }
@@ -359,7 +394,10 @@ describe("PaymentPolicy against the emulator", () => {
         expect((yield* ledger(t.address)).payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
         const manual = yield* payments.topUp(6)
         expect(manual._tag === "Credited" && manual.receipt).toMatchObject({ amountCredited: 6, newBalance: 16 })
-        expect(manual._tag === "Credited" && manual.receipt.settlement).toMatchObject({ success: true, network: "eip155:8453" })
+        expect(manual._tag === "Credited" && manual.receipt.settlement).toMatchObject({
+          success: true,
+          network: "eip155:8453"
+        })
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -381,7 +419,11 @@ describe("PaymentPolicy against the emulator", () => {
             extra: { name: "USD Coin", version: "2" }
           }]
         })
-        yield* emu.script({ route: "chat/completions" }, 1, Faults.error("PAYMENT_REQUIRED", { headers: { "PAYMENT-REQUIRED": forged } }))
+        yield* emu.script(
+          { route: "chat/completions" },
+          1,
+          Faults.error("PAYMENT_REQUIRED", { headers: { "PAYMENT-REQUIRED": forged } })
+        )
         const exit = yield* drive(Chat.completions(hello))
         // the emulator only credits payments to its own payTo: the payment went there
         expect(Exit.isSuccess(exit)).toBe(true)
@@ -404,30 +446,44 @@ describe("PaymentPolicy against the emulator", () => {
           extra: { name: "USD Coin", version: "2" }
         }
         const header = (document: Omit<X402.PaymentRequired, "x402Version">) =>
-          Faults.headers({ "PAYMENT-REQUIRED": Schema.encodeSync(X402.PaymentRequiredHeader)({ x402Version: 2, ...document }) })
+          Faults.headers({
+            "PAYMENT-REQUIRED": Schema.encodeSync(X402.PaymentRequiredHeader)({ x402Version: 2, ...document })
+          })
 
         // Base Sepolia USDC and USDbC on Base: not USDC on Base
-        yield* emu.script({ route: "x402/top-up" }, 1, header({
-          accepts: [
-            { ...requirement, network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e" },
-            { ...requirement, asset: "0xd9aAEc86B65D86f6A7B5B1b0c42FFA531710b6CA" }
-          ]
-        }))
+        yield* emu.script(
+          { route: "x402/top-up" },
+          1,
+          header({
+            accepts: [
+              { ...requirement, network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e" },
+              { ...requirement, asset: "0xd9aAEc86B65D86f6A7B5B1b0c42FFA531710b6CA" }
+            ]
+          })
+        )
         const noUsdc = failureOf(yield* drive(Chat.completions(hello)))
         expect(noUsdc).toMatchObject({ _tag: "PaymentRefusedError", reason: "no-usdc-on-base" })
 
-        yield* emu.script({ route: "x402/top-up" }, 1, header({
-          resource: { url: "https://evil.example/api/v1/x402/top-up" },
-          accepts: [requirement]
-        }))
+        yield* emu.script(
+          { route: "x402/top-up" },
+          1,
+          header({
+            resource: { url: "https://evil.example/api/v1/x402/top-up" },
+            accepts: [requirement]
+          })
+        )
         const foreign = failureOf(yield* drive(Chat.completions(hello)))
         expect(foreign).toMatchObject({ _tag: "PaymentRefusedError", reason: "foreign-requirements" })
         expect((yield* ledger(t.address)).payments).toEqual([]) // nothing signed
 
-        yield* emu.script({ route: "x402/top-up" }, 1, header({
-          resource: { url: emu.url("/x402/top-up") },
-          accepts: [{ ...requirement, asset: TopUp.BASE_USDC.toUpperCase().replace("0X", "0x") }]
-        }))
+        yield* emu.script(
+          { route: "x402/top-up" },
+          1,
+          header({
+            resource: { url: emu.url("/x402/top-up") },
+            accepts: [{ ...requirement, asset: TopUp.BASE_USDC.toUpperCase().replace("0X", "0x") }]
+          })
+        )
         const exit = yield* drive(Chat.completions(hello))
         expect(Exit.isSuccess(exit)).toBe(true)
         expect((yield* ledger(t.address)).payments).toHaveLength(1)
@@ -452,7 +508,12 @@ describe("PaymentPolicy against the emulator", () => {
         const after = yield* ledger(t.address)
         expect(after.payments).toHaveLength(1)
         expect(after.transactions).toEqual(["TOP_UP +10 → 10"])
-        expect((yield* emu.requests).filter((r) => r.route === "chat/completions").map((r) => r.status)).toEqual([402, 402, 402, 402])
+        expect((yield* emu.requests).filter((r) => r.route === "chat/completions").map((r) => r.status)).toEqual([
+          402,
+          402,
+          402,
+          402
+        ])
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -466,7 +527,12 @@ describe("PaymentPolicy against the emulator", () => {
       )
       const retry = PaymentPolicy.orElse(payments.schedule, RetryPolicy.defaultPolicy)
       const broke = yield* Effect.flip(Chat.completions(hello, { retry }))
-      expect(broke).toMatchObject({ _tag: "VeniceStandardError", code: "INSUFFICIENT_BALANCE", status: 402, attempt: 1 })
+      expect(broke).toMatchObject({
+        _tag: "VeniceStandardError",
+        code: "INSUFFICIENT_BALANCE",
+        status: 402,
+        attempt: 1
+      })
       yield* emu.script({ route: "chat/completions" }, 1, Faults.error("API_KEY_USD_SPEND_LIMIT_EXCEEDED"))
       const limited = yield* Effect.flip(Chat.completions(hello, { retry }))
       expect(limited).toMatchObject({ code: "API_KEY_USD_SPEND_LIMIT_EXCEEDED", attempt: 1 })

@@ -33,8 +33,11 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
 }
 
 const topUps = (address: string) =>
-  Effect.flatMap(VeniceEmulator, (emu) =>
-    Effect.map(emu.wallet(address), (w) => w.transactions.filter((t) => t.type === "TOP_UP").map((t) => t.amount)))
+  Effect.flatMap(
+    VeniceEmulator,
+    (emu) =>
+      Effect.map(emu.wallet(address), (w) => w.transactions.filter((t) => t.type === "TOP_UP").map((t) => t.amount))
+  )
 
 /** x402 requests time out after 1 s; 3 resubmissions of a payment (0.5 s, 1 s, 2 s apart). */
 const lostAnswerLayer = () =>
@@ -50,34 +53,38 @@ const lostAnswerLayer = () =>
 describe("issue 13 #4: a top-up whose answer is lost is an unknown outcome", () => {
   for (const answer of ["silence", "reset", "html-502"] as const) {
     const t = lostAnswerLayer()
-    it.scoped(`a payment forwarded 8 s late, its answers lost (${answer}) ×5: one credit; the SDK waits for the ledger and never signs again`, () =>
-      Effect.gen(function*() {
-        const emu = yield* VeniceEmulator
-        const payments = yield* PaymentPolicy.PaymentPolicy
-        // every submission of the signed payment is forwarded 8 s late and its answer lost; a reset or a 502 comes back
-        // at once (a proxy that gave up), silence never does
-        yield* emu.script(
-          { route: "x402/top-up", paying: true },
-          5,
-          Faults.lostAnswer(8_000, answer, answer === "silence" ? {} : { answerAfter: 0 })
-        )
-        const first = yield* drive(Chat.completions(hello))
-        const second = yield* drive(Chat.completions(hello))
-        yield* TestClock.adjust("10 minutes") // every forward has happened; the authorization has expired
-        // one credit: at 8cb3725 the first call gave up ("no funds moved"), the second signed a new payment, and the
-        // late forward of the first landed too — [10, 10]
-        expect(yield* topUps(t.address)).toEqual([10])
-        // the first submission lands at 8 s; the call waited for the ledger (not for a new payment) and went on
-        expect(Exit.isSuccess(first)).toBe(true)
-        const log = (yield* emu.requests).map((r) => `${r.status} ${r.method} ${r.route}`)
-        expect(log.filter((line) => line === "402 POST x402/top-up")).toHaveLength(1) // one discovery: one signature
-        expect(log).toContain("200 GET x402/transactions") // the ledger settled it
-        // the second call needed no payment: the wallet holds the $10
-        expect(Exit.isSuccess(second)).toBe(true)
-        expect((yield* emu.wallet(t.address)).payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
-        expect(yield* payments.spentUsd).toBe(10) // = the ledger
-        expect(yield* payments.unconfirmedUsd).toBe(0)
-      }).pipe(Effect.provide(t.layer)), 60_000)
+    it.scoped(
+      `a payment forwarded 8 s late, its answers lost (${answer}) ×5: one credit; the SDK waits for the ledger and never signs again`,
+      () =>
+        Effect.gen(function*() {
+          const emu = yield* VeniceEmulator
+          const payments = yield* PaymentPolicy.PaymentPolicy
+          // every submission of the signed payment is forwarded 8 s late and its answer lost; a reset or a 502 comes back
+          // at once (a proxy that gave up), silence never does
+          yield* emu.script(
+            { route: "x402/top-up", paying: true },
+            5,
+            Faults.lostAnswer(8_000, answer, answer === "silence" ? {} : { answerAfter: 0 })
+          )
+          const first = yield* drive(Chat.completions(hello))
+          const second = yield* drive(Chat.completions(hello))
+          yield* TestClock.adjust("10 minutes") // every forward has happened; the authorization has expired
+          // one credit: at 8cb3725 the first call gave up ("no funds moved"), the second signed a new payment, and the
+          // late forward of the first landed too — [10, 10]
+          expect(yield* topUps(t.address)).toEqual([10])
+          // the first submission lands at 8 s; the call waited for the ledger (not for a new payment) and went on
+          expect(Exit.isSuccess(first)).toBe(true)
+          const log = (yield* emu.requests).map((r) => `${r.status} ${r.method} ${r.route}`)
+          expect(log.filter((line) => line === "402 POST x402/top-up")).toHaveLength(1) // one discovery: one signature
+          expect(log).toContain("200 GET x402/transactions") // the ledger settled it
+          // the second call needed no payment: the wallet holds the $10
+          expect(Exit.isSuccess(second)).toBe(true)
+          expect((yield* emu.wallet(t.address)).payments).toMatchObject([{ amountUsd: 10, status: "credited" }])
+          expect(yield* payments.spentUsd).toBe(10) // = the ledger
+          expect(yield* payments.unconfirmedUsd).toBe(0)
+        }).pipe(Effect.provide(t.layer)),
+      60_000
+    )
   }
 
   {
@@ -89,35 +96,43 @@ describe("issue 13 #4: a top-up whose answer is lost is an unknown outcome", () 
         settlement: { wait: "5 seconds", poll: "2 seconds", retries: 3 }
       }
     })
-    it.scoped("the ledger does not show it within the call's wait: TopUpFailedError(settlement-unconfirmed, fundsMayHaveMoved), no second payment", () =>
-      Effect.gen(function*() {
-        const emu = yield* VeniceEmulator
-        const payments = yield* PaymentPolicy.PaymentPolicy
-        // forwarded 60 s late: the call's 5 s wait ends long before the ledger can show it
-        yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.lostAnswer(60_000, "reset", { answerAfter: 0 }))
-        const first = failureOf(yield* drive(Chat.completions(hello)))
-        expect(first).toMatchObject({
-          _tag: "TopUpFailedError",
-          reason: "settlement-unconfirmed",
-          fundsMayHaveMoved: true,
-          amountUsd: 10
-        })
-        expect(yield* payments.spentUsd).toBe(10) // kept reserved
-        expect(yield* payments.unconfirmedUsd).toBe(10)
-        // the next call signs nothing new: it waits for the ledger (bounded) and is refused
-        const second = failureOf(yield* drive(Chat.completions(hello)))
-        expect(second).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending", amountUsd: 10 })
-        expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery, one signature
-        // the forward lands at 60 s: the ledger shows it, and the question is settled
-        yield* TestClock.adjust("1 minute")
-        expect(yield* payments.reconcile).toEqual({ _tag: "Landed", amountUsd: 10 })
-        expect(yield* payments.unconfirmedUsd).toBe(0)
-        expect(yield* payments.spentUsd).toBe(10)
-        expect(yield* topUps(t.address)).toEqual([10])
-        const third = yield* drive(Chat.completions(hello))
-        expect(Exit.isSuccess(third)).toBe(true)
-        expect(yield* topUps(t.address)).toEqual([10])
-      }).pipe(Effect.provide(t.layer)), 60_000)
+    it.scoped(
+      "the ledger does not show it within the call's wait: TopUpFailedError(settlement-unconfirmed, fundsMayHaveMoved), no second payment",
+      () =>
+        Effect.gen(function*() {
+          const emu = yield* VeniceEmulator
+          const payments = yield* PaymentPolicy.PaymentPolicy
+          // forwarded 60 s late: the call's 5 s wait ends long before the ledger can show it
+          yield* emu.script(
+            { route: "x402/top-up", paying: true },
+            20,
+            Faults.lostAnswer(60_000, "reset", { answerAfter: 0 })
+          )
+          const first = failureOf(yield* drive(Chat.completions(hello)))
+          expect(first).toMatchObject({
+            _tag: "TopUpFailedError",
+            reason: "settlement-unconfirmed",
+            fundsMayHaveMoved: true,
+            amountUsd: 10
+          })
+          expect(yield* payments.spentUsd).toBe(10) // kept reserved
+          expect(yield* payments.unconfirmedUsd).toBe(10)
+          // the next call signs nothing new: it waits for the ledger (bounded) and is refused
+          const second = failureOf(yield* drive(Chat.completions(hello)))
+          expect(second).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending", amountUsd: 10 })
+          expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery, one signature
+          // the forward lands at 60 s: the ledger shows it, and the question is settled
+          yield* TestClock.adjust("1 minute")
+          expect(yield* payments.reconcile).toEqual({ _tag: "Landed", amountUsd: 10 })
+          expect(yield* payments.unconfirmedUsd).toBe(0)
+          expect(yield* payments.spentUsd).toBe(10)
+          expect(yield* topUps(t.address)).toEqual([10])
+          const third = yield* drive(Chat.completions(hello))
+          expect(Exit.isSuccess(third)).toBe(true)
+          expect(yield* topUps(t.address)).toEqual([10])
+        }).pipe(Effect.provide(t.layer)),
+      60_000
+    )
   }
 
   {
@@ -131,30 +146,42 @@ describe("issue 13 #4: a top-up whose answer is lost is an unknown outcome", () 
       }
     })
     const shared = Layer.provideMerge(t.layer, PaymentPolicy.layerMemoryCoordinator)
-    it.scoped("the unknown outcome is the fleet's: another policy on the same coordinator signs nothing and waits for the ledger", () =>
-      Effect.gen(function*() {
-        const emu = yield* VeniceEmulator
-        const a = yield* PaymentPolicy.PaymentPolicy
-        yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.lostAnswer(20_000, "reset", { answerAfter: 0 }))
-        const lost = failureOf(yield* drive(Chat.completions(hello)))
-        expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", fundsMayHaveMoved: true })
-        // process B: its own policy (own signed payments, own in-process state), the same coordinator
-        const b = yield* PaymentPolicy.make({
-          maxPerPaymentUsd: 10,
-          budgetUsd: 50,
-          baseUrl: emu.baseUrl,
-          timeout: "1 second",
-          settlement: { wait: "1 minute", poll: "2 seconds" }
-        })
-        expect(yield* b.unconfirmedUsd).toBe(10)
-        const viaB = yield* drive(b.topUp(5))
-        // B cannot resubmit A's payment; it reads the ledger until A's payment shows up (20 s), then pays its own $5
-        expect(Exit.isSuccess(viaB)).toBe(true)
-        expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(2) // A's discovery, then B's after it landed
-        expect(yield* topUps(t.address)).toEqual([10, 5])
-        expect(yield* a.spentUsd).toBe(15)
-        expect(yield* b.unconfirmedUsd).toBe(0)
-      }).pipe(Effect.provide(shared)), 60_000)
+    it.scoped(
+      "the unknown outcome is the fleet's: another policy on the same coordinator signs nothing and waits for the ledger",
+      () =>
+        Effect.gen(function*() {
+          const emu = yield* VeniceEmulator
+          const a = yield* PaymentPolicy.PaymentPolicy
+          yield* emu.script(
+            { route: "x402/top-up", paying: true },
+            20,
+            Faults.lostAnswer(20_000, "reset", { answerAfter: 0 })
+          )
+          const lost = failureOf(yield* drive(Chat.completions(hello)))
+          expect(lost).toMatchObject({
+            _tag: "TopUpFailedError",
+            reason: "settlement-unconfirmed",
+            fundsMayHaveMoved: true
+          })
+          // process B: its own policy (own signed payments, own in-process state), the same coordinator
+          const b = yield* PaymentPolicy.make({
+            maxPerPaymentUsd: 10,
+            budgetUsd: 50,
+            baseUrl: emu.baseUrl,
+            timeout: "1 second",
+            settlement: { wait: "1 minute", poll: "2 seconds" }
+          })
+          expect(yield* b.unconfirmedUsd).toBe(10)
+          const viaB = yield* drive(b.topUp(5))
+          // B cannot resubmit A's payment; it reads the ledger until A's payment shows up (20 s), then pays its own $5
+          expect(Exit.isSuccess(viaB)).toBe(true)
+          expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(2) // A's discovery, then B's after it landed
+          expect(yield* topUps(t.address)).toEqual([10, 5])
+          expect(yield* a.spentUsd).toBe(15)
+          expect(yield* b.unconfirmedUsd).toBe(0)
+        }).pipe(Effect.provide(shared)),
+      60_000
+    )
   }
 })
 
@@ -170,43 +197,51 @@ describe("issue 13 #4 on Solana: a payment expires by block height, which only t
       settlement: { wait: "5 seconds", poll: "2 seconds", retries: 1, landingGrace: "2 minutes" }
     }
   })
-  it.scoped("lost before Venice saw it: unknown while the chain lags or cannot be read, released once it is past the height", () =>
-    Effect.gen(function*() {
-      const emu = yield* VeniceEmulator
-      const payments = yield* PaymentPolicy.PaymentPolicy
-      // the signed payment never reaches Venice, but the client cannot know: a reset after it was sent
-      yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.resetBeforeHeaders)
-      const lost = failureOf(yield* drive(Chat.completions(hello)))
-      expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", fundsMayHaveMoved: true })
-      expect(yield* payments.unconfirmedUsd).toBe(10)
+  it.scoped(
+    "lost before Venice saw it: unknown while the chain lags or cannot be read, released once it is past the height",
+    () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        // the signed payment never reaches Venice, but the client cannot know: a reset after it was sent
+        yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.resetBeforeHeaders)
+        const lost = failureOf(yield* drive(Chat.completions(hello)))
+        expect(lost).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-unconfirmed",
+          fundsMayHaveMoved: true
+        })
+        expect(yield* payments.unconfirmedUsd).toBe(10)
 
-      // long past maxTimeoutSeconds (300 s) and the grace: a Base authorization would have expired by now, but this
-      // chain has not passed the payment's lastValidBlockHeight — the transaction could still land
-      chain.control.blockHeight = "lagging"
-      yield* TestClock.adjust("20 minutes")
-      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
-      const refused = failureOf(yield* drive(Chat.completions(hello)))
-      expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending", amountUsd: 10 })
-      expect(refused.message).toContain(`once the chain is past block ${chain.control.lastValid}`)
-      // the chain cannot be read: still unknown, never "expired"
-      chain.control.blockHeight = "refused"
-      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
-      expect(yield* payments.unconfirmedUsd).toBe(10)
-      expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery: one signature
+        // long past maxTimeoutSeconds (300 s) and the grace: a Base authorization would have expired by now, but this
+        // chain has not passed the payment's lastValidBlockHeight — the transaction could still land
+        chain.control.blockHeight = "lagging"
+        yield* TestClock.adjust("20 minutes")
+        expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+        const refused = failureOf(yield* drive(Chat.completions(hello)))
+        expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending", amountUsd: 10 })
+        expect(refused.message).toContain(`once the chain is past block ${chain.control.lastValid}`)
+        // the chain cannot be read: still unknown, never "expired"
+        chain.control.blockHeight = "refused"
+        expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+        expect(yield* payments.unconfirmedUsd).toBe(10)
+        expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1) // one discovery: one signature
 
-      // the chain is past the height: the landing grace runs from now, then the ledger's silence releases it
-      chain.control.blockHeight = "forward"
-      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
-      yield* TestClock.adjust("2 minutes")
-      expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
-      expect(yield* payments.unconfirmedUsd).toBe(0)
-      expect(yield* payments.spentUsd).toBe(0)
-      expect(chain.control.heightReads).toBeGreaterThanOrEqual(3)
-      // a new payment may be signed: one credit in all
-      yield* emu.clearFaults
-      expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
-      expect(yield* topUps(t.address)).toEqual([10])
-    }).pipe(Effect.provide(t.layer)), 60_000)
+        // the chain is past the height: the landing grace runs from now, then the ledger's silence releases it
+        chain.control.blockHeight = "forward"
+        expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+        yield* TestClock.adjust("2 minutes")
+        expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(yield* payments.spentUsd).toBe(0)
+        expect(chain.control.heightReads).toBeGreaterThanOrEqual(3)
+        // a new payment may be signed: one credit in all
+        yield* emu.clearFaults
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+        expect(yield* topUps(t.address)).toEqual([10])
+      }).pipe(Effect.provide(t.layer)),
+    60_000
+  )
 })
 
 describe("issue 17: the plain insufficient-balance 402 of a wallet above the floor", () => {
@@ -215,7 +250,14 @@ describe("issue 17: the plain insufficient-balance 402 of a wallet above the flo
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       const payments = yield* PaymentPolicy.PaymentPolicy
-      const exit = yield* drive(Video.queue({ model: "wan-2.5-preview-text-to-video", prompt: "Venice at dawn", duration: "5s", aspect_ratio: "16:9" }))
+      const exit = yield* drive(
+        Video.queue({
+          model: "wan-2.5-preview-text-to-video",
+          prompt: "Venice at dawn",
+          duration: "5s",
+          aspect_ratio: "16:9"
+        })
+      )
       expect(Exit.isSuccess(exit)).toBe(true)
       const log = (yield* emu.requests).map((r) => `${r.status} ${r.method} ${r.route}`)
       expect(log[0]).toBe("402 POST video/queue")

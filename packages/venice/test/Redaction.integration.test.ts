@@ -1,5 +1,5 @@
 /**
- * SPEC O3 for headers: the client adds its secret headers and a call's own `headers` ("never logged") to
+ * O3 for headers: the client adds its secret headers and a call's own `headers` ("never logged") to
  * `@effect/platform`'s redaction list, after the names already on it, never instead of them. Checked on what the
  * platform's HTTP client span records over real loopback HTTP (it writes every request and response header as an
  * attribute unless its name is on the list), and on every log line.

@@ -9,12 +9,12 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
+import * as ApiKeys from "../src/ApiKeys.js"
 import * as Audio from "../src/Audio.js"
+import * as Augment from "../src/Augment.js"
 import * as Chat from "../src/Chat.js"
 import * as ChatStream from "../src/ChatStream.js"
 import * as CryptoRpc from "../src/CryptoRpc.js"
-import * as ApiKeys from "../src/ApiKeys.js"
-import * as Augment from "../src/Augment.js"
 import * as Embeddings from "../src/Embeddings.js"
 import * as Images from "../src/Images.js"
 import * as Responses from "../src/Responses.js"
@@ -59,7 +59,9 @@ const tool = (parameters: unknown) => ({
 // the endpoints' request types are what users write; these tests deliberately pass anything
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any
-const endpoints: ReadonlyArray<readonly [string, Record<string, unknown>, (request: Any) => Effect.Effect<unknown, unknown, Any>]> = [
+const endpoints: ReadonlyArray<
+  readonly [string, Record<string, unknown>, (request: Any) => Effect.Effect<unknown, unknown, Any>]
+> = [
   ["Chat.completions", chat, (r) => Chat.completions(r)],
   ["Chat.completions (streamOnTimeout)", chat, (r) => Chat.completions(r, { streamOnTimeout: true })],
   ["Chat.completions (fallbackModels)", chat, (r) => Chat.completions(r, { fallbackModels: ["qwen3-4b"] })],
@@ -75,8 +77,11 @@ const endpoints: ReadonlyArray<readonly [string, Record<string, unknown>, (reque
   ["Images.generate", { model: "venice-sd35", prompt: "a cat" }, (r) => Images.generate(r)],
   ["Embeddings.create", { model: "text-embedding-bge-m3", input: "hi" }, (r) => Embeddings.create(r)],
   ["CryptoRpc.call", { jsonrpc: "2.0", id: 1, method: "eth_blockNumber" }, (r) => CryptoRpc.call("base-mainnet", r)],
-  ["Images.generate (return_binary)", { model: "venice-sd35", prompt: "a cat", return_binary: true }, (r) =>
-    Images.generate(r)],
+  [
+    "Images.generate (return_binary)",
+    { model: "venice-sd35", prompt: "a cat", return_binary: true },
+    (r) => Images.generate(r)
+  ],
   ["Images.edit", { image: PNG, prompt: "night" }, (r) => Images.edit(r)],
   ["Images.multiEdit", { images: [PNG], prompt: "night" }, (r) => Images.multiEdit(r)],
   ["Images.upscale", { image: PNG, scale: 2 }, (r) => Images.upscale(r)],
@@ -104,7 +109,9 @@ describe("user input JSON cannot carry (issue 13 #6)", () => {
             }
             const exit = yield* Effect.exit(Effect.scoped(effect))
             if (Exit.isSuccess(exit) || Cause.isFailType(exit.cause) === false) {
-              return expect.fail(`expected a typed failure, got ${Exit.isSuccess(exit) ? "a success" : Cause.pretty(exit.cause)}`)
+              return expect.fail(
+                `expected a typed failure, got ${Exit.isSuccess(exit) ? "a success" : Cause.pretty(exit.cause)}`
+              )
             }
             expect(exit.cause.error).toMatchObject({ _tag: "RequestValidationError", provider: "venice" })
             // refused for what was broken, not for an unrelated reason

@@ -42,15 +42,17 @@ describe("ResponseMeta (H1–H9)", () => {
   })
 
   it("H3 and H4 share names case-insensitively; plural resets and route decide", () => {
-    const budget = decode({ "x-ratelimit-remaining": "12", "x-ratelimit-resets": String(NOW + 30_000) }).value.rateLimits
+    const budget =
+      decode({ "x-ratelimit-remaining": "12", "x-ratelimit-resets": String(NOW + 30_000) }).value.rateLimits
     expect(budget.errorBudget).toMatchObject({ remaining: 12, resetUnit: "unix-ms" })
     expect(budget.rpc).toBeUndefined()
 
     const bare = decode({ "x-ratelimit-remaining": "3" }).value.rateLimits
     expect(bare.errorBudget?.remaining).toBe(3)
 
-    const rpc = decode({ "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(NOW / 1000 + 30) })
-      .value.rateLimits
+    const rpc =
+      decode({ "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(NOW / 1000 + 30) })
+        .value.rateLimits
     expect(rpc.rpc).toMatchObject({ limit: 100, remaining: 0, resetUnit: "unix-s" })
     expect(rpc.errorBudget).toBeUndefined()
 

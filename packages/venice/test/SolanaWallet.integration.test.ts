@@ -5,11 +5,11 @@
  * sent, independently of it. Every key is a throwaway generated here.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { getBase58Encoder } from "@solana/kit"
 import * as Siwx from "@venice-effect/core/Siwx"
 import * as X402 from "@venice-effect/core/X402"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
-import { getBase58Encoder } from "@solana/kit"
 import { decodePaymentSignatureHeader } from "@x402/core/http"
 import { parseSIWxHeader, verifySIWxSignature } from "@x402/extensions/sign-in-with-x"
 import { decodeTransactionFromPayload, getTokenPayerFromTransaction } from "@x402/svm"
@@ -47,9 +47,10 @@ const ledger = (address: string) =>
     })))
 
 /** `n` chat calls at once. */
-const burst = (n: number) => Effect.forEach(Array.from({ length: n }, () => hello), (r) => Chat.completions(r), {
-  concurrency: "unbounded"
-})
+const burst = (n: number) =>
+  Effect.forEach(Array.from({ length: n }, () => hello), (r) => Chat.completions(r), {
+    concurrency: "unbounded"
+  })
 
 describe("a Solana wallet", () => {
   it.effect("from a secret key: base58, the JSON array of solana-keygen, or bytes; a bad key is never quoted", () =>
@@ -90,7 +91,10 @@ describe("a Solana wallet", () => {
         const header = t.recorder.siwxHeaders[0]!
         const parsed = parseSIWxHeader(header)
         expect(parsed).toMatchObject({ address: t.address, chainId: SOLANA, type: "ed25519", domain: "api.venice.ai" })
-        expect(yield* Effect.promise(() => verifySIWxSignature(parsed))).toMatchObject({ isValid: true, payer: t.address })
+        expect(yield* Effect.promise(() => verifySIWxSignature(parsed))).toMatchObject({
+          isValid: true,
+          payer: t.address
+        })
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -129,7 +133,9 @@ describe("a Solana wallet", () => {
         expect(getTokenPayerFromTransaction(transaction)).toBe(t.address)
         // the retry signed in with the emulator's challenge, bound to its origin
         const retried = yield* Siwx.decodeHeader(t.recorder.siwxHeaders.at(-1)!) // after the ledger read's
-        expect(retried.message.split("\n")[0]).toBe(`${new URL(emu.origin).host} wants you to sign in with your Solana account:`)
+        expect(retried.message.split("\n")[0]).toBe(
+          `${new URL(emu.origin).host} wants you to sign in with your Solana account:`
+        )
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -161,12 +167,16 @@ describe("a Solana wallet", () => {
 
         // and then nothing more: every call fails with the typed refusal, no third payment
         yield* emu.setWalletBalance(t.address, 0)
-        const exit = yield* drive(Effect.forEach(Array.from({ length: 10 }, () => hello), (r) => Effect.exit(Chat.completions(r)), {
-          concurrency: "unbounded"
-        }))
+        const exit = yield* drive(
+          Effect.forEach(Array.from({ length: 10 }, () => hello), (r) => Effect.exit(Chat.completions(r)), {
+            concurrency: "unbounded"
+          })
+        )
         const refusals = Exit.isSuccess(exit) ? exit.value.map(failureOf) : []
         expect(refusals).toHaveLength(10)
-        for (const refusal of refusals) expect(refusal).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted" })
+        for (const refusal of refusals) {
+          expect(refusal).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted" })
+        }
         expect((yield* ledger(t.address)).topUps).toEqual([10, 5])
         expect((yield* ledger(t.address)).payments.reduce((sum, p) => sum + p.amountUsd, 0)).toBeLessThanOrEqual(15)
         expect(yield* emu.count({ status: 401 })).toBe(0)

@@ -37,7 +37,9 @@ const consume = <A, E, R>(stream: Stream.Stream<A, E, R>) =>
     const started = yield* TestClock.currentTimeMillis
     // a stream is declared stalled after 1 s of real quiet: cold code in a consumer must not look like a stall (the
     // driver would move the clock past a bound while bytes are still on their way)
-    const exit = yield* drive(Stream.runForEach(stream, (a) => Effect.sync(() => void seen.push(a))), { stallAfter: 1_000 })
+    const exit = yield* drive(Stream.runForEach(stream, (a) => Effect.sync(() => void seen.push(a))), {
+      stallAfter: 1_000
+    })
     return { exit, seen, took: (yield* TestClock.currentTimeMillis) - started }
   })
 

@@ -3,25 +3,25 @@
  * counted on the emulator's side, timing on the TestClock.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Chat from "../src/Chat.js"
 import * as CryptoRpc from "../src/CryptoRpc.js"
+import * as Jobs from "../src/Jobs.js"
 import * as Models from "../src/Models.js"
-import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as VeniceError from "../src/VeniceError.js"
 import * as Video from "../src/Video.js"
-import * as Jobs from "../src/Jobs.js"
-import * as Stream from "effect/Stream"
 import { drive, KEY, layer } from "./support.js"
 
 const MODEL = "venice-uncensored"
@@ -76,7 +76,12 @@ describe("VeniceClient against the emulator", () => {
       const emu = yield* VeniceEmulator
       yield* emu.script({ route: "chat/completions" }, 5, Faults.error("AUTHENTICATION_FAILED"))
       const error = failureOf(yield* drive(Chat.completions(hello)))
-      expect(error).toMatchObject({ _tag: "VeniceStandardError", code: "AUTHENTICATION_FAILED", status: 401, attempt: 1 })
+      expect(error).toMatchObject({
+        _tag: "VeniceStandardError",
+        code: "AUTHENTICATION_FAILED",
+        status: 401,
+        attempt: 1
+      })
       expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
     }).pipe(Effect.provide(layer())))
 
@@ -99,9 +104,13 @@ describe("VeniceClient against the emulator", () => {
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       const now = yield* TestClock.currentTimeMillis
-      yield* emu.script({ route: "crypto/rpc" }, 1, Faults.error("RATE_LIMIT_EXCEEDED", {
-        rateLimit: { limit: 100, remaining: 0, reset: Math.floor(now / 1000) + 24 * 3600 }
-      }))
+      yield* emu.script(
+        { route: "crypto/rpc" },
+        1,
+        Faults.error("RATE_LIMIT_EXCEEDED", {
+          rateLimit: { limit: 100, remaining: 0, reset: Math.floor(now / 1000) + 24 * 3600 }
+        })
+      )
       const error = failureOf(
         yield* drive(CryptoRpc.call("base-mainnet", { jsonrpc: "2.0", id: 1, method: "eth_blockNumber" }))
       )
@@ -118,7 +127,8 @@ describe("VeniceClient against the emulator", () => {
       const waiting = yield* Deferred.make<void>()
       const fiber = yield* Effect.fork(
         Chat.completions(hello).pipe(
-          Effect.provideService(Pipeline.Observer, (e) => e._tag === "Waiting" ? Deferred.succeed(waiting, void 0) : Effect.void)
+          Effect.provideService(Pipeline.Observer, (e) =>
+            e._tag === "Waiting" ? Deferred.succeed(waiting, void 0) : Effect.void)
         )
       )
       yield* Deferred.await(waiting)
@@ -187,7 +197,9 @@ describe("VeniceClient against the emulator", () => {
       const emu = yield* VeniceEmulator
       // a first call teaches the client the window
       yield* Chat.completions(hello)
-      const exit = yield* drive(Effect.all(Array.from({ length: 12 }, () => Chat.completions(hello)), { concurrency: "unbounded" }))
+      const exit = yield* drive(
+        Effect.all(Array.from({ length: 12 }, () => Chat.completions(hello)), { concurrency: "unbounded" })
+      )
       expect(Exit.isSuccess(exit)).toBe(true)
       expect(yield* emu.count({ status: 429 })).toBe(0)
       expect(yield* emu.count({ route: "chat/completions" })).toBe(13)
@@ -231,7 +243,12 @@ describe("VeniceClient against the emulator", () => {
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       const states = yield* drive(
-        Video.generate({ model: "wan-2.5-preview-text-to-video", prompt: "Venice at dawn", duration: "5s", aspect_ratio: "16:9" }).pipe(
+        Video.generate({
+          model: "wan-2.5-preview-text-to-video",
+          prompt: "Venice at dawn",
+          duration: "5s",
+          aspect_ratio: "16:9"
+        }).pipe(
           Stream.runCollect
         )
       )
@@ -248,7 +265,9 @@ describe("VeniceClient against the emulator", () => {
       const emu = yield* VeniceEmulator
       yield* emu.script({ route: "video/queue" }, 1, Faults.resetMidBody(5))
       const error = failureOf(
-        yield* drive(Video.queue({ model: "wan-2.5-preview-text-to-video", prompt: "x", duration: "5s", aspect_ratio: "16:9" }))
+        yield* drive(
+          Video.queue({ model: "wan-2.5-preview-text-to-video", prompt: "x", duration: "5s", aspect_ratio: "16:9" })
+        )
       )
       expect(error._tag).toBe("TransportError")
       expect(yield* emu.count({ route: "video/queue" })).toBe(1)

@@ -63,19 +63,36 @@ describe("VeniceError.decode — one shape each (design.md §1)", () => {
 
   it("E2 with details as a plain string", () => {
     const e = decode(400, { error: "Invalid request", details: "width must be a multiple of 8" })
-    expect(e).toMatchObject({ _tag: "VeniceValidationError", code: "INVALID_REQUEST", details: "width must be a multiple of 8" })
+    expect(e).toMatchObject({
+      _tag: "VeniceValidationError",
+      code: "INVALID_REQUEST",
+      details: "width must be a multiple of 8"
+    })
     expect(VeniceError.renderFieldErrors(e)).toEqual(["width must be a multiple of 8"])
   })
 
   it("E3 OpenAI-style error matches on code, not message", () => {
     const e = decode(400, {
-      error: { message: "provider wording differs", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" }
+      error: {
+        message: "provider wording differs",
+        type: "invalid_request_error",
+        param: "messages",
+        code: "context_length_exceeded"
+      }
     })
-    expect(e).toMatchObject({ _tag: "VeniceOpenAIError", code: "context_length_exceeded", type: "invalid_request_error", param: "messages" })
+    expect(e).toMatchObject({
+      _tag: "VeniceOpenAIError",
+      code: "context_length_exceeded",
+      type: "invalid_request_error",
+      param: "messages"
+    })
   })
 
   it("E4 content violation with and without suggested_prompt", () => {
-    const withPrompt = decode(422, { error: "Content policy violation", suggested_prompt: "A calm instrumental track." })
+    const withPrompt = decode(422, {
+      error: "Content policy violation",
+      suggested_prompt: "A calm instrumental track."
+    })
     expect(withPrompt).toMatchObject({
       _tag: "VeniceContentViolationError",
       code: "CONTENT_POLICY_VIOLATION",
@@ -100,7 +117,8 @@ describe("VeniceError.decode — one shape each (design.md §1)", () => {
   it("E5 provider content policy", () => {
     const e = decode(422, {
       error: {
-        message: "The selected model provider rejected this request due to its content policies. Credits have been refunded. Try using wan-2.5 instead.",
+        message:
+          "The selected model provider rejected this request due to its content policies. Credits have been refunded. Try using wan-2.5 instead.",
         type: "provider_content_policy",
         credits_refunded: true,
         recommended_model: "wan-2.5"
@@ -146,7 +164,11 @@ describe("VeniceError.decode — one shape each (design.md §1)", () => {
   const paymentRequired = {
     x402Version: 2,
     error: "Payment required",
-    resource: { url: "https://api.venice.ai/api/v1/chat/completions", description: "Venice API", mimeType: "application/json" },
+    resource: {
+      url: "https://api.venice.ai/api/v1/chat/completions",
+      description: "Venice API",
+      mimeType: "application/json"
+    },
     accepts: [accept],
     extensions: { "sign-in-with-x": siwx }
   }
@@ -214,11 +236,22 @@ describe("VeniceError.decode — one shape each (design.md §1)", () => {
       .toMatchObject({ _tag: "VeniceCodedError", code: "X402_SIGN_IN_NONCE_REUSED" })
     expect(decode(429, { error: "Too many concurrent requests", code: "X402_CONCURRENCY_LIMIT" }))
       .toMatchObject({ _tag: "VeniceCodedError", code: "X402_CONCURRENCY_LIMIT" })
-    const topUp = decode(400, { error: "X402_INVALID_PAYMENT", message: "Invalid payment header", details: { reason: "signature_mismatch" } })
-    expect(topUp).toMatchObject({ _tag: "VeniceCodedError", code: "INVALID_PAYMENT", message: "Invalid payment header", details: { reason: "signature_mismatch" } })
+    const topUp = decode(400, {
+      error: "X402_INVALID_PAYMENT",
+      message: "Invalid payment header",
+      details: { reason: "signature_mismatch" }
+    })
+    expect(topUp).toMatchObject({
+      _tag: "VeniceCodedError",
+      code: "INVALID_PAYMENT",
+      message: "Invalid payment header",
+      details: { reason: "signature_mismatch" }
+    })
     const unknown = decode(400, { error: "BRAND_NEW_CODE", message: "something new" })
     expect(unknown).toMatchObject({ _tag: "VeniceCodedError", code: "UNKNOWN", reportedCode: "BRAND_NEW_CODE" })
-    expect(decode(409, { error: "PAYMENT_IN_PROGRESS", message: "settling" })).toMatchObject({ code: "PAYMENT_IN_PROGRESS" })
+    expect(decode(409, { error: "PAYMENT_IN_PROGRESS", message: "settling" })).toMatchObject({
+      code: "PAYMENT_IN_PROGRESS"
+    })
   })
 
   it("E9 consent required", () => {
@@ -247,15 +280,24 @@ describe("VeniceError.decode — one shape each (design.md §1)", () => {
     expect(html.message).toContain("502 Bad Gateway")
     expect(VeniceError.retryClass(html)).toBe("backoff")
     expect(decode(500, "")).toMatchObject({ bodyKind: "empty" })
-    expect(decode(500, '{"error": "Inference proc')).toMatchObject({ bodyKind: "truncated-json", raw: '{"error": "Inference proc' })
+    expect(decode(500, "{\"error\": \"Inference proc")).toMatchObject({
+      bodyKind: "truncated-json",
+      raw: "{\"error\": \"Inference proc"
+    })
     expect(decode(404, "404 page not found")).toMatchObject({ bodyKind: "text", message: "404 page not found" })
     expect(decode(429, "Rate limit exceeded")).toMatchObject({ bodyKind: "text", code: "RATE_LIMIT_EXCEEDED" })
     expect(decode(500, [1, 2, 3])).toMatchObject({ bodyKind: "unexpected-json" })
-    expect(decode(500, { message: "no error field" })).toMatchObject({ bodyKind: "unexpected-json", message: "no error field" })
+    expect(decode(500, { message: "no error field" })).toMatchObject({
+      bodyKind: "unexpected-json",
+      message: "no error field"
+    })
   })
 
   it("a __proto__ key in a body neither throws nor pollutes prototypes", () => {
-    const e = decode(400, '{"error":"Invalid request parameters","details":{"_errors":[],"__proto__":{"_errors":["bad"],"polluted":{"_errors":["x"]}},"ok":{"_errors":["fine"]}}}')
+    const e = decode(
+      400,
+      "{\"error\":\"Invalid request parameters\",\"details\":{\"_errors\":[],\"__proto__\":{\"_errors\":[\"bad\"],\"polluted\":{\"_errors\":[\"x\"]}},\"ok\":{\"_errors\":[\"fine\"]}}}"
+    )
     expect(e._tag).toBe("VeniceValidationError")
     expect(VeniceError.renderFieldErrors(e)).toContain("ok: fine")
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
@@ -270,17 +312,28 @@ describe("VeniceError.decode — one shape each (design.md §1)", () => {
 
 describe("VeniceError.decode — header facts (design.md §3)", () => {
   it("Retry-After as seconds and as HTTP-date, and a body retry_after", () => {
-    expect(decode(429, { error: "The model is currently overloaded. Please try again later." }, { "retry-after": "30" }).retryAfter)
+    expect(
+      decode(429, { error: "The model is currently overloaded. Please try again later." }, { "retry-after": "30" })
+        .retryAfter
+    )
       .toEqual(Duration.seconds(30))
     const date = new Date(NOW + 5000).toUTCString()
     expect(decode(503, { error: "x" }, { "Retry-After": date }).retryAfter).toEqual(Duration.millis(5000))
-    expect(decode(429, { error: { message: "overloaded", type: "server_error", code: "model_overloaded", retry_after: 7 } }).retryAfter)
+    expect(
+      decode(429, { error: { message: "overloaded", type: "server_error", code: "model_overloaded", retry_after: 7 } })
+        .retryAfter
+    )
       .toEqual(Duration.seconds(7))
   })
 
   it("garbage Retry-After is ignored and reported", () => {
     for (const garbage of ["-5", "soon", "NaN", "1e400", "99999999999", "30, 30"]) {
-      const decoded = VeniceError.decodeResponse({ status: 429, headers: { "retry-after": garbage }, body: "{}", nowMillis: NOW })
+      const decoded = VeniceError.decodeResponse({
+        status: 429,
+        headers: { "retry-after": garbage },
+        body: "{}",
+        nowMillis: NOW
+      })
       expect(decoded.error.retryAfter, garbage).toBeUndefined()
       expect(decoded.ignoredHeaders.map((h) => h.name), garbage).toContain("retry-after")
     }
@@ -305,7 +358,11 @@ describe("VeniceError.decode — header facts (design.md §3)", () => {
   it("crypto RPC's X-RateLimit-* reset is Unix seconds", () => {
     const e = VeniceError.decode({
       status: 429,
-      headers: { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(NOW / 1000 + 60) },
+      headers: {
+        "X-RateLimit-Limit": "100",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": String(NOW / 1000 + 60)
+      },
       body: json({ error: "Rate limit exceeded" }),
       nowMillis: NOW,
       request: { route: "crypto-rpc" }
@@ -328,7 +385,11 @@ describe("VeniceError.decode — header facts (design.md §3)", () => {
     // a per-minute reset beside it is not the credit window's; a Retry-After is
     const minuteHeaders = VeniceError.decode({
       status: 429,
-      headers: { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(NOW / 1000 + 60) },
+      headers: {
+        "X-RateLimit-Limit": "100",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": String(NOW / 1000 + 60)
+      },
       body: json({ error: "Daily credit limit exceeded" }),
       nowMillis: NOW,
       request: { route: "crypto-rpc" }
@@ -346,7 +407,11 @@ describe("VeniceError.decode — header facts (design.md §3)", () => {
     // the per-minute cap keeps its own reset
     const minute = VeniceError.decode({
       status: 429,
-      headers: { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(NOW / 1000 + 60) },
+      headers: {
+        "X-RateLimit-Limit": "100",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": String(NOW / 1000 + 60)
+      },
       body: json({ error: "Rate limit exceeded: 100 requests per minute" }),
       nowMillis: NOW,
       request: { route: "crypto-rpc" }
@@ -356,7 +421,9 @@ describe("VeniceError.decode — header facts (design.md §3)", () => {
   })
 
   it("a 410 keeps its Deprecation, Sunset and Link headers on the error", () => {
-    const e = decode(410, { error: "GET /api/v1/billing/usage has been retired. Use GET /api/v1/billing/usage-history" }, {
+    const e = decode(410, {
+      error: "GET /api/v1/billing/usage has been retired. Use GET /api/v1/billing/usage-history"
+    }, {
       Deprecation: "@1783555200",
       Sunset: "Wed, 16 Sep 2026 00:00:00 GMT",
       Link: "</api/v1/billing/usage-history>; rel=\"successor-version\""
@@ -387,9 +454,20 @@ describe("VeniceError.decode — header facts (design.md §3)", () => {
       status: 500,
       headers: [["X-Request-ID", "rq-1"]],
       body: json({ error: "Inference processing failed" }),
-      request: { method: "POST", url: "https://user:pw@api.venice.ai/api/v1/chat/completions?api_key=sk-123&x=1", attempt: 2, correlationId: "c-1" }
+      request: {
+        method: "POST",
+        url: "https://user:pw@api.venice.ai/api/v1/chat/completions?api_key=sk-123&x=1",
+        attempt: 2,
+        correlationId: "c-1"
+      }
     })
-    expect(e).toMatchObject({ requestId: "rq-1", method: "POST", attempt: 2, correlationId: "c-1", code: "INFERENCE_FAILED" })
+    expect(e).toMatchObject({
+      requestId: "rq-1",
+      method: "POST",
+      attempt: 2,
+      correlationId: "c-1",
+      code: "INFERENCE_FAILED"
+    })
     expect(e.url).toBe("https://api.venice.ai/api/v1/chat/completions?api_key=<redacted>&x=1")
     expect(String(e)).not.toContain("sk-123")
   })
@@ -421,15 +499,55 @@ describe("VeniceError helpers", () => {
 // ─── Totality (property test, ≥ 10,000 cases) ───────────────────────────────────────────────────
 
 const interestingKeys = [
-  "error", "code", "message", "details", "issues", "suggested_prompt", "credits_refunded", "request_id", "hint",
-  "retry_after", "x402Version", "accepts", "resource", "extensions", "authOptions", "reason", "suggestedTopUpUsd",
-  "minimumTopUpUsd", "supportedTokens", "supportedChains", "topUpInstructions", "siwxChallenge", "consent_flow",
-  "face_media_roles", "consent", "docs_url", "type", "_errors", "path", "__proto__", "constructor"
+  "error",
+  "code",
+  "message",
+  "details",
+  "issues",
+  "suggested_prompt",
+  "credits_refunded",
+  "request_id",
+  "hint",
+  "retry_after",
+  "x402Version",
+  "accepts",
+  "resource",
+  "extensions",
+  "authOptions",
+  "reason",
+  "suggestedTopUpUsd",
+  "minimumTopUpUsd",
+  "supportedTokens",
+  "supportedChains",
+  "topUpInstructions",
+  "siwxChallenge",
+  "consent_flow",
+  "face_media_roles",
+  "consent",
+  "docs_url",
+  "type",
+  "_errors",
+  "path",
+  "__proto__",
+  "constructor"
 ]
 const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom(null, true, false, 0, -1, 1.5, 402, NaN, "", "PAYMENT_REQUIRED", "needs_consent", "provider_content_policy"),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      402,
+      NaN,
+      "",
+      "PAYMENT_REQUIRED",
+      "needs_consent",
+      "provider_content_policy"
+    ),
     fc.string(),
     fc.double(),
     fc.constantFrom(...ErrorCatalog.codes),
@@ -451,19 +569,43 @@ const body = fc.oneof(
   jsonBody.chain((s) => fc.nat({ max: Math.max(0, s.length) }).map((n) => s.slice(0, n)))
 )
 const headerNames = [
-  "retry-after", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
-  "x-ratelimit-remaining", "x-ratelimit-resets", "X-RateLimit-Limit", "X-RateLimit-Reset", "payment-required",
-  "x-request-id", "cf-ray", "x-venice-version", "x-venice-balance-usd", "x-venice-is-content-violation",
-  "content-type", "x-rate-limit-foo", "deprecation", "idempotent-replayed", "__proto__"
+  "retry-after",
+  "x-ratelimit-limit-requests",
+  "x-ratelimit-remaining-requests",
+  "x-ratelimit-reset-requests",
+  "x-ratelimit-remaining",
+  "x-ratelimit-resets",
+  "X-RateLimit-Limit",
+  "X-RateLimit-Reset",
+  "payment-required",
+  "x-request-id",
+  "cf-ray",
+  "x-venice-version",
+  "x-venice-balance-usd",
+  "x-venice-is-content-violation",
+  "content-type",
+  "x-rate-limit-foo",
+  "deprecation",
+  "idempotent-replayed",
+  "__proto__"
 ]
-const headerValue = fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.date({ noInvalidDate: false }).map((d) => {
-  try {
-    return d.toUTCString()
-  } catch {
-    return "Invalid"
-  }
-}))
-const headers = fc.dictionary(fc.oneof(fc.constantFrom(...headerNames), fc.string()), fc.oneof(headerValue, fc.array(headerValue, { maxLength: 3 })), { maxKeys: 8 })
+const headerValue = fc.oneof(
+  fc.string(),
+  fc.integer().map(String),
+  fc.double().map(String),
+  fc.date({ noInvalidDate: false }).map((d) => {
+    try {
+      return d.toUTCString()
+    } catch {
+      return "Invalid"
+    }
+  })
+)
+const headers = fc.dictionary(
+  fc.oneof(fc.constantFrom(...headerNames), fc.string()),
+  fc.oneof(headerValue, fc.array(headerValue, { maxLength: 3 })),
+  { maxKeys: 8 }
+)
 
 // 10,000 cases, in ten tests of 1,000: each run is synchronous, so vitest can only judge it against its timeout
 // afterwards, and one run of 10,000 took longer than that on a loaded machine
@@ -480,7 +622,9 @@ describe("VeniceError.decode is total (property)", () => {
           expect(VeniceError.classes.filter((C) => e instanceof C)).toHaveLength(1)
           expect(e.status).toBe(status)
           expect(typeof e.message).toBe("string")
-          expect(["never", "backoff", "header-wait", "pay-then-retry", "modify-then-retry"]).toContain(VeniceError.retryClass(e))
+          expect(["never", "backoff", "header-wait", "pay-then-retry", "modify-then-retry"]).toContain(
+            VeniceError.retryClass(e)
+          )
           expect(e.raw.length).toBeLessThanOrEqual(64 * 1024 + 64)
         }),
         // fewer under mutation testing (`npm run mutate`), where every mutant of the decoder reruns it

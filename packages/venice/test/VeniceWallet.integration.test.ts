@@ -45,7 +45,9 @@ describe("VeniceWallet", () => {
         expirationTime: new Date(now.getTime() + 5 * 60_000).toISOString(),
         statement: "Sign in to Venice AI"
       }
-      expect(yield* wallet.offerChallenge({ ...challenge, domain: "evil.example", nonce: "deadbeefdeadbeef" })).toBe(false)
+      expect(yield* wallet.offerChallenge({ ...challenge, domain: "evil.example", nonce: "deadbeefdeadbeef" })).toBe(
+        false
+      )
       expect(yield* wallet.offerChallenge(challenge)).toBe(true)
       const header = yield* wallet.signIn()
       expect(yield* nonceOf(header)).toBe(challenge.nonce)
@@ -79,11 +81,15 @@ describe("VeniceWallet", () => {
       expect(yield* wallet.offerChallenge(challenge, "https://api.venice.ai/api/v1/chat/completions")).toBe(false)
       expect(yield* wallet.offerChallenge(challenge, "http://127.0.0.1:4021/api/v1/chat/completions")).toBe(true)
       // a request to another origin does not use it; one to its origin does, once
-      expect(yield* nonceOf(yield* wallet.signIn({ url: "https://api.venice.ai/api/v1/models" }))).not.toBe(challenge.nonce)
+      expect(yield* nonceOf(yield* wallet.signIn({ url: "https://api.venice.ai/api/v1/models" }))).not.toBe(
+        challenge.nonce
+      )
       const used = yield* wallet.signIn({ url: "http://127.0.0.1:4021/api/v1/models" })
       expect(yield* nonceOf(used)).toBe(challenge.nonce)
       expect((yield* Siwx.verify(used, { domain: "127.0.0.1" })).domain).toBe("127.0.0.1:4021")
-      expect(yield* nonceOf(yield* wallet.signIn({ url: "http://127.0.0.1:4021/api/v1/models" }))).not.toBe(challenge.nonce)
+      expect(yield* nonceOf(yield* wallet.signIn({ url: "http://127.0.0.1:4021/api/v1/models" }))).not.toBe(
+        challenge.nonce
+      )
     }))
 
   it.effect("a private key is Redacted and never printed: an invalid key fails without quoting it", () =>
@@ -149,7 +155,12 @@ describe("VeniceWallet", () => {
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const error = yield* Effect.flip(Chat.completions(hello))
-        expect(error).toMatchObject({ _tag: "VeniceCodedError", code: "X402_SIGN_IN_DOMAIN_MISMATCH", status: 401, attempt: 1 })
+        expect(error).toMatchObject({
+          _tag: "VeniceCodedError",
+          code: "X402_SIGN_IN_DOMAIN_MISMATCH",
+          status: 401,
+          attempt: 1
+        })
         expect(yield* emu.count()).toBe(1)
       }).pipe(Effect.provide(t.layer)))
   }
@@ -162,7 +173,12 @@ describe("VeniceWallet", () => {
       { concurrency: "unbounded" }
     )
   {
-    const t = walletLayer({ balanceUsd: 5, payments: false, realTime: false, emulator: { stream: { pace: "40 millis" } } })
+    const t = walletLayer({
+      balanceUsd: 5,
+      payments: false,
+      realTime: false,
+      emulator: { stream: { pace: "40 millis" } }
+    })
     it.scopedLive("X4: 20 concurrent wallet streams — at most 5 in flight, the emulator never answers X402_CONCURRENCY_LIMIT", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
@@ -170,7 +186,10 @@ describe("VeniceWallet", () => {
         const bucket = `inflight:wallet:${t.address.toLowerCase()}`
         let peak = 0
         const sampler = yield* Effect.fork(Effect.forever(Effect.zipRight(
-          Effect.flatMap(store.slotsInUse(bucket, Date.now()), (n) => Effect.sync(() => void (peak = Math.max(peak, n)))),
+          Effect.flatMap(
+            store.slotsInUse(bucket, Date.now()),
+            (n) => Effect.sync(() => void (peak = Math.max(peak, n)))
+          ),
           Effect.sleep("5 millis")
         )))
         const exits = yield* streams(20)
@@ -197,7 +216,11 @@ describe("VeniceWallet", () => {
         const exits = yield* streams(20, RetryPolicy.none)
         const limited = exits.filter(Exit.isFailure)
         expect(limited.length).toBeGreaterThan(0)
-        expect(limited.map((e) => Exit.isFailure(e) && e.cause._tag === "Fail" ? (e.cause.error as { code?: string }).code : "?"))
+        expect(
+          limited.map((e) =>
+            Exit.isFailure(e) && e.cause._tag === "Fail" ? (e.cause.error as { code?: string }).code : "?"
+          )
+        )
           .toContain("X402_CONCURRENCY_LIMIT")
       }).pipe(Effect.provide(t.layer)))
   }
@@ -209,8 +232,10 @@ describe("VeniceWallet", () => {
         const emu = yield* VeniceEmulator
         yield* emu.script({ route: "chat/completions" }, 2, Faults.streamStall(1))
         // two streams opened and held (first event read, then the server stalls)
-        const held = yield* Effect.forEach([1, 2], () =>
-          Effect.fork(Stream.runDrain(ChatStream.stream({ ...hello, model: MODEL }))))
+        const held = yield* Effect.forEach(
+          [1, 2],
+          () => Effect.fork(Stream.runDrain(ChatStream.stream({ ...hello, model: MODEL })))
+        )
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
         expect(yield* emu.count({ route: "chat/completions" })).toBe(2)
         // a third call waits for a slot

@@ -20,7 +20,10 @@ import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import { drive, recordingLogger, recordingTracer } from "./support.js"
 import { hello, walletLayer } from "./walletSupport.js"
 
-const t = walletLayer({ balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 15, settlement: { poll: "2 seconds" } } })
+const t = walletLayer({
+  balanceUsd: 0,
+  payments: { maxPerPaymentUsd: 10, budgetUsd: 15, settlement: { poll: "2 seconds" } }
+})
 
 it.scoped("no key, SIWX header, signature or payment header in any error, log line or span", () =>
   Effect.gen(function*() {
@@ -71,7 +74,9 @@ it.scoped("no key, SIWX header, signature or payment header in any error, log li
     expect(t.recorder.requests.some((r) => r.headers["payment-signature"] !== undefined)).toBe(true)
 
     const errors = exits.flatMap((exit) =>
-      Exit.isFailure(exit) ? [Cause.pretty(exit.cause), JSON.stringify(Cause.squash(exit.cause)), String(Cause.squash(exit.cause))] : []
+      Exit.isFailure(exit)
+        ? [Cause.pretty(exit.cause), JSON.stringify(Cause.squash(exit.cause)), String(Cause.squash(exit.cause))]
+        : []
     )
     expect(exits.filter(Exit.isFailure).length).toBeGreaterThanOrEqual(3)
     const spans = tracing.dump()

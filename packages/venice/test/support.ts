@@ -35,8 +35,10 @@ export const layer = (
 ): Layer.Layer<Emulator.VeniceEmulator | VeniceClient.VeniceClient, unknown> => {
   const emulator = Emulator.layer({ keys: [KEY], ...config })
   const venice = Layer.unwrapEffect(
-    Effect.map(Emulator.VeniceEmulator, (emu) =>
-      VeniceClient.layer({ apiKey: Redacted.make(KEY), ...client, baseUrl: emu.baseUrl }))
+    Effect.map(
+      Emulator.VeniceEmulator,
+      (emu) => VeniceClient.layer({ apiKey: Redacted.make(KEY), ...client, baseUrl: emu.baseUrl })
+    )
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   // only under a TestClock; live tests (it.live / it.scopedLive) run on the real clock
   const realisticTime = Layer.effectDiscard(

@@ -6,9 +6,10 @@
  * clock. The emulator records every SIGN-IN-WITH-X header it verifies (raw value, nonce), and the client's HTTP layer
  * records every outgoing request's headers, so tests can check nonces and search for secrets.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { getBase58Decoder } from "@solana/kit"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Siwx from "@venice-effect/core/Siwx"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
@@ -17,7 +18,6 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import { getBase58Decoder } from "@solana/kit"
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -57,7 +57,9 @@ export interface Recorder {
   /** The nonces of those headers that verified. */
   readonly nonces: Array<string>
   /** Every request the client sent: method, URL, headers (raw, for secret searches). */
-  readonly requests: Array<{ readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>> }>
+  readonly requests: Array<
+    { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>> }
+  >
 }
 
 export interface WalletTestOptions {
@@ -65,7 +67,9 @@ export interface WalletTestOptions {
   readonly chain?: Chain
   /** The wallet's initial credit on the emulator (USD). */
   readonly balanceUsd?: number
-  readonly emulator?: Omit<Emulator.Config, "x402"> & { readonly x402?: Omit<NonNullable<Emulator.Config["x402"]>, "verifySiwx"> }
+  readonly emulator?: Omit<Emulator.Config, "x402"> & {
+    readonly x402?: Omit<NonNullable<Emulator.Config["x402"]>, "verifySiwx">
+  }
   readonly wallet?: VeniceWallet.Options
   /** Payment settings (cap 10, budget 50 unless given); `false`: a wallet client without payments. */
   readonly payments?: Partial<PaymentPolicy.Options> | false
@@ -107,9 +111,17 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
   })
   const http = Layer.effect(
     HttpClient.HttpClient,
-    Effect.map(HttpClient.HttpClient, (client) =>
-      HttpClient.tapRequest(client, (request: HttpClientRequest.HttpClientRequest) =>
-        Effect.sync(() => recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } }))))
+    Effect.map(
+      HttpClient.HttpClient,
+      (client) =>
+        HttpClient.tapRequest(
+          client,
+          (request: HttpClientRequest.HttpClientRequest) =>
+            Effect.sync(() =>
+              recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } })
+            )
+        )
+    )
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   const wallet = chain === "solana"
     ? Layer.unwrapScoped(Effect.gen(function*() {
@@ -134,7 +146,11 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
           ...options.client,
           baseUrl: emu.baseUrl,
           ...(options.retry !== undefined ? { retry: options.retry } : {})
-        }) as Layer.Layer<VeniceClient.VeniceClient | PaymentPolicy.PaymentPolicy, unknown, VeniceWallet.VeniceWallet | HttpClient.HttpClient>
+        }) as Layer.Layer<
+          VeniceClient.VeniceClient | PaymentPolicy.PaymentPolicy,
+          unknown,
+          VeniceWallet.VeniceWallet | HttpClient.HttpClient
+        >
       }
       const payments = PaymentPolicy.layer({
         maxPerPaymentUsd: 10,

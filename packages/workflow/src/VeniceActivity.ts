@@ -42,16 +42,16 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
-import type * as Chat from "@venice-effect/venice/Chat"
-import type * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
-import * as ChatSchemas from "@venice-effect/venice/schema/Chat"
-import * as VeniceError from "@venice-effect/venice/VeniceError"
-import type * as VeniceClient from "@venice-effect/venice/VeniceClient"
-import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Activity from "@effect/workflow/Activity"
 import * as DurableClock from "@effect/workflow/DurableClock"
 import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
 import { WorkflowInstance } from "@effect/workflow/WorkflowEngine"
+import type * as Chat from "@venice-effect/venice/Chat"
+import type * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
+import * as ChatSchemas from "@venice-effect/venice/schema/Chat"
+import type * as VeniceClient from "@venice-effect/venice/VeniceClient"
+import * as VeniceError from "@venice-effect/venice/VeniceError"
+import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -515,7 +515,9 @@ const retrieveStep = (
         const error = seen.left
         // the SDK's polling policy: transport failures, 502–504, 429 and the client's own "not now" (its error-budget
         // guard, a wait longer than its maximum) mean poll again later; a 500 is the job's own failure
-        if (Sdk.retrieveIsTransient(error)) return { _tag: "Unavailable", error: error._tag, message: error.message, at } as const
+        if (Sdk.retrieveIsTransient(error)) {
+          return { _tag: "Unavailable", error: error._tag, message: error.message, at } as const
+        }
         return yield* WorkflowError.fromClientError(name, `${kind}.retrieve`, error, queued.queueId)
       }
       const state = seen.right
@@ -558,7 +560,10 @@ const retrieveStep = (
 const nextDelay = (seen: Observation, unavailable: number, polling: PollingOptions | undefined): Duration.Duration => {
   if (seen._tag === "Unavailable") return Duration.millis(Math.min(30_000, 1_000 * 2 ** Math.max(0, unavailable - 1)))
   if (seen._tag !== "Processing") return Duration.zero
-  return Sdk.cadence(seen, { min: millis(polling?.min, Duration.seconds(1)), max: millis(polling?.max, Duration.seconds(15)) })
+  return Sdk.cadence(seen, {
+    min: millis(polling?.min, Duration.seconds(1)),
+    max: millis(polling?.max, Duration.seconds(15))
+  })
 }
 
 /**

@@ -33,10 +33,10 @@
  *
  * @since 0.1.0
  */
-import * as VideoSchemas from "@venice-effect/venice/schema/Video"
-import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Workflow from "@effect/workflow/Workflow"
 import type { WorkflowEngine, WorkflowInstance } from "@effect/workflow/WorkflowEngine"
+import * as VideoSchemas from "@venice-effect/venice/schema/Video"
+import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"

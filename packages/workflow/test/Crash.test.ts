@@ -86,64 +86,80 @@ const crashAndResume = (options: {
 }
 
 describe("a worker killed mid-run, resumed by a fresh one (SQLite)", () => {
-  it.scopedLive("(a) killed right after its queue request reached Venice: found in the ledger, queued once", () =>
-    Effect.gen(function*() {
-      const run = yield* crashAndResume({
-        label: "queue",
-        balanceUsd: 10,
-        rule: { method: "POST", path: "/video/queue" }
-      })
-      expect(run.heldRequest.status).toBe(200)
-      expect(run.firstOutcome._tag).toBe("exited")
-      expect(run.queues).toBe(1)
-      expect(run.result.job.recovered).toBe(true)
-      expect(run.payments).toHaveLength(0)
-      expect(run.result.job.media.sha256).toBe(sha256(run.file))
-      expect(run.partLeft).toBe(false)
-    }), 120_000)
+  it.scopedLive(
+    "(a) killed right after its queue request reached Venice: found in the ledger, queued once",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* crashAndResume({
+          label: "queue",
+          balanceUsd: 10,
+          rule: { method: "POST", path: "/video/queue" }
+        })
+        expect(run.heldRequest.status).toBe(200)
+        expect(run.firstOutcome._tag).toBe("exited")
+        expect(run.queues).toBe(1)
+        expect(run.result.job.recovered).toBe(true)
+        expect(run.payments).toHaveLength(0)
+        expect(run.result.job.media.sha256).toBe(sha256(run.file))
+        expect(run.partLeft).toBe(false)
+      }),
+    120_000
+  )
 
-  it.scopedLive("(b) killed mid-poll: polling resumes from the record, the job is not queued again", () =>
-    Effect.gen(function*() {
-      const run = yield* crashAndResume({
-        label: "poll",
-        balanceUsd: 10,
-        rule: { method: "POST", path: "/video/retrieve", nth: 2 }
-      })
-      expect(run.queues).toBe(1)
-      expect(run.result.job.recovered).toBe(false)
-      expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 120_000)
+  it.scopedLive(
+    "(b) killed mid-poll: polling resumes from the record, the job is not queued again",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* crashAndResume({
+          label: "poll",
+          balanceUsd: 10,
+          rule: { method: "POST", path: "/video/retrieve", nth: 2 }
+        })
+        expect(run.queues).toBe(1)
+        expect(run.result.job.recovered).toBe(false)
+        expect(run.result.job.media.sha256).toBe(sha256(run.file))
+      }),
+    120_000
+  )
 
-  it.scopedLive("(c) killed after its payment reached Venice: found in the ledger, no new signature", () =>
-    Effect.gen(function*() {
-      const run = yield* crashAndResume({
-        label: "payment",
-        balanceUsd: 0,
-        rule: { method: "POST", path: "/x402/top-up", paying: true }
-      })
-      expect(run.heldRequest.status).toBe(200)
-      expect(run.payments).toHaveLength(1)
-      expect(run.payments[0]?.status).toBe("credited")
-      expect(run.payments[0]?.submissions).toBe(1)
-      expect(run.result.topUp?.via).toBe("ledger")
-      expect(run.result.topUp?.attempt).toBe(1)
-      expect(run.queues).toBe(1)
-      expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 120_000)
+  it.scopedLive(
+    "(c) killed after its payment reached Venice: found in the ledger, no new signature",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* crashAndResume({
+          label: "payment",
+          balanceUsd: 0,
+          rule: { method: "POST", path: "/x402/top-up", paying: true }
+        })
+        expect(run.heldRequest.status).toBe(200)
+        expect(run.payments).toHaveLength(1)
+        expect(run.payments[0]?.status).toBe("credited")
+        expect(run.payments[0]?.submissions).toBe(1)
+        expect(run.result.topUp?.via).toBe("ledger")
+        expect(run.result.topUp?.attempt).toBe(1)
+        expect(run.queues).toBe(1)
+        expect(run.result.job.media.sha256).toBe(sha256(run.file))
+      }),
+    120_000
+  )
 
-  it.scopedLive("(c') killed after sending a payment lost on its way: void once expired, then one payment", () =>
-    Effect.gen(function*() {
-      const run = yield* crashAndResume({
-        label: "lost-payment",
-        balanceUsd: 0,
-        authorizationWindow: "6 seconds",
-        rule: { method: "POST", path: "/x402/top-up", paying: true, forward: false }
-      })
-      // the first authorization never arrived; the second was signed only after the first could no longer land
-      expect(run.payments).toHaveLength(1)
-      expect(run.payments[0]?.status).toBe("credited")
-      expect(run.result.topUp?.attempt).toBe(2)
-      expect(run.result.topUp?.via).toBe("receipt")
-      expect(run.queues).toBe(1)
-    }), 120_000)
+  it.scopedLive(
+    "(c') killed after sending a payment lost on its way: void once expired, then one payment",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* crashAndResume({
+          label: "lost-payment",
+          balanceUsd: 0,
+          authorizationWindow: "6 seconds",
+          rule: { method: "POST", path: "/x402/top-up", paying: true, forward: false }
+        })
+        // the first authorization never arrived; the second was signed only after the first could no longer land
+        expect(run.payments).toHaveLength(1)
+        expect(run.payments[0]?.status).toBe("credited")
+        expect(run.result.topUp?.attempt).toBe(2)
+        expect(run.result.topUp?.via).toBe("receipt")
+        expect(run.queues).toBe(1)
+      }),
+    120_000
+  )
 })

@@ -76,30 +76,38 @@ const fleetCrash = (
 }
 
 describe.skipIf(missingPostgres !== undefined)("two workers on PostgreSQL, the one running the run killed", () => {
-  it.scopedLive("killed after its queue request reached Venice: the other worker finds the job, one queue", () =>
-    Effect.gen(function*() {
-      const run = yield* fleetCrash({
-        label: "pgqueue",
-        balanceUsd: 10,
-        rule: { method: "POST", path: "/video/queue" }
-      })
-      expect(run.held.status).toBe(200)
-      expect(run.queues).toBe(1)
-      expect(run.result.job.recovered).toBe(true)
-      expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 300_000)
+  it.scopedLive(
+    "killed after its queue request reached Venice: the other worker finds the job, one queue",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* fleetCrash({
+          label: "pgqueue",
+          balanceUsd: 10,
+          rule: { method: "POST", path: "/video/queue" }
+        })
+        expect(run.held.status).toBe(200)
+        expect(run.queues).toBe(1)
+        expect(run.result.job.recovered).toBe(true)
+        expect(run.result.job.media.sha256).toBe(sha256(run.file))
+      }),
+    300_000
+  )
 
-  it.scopedLive("killed after its payment reached Venice: the other worker finds it in the ledger, one payment", () =>
-    Effect.gen(function*() {
-      const run = yield* fleetCrash({
-        label: "pgpay",
-        balanceUsd: 0,
-        rule: { method: "POST", path: "/x402/top-up", paying: true }
-      })
-      expect(run.payments).toHaveLength(1)
-      expect(run.payments[0]?.submissions).toBe(1)
-      expect(run.result.topUp?.via).toBe("ledger")
-      expect(run.queues).toBe(1)
-      expect(run.result.job.media.sha256).toBe(sha256(run.file))
-    }), 300_000)
+  it.scopedLive(
+    "killed after its payment reached Venice: the other worker finds it in the ledger, one payment",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* fleetCrash({
+          label: "pgpay",
+          balanceUsd: 0,
+          rule: { method: "POST", path: "/x402/top-up", paying: true }
+        })
+        expect(run.payments).toHaveLength(1)
+        expect(run.payments[0]?.submissions).toBe(1)
+        expect(run.result.topUp?.via).toBe("ledger")
+        expect(run.queues).toBe(1)
+        expect(run.result.job.media.sha256).toBe(sha256(run.file))
+      }),
+    300_000
+  )
 })

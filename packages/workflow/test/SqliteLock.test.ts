@@ -40,20 +40,24 @@ const openOnce = (filename: string) =>
   Effect.exit(Effect.scoped(Layer.build(WorkflowStorage.layerSqlite({ filename }))))
 
 describe("SQLite storage: one worker process per file", () => {
-  it.live("a second process is refused while the first holds the file, and opens it at once after a SIGKILL", () =>
-    Effect.gen(function*() {
-      const filename = Path.join(tempDir("lock"), "wf.sqlite")
-      const first = holder(filename)
-      yield* Effect.promise(() => first.open)
-      const refused = yield* openOnce(filename)
-      expect(Exit.isFailure(refused)).toBe(true)
-      if (Exit.isFailure(refused)) {
-        const error = refused.cause._tag === "Fail" ? refused.cause.error : undefined
-        expect(error?._tag).toBe("WorkflowStorageError")
-        expect(error?.message).toMatch(/locked by another worker \(one worker per file\)/)
-      }
-      yield* Effect.promise(first.kill)
-      const opened = yield* openOnce(filename)
-      expect(Exit.isSuccess(opened)).toBe(true)
-    }), 60_000)
+  it.live(
+    "a second process is refused while the first holds the file, and opens it at once after a SIGKILL",
+    () =>
+      Effect.gen(function*() {
+        const filename = Path.join(tempDir("lock"), "wf.sqlite")
+        const first = holder(filename)
+        yield* Effect.promise(() => first.open)
+        const refused = yield* openOnce(filename)
+        expect(Exit.isFailure(refused)).toBe(true)
+        if (Exit.isFailure(refused)) {
+          const error = refused.cause._tag === "Fail" ? refused.cause.error : undefined
+          expect(error?._tag).toBe("WorkflowStorageError")
+          expect(error?.message).toMatch(/locked by another worker \(one worker per file\)/)
+        }
+        yield* Effect.promise(first.kill)
+        const opened = yield* openOnce(filename)
+        expect(Exit.isSuccess(opened)).toBe(true)
+      }),
+    60_000
+  )
 })

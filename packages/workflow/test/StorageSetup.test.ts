@@ -4,10 +4,10 @@
  * cluster_migrations` kill the loser with `42P07`). A database `@effect/cluster` cannot migrate fails the layer with a
  * `WorkflowStorageError`, and so does a step's store operation that the database refuses.
  */
-import { describe, expect, it } from "@effect/vitest"
-import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -29,30 +29,38 @@ const describeExit = (exit: Exit.Exit<unknown, unknown>): string =>
   Exit.isSuccess(exit) ? "started" : Cause.pretty(exit.cause)
 
 describe.skipIf(missingPostgres !== undefined)("PostgreSQL storage set up by several workers", () => {
-  it.live("four workers starting together on a fresh database, three times: every one starts", () =>
-    Effect.gen(function*() {
-      for (let round = 0; round < 3; round++) {
-        const url = yield* Effect.promise(() => freshDatabase("setup"))
-        const exits = yield* Effect.all([0, 1, 2, 3].map((i) => start(url, i)), { concurrency: "unbounded" })
-        expect(exits.map(describeExit)).toEqual(["started", "started", "started", "started"])
-      }
-    }), 120_000)
+  it.live(
+    "four workers starting together on a fresh database, three times: every one starts",
+    () =>
+      Effect.gen(function*() {
+        for (let round = 0; round < 3; round++) {
+          const url = yield* Effect.promise(() => freshDatabase("setup"))
+          const exits = yield* Effect.all([0, 1, 2, 3].map((i) => start(url, i)), { concurrency: "unbounded" })
+          expect(exits.map(describeExit)).toEqual(["started", "started", "started", "started"])
+        }
+      }),
+    120_000
+  )
 
-  it.live("a database @effect/cluster cannot migrate: a WorkflowStorageError naming it, not a defect", () =>
-    Effect.gen(function*() {
-      const url = yield* Effect.promise(() => freshDatabase("badmigration"))
-      // a `cluster_migrations` table of another shape: the cluster's migrator fails on it (42703)
-      yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`CREATE TABLE cluster_migrations (x INTEGER)`).pipe(
-        Effect.provide(PgClient.layer({ url: Redacted.make(url) })),
-        Effect.orDie
-      )
-      const exit = yield* start(url, 0)
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
-      const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : undefined
-      expect(error?._tag === "Some" && error.value._tag).toBe("WorkflowStorageError")
-      expect(error?._tag === "Some" && error.value.message).toContain("cannot create @effect/cluster's tables")
-      expect(error?._tag === "Some" && "code" in error.value && error.value.code).toBe("42703")
-    }), 60_000)
+  it.live(
+    "a database @effect/cluster cannot migrate: a WorkflowStorageError naming it, not a defect",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* Effect.promise(() => freshDatabase("badmigration"))
+        // a `cluster_migrations` table of another shape: the cluster's migrator fails on it (42703)
+        yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`CREATE TABLE cluster_migrations (x INTEGER)`).pipe(
+          Effect.provide(PgClient.layer({ url: Redacted.make(url) })),
+          Effect.orDie
+        )
+        const exit = yield* start(url, 0)
+        expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
+        const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : undefined
+        expect(error?._tag === "Some" && error.value._tag).toBe("WorkflowStorageError")
+        expect(error?._tag === "Some" && error.value.message).toContain("cannot create @effect/cluster's tables")
+        expect(error?._tag === "Some" && "code" in error.value && error.value.code).toBe("42703")
+      }),
+    60_000
+  )
 })
 
 describe("a store operation the database refuses", () => {

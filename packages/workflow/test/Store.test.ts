@@ -4,10 +4,10 @@
  * the cap; a wallet has at most one open payment; a void payment gives its amount back once; one `sending` queue
  * record per account and model.
  */
-import { describe, expect, it } from "@effect/vitest"
-import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { describe, expect, it } from "@effect/vitest"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -33,8 +33,7 @@ const race = (clients: ReadonlyArray<Pool>, n: number) =>
         budgetKey: "shared",
         amountMicros: AMOUNT,
         createdAt: i
-      }, BUDGET).pipe(Effect.provide(clients[i % clients.length]!))
-    ),
+      }, BUDGET).pipe(Effect.provide(clients[i % clients.length]!))),
     { concurrency: "unbounded" }
   )
 
@@ -73,8 +72,7 @@ const checks = (layers: ReadonlyArray<Layer.Layer<SqlClient.SqlClient>>) =>
       Array.from({ length: 6 }, (_, i) =>
         Store.claimSending({ needId: `job-${i}`, account: "wallet:0", kind: "video", model: "m", sentAt: i }).pipe(
           Effect.provide(clients[i % clients.length]!)
-        )
-      ),
+        )),
       { concurrency: "unbounded" }
     )
     expect(claims.filter(Boolean)).toHaveLength(1)
@@ -84,10 +82,14 @@ describe("the steps' store", () => {
   it.live("SQLite: cap, one open payment per wallet, void once, one sending job", () =>
     checks([SqliteClient.layer({ filename: Path.join(tempDir("store"), "store.sqlite") }).pipe(Layer.orDie)]))
 
-  it.live.skipIf(missingPostgres !== undefined)("PostgreSQL, three pools racing: the same", () =>
-    Effect.gen(function*() {
-      const url = yield* Effect.promise(() => freshDatabase("store"))
-      const pool = () => PgClient.layer({ url: Redacted.make(url), maxConnections: 5 }).pipe(Layer.orDie)
-      yield* checks([pool(), pool(), pool()])
-    }), 60_000)
+  it.live.skipIf(missingPostgres !== undefined)(
+    "PostgreSQL, three pools racing: the same",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* Effect.promise(() => freshDatabase("store"))
+        const pool = () => PgClient.layer({ url: Redacted.make(url), maxConnections: 5 }).pipe(Layer.orDie)
+        yield* checks([pool(), pool(), pool()])
+      }),
+    60_000
+  )
 })

@@ -6,9 +6,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import * as Crypto from "node:crypto"
 import * as VeniceWorkflows from "../src/VeniceWorkflows.js"
 import {
   counts,
@@ -45,11 +45,18 @@ describe("videoToFile (one process)", () => {
       expect(result.job.media.sha256).toBe(sha256(file))
       expect(Fs.existsSync(`${path}.part`)).toBe(false)
     }).pipe(
-      Effect.provide(Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) =>
-        sqliteWorker(Path.join(dir, "wf.sqlite"), walletClient(key, emu.baseUrl), {
-          maxPerPaymentUsd: 10,
-          budgetUsd: 20
-        })))),
+      Effect.provide(
+        Layer.unwrapEffect(
+          Effect.map(
+            Emulator.VeniceEmulator,
+            (emu) =>
+              sqliteWorker(Path.join(dir, "wf.sqlite"), walletClient(key, emu.baseUrl), {
+                maxPerPaymentUsd: 10,
+                budgetUsd: 20
+              })
+          )
+        )
+      ),
       Effect.provide(emulatorLayer(address, 0))
     )
   }, 60_000)
@@ -69,8 +76,14 @@ describe("videoToFile (one process)", () => {
       expect(result.job.media._tag).toBe("Bytes")
       if (result.job.media._tag === "Bytes") expect(sha256(result.job.media.bytes)).toBe(result.job.media.sha256)
     }).pipe(
-      Effect.provide(Layer.unwrapEffect(Effect.map(Emulator.VeniceEmulator, (emu) =>
-        sqliteWorker(Path.join(dir, "wf.sqlite"), keyClient(emu.baseUrl))))),
+      Effect.provide(
+        Layer.unwrapEffect(
+          Effect.map(
+            Emulator.VeniceEmulator,
+            (emu) => sqliteWorker(Path.join(dir, "wf.sqlite"), keyClient(emu.baseUrl))
+          )
+        )
+      ),
       Effect.provide(emulatorLayer(address, 0))
     )
   }, 60_000)

@@ -3,10 +3,10 @@
  * with the emulator's credit, a wallet client on the emulator without in-process payments (the workflow's durable
  * top-ups pay), the file system, and workflow storage in a SQLite file of a fresh temporary folder.
  */
-import type * as FileSystem from "@effect/platform/FileSystem"
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"

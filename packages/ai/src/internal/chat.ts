@@ -178,9 +178,9 @@ const userPart = (
         new AiError.MalformedInput({
           module: info.module,
           method: "prepareMessages",
-          description: `Audio must be inline data in one of ${Object.keys(AUDIO_FORMATS).join(", ")} (got ${
-            part.mediaType
-          }${data === undefined ? " as a URL" : ""})`
+          description: `Audio must be inline data in one of ${
+            Object.keys(AUDIO_FORMATS).join(", ")
+          } (got ${part.mediaType}${data === undefined ? " as a URL" : ""})`
         })
       )
     }

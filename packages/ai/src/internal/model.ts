@@ -62,8 +62,10 @@ export const make = <Request extends Telemetry.RequestFacts, Call, Chunk extends
   const { info } = backend
   const site = (method: string): Errors.Site => ({ module: info.module, method })
   const prepare = (options: LanguageModel.ProviderOptions) =>
-    Effect.tap(backend.request(options), ({ request }) =>
-      Effect.sync(() => Telemetry.annotateRequest(options.span, info.name, request)))
+    Effect.tap(
+      backend.request(options),
+      ({ request }) => Effect.sync(() => Telemetry.annotateRequest(options.span, info.name, request))
+    )
 
   const generateText = (options: LanguageModel.ProviderOptions) =>
     Effect.gen(function*() {
@@ -99,7 +101,9 @@ export const make = <Request extends Telemetry.RequestFacts, Call, Chunk extends
         Stream.concat(Stream.suspend(() =>
           Stream.fromEffect(fromEither(assembler.end(opened.facts(model, last)), site("streamText")))
         )),
-        Stream.tap((parts) => Effect.sync(() => Telemetry.annotateParts(options.span, parts))),
+        Stream.tap((parts) =>
+          Effect.sync(() => Telemetry.annotateParts(options.span, parts))
+        ),
         Stream.flattenIterables
       )
     }))

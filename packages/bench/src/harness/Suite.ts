@@ -48,7 +48,7 @@ export const isSelected = (context: SuiteContext, name: string): boolean =>
  * The machine's 1-minute load average now; call the result when the suite is done to get the sentence the reports
  * print (`load average (1 min) 1.97 before, 1.85 after`).
  */
-export const loadWatch = (): (() => string) => {
+export const loadWatch = (): () => string => {
   const before = os.loadavg()[0]!
   return () => `load average (1 min) ${before.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`
 }

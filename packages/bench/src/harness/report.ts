@@ -69,7 +69,9 @@ export const writeReport = (options: WriteOptions): void => {
   fs.mkdirSync(path.dirname(options.file), { recursive: true })
   fs.writeFileSync(options.file, text)
   for (const { suite, result } of options.results) {
-    for (const mirror of result.mirrors ?? []) writeMirror(path.resolve(path.dirname(options.file), mirror.file), suite, mirror, date, options)
+    for (const mirror of result.mirrors ?? []) {
+      writeMirror(path.resolve(path.dirname(options.file), mirror.file), suite, mirror, date, options)
+    }
   }
 }
 
@@ -91,7 +93,9 @@ const writeMirror = (
   const block = [
     start,
     `_Measured ${date} on ${machineMarkdown(options.machine)}; \`${options.command}\`` +
-    `${options.quick ? " (**quick mode**, not the figures of record)" : ""}; copied from the \`${suite.name}\` section of ` +
+    `${
+      options.quick ? " (**quick mode**, not the figures of record)" : ""
+    }; copied from the \`${suite.name}\` section of ` +
     `[benchmarks.md](${path.relative(path.dirname(file), options.file).split(path.sep).join("/")})._`,
     "",
     mirror.markdown.trim(),

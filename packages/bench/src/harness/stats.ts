@@ -36,7 +36,11 @@ export const fmtSummary = (s: Summary): string =>
 export const fmtRatio = (x: number): string => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×` : "–")
 
 /** A Markdown table. */
-export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, align?: ReadonlyArray<"l" | "r">): string => {
+export const table = (
+  headers: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  align?: ReadonlyArray<"l" | "r">
+): string => {
   const sep = headers.map((_, i) => ((align?.[i] ?? (i === 0 ? "l" : "r")) === "r" ? "---:" : ":---"))
   const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`
   return [line(headers), line(sep), ...rows.map(line)].join("\n")
@@ -57,6 +61,10 @@ export const targetsSection = (
   [
     "### Targets",
     "",
-    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), ["l", "l", "r"]),
+    table(["target", "result", ""], targets.map((t) => [t.name, t.met ? "met" : "**missed**", t.detail]), [
+      "l",
+      "l",
+      "r"
+    ]),
     ""
   ].join("\n")

@@ -27,7 +27,11 @@ export async function callVenice<T>(fn: () => Promise<Response>): Promise<T> {
   for (let attempt = 0; attempt <= maxRetries; attempt++) {
     const res = await fn()
     if (res.ok) return res.json() as Promise<T>
-    const body = (await res.clone().json().catch(() => ({}))) as { error?: unknown; code?: unknown; suggestedTopUpUsd?: unknown }
+    const body = (await res.clone().json().catch(() => ({}))) as {
+      error?: unknown
+      code?: unknown
+      suggestedTopUpUsd?: unknown
+    }
     const { status } = res
     if ([400, 401, 403, 415].includes(status)) {
       throw fail(typeof body.error === "string" ? body.error : "Venice error", status, body)

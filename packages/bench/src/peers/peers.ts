@@ -29,7 +29,10 @@ import * as Skill from "./callVeniceSkill.js"
 export const PEERS = ["ours", "seed", "skill", "openai", "raw"] as const
 export type PeerName = (typeof PEERS)[number]
 
-export const PEER_INFO: Record<PeerName, { readonly letter: string; readonly label: string; readonly description: string }> = {
+export const PEER_INFO: Record<
+  PeerName,
+  { readonly letter: string; readonly label: string; readonly description: string }
+> = {
   ours: {
     letter: "(a)",
     label: "venice-effect",
@@ -39,7 +42,8 @@ export const PEER_INFO: Record<PeerName, { readonly letter: string; readonly lab
   seed: {
     letter: "(b)",
     label: "seed `callVenice`",
-    description: "the seed guide's reference retry loop (`seeds/003`), re-typed in `src/peers/callVeniceSeed.ts`, on `fetch`"
+    description:
+      "the seed guide's reference retry loop (`seeds/003`), re-typed in `src/peers/callVeniceSeed.ts`, on `fetch`"
   },
   skill: {
     letter: "(b′)",
@@ -83,7 +87,9 @@ const chatBody = (model: string) => ({ model, messages: [{ role: "user" as const
 const invalidBody = (model: string) => ({ model, input: "hi" })
 
 const statusOf = (error: unknown): number | undefined =>
-  typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : undefined
+  typeof error === "object" && error !== null && "status" in error && typeof error.status === "number"
+    ? error.status
+    : undefined
 
 const describe = (error: unknown): string => {
   if (error instanceof Error && error.name === "AbortError") return "aborted"
@@ -149,7 +155,10 @@ const oursPeer = async (config: PeerConfig): Promise<Peer> => {
       const failure = Cause.failureOption(exit.cause)
       if (Option.isNone(failure)) return { ok: false, failure: "defect" }
       const error = failure.value
-      return { ok: false, failure: "status" in error && typeof error.status === "number" ? String(error.status) : error._tag }
+      return {
+        ok: false,
+        failure: "status" in error && typeof error.status === "number" ? String(error.status) : error._tag
+      }
     },
     close: () => runtime.dispose()
   }

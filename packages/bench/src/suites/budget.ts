@@ -3,9 +3,9 @@
  * 400, in the same key + model + user bucket as the valid ones): how many requests does the emulator lock out with
  * its error-budget 429 (Venice: > 50 failed requests in 30 s lock the bucket out for the rest of the 30 s)?
  */
-import { fmt, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
+import { fmt, fmtSummary, summarize, type Summary, table, targetsSection } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
-import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
+import { PEER_INFO, type PeerName, PEERS } from "../peers/peers.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
 
 interface Plan {
@@ -46,7 +46,12 @@ export const budget: Suite = {
           for (const peer of peers) {
             await emulator.reset()
             // every request to /responses (the invalid 30 %) is answered 400 before anything else: same key, model, user
-            await emulator.script({ route: "responses", code: "INVALID_REQUEST", times: 1_000_000, message: "Invalid request parameters" })
+            await emulator.script({
+              route: "responses",
+              code: "INVALID_REQUEST",
+              times: 1_000_000,
+              message: "Invalid request parameters"
+            })
             const result = await workers.get(peer)!.run({
               type: "burst",
               peer,
@@ -58,7 +63,9 @@ export const budget: Suite = {
             })
             const stats = await emulator.stats()
             const all: Record<string, number> = { ...result.failures }
-            for (const [k, v] of Object.entries(result.failuresInvalid)) all[`${k} (invalid)`] = (all[`${k} (invalid)`] ?? 0) + v
+            for (const [k, v] of Object.entries(result.failuresInvalid)) {
+              all[`${k} (invalid)`] = (all[`${k} (invalid)`] ?? 0) + v
+            }
             const refused = (result.failures["ErrorBudgetExhaustedError"] ?? 0) +
               (result.failuresInvalid["ErrorBudgetExhaustedError"] ?? 0)
             const validTotal = plan.n - Math.floor(plan.n / plan.invalid.of) * plan.invalid.first
@@ -128,7 +135,9 @@ const render = (
     `${Math.round((invalidCount / plan.n) * 100)} %) is invalid: the emulator answers it \`400 Invalid request ` +
     `parameters\` in the same bucket as the valid ones (a scripted 400 on \`POST /responses\`, which each peer sends ` +
     `with the same model: the emulator's fault scripts select requests by route, not by content; our client's local ` +
-    `validation is not involved). A run stops after ${(plan.deadlineMs / 1000).toFixed(0)} s: requests still retrying ` +
+    `validation is not involved). A run stops after ${
+      (plan.deadlineMs / 1000).toFixed(0)
+    } s: requests still retrying ` +
     `a lockout then (it lasts 30 s) are aborted and counted as unfinished, so the retrying peers' lockout counts are ` +
     `lower bounds. Emulator reset and a fresh peer per run; ${ctx.runs} runs per peer, interleaved. ${load}.`,
     "",
@@ -140,7 +149,15 @@ const render = (
   const results = [
     `### ${plan.n} requests, ${invalidCount} invalid, ${plan.concurrency} callers`,
     "",
-    table(["peer", "lockout 429s", "400s sent", "valid completed", "refused locally", "unfinished", "failures (per run)"], rows),
+    table([
+      "peer",
+      "lockout 429s",
+      "400s sent",
+      "valid completed",
+      "refused locally",
+      "unfinished",
+      "failures (per run)"
+    ], rows),
     ""
   ].join("\n")
   const targetLines = targetsSection(targets)

@@ -9,15 +9,15 @@
  * - `topup-redis` / `topup-memory`: 4 × 8 callers on one wallet without credit, the x402 payment policy with the top-up
  *   coordinator in Redis or in each process: payments made.
  */
-import * as Crypto from "node:crypto"
-import { fileURLToPath } from "node:url"
 import type { FromWorker, ToWorker, WorkerConfig } from "@venice-effect/testkit/FleetWorker"
 import { sharedRedis, startPrivateRedis } from "@venice-effect/testkit/RedisServer"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import * as Crypto from "node:crypto"
+import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
-import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
+import { fmt, fmtSummary, percentile, summarize, type Summary, table, targetsSection } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Answer, Request } from "./fleet/emulator.js"
 
@@ -38,7 +38,8 @@ const DESCRIPTIONS: Record<Config, string> = {
   redis: "limiter state in Redis: `RedisFleet.layer` (one `LimiterStore` for the fleet)",
   memory: "each process on its own in-memory `LimiterStore` (the default without Redis)",
   outage: "as `redis`, the Redis server SIGKILLed at 1/3 of the run and started again (empty) at 2/3",
-  "topup-redis": "wallet with no credit, `PaymentPolicy` with the Redis top-up coordinator (one lock and budget per wallet)",
+  "topup-redis":
+    "wallet with no credit, `PaymentPolicy` with the Redis top-up coordinator (one lock and budget per wallet)",
   "topup-memory": "the same with each process's in-memory coordinator (the default)"
 }
 
@@ -74,7 +75,10 @@ const emulatorChild = async () => {
   const started = await ask({
     type: "start",
     keys: [KEY],
-    config: { rateLimit: { requestsPerWindow: R, tokensPerWindow: 1_000_000_000, window: WINDOW_MS }, errorBudget: { threshold: 1_000 } }
+    config: {
+      rateLimit: { requestsPerWindow: R, tokensPerWindow: 1_000_000_000, window: WINDOW_MS },
+      errorBudget: { threshold: 1_000 }
+    }
   }, "listening")
   return {
     baseUrl: started.baseUrl,
@@ -128,10 +132,16 @@ const analyze = (records: ReadonlyArray<readonly [number, number, number, string
   const span = starts.length > 1 ? starts[starts.length - 1]! - starts[0]! : NaN
   const perSecond = (whole * 1000) / span
   const got429 = rs.filter((r) => r[2] === 429).length
-  return { perSecond, fractionOfR: perSecond / ((R * 1000) / WINDOW_MS), requests: rs.length, r429PerRequest: got429 / Math.max(1, rs.length) }
+  return {
+    perSecond,
+    fractionOfR: perSecond / ((R * 1000) / WINDOW_MS),
+    requests: rs.length,
+    r429PerRequest: got429 / Math.max(1, rs.length)
+  }
 }
 
-const prefix = (label: string) => `venice-effect-bench:${label}:${process.pid}:${Crypto.randomBytes(4).toString("hex")}:`
+const prefix = (label: string) =>
+  `venice-effect-bench:${label}:${process.pid}:${Crypto.randomBytes(4).toString("hex")}:`
 
 const mergeCounts = (counts: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> => {
   const out: Record<string, number> = {}
@@ -180,7 +190,9 @@ export const fleet: Suite = {
             }
             topUps.set(config, [...(topUps.get(config) ?? []), figures])
             ctx.log(
-              `  run ${run + 1} ${config.padEnd(12)} ${figures.payments} payment(s), ${figures.ok} ok, ${figures.failed} failed, ${got402} × 402, ` +
+              `  run ${run + 1} ${
+                config.padEnd(12)
+              } ${figures.payments} payment(s), ${figures.ok} ok, ${figures.failed} failed, ${got402} × 402, ` +
                 `warnings ${done.reduce((n, d) => n + d.warnings, 0)}`
             )
             continue
@@ -217,7 +229,9 @@ export const fleet: Suite = {
             }
             rate.set(config, [...(rate.get(config) ?? []), figures])
             ctx.log(
-              `  run ${run + 1} ${config.padEnd(12)} ${(figures.fractionOfR * 100).toFixed(1)} % of R, ${figures.requests} requests, ` +
+              `  run ${run + 1} ${config.padEnd(12)} ${
+                (figures.fractionOfR * 100).toFixed(1)
+              } % of R, ${figures.requests} requests, ` +
                 `${figures.r429PerRequest.toFixed(3)} × 429 per request, ${figures.failed} failed, ` +
                 `warnings ${figures.warnings}, rejoins ${figures.rejoins}` +
                 (figures.failed > 0 ? ` ${JSON.stringify(mergeCounts(done.map((d) => d.errors)))}` : "")
@@ -252,7 +266,9 @@ const render = (
     fmtSummary(summarize(rs.map((r) => r.r429PerRequest))),
     fmtSummary(summarize(rs.map((r) => r.failed))),
     fmtSummary(summarize(rs.map((r) => r.p50))),
-    config === "outage" ? `${fmt(summarize(rs.map((r) => r.warnings)).median)} / ${fmt(summarize(rs.map((r) => r.rejoins)).median)}` : "–"
+    config === "outage"
+      ? `${fmt(summarize(rs.map((r) => r.warnings)).median)} / ${fmt(summarize(rs.map((r) => r.rejoins)).median)}`
+      : "–"
   ])
   const topUpRows = [...topUps].map(([config, rs]) => [
     `\`${config}\``,
@@ -272,7 +288,11 @@ const render = (
     const memory = rate.get("memory")
     if (memory !== undefined) {
       const m429 = summarize(memory.map((r) => r.r429PerRequest))
-      targets.push({ name: "`memory` does visibly worse (429s per request)", met: m429.median > 2 * r429.median, detail: fmtSummary(m429) })
+      targets.push({
+        name: "`memory` does visibly worse (429s per request)",
+        met: m429.median > 2 * r429.median,
+        detail: fmtSummary(m429)
+      })
     }
   }
   const outage = rate.get("outage")
@@ -280,12 +300,20 @@ const render = (
     const failed = summarize(outage.map((r) => r.failed))
     targets.push({ name: "`outage`: no call lost (failed = 0)", met: failed.max === 0, detail: fmtSummary(failed) })
     const rejoined = outage.every((r) => r.warnings === 4 && r.rejoins === 4)
-    targets.push({ name: "`outage`: every process warns once and rejoins", met: rejoined, detail: rejoined ? "4 / 4" : "see runs" })
+    targets.push({
+      name: "`outage`: every process warns once and rejoins",
+      met: rejoined,
+      detail: rejoined ? "4 / 4" : "see runs"
+    })
   }
   const topUp = topUps.get("topup-redis")
   if (topUp !== undefined) {
     const payments = summarize(topUp.map((r) => r.payments))
-    targets.push({ name: "`topup-redis`: exactly one payment", met: payments.min === 1 && payments.max === 1, detail: fmtSummary(payments) })
+    targets.push({
+      name: "`topup-redis`: exactly one payment",
+      met: payments.min === 1 && payments.max === 1,
+      detail: fmtSummary(payments)
+    })
   }
   const method = [
     "### Method",
@@ -311,7 +339,10 @@ const render = (
   const results = [
     `### One key: R = ${R} per ${WINDOW_MS} ms, ${PROCESSES} processes × ${FIBERS} fibers, ${durationMs / 1000} s`,
     "",
-    table(["configuration", "goodput ÷ R", "requests", "429s per request", "failed", "p50 ms", "warnings / rejoins"], rateRows),
+    table(
+      ["configuration", "goodput ÷ R", "requests", "429s per request", "failed", "p50 ms", "warnings / rejoins"],
+      rateRows
+    ),
     "",
     `### One wallet without credit: ${PROCESSES} processes × ${FIBERS} fibers × 2 calls, x402 payment policy (cap $10)`,
     "",

@@ -3,9 +3,9 @@
  * child process) caps the key+model at R requests per window; C concurrent callers send N chat completions; per peer:
  * completed/s as a fraction of R, 429s received per completed request, failures, latency.
  */
-import { fmt, fmtSummary, percentile, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
+import { fmt, fmtSummary, percentile, summarize, type Summary, table, targetsSection } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
-import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
+import { PEER_INFO, type PeerName, PEERS } from "../peers/peers.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
 import type { BurstResult } from "./emulator/worker.js"
 
@@ -83,7 +83,9 @@ export const goodput: Suite = {
             runs.get(peer)!.push(figures)
             ctx.log(
               `  run ${run + 1} ${peer.padEnd(7)} ${(figures.fractionOfR * 100).toFixed(1).padStart(5)} % of R, ` +
-                `${result.ok} ok in ${(result.elapsedMs / 1000).toFixed(2)} s, ${got429} × 429 (${figures.r429PerOk.toFixed(3)}/ok), ` +
+                `${result.ok} ok in ${(result.elapsedMs / 1000).toFixed(2)} s, ${got429} × 429 (${
+                  figures.r429PerOk.toFixed(3)
+                }/ok), ` +
                 `${figures.failed} failed ${JSON.stringify(result.failures)}, ${result.unfinished} unfinished, ` +
                 `p50 ${fmt(figures.p50)} ms p99 ${fmt(figures.p99)} ms`
             )
@@ -149,7 +151,9 @@ const render = (
     "### Method",
     "",
     `The Venice emulator runs in a child process with a request window of R = ${plan.r} requests per ` +
-    `${plan.windowMs} ms (${fmt(rate)} requests/s) per key and model (fixed windows that open at the first request, as ` +
+    `${plan.windowMs} ms (${
+      fmt(rate)
+    } requests/s) per key and model (fixed windows that open at the first request, as ` +
     `the emulator's limiter does; tokens unlimited). Each peer runs in its own worker process; per run, the emulator is ` +
     `reset and the peer is built afresh (fresh client and limiter state), then ${plan.concurrency} concurrent callers ` +
     `send ${plan.n} chat completions (one model, one key). A run stops at ${(plan.deadlineMs / 1000).toFixed(1)} s ` +
@@ -174,7 +178,18 @@ const render = (
     `### R = ${plan.r} per ${plan.windowMs} ms, ${plan.concurrency} callers, ${plan.n} requests`,
     "",
     table(
-      ["peer", "completed/s ÷ R", "completed", "wall s", "429s per completed", "failed", "unfinished", "p50 ms", "p99 ms", "failures (per run)"],
+      [
+        "peer",
+        "completed/s ÷ R",
+        "completed",
+        "wall s",
+        "429s per completed",
+        "failed",
+        "unfinished",
+        "p50 ms",
+        "p99 ms",
+        "failures (per run)"
+      ],
       rows
     ),
     ""
@@ -182,5 +197,3 @@ const render = (
   const targetLines = targetsSection(targets)
   return { markdown: [method, results, targetLines].join("\n"), targets }
 }
-
-

@@ -5,14 +5,16 @@
  */
 import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
-import { fmt, fmtRatio, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
+import { fmt, fmtRatio, fmtSummary, summarize, type Summary, table, targetsSection } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Job, Run } from "./overhead/worker.js"
 
 const serverPath = fileURLToPath(new URL("./overhead/server.js", import.meta.url))
 const workerPath = fileURLToPath(new URL("./overhead/worker.js", import.meta.url))
 
-const CONTENDERS: ReadonlyArray<{ readonly name: string; readonly letter: string; readonly label: string; readonly description: string }> = [
+const CONTENDERS: ReadonlyArray<
+  { readonly name: string; readonly letter: string; readonly label: string; readonly description: string }
+> = [
   {
     name: "ours",
     letter: "(a)",
@@ -20,7 +22,12 @@ const CONTENDERS: ReadonlyArray<{ readonly name: string; readonly letter: string
     description:
       "`Chat.completions` via `VeniceClient` (default options: local request validation, retry policy, pacing, error-budget guard, span, response Schema) on `NodeHttpClient.layerUndici`"
   },
-  { name: "ours-fetch", letter: "(a′)", label: "venice-effect, fetch", description: "the same on `FetchHttpClient.layer`" },
+  {
+    name: "ours-fetch",
+    letter: "(a′)",
+    label: "venice-effect, fetch",
+    description: "the same on `FetchHttpClient.layer`"
+  },
   {
     name: "effect-http",
     letter: "(b)",
@@ -28,7 +35,12 @@ const CONTENDERS: ReadonlyArray<{ readonly name: string; readonly letter: string
     description:
       "the plain `HttpClient` of `NodeHttpClient.layerUndici` (what (a) runs on): `execute` of the same POST + `response.json`, no pipeline"
   },
-  { name: "openai", letter: "(c)", label: "openai 6", description: "`openai` (npm, v6) `chat.completions.create`, default options" },
+  {
+    name: "openai",
+    letter: "(c)",
+    label: "openai 6",
+    description: "`openai` (npm, v6) `chat.completions.create`, default options"
+  },
   {
     name: "fetch",
     letter: "(d)",
@@ -39,7 +51,8 @@ const CONTENDERS: ReadonlyArray<{ readonly name: string; readonly letter: string
     name: "undici-request",
     letter: "(d′)",
     label: "raw undici.request",
-    description: "`undici.request` (the transport under `NodeHttpClient.layerUndici`) + `body.json()`: a floor below fetch's"
+    description:
+      "`undici.request` (the transport under `NodeHttpClient.layerUndici`) + `body.json()`: a floor below fetch's"
   }
 ]
 
@@ -67,25 +80,25 @@ const FINDINGS = [
   "### Findings (side experiments on this machine, Node 20; not re-run by the suite)",
   "",
   "- (b) is what (a) runs on: the gap between (a) and (b) is the per-call pipeline and the Venice layer (request " +
-    "building, bearer, local request validation, response decoding), not the transport.",
+  "building, bearer, local request validation, response decoding), not the transport.",
   "- The attempt timeout. Under `TestClock` it is still `Effect.timeoutFail` (a race: the exchange and a sleeping timer " +
-    "fiber, both forked); under Effect's live `Clock` the exchange runs in one child fiber that a plain `setTimeout` " +
-    "interrupts (`core/src/internal/pipeline/timeout.ts`). Ablation (2026-12-05, 16 callers, 1,000 requests, 4 runs " +
-    "per variant interleaved, load average ≈ 25 on 2 cores, so CPU figures are inflated ≈ 3×): CPU µs/request race " +
-    "4,104 (3,736–4,400), timer 3,973 (3,658–4,421), no timeout at all 3,724 (3,487–3,837). The timeout is ≈ 9 % of the " +
-    "CPU and the timer saves about a third of it; under that load the differences are within the noise.",
+  "fiber, both forked); under Effect's live `Clock` the exchange runs in one child fiber that a plain `setTimeout` " +
+  "interrupts (`core/src/internal/pipeline/timeout.ts`). Ablation (2026-12-05, 16 callers, 1,000 requests, 4 runs " +
+  "per variant interleaved, load average ≈ 25 on 2 cores, so CPU figures are inflated ≈ 3×): CPU µs/request race " +
+  "4,104 (3,736–4,400), timer 3,973 (3,658–4,421), no timeout at all 3,724 (3,487–3,837). The timeout is ≈ 9 % of the " +
+  "CPU and the timer saves about a third of it; under that load the differences are within the noise.",
   "- A socket-level timeout (undici's `headersTimeout` / `bodyTimeout`) is not reachable through " +
-    "`@effect/platform-node`: its undici client sets `headersTimeout: 60 min, bodyTimeout: 0` on every request after " +
-    "the per-request options (`NodeHttpClient` undici options and the `Dispatcher`'s defaults cannot override them). " +
-    "It would take an `HttpClient` of our own over `undici.request`.",
+  "`@effect/platform-node`: its undici client sets `headersTimeout: 60 min, bodyTimeout: 0` on every request after " +
+  "the per-request options (`NodeHttpClient` undici options and the `Dispatcher`'s defaults cannot override them). " +
+  "It would take an `HttpClient` of our own over `undici.request`.",
   "- Spans no longer capture a stack trace per call (`captureStackTrace: false`: the call site is always the " +
-    "provider's client); the retry loop is `Effect.retry` (its driver, two `Ref`s, is built per call).",
+  "provider's client); the retry loop is `Effect.retry` (its driver, two `Ref`s, is built per call).",
   "- `--cpu-prof` of (a) at 16 callers: ≈ 60 % of the samples under Effect's fiber run loop, ≈ 9 % GC, the rest " +
-    "spread thin (undici's parser, URL parsing, platform `Headers.fromInput`, Schema); inclusive by our modules: " +
-    "`VeniceClient` 8.5 %, `Pipeline` 4.6 %, body reading (`Stream.runFoldWhile` over the body chunks) 5 %, request " +
-    "validation 3.2 %. What would close the gap: fewer Effect steps per call (the synchronous parts of an attempt — " +
-    "guard, pacing, slots with nothing to wait for — as one step), reading a small JSON body in one step when its " +
-    "`Content-Length` is within the bound, and request building without the platform's per-call URL parsing.",
+  "spread thin (undici's parser, URL parsing, platform `Headers.fromInput`, Schema); inclusive by our modules: " +
+  "`VeniceClient` 8.5 %, `Pipeline` 4.6 %, body reading (`Stream.runFoldWhile` over the body chunks) 5 %, request " +
+  "validation 3.2 %. What would close the gap: fewer Effect steps per call (the synchronous parts of an attempt — " +
+  "guard, pacing, slots with nothing to wait for — as one step), reading a small JSON body in one step when its " +
+  "`Content-Length` is within the bound, and request building without the platform's per-call URL parsing.",
   ""
 ].join("\n")
 
@@ -100,10 +113,16 @@ export const overhead: Suite = {
     const selected = CONTENDERS.filter((c) => isSelected(ctx, c.name))
     try {
       for (const config of configs(ctx.quick)) {
-        const workers = selected.map((c) => ({ contender: c.name, worker: fork<Run & { ready?: boolean; error?: string }>(workerPath) }))
+        const workers = selected.map((c) => ({
+          contender: c.name,
+          worker: fork<Run & { ready?: boolean; error?: string }>(workerPath)
+        }))
         try {
           for (const { contender, worker } of workers) {
-            worker.send({ type: "setup", job: { contender, port, n: config.n, concurrency: config.concurrency } satisfies Job })
+            worker.send({
+              type: "setup",
+              job: { contender, port, n: config.n, concurrency: config.concurrency } satisfies Job
+            })
             const ready = await worker.next()
             if (ready.error !== undefined) throw new Error(`${contender}: ${ready.error}`)
           }

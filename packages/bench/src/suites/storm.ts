@@ -4,7 +4,7 @@
  */
 import { fmt, fmtSummary, summarize, table, targetsSection } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
-import { PEER_INFO, PEERS, type PeerName } from "../peers/peers.js"
+import { PEER_INFO, type PeerName, PEERS } from "../peers/peers.js"
 import type { StormPhase } from "./emulator/child.js"
 import { peerConfig, startEmulator, withWorkers } from "./emulator/session.js"
 
@@ -33,7 +33,9 @@ export const storm: Suite = {
   run: async (ctx: SuiteContext): Promise<SuiteResult> => {
     const peers = PEERS.filter((p) => isSelected(ctx, p))
     const load = loadWatch()
-    const emulator = await startEmulator({ rateLimit: { requestsPerWindow: 1_000_000, tokensPerWindow: 1_000_000_000 } })
+    const emulator = await startEmulator({
+      rateLimit: { requestsPerWindow: 1_000_000, tokensPerWindow: 1_000_000_000 }
+    })
     const runs = new Map<PeerName, Array<RunFigures>>(peers.map((p) => [p, []]))
     const idealMs = PHASES.reduce((sum, p) => sum + p.retryAfter * 1000, 0)
     try {
@@ -88,13 +90,19 @@ const render = (
       fmtSummary(time),
       succeeded.length === 0 ? "–" : `${(time.median / idealMs).toFixed(2)}×`,
       fmtSummary(summarize(rs.map((r) => r.attempts))),
-      failures.length === 0 ? "–" : [...new Set(failures)].map((f) => `${f} ×${failures.filter((x) => x === f).length}`).join(", ")
+      failures.length === 0
+        ? "–"
+        : [...new Set(failures)].map((f) => `${f} ×${failures.filter((x) => x === f).length}`).join(", ")
     ])
     if (peer === "ours") {
       targets.push({
-        name: `(a) time to first success ≤ ideal + 5 % + jitter bound (${fmt(idealMs)} × 1.05 + ${waits} × ${OUR_JITTER_MS} = ${fmt(boundMs)} ms), every run`,
+        name: `(a) time to first success ≤ ideal + 5 % + jitter bound (${
+          fmt(idealMs)
+        } × 1.05 + ${waits} × ${OUR_JITTER_MS} = ${fmt(boundMs)} ms), every run`,
         met: succeeded.length === rs.length && time.max <= boundMs,
-        detail: succeeded.length === rs.length ? `${fmtSummary(time)} ms` : `${rs.length - succeeded.length} run(s) failed`
+        detail: succeeded.length === rs.length
+          ? `${fmtSummary(time)} ms`
+          : `${rs.length - succeeded.length} run(s) failed`
       })
     }
   }
@@ -103,13 +111,17 @@ const render = (
     "",
     `The Venice emulator (child process) is put through a storm on \`POST /chat/completions\` just before each call: ` +
     PHASES.map((p, i) =>
-      `${i === 0 ? "first" : "then"} every request is answered ${p.code === "MODEL_OVERLOADED" ? "429" : "503"} \`${p.code}\` ` +
+      `${i === 0 ? "first" : "then"} every request is answered ${
+        p.code === "MODEL_OVERLOADED" ? "429" : "503"
+      } \`${p.code}\` ` +
       `with \`Retry-After: ${p.retryAfter}\``
     ).join(", ") +
     `, each phase lasting exactly the wait it announces (timed from the storm's start; each ends ${EARLY_MS} ms early ` +
     `so that the emulator's timer firing late never turns a retry at the announced time into another failure); then ` +
     `the route answers normally. One chat completion per run, timed from the call to its result. The 503s announce ` +
-    `\`Retry-After\` too, so the **ideal** is the sum of the announced waits, ${fmt(idealMs)} ms: a client that waits ` +
+    `\`Retry-After\` too, so the **ideal** is the sum of the announced waits, ${
+      fmt(idealMs)
+    } ms: a client that waits ` +
     `exactly what it is told succeeds on attempt ${waits + 1} after ${fmt(idealMs)} ms (plus ${waits + 1} loopback ` +
     `round trips). Our bound: ideal + 5 % + our policy's jitter bound (up to +${OUR_JITTER_MS} ms on each announced ` +
     `wait, never less than announced; backoff's ±20 % does not apply to announced waits) = ${fmt(boundMs)} ms. ` +
@@ -120,7 +132,9 @@ const render = (
     ""
   ].join("\n")
   const results = [
-    `### ${PHASES.map((p) => (p.code === "MODEL_OVERLOADED" ? "429" : "503")).join(" → ")} → 200, ideal ${fmt(idealMs)} ms`,
+    `### ${PHASES.map((p) => (p.code === "MODEL_OVERLOADED" ? "429" : "503")).join(" → ")} → 200, ideal ${
+      fmt(idealMs)
+    } ms`,
     "",
     table(["peer", "succeeded", "time to first success ms", "÷ ideal", "attempts", "failures"], rows),
     ""

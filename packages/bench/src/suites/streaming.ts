@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url"
 import { fork } from "../harness/child.js"
-import { fmt, fmtRatio, fmtSummary, summarize, table, targetsSection, type Summary } from "../harness/stats.js"
+import { fmt, fmtRatio, fmtSummary, summarize, type Summary, table, targetsSection } from "../harness/stats.js"
 import { isSelected, loadWatch, type Suite, type SuiteContext, type SuiteResult } from "../harness/Suite.js"
 import type { Job, JobResult } from "./streaming/worker.js"
 import type { Expectation } from "./streaming/workloads.js"
@@ -115,7 +115,9 @@ const plans = (quick: boolean): ReadonlyArray<WorkloadPlan> => {
     },
     {
       id: "big8",
-      title: `${quick ? 2 : 8} × 8 MiB single events, written in 4 KiB slices (openai: 1 event, 2 runs — its line decoder re-copies the buffer on every read)`,
+      title: `${
+        quick ? 2 : 8
+      } × 8 MiB single events, written in 4 KiB slices (openai: 1 event, 2 runs — its line decoder re-copies the buffer on every read)`,
       key: (c) => (c === "openai" ? "big:1:8388608" : big8),
       contenders: ["effect-undici", "effect-fetch", "openai", "fetch-esp", "raw-fetch", "raw-undici"],
       maxEventBytes: 16 * MiB
@@ -241,7 +243,9 @@ export const streaming: Suite = {
           rows.push(row)
           ctx.log(
             `  ${plan.id.padEnd(6)} ${contender.padEnd(22)} ${fmtSummary(row.mibps).padEnd(24)} MiB/s  ` +
-              `peak RSS ${mib(result.peakRss)} MiB  ${ok ? "ok" : `FAILED: ${detail}`}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`
+              `peak RSS ${mib(result.peakRss)} MiB  ${ok ? "ok" : `FAILED: ${detail}`}  (${
+                ((Date.now() - t0) / 1000).toFixed(1)
+              } s)`
           )
         }
       }
@@ -272,17 +276,27 @@ export const streaming: Suite = {
         const ok = result.error === undefined && run?.result.outcome === "done"
         ctx.log(
           `  long   effect-undici          ${mib(longBytes)} MiB in ${((run?.wallMs ?? NaN) / 1000).toFixed(1)} s, ` +
-            `RSS ${mib(result.baseRss)} → peak ${mib(maxSample)} MiB, drift ${mib(drift)} MiB (${((Date.now() - t0) / 1000).toFixed(1)} s)`
+            `RSS ${mib(result.baseRss)} → peak ${mib(maxSample)} MiB, drift ${mib(drift)} MiB (${
+              ((Date.now() - t0) / 1000).toFixed(1)
+            } s)`
         )
         longSection = [
           `### Flat memory on a long stream (S6)`,
           "",
-          `${mib(longBytes)} MiB of small deltas (${ok ? `${fmt(run!.result.events)} events, ended at [DONE]` : "FAILED"}) through ` +
+          `${mib(longBytes)} MiB of small deltas (${
+            ok ? `${fmt(run!.result.events)} events, ended at [DONE]` : "FAILED"
+          }) through ` +
           `\`ChatStream.stream\` on undici in ${((run?.wallMs ?? NaN) / 1000).toFixed(1)} s ` +
           `(${fmt(longBytes / MiB / ((run?.wallMs ?? NaN) / 1000))} MiB/s). RSS sampled every 50 ms: ` +
-          `${mib(result.baseRss)} MiB after warm-up; peak ${mib(firstPeak)} MiB over the first third of the stream and ` +
-          `${mib(lastPeak)} MiB over the last third (drift ${mib(drift)} MiB); ${mib(last)} MiB at the end; process peak ` +
-          `${mib(result.peakRss)} MiB. The RSS saws between full GCs (old-space garbage) and does not grow with the stream.`
+          `${mib(result.baseRss)} MiB after warm-up; peak ${
+            mib(firstPeak)
+          } MiB over the first third of the stream and ` +
+          `${mib(lastPeak)} MiB over the last third (drift ${mib(drift)} MiB); ${
+            mib(last)
+          } MiB at the end; process peak ` +
+          `${
+            mib(result.peakRss)
+          } MiB. The RSS saws between full GCs (old-space garbage) and does not grow with the stream.`
         ].join("\n")
         longTarget = {
           name: `S6: RSS flat over ${mib(longBytes)} MiB (last-third peak ≤ first-third peak + 32 MiB)`,
@@ -335,7 +349,17 @@ const render = (
       `### ${titles.get(w) ?? w}`,
       "",
       table(
-        ["contender", "MiB/s", "events/s", "CPU ms / MiB", "peak RSS MiB", "RSS growth MiB", "÷ (c)", "÷ (d) same transport", "check"],
+        [
+          "contender",
+          "MiB/s",
+          "events/s",
+          "CPU ms / MiB",
+          "peak RSS MiB",
+          "RSS growth MiB",
+          "÷ (c)",
+          "÷ (d) same transport",
+          "check"
+        ],
         body
       ),
       ""
@@ -348,7 +372,9 @@ const render = (
     targets.push({ name, met: value >= bound, detail: detail ?? fmtRatio(value) })
   }
   const best = (w: string, names: ReadonlyArray<string>) =>
-    names.map((n) => find(w, n)).filter((r): r is Row => r !== undefined).sort((a, b) => b.mibps.median - a.mibps.median)[0]
+    names.map((n) => find(w, n)).filter((r): r is Row => r !== undefined).sort((a, b) =>
+      b.mibps.median - a.mibps.median
+    )[0]
   for (const w of ["small", "crlf"]) {
     const a = best(w, ["effect-undici", "effect-fetch"])
     const aSchema = best(w, ["effect-undici-schema", "effect-fetch-schema"])
@@ -372,10 +398,16 @@ const render = (
     const r8 = find("big8", name)
     const r1 = find("big1", name)
     if (r8 !== undefined && r1 !== undefined) {
-      target(`big events: ${CONTENDERS[name]!.label} 8 MiB events at ≥ 0.8× the MiB/s of 1 MiB events (linear)`, ratio(r8, r1), 0.8)
+      target(
+        `big events: ${CONTENDERS[name]!.label} 8 MiB events at ≥ 0.8× the MiB/s of 1 MiB events (linear)`,
+        ratio(r8, r1),
+        0.8
+      )
     }
   }
-  for (const r of rows) if (!r.ok) targets.push({ name: `${r.workload}: ${r.contender} correct`, met: false, detail: r.okDetail })
+  for (const r of rows) {
+    if (!r.ok) targets.push({ name: `${r.workload}: ${r.contender} correct`, met: false, detail: r.okDetail })
+  }
   const errorRows = rows.filter((r) => r.workload === "error")
   if (errorRows.length > 0) {
     targets.push({
@@ -400,7 +432,9 @@ const render = (
     `and how the stream ended (or the raw byte count). The machine is shared: ${load}; figures move with the load,`,
     "ratios within one run much less.",
     "",
-    ...Object.entries(CONTENDERS).map(([name, info]) => `- ${info.letter} **${info.label}** (\`${name}\`): ${info.description}.`),
+    ...Object.entries(CONTENDERS).map(([name, info]) =>
+      `- ${info.letter} **${info.label}** (\`${name}\`): ${info.description}.`
+    ),
     ""
   ].join("\n")
 

@@ -475,7 +475,7 @@ export class SseParser<E> {
     if (this.exact) return
     this.exact = true
     let data = 0
-    if (this.moreData !== undefined) for (const line of this.moreData) data += utf8Length(line, 0, line.length) + 1
+    if (this.moreData !== undefined) { for (const line of this.moreData) data += utf8Length(line, 0, line.length) + 1 }
     else if (this.hasData) data = utf8Length(this.data, 0, this.data.length) + 1
     this.dataBytes = data
     let pending = 0

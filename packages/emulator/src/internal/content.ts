@@ -141,7 +141,7 @@ export const embeddingBase64 = (vector: ReadonlyArray<number>): string => {
 
 const PAD_CHUNK = 1024 * 1024
 const padChunk = new Uint8Array(PAD_CHUNK).fill(0x61) // "a"
-const padPrefix = new TextEncoder().encode('{"padding":"')
+const padPrefix = new TextEncoder().encode("{\"padding\":\"")
 
 /** `bytes` bytes of a JSON-looking body (`{"padding":"aaaa…`), streamed in 1 MiB chunks, never held whole. */
 export const padding = (bytes: number): Stream.Stream<Uint8Array> =>
@@ -180,7 +180,9 @@ export const gzippedPadding = (bytes: number): Effect.Effect<Uint8Array> =>
           while (left > 0) {
             const size = Math.min(PAD_CHUNK, left)
             left -= size
-            if (!gzip.write(size === PAD_CHUNK ? padChunk : padChunk.subarray(0, size))) return void gzip.once("drain", pump)
+            if (!gzip.write(size === PAD_CHUNK ? padChunk : padChunk.subarray(0, size))) {
+              return void gzip.once("drain", pump)
+            }
           }
           gzip.end()
         }

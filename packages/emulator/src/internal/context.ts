@@ -102,5 +102,12 @@ export interface Ctx {
   /** Random lowercase hex of `length` characters. */
   readonly hex: (length: number) => Effect.Effect<string>
   /** Charges the caller (key balance or wallet ledger), and records tokens for the token window. */
-  readonly charge: (charge: { readonly usd: number; readonly model: string | null; readonly requestId: string | null; readonly tokens?: number }) => void
+  readonly charge: (
+    charge: {
+      readonly usd: number
+      readonly model: string | null
+      readonly requestId: string | null
+      readonly tokens?: number
+    }
+  ) => void
 }

@@ -201,9 +201,13 @@ export const errorReply = (fault: Faults.ErrorFault, env: ErrorEnv): Reply.Reply
       // crypto RPC's family counts in Unix seconds, and so does its override
       const o = fault.rateLimit
       const reset = o?.reset !== undefined ? o.reset * 1000 : env.nowMillis + 60_000
-      Object.assign(headers, rpcHeaders({ limit: o?.limit ?? env.settings.cryptoRpc.requestsPerMinute, remaining: o?.remaining ?? 0, reset }))
+      Object.assign(
+        headers,
+        rpcHeaders({ limit: o?.limit ?? env.settings.cryptoRpc.requestsPerMinute, remaining: o?.remaining ?? 0, reset })
+      )
     } else {
-      const base = env.requests ?? { limit: 0, remaining: 0, reset: env.nowMillis + env.settings.rateLimit.windowMillis }
+      const base = env.requests ??
+        { limit: 0, remaining: 0, reset: env.nowMillis + env.settings.rateLimit.windowMillis }
       Object.assign(headers, requestHeaders(override({ ...base, remaining: 0 }, fault.rateLimit)))
     }
   }
@@ -218,7 +222,13 @@ export const errorReply = (fault: Faults.ErrorFault, env: ErrorEnv): Reply.Reply
   if (fault.headers !== undefined) Object.assign(headers, fault.headers)
 
   // the no-credentials 402 is answered before the error budget is consulted: never counted
-  return { status, headers, body: { _tag: "json", value: body }, fault: `Error:${code}`, exempt: shape === "x402-discovery" }
+  return {
+    status,
+    headers,
+    body: { _tag: "json", value: body },
+    fault: `Error:${code}`,
+    exempt: shape === "x402-discovery"
+  }
 }
 
 /** The emulator's own error for a code (not scripted). */

@@ -41,7 +41,13 @@ export class FixedWindows {
   }
 
   /** Takes `amount` units if the window has room for one more request; reports the state after. */
-  take(key: string, now: number, limit: number, windowMillis: number, amount = 1): WindowState & { readonly allowed: boolean } {
+  take(
+    key: string,
+    now: number,
+    limit: number,
+    windowMillis: number,
+    amount = 1
+  ): WindowState & { readonly allowed: boolean } {
     this.sweep(now, windowMillis)
     let bucket = this.current(key, now, windowMillis)
     if (bucket !== undefined && bucket.count >= limit) {

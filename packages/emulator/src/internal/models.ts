@@ -210,7 +210,10 @@ export const catalog: ReadonlyArray<CatalogModel> = [
         privacy: "private",
         traits: ["default", "fastest"],
         constraints: { promptCharacterLimit: 1500, steps: { default: 8, max: 8 }, widthHeightDivisor: 16 },
-        pricing: { generation: { usd: 0.01, diem: 0.01 }, upscale: { "2x": { usd: 0.02, diem: 0.02 }, "4x": { usd: 0.08, diem: 0.08 } } }
+        pricing: {
+          generation: { usd: 0.01, diem: 0.01 },
+          upscale: { "2x": { usd: 0.02, diem: 0.02 }, "4x": { usd: 0.08, diem: 0.08 } }
+        }
       }
     }
   },
@@ -263,7 +266,11 @@ export const catalog: ReadonlyArray<CatalogModel> = [
       object: "model",
       owned_by: "venice.ai",
       created,
-      model_spec: { name: "Parakeet TDT 0.6B v3", privacy: "private", pricing: { per_audio_second: { usd: 0.0001, diem: 0.0001 } } }
+      model_spec: {
+        name: "Parakeet TDT 0.6B v3",
+        privacy: "private",
+        pricing: { per_audio_second: { usd: 0.0001, diem: 0.0001 } }
+      }
     }
   },
   {
@@ -275,7 +282,11 @@ export const catalog: ReadonlyArray<CatalogModel> = [
       object: "model",
       owned_by: "venice.ai",
       created,
-      model_spec: { name: "Whisper Large v3", privacy: "private", pricing: { per_audio_second: { usd: 0.0002, diem: 0.0002 } } }
+      model_spec: {
+        name: "Whisper Large v3",
+        privacy: "private",
+        pricing: { per_audio_second: { usd: 0.0002, diem: 0.0002 } }
+      }
     }
   },
   {
@@ -349,7 +360,18 @@ export const resolve = (
 }
 
 /** Model types the `type` filter of `GET /models` accepts, as Venice's validator lists them. */
-const filterTypes = ["asr", "decision", "embedding", "image", "inpaint", "music", "text", "tts", "upscale", "video"] as const
+const filterTypes = [
+  "asr",
+  "decision",
+  "embedding",
+  "image",
+  "inpaint",
+  "music",
+  "text",
+  "tts",
+  "upscale",
+  "video"
+] as const
 const filterSpecial = ["all", "code"] as const
 
 /** @internal */
@@ -364,7 +386,11 @@ export const list = (filter: TypeFilter): ReadonlyArray<Models.Model> =>
   catalog
     .map((m) => m.model)
     .filter((m) =>
-      filter === "all" ? true : filter === "code" ? m.type === "text" && m.model_spec.capabilities?.optimizedForCode === true : m.type === filter
+      filter === "all"
+        ? true
+        : filter === "code"
+        ? m.type === "text" && m.model_spec.capabilities?.optimizedForCode === true
+        : m.type === filter
     )
 
 /**

@@ -53,7 +53,9 @@ export const utf8 = (text: string): Uint8Array => encoder.encode(text)
 const JSON_TYPE = "application/json; charset=utf-8"
 
 /** The body as bytes with its content type, when it has a fixed size. */
-export const bodyBytes = (body: Body): { readonly bytes: Uint8Array; readonly contentType: string | undefined } | undefined => {
+export const bodyBytes = (
+  body: Body
+): { readonly bytes: Uint8Array; readonly contentType: string | undefined } | undefined => {
   switch (body._tag) {
     case "json":
       return { bytes: utf8(JSON.stringify(body.value)), contentType: JSON_TYPE }
@@ -69,7 +71,10 @@ export const bodyBytes = (body: Body): { readonly bytes: Uint8Array; readonly co
 }
 
 /** Renders a reply (raw replies run against the Node response and never return). */
-export const render = (reply: Reply, response: () => Http.ServerResponse): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+export const render = (
+  reply: Reply,
+  response: () => Http.ServerResponse
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   const options = { status: reply.status, headers: reply.headers }
   const body = reply.body
   switch (body._tag) {
@@ -128,7 +133,7 @@ export const writeThenReset = (
   status: number,
   headers: Readonly<Record<string, string>>,
   bytes: Uint8Array
-): ((response: Http.ServerResponse) => Effect.Effect<never>) =>
+): (response: Http.ServerResponse) => Effect.Effect<never> =>
 (response) =>
   Effect.suspend(() => {
     response.writeHead(status, headers)

@@ -19,11 +19,11 @@
  * when the request arrives, so interrupted requests are counted too), and post-response faults (truncation, a reset
  * in the body, extra headers) are applied.
  */
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Siwx from "@venice-effect/core/Siwx"
 import * as ErrorCatalog from "@venice-effect/venice/ErrorCatalog"
 import * as Clock from "effect/Clock"
@@ -38,10 +38,10 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import * as Faults from "../Faults.js"
+import * as Content from "./content.js"
 import type { Ctx, Env, Identity, RouteSpec } from "./context.js"
 import * as Errors from "./errors.js"
 import type { WindowState } from "./limiters.js"
-import * as Content from "./content.js"
 import * as Catalog from "./models.js"
 import * as Reply from "./reply.js"
 import { paymentHeader, routes } from "./routes/index.js"
@@ -73,7 +73,13 @@ const credentials = (state: State, headers: Readonly<Record<string, string | und
   const siwx = headers["sign-in-with-x"] ?? headers["x-sign-in-with-x"]
   const keyHash = bearer === undefined ? undefined : hashKey(bearer)
   const key = keyHash === undefined ? undefined : state.keys.get(keyHash)
-  return { bearer, siwx, keyHash, key, keyLabel: key?.label ?? (keyHash === undefined ? undefined : labelOfHash(keyHash)) }
+  return {
+    bearer,
+    siwx,
+    keyHash,
+    key,
+    keyLabel: key?.label ?? (keyHash === undefined ? undefined : labelOfHash(keyHash))
+  }
 }
 
 /** The address a SIWX header claims (unverified; for fault matching and logs). */
@@ -155,7 +161,14 @@ const handler = (env: Env, spec: RouteSpec) =>
       credentialed: spec.auth !== "none" && (creds.bearer !== undefined || creds.siwx !== undefined),
       claimedWallet: wallet,
       response: () => NodeHttpServerRequest.toServerResponse(request),
-      entry: state.arrive({ at: now, method: request.method, path: url.pathname, route: spec.name, key: creds.keyLabel, wallet })
+      entry: state.arrive({
+        at: now,
+        method: request.method,
+        path: url.pathname,
+        route: spec.name,
+        key: creds.keyLabel,
+        wallet
+      })
     }
     const outcome = yield* pipeline(env, prepared)
     return yield* finish(env, prepared, outcome)
@@ -216,7 +229,11 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       nowMillis: now,
       nonce,
       route: spec.name,
-      budget: { limit: settings.errorBudget.threshold, remaining: settings.errorBudget.threshold, reset: now + settings.errorBudget.windowMillis },
+      budget: {
+        limit: settings.errorBudget.threshold,
+        remaining: settings.errorBudget.threshold,
+        reset: now + settings.errorBudget.windowMillis
+      },
       requests: undefined,
       walletBalanceUsd: undefined,
       solanaNetwork,
@@ -241,7 +258,9 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     if (spec.body !== "none") {
       const encoding = request.headers["content-encoding"]
       if (encoding !== undefined && encoding.toLowerCase() !== "identity") {
-        return outcomeOf(Errors.codeReply("INVALID_CONTENT_TYPE", errorEnv(), { message: "Request encoding is not supported" }))
+        return outcomeOf(
+          Errors.codeReply("INVALID_CONTENT_TYPE", errorEnv(), { message: "Request encoding is not supported" })
+        )
       }
       const isJson = contentType.includes("application/json")
       const isMultipart = contentType.includes("multipart/form-data")
@@ -282,7 +301,11 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     const budget = bucket === undefined ? undefined : state.errorBudget.state(bucket, now)
     if (budget !== undefined && budget.remaining === 0) {
       if (creds.key !== undefined) state.breach(creds.key.hash, model, "FAILED_REQUESTS", now)
-      return outcomeOf(Errors.codeReply("FAILED_REQUESTS", errorEnv({ budget })), { ...base, budgetBucket: bucket, budget })
+      return outcomeOf(Errors.codeReply("FAILED_REQUESTS", errorEnv({ budget })), {
+        ...base,
+        budgetBucket: bucket,
+        budget
+      })
     }
     const withBudget = { ...base, budgetBucket: bucket, budget }
 
@@ -318,7 +341,10 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         case "HtmlPage":
           return outcomeOf({ ...htmlPage(fault.status ?? 502), fault: fault._tag }, withBudget)
         case "EmptyBody":
-          return outcomeOf({ status: fault.status, headers: {}, body: { _tag: "empty" }, fault: fault._tag }, withBudget)
+          return outcomeOf(
+            { status: fault.status, headers: {}, body: { _tag: "empty" }, fault: fault._tag },
+            withBudget
+          )
         case "Delay":
           yield* Effect.sleep(Duration.millis(fault.millis))
           break
@@ -358,11 +384,15 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     if (authenticated._tag === "reply") return outcomeOf(authenticated.reply, { ...withBudget, postFault })
     const identity = authenticated.identity
     const withIdentity = { ...withBudget, identity, postFault }
-    const balance = identity._tag === "key" ? { usd: identity.key.balanceUsd, diem: identity.key.balanceDiem } : undefined
+    const balance = identity._tag === "key"
+      ? { usd: identity.key.balanceUsd, diem: identity.key.balanceDiem }
+      : undefined
 
     // per-route limiters without headers (x402 routes)
     if (spec.perMinute !== undefined) {
-      const who = spec.perMinute.by === "wallet" && identity._tag === "wallet" ? identity.wallet.address.toLowerCase() : p.ip
+      const who = spec.perMinute.by === "wallet" && identity._tag === "wallet"
+        ? identity.wallet.address.toLowerCase()
+        : p.ip
       const window = state.routeWindows.take(`${spec.name}|${who}`, now, spec.perMinute.limit, 60_000)
       if (!window.allowed) {
         return outcomeOf(Reply.standard(429, "Rate limit exceeded. Please try again later."), withIdentity)
@@ -376,18 +406,27 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
     if (spec.modelType !== undefined && model !== undefined && identity._tag !== "none") {
       const resolved = Catalog.resolve(model, spec.modelType)
       if (typeof resolved !== "string") {
-        const who = identity._tag === "key" ? `key:${identity.key.hash}` : `wallet:${identity.wallet.address.toLowerCase()}`
+        const who = identity._tag === "key"
+          ? `key:${identity.key.hash}`
+          : `wallet:${identity.wallet.address.toLowerCase()}`
         windowKey = `${who}|${resolved.model.id}`
         const windowMillis = settings.rateLimit.windowMillis
         const tokenLimit = settings.rateLimit.tokensPerWindow ?? resolved.tpm
         tokens = state.tokenWindows.peek(windowKey, now, tokenLimit, windowMillis)
-        const taken = state.requestWindows.take(windowKey, now, settings.rateLimit.requestsPerWindow ?? resolved.rpm, windowMillis)
+        const taken = state.requestWindows.take(
+          windowKey,
+          now,
+          settings.rateLimit.requestsPerWindow ?? resolved.rpm,
+          windowMillis
+        )
         requests = { limit: taken.limit, remaining: taken.remaining, reset: taken.reset }
         const windows = { ...withIdentity, balance, requests, tokens }
         if (!taken.allowed || tokens.remaining <= 0) {
           // out of requests, or out of tokens (then the request headers keep their count)
           const options = taken.allowed ? { rateLimit: { remaining: taken.remaining } } : {}
-          if (identity._tag === "key") state.breach(identity.key.hash, resolved.model.id, taken.allowed ? "TPM" : "RPM", now)
+          if (identity._tag === "key") {
+            state.breach(identity.key.hash, resolved.model.id, taken.allowed ? "TPM" : "RPM", now)
+          }
           return outcomeOf(Errors.codeReply("RATE_LIMIT_EXCEEDED", errorEnv({ requests }), options), windows)
         }
         // 8. overload
@@ -418,7 +457,11 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
       contentFault,
       response: p.response,
       requests,
-      errorEnv: errorEnv({ ...(budget !== undefined ? { budget } : {}), requests, walletBalanceUsd: walletIdentity?.balanceUsd }),
+      errorEnv: errorEnv({
+        ...(budget !== undefined ? { budget } : {}),
+        requests,
+        walletBalanceUsd: walletIdentity?.balanceUsd
+      }),
       hex,
       charge: (charge) => {
         if (charge.tokens !== undefined && windowKey !== undefined) {
@@ -440,8 +483,12 @@ const pipeline = (env: Env, p: Prepared): Effect.Effect<Outcome, never, Scope.Sc
         }
       }
     }
-    if (duplicate !== undefined) yield* handleLater(env, { ...ctx, settlementFault: undefined }, duplicate.after)
-    if (lostAnswer !== undefined) return outcomeOf(yield* forwardLate(env, ctx, lostAnswer), withIdentity)
+    if (duplicate !== undefined) {
+      yield* handleLater(env, { ...ctx, settlementFault: undefined }, duplicate.after)
+    }
+    if (lostAnswer !== undefined) {
+      return outcomeOf(yield* forwardLate(env, ctx, lostAnswer), withIdentity)
+    }
     const reply = yield* spec.handle(ctx)
     return outcomeOf(reply, { ...withIdentity, balance, requests, tokens })
   })
@@ -533,7 +580,10 @@ const authenticate = (
     }
     switch (spec.auth) {
       case "none":
-        return { _tag: "identity", identity: creds.key !== undefined ? { _tag: "key", key: creds.key } : { _tag: "none" } }
+        return {
+          _tag: "identity",
+          identity: creds.key !== undefined ? { _tag: "key", key: creds.key } : { _tag: "none" }
+        }
       case "bearer":
       case "admin":
         // SIWX is ignored on Bearer-only routes: a SIWX header alone is "Authentication failed"
@@ -602,7 +652,8 @@ const htmlPage = (status: number): Reply.Reply => ({
 })
 
 const garbage = (kind: Faults.GarbageKind, env: Errors.ErrorEnv): Reply.Reply => {
-  const overloaded = (retryAfter: string) => Errors.codeReply("MODEL_OVERLOADED", env, { headers: { "Retry-After": retryAfter } })
+  const overloaded = (retryAfter: string) =>
+    Errors.codeReply("MODEL_OVERLOADED", env, { headers: { "Retry-After": retryAfter } })
   switch (kind) {
     case "retry-after-text":
       return overloaded("soon")
@@ -623,7 +674,9 @@ const garbage = (kind: Faults.GarbageKind, env: Errors.ErrorEnv): Reply.Reply =>
         }
       })
     case "payment-required-invalid":
-      return Errors.codeReply("AUTHENTICATION_REQUIRED", env, { headers: { "PAYMENT-REQUIRED": "%%% not base64 {json} %%%" } })
+      return Errors.codeReply("AUTHENTICATION_REQUIRED", env, {
+        headers: { "PAYMENT-REQUIRED": "%%% not base64 {json} %%%" }
+      })
   }
 }
 
@@ -694,7 +747,11 @@ const firstBytes = (stream: Stream.Stream<Uint8Array>, limit: number): Stream.St
   })
 
 /** Applies a post-response fault (extra headers, truncated JSON, a reset mid-body) to a reply. Shared with the Novita emulator. */
-export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response: () => Http.ServerResponse): Reply.Reply => {
+export const applyPostFault = (
+  reply: Reply.Reply,
+  fault: Faults.Fault,
+  response: () => Http.ServerResponse
+): Reply.Reply => {
   switch (fault._tag) {
     case "Headers":
       return { ...reply, headers: { ...reply.headers, ...fault.headers } }
@@ -704,7 +761,11 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
       const keep = Math.min(whole.bytes.length, fault.keepBytes ?? Math.floor(whole.bytes.length / 2))
       return {
         ...reply,
-        body: { _tag: "bytes", value: whole.bytes.subarray(0, keep), contentType: whole.contentType ?? "application/json" }
+        body: {
+          _tag: "bytes",
+          value: whole.bytes.subarray(0, keep),
+          contentType: whole.contentType ?? "application/json"
+        }
       }
     }
     case "HugeBody": {
@@ -738,7 +799,10 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
           "content-length": String(whole.bytes.length),
           ...(whole.contentType !== undefined ? { "content-type": whole.contentType } : {})
         }
-        return { ...reply, body: { _tag: "raw", run: Reply.writeThenReset(reply.status, headers, whole.bytes.subarray(0, keep)) } }
+        return {
+          ...reply,
+          body: { _tag: "raw", run: Reply.writeThenReset(reply.status, headers, whole.bytes.subarray(0, keep)) }
+        }
       }
       if (reply.body._tag === "stream") {
         const limit = fault.afterBytes ?? 1
@@ -788,7 +852,8 @@ export const applyPostFault = (reply: Reply.Reply, fault: Faults.Fault, response
 // ─── admin ───────────────────────────────────────────────────────────────────────────────────────
 
 const decodeScripts = Schema.decodeUnknownEither(Schema.Union(Faults.Script, Schema.Array(Faults.Script)))
-const isScriptList = (u: Faults.Script | ReadonlyArray<Faults.Script>): u is ReadonlyArray<Faults.Script> => Array.isArray(u)
+const isScriptList = (u: Faults.Script | ReadonlyArray<Faults.Script>): u is ReadonlyArray<Faults.Script> =>
+  Array.isArray(u)
 
 /** Stores a script (its key hashed). */
 export const storeScript = (state: State, script: Faults.Script): void => {
@@ -822,11 +887,16 @@ const adminRouter = (env: Env) =>
         const body = yield* Effect.orElseSucceed(request.json, () => undefined)
         const decoded = decodeScripts(body)
         if (decoded._tag === "Left") {
-          return HttpServerResponse.unsafeJson({ error: "Invalid fault script", message: String(decoded.left) }, { status: 400 })
+          return HttpServerResponse.unsafeJson({ error: "Invalid fault script", message: String(decoded.left) }, {
+            status: 400
+          })
         }
         const scripts: ReadonlyArray<Faults.Script> = isScriptList(decoded.right) ? decoded.right : [decoded.right]
         for (const script of scripts) storeScript(env.state, script)
-        return HttpServerResponse.unsafeJson({ scheduled: scripts.length, pendingFaults: statsOf(env.state).pendingFaults })
+        return HttpServerResponse.unsafeJson({
+          scheduled: scripts.length,
+          pendingFaults: statsOf(env.state).pendingFaults
+        })
       })
     ),
     HttpRouter.get(
@@ -857,7 +927,10 @@ const adminRouter = (env: Env) =>
       })
     ),
     HttpRouter.get("/__emulator/stats", Effect.sync(() => HttpServerResponse.unsafeJson(statsOf(env.state)))),
-    HttpRouter.get("/__emulator/requests", Effect.sync(() => HttpServerResponse.unsafeJson({ requests: env.state.log }))),
+    HttpRouter.get(
+      "/__emulator/requests",
+      Effect.sync(() => HttpServerResponse.unsafeJson({ requests: env.state.log }))
+    ),
     HttpRouter.post(
       "/__emulator/reset",
       Effect.sync(() => {
@@ -873,8 +946,22 @@ const notFound = (env: Env) =>
     const request = yield* HttpServerRequest.HttpServerRequest
     const now = yield* Clock.currentTimeMillis
     const url = new URL(request.url, "http://emulator")
-    const entry = env.state.arrive({ at: now, method: request.method, path: url.pathname, route: "unknown", key: undefined, wallet: undefined })
-    env.state.answer(entry, { wallet: undefined, model: undefined, stream: false, status: 404, fault: undefined, answeredAt: now })
+    const entry = env.state.arrive({
+      at: now,
+      method: request.method,
+      path: url.pathname,
+      route: "unknown",
+      key: undefined,
+      wallet: undefined
+    })
+    env.state.answer(entry, {
+      wallet: undefined,
+      model: undefined,
+      stream: false,
+      status: 404,
+      fault: undefined,
+      answeredAt: now
+    })
     return HttpServerResponse.unsafeJson({ error: "Not found" }, {
       status: 404,
       headers: { "x-venice-version": env.settings.version, "CF-RAY": yield* cfRay }

@@ -240,7 +240,14 @@ export class State {
   readonly rpcWindows = new FixedWindows()
   readonly routeWindows = new FixedWindows()
   readonly errorBudget: ErrorBudget
-  readonly idempotency = new TtlCache<{ readonly bodyHash: string; readonly status: number; readonly body: string; readonly headers: Record<string, string> }>()
+  readonly idempotency = new TtlCache<
+    {
+      readonly bodyHash: string
+      readonly status: number
+      readonly body: string
+      readonly headers: Record<string, string>
+    }
+  >()
   readonly nonces = new TtlCache<true>()
   /** Every signed top-up payment seen, by payment id: credited at most once. */
   readonly payments = new Map<string, Payment>()
@@ -350,7 +357,15 @@ export class State {
 
   /** Logs a request as it arrives (status `0` until {@link answer}). */
   arrive(entry: Pick<RequestRecord, "at" | "method" | "path" | "route" | "key" | "wallet">): LogEntry {
-    const record: LogEntry = { ...entry, seq: ++this.seq, model: undefined, stream: false, status: 0, fault: undefined, answeredAt: entry.at }
+    const record: LogEntry = {
+      ...entry,
+      seq: ++this.seq,
+      model: undefined,
+      stream: false,
+      status: 0,
+      fault: undefined,
+      answeredAt: entry.at
+    }
     this.log.push(record)
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG)
     const c = this.counters
@@ -361,7 +376,10 @@ export class State {
   }
 
   /** Completes a log entry with what was answered. */
-  answer(record: LogEntry, fields: Pick<RequestRecord, "model" | "stream" | "status" | "fault" | "answeredAt" | "wallet">): void {
+  answer(
+    record: LogEntry,
+    fields: Pick<RequestRecord, "model" | "stream" | "status" | "fault" | "answeredAt" | "wallet">
+  ): void {
     Object.assign(record, fields)
     const c = this.counters
     bump(c.byStatus, String(fields.status))

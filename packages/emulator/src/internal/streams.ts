@@ -123,7 +123,12 @@ export const chatErrorEvent = (fault: Faults.StreamError) => ({
  * first with `id`, `type` and `function.name`, then the arguments piece by piece).
  */
 export const chatStream = (completion: Completion, env: StreamEnv): Stream.Stream<Uint8Array> => {
-  const base = { id: completion.id, object: "chat.completion.chunk", created: completion.created, model: completion.model }
+  const base = {
+    id: completion.id,
+    object: "chat.completion.chunk",
+    created: completion.created,
+    model: completion.model
+  }
   const chunks: Array<Uint8Array> = []
   completion.choices.forEach((choice, index) => {
     chunks.push(data({
@@ -163,7 +168,10 @@ export interface ResponseResult {
 }
 
 /** The non-streamed response object. */
-export const responseObject = (result: ResponseResult, status: "completed" | "incomplete" | "in_progress" | "failed") => {
+export const responseObject = (
+  result: ResponseResult,
+  status: "completed" | "incomplete" | "in_progress" | "failed"
+) => {
   const text = result.tokens.join("")
   const itemStatus = status === "in_progress" ? "in_progress" : result.incomplete ? "incomplete" : "completed"
   return {
@@ -189,7 +197,8 @@ export const responseObject = (result: ResponseResult, status: "completed" | "in
 /** The typed event stream of `/responses` (skill venice-responses §Streaming), then `data: [DONE]`. */
 export const responsesStream = (result: ResponseResult, env: StreamEnv): Stream.Stream<Uint8Array> => {
   let sequence = 0
-  const event = (type: string, fields: Record<string, unknown>) => typed(type, { type, sequence_number: sequence++, ...fields })
+  const event = (type: string, fields: Record<string, unknown>) =>
+    typed(type, { type, sequence_number: sequence++, ...fields })
   const location = { item_id: result.messageId, output_index: 0, content_index: 0 }
   const text = result.tokens.join("")
   const itemStatus = result.incomplete ? "incomplete" : "completed"

@@ -136,8 +136,11 @@ export const example = (schema: unknown, root: unknown = schema, hint = "", dept
       const min = typeof s["minItems"] === "number" ? s["minItems"] : 1
       const max = typeof s["maxItems"] === "number" ? s["maxItems"] : Infinity
       const count = Math.min(Math.max(min, prefix.length, 1), max)
-      return Array.from({ length: count }, (_, i) =>
-        example(prefix[i] ?? s["items"] ?? {}, root, count > 1 ? `${hint || "item"}-${i + 1}` : hint, depth + 1))
+      return Array.from(
+        { length: count },
+        (_, i) =>
+          example(prefix[i] ?? s["items"] ?? {}, root, count > 1 ? `${hint || "item"}-${i + 1}` : hint, depth + 1)
+      )
     }
     case "string":
       return stringExample(s, hint)

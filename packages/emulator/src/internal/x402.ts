@@ -127,7 +127,9 @@ export const discovery = (
     x402Version: 2,
     error: "Authentication required",
     resource: resource(options.resourceUrl),
-    accepts: options.priced ? accepts(settings, settings.suggestedTopUpUsd, options.solanaNetwork ?? SOLANA_MAINNET) : [],
+    accepts: options.priced
+      ? accepts(settings, settings.suggestedTopUpUsd, options.solanaNetwork ?? SOLANA_MAINNET)
+      : [],
     extensions: { [X402.SIGN_IN_WITH_X]: challenge(settings, options.resourceUrl, options.nowMillis, options.nonce) }
   }
   return {

@@ -17,7 +17,6 @@
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import type * as X402 from "@venice-effect/core/X402"
 import {
   address,
   getBase58Decoder,
@@ -26,6 +25,7 @@ import {
   getTransactionDecoder
 } from "@solana/kit"
 import type { Transaction } from "@solana/kit"
+import type * as X402 from "@venice-effect/core/X402"
 import type { FacilitatorSvmSigner } from "@x402/svm"
 import { TOKEN_PROGRAM_ADDRESS } from "@x402/svm"
 import { ExactSvmScheme } from "@x402/svm/exact/facilitator"
@@ -166,7 +166,11 @@ export const verifyPayment = (env: Env, payment: X402.PaymentPayload): Effect.Ef
     const now = yield* Clock.currentTimeMillis
     const verdict = yield* Effect.promise(() =>
       new ExactSvmScheme(facilitatorSigner(env.state, settings.solanaFeePayer, now)).verify(
-        { x402Version: 2, accepted: { ...accepted, network, extra: accepted.extra ?? {} }, payload: { transaction: wire } },
+        {
+          x402Version: 2,
+          accepted: { ...accepted, network, extra: accepted.extra ?? {} },
+          payload: { transaction: wire }
+        },
         requirements
       ).catch((error: unknown) => ({ isValid: false, invalidReason: String(error), payer: undefined }))
     )
@@ -210,7 +214,9 @@ export const rpcRouter = (env: Env) =>
     Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const body = yield* Effect.orElseSucceed(request.json, () => undefined)
-      if (!Predicate.isRecord(body) || !Predicate.isString(body["method"])) return rpcError(null, -32600, "Invalid request")
+      if (!Predicate.isRecord(body) || !Predicate.isString(body["method"])) {
+        return rpcError(null, -32600, "Invalid request")
+      }
       const id = body["id"] ?? null
       const params = Array.isArray(body["params"]) ? body["params"] : []
       const height = blockHeight(yield* Clock.currentTimeMillis)

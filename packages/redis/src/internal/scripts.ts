@@ -35,7 +35,7 @@ end`
 // ── request windows: hash { l = limit, u = used, r = resetAt (-1: unknown), b = blockedUntil, s = span, ─────────
 // ── o = openedAt } ─────────────────────────────────────────────────────────────────────────────────────────────
 
-// SPEC W8: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
+// L2: a window ends at its named reset, else one span (the longest window described, 60 s when none was) after
 // it began. Returns used, reset, opened after rolling.
 const ROLL = `
 local UNKNOWN_SPAN = 60000
@@ -69,7 +69,9 @@ end`
  * KEYS[1] window; ARGV now, idle, unknownLimit, member, seenMillis → {1, 0, members} granted | {0, until, members}
  * wait, where `members` is how many processes reserved in the bucket within `seenMillis`.
  */
-export const reserve = script("reserve", `${MEMBERS}${ROLL}
+export const reserve = script(
+  "reserve",
+  `${MEMBERS}${ROLL}
 local k = KEYS[1]
 local now, idle, member, seen = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[4], n(ARGV[5], 0)
 if redis.call('EXISTS', k) == 0 then
@@ -94,10 +96,13 @@ redis.call('HSET', k, 'u', s(used), 'r', s(reset), 'o', s(opened))
 keep(k, math.max(reset, blocked, opened + length), now, idle)
 if granted then return {1, 0, m} end
 if reset >= 0 then return {0, reset, m} end
-return {0, opened + length, m}`)
+return {0, opened + length, m}`
+)
 
 /** KEYS[1] window; ARGV now, idle, limit, remaining, resetAt. */
-export const observeWindow = script("observeWindow", `${ROLL}
+export const observeWindow = script(
+  "observeWindow",
+  `${ROLL}
 local k = KEYS[1]
 local now, idle, wl, wrem, wr = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0), n(ARGV[4], 0), n(ARGV[5], 0)
 -- a window that is already over says nothing about the next one
@@ -120,10 +125,13 @@ elseif wr == reset then
 end
 redis.call('HSET', k, 'l', s(limit), 'u', s(used), 'r', s(reset), 'b', s(blocked), 's', s(span), 'o', s(opened))
 keep(k, math.max(reset, blocked), now, idle)
-return 1`)
+return 1`
+)
 
 /** KEYS[1] window; ARGV now, idle, until, unknownLimit. */
-export const block = script("block", `
+export const block = script(
+  "block",
+  `
 local k = KEYS[1]
 local now, idle, untilMs = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0)
 if redis.call('EXISTS', k) == 0 then
@@ -135,18 +143,21 @@ if untilMs > now and untilMs > blocked then
   redis.call('HSET', k, 'b', s(blocked))
 end
 local reset = n(redis.call('HGET', k, 'r'), -1)
--- the announced wait wins over a later window reset (SPEC R3)
+-- the announced wait wins over a later window reset (R3)
 if untilMs > now and reset > untilMs then
   reset = untilMs
   redis.call('HSET', k, 'r', s(reset))
 end
 keep(k, math.max(reset, blocked), now, idle)
-return 1`)
+return 1`
+)
 
 // ── error budgets: hash { f = failures, r = resetAt } ──────────────────────────────────────────────────────────
 
 /** KEYS[1] budget; ARGV now, idle, windowMillis → {failures, resetAt}. */
-export const recordFailure = script("recordFailure", `
+export const recordFailure = script(
+  "recordFailure",
+  `
 local k = KEYS[1]
 local now, idle, window = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0)
 local v = redis.call('HMGET', k, 'f', 'r')
@@ -155,10 +166,13 @@ if v[2] == false or now >= reset then failures = 0; reset = now + window end
 failures = failures + 1
 redis.call('HSET', k, 'f', s(failures), 'r', s(reset))
 keep(k, reset, now, idle)
-return {failures, reset}`)
+return {failures, reset}`
+)
 
 /** KEYS[1] budget; ARGV now, idle, remaining, resetAt, limit. */
-export const observeBudget = script("observeBudget", `
+export const observeBudget = script(
+  "observeBudget",
+  `
 local k = KEYS[1]
 local now, idle, rem, wr, limit = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0), n(ARGV[4], 0), n(ARGV[5], 0)
 if wr <= now then return 0 end
@@ -172,20 +186,26 @@ else
 end
 redis.call('HSET', k, 'f', s(failures), 'r', s(reset))
 keep(k, reset, now, idle)
-return 1`)
+return 1`
+)
 
 /** KEYS[1] budget; ARGV now → {failures, resetAt}. */
-export const budget = script("budget", `
+export const budget = script(
+  "budget",
+  `
 local k = KEYS[1]
 local now = n(ARGV[1], 0)
 local v = redis.call('HMGET', k, 'f', 'r')
 if v[2] == false or now >= n(v[2], 0) then return {0, now} end
-return {n(v[1], 0), n(v[2], 0)}`)
+return {n(v[1], 0), n(v[2], 0)}`
+)
 
 // ── in-flight slots: sorted set lease → expiresAt ──────────────────────────────────────────────────────────────
 
 /** KEYS[1] slots; ARGV now, idle, lease, limit, ttl → {1, 0} granted | {0, inUse} busy. */
-export const acquireSlot = script("acquireSlot", `
+export const acquireSlot = script(
+  "acquireSlot",
+  `
 local k = KEYS[1]
 local now, idle, lease, limit, ttl = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], n(ARGV[4], 1), n(ARGV[5], 1)
 redis.call('ZREMRANGEBYSCORE', k, '-inf', s(now))
@@ -197,21 +217,30 @@ if held or inUse < math.max(1, limit) then
   keep(k, n(last[2], now), now, idle)
   return {1, 0}
 end
-return {0, inUse}`)
+return {0, inUse}`
+)
 
 /** KEYS[1] slots; ARGV lease. */
-export const releaseSlot = script("releaseSlot", `
+export const releaseSlot = script(
+  "releaseSlot",
+  `
 redis.call('ZREM', KEYS[1], ARGV[1])
-return 1`)
+return 1`
+)
 
 /** KEYS[1] slots; ARGV now → live leases. */
-export const slotsInUse = script("slotsInUse", `
-return redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')`)
+export const slotsInUse = script(
+  "slotsInUse",
+  `
+return redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')`
+)
 
 // ── top-up coordination: hash { o = owner, e = lease end, g = generation, m = spent (micro-USD) } ──────────────
 
 /** KEYS[1] wallet; ARGV now, retention, owner, ttl → {1, generation} acquired | {0, generation} held. */
-export const acquireLock = script("acquireLock", `
+export const acquireLock = script(
+  "acquireLock",
+  `
 local k = KEYS[1]
 local now, retention, owner, ttl = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], n(ARGV[4], 1)
 local v = redis.call('HMGET', k, 'o', 'e', 'g')
@@ -219,10 +248,13 @@ local generation = n(v[3], 0)
 if v[1] ~= false and v[1] ~= owner and n(v[2], 0) > now then return {0, generation} end
 redis.call('HSET', k, 'o', owner, 'e', s(now + math.max(1, ttl)))
 keep(k, now + ttl, now, retention)
-return {1, generation}`)
+return {1, generation}`
+)
 
 /** KEYS[1] wallet; ARGV now, retention, owner, paid (1/0) → generation. */
-export const releaseLock = script("releaseLock", `
+export const releaseLock = script(
+  "releaseLock",
+  `
 local k = KEYS[1]
 local now, retention, owner, paid = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], ARGV[4]
 if redis.call('HGET', k, 'o') == owner then redis.call('HDEL', k, 'o', 'e') end
@@ -233,13 +265,16 @@ if paid == '1' then
 else
   generation = n(redis.call('HGET', k, 'g'), 0)
 end
-return generation`)
+return generation`
+)
 
 /**
  * KEYS[1] wallet; ARGV now, retention, carry, delta, budget (micro-USD; budget -1: no check) → {1, spent} | {0, spent}.
  * `carry` is spend recorded while Redis was unreachable, added first; `delta` is the reservation (negative: give back).
  */
-export const spend = script("spend", `
+export const spend = script(
+  "spend",
+  `
 local k = KEYS[1]
 local now, retention, carry, delta, cap = n(ARGV[1], 0), n(ARGV[2], 0), n(ARGV[3], 0), n(ARGV[4], 0), n(ARGV[5], -1)
 local spent = math.max(0, n(redis.call('HGET', k, 'm'), 0) + carry)
@@ -253,7 +288,8 @@ if carry ~= 0 or delta ~= 0 then
   redis.call('HSET', k, 'm', s(spent))
   keep(k, now, now, retention)
 end
-return {ok, spent}`)
+return {ok, spent}`
+)
 
 // ── unconfirmed payments: hash fields ui = id, ua = amount (micro-USD), ur = the record (JSON, opaque to Lua) ────
 
@@ -261,27 +297,35 @@ return {ok, spent}`)
  * KEYS[1] wallet; ARGV now, retention, id, record, amount → the record now held (an existing one wins): a payment
  * whose outcome is unknown, recorded once for the fleet.
  */
-export const markUnconfirmed = script("markUnconfirmed", `
+export const markUnconfirmed = script(
+  "markUnconfirmed",
+  `
 local k = KEYS[1]
 local now, retention, id, record, amount = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], ARGV[4], n(ARGV[5], 0)
 local held = redis.call('HGET', k, 'ur')
 if held then return held end
 redis.call('HSET', k, 'ui', id, 'ur', record, 'ua', s(amount))
 keep(k, now, now, retention)
-return record`)
+return record`
+)
 
 /** KEYS[1] wallet → the unconfirmed record, or '' when there is none. */
-export const getUnconfirmed = script("getUnconfirmed", `
+export const getUnconfirmed = script(
+  "getUnconfirmed",
+  `
 local held = redis.call('HGET', KEYS[1], 'ur')
 if held then return held end
-return ''`)
+return ''`
+)
 
 /**
  * KEYS[1] wallet; ARGV now, retention, id, carry, absent (1/0) → {removed, spent}: removes the record `id` (ignored
  * when another is held) and, when it did and the payment never landed, gives its amount back to the budget in the
  * same step.
  */
-export const resolveUnconfirmed = script("resolveUnconfirmed", `
+export const resolveUnconfirmed = script(
+  "resolveUnconfirmed",
+  `
 local k = KEYS[1]
 local now, retention, id, carry, absent = n(ARGV[1], 0), n(ARGV[2], 0), ARGV[3], n(ARGV[4], 0), ARGV[5]
 local spent = math.max(0, n(redis.call('HGET', k, 'm'), 0) + carry)
@@ -293,4 +337,5 @@ if redis.call('HGET', k, 'ui') == id then
 end
 redis.call('HSET', k, 'm', s(spent))
 keep(k, now, now, retention)
-return {removed, spent}`)
+return {removed, spent}`
+)

@@ -2,11 +2,11 @@
  * Runs a fleet of worker processes (`@venice-effect/testkit/FleetWorker`) and reads the emulator's request log: how
  * full the server's windows were, the goodput of a paced run measured over whole server windows, and the 429s.
  */
-import * as Child from "node:child_process"
 import type * as Emulator from "@venice-effect/emulator/VeniceEmulator"
-import * as Effect from "effect/Effect"
-import { compiledWorker } from "../support.js"
 import type { FromWorker, ToWorker, WorkerConfig } from "@venice-effect/testkit/FleetWorker"
+import * as Effect from "effect/Effect"
+import * as Child from "node:child_process"
+import { compiledWorker } from "../support.js"
 
 export type Done = Extract<FromWorker, { _tag: "done" }>
 

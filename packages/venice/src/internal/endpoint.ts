@@ -38,7 +38,9 @@ export const jsonEndpoint = <ReqA, ReqI, ResA, ResI>(endpoint: JsonEndpoint<ReqA
         operation: endpoint.operation,
         method: endpoint.method,
         path: typeof endpoint.path === "string" ? endpoint.path : endpoint.path(input),
-        ...(sendBody ? { body: { _tag: "json" as const, value: endpoint.bodyOf ? endpoint.bodyOf(input) : input } } : {}),
+        ...(sendBody
+          ? { body: { _tag: "json" as const, value: endpoint.bodyOf ? endpoint.bodyOf(input) : input } }
+          : {}),
         ...(endpoint.query !== undefined ? { query: endpoint.query(input) } : {}),
         model: endpoint.model?.(input),
         user: endpoint.user?.(input),

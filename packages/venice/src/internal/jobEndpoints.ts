@@ -9,11 +9,19 @@ import * as VeniceClient from "../VeniceClient.js"
 import { jsonEndpoint } from "./endpoint.js"
 
 /** The queue / retrieve / generate / resume quartet shared by `/video/*` and `/audio/*`. */
-export const jobEndpoints = <QA, QI extends { readonly model: string }, RA, RI extends { readonly model: string; readonly queue_id: string }>(
+export const jobEndpoints = <
+  QA,
+  QI extends { readonly model: string },
+  RA,
+  RI extends { readonly model: string; readonly queue_id: string }
+>(
   kind: "video" | "audio",
   schemas: {
     readonly queueRequest: Schema.Schema<QA, QI>
-    readonly queueResponse: Schema.Schema<{ readonly model: string; readonly queue_id: string; readonly download_url?: string | undefined }, unknown>
+    readonly queueResponse: Schema.Schema<
+      { readonly model: string; readonly queue_id: string; readonly download_url?: string | undefined },
+      unknown
+    >
     readonly retrieveRequest: Schema.Schema<RA, RI>
   }
 ) => {

@@ -34,7 +34,7 @@ export const toFormData = (request: Readonly<Record<string, unknown>>): FormData
     else form.append(field, typeof value === "string" ? value : JSON.stringify(value))
   }
   for (const [field, value] of Object.entries(request)) {
-    if (Array.isArray(value)) for (const item of value) append(field, item)
+    if (Array.isArray(value)) { for (const item of value) append(field, item) }
     else append(field, value)
   }
   return form
@@ -57,10 +57,18 @@ export const readBinary = (
 > => {
   const contentType = raw.response.headers["content-type"] ?? "application/octet-stream"
   if (/\bjson\b/i.test(contentType)) {
-    return Pipeline.decodeJsonBody<never>("venice", operation, raw.response, raw.facts, (u) => ({
-      _tag: "Left",
-      left: `a JSON body where binary media was expected (${describe(u)})`
-    }), raw.response.headers["x-request-id"], { maxBytes: raw.maxBytes.json })
+    return Pipeline.decodeJsonBody<never>(
+      "venice",
+      operation,
+      raw.response,
+      raw.facts,
+      (u) => ({
+        _tag: "Left",
+        left: `a JSON body where binary media was expected (${describe(u)})`
+      }),
+      raw.response.headers["x-request-id"],
+      { maxBytes: raw.maxBytes.json }
+    )
   }
   return Effect.map(Jobs.readBytes(operation, raw.response, raw.facts, raw.maxBytes.binary), (bytes): Binary => ({
     bytes,

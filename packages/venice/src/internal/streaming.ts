@@ -23,8 +23,8 @@ export {
   decodeError,
   eventError,
   fields,
-  jsonEvents,
   type JsonEvents,
+  jsonEvents,
   sse,
   transportError,
   truncated

@@ -15,10 +15,10 @@
  *
  * @internal
  */
-import * as Pipeline from "@venice-effect/core/Pipeline"
-import type * as Siwx from "@venice-effect/core/Siwx"
 import { createSignableMessage } from "@solana/kit"
 import type { MessagePartialSigner, TransactionSigner } from "@solana/kit"
+import * as Pipeline from "@venice-effect/core/Pipeline"
+import type * as Siwx from "@venice-effect/core/Siwx"
 import { x402Client } from "@x402/core/client"
 import {
   ExactSvmScheme,
@@ -96,10 +96,13 @@ const rpc = <A, I>(
         onTimeout: () => `the Solana RPC did not answer ${method} within ${Duration.format(timeout)}`
       })
     )
-    return yield* read.pipe(Effect.tapBoth({
-      onFailure: (error) => observe({ _tag: "AttemptFailed", operation, attempt: 1, error }),
-      onSuccess: () => observe({ _tag: "AttemptSucceeded", operation, attempt: 1, status: 200 })
-    }), Effect.map((answer) => answer.result))
+    return yield* read.pipe(
+      Effect.tapBoth({
+        onFailure: (error) => observe({ _tag: "AttemptFailed", operation, attempt: 1, error }),
+        onSuccess: () => observe({ _tag: "AttemptSucceeded", operation, attempt: 1, status: 200 })
+      }),
+      Effect.map((answer) => answer.result)
+    )
   })
 
 /** The scheme of one payment, its mint cache holding USDC (see the module docs). */

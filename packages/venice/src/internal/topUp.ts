@@ -226,14 +226,18 @@ const requirementsOf = (env: Env, url: string): Effect.Effect<X402.PaymentRequir
     // drain the body: the requirements come from the header only
     yield* Effect.ignore(Pipeline.readBounded(response, 64 * 1024, () => transportError(url)))
     if (Either.isLeft(header) || header.right === undefined) {
-      return yield* Effect.fail(failed("discovery-failed", `the 402 of POST ${url} has no decodable PAYMENT-REQUIRED header`))
+      return yield* Effect.fail(
+        failed("discovery-failed", `the 402 of POST ${url} has no decodable PAYMENT-REQUIRED header`)
+      )
     }
     const paymentRequired = header.right
     const resourceUrl = paymentRequired.resource?.url
     if (resourceUrl !== undefined && originOf(resourceUrl) !== originOf(url)) {
       return yield* Effect.fail(refused(
         "foreign-requirements",
-        `the payment requirements name ${originOf(resourceUrl) ?? "an invalid URL"}, not the configured ${originOf(url)}: not paid`
+        `the payment requirements name ${originOf(resourceUrl) ?? "an invalid URL"}, not the configured ${
+          originOf(url)
+        }: not paid`
       ))
     }
     return paymentRequired
@@ -326,9 +330,12 @@ const walletGet = <A, I>(
       HttpClientRequest.acceptJson,
       HttpClientRequest.setUrlParams(query)
     ),
-    // a fresh SIGN-IN-WITH-X per attempt (SPEC R10)
+    // a fresh SIGN-IN-WITH-X per attempt (R10)
     authorize: (request) =>
-      Effect.map(env.wallet.signIn(), (header) => HttpClientRequest.setHeader(request, X402.HeaderNames.signInWithX, Redacted.value(header))),
+      Effect.map(
+        env.wallet.signIn(),
+        (header) => HttpClientRequest.setHeader(request, X402.HeaderNames.signInWithX, Redacted.value(header))
+      ),
     onSuccess: (response, facts) =>
       Pipeline.decodeJsonBody("venice", operation, response, facts, (u) => {
         const decoded = decode(u)
@@ -351,7 +358,7 @@ const DEFINITE_CODES: ReadonlySet<string> = new Set(["SETTLEMENT_FAILED", "X402_
  * Whether the answer to a submitted payment was lost, so the payment may have been credited: the connection broke
  * or timed out after the request may have reached Venice, a `2xx` could not be read, or a `5xx` that is not one of
  * Venice's top-up answers (a proxy's HTML 502, a bare 500) came back. An outcome that is not known is never taken for
- * "nothing moved" (issue 13, SPEC X3).
+ * "nothing moved" (issue 13, X3).
  */
 export const answerLost = (error: RetryPolicy.VeniceClientError): boolean => {
   if (error._tag === "TransportError") return error.maybeDelivered
@@ -399,22 +406,30 @@ export const settle = (
       const now = yield* Clock.currentTimeMillis
       delivered = delivered || !(error._tag === "TransportError" && !error.maybeDelivered)
       const unconfirmed = (why: string) =>
-        failed("settlement-unconfirmed", `the payment of $${amountUsd} ${why}: it may have been credited or may still land`, {
-          ...(code !== undefined ? { code } : {}),
-          amountUsd,
-          fundsMayHaveMoved: true,
-          mayStillLand: true,
-          cause: error
-        })
+        failed(
+          "settlement-unconfirmed",
+          `the payment of $${amountUsd} ${why}: it may have been credited or may still land`,
+          {
+            ...(code !== undefined ? { code } : {}),
+            amountUsd,
+            fundsMayHaveMoved: true,
+            mayStillLand: true,
+            cause: error
+          }
+        )
       if (code === "PAYMENT_IN_PROGRESS" || code === "SETTLEMENT_TIMEOUT") {
         pending = true
         if (code === "SETTLEMENT_TIMEOUT") {
           // before anything else (and before any new payment): has the money arrived, or is there enough anyway?
           const read = yield* Effect.either(balance(env))
           yield* Effect.annotateCurrentSpan("x402.settlement", "timeout")
-          if (Either.isRight(read) && read.right.data.canConsume) return { _tag: "Admitted", balance: read.right } as const
+          if (Either.isRight(read) && read.right.data.canConsume) {
+            return { _tag: "Admitted", balance: read.right } as const
+          }
         }
-        if (now >= deadline) return yield* Effect.fail(unconfirmed(`did not settle by the deadline (${code})`))
+        if (now >= deadline) {
+          return yield* Effect.fail(unconfirmed(`did not settle by the deadline (${code})`))
+        }
         yield* Effect.sleep(Duration.min(settlement.poll, Duration.millis(Math.max(1, deadline - now))))
         continue
       }
@@ -437,12 +452,22 @@ export const settle = (
         return yield* Effect.fail(failed(
           "settlement-failed",
           `the payment of $${amountUsd} could not be settled: ${error.message}${
-            delivered ? " (the signed payment stays reserved until it is credited or expires: it is resubmitted, never re-signed)" : ""
+            delivered
+              ? " (the signed payment stays reserved until it is credited or expires: it is resubmitted, never re-signed)"
+              : ""
           }`,
-          { ...(code !== undefined ? { code } : {}), amountUsd, fundsMayHaveMoved: false, mayStillLand: delivered, cause: error }
+          {
+            ...(code !== undefined ? { code } : {}),
+            amountUsd,
+            fundsMayHaveMoved: false,
+            mayStillLand: delivered,
+            cause: error
+          }
         ))
       }
-      if (pending) return yield* Effect.fail(unconfirmed(`was refused after an earlier answer was lost (${error.message})`))
+      if (pending) {
+        return yield* Effect.fail(unconfirmed(`was refused after an earlier answer was lost (${error.message})`))
+      }
       return yield* Effect.fail(failed(
         "rejected",
         `Venice rejected the payment of $${amountUsd}${code !== undefined ? ` (${code})` : ""}: ${error.message}`,
@@ -461,8 +486,10 @@ const decodeEip3009 = Schema.decodeUnknownOption(X402.ExactEip3009Payload)
  * `submittedAt` plus the requirement's `maxTimeoutSeconds` (how `@x402/evm` sets it).
  */
 export const validBeforeOf = (payment: VeniceWallet.SignedPayment, submittedAt: number): number => {
-  const seconds = Option.flatMap(decodePaymentHeader(Redacted.value(payment.header)), (p) =>
-    Option.map(decodeEip3009(p.payload), (exact) => Number(exact.authorization.validBefore)))
+  const seconds = Option.flatMap(
+    decodePaymentHeader(Redacted.value(payment.header)),
+    (p) => Option.map(decodeEip3009(p.payload), (exact) => Number(exact.authorization.validBefore))
+  )
   return Option.isSome(seconds) && Number.isFinite(seconds.value)
     ? seconds.value * 1000
     : submittedAt + payment.accepted.maxTimeoutSeconds * 1000

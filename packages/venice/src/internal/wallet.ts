@@ -18,8 +18,8 @@ import type { PaymentPayload as LibPaymentPayload, PaymentRequired as LibPayment
 import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
-import * as Predicate from "effect/Predicate"
 import { globalValue } from "effect/GlobalValue"
+import * as Predicate from "effect/Predicate"
 import type * as WalletError from "../WalletError.js"
 
 /** Which attempt this fiber last signed in for. */
@@ -107,7 +107,10 @@ export interface PaymentSigner {
   readonly createPayload: (
     paymentRequired: LibPaymentRequired,
     maxAmountPerPaymentUsd: number
-  ) => Effect.Effect<{ readonly payload: LibPaymentPayload; readonly lastValidBlockHeight?: number | undefined }, string>
+  ) => Effect.Effect<
+    { readonly payload: LibPaymentPayload; readonly lastValidBlockHeight?: number | undefined },
+    string
+  >
   /** The chain's finalized block height, when its payments expire by block height (Solana); `undefined` otherwise. */
   readonly blockHeight: Effect.Effect<number, string> | undefined
 }

@@ -259,7 +259,9 @@ export const audioQueueRules = (request: {
     issues.push({
       path: ["lyrics_prompt"],
       message: `${request.model} needs a lyrics_prompt of at least 10 characters${
-        request.model === "minimax-music-v25" ? " unless force_instrumental or lyrics_optimizer" : " unless force_instrumental"
+        request.model === "minimax-music-v25"
+          ? " unless force_instrumental or lyrics_optimizer"
+          : " unless force_instrumental"
       }`
     })
   }

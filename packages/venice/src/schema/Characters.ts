@@ -10,7 +10,8 @@ import * as Common from "./Common.js"
 const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
 const flag = Schema.Literal("true", "false")
-const list = (maxLength: number) => Schema.Array(Schema.String.pipe(Schema.maxLength(maxLength))).pipe(Schema.maxItems(20))
+const list = (maxLength: number) =>
+  Schema.Array(Schema.String.pipe(Schema.maxLength(maxLength))).pipe(Schema.maxItems(20))
 
 /**
  * The query of `GET /characters`.
@@ -30,7 +31,15 @@ export const ListCharactersParams = Schema.Struct({
   isPro: optional(flag),
   isWebEnabled: optional(flag),
   sortBy: optional(
-    Schema.Literal("featured", "highestRating", "highlyRated", "highlyRatedAndRecent", "imports", "mostRecent", "ratingCount")
+    Schema.Literal(
+      "featured",
+      "highestRating",
+      "highlyRated",
+      "highlyRatedAndRecent",
+      "imports",
+      "mostRecent",
+      "ratingCount"
+    )
   ),
   sortOrder: optional(Schema.Literal("asc", "desc")),
   /** 1–100 (default 50). */

@@ -239,9 +239,7 @@ const printableAscii = /^[\x20-\x7E]+$/
  * @category schemas
  */
 export const AnonUserId = Schema.String.pipe(
-  Schema.filter((s) =>
-    s.length === 0 || printableAscii.test(s) || "anon_user_id must be printable ASCII (0x20–0x7E)"
-  ),
+  Schema.filter((s) => s.length === 0 || printableAscii.test(s) || "anon_user_id must be printable ASCII (0x20–0x7E)"),
   Schema.filter((s) => !s.includes("||") || "anon_user_id must not contain \"||\""),
   Schema.filter((s) => s.trim().length <= 128 || "anon_user_id must be at most 128 characters")
 ).annotations({ identifier: "AnonUserId" })

@@ -570,7 +570,7 @@ export class ResponsesResponse extends Schema.Class<ResponsesResponse>("Response
   get outputText(): string {
     let text = ""
     for (const item of this.output) {
-      if (isMessageItem(item)) for (const part of item.content) text += part.text
+      if (isMessageItem(item)) { for (const part of item.content) text += part.text }
     }
     return text
   }

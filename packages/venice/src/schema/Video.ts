@@ -224,7 +224,10 @@ export const videoQueueRules = (request: {
     })
   }
   if ((request.duration === "-1" || request.duration === "auto") && !videos) {
-    issues.push({ path: ["duration"], message: `duration "${request.duration}" matches the source clip: it needs reference_video_urls` })
+    issues.push({
+      path: ["duration"],
+      message: `duration "${request.duration}" matches the source clip: it needs reference_video_urls`
+    })
   }
   if ((request.aspect_ratio === "adaptive" || request.aspect_ratio === "auto") && !videos) {
     issues.push({
@@ -235,27 +238,41 @@ export const videoQueueRules = (request: {
   const task = request.omni_reference_task_type
   if (task !== undefined) {
     if (!request.model.startsWith("seedance-2-5")) {
-      issues.push({ path: ["omni_reference_task_type"], message: "omni_reference_task_type is supported on Seedance 2.5 models only" })
+      issues.push({
+        path: ["omni_reference_task_type"],
+        message: "omni_reference_task_type is supported on Seedance 2.5 models only"
+      })
     } else if (["edit", "extend", "editing", "extension"].includes(task) && !videos) {
-      issues.push({ path: ["omni_reference_task_type"], message: `omni_reference_task_type "${task}" needs reference_video_urls` })
+      issues.push({
+        path: ["omni_reference_task_type"],
+        message: `omni_reference_task_type "${task}" needs reference_video_urls`
+      })
     }
   }
   if (request.keyframes !== undefined) {
     const seen = new Set<number>()
-    const seconds = request.duration !== undefined && /^\d+s$/.test(request.duration) ? Number.parseInt(request.duration, 10) : undefined
+    const seconds = request.duration !== undefined && /^\d+s$/.test(request.duration)
+      ? Number.parseInt(request.duration, 10)
+      : undefined
     request.keyframes.forEach((keyframe, i) => {
       if (seen.has(keyframe.frame_index)) {
         issues.push({ path: ["keyframes", i, "frame_index"], message: "frame_index must be unique" })
       }
       seen.add(keyframe.frame_index)
       if (seconds !== undefined && keyframe.frame_index > seconds * 24) {
-        issues.push({ path: ["keyframes", i, "frame_index"], message: `frame_index must be at most ${seconds * 24} (duration × 24)` })
+        issues.push({
+          path: ["keyframes", i, "frame_index"],
+          message: `frame_index must be at most ${seconds * 24} (duration × 24)`
+        })
       }
     })
   }
   if (request.camera_trajectory !== undefined) {
     if (request.model !== "minimax-h3-max-multi-angle") {
-      issues.push({ path: ["camera_trajectory"], message: "camera_trajectory is supported by minimax-h3-max-multi-angle only" })
+      issues.push({
+        path: ["camera_trajectory"],
+        message: "camera_trajectory is supported by minimax-h3-max-multi-angle only"
+      })
     }
     request.camera_trajectory.forEach((keyframe, i) => {
       const previous = request.camera_trajectory?.[i - 1]

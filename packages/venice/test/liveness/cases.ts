@@ -23,7 +23,10 @@ export interface RateLimitSpec {
   readonly limit?: number | undefined
   readonly remaining?: number | undefined
   /** Offset from now in ms (the family's unit is applied when scripting), or an absolute raw value. */
-  readonly reset?: { readonly _tag: "offset"; readonly ms: number } | { readonly _tag: "raw"; readonly value: number } | undefined
+  readonly reset?:
+    | { readonly _tag: "offset"; readonly ms: number }
+    | { readonly _tag: "raw"; readonly value: number }
+    | undefined
 }
 
 /** A fault spec: plain data, turned into an emulator fault at scripting time. */
@@ -96,7 +99,20 @@ const retryAfter: FastCheck.Arbitrary<RetryAfter> = FastCheck.oneof(
   })
 )
 
-const resetOffset = FastCheck.constantFrom(1_000, 5_000, 60_000, -60_000, 0, 1_000, 5_000, 60_000, HOUR, DAY, 2 * DAY, 300 * DAY)
+const resetOffset = FastCheck.constantFrom(
+  1_000,
+  5_000,
+  60_000,
+  -60_000,
+  0,
+  1_000,
+  5_000,
+  60_000,
+  HOUR,
+  DAY,
+  2 * DAY,
+  300 * DAY
+)
 
 const rateLimit: FastCheck.Arbitrary<RateLimitSpec | undefined> = FastCheck.oneof(
   { arbitrary: FastCheck.constant(undefined), weight: 2 },
@@ -107,7 +123,10 @@ const rateLimit: FastCheck.Arbitrary<RateLimitSpec | undefined> = FastCheck.oneo
     reset: FastCheck.option(
       FastCheck.oneof(
         { arbitrary: FastCheck.record({ _tag: FastCheck.constant("offset" as const), ms: resetOffset }), weight: 4 },
-        FastCheck.record({ _tag: FastCheck.constant("raw" as const), value: FastCheck.constantFrom(0, 1, 30, 1e10, 9e15) })
+        FastCheck.record({
+          _tag: FastCheck.constant("raw" as const),
+          value: FastCheck.constantFrom(0, 1, 30, 1e10, 9e15)
+        })
       ),
       { nil: undefined }
     )
@@ -159,14 +178,32 @@ const errorFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.record({
 
 const transportFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.oneof(
   FastCheck.constant({ _tag: "ResetBeforeHeaders" } as const),
-  FastCheck.record({ _tag: FastCheck.constant("ResetMidBody" as const), afterBytes: FastCheck.constantFrom(undefined, 0, 10, 200) }),
-  FastCheck.record({ _tag: FastCheck.constant("TruncatedJson" as const), keepBytes: FastCheck.constantFrom(undefined, 0, 5) }),
-  FastCheck.record({ _tag: FastCheck.constant("HtmlPage" as const), status: FastCheck.constantFrom(200, 403, 429, 500, 502, 503, 504) }),
-  FastCheck.record({ _tag: FastCheck.constant("EmptyBody" as const), status: FastCheck.constantFrom(200, 400, 408, 429, 500, 502, 503) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("ResetMidBody" as const),
+    afterBytes: FastCheck.constantFrom(undefined, 0, 10, 200)
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("TruncatedJson" as const),
+    keepBytes: FastCheck.constantFrom(undefined, 0, 5)
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("HtmlPage" as const),
+    status: FastCheck.constantFrom(200, 403, 429, 500, 502, 503, 504)
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("EmptyBody" as const),
+    status: FastCheck.constantFrom(200, 400, 408, 429, 500, 502, 503)
+  }),
   FastCheck.constant({ _tag: "Stall" } as const),
-  FastCheck.record({ _tag: FastCheck.constant("Delay" as const), millis: FastCheck.constantFrom(10, 900, 4_000, 40_000) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("Delay" as const),
+    millis: FastCheck.constantFrom(10, 900, 4_000, 40_000)
+  }),
   FastCheck.record({ _tag: FastCheck.constant("Headers" as const), headers: limitHeaders }),
-  FastCheck.record({ _tag: FastCheck.constant("GarbageHeaders" as const), kind: FastCheck.constantFrom(...Faults.GarbageKind.literals) })
+  FastCheck.record({
+    _tag: FastCheck.constant("GarbageHeaders" as const),
+    kind: FastCheck.constantFrom(...Faults.GarbageKind.literals)
+  })
 )
 
 /**
@@ -181,8 +218,14 @@ const streamFault: FastCheck.Arbitrary<FaultSpec> = FastCheck.oneof(
     retryAfter: FastCheck.constantFrom(undefined, null, 0, 1, 30, 86_400),
     code: FastCheck.constantFrom(undefined, "model_overloaded", "upstream_error", "rate_limit_exceeded")
   }, { requiredKeys: ["_tag", "afterChunks"] }),
-  FastCheck.record({ _tag: FastCheck.constant("StreamReset" as const), afterChunks: FastCheck.integer({ min: 0, max: 4 }) }),
-  FastCheck.record({ _tag: FastCheck.constant("StreamEnd" as const), afterChunks: FastCheck.integer({ min: 0, max: 4 }) }),
+  FastCheck.record({
+    _tag: FastCheck.constant("StreamReset" as const),
+    afterChunks: FastCheck.integer({ min: 0, max: 4 })
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("StreamEnd" as const),
+    afterChunks: FastCheck.integer({ min: 0, max: 4 })
+  }),
   FastCheck.record({
     _tag: FastCheck.constant("StreamStall" as const),
     afterChunks: FastCheck.integer({ min: 0, max: 3 }),
@@ -210,8 +253,12 @@ export const cases = (options: { readonly streaming: boolean }): FastCheck.Arbit
     // an API key half of the time, a wallet on either chain the other half
     caller: FastCheck.constantFrom<Caller>("key", "key", "base", "solana"),
     policy,
-    idleTimeout: options.streaming ? FastCheck.constantFrom(undefined, undefined, 2_000, 30_000) : FastCheck.constant(undefined),
-    firstEventTimeout: options.streaming ? FastCheck.constantFrom(undefined, undefined, 5_000) : FastCheck.constant(undefined),
+    idleTimeout: options.streaming
+      ? FastCheck.constantFrom(undefined, undefined, 2_000, 30_000)
+      : FastCheck.constant(undefined),
+    firstEventTimeout: options.streaming
+      ? FastCheck.constantFrom(undefined, undefined, 5_000)
+      : FastCheck.constant(undefined),
     faults: FastCheck.array(fault, { minLength: 0, maxLength: 6 })
   }, { requiredKeys: ["streaming", "caller", "policy", "faults"] })
 }

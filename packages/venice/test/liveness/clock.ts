@@ -51,7 +51,10 @@ export interface Options {
   readonly observer?: ((event: Pipeline.Event) => Effect.Effect<void>) | undefined
 }
 
-export const run = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Options = {}): Effect.Effect<Run<A, E>, never, R> =>
+export const run = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options: Options = {}
+): Effect.Effect<Run<A, E>, never, R> =>
   Effect.gen(function*() {
     const start = yield* TestClock.currentTimeMillis
     const deadline = start + (options.deadline ?? 30 * 86_400_000)

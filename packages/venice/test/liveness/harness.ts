@@ -119,14 +119,18 @@ export const runCase = (
     }
     // attempts, counted by the emulator
     const requests = yield* emulator.count(ROUTE)
-    if (requests > p.maxRetries + 1) fail(c, `${requests} requests reached the server, the policy allows ${p.maxRetries + 1}`)
+    if (requests > p.maxRetries + 1) {
+      fail(c, `${requests} requests reached the server, the policy allows ${p.maxRetries + 1}`)
+    }
     const final = Cases.firstFinal(c)
     if (final !== undefined && requests > final + 1) {
       fail(c, `${requests} requests reached the server, past the never-retried answer of request ${final + 1}`)
     }
     const t1 = Date.now()
     // sockets back to the keep-alive baseline
-    for (let i = 0; i < 200 && (yield* emulator.openConnections) > MAX_IDLE_CONNECTIONS; i++) yield* realPause(2)
+    for (let i = 0; i < 200 && (yield* emulator.openConnections) > MAX_IDLE_CONNECTIONS; i++) {
+      yield* realPause(2)
+    }
     const open = yield* emulator.openConnections
     if (open > MAX_IDLE_CONNECTIONS) fail(c, `${open} connections still open after the call`)
 
@@ -149,8 +153,13 @@ export const runCase = (
       )
       if (recovery.exit === undefined) fail(c, `the call after the faults did not end within ${recovery.elapsed} ms`)
       const error = Exit.isFailure(recovery.exit!) ? Cause.failureOption(recovery.exit!.cause) : undefined
-      if (error?._tag === "Some" && ClientError.isClientError(error.value) && error.value._tag === "ErrorBudgetExhaustedError") {
-        if (Duration.toMillis(error.value.resetIn) > 60_000) fail(c, `the guard refuses for ${Duration.format(error.value.resetIn)}`)
+      if (
+        error?._tag === "Some" && ClientError.isClientError(error.value) &&
+        error.value._tag === "ErrorBudgetExhaustedError"
+      ) {
+        if (Duration.toMillis(error.value.resetIn) > 60_000) {
+          fail(c, `the guard refuses for ${Duration.format(error.value.resetIn)}`)
+        }
         yield* TestClock.adjust(Duration.sum(error.value.resetIn, Duration.millis(1)))
         continue
       }
@@ -158,7 +167,12 @@ export const runCase = (
     }
     const recoveryElapsed = (yield* TestClock.currentTimeMillis) - recoveryStart
     if (recovered === undefined || Exit.isFailure(recovered)) {
-      fail(c, `the call after the faults did not succeed: ${recovered === undefined ? "refused 3 times" : Cause.pretty(recovered.cause)}`)
+      fail(
+        c,
+        `the call after the faults did not succeed: ${
+          recovered === undefined ? "refused 3 times" : Cause.pretty(recovered.cause)
+        }`
+      )
     }
     if (recoveryElapsed > recoveryBound) {
       fail(c, `the call after the faults took ${recoveryElapsed} ms, past one window (${recoveryBound} ms)`)

@@ -22,8 +22,8 @@ import * as SignedTopUp from "@venice-effect/venice/SignedTopUp"
 import * as TopUp from "@venice-effect/venice/TopUp"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
-import type * as WalletError from "@venice-effect/venice/WalletError"
 import * as Video from "@venice-effect/venice/Video"
+import type * as WalletError from "@venice-effect/venice/WalletError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -132,7 +132,10 @@ export const retrieve = (
       Effect.catchAll((error): Effect.Effect<Media.Written, ClientError.TransportError> => {
         switch (error._tag) {
           case "ResponseTooLargeError":
-            return Effect.succeed({ _tag: "TooLarge", receivedBytes: error.received ?? error.declared ?? options.maxBytes })
+            return Effect.succeed({
+              _tag: "TooLarge",
+              receivedBytes: error.received ?? error.declared ?? options.maxBytes
+            })
           case "TransportError":
             return Effect.fail(error)
           case "MediaDownloadError":
@@ -176,8 +179,7 @@ export const balance = (
   X402Api.X402Balance,
   RetryPolicy.VeniceClientError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
-> =>
-  TopUp.balance({ baseUrl })
+> => TopUp.balance({ baseUrl })
 
 /** The newest `limit` entries of `GET /x402/transactions/{wallet}` (newest first). */
 export const ledger = (
@@ -187,8 +189,7 @@ export const ledger = (
   X402Api.X402Transactions,
   RetryPolicy.VeniceClientError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
-> =>
-  TopUp.transactions({ limit }, { baseUrl })
+> => TopUp.transactions({ limit }, { baseUrl })
 
 /** Venice's top-up requirements and their USDC-on-Base option. */
 export const discover = (
@@ -248,5 +249,4 @@ export const settle = (
   PaymentPolicy.TopUpResult,
   WalletError.TopUpFailedError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
-> =>
-  SignedTopUp.settle(payment, { baseUrl })
+> => SignedTopUp.settle(payment, { baseUrl })

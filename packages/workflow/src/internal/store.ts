@@ -122,10 +122,13 @@ const jobOf = (row: Readonly<Record<string, unknown>>): JobRow => ({
 
 /** The record of a queue step, if any. */
 export const job = (needId: string): Effect.Effect<JobRow | undefined, Failure, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable("read a queue step")(sql`SELECT * FROM venice_workflow_jobs WHERE need_id = ${needId}`).pipe(
-      Effect.map((rows) => (rows[0] === undefined ? undefined : jobOf(rows[0])))
-    ))
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      durable("read a queue step")(sql`SELECT * FROM venice_workflow_jobs WHERE need_id = ${needId}`).pipe(
+        Effect.map((rows) => (rows[0] === undefined ? undefined : jobOf(rows[0])))
+      )
+  )
 
 /**
  * Records that a queue request is about to leave (`sending`). `false` when another step of the same account and model
@@ -184,12 +187,14 @@ export const staleSending = (
 export const claimedQueueIds = (
   queueIds: ReadonlyArray<string>
 ): Effect.Effect<ReadonlySet<string>, Failure, SqlClient.SqlClient> =>
-  queueIds.length === 0 ? Effect.succeed(new Set()) : Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable("read the queue ids already owned")(
-      sql`SELECT queue_id FROM venice_workflow_jobs WHERE ${sql.in("queue_id", queueIds)}`
-    ).pipe(
-      Effect.map((rows) => new Set(rows.map((r) => String(r.queue_id))))
-    ))
+  queueIds.length === 0 ?
+    Effect.succeed(new Set()) :
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      durable("read the queue ids already owned")(
+        sql`SELECT queue_id FROM venice_workflow_jobs WHERE ${sql.in("queue_id", queueIds)}`
+      ).pipe(
+        Effect.map((rows) => new Set(rows.map((r) => String(r.queue_id))))
+      ))
 
 // ─── payments ────────────────────────────────────────────────────────────────────────────────────
 
@@ -342,12 +347,14 @@ export const recordVoid = (row: PaymentRow): Effect.Effect<void, Failure, SqlCli
 export const claimedLedgerTxs = (
   ids: ReadonlyArray<string>
 ): Effect.Effect<ReadonlySet<string>, Failure, SqlClient.SqlClient> =>
-  ids.length === 0 ? Effect.succeed(new Set()) : Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    durable("read the ledger entries already matched")(
-      sql`SELECT ledger_tx FROM venice_workflow_payments WHERE ${sql.in("ledger_tx", ids)}`
-    ).pipe(
-      Effect.map((rows) => new Set(rows.map((r) => String(r.ledger_tx))))
-    ))
+  ids.length === 0 ?
+    Effect.succeed(new Set()) :
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      durable("read the ledger entries already matched")(
+        sql`SELECT ledger_tx FROM venice_workflow_payments WHERE ${sql.in("ledger_tx", ids)}`
+      ).pipe(
+        Effect.map((rows) => new Set(rows.map((r) => String(r.ledger_tx))))
+      ))
 
 /** The spend of a budget key, USD. */
 export const spent = (budgetKey: string): Effect.Effect<number, Failure, SqlClient.SqlClient> =>

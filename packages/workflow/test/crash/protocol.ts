@@ -23,4 +23,3 @@ export type FromWorker =
   | { readonly _tag: "failure"; readonly error: string; readonly message: string }
 
 export const CONFIG_ENV = "VENICE_WORKFLOW_TEST_WORKER"
-

@@ -71,7 +71,9 @@ const program = Effect.gen(function*() {
 }).pipe(
   Effect.provide(worker),
   // VENICE_WORKFLOW_TEST_DEBUG=1 shows the cluster's own logs (shard locks, message polling) in a failing test's output
-  Logger.withMinimumLogLevel(process.env["VENICE_WORKFLOW_TEST_DEBUG"] !== undefined ? LogLevel.Debug : LogLevel.Warning)
+  Logger.withMinimumLogLevel(
+    process.env["VENICE_WORKFLOW_TEST_DEBUG"] !== undefined ? LogLevel.Debug : LogLevel.Warning
+  )
 )
 
 /** The causes under a defect, down to the driver's error: PostgreSQL's code, message, detail and constraint. */

@@ -72,10 +72,14 @@ const handle = async (m: Request): Promise<Answer | undefined> => {
       Effect.runSync(e.reset)
       return { type: "ok" }
     case "script":
-      Effect.runSync(e.script({ route: m.route }, m.times, Faults.error(m.code, {
-        ...(m.status !== undefined ? { status: m.status } : {}),
-        ...(m.message !== undefined ? { message: m.message } : {})
-      })))
+      Effect.runSync(e.script(
+        { route: m.route },
+        m.times,
+        Faults.error(m.code, {
+          ...(m.status !== undefined ? { status: m.status } : {}),
+          ...(m.message !== undefined ? { message: m.message } : {})
+        })
+      ))
       return { type: "ok" }
     case "storm": {
       if (stormTimer !== undefined) clearTimeout(stormTimer)
@@ -85,7 +89,9 @@ const handle = async (m: Request): Promise<Answer | undefined> => {
         Effect.runSync(e.clearFaults)
         const phase = phases[i]
         if (phase === undefined) return
-        Effect.runSync(e.script({ route: m.route }, 1_000_000_000, Faults.error(phase.code, { retryAfter: phase.retryAfter })))
+        Effect.runSync(
+          e.script({ route: m.route }, 1_000_000_000, Faults.error(phase.code, { retryAfter: phase.retryAfter }))
+        )
         // phases are timed from the storm's start (no drift): the next one begins exactly `millis` after this one
         const next = due + phase.millis
         stormTimer = setTimeout(() => enter(i + 1, next), Math.max(0, next - Date.now()))

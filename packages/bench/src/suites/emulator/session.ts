@@ -1,8 +1,8 @@
 /**
  * The parent's side of the emulator suites: the emulator child and one client worker per peer, over IPC.
  */
-import { fileURLToPath } from "node:url"
 import type * as VeniceEmulator from "@venice-effect/emulator/VeniceEmulator"
+import { fileURLToPath } from "node:url"
 import { fork } from "../../harness/child.js"
 import type { PeerName } from "../../peers/peers.js"
 import type { Answer, Request, StormPhase } from "./child.js"
@@ -103,7 +103,14 @@ export const withWorkers = async <A>(
   try {
     for (const [peer, worker] of workers) {
       await emulator.reset()
-      await worker.run({ type: "burst", peer, config: peerConfig(emulator.baseUrl), n: 40, concurrency: 4, deadlineMs: 10_000 })
+      await worker.run({
+        type: "burst",
+        peer,
+        config: peerConfig(emulator.baseUrl),
+        n: 40,
+        concurrency: 4,
+        deadlineMs: 10_000
+      })
     }
     await emulator.reset()
     return await f(workers)

@@ -50,12 +50,18 @@ const handle = async (request: Request): Promise<Answer> => {
       const log = await Effect.runPromise(emulator!.requests)
       return {
         type: "log",
-        records: log.filter((r) => r.route === "chat/completions").map((r) => [r.seq, r.at, r.status, r.key ?? ""] as const)
+        records: log.filter((r) => r.route === "chat/completions").map((r) =>
+          [r.seq, r.at, r.status, r.key ?? ""] as const
+        )
       }
     }
     case "wallet": {
       const view = await Effect.runPromise(emulator!.wallet(request.address))
-      return { type: "wallet", payments: view.payments.length, topUps: view.transactions.filter((t) => t.type === "TOP_UP").length }
+      return {
+        type: "wallet",
+        payments: view.payments.length,
+        topUps: view.transactions.filter((t) => t.type === "TOP_UP").length
+      }
     }
     case "count":
       return {

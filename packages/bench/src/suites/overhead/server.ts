@@ -13,7 +13,12 @@ const completion = Buffer.from(JSON.stringify({
   model: "venice-uncensored",
   choices: [{
     index: 0,
-    message: { role: "assistant", content: "Hello! How can I help you today?", reasoning_content: null, tool_calls: [] },
+    message: {
+      role: "assistant",
+      content: "Hello! How can I help you today?",
+      reasoning_content: null,
+      tool_calls: []
+    },
     finish_reason: "stop",
     logprobs: null,
     stop_reason: null

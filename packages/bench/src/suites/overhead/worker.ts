@@ -63,7 +63,9 @@ const effectHttp = async (port: number): Promise<Send> => {
   )
   const call = Effect.flatMap(HttpClient.HttpClient, (client) => client.execute(post)).pipe(
     Effect.flatMap((response) => response.json),
-    Effect.map((json) => consume((json as { choices?: ReadonlyArray<{ message?: { content?: unknown } }> }).choices?.[0]?.message?.content))
+    Effect.map((json) =>
+      consume((json as { choices?: ReadonlyArray<{ message?: { content?: unknown } }> }).choices?.[0]?.message?.content)
+    )
   )
   return async () => Exit.isSuccess(await runtime.runPromiseExit(call))
 }
@@ -104,7 +106,13 @@ const contenders: Record<string, (port: number) => Promise<Send>> = {
     const headers = { "content-type": "application/json", authorization: "Bearer bench-key" }
     return async () => {
       try {
-        const res = await agent.request({ origin, path: "/api/v1/chat/completions", method: "POST", headers, body: JSON.stringify(request) })
+        const res = await agent.request({
+          origin,
+          path: "/api/v1/chat/completions",
+          method: "POST",
+          headers,
+          body: JSON.stringify(request)
+        })
         const json = (await res.body.json()) as { choices?: ReadonlyArray<{ message?: { content?: unknown } }> }
         consume(json.choices?.[0]?.message?.content)
         return res.statusCode === 200

@@ -49,7 +49,12 @@ const serveStream = async (res: http.ServerResponse, key: string) => {
   if (w.kind === "long") {
     // repeat one prepared ~1 MiB block of small events, then the tail
     const block = prepare("small:1048576").body
-    const body = block.subarray(0, block.lastIndexOf("data: {\"id\":\"chatcmpl-b\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"bench\",\"choices\":[]"))
+    const body = block.subarray(
+      0,
+      block.lastIndexOf(
+        "data: {\"id\":\"chatcmpl-b\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"bench\",\"choices\":[]"
+      )
+    )
     let sent = 0
     while (sent < w.bytes) {
       for (let off = 0; off < body.length; off += 16_384) {

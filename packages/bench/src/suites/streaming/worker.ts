@@ -105,7 +105,14 @@ process.once("message", (m: unknown) => {
     },
     (error: unknown) => {
       process.send?.(
-        { runs: [], peakRss: 0, baseRss: 0, importRss: 0, checksum: 0, error: String(error instanceof Error ? error.stack : error) },
+        {
+          runs: [],
+          peakRss: 0,
+          baseRss: 0,
+          importRss: 0,
+          checksum: 0,
+          error: String(error instanceof Error ? error.stack : error)
+        },
         () => process.exit(1)
       )
     }

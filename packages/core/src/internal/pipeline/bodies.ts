@@ -1,5 +1,5 @@
 /**
- * Reading response bodies within bounds (SPEC B1): error bodies truncated, 2xx bodies refused above their limit, JSON
+ * Reading response bodies within bounds (B1): error bodies truncated, 2xx bodies refused above their limit, JSON
  * bodies parsed and decoded into typed failures. The public forms, with their documentation, are in `Pipeline`.
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -18,7 +18,9 @@ export const readBounded = (
   transport: (reason: ClientError.TransportReason, message: string) => ClientError.TransportError
 ): Effect.Effect<Uint8Array, ClientError.TransportError> =>
   response.stream.pipe(
-    Stream.mapError((e) => transport(transportReason(e.cause).reason, describeTransport("reset", "while reading the body"))),
+    Stream.mapError((e) =>
+      transport(transportReason(e.cause).reason, describeTransport("reset", "while reading the body"))
+    ),
     Stream.runFoldWhile(
       { size: 0, chunks: Chunk.empty<Uint8Array>() },
       (acc) => acc.size < limit,
@@ -78,7 +80,9 @@ export const readLimited = (
       provider: options.provider,
       ...options.facts,
       reason: transportReason(cause).reason === "protocol" ? "protocol" : "reset",
-      message: `${options.provider} ${options.operation}: ${describeTransport("reset", "while reading the response body")}`,
+      message: `${options.provider} ${options.operation}: ${
+        describeTransport("reset", "while reading the response body")
+      }`,
       maybeDelivered: true
     })
   if (Number.isFinite(declared) && declared > options.limit) {
@@ -111,7 +115,6 @@ export const readLimited = (
   )
 }
 
-
 const utf8 = new TextDecoder("utf-8")
 
 /** See `Pipeline.decodeJsonBody`. */
@@ -120,7 +123,12 @@ export const decodeJsonBody = <A>(
   operation: string,
   response: HttpClientResponse.HttpClientResponse,
   facts: ClientError.CallFacts,
-  decode: (u: unknown) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | { readonly _tag: "Right"; readonly right: A },
+  decode: (
+    u: unknown
+  ) => Option.Option<A> | { readonly _tag: "Left"; readonly left: string } | {
+    readonly _tag: "Right"
+    readonly right: A
+  },
   requestId?: string | undefined,
   options?: { readonly maxBytes?: number | undefined }
 ): Effect.Effect<A, ClientError.ResponseDecodeError | ClientError.ResponseTooLargeError | ClientError.TransportError> =>

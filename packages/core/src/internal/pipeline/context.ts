@@ -11,7 +11,7 @@ import * as ClientError from "../../ClientError.js"
 import type * as LimiterStore from "../../LimiterStore.js"
 import type * as Pipeline from "../../Pipeline.js"
 
-/** The error-budget guard of a call (SPEC R8), when both the provider and the call have one. */
+/** The error-budget guard of a call (R8), when both the provider and the call have one. */
 export interface Budget {
   readonly bucket: string
   /** The provider's limit of failed requests per window. */
@@ -86,7 +86,7 @@ export const transportError = <A, E, R>(
   })
 
 /**
- * SPEC W1: every wait before an attempt is sent — pacing, an error-budget slot, an in-flight slot — ends by the
+ * L1: every wait before an attempt is sent — pacing, an error-budget slot, an in-flight slot — ends by the
  * attempt's send-by time (when it started waiting plus `maxWait`); a wait that would end later fails at once with
  * this error, and a slot wait that reaches it fails then.
  */
@@ -102,7 +102,8 @@ export const waitTooLong = <A, E, R>(
     wait: Duration.millis(Math.max(0, waited)),
     maxWait: ctx.call.maxWait,
     cause: undefined,
-    message: `${ctx.provider.name} ${ctx.call.operation}: not sent — ${what}, longer than the client's maximum wait of ${
-      Duration.format(ctx.call.maxWait)
-    }`
+    message:
+      `${ctx.provider.name} ${ctx.call.operation}: not sent — ${what}, longer than the client's maximum wait of ${
+        Duration.format(ctx.call.maxWait)
+      }`
   })

@@ -17,7 +17,7 @@ import * as Telemetry from "./telemetry.js"
 import * as Timeout from "./timeout.js"
 import { describeTransport, transportReason } from "./transport.js"
 
-/** Error bodies are read up to this many bytes; the rest is discarded (SPEC B1: huge bodies). */
+/** Error bodies are read up to this many bytes; the rest is discarded (B1: huge bodies). */
 const ERROR_BODY_LIMIT = 4 * 1024 * 1024
 
 /** What the exchange got: the call's result, or an error answer read whole (bounded). */
@@ -37,7 +37,7 @@ type Phase = "headers" | "body" | "error-body"
  * Sends the authorized request and reads the answer under one timeout for the whole exchange (one timer per
  * attempt): until the headers, then whatever time is left for the body — the whole body of a JSON call or a stream's
  * first event (the S3 boundary) on success, the error body otherwise. A body that stalls after the headers fails
- * typed instead of hanging (SPEC B1). The limits of every answer are recorded; a 2xx resolves the error-budget slot
+ * typed instead of hanging (B1). The limits of every answer are recorded; a 2xx resolves the error-budget slot
  * before its body is read.
  */
 export const exchange = <A, E, R>(
@@ -93,9 +93,9 @@ const timeoutMessage = (phase: Phase, timeout: Duration.Duration): string => {
 }
 
 /**
- * Turns an error answer into the provider's error: decoded, counted against the error budget (SPEC R8), its
+ * Turns an error answer into the provider's error: decoded, counted against the error budget (R8), its
  * error-budget slot resolved, a 429's announced wait closing the pacing bucket, logged at the catalog's level. An
- * announced wait above the call's maximum is not slept (SPEC R3, W1): the call fails with `WaitTooLongError`.
+ * announced wait above the call's maximum is not slept (R3, L1): the call fails with `WaitTooLongError`.
  */
 export const failure = <A, E, R>(
   ctx: CallContext<A, E, R>,

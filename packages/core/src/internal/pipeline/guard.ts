@@ -1,5 +1,5 @@
 /**
- * The error-budget guard (SPEC R8): a call is not sent once its bucket's failed requests reach the provider's limit
+ * The error-budget guard (R8): a call is not sent once its bucket's failed requests reach the provider's limit
  * less a margin, and every 4xx but 429 is counted against the bucket.
  */
 import * as Duration from "effect/Duration"
@@ -44,7 +44,7 @@ const exhausted = <A, E, R>(
   })
 }
 
-/** SPEC R8: every 4xx except 429 counts against the provider's failed-request budget. */
+/** R8: every 4xx except 429 counts against the provider's failed-request budget. */
 export const countFailure = <A, E, R>(ctx: CallContext<A, E, R>, status: number, now: number): Effect.Effect<void> =>
   ctx.budget !== undefined && status >= 400 && status < 500 && status !== 429
     ? Effect.asVoid(ctx.store.recordFailure(ctx.budget.bucket, Duration.toMillis(ctx.budget.window), now))

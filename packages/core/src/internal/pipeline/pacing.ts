@@ -1,6 +1,6 @@
 /**
  * Proactive pacing on the limits the server announces: an attempt waits for a free request of its bucket's window
- * (SPEC R3, W1), and every response's limit headers are recorded (W9 drops the nonsensical ones).
+ * (R3, L1), and every response's limit headers are recorded (L3 drops the nonsensical ones).
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -11,13 +11,13 @@ import { type CallContext, waitTooLong } from "./context.js"
 import * as Telemetry from "./telemetry.js"
 
 /**
- * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (SPEC W9):
+ * The furthest a request window's reset, or a 429's announced wait, may lie for the client to pace on it (L3):
  * a day — the longest window Venice documents (requests per day) — plus an hour of clock skew.
  */
 export const PACING_HORIZON: Duration.Duration = Duration.hours(25)
 const horizon = Duration.toMillis(PACING_HORIZON)
 
-/** Waits until the pacing bucket has a free request, or fails when that is after `sendBy` (SPEC W1). */
+/** Waits until the pacing bucket has a free request, or fails when that is after `sendBy` (L1). */
 export const pace = <A, E, R>(
   ctx: CallContext<A, E, R>,
   attempt: number,
@@ -48,7 +48,7 @@ export const pace = <A, E, R>(
 }
 
 /**
- * Records the limit facts of a response (success or failure). SPEC W9: facts that make no sense are not kept — a
+ * Records the limit facts of a response (success or failure). L3: facts that make no sense are not kept — a
  * window that admits nothing (`limit: 0`) or resets past the pacing horizon, an error-budget window resetting past
  * twice the provider's: pacing or guarding on them would stop every later call for as long as they say.
  */
@@ -72,7 +72,7 @@ export const recordLimits = <A, E, R>(
   return Effect.zipRight(observeWindow, observeBudget)
 }
 
-/** A 429 announcing when to come back closes the pacing bucket until then (within the horizon, SPEC R3, W9). */
+/** A 429 announcing when to come back closes the pacing bucket until then (within the horizon, R3, L3). */
 export const blockOn429 = <A, E, R>(
   ctx: CallContext<A, E, R>,
   status: number,

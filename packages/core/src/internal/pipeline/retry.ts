@@ -1,5 +1,5 @@
 /**
- * The call's retry policy as `Effect.retry` runs it (SPEC R7): the caller's schedule, stopped after a transport
+ * The call's retry policy as `Effect.retry` runs it (R7): the caller's schedule, stopped after a transport
  * failure that may have reached the server when the call may not be re-sent (R9), each wait it decides counted,
  * traced and observed.
  */

@@ -1,10 +1,10 @@
 /**
- * Slots an attempt holds while it is sent: an unresolved-request slot of its error budget (SPEC R8 under
- * concurrency) and a slot of a shared in-flight limit (SPEC X4). Both live in the `LimiterStore`, so a fleet store
+ * Slots an attempt holds while it is sent: an unresolved-request slot of its error budget (R8 under
+ * concurrency) and a slot of a shared in-flight limit (X4). Both live in the `LimiterStore`, so a fleet store
  * shares them between processes. Taking one is an atomic store step in an uninterruptible region, so a granted slot is
  * always recorded and given back; only the wait for a free slot is interruptible (R12). The wait is not a poll loop:
  * the store says when a slot may have been freed (`watchSlots`: the in-memory store wakes its waiters on the release,
- * a fleet store polls), and the wait ends by the attempt's send-by time (SPEC W1).
+ * a fleet store polls), and the wait ends by the attempt's send-by time (L1).
  */
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -74,7 +74,7 @@ export const take = <A, E, R>(
 }
 
 /**
- * SPEC R8 under concurrency: a request whose status is not known yet may still fail. Each attempt holds a slot of its
+ * R8 under concurrency: a request whose status is not known yet may still fail. Each attempt holds a slot of its
  * budget bucket until its status is known, and only `limit − margin − failures` may be unresolved at once — from the
  * bucket's first request on, a fresh client included — so the requests already on the wire cannot carry the failures
  * the server counts past the guard's line however many calls run at once. If the failures reach the line while it
@@ -99,7 +99,7 @@ const unresolved = <A, E, R>(
   }
 }
 
-/** SPEC X4: a slot of the shared in-flight limit, taken after pacing and before the attempt is authorized and sent. */
+/** X4: a slot of the shared in-flight limit, taken after pacing and before the attempt is authorized and sent. */
 const inFlightSlot = <A, E, R>(ctx: CallContext<A, E, R>, inFlight: Pipeline.InFlight): Wanted<never> => ({
   bucket: inFlight.bucket,
   ttlMillis: Duration.toMillis(
@@ -130,9 +130,14 @@ const acquire = <A, E, R, E2>(
         ctx.store.acquireSlot(wanted.bucket, lease, limit, now, wanted.ttlMillis),
         (answer) => answer._tag === "Granted" ? undefined : wanted.busy(answer.inUse, limit)
       ))
-  return Effect.flatMap(Clock.currentTimeMillis, (start) =>
-    Effect.flatMap(ask(start), (busy) =>
-      busy === undefined ? Effect.void : wait(ctx, attempt, sendBy, start, wanted, ask)))
+  return Effect.flatMap(
+    Clock.currentTimeMillis,
+    (start) =>
+      Effect.flatMap(
+        ask(start),
+        (busy) => busy === undefined ? Effect.void : wait(ctx, attempt, sendBy, start, wanted, ask)
+      )
+  )
 }
 
 /**
@@ -176,6 +181,8 @@ const releaseInFlight = <A, E, R>(
 ): Effect.Effect<void> => {
   const release = ctx.store.releaseSlot(inFlight.bucket, lease)
   if (!(Exit.isSuccess(exit) && inFlight.holdUntilScopeClose === true)) return release
-  return Effect.flatMap(Effect.serviceOption(Scope.Scope), (scope) =>
-    Option.isSome(scope) ? Scope.addFinalizer(scope.value, release) : release)
+  return Effect.flatMap(
+    Effect.serviceOption(Scope.Scope),
+    (scope) => Option.isSome(scope) ? Scope.addFinalizer(scope.value, release) : release
+  )
 }

@@ -1,5 +1,5 @@
 /**
- * What a call tells the people watching it (SPEC O1–O3): counters tagged with the provider, span events and
+ * What a call tells the people watching it (O1–O3): counters tagged with the provider, span events and
  * attributes (never secrets), log lines at the catalog's level, and the `Observer` events.
  */
 import * as Clock from "effect/Clock"
@@ -54,8 +54,7 @@ export const attemptFailed = <A, E, R>(
   ctx: CallContext<A, E, R>,
   attempt: number,
   error: unknown
-): Effect.Effect<void> =>
-  ctx.observe({ _tag: "AttemptFailed", operation: ctx.call.operation, attempt, error })
+): Effect.Effect<void> => ctx.observe({ _tag: "AttemptFailed", operation: ctx.call.operation, attempt, error })
 
 /** Time spent waiting before an attempt (pacing, a slot) or a retry. */
 export const waited = <A, E, R>(ctx: CallContext<A, E, R>, delay: Duration.Duration): Effect.Effect<void> =>
@@ -133,7 +132,7 @@ export const ignoredHeaders = <A, E, R>(
     Effect.annotateLogs({ provider: ctx.provider.name, operation: ctx.call.operation, headers })
   )
 
-/** A provider error, logged at its catalog level (SPEC C4). */
+/** A provider error, logged at its catalog level (C4). */
 export const failed = <A, E, R>(
   ctx: CallContext<A, E, R>,
   attempt: number,

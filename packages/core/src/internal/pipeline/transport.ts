@@ -5,7 +5,15 @@
 import * as Predicate from "effect/Predicate"
 import type * as ClientError from "../../ClientError.js"
 
-const REFUSED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT", "ECONNABORTED"])
+const REFUSED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ECONNABORTED"
+])
 const PROTOCOL = /^HPE_|^UND_ERR_(INVALID|RESPONSE|HEADERS_OVERFLOW|BODY_TIMEOUT_X)/
 
 const errorCodes = (cause: unknown): ReadonlyArray<string> => {

@@ -4,11 +4,11 @@
  * actions and post-response faults are the Venice emulator's (`../reply.js`, `applyPostFault`); token counting is
  * shared too (`../content.js`).
  */
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -23,8 +23,8 @@ import { countTokens, textOf } from "../content.js"
 import * as Reply from "../reply.js"
 import { applyPostFault, hex } from "../server.js"
 import { hashKey, labelOfHash } from "../state.js"
-import { type KeyRecord, type LogEntry, type Settings, type State, type Task, taskResult } from "./state.js"
 import * as Tools from "../tools.js"
+import { type KeyRecord, type LogEntry, type Settings, type State, type Task, taskResult } from "./state.js"
 import { chatStream, type Completion, completionObject, tokens } from "./streams.js"
 
 /** The emulator as the routes see it. */
@@ -64,7 +64,12 @@ export const errorReply = (code: Code, routeGroup: Group, options: ErrorOptions 
     },
     body: {
       _tag: "json",
-      value: { code: status, reason: code, message: options.message ?? row.descriptionEn, metadata: options.metadata ?? {} }
+      value: {
+        code: status,
+        reason: code,
+        message: options.message ?? row.descriptionEn,
+        metadata: options.metadata ?? {}
+      }
     }
   }
 }
@@ -78,7 +83,8 @@ const gatewayPage = (status: number): Reply.Reply => ({
   body: {
     _tag: "text",
     contentType: "text/html; charset=utf-8",
-    value: `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
+    value:
+      `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
   }
 })
 
@@ -161,9 +167,12 @@ const chat: RouteSpec = {
           toolCalls.push({ id: `call_${yield* hex(24)}`, name: call.name, arguments: Tools.pieces(call.arguments, 12) })
         }
       }
-      const answered = answer._tag === "json" ? Tools.pieces(answer.text, 8)
-        : answer._tag === "tool-answer" ? Tools.words(answer.text)
-        : answer._tag === "tool-calls" ? []
+      const answered = answer._tag === "json" ?
+        Tools.pieces(answer.text, 8)
+        : answer._tag === "tool-answer" ?
+        Tools.words(answer.text)
+        : answer._tag === "tool-calls" ?
+        []
         : tokens(count)
       const completionTokens = answered.length + toolCalls.reduce((n, c) => n + countTokens(c.arguments.join("")), 0)
       const completion: Completion = {
@@ -238,7 +247,13 @@ const txt2imgIssue = (body: Record<string, unknown>): string | undefined => {
   if (request.prompt !== undefined && typeof request.prompt === "string" && request.prompt.length > 1024) {
     return "request.prompt: must be at most 1024 characters"
   }
-  for (const [field, min, max] of [["width", 128, 2048], ["height", 128, 2048], ["image_num", 1, 8], ["steps", 1, 100]] as const) {
+  for (
+    const [field, min, max] of [["width", 128, 2048], ["height", 128, 2048], ["image_num", 1, 8], [
+      "steps",
+      1,
+      100
+    ]] as const
+  ) {
     if (request[field] !== undefined && !intIn(request[field], min, max)) {
       return `request.${field}: must be an integer in [${min}, ${max}]`
     }
@@ -517,7 +532,10 @@ const pipeline = (
       response: input.response,
       noteTask: input.noteTask
     })
-    return outcome(faultName !== undefined && reply.fault === undefined ? { ...reply, fault: faultName } : reply, withFault)
+    return outcome(
+      faultName !== undefined && reply.fault === undefined ? { ...reply, fault: faultName } : reply,
+      withFault
+    )
   })
 
 const handler = (env: Env, spec: RouteSpec) =>
@@ -589,7 +607,9 @@ const adminRouter = (env: Env) =>
         const body = yield* Effect.orElseSucceed(request.json, () => undefined)
         const decoded = decodeScripts(body)
         if (decoded._tag === "Left") {
-          return HttpServerResponse.unsafeJson({ error: "Invalid fault script", message: String(decoded.left) }, { status: 400 })
+          return HttpServerResponse.unsafeJson({ error: "Invalid fault script", message: String(decoded.left) }, {
+            status: 400
+          })
         }
         const scripts: ReadonlyArray<Script> = "fault" in decoded.right ? [decoded.right] : decoded.right
         for (const script of scripts) storeScript(env.state, script)
@@ -607,7 +627,10 @@ const adminRouter = (env: Env) =>
         return HttpServerResponse.unsafeJson({ cleared })
       })
     ),
-    HttpRouter.get("/__emulator/requests", Effect.sync(() => HttpServerResponse.unsafeJson({ requests: env.state.log }))),
+    HttpRouter.get(
+      "/__emulator/requests",
+      Effect.sync(() => HttpServerResponse.unsafeJson({ requests: env.state.log }))
+    ),
     HttpRouter.post(
       "/__emulator/reset",
       Effect.sync(() => {
@@ -623,8 +646,21 @@ const notFound = (env: Env) =>
     const request = yield* HttpServerRequest.HttpServerRequest
     const now = yield* Clock.currentTimeMillis
     const url = new URL(request.url, "http://emulator")
-    const entry = env.state.arrive({ at: now, method: request.method, path: url.pathname, route: "unknown", key: undefined })
-    env.state.answer(entry, { model: undefined, stream: false, status: 404, fault: undefined, taskId: undefined, answeredAt: now })
+    const entry = env.state.arrive({
+      at: now,
+      method: request.method,
+      path: url.pathname,
+      route: "unknown",
+      key: undefined
+    })
+    env.state.answer(entry, {
+      model: undefined,
+      stream: false,
+      status: 404,
+      fault: undefined,
+      taskId: undefined,
+      answeredAt: now
+    })
     return HttpServerResponse.text("404 page not found", { status: 404, contentType: "text/plain" })
   })
 
@@ -634,4 +670,3 @@ export const makeApp = (env: Env) => {
   for (const spec of routes) router = HttpRouter.route(spec.method)(router, spec.path, handler(env, spec))
   return router.pipe(Effect.catchTag("RouteNotFound", () => notFound(env)))
 }
-

@@ -136,7 +136,10 @@ export class State {
   }
 
   /** Completes a log entry with what was answered. */
-  answer(record: LogEntry, fields: Pick<RequestRecord, "model" | "stream" | "status" | "fault" | "answeredAt" | "taskId">): void {
+  answer(
+    record: LogEntry,
+    fields: Pick<RequestRecord, "model" | "stream" | "status" | "fault" | "answeredAt" | "taskId">
+  ): void {
     Object.assign(record, fields)
   }
 
@@ -160,7 +163,13 @@ export const taskResult = (task: Task, now: number, origin: string) => {
   const extra = { seed: "-1", debug_info: { submit_time_ms: String(task.submittedAt) } }
   if (elapsed < task.queuedMillis) {
     return {
-      task: { ...base, status: "TASK_STATUS_QUEUED", reason: "", eta: Math.ceil(remaining / 1000), progress_percent: 0 },
+      task: {
+        ...base,
+        status: "TASK_STATUS_QUEUED",
+        reason: "",
+        eta: Math.ceil(remaining / 1000),
+        progress_percent: 0
+      },
       extra,
       ...empty
     }
@@ -169,7 +178,13 @@ export const taskResult = (task: Task, now: number, origin: string) => {
     const span = Math.max(1, task.durationMillis - task.queuedMillis)
     const percent = Math.min(99, Math.max(1, Math.floor((100 * (elapsed - task.queuedMillis)) / span)))
     return {
-      task: { ...base, status: "TASK_STATUS_PROCESSING", reason: "", eta: Math.ceil(remaining / 1000), progress_percent: percent },
+      task: {
+        ...base,
+        status: "TASK_STATUS_PROCESSING",
+        reason: "",
+        eta: Math.ceil(remaining / 1000),
+        progress_percent: percent
+      },
       extra,
       ...empty
     }
@@ -187,7 +202,12 @@ export const taskResult = (task: Task, now: number, origin: string) => {
     task: { ...base, status: "TASK_STATUS_SUCCEED", reason: "", eta: 0, progress_percent: 100 },
     extra,
     images: task.output === "images"
-      ? list.map((i) => ({ image_url: url(i, "png"), image_url_ttl: "3600", image_type: "png", nsfw_detection_result: null }))
+      ? list.map((i) => ({
+        image_url: url(i, "png"),
+        image_url_ttl: "3600",
+        image_type: "png",
+        nsfw_detection_result: null
+      }))
       : [],
     videos: task.output === "videos"
       ? list.map((i) => ({ video_url: url(i, "mp4"), video_url_ttl: "3600", video_type: "mp4" }))

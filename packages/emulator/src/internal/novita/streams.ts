@@ -19,7 +19,9 @@ export interface Completion {
   readonly model: string
   readonly created: number
   readonly tokens: ReadonlyArray<string>
-  readonly toolCalls?: ReadonlyArray<{ readonly id: string; readonly name: string; readonly arguments: ReadonlyArray<string> }>
+  readonly toolCalls?: ReadonlyArray<
+    { readonly id: string; readonly name: string; readonly arguments: ReadonlyArray<string> }
+  >
   readonly finishReason: string
   readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number }
 }
@@ -92,11 +94,15 @@ export const chatStream = (c: Completion, env: StreamEnv): Stream.Stream<Uint8Ar
   const base = { id: c.id, object: "chat.completion.chunk", created: c.created, model: c.model }
   const chunks: Array<Uint8Array> = [
     data({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }),
-    ...c.tokens.map((token) => data({ ...base, choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })),
+    ...c.tokens.map((token) =>
+      data({ ...base, choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })
+    ),
     ...(c.toolCalls ?? []).flatMap((call, index) => [
       { index, id: call.id, type: "function", function: { name: call.name, arguments: "" } },
       ...call.arguments.map((piece) => ({ index, function: { arguments: piece } }))
-    ]).map((fragment) => data({ ...base, choices: [{ index: 0, delta: { tool_calls: [fragment] }, finish_reason: null }] })),
+    ]).map((fragment) =>
+      data({ ...base, choices: [{ index: 0, delta: { tool_calls: [fragment] }, finish_reason: null }] })
+    ),
     data({ ...base, choices: [{ index: 0, delta: {}, finish_reason: c.finishReason }] })
   ]
   if (env.includeUsage) chunks.push(data({ ...base, choices: [], usage: c.usage }))

@@ -14,9 +14,9 @@ import { createHmac } from "node:crypto"
 import { isAddress, isHex, verifyMessage } from "viem"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Reply from "../reply.js"
-import { round, V1 } from "./common.js"
 import { hashKey, keyIdOfHash, type KeyMeta, type KeyRecord, type State, type UsageRow } from "../state.js"
 import { validate } from "../validation.js"
+import { round, V1 } from "./common.js"
 
 const MAX_ACTIVE_KEYS = 500
 const WEB3_TOKEN_TTL_MILLIS = 15 * 60_000
@@ -91,7 +91,12 @@ const describe = (ctx: Ctx, record: KeyRecord, meta: KeyMeta, withUsage: boolean
           }
         },
         ...(limited
-          ? { currentPeriodUsage: { usd: spend(rows, record.hash, since, "USD"), diem: spend(rows, record.hash, since, "DIEM") } }
+          ? {
+            currentPeriodUsage: {
+              usd: spend(rows, record.hash, since, "USD"),
+              diem: spend(rows, record.hash, since, "DIEM")
+            }
+          }
           : {})
       }
       : {})
@@ -405,23 +410,46 @@ const usageHistory: RouteSpec = {
         : null
       if ((ctx.request.headers["accept"] ?? "").includes("text/csv")) {
         const columns = [
-          "timestamp", "sku", "pricePerUnitUsd", "units", "amount", "currency", "notes", "inferenceDetails.requestId",
-          "inferenceDetails.inferenceExecutionTime", "inferenceDetails.promptTokens", "inferenceDetails.completionTokens"
+          "timestamp",
+          "sku",
+          "pricePerUnitUsd",
+          "units",
+          "amount",
+          "currency",
+          "notes",
+          "inferenceDetails.requestId",
+          "inferenceDetails.inferenceExecutionTime",
+          "inferenceDetails.promptTokens",
+          "inferenceDetails.completionTokens"
         ]
         const lines = page.map((e) =>
           [
-            e.timestamp, e.sku, e.pricePerUnitUsd, e.units, e.amount, e.currency, e.notes, e.inferenceDetails?.requestId,
-            e.inferenceDetails?.inferenceExecutionTime, e.inferenceDetails?.promptTokens,
+            e.timestamp,
+            e.sku,
+            e.pricePerUnitUsd,
+            e.units,
+            e.amount,
+            e.currency,
+            e.notes,
+            e.inferenceDetails?.requestId,
+            e.inferenceDetails?.inferenceExecutionTime,
+            e.inferenceDetails?.promptTokens,
             e.inferenceDetails?.completionTokens
           ].map(csvCell).join(",")
         )
         return {
           status: 200,
           headers: {
-            "Content-Disposition": `attachment; filename=billing-usage-history-${new Date(ctx.now).toISOString().replace(/[:.]/g, "-")}.csv`,
+            "Content-Disposition": `attachment; filename=billing-usage-history-${
+              new Date(ctx.now).toISOString().replace(/[:.]/g, "-")
+            }.csv`,
             ...(nextCursor !== null ? { "x-next-cursor": nextCursor } : {})
           },
-          body: { _tag: "text", value: [columns.join(","), ...lines].join("\n") + "\n", contentType: "text/csv; charset=utf-8" }
+          body: {
+            _tag: "text",
+            value: [columns.join(","), ...lines].join("\n") + "\n",
+            contentType: "text/csv; charset=utf-8"
+          }
         }
       }
       return Reply.json(200, { data: page, nextCursor })
@@ -460,7 +488,8 @@ const usageAnalytics: RouteSpec = {
       const byDate: Array<{ date: string; USD: number; DIEM: number }> = []
       for (let day = from; day < to; day += DAY) {
         const of = rows.filter((r) => r.at >= day && r.at < day + DAY)
-        const total = (currency: string) => round(-of.filter((r) => r.currency === currency).reduce((s, r) => s + r.amount, 0))
+        const total = (currency: string) =>
+          round(-of.filter((r) => r.currency === currency).reduce((s, r) => s + r.amount, 0))
         byDate.push({ date: new Date(day).toISOString().slice(0, 10), USD: total("USD"), DIEM: total("DIEM") })
       }
       const group = (key: (r: UsageRow) => string) => {
@@ -481,15 +510,18 @@ const usageAnalytics: RouteSpec = {
         for (let day = from; day < to; day += DAY) {
           const row: Record<string, number> = { date: day }
           for (const s of series.slice(0, 50)) {
-            row[label(s.name)] = round(-s.of.filter((r) => r.at >= day && r.at < day + DAY && (!usdOnly || r.currency === "USD"))
-              .reduce((sum, r) => sum + r.amount, 0))
+            row[label(s.name)] = round(
+              -s.of.filter((r) => r.at >= day && r.at < day + DAY && (!usdOnly || r.currency === "USD"))
+                .reduce((sum, r) => sum + r.amount, 0)
+            )
           }
           out.push(row)
         }
         return out
       }
       const state = ctx.env.state
-      const keyName = (hash: string) => state.keyMeta.get(hash)?.description ?? state.keys.get(hash)?.label ?? `Key ...${hash.slice(-6)}`
+      const keyName = (hash: string) =>
+        state.keyMeta.get(hash)?.description ?? state.keys.get(hash)?.label ?? `Key ...${hash.slice(-6)}`
       return Reply.json(200, {
         lookback,
         byDate,

@@ -42,7 +42,11 @@ const speech: RouteSpec = {
       ctx.charge({ usd: round(request.input.length * 3.5 / 1_000_000), model: model.model.id, requestId: null })
       const contentType = Audio.speechContentType[format]
       if (request.streaming === true) {
-        const { contentLength, stream } = Streams.audioStream(bytes, ctx.env.settings.stream.audioChunks, streamEnv(ctx))
+        const { contentLength, stream } = Streams.audioStream(
+          bytes,
+          ctx.env.settings.stream.audioChunks,
+          streamEnv(ctx)
+        )
         return {
           status: 200,
           headers: modelHeaders(model),
@@ -88,14 +92,20 @@ const transcriptions: RouteSpec = {
       const modelId = data.get("model")
       const resolved = Catalog.resolve(typeof modelId === "string" ? modelId : "nvidia/parakeet-tdt-0.6b-v3", "asr")
       if (resolved === "not-found") {
-        return Errors.codeReply("MODEL_NOT_FOUND", ctx.errorEnv, { message: `Specified model not found: ${String(modelId)}` })
+        return Errors.codeReply("MODEL_NOT_FOUND", ctx.errorEnv, {
+          message: `Specified model not found: ${String(modelId)}`
+        })
       }
       if (resolved === "wrong-type") return Errors.codeReply("INVALID_MODEL", ctx.errorEnv)
       const duration = round(file.size / 32_000, 2)
       const text = Content.tokens(ctx.env.settings.stream.tokens).join("")
       ctx.charge({ usd: round(duration * 0.0001), model: resolved.model.id, requestId: null })
       if (data.get("response_format") === "text") {
-        return { status: 200, headers: modelHeaders(resolved), body: { _tag: "text", value: text, contentType: "text/plain; charset=utf-8" } }
+        return {
+          status: 200,
+          headers: modelHeaders(resolved),
+          body: { _tag: "text", value: text, contentType: "text/plain; charset=utf-8" }
+        }
       }
       const timestamps = data.get("timestamps") === "true"
       return Reply.json(200, {

@@ -9,8 +9,8 @@ import * as Either from "effect/Either"
 import * as Content from "../content.js"
 import type { RouteSpec } from "../context.js"
 import * as Reply from "../reply.js"
-import { V1 } from "./common.js"
 import { validate } from "../validation.js"
+import { V1 } from "./common.js"
 import * as Forms from "./forms.js"
 
 const BLOCKED = /^(?:www\.)?(?:x\.com|twitter\.com|reddit\.com|old\.reddit\.com)$/i
@@ -34,7 +34,11 @@ const textParser: RouteSpec = {
         .replace(/[^\t\n\r\x20-\x7e\u00a0-\uffff]/g, "")
       ctx.charge({ usd: 0.001, model: "augment-text-parser", requestId: null })
       if (decoded.right.response_format === "text") {
-        return { status: 200, headers: {}, body: { _tag: "text", value: text, contentType: "text/plain; charset=utf-8" } }
+        return {
+          status: 200,
+          headers: {},
+          body: { _tag: "text", value: text, contentType: "text/plain; charset=utf-8" }
+        }
       }
       return Reply.json(200, { text, tokens: Content.countTokens(text) })
     })
@@ -59,7 +63,9 @@ const scrape: RouteSpec = {
         }
       })()
       if (host === "") return Reply.standard(400, "Invalid URL")
-      if (BLOCKED.test(host)) return Reply.standard(400, `Scraping ${host} is not supported: the site blocks automated access`)
+      if (BLOCKED.test(host)) {
+        return Reply.standard(400, `Scraping ${host} is not supported: the site blocks automated access`)
+      }
       ctx.charge({ usd: 0.002, model: "augment-scrape", requestId: null })
       return Reply.json(200, { url, content: `# ${host}\n\n${Content.tokens(24).join("")}\n`, format: "markdown" })
     })

@@ -59,13 +59,23 @@ const billingBalance: RouteSpec = {
       return Reply.json(200, {
         canConsume: usd + diem >= 0.1,
         consumptionCurrency: diem > 0 ? "DIEM" : usd > 0 ? "USD" : null,
-        balances: { diem: diem > 0 ? round(diem, 4) : null, usd: usd > 0 ? round(usd, 4) : null, bundledCredits: null, earnedCredits: null },
+        balances: {
+          diem: diem > 0 ? round(diem, 4) : null,
+          usd: usd > 0 ? round(usd, 4) : null,
+          bundledCredits: null,
+          earnedCredits: null
+        },
         diemEpochAllocation: key?.initialDiem ?? 0
       })
     })
 }
 
-const retired = (name: string, method: "GET" | "POST", message: string, headers: Record<string, string>): RouteSpec => ({
+const retired = (
+  name: string,
+  method: "GET" | "POST",
+  message: string,
+  headers: Record<string, string>
+): RouteSpec => ({
   name,
   method,
   path: `${V1}/${name}`,

@@ -9,15 +9,21 @@ import * as Either from "effect/Either"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
 import * as Reply from "../reply.js"
-import { V1 } from "./common.js"
 import { validate } from "../validation.js"
+import { V1 } from "./common.js"
 
 const character = (
   id: string,
   slug: string,
   name: string,
   modelId: string,
-  fields: { readonly tags: ReadonlyArray<string>; readonly adult?: boolean; readonly featured?: boolean; readonly rating: number; readonly imports: number }
+  fields: {
+    readonly tags: ReadonlyArray<string>
+    readonly adult?: boolean
+    readonly featured?: boolean
+    readonly rating: number
+    readonly imports: number
+  }
 ) => ({
   id,
   slug,
@@ -31,16 +37,36 @@ const character = (
   tags: fields.tags,
   photoUrl: null,
   shareUrl: `https://venice.ai/c/${slug}`,
-  stats: { averageRating: fields.rating, imports: fields.imports, ratingCount: 4, ratingSum: Math.round(fields.rating * 4), userRating: null },
+  stats: {
+    averageRating: fields.rating,
+    imports: fields.imports,
+    ratingCount: 4,
+    ratingSum: Math.round(fields.rating * 4),
+    userRating: null
+  },
   createdAt: "2024-12-20T21:28:08.934Z",
   updatedAt: "2025-02-09T03:23:53.708Z"
 })
 
 /** @internal */
 export const catalog = [
-  character("2f460055-7595-4640-9cb6-c442c4c869b0", "alan-watts", "Alan Watts", "venice-uncensored", { tags: ["philosophy", "zen"], featured: true, rating: 4.7, imports: 112 }),
-  character("7c1d2a4e-31f0-4b6e-8f0a-2d5b9e1c0a11", "code-coach", "Code Coach", "qwen3-coder-480b-a35b-instruct", { tags: ["coding"], rating: 4.2, imports: 40 }),
-  character("b93e0f52-6a1d-4c8e-9d27-5f4a3c2b1e00", "night-owl", "Night Owl", "venice-uncensored", { tags: ["roleplay"], adult: true, rating: 3.9, imports: 12 })
+  character("2f460055-7595-4640-9cb6-c442c4c869b0", "alan-watts", "Alan Watts", "venice-uncensored", {
+    tags: ["philosophy", "zen"],
+    featured: true,
+    rating: 4.7,
+    imports: 112
+  }),
+  character("7c1d2a4e-31f0-4b6e-8f0a-2d5b9e1c0a11", "code-coach", "Code Coach", "qwen3-coder-480b-a35b-instruct", {
+    tags: ["coding"],
+    rating: 4.2,
+    imports: 40
+  }),
+  character("b93e0f52-6a1d-4c8e-9d27-5f4a3c2b1e00", "night-owl", "Night Owl", "venice-uncensored", {
+    tags: ["roleplay"],
+    adult: true,
+    rating: 3.9,
+    imports: 12
+  })
 ]
 
 const reviewsOf = (slug: string) =>

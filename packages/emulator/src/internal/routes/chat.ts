@@ -70,7 +70,8 @@ const chat: RouteSpec = {
       const promptTokens = Content.countTokens(Content.textOf(request.messages))
       const reasoningTokens = reasoning.length * n
       const completionTokens = choices.reduce(
-        (sum, c) => sum + c.tokens.length + (c.reasoning?.length ?? 0) +
+        (sum, c) =>
+          sum + c.tokens.length + (c.reasoning?.length ?? 0) +
           (c.toolCalls ?? []).reduce((t, call) => t + Content.countTokens(call.arguments.join("")), 0),
         0
       )

@@ -69,10 +69,13 @@ export const streamEnv = (ctx: Ctx): Streams.StreamEnv => ({
 /** The headers of every SSE response. */
 export const SSE_HEADERS = { "cache-control": "no-cache", connection: "keep-alive" }
 
-
 /** Who owns a job: the key hash, the wallet, or the IP. */
 export const jobOwner = (ctx: Ctx): string =>
-  ctx.identity._tag === "key" ? ctx.identity.key.hash : ctx.identity._tag === "wallet" ? ctx.identity.wallet.address.toLowerCase() : ctx.ip
+  ctx.identity._tag === "key"
+    ? ctx.identity.key.hash
+    : ctx.identity._tag === "wallet"
+    ? ctx.identity.wallet.address.toLowerCase()
+    : ctx.ip
 
 /** The `402 INSUFFICIENT_BALANCE` reply when the caller cannot pay `price`, else `undefined`. */
 export const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined => {
@@ -87,4 +90,7 @@ export const insufficient = (ctx: Ctx, price: number): Reply.Reply | undefined =
 
 /** A random UUID (v4 shape) from the `Random` service. */
 export const uuid = (ctx: Ctx) =>
-  Effect.map(ctx.hex(32), (h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`)
+  Effect.map(
+    ctx.hex(32),
+    (h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
+  )

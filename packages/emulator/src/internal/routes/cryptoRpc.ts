@@ -45,7 +45,16 @@ const chainIds: Readonly<Record<string, number>> = {
 }
 
 const EVM_PREFIXES = ["eth_", "net_", "web3_", "trace_", "debug_", "txpool_", "zks_", "linea_", "bor_", "arbtrace_"]
-const STATEFUL = ["eth_newFilter", "eth_newBlockFilter", "eth_newPendingTransactionFilter", "eth_getFilterChanges", "eth_getFilterLogs", "eth_uninstallFilter", "eth_subscribe", "eth_unsubscribe"]
+const STATEFUL = [
+  "eth_newFilter",
+  "eth_newBlockFilter",
+  "eth_newPendingTransactionFilter",
+  "eth_getFilterChanges",
+  "eth_getFilterLogs",
+  "eth_uninstallFilter",
+  "eth_subscribe",
+  "eth_unsubscribe"
+]
 
 /** Whether a method is on the family's allowlist (else the whole request is a 400). */
 const allowed = (family: Family, method: string): boolean => {
@@ -66,7 +75,9 @@ const tier = (method: string): number =>
     ? 2
     : 1
 
-const baseCredits = (network: string): number => (network.startsWith("zksync-") || network.startsWith("solana-") ? 30 : 20)
+const baseCredits = (
+  network: string
+): number => (network.startsWith("zksync-") || network.startsWith("solana-") ? 30 : 20)
 
 const USD_PER_CREDIT = 7e-7
 
@@ -90,10 +101,17 @@ const cryptoRpc: RouteSpec = {
       const state = ctx.env.state
       const settings = ctx.env.settings.cryptoRpc
       const requestId = yield* ctx.hex(32)
-      const withId = (reply: Reply.Reply): Reply.Reply => ({ ...reply, headers: { ...reply.headers, "X-Request-ID": requestId } })
+      const withId = (reply: Reply.Reply): Reply.Reply => ({
+        ...reply,
+        headers: { ...reply.headers, "X-Request-ID": requestId }
+      })
       const network = ctx.params.network ?? ""
       if (!CryptoRpc.isKnownNetwork(network)) return withId(Reply.standard(400, `Unsupported network: ${network}`))
-      const user = ctx.identity._tag === "key" ? ctx.identity.key.hash : ctx.identity._tag === "wallet" ? ctx.identity.wallet.address.toLowerCase() : ctx.ip
+      const user = ctx.identity._tag === "key"
+        ? ctx.identity.key.hash
+        : ctx.identity._tag === "wallet"
+        ? ctx.identity.wallet.address.toLowerCase()
+        : ctx.ip
 
       // idempotency (24 h per user and key): a replay is the cached answer, not billed again
       const idempotencyKey = ctx.request.headers["idempotency-key"]
@@ -148,9 +166,18 @@ const cryptoRpc: RouteSpec = {
         "X-Request-ID": requestId
       }
       if (idempotencyKey !== undefined) {
-        state.idempotency.set(`${user}|${idempotencyKey}`, { bodyHash, status: 200, body, headers }, ctx.now, settings.idempotencyTtlMillis)
+        state.idempotency.set(
+          `${user}|${idempotencyKey}`,
+          { bodyHash, status: 200, body, headers },
+          ctx.now,
+          settings.idempotencyTtlMillis
+        )
       }
-      return { status: 200, headers, body: { _tag: "text", value: body, contentType: "application/json; charset=utf-8" } }
+      return {
+        status: 200,
+        headers,
+        body: { _tag: "text", value: body, contentType: "application/json; charset=utf-8" }
+      }
     })
 }
 

@@ -27,7 +27,12 @@ const embeddings: RouteSpec = {
       const inputs = typeof request.input === "string" ? [request.input] : request.input
       const dimensions = request.dimensions ?? model.model.model_spec.embeddingDimensions ?? 1024
       const promptTokens = inputs.reduce((sum, text) => sum + Content.countTokens(text), 0)
-      ctx.charge({ usd: round(promptTokens * 0.15 / 1_000_000), model: model.model.id, requestId: null, tokens: promptTokens })
+      ctx.charge({
+        usd: round(promptTokens * 0.15 / 1_000_000),
+        model: model.model.id,
+        requestId: null,
+        tokens: promptTokens
+      })
       return Reply.json(200, {
         object: "list",
         model: model.model.id,

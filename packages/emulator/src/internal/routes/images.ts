@@ -76,7 +76,9 @@ const insufficientBalance = (ctx: Ctx, price: number): Reply.Reply | undefined =
 const unreadable = (images: ReadonlyArray<unknown>, urls: boolean, ctx: Ctx): Reply.Reply | undefined => {
   for (const image of images) {
     if (image instanceof Blob) {
-      if (image.size > ctx.env.settings.maxFileBytes) return Reply.standard(400, "Image file is too large. Maximum size is 25MB")
+      if (image.size > ctx.env.settings.maxFileBytes) {
+        return Reply.standard(400, "Image file is too large. Maximum size is 25MB")
+      }
       if (image.size === 0) return Errors.codeReply("CORRUPTED_IMAGE", ctx.errorEnv)
     } else if (typeof image === "string") {
       if (/^https?:\/\//i.test(image)) {
@@ -97,7 +99,9 @@ const kinds: Readonly<Record<string, Forms.FieldKind>> = {
 }
 
 /** The flags every image answer carries, and the enhanced prompt when asked for. */
-const imageHeaders = (request: { readonly prompt?: string; readonly enhance_prompt?: boolean; readonly safe_mode?: boolean }) => {
+const imageHeaders = (
+  request: { readonly prompt?: string; readonly enhance_prompt?: boolean; readonly safe_mode?: boolean }
+) => {
   const violation = request.prompt?.includes(CONTENT_VIOLATION_MARK) ?? false
   return {
     "x-venice-is-content-violation": String(violation),
@@ -180,7 +184,9 @@ const multiEdit: RouteSpec = {
       if (isReply(model)) return model
       const constraints = model.model.model_spec.constraints
       const combine = constraints !== undefined && "combineImages" in constraints && constraints.combineImages === true
-      const declared = constraints !== undefined && "maxInputImages" in constraints ? constraints.maxInputImages : undefined
+      const declared = constraints !== undefined && "maxInputImages" in constraints
+        ? constraints.maxInputImages
+        : undefined
       const max = typeof declared === "number" ? declared : combine ? 3 : 1
       if (request.images.length > max) {
         return Reply.standard(400, `Too many images for ${model.model.id}: at most ${max}`)

@@ -18,7 +18,18 @@ import * as Catalog from "../models.js"
 import * as Reply from "../reply.js"
 import type { Job } from "../state.js"
 import { validate } from "../validation.js"
-import { insufficient, isRecord, isReply, jobOwner, member, modelHeaders, resolveModel, round, uuid, V1 } from "./common.js"
+import {
+  insufficient,
+  isRecord,
+  isReply,
+  jobOwner,
+  member,
+  modelHeaders,
+  resolveModel,
+  round,
+  uuid,
+  V1
+} from "./common.js"
 
 const videoPrice = (duration: string | undefined): number => {
   const seconds = duration !== undefined ? Number.parseFloat(duration) : 5
@@ -84,11 +95,12 @@ const videoQueue: RouteSpec = {
       return Reply.json(200, {
         model: model.model.id,
         queue_id: job.id,
-        ...(Catalog.vpsBacked.has(model.model.id) ? { download_url: Catalog.downloadUrl(ctx.env.origin(), job.id) } : {})
+        ...(Catalog.vpsBacked.has(model.model.id)
+          ? { download_url: Catalog.downloadUrl(ctx.env.origin(), job.id) }
+          : {})
       }, modelHeaders(model))
     })
 }
-
 
 const retrieve = (
   kind: "video" | "audio",
@@ -129,7 +141,11 @@ const retrieve = (
     }
     if (request.delete_media_on_completion === true) job.deleted = true
     if (kind === "video") {
-      return { status: 200, headers: modelHeaders(model), body: { _tag: "bytes", value: Content.videoBytes(), contentType: "video/mp4" } }
+      return {
+        status: 200,
+        headers: modelHeaders(model),
+        body: { _tag: "bytes", value: Content.videoBytes(), contentType: "video/mp4" }
+      }
     }
     return {
       status: 200,
@@ -172,7 +188,9 @@ const audioQueue: RouteSpec = {
       if (request.lyrics_prompt !== undefined && spec.supports_lyrics !== true) {
         return Reply.standard(400, "This model does not support lyrics_prompt")
       }
-      const seconds = request.duration_seconds !== undefined ? Number(request.duration_seconds) : spec.default_duration ?? 60
+      const seconds = request.duration_seconds !== undefined
+        ? Number(request.duration_seconds)
+        : spec.default_duration ?? 60
       const price = round(seconds * 0.0115, 4)
       const refused = insufficient(ctx, price)
       if (refused !== undefined) return refused
@@ -214,7 +232,11 @@ const quote = (name: string, type: Models.ModelType, price: (body: Record<string
     })
 })
 
-const videoQuote = quote("video/quote", "video", (body) => videoPrice(typeof body.duration === "string" ? body.duration : undefined))
+const videoQuote = quote(
+  "video/quote",
+  "video",
+  (body) => videoPrice(typeof body.duration === "string" ? body.duration : undefined)
+)
 const audioQuote = quote("audio/quote", "music", (body) => round(Number(body.duration_seconds ?? 60) * 0.0115, 4))
 
 const complete = (kind: "video" | "audio"): RouteSpec => ({
@@ -249,14 +271,19 @@ const media: RouteSpec = {
     Effect.sync(() => {
       const id = (ctx.params.file ?? "").replace(/\.mp4$/, "")
       const job = ctx.env.state.jobs.get(id)
-      const signed = job !== undefined && Catalog.downloadUrl(ctx.env.origin(), id).endsWith(`?${ctx.search.toString()}`)
+      const signed = job !== undefined &&
+        Catalog.downloadUrl(ctx.env.origin(), id).endsWith(`?${ctx.search.toString()}`)
       if (job === undefined || !signed) {
         return { status: 403, headers: {}, body: { _tag: "text", value: "AccessDenied", contentType: "text/plain" } }
       }
       if (ctx.now - job.queuedAt < job.durationMillis || job.deleted) {
         return { status: 404, headers: {}, body: { _tag: "text", value: "NoSuchKey", contentType: "text/plain" } }
       }
-      return { status: 200, headers: {}, body: { _tag: "bytes", value: Content.videoBytes(), contentType: "video/mp4" } }
+      return {
+        status: 200,
+        headers: {},
+        body: { _tag: "bytes", value: Content.videoBytes(), contentType: "video/mp4" }
+      }
     })
 }
 

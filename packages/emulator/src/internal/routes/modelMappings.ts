@@ -9,7 +9,10 @@ import * as Catalog from "../models.js"
 import * as Reply from "../reply.js"
 import { V1 } from "./common.js"
 
-const mapping = (name: "traits" | "compatibility_mapping", data: (type: string) => Readonly<Record<string, string>>): RouteSpec => ({
+const mapping = (
+  name: "traits" | "compatibility_mapping",
+  data: (type: string) => Readonly<Record<string, string>>
+): RouteSpec => ({
   name: `models/${name}`,
   method: "GET",
   path: `${V1}/models/${name}`,

@@ -51,7 +51,11 @@ const responses: RouteSpec = {
         return {
           status: 200,
           headers: { ...headers, ...SSE_HEADERS },
-          body: { _tag: "stream", contentType: "text/event-stream", stream: Streams.responsesStream(result, streamEnv(ctx)) }
+          body: {
+            _tag: "stream",
+            contentType: "text/event-stream",
+            stream: Streams.responsesStream(result, streamEnv(ctx))
+          }
         }
       }
       return Reply.json(200, Streams.responseObject(result, result.incomplete ? "incomplete" : "completed"), headers)

@@ -41,7 +41,9 @@ const clone: RouteSpec = {
         return Errors.codeReply("MODEL_NOT_FOUND", ctx.errorEnv, { message: `Specified model not found: ${model}` })
       }
       if (file.size > ctx.env.settings.maxFileBytes) {
-        return Errors.codeReply("PAYLOAD_TOO_LARGE", ctx.errorEnv, { message: "File exceeds the maximum allowed size of 25 MB." })
+        return Errors.codeReply("PAYLOAD_TOO_LARGE", ctx.errorEnv, {
+          message: "File exceeds the maximum allowed size of 25 MB."
+        })
       }
       const head = new Uint8Array(yield* Effect.promise(() => file.slice(0, 16).arrayBuffer()))
       if (!signature(head)) {

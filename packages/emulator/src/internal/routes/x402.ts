@@ -2,12 +2,12 @@
  * The x402 routes (skill venice-x402): `POST /x402/top-up` (a payment header verified and settled, EVM or Solana),
  * the signed-in wallet's balance and transaction history.
  */
-import * as X402Api from "@venice-effect/venice/schema/X402Api"
 import * as X402 from "@venice-effect/core/X402"
+import * as X402Api from "@venice-effect/venice/schema/X402Api"
+import { authorizationTypes } from "@x402/evm"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import { authorizationTypes } from "@x402/evm"
 import { getAddress, isAddress, keccak256, toHex, verifyTypedData } from "viem"
 import type { Ctx, RouteSpec } from "../context.js"
 import * as Errors from "../errors.js"
@@ -63,11 +63,17 @@ const topUp: RouteSpec = {
         })
       }
       if (accepted.asset.toLowerCase() !== X402Docs.USDC_BASE.toLowerCase()) return topUpError(ctx, "UNSUPPORTED_TOKEN")
-      if (accepted.payTo.toLowerCase() !== settings.payTo.toLowerCase()) return topUpError(ctx, "INVALID_PAYMENT_RECIPIENT")
+      if (accepted.payTo.toLowerCase() !== settings.payTo.toLowerCase()) {
+        return topUpError(ctx, "INVALID_PAYMENT_RECIPIENT")
+      }
       const payload = decodeEip3009(payment.right.payload)
-      if (Either.isLeft(payload)) return topUpError(ctx, "INVALID_PAYMENT")
+      if (Either.isLeft(payload)) {
+        return topUpError(ctx, "INVALID_PAYMENT")
+      }
       const authorization = payload.right.authorization
-      if (authorization.to.toLowerCase() !== settings.payTo.toLowerCase()) return topUpError(ctx, "INVALID_PAYMENT_RECIPIENT")
+      if (authorization.to.toLowerCase() !== settings.payTo.toLowerCase()) {
+        return topUpError(ctx, "INVALID_PAYMENT_RECIPIENT")
+      }
       if (!isAddress(authorization.from)) return topUpError(ctx, "INVALID_PAYMENT_PAYER")
       if (authorization.value !== accepted.amount) return topUpError(ctx, "INVALID_AMOUNT")
       const usd = Number(authorization.value) / 1_000_000
@@ -133,50 +139,50 @@ interface Paid {
 /** Settles a verified payment: credited at most once; while it settles, a resubmission gets `409 PAYMENT_IN_PROGRESS`. */
 const settle = (ctx: Ctx, paid: Paid): Effect.Effect<Reply.Reply> =>
   Effect.gen(function*() {
-      const { paymentId } = paid
-      const state = ctx.env.state
-      let record = state.payments.get(paymentId)
-      if (record !== undefined) {
-        record.submissions++
-        if (record.status === "pending") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
-      } else {
-        record = {
-          paymentId,
-          wallet: paid.payer,
-          amountUsd: paid.amountUsd,
-          status: "pending",
-          landsAt: undefined,
-          newBalance: 0,
-          submissions: 1
-        }
-        const fault = ctx.settlementFault
-        if (fault?.outcome === "failed") return topUpError(ctx, "SETTLEMENT_FAILED")
-        if (fault?.outcome === "in-progress") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
-        if (fault?.outcome === "timeout") {
-          // the transfer is on its way: it lands later on Clock (or never), and is credited then, once — never once
-          // it has expired (the chain refuses a transferWithAuthorization at or after validBefore, and a Solana
-          // transaction whose blockhash is past its lastValidBlockHeight)
-          const landsAt = ctx.now + (fault.landsAfter ?? 10_000)
-          state.payments.set(paymentId, {
-            ...record,
-            landsAt: fault.lands === false || landsAt >= paid.expiresAt ? undefined : landsAt
-          })
-          return topUpError(ctx, "SETTLEMENT_TIMEOUT")
-        }
-        state.payments.set(paymentId, record)
-        state.credit(record, ctx.now, yield* uuid(ctx))
+    const { paymentId } = paid
+    const state = ctx.env.state
+    let record = state.payments.get(paymentId)
+    if (record !== undefined) {
+      record.submissions++
+      if (record.status === "pending") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
+    } else {
+      record = {
+        paymentId,
+        wallet: paid.payer,
+        amountUsd: paid.amountUsd,
+        status: "pending",
+        landsAt: undefined,
+        newBalance: 0,
+        submissions: 1
       }
-      const settlement: X402.SettleResponse = {
-        success: true,
-        transaction: paid.transaction,
-        network: paid.network,
-        payer: record.wallet
+      const fault = ctx.settlementFault
+      if (fault?.outcome === "failed") return topUpError(ctx, "SETTLEMENT_FAILED")
+      if (fault?.outcome === "in-progress") return topUpError(ctx, "PAYMENT_IN_PROGRESS")
+      if (fault?.outcome === "timeout") {
+        // the transfer is on its way: it lands later on Clock (or never), and is credited then, once — never once
+        // it has expired (the chain refuses a transferWithAuthorization at or after validBefore, and a Solana
+        // transaction whose blockhash is past its lastValidBlockHeight)
+        const landsAt = ctx.now + (fault.landsAfter ?? 10_000)
+        state.payments.set(paymentId, {
+          ...record,
+          landsAt: fault.lands === false || landsAt >= paid.expiresAt ? undefined : landsAt
+        })
+        return topUpError(ctx, "SETTLEMENT_TIMEOUT")
       }
-      return Reply.json(200, {
-        success: true,
-        data: { walletAddress: record.wallet, amountCredited: record.amountUsd, newBalance: record.newBalance, paymentId }
-      }, { "PAYMENT-RESPONSE": Schema.encodeSync(X402.PaymentResponseHeader)(settlement) })
-    })
+      state.payments.set(paymentId, record)
+      state.credit(record, ctx.now, yield* uuid(ctx))
+    }
+    const settlement: X402.SettleResponse = {
+      success: true,
+      transaction: paid.transaction,
+      network: paid.network,
+      payer: record.wallet
+    }
+    return Reply.json(200, {
+      success: true,
+      data: { walletAddress: record.wallet, amountCredited: record.amountUsd, newBalance: record.newBalance, paymentId }
+    }, { "PAYMENT-RESPONSE": Schema.encodeSync(X402.PaymentResponseHeader)(settlement) })
+  })
 
 /** The path wallet must be the signed-in wallet (`403` otherwise). */
 const ownWallet = (ctx: Ctx, what: "balance" | "transaction history") => {

@@ -3,8 +3,8 @@
  * guard, span) — on `NodeHttpClient.layerUndici` or `FetchHttpClient.layer`, with or without Schema validation. The
  * consumer is `Stream.runForEachChunk` with a plain loop per chunk (what a throughput-minded user writes).
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as ChatStream from "@venice-effect/venice/ChatStream"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as Chunk from "effect/Chunk"

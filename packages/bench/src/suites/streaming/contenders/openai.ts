@@ -5,7 +5,12 @@ import OpenAI from "openai"
 import { consume, type Setup } from "./sink.js"
 
 export const setup: Setup = async (port) => {
-  const client = new OpenAI({ apiKey: "bench", baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeout: 600_000 })
+  const client = new OpenAI({
+    apiKey: "bench",
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    maxRetries: 0,
+    timeout: 600_000
+  })
   return async (workload) => {
     let events = 0
     try {

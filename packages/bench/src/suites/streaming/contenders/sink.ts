@@ -21,4 +21,7 @@ export interface RunResult {
 }
 
 /** A contender: set up once per worker (clients, runtimes), then run once per measured run. */
-export type Setup = (port: number, options: { readonly maxEventBytes: number }) => Promise<(workload: string) => Promise<RunResult>>
+export type Setup = (
+  port: number,
+  options: { readonly maxEventBytes: number }
+) => Promise<(workload: string) => Promise<RunResult>>

@@ -127,6 +127,7 @@ export const describe = (body: ErrorBody, status: number): string => {
     case "too-large":
       return `HTTP ${status} with an oversized error body (${body.size} bytes)`
     case "text": {
+      // `split` with a limit of 1 returns exactly one element, even for an empty string
       const line = body.raw.split(/\r?\n/, 1)[0]!.trim().slice(0, 200)
       return line.length > 0 ? `HTTP ${status}: ${line}` : `HTTP ${status} with a non-JSON body`
     }

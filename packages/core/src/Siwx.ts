@@ -366,6 +366,7 @@ export const formatMessage = (fields: SiwxFields): Either.Either<string, string>
         { ...libInfo(fields), chainId, type: isSolana(chainId) ? "ed25519" : "eip191" },
         fields.address
       ),
+    // `split` returns at least one element
     catch: (error) => (error instanceof Error ? error.message.split("\n")[0]! : "the fields do not format")
   })
 }

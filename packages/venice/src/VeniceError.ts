@@ -603,6 +603,7 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
   const unrecognized = (bodyKind: typeof BodyKind.Type, message?: string): VeniceUnrecognizedError => {
     if (body._tag === "text") {
       // A plain-text body may still be a catalog message ("Rate limit exceeded") or a proxy's one-liner.
+      // `split` with a limit of 1 returns exactly one element, even for an empty string
       const line = body.raw.split(/\r?\n/, 1)[0]!.trim()
       const fields = common({ message: line.length > 0 ? line : undefined })
       return new VeniceUnrecognizedError({ ...fields, bodyKind })

@@ -62,6 +62,7 @@ export const parse = (message: string): Either.Either<Parsed, Unreadable> => {
   let index = 3
   let statement: string | undefined
   if (lines[index] === "") index++
+  // `lines[3]` exists: the header check above required at least four lines
   else if (!lines[index]!.startsWith("URI:")) {
     statement = lines[index]
     if (lines[index + 1] !== "") return unreadable("the statement must be followed by an empty line")
@@ -70,7 +71,7 @@ export const parse = (message: string): Either.Either<Parsed, Unreadable> => {
   const tags = new Map<Tag, string>()
   let resources: Array<string> | undefined
   for (let last = -1; index < lines.length; index++) {
-    const line = lines[index]!
+    const line = lines[index]! // index < lines.length: the loop's condition
     if (line === "Resources:") {
       resources = lines.slice(index + 1).map((item) => (item.startsWith("- ") ? item.slice(2) : ""))
       if (resources.some((item) => item.length === 0)) return unreadable("a Resources entry is not `- <uri>`")
@@ -80,6 +81,7 @@ export const parse = (message: string): Either.Either<Parsed, Unreadable> => {
     const position = tagged === null ? -1 : TAGS.findIndex((tag) => tag === tagged[1])
     if (tagged === null || position <= last) return unreadable(`unexpected line ${index + 1}`)
     last = position
+    // position is a found index of TAGS; group 2 of TAGGED always participates (it may be empty)
     tags.set(TAGS[position]!, tagged[2]!)
   }
   const [uri, version, nonce, issuedAt] = (["URI", "Version", "Nonce", "Issued At"] as const).map((t) => tags.get(t))
@@ -87,6 +89,7 @@ export const parse = (message: string): Either.Either<Parsed, Unreadable> => {
   if (uri === undefined || version === undefined || nonce === undefined || issuedAt === undefined) {
     return unreadable("missing URI, Version, Nonce or Issued At line")
   }
+  // HEADER's groups 1 and 2 always participate in a match, and `lines[1]` exists (at least four lines)
   return Either.right({
     domain: header[1]!,
     namespace: header[2] === "Solana" ? "solana" : "eip155",

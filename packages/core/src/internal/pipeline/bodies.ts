@@ -103,6 +103,7 @@ export const readLimited = (
     Effect.flatMap(({ chunks, size }) => {
       if (size > options.limit) return Effect.fail(tooLarge(size))
       // a plain Uint8Array view (not the transport's Buffer subclass) of the one chunk
+      // one chunk: `chunks[0]` exists
       if (chunks.length === 1) return Effect.succeed(new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size))
       const out = new Uint8Array(size)
       let offset = 0

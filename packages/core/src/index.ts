@@ -232,6 +232,18 @@ export * as StreamError from "./StreamError.js"
 export * as StreamStart from "./StreamStart.js"
 
 /**
+ * Where the payment policies of a wallet keep what must be shared for X3, in one process or across a fleet: the
+ * wallet's top-up lock (at most one top-up in flight per wallet), its top-up generation, its cumulative spend, and
+ * a payment whose outcome is unknown. A provider's payment policy (Venice's `PaymentPolicy`) uses the {@link
+ * TopUpCoordinator} in context, else an in-memory one of its own; `@venice-effect/redis` implements it in Redis
+ * for a fleet. Nothing here knows a provider or a chain: wallets are named by an identity string (`wallet:0x…`),
+ * amounts are USD.
+ *
+ * @since 0.1.0
+ */
+export * as TopUpCoordinator from "./TopUpCoordinator.js"
+
+/**
  * x402 protocol v2 schemas (H7, H8, X2), provider-agnostic, field for field the types of `@x402/core`
  * (`ResourceInfo`, `PaymentRequirements`, `PaymentRequired`, `PaymentPayload`, `SettleResponse`), plus the
  * `sign-in-with-x` extension and codecs for the base64 JSON headers that carry them.

@@ -1,6 +1,6 @@
 /**
  * Fleet mode in one layer: the `LimiterStore` (request windows, error budget, wallet slots) and the x402
- * `PaymentPolicy.Coordinator` (top-up lock, budget) in Redis over one connection, for every process of a fleet that
+ * `TopUpCoordinator` (top-up lock, budget) in Redis over one connection, for every process of a fleet that
  * shares an API key or a wallet. Provide it under `VeniceClient` / `PaymentPolicy` layers: they pick both up from
  * context (without it they keep the in-process defaults).
  *
@@ -21,7 +21,7 @@
  * @since 0.1.0
  */
 import type * as LimiterStore from "@venice-effect/core/LimiterStore"
-import type * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
+import type * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as RedisConnection from "./RedisConnection.js"
@@ -42,7 +42,7 @@ export interface Options extends RedisConnection.Options, RedisLimiterStore.Opti
  * @since 0.1.0
  * @category models
  */
-export type Services = LimiterStore.LimiterStore | PaymentPolicy.Coordinator | RedisConnection.RedisConnection
+export type Services = LimiterStore.LimiterStore | TopUpCoordinator.TopUpCoordinator | RedisConnection.RedisConnection
 
 const over = <E>(connection: Layer.Layer<RedisConnection.RedisConnection, E>, options: Options) =>
   Layer.mergeAll(RedisLimiterStore.layerFromConnection(options), RedisTopUpCoordinator.layerFromConnection(options))

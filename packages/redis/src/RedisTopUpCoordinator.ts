@@ -1,5 +1,5 @@
 /**
- * The x402 top-up coordinator of a fleet (X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
+ * The x402 top-up coordinator of a fleet (X3 across processes): a `TopUpCoordinator` (core) in Redis. Every
  * process paying for one wallet sees one top-up lock — a lease that its holder renews while its top-up runs and that
  * lapses if the holder dies — one top-up generation, and one cumulative spend checked against the budget in the same
  * atomic step that reserves a payment. Concurrent `402 PAYMENT_REQUIRED`s in different processes therefore cause one
@@ -31,7 +31,7 @@
  *
  * @since 0.1.0
  */
-import * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
+import * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -77,9 +77,9 @@ interface Local {
   /** The in-process holder while Redis is unreachable. */
   owner: string | undefined
   /** An unconfirmed payment recorded while Redis was unreachable (this process's own; it wins until settled). */
-  unconfirmed: PaymentPolicy.UnconfirmedPayment | undefined
+  unconfirmed: TopUpCoordinator.UnconfirmedPayment | undefined
   /** The fleet's unconfirmed payment as Redis last said (used while it is unreachable). */
-  lastSeen: PaymentPolicy.UnconfirmedPayment | undefined
+  lastSeen: TopUpCoordinator.UnconfirmedPayment | undefined
 }
 
 const UnconfirmedJson = Schema.parseJson(Schema.Struct({
@@ -101,7 +101,7 @@ const encodeUnconfirmed = Schema.encodeSync(UnconfirmedJson)
  */
 export const make = (
   options: Options = {}
-): Effect.Effect<PaymentPolicy.CoordinatorService, never, RedisConnection.RedisConnection> =>
+): Effect.Effect<TopUpCoordinator.Service, never, RedisConnection.RedisConnection> =>
   Effect.map(RedisConnection.RedisConnection, (redis) => {
     const leaseTtl = Duration.decode(options.leaseTtl ?? Duration.seconds(30))
     const pollInterval = Duration.decode(options.pollInterval ?? Duration.millis(250))
@@ -150,19 +150,19 @@ export const make = (
         )
       })
 
-    const service: PaymentPolicy.CoordinatorService = {
+    const service: TopUpCoordinator.Service = {
       acquire: (wallet, owner, now, ttlMillis) =>
         redis.run(
           Scripts.acquireLock,
           key(wallet),
           [Math.round(now), retention, owner, Math.ceil(ttlMillis)],
-          (reply): PaymentPolicy.LockAnswer | undefined => {
+          (reply): TopUpCoordinator.LockAnswer | undefined => {
             const r = pair(reply)
             if (r === undefined) return undefined
             local(wallet).generation = r[1]
             return r[0] === 1 ? { _tag: "Acquired", generation: r[1] } : { _tag: "Held", generation: r[1] }
           },
-          Effect.sync((): PaymentPolicy.LockAnswer => {
+          Effect.sync((): TopUpCoordinator.LockAnswer => {
             const state = local(wallet)
             if (state.owner !== undefined && state.owner !== owner) {
               return { _tag: "Held", generation: state.generation }
@@ -192,7 +192,7 @@ export const make = (
         Effect.map(
           Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
             spend(wallet, now, micros(amountUsd), micros(budgetUsd))),
-          ({ ok, spent }): PaymentPolicy.BudgetAnswer =>
+          ({ ok, spent }): TopUpCoordinator.BudgetAnswer =>
             ok ? { _tag: "Reserved", spentUsd: spent / MICROS } : { _tag: "OverBudget", spentUsd: spent / MICROS }
         ),
       unreserve: (wallet, amountUsd) =>
@@ -289,8 +289,8 @@ export const make = (
  */
 export const layerFromConnection = (
   options: Options = {}
-): Layer.Layer<PaymentPolicy.Coordinator, never, RedisConnection.RedisConnection> =>
-  Layer.effect(PaymentPolicy.Coordinator, make(options))
+): Layer.Layer<TopUpCoordinator.TopUpCoordinator, never, RedisConnection.RedisConnection> =>
+  Layer.effect(TopUpCoordinator.TopUpCoordinator, make(options))
 
 /**
  * The coordinator with its own connection, from options.
@@ -298,7 +298,9 @@ export const layerFromConnection = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: RedisConnection.Options & Options = {}): Layer.Layer<PaymentPolicy.Coordinator> =>
+export const layer = (
+  options: RedisConnection.Options & Options = {}
+): Layer.Layer<TopUpCoordinator.TopUpCoordinator> =>
   Layer.provide(layerFromConnection(options), RedisConnection.layer(options))
 
 /**
@@ -309,5 +311,5 @@ export const layer = (options: RedisConnection.Options & Options = {}): Layer.La
  */
 export const layerConfig = (
   options: Omit<RedisConnection.Options, "url" | "keyPrefix"> & Options = {}
-): Layer.Layer<PaymentPolicy.Coordinator, ConfigError.ConfigError> =>
+): Layer.Layer<TopUpCoordinator.TopUpCoordinator, ConfigError.ConfigError> =>
   Layer.provide(layerFromConnection(options), RedisConnection.layerConfig(options))

@@ -18,9 +18,9 @@ export * as RedisConnection from "./RedisConnection.js"
 
 /**
  * Fleet mode in one layer: the `LimiterStore` (request windows, error budget, wallet slots) and the x402
- * `PaymentPolicy.Coordinator` (top-up lock, budget) in Redis over one connection, for every process of a fleet
- * that shares an API key or a wallet. Provide it under `VeniceClient` / `PaymentPolicy` layers: they pick both up
- * from context (without it they keep the in-process defaults).
+ * `TopUpCoordinator` (top-up lock, budget) in Redis over one connection, for every process of a fleet that shares
+ * an API key or a wallet. Provide it under `VeniceClient` / `PaymentPolicy` layers: they pick both up from context
+ * (without it they keep the in-process defaults).
  *
  * @since 0.1.0
  */
@@ -37,7 +37,7 @@ export * as RedisFleet from "./RedisFleet.js"
 export * as RedisLimiterStore from "./RedisLimiterStore.js"
 
 /**
- * The x402 top-up coordinator of a fleet (X3 across processes): a `PaymentPolicy.Coordinator` in Redis. Every
+ * The x402 top-up coordinator of a fleet (X3 across processes): a `TopUpCoordinator` (core) in Redis. Every
  * process paying for one wallet sees one top-up lock — a lease that its holder renews while its top-up runs and
  * that lapses if the holder dies — one top-up generation, and one cumulative spend checked against the budget in
  * the same atomic step that reserves a payment. Concurrent `402 PAYMENT_REQUIRED`s in different processes

@@ -6,6 +6,7 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
 import * as Faults from "@venice-effect/emulator/Faults"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Chat from "@venice-effect/venice/Chat"
@@ -98,14 +99,14 @@ describe.skipIf(missingRedis !== undefined)("RedisTopUpCoordinator", () => {
     Effect.gen(function*() {
       const url = yield* redisUrl
       const prefix = uniquePrefix("unconfirmed")
-      const payment = (id: string, amountUsd: number): PaymentPolicy.UnconfirmedPayment => ({
+      const payment = (id: string, amountUsd: number): TopUpCoordinator.UnconfirmedPayment => ({
         id,
         amountUsd,
         validBefore: 1_763_813_100_000,
         submittedAt: 1_763_812_800_000,
         mark: { id: "tx-1", createdAt: "2025-11-22T12:00:00.000Z" }
       })
-      const memory = PaymentPolicy.makeMemoryCoordinator()
+      const memory = TopUpCoordinator.makeMemory()
       const pairs = [
         [yield* coordinator(url, prefix), yield* coordinator(url, prefix)],
         [memory, memory]

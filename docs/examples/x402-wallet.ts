@@ -9,8 +9,8 @@ const Wallet = VeniceWallet.layerConfig()
 // Both limits are required: at most $10 per payment, $50 in total for this process.
 const Payments = PaymentPolicy.layer({ maxPerPaymentUsd: 10, budgetUsd: 50 })
 
-// A client signed in by the wallet (a fresh SIGN-IN-WITH-X per attempt); its retry policy is
-// PaymentPolicy.orElse(payments.schedule, retry): 402 PAYMENT_REQUIRED → top up, retry at once; the rest → `retry`.
+// A client signed in by the wallet (a fresh SIGN-IN-WITH-X per attempt) with the payment step around every call:
+// 402 PAYMENT_REQUIRED → top up, run the call again at once; a refusal → its typed error; the rest → `retry`.
 const Venice = PaymentPolicy.layerClient({ retry: RetryPolicy.make({ maxRetries: 3 }) }).pipe(
   Layer.provideMerge(Payments),
   Layer.provide(Wallet),

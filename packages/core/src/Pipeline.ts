@@ -181,6 +181,11 @@ export interface Call<A, E, R> {
   readonly resendable?: boolean | undefined
   /** The correlation id of the call (default: generated). */
   readonly correlationId?: string | undefined
+  /**
+   * Attempts this logical call already made in an earlier run (a recovery step, e.g. a wallet's payment, runs the
+   * call again): numbering goes on from here (default 0).
+   */
+  readonly attemptsBefore?: number | undefined
   /** Extra span attributes (model …). Never secrets. */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
 }
@@ -348,7 +353,7 @@ export const runWith = <A, E, R>(
     const observe = yield* Observer
     const span = yield* Effect.orElseSucceed(Effect.currentSpan, () => undefined)
     const ctx = CallContext.make(client, store, provider, call, url, observe, span)
-    const attempts = yield* Ref.make(0)
+    const attempts = yield* Ref.make(call.attemptsBefore ?? 0)
     const next = Effect.flatMap(Ref.updateAndGet(attempts, (n) => n + 1), (n) => attempt(ctx, n))
     return yield* Effect.retry(next, Retry.policy(ctx, Ref.get(attempts))).pipe(
       Effect.tapBoth({

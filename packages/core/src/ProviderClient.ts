@@ -65,7 +65,23 @@ export interface Authenticator<E> {
    * before each attempt, counted in the `LimiterStore` under the identity. Absent: no limit.
    */
   readonly maxInFlight?: number | undefined
+  /**
+   * A typed recovery step around every call made with these credentials, for failures the credentials themselves can
+   * fix (a wallet with a payment policy: a `402` → a top-up → the call again; a refusal fails the call with the
+   * policy's own typed error instead of the `402`). It may run `call` again: the rerun keeps the call's correlation id
+   * and numbers its attempts on from the last one. Absent: none.
+   */
+  readonly recover?: Recover<E> | undefined
 }
+
+/**
+ * A typed recovery step around a call (see {@link Authenticator.recover}): it may fail the call with its own errors
+ * `E` in place of the call's.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Recover<E> = <A, E2, R>(call: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2 | E, R>
 
 /**
  * Client options. Only the credentials are required.
@@ -428,6 +444,7 @@ export const make = <E, Meta>(
       binary: options.maxResponseBytes?.binary ?? Pipeline.defaultMaxResponseBytes.binary
     }
     const recover = provider.recover ?? ((call) => call)
+    const authenticatorRecover: Recover<E> = authenticator.recover ?? ((call) => call)
 
     const buildRequest = (spec: RequestSpec, body: CheckedBody, callOptions: CallOptions<E, unknown> | undefined) => {
       const path = spec.path.startsWith("/") ? spec.path.slice(1) : spec.path
@@ -458,46 +475,59 @@ export const make = <E, Meta>(
       const maxInFlight = authenticator.maxInFlight
       const callMax = callOptions?.maxResponseBytes
       const bounds = callMax === undefined ? maxBytes : { json: callMax, binary: callMax }
-      return Effect.flatMap(checkBody(name, spec.operation, spec.body, provider.bodyLimits), (body) =>
-        recover(Pipeline.runWith<A, E, R | R2>(httpClient, store, provider, {
-          operation: spec.operation,
-          request: buildRequest(spec, body, callOptions),
-          route: spec.route,
-          authorize: authenticator.authorize,
-          onSuccess: (response, facts) =>
-            Effect.flatMap(currentTimeMillis, (nowMillis) => {
-              let memo: { readonly meta: Meta } | undefined
-              return onSuccess({
-                response,
-                facts,
-                maxBytes: bounds,
-                get meta(): Meta {
-                  return (memo ??= { meta: provider.meta(response.headers, { nowMillis, route: spec.route }) }).meta
-                }
-              })
-            }),
-          retry: callOptions?.retry ?? clientRetry,
-          timeout: callOptions?.timeout !== undefined ? Duration.decode(callOptions.timeout) : timeout,
-          maxWait: callOptions?.maxWait !== undefined ? Duration.decode(callOptions.maxWait) : maxWait,
-          pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
-          budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
-          budgetMargin: options.errorBudgetMargin,
-          // X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
-          inFlight: maxInFlight === undefined ? undefined : {
-            bucket: `inflight:${identity}`,
-            limit: maxInFlight,
-            holdUntilScopeClose: (callOptions?.bodyConsumedLater ?? callOptions?.headersOnly) === true
-          },
-          resendable: spec.resendable,
-          correlationId: callOptions?.correlationId,
-          attributes: {
-            [`${name}.identity`]: identity,
-            ...(model !== undefined ? { [`${name}.model`]: model } : {})
-          }
-        })).pipe(
+      return Effect.flatMap(checkBody(name, spec.operation, spec.body, provider.bodyLimits), (body) => {
+        // one logical call, however many times the credentials' recovery step runs it: one correlation id, and
+        // attempt numbers that go on from the last attempt authorized
+        const run = { attempts: 0 }
+        const correlationId = callOptions?.correlationId ?? `ve-${globalThis.crypto.randomUUID()}`
+        const authorize: Authenticator<E>["authorize"] = (request, attempt) => {
+          run.attempts = attempt
+          return authenticator.authorize(request, attempt)
+        }
+        const pipeline = Effect.suspend(() =>
+          Pipeline.runWith<A, E, R | R2>(httpClient, store, provider, {
+            operation: spec.operation,
+            request: buildRequest(spec, body, callOptions),
+            route: spec.route,
+            authorize,
+            onSuccess: (response, facts) =>
+              Effect.flatMap(currentTimeMillis, (nowMillis) => {
+                let memo: { readonly meta: Meta } | undefined
+                return onSuccess({
+                  response,
+                  facts,
+                  maxBytes: bounds,
+                  get meta(): Meta {
+                    return (memo ??= { meta: provider.meta(response.headers, { nowMillis, route: spec.route }) }).meta
+                  }
+                })
+              }),
+            retry: callOptions?.retry ?? clientRetry,
+            timeout: callOptions?.timeout !== undefined ? Duration.decode(callOptions.timeout) : timeout,
+            maxWait: callOptions?.maxWait !== undefined ? Duration.decode(callOptions.maxWait) : maxWait,
+            pacingBucket: pacing && model !== undefined ? `${identity}:${model}` : undefined,
+            budgetBucket: guard ? `${identity}:${model ?? "-"}:${spec.user ?? "-"}` : undefined,
+            budgetMargin: options.errorBudgetMargin,
+            // X4: a wallet's requests in flight; a streamed body keeps its request in flight until it is consumed
+            inFlight: maxInFlight === undefined ? undefined : {
+              bucket: `inflight:${identity}`,
+              limit: maxInFlight,
+              holdUntilScopeClose: (callOptions?.bodyConsumedLater ?? callOptions?.headersOnly) === true
+            },
+            resendable: spec.resendable,
+            correlationId,
+            attemptsBefore: run.attempts,
+            attributes: {
+              [`${name}.identity`]: identity,
+              ...(model !== undefined ? { [`${name}.model`]: model } : {})
+            }
+          })
+        )
+        return recover(authenticatorRecover(pipeline)).pipe(
           // the call's own headers are never logged: added to platform's redaction list (O3)
           Redaction.redacting(Object.keys(callOptions?.headers ?? {}))
-        ))
+        )
+      })
     }
 
     const json = <A, I, R>(
@@ -516,9 +546,7 @@ export const make = <E, Meta>(
               spec.operation,
               raw.response,
               raw.facts,
-              (u) =>
-                Either.mapLeft(decode(u), (e) =>
-                  RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
+              (u) => Either.mapLeft(decode(u), (e) => RequestValidation.formatIssues(e).slice(0, 3).join("; ")),
               requestId,
               { maxBytes: raw.maxBytes.json }
             ),

@@ -1,24 +1,22 @@
 /**
- * Payment-then-retry (R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b), the
- * schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the call
- * retry once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is not its business: it
- * stops, so a composed policy decides.
+ * Payment-then-retry (R4, X2, X3) as a typed step of the call: when a wallet's call gets `402 PAYMENT_REQUIRED`
+ * (E7b), the policy tops the wallet up — within a per-payment cap and a cumulative budget, both required — and runs
+ * the call again, once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is the call's own
+ * failure, for its retry policy to decide.
  *
- * ## Composing
+ * ## Wiring
  *
- * {@link orElse} routes each failure to one of two schedules: `402 PAYMENT_REQUIRED` to the payment schedule, every
- * other error to your retry policy (default `RetryPolicy.defaultPolicy`). Each keeps its own state, so a payment does
- * not use up a backoff retry, and a mixed sequence `402 → 503 → 200` does the right thing: top up, retry at once, back
- * off 0.5 s, succeed. `Schedule.union(payments.schedule, RetryPolicy.make())` also works (both see every error; the
- * 402 then counts as one of the backoff policy's retries).
+ * {@link layerClient} builds the wallet's client with {@link Service.authenticator}, which runs the payment step
+ * around every call, outside the client's retry policy: each keeps its own state, so a payment does not use up a
+ * backoff retry, and `402 → 503 → 200` tops up, runs the call again at once, backs off 0.5 s, succeeds. For a client
+ * you wired yourself, {@link retry} is the same step around any effect.
  *
  * ## Refusals are typed errors
  *
- * A `Schedule` cannot fail, it can only stop. When the policy will not pay (cap, budget, a DIEM-linked wallet, a
- * requirement that is not USDC on Base from Venice's own `/x402/top-up` …) or its top-up fails, the schedule
- * records the typed error for that very 402 (and adds a span event) and stops; `VeniceClient` then fails the call with
- * the recorded `PaymentRefusedError` / `TopUpFailedError` / `WalletSignError`, which carries the 402 as `cause`.
- * Nothing is paid in any refusal.
+ * When the policy will not pay (cap, budget, a DIEM-linked wallet, a requirement that is not USDC on Base from
+ * Venice's own `/x402/top-up` …) or its top-up fails, the call fails with the `PaymentRefusedError` /
+ * `TopUpFailedError` / `WalletSignError`, which carries the 402 as `cause`, and a span event says why. Nothing is paid
+ * in any refusal. (The step is not a `Schedule`: a `Schedule` can only stop, never fail with a reason.)
  *
  * ## Safety (X3)
  *
@@ -28,16 +26,16 @@
  *   `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp` (or `solana`) / `EPjF…Dt1v`; a `payTo` the wallet allows.
  * - Amount: the 402's `suggestedTopUpUsd` capped at `maxPerPaymentUsd`, at least Venice's minimum; above the cap or
  *   the remaining budget → refused.
- * - One top-up in flight per wallet: concurrent 402s wait for it and retry (a 402 answered to a request sent before a
- *   top-up took effect is retried without paying).
+ * - One top-up in flight per wallet: concurrent 402s wait for it and retry; requests are signed once it has taken
+ *   effect, and a 402 of a call whose run began before a top-up of the wallet took effect is retried without paying.
  * - `SETTLEMENT_TIMEOUT` reads the balance before anything else; `PAYMENT_IN_PROGRESS` waits and resubmits the same
  *   payment; a payment that may still land blocks any new one until the balance or a resubmission settles it.
- * - A 402 after this call's payment retry, or a 402 saying the wallet already has credit, means topping up does not
+ * - A 402 after the call's run following a top-up, or a 402 saying the wallet already has credit, means topping up does not
  *   help (a DIEM-linked wallet): refused, and the wallet's payments stop until {@link Service.resetLoopDetection}.
  *
  * The state (budget spent, the top-up in flight) belongs to one service instance by default: build one per wallet and
  * process. To share the lock and the budget between processes (a fleet of workers on one wallet), provide a shared
- * {@link Coordinator} (`@venice-effect/redis`): concurrent 402s in different processes then cause one payment, and
+ * `TopUpCoordinator` (core; in Redis: `@venice-effect/redis`): concurrent 402s in different processes then cause one payment, and
  * the budget is the fleet's. A top-up runs in its own fiber (scoped to the service): interrupting the calls that wait for it does not abandon a
  * signed payment half-way.
  *
@@ -70,17 +68,14 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as FiberRef from "effect/FiberRef"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import * as ScheduleDecision from "effect/ScheduleDecision"
-import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as TopUps from "./internal/topUp.js"
-import * as Wallet from "./internal/wallet.js"
-import * as RetryPolicy from "./RetryPolicy.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
 import type * as X402Api from "./schema/X402Api.js"
 import * as VeniceClient from "./VeniceClient.js"
 import * as VeniceError from "./VeniceError.js"
@@ -137,11 +132,12 @@ export interface SettlementOptions {
 }
 
 /**
- * What the payment schedule decided for one failure (its output).
+ * What the payment step decided for one `402` of a call.
  *
- * - `NotPaymentRequired` — not a `402 PAYMENT_REQUIRED`: not this schedule's business (it stops).
- * - `Paid` — a top-up took effect (this call's, or one it waited for): retry now.
- * - `AlreadyPaid` — a top-up took effect after the failed request was sent: retry now without paying.
+ * - `NotPaymentRequired` — not the policy's business (another's plain insufficient-balance `402`): the call fails
+ *   with it.
+ * - `Paid` — a top-up took effect (this call's, or one it waited for): run the call again now.
+ * - `AlreadyPaid` — a top-up of the wallet took effect since the call's run started: run it again without paying.
  * - `Refused` — not paid (or the top-up failed): the call fails with `error`.
  *
  * @since 0.1.0
@@ -175,8 +171,24 @@ export interface Service {
   readonly baseUrl: string
   readonly maxPerPaymentUsd: number
   readonly budgetUsd: number
-  /** The payment-then-retry schedule (see the module docs); compose it with {@link orElse}. */
-  readonly schedule: Schedule.Schedule<PaymentDecision, RetryPolicy.VeniceClientError>
+  /**
+   * The wallet's `VeniceClient` authenticator with the payment step (what {@link layerClient} builds its client
+   * with): a fresh `SIGN-IN-WITH-X` header per attempt — signed once a top-up in flight has taken effect — and
+   * {@link Service.recover} around every call.
+   */
+  readonly authenticator: VeniceClient.Authenticator
+  /**
+   * The payment step around a call (X2, X3): a `402` the policy pays for (`PAYMENT_REQUIRED`, or the plain
+   * insufficient-balance `402` of a request its wallet signed) runs the call again at once, once per top-up; a
+   * refusal or a failed top-up fails the call with its typed `WalletError` (carrying the `402`); every other failure
+   * is the call's own. `signedBy`: the identity of the credentials that sign the call's requests (default: the
+   * policy's wallet); a `PAYMENT_REQUIRED` on another's request is refused (`not-this-wallet`), another's plain
+   * `402` is left alone. {@link retry} reads it from the `VeniceClient` in context.
+   */
+  readonly recover: <A, E, R>(
+    call: Effect.Effect<A, E, R>,
+    signedBy?: string | undefined
+  ) => Effect.Effect<A, E | WalletError.WalletError, R>
   /**
    * Spent so far, USD: payments credited, in flight, or whose outcome is unknown (they count against the budget until
    * the ledger says they did not land). Once nothing is unconfirmed, it is what the wallet's ledger shows for the
@@ -318,8 +330,10 @@ interface State {
   knownGeneration: number | undefined
   /** Top-ups this policy has coordinated (names each one's lock owner). */
   topUps: number
-  /** The top-up in flight, shared by every call that needs it. */
+  /** The top-up in flight, shared by every call that needs it; requests about to be signed wait for it. */
   running: Deferred.Deferred<Outcome> | undefined
+  /** Top-ups of the wallet that took effect through this policy: a 402 from before the last one may be answered. */
+  generation: number
   /** A 402 persisted after a top-up: no more payments until reset. */
   loopDetected: boolean
   /** Payments this policy signed whose outcome is unknown, by id: they can be resubmitted (never re-signed). */
@@ -332,11 +346,11 @@ interface State {
  * video or audio job; skill venice-audio-music §Errors). The plain one is only the policy's when its wallet signed
  * the request; an API key's is never paid for.
  */
-const isPaymentRequired = (error: RetryPolicy.VeniceClientError): error is VeniceError.VeniceError =>
-  error._tag === "VenicePaymentRequiredError" || isInsufficientBalance(error)
+const isPaymentRequired = <E>(error: E): error is E & VeniceError.VeniceError =>
+  VeniceError.isVeniceError(error) && (error._tag === "VenicePaymentRequiredError" || isInsufficientBalance(error))
 
-const isInsufficientBalance = (error: RetryPolicy.VeniceClientError): error is VeniceError.VeniceError =>
-  VeniceError.isVeniceError(error) && error.status === 402 &&
+const isInsufficientBalance = (error: VeniceError.VeniceError): boolean =>
+  error.status === 402 &&
   (error.code === "INSUFFICIENT_BALANCE" ||
     (error.code === "UNKNOWN" && /insufficient\b.*\bbalance/i.test(error.message)))
 
@@ -384,7 +398,6 @@ export const make = (
     const lockWait = Duration.decode(
       options.settlement?.lockWait ?? Duration.sum(settlement.wait, Duration.times(timeout, 3))
     )
-    const coordination = Wallet.coordinationOf(wallet)
     const coordinator = Option.getOrElse(
       yield* Effect.serviceOption(TopUpCoordinator.TopUpCoordinator),
       TopUpCoordinator.makeMemory
@@ -394,6 +407,7 @@ export const make = (
       knownGeneration: undefined,
       topUps: 0,
       running: undefined,
+      generation: 0,
       loopDetected: false,
       signed: new Map()
     }
@@ -853,7 +867,6 @@ export const make = (
             if (state.running !== undefined) return { deferred: state.running, leader: false }
             const deferred = Deferred.unsafeMake<Outcome>(fiberId)
             state.running = deferred
-            coordination.topUpInFlight = Effect.ignore(Deferred.await(deferred))
             return { deferred, leader: true }
           })
           if (!claim.leader && !join) {
@@ -867,9 +880,8 @@ export const make = (
                 Effect.zipRight(
                   Effect.sync(() => {
                     // the top-up took effect: requests signed from now on are at the new generation
-                    if (exit._tag === "Success" && Either.isRight(exit.value)) coordination.generation++
+                    if (exit._tag === "Success" && Either.isRight(exit.value)) state.generation++
                     state.running = undefined
-                    coordination.topUpInFlight = undefined
                   }),
                   Deferred.done(claim.deferred, exit)
                 )
@@ -909,29 +921,32 @@ export const make = (
       )
     })
 
-    // ── the schedule ────────────────────────────────────────────────────────────────────────────
+    // ── the payment step ────────────────────────────────────────────────────────────────────────
 
+    /**
+     * What to do about one `402` of a call. `ours`: the call's requests are signed by this policy's wallet.
+     * `signedFrom`: the wallet's top-up generation when this run of the call started (a top-up that took effect
+     * since may have answered the 402 already). `retried`: this run follows a payment (or a top-up this call relied
+     * on).
+     */
     const decide = (
       error: VeniceError.VeniceError,
-      retried: boolean
+      episode: { readonly ours: boolean; readonly signedFrom: number; readonly retried: boolean }
     ): Effect.Effect<PaymentDecision> =>
       Effect.gen(function*() {
-        const stamp = yield* FiberRef.get(Wallet.currentAttempt)
-        const refused = (failure: TopUps.Failure | SignFailure): PaymentDecision => {
-          const walletError = toError(failure, error)
-          Wallet.recordPaymentFailure(error, walletError)
-          return { _tag: "Refused", error: walletError }
-        }
-        const ours = stamp !== undefined && stamp.wallet === wallet.identity && stamp.attempt === error.attempt
+        const refused = (failure: TopUps.Failure | SignFailure): PaymentDecision => ({
+          _tag: "Refused",
+          error: toError(failure, error)
+        })
         if (error._tag !== "VenicePaymentRequiredError") {
           // the plain "insufficient balance" 402: an API key's (or another wallet's) is not this policy's business
-          if (!ours) return { _tag: "NotPaymentRequired" }
-        } else if (!ours) {
+          if (!episode.ours) return { _tag: "NotPaymentRequired" }
+        } else if (!episode.ours) {
           return refused(
             refuse("not-this-wallet", `this 402 did not answer a request signed by ${wallet.address}: not paid`)
           )
         }
-        if (retried) {
+        if (episode.retried) {
           state.loopDetected = true
           return refused(refuse(
             "still-required-after-top-up",
@@ -956,8 +971,8 @@ export const make = (
             `the wallet has $${current} of credit, above the minimum, and still gets 402: a top-up cannot fix it (a DIEM-linked wallet?)`
           ))
         }
-        // stamp is defined here (ours)
-        if (stamp !== undefined && stamp.generation < coordination.generation) return { _tag: "AlreadyPaid" }
+        // a top-up of the wallet took effect since this run started: it may have answered this 402 already (X3)
+        if (episode.signedFrom < state.generation) return { _tag: "AlreadyPaid" }
         const { joined, outcome } = yield* sharedTopUp({
           manual: false,
           wantedUsd: body?.suggestedTopUpUsd,
@@ -973,28 +988,19 @@ export const make = (
           ? Option.getOrUndefined(Option.map(X402.signInWithX(error.paymentRequired), (ext) => ext.info))
           : undefined)
 
-    const schedule: Schedule.Schedule<PaymentDecision, RetryPolicy.VeniceClientError> = Schedule.makeWithState(
-      { retried: false },
-      (now, input: RetryPolicy.VeniceClientError, callState) => {
-        if (!isPaymentRequired(input)) {
-          return Effect.succeed(
-            [callState, { _tag: "NotPaymentRequired" } as PaymentDecision, ScheduleDecision.done] as const
-          )
-        }
-        return Effect.gen(function*() {
-          const decision = yield* decide(input, callState.retried)
-          if (decision._tag === "NotPaymentRequired") return [callState, decision, ScheduleDecision.done] as const
-          if (decision._tag === "Refused") {
-            yield* spanEvent("payment.refused", {
-              "payment.error": decision.error._tag,
-              ...("reason" in decision.error ? { "payment.reason": decision.error.reason } : {})
-            })
-            return [callState, decision, ScheduleDecision.done] as const
-          }
-          // the retry may sign in with the server's challenge (single use)
-          const challenge = challengeOf(input)
-          if (challenge !== undefined) yield* wallet.offerChallenge(challenge, input.url)
-          yield* spanEvent("payment.retry", {
+    /** The events of a decision, on its own span (`venice.x402.payment`, a child of the caller's). */
+    const recordDecision = (decision: PaymentDecision): Effect.Effect<void> => {
+      switch (decision._tag) {
+        case "NotPaymentRequired":
+          return Effect.void
+        case "Refused":
+          return spanEvent("payment.refused", {
+            "payment.error": decision.error._tag,
+            ...("reason" in decision.error ? { "payment.reason": decision.error.reason } : {})
+          })
+        case "Paid":
+        case "AlreadyPaid":
+          return spanEvent("payment.retry", {
             "payment.decision": decision._tag,
             ...(decision._tag === "Paid"
               ? {
@@ -1004,10 +1010,65 @@ export const make = (
               }
               : {})
           })
-          return [{ retried: true }, decision, ScheduleDecision.continueWith(ScheduleInterval.after(now))] as const
-        })
       }
-    )
+    }
+
+    /**
+     * The payment step around a call (X2, X3): a `402` the policy pays for runs the call again at once; a refusal
+     * (or a failed top-up) fails the call with its typed `WalletError`, which carries the `402`; every other failure,
+     * and a `402` that is not the policy's business, is the call's own.
+     */
+    const recoverWith = (signedBy: string) => <A, E, R>(call: Effect.Effect<A, E, R>) => {
+      const ours = signedBy === wallet.identity
+      const run = (retried: boolean): Effect.Effect<A, E | WalletError.WalletError, R> =>
+        Effect.flatMap(Effect.sync(() => state.generation), (signedFrom) =>
+          Effect.catchIf(
+            call,
+            isPaymentRequired,
+            (error: E & VeniceError.VeniceError): Effect.Effect<A, E | WalletError.WalletError, R> =>
+              decide(error, { ours, signedFrom, retried }).pipe(
+                Effect.tap(recordDecision),
+                Effect.withSpan("venice.x402.payment", {
+                  captureStackTrace: false,
+                  attributes: { "venice.identity": wallet.identity, "venice.code": error.code }
+                }),
+                Effect.flatMap((decision) => {
+                  switch (decision._tag) {
+                    case "NotPaymentRequired":
+                      return Effect.fail(error)
+                    case "Refused":
+                      return Effect.fail(decision.error)
+                    case "Paid":
+                    case "AlreadyPaid": {
+                      // the run after it may sign in with the server's challenge (single use)
+                      const challenge = challengeOf(error)
+                      return Effect.zipRight(
+                        challenge === undefined ? Effect.void : wallet.offerChallenge(challenge, error.url),
+                        run(true)
+                      )
+                    }
+                  }
+                })
+              )
+          ))
+      return run(false)
+    }
+
+    const recover: Service["recover"] = (call, signedBy) => recoverWith(signedBy ?? wallet.identity)(call)
+
+    const base = VeniceWallet.authenticator(wallet)
+    const authenticator: VeniceClient.Authenticator = {
+      ...base,
+      authorize: (request, attempt) =>
+        Effect.gen(function*() {
+          // a top-up of this wallet is under way: wait for it instead of collecting a 402 (each one counts against
+          // Venice's failed-request budget)
+          const running = state.running
+          if (running !== undefined) yield* Effect.ignore(Deferred.await(running))
+          return yield* base.authorize(request, attempt)
+        }),
+      recover
+    }
 
     const topUp = (amountUsd: number): Effect.Effect<TopUpResult, WalletError.WalletError> =>
       Effect.gen(function*() {
@@ -1030,7 +1091,8 @@ export const make = (
       baseUrl,
       maxPerPaymentUsd,
       budgetUsd,
-      schedule,
+      authenticator,
+      recover,
       spentUsd: Effect.map(coordinator.spent(wallet.identity), (spent) => (state.spent = spent)),
       unconfirmedUsd: Effect.map(coordinator.unconfirmed(wallet.identity), (held) => held?.amountUsd ?? 0),
       reconcile,
@@ -1081,26 +1143,21 @@ export const layerConfig = (
  *
  * @since 0.1.0
  * @category models
+ * @deprecated The payment step is no longer a `Schedule` (see {@link retry}); kept for schedules of your own.
  */
 export type Routed<Out, Out2> =
   | { readonly _tag: "Payment"; readonly output: Out }
   | { readonly _tag: "Retry"; readonly output: Out2 }
 
 /**
- * Routes each failure to one schedule: `402 PAYMENT_REQUIRED` to `payments`, everything else to `retry`. Each keeps
- * its own state (a payment does not use up a backoff retry; backoff keeps growing across a payment).
- *
- * @example
- * ```ts
- * import { PaymentPolicy, RetryPolicy } from "@venice-effect/venice"
- *
- * declare const payments: PaymentPolicy.Service
- * // 402 → top up, retry at once; 503 → back off; 429 → wait what Venice says
- * const policy = PaymentPolicy.orElse(payments.schedule, RetryPolicy.make({ maxRetries: 3 }))
- * ```
+ * Routes each failure to one of two schedules: `402 PAYMENT_REQUIRED` (and the plain insufficient-balance `402`) to
+ * `payments`, everything else to `retry`; each keeps its own state.
  *
  * @since 0.1.0
  * @category combinators
+ * @deprecated Payments are no longer a `Schedule`: a `Schedule` cannot fail, so it could not fail a call with the
+ * typed refusal. The payment step is {@link retry} (or {@link Service.recover}), which {@link layerClient} runs around
+ * every call; a client's retry policy is then a plain `RetryPolicy`.
  */
 export const orElse = <Out, R, Out2, R2>(
   payments: Schedule.Schedule<Out, RetryPolicy.VeniceClientError, R>,
@@ -1117,8 +1174,48 @@ export const orElse = <Out, R, Out2, R2>(
   )
 
 /**
- * A client authenticated by the policy's wallet, whose retry policy is `orElse(payments.schedule, retry)` (`retry`
- * default `RetryPolicy.defaultPolicy`) and whose base URL is the policy's.
+ * Payment-then-retry around an effect (X2, X3), for a client you wired yourself (e.g. `VeniceWallet.layerClient`):
+ * a `402` the policy pays for runs `self` again at once, a refusal or a failed top-up fails it with the typed
+ * `WalletError` — never the bare `402`. The identity of the `VeniceClient` in context says whose requests `self`
+ * signs: a `PAYMENT_REQUIRED` on a request the policy's wallet did not sign is refused (`not-this-wallet`), the plain
+ * `402` of an API key is left alone. {@link layerClient} runs the same step inside the client, around every call.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Chat, PaymentPolicy } from "@venice-effect/venice"
+ *
+ * const program = Effect.gen(function*() {
+ *   const payments = yield* PaymentPolicy.PaymentPolicy
+ *   return yield* Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] }).pipe(
+ *     PaymentPolicy.retry(payments)
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const retry: {
+  (
+    payments: Service
+  ): <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | WalletError.WalletError, R | VeniceClient.VeniceClient>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    payments: Service
+  ): Effect.Effect<A, E | WalletError.WalletError, R | VeniceClient.VeniceClient>
+} = dual(2, <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  payments: Service
+): Effect.Effect<A, E | WalletError.WalletError, R | VeniceClient.VeniceClient> =>
+  Effect.flatMap(VeniceClient.VeniceClient, (client) => payments.recover(self, client.identity)))
+
+/**
+ * A client authenticated by the policy's wallet ({@link Service.authenticator}): every call runs through the payment
+ * step ({@link Service.recover}), its retry policy is `options.retry` (default `RetryPolicy.defaultPolicy`), and its
+ * base URL is the policy's.
  *
  * @since 0.1.0
  * @category layers
@@ -1132,7 +1229,6 @@ export const layerClient = (
       VeniceClient.make({
         ...options,
         baseUrl: payments.baseUrl,
-        authenticator: VeniceWallet.authenticator(payments.wallet),
-        retry: orElse(payments.schedule, options.retry ?? RetryPolicy.defaultPolicy)
+        authenticator: payments.authenticator
       }))
   )

@@ -1,7 +1,7 @@
 /**
  * The Venice client (DESIGN "A call, end to end"): core's provider client (`ProviderClient`) configured for Venice —
  * its error decoder and catalog, its limit headers and error budget, its body limits, its response facts
- * (`ResponseMeta`) and its payment recovery. Every call goes through one pipeline: base URL, credentials (a
+ * (`ResponseMeta`); a wallet's payment step comes with its authenticator. Every call goes through one pipeline: base URL, credentials (a
  * `Redacted` Bearer key, or a wallet that signs per attempt), the error-budget guard, proactive pacing, a span,
  * decoding into tagged errors, and the retry `Schedule`.
  *
@@ -35,12 +35,11 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
-import * as Wallet from "./internal/wallet.js"
 import * as ResponseMeta from "./ResponseMeta.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as VeniceError from "./VeniceError.js"
@@ -180,8 +179,8 @@ export const MAX_FILE_BYTES = 25 * 1024 * 1024
 /**
  * Venice as a provider: its decoder, classifier, catalog log levels, limit headers and error budget (50 failed
  * requests per 30 s), its defaults (`VENICE_API_KEY`, `VENICE_BASE_URL`), its body limits, its response facts
- * (`ResponseMeta`), and its payment recovery. Its calls may also fail with the client's own wallet errors (signing,
- * payments).
+ * (`ResponseMeta`). Its calls may also fail with the client's own wallet errors (signing, payments): a wallet's
+ * payment step is its authenticator's (`PaymentPolicy.Service.authenticator`), not the provider's.
  *
  * @since 0.1.0
  * @category provider
@@ -224,20 +223,7 @@ export const provider: ProviderClient.Provider<ProviderError, ResponseMeta.Respo
   userAgent: "venice-effect/0.1.0",
   retry: RetryPolicy.defaultPolicy,
   meta: (headers, context) => ResponseMeta.decode(headers, context).value,
-  bodyLimits: { json: MAX_JSON_BODY_BYTES, file: MAX_FILE_BYTES },
-  recover: (call) =>
-    call.pipe(
-      // A retry Schedule cannot fail: when a payment policy decided not to pay a 402 (or its top-up failed), it
-      // recorded the typed reason for that 402 (`PAYMENT_REQUIRED`, or the plain insufficient-balance one of a
-      // wallet) and stopped; the call fails with the reason, which carries the 402.
-      Effect.catchIf(
-        (error): error is VeniceError.VeniceError =>
-          VeniceError.isVeniceError(error) && error.status === 402 && Wallet.paymentFailureOf(error) !== undefined,
-        (error) => Effect.fail(Wallet.paymentFailureOf(error)!)
-      ),
-      // which wallet signed which attempt is a fact of this call only
-      Effect.locally(Wallet.currentAttempt, undefined)
-    )
+  bodyLimits: { json: MAX_JSON_BODY_BYTES, file: MAX_FILE_BYTES }
 }
 
 // ─── Construction ────────────────────────────────────────────────────────────────────────────────

@@ -63,7 +63,6 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
@@ -559,32 +558,21 @@ export const layerSolanaConfig = (
 
 /**
  * The `VeniceClient` authenticator of a wallet: a fresh `SIGN-IN-WITH-X` header for every attempt (R10), the
- * identity `wallet:<address>`, and the wallet's in-flight limit (X4).
+ * identity `wallet:<address>`, and the wallet's in-flight limit (X4). It pays for nothing: a `402` is the call's
+ * failure (`PaymentPolicy.Service.authenticator` is this plus the payment step).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const authenticator = (wallet: Service): VeniceClient.Authenticator => {
-  const coordination = Wallet.coordinationOf(wallet)
-  return {
-    identity: wallet.identity,
-    ...(wallet.maxInFlight !== undefined ? { maxInFlight: wallet.maxInFlight } : {}),
-    authorize: (request, attempt) =>
-      Effect.gen(function*() {
-        // a top-up of this wallet is under way: wait for it instead of collecting a 402
-        const topUp = coordination.topUpInFlight
-        if (topUp !== undefined) yield* topUp
-        const header = yield* wallet.signIn({ url: request.url })
-        // which wallet signed this attempt, and at which payment generation (read by the payment policy)
-        yield* FiberRef.set(Wallet.currentAttempt, {
-          wallet: wallet.identity,
-          attempt,
-          generation: coordination.generation
-        })
-        return HttpClientRequest.setHeader(request, "sign-in-with-x", Redacted.value(header))
-      })
-  }
-}
+export const authenticator = (wallet: Service): VeniceClient.Authenticator => ({
+  identity: wallet.identity,
+  ...(wallet.maxInFlight !== undefined ? { maxInFlight: wallet.maxInFlight } : {}),
+  authorize: (request) =>
+    Effect.map(
+      wallet.signIn({ url: request.url }),
+      (header) => HttpClientRequest.setHeader(request, "sign-in-with-x", Redacted.value(header))
+    )
+})
 
 /**
  * A `VeniceClient` authenticated by the wallet in context (no payments: a `402 PAYMENT_REQUIRED` is surfaced; see

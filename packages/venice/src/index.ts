@@ -156,10 +156,10 @@ export * as Jobs from "./Jobs.js"
 export * as Models from "./Models.js"
 
 /**
- * Payment-then-retry (R4, X2, X3) as a `Schedule`: when a wallet's call gets `402 PAYMENT_REQUIRED` (E7b), the
- * schedule tops the wallet up — within a per-payment cap and a cumulative budget, both required — and lets the
- * call retry once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is not its business:
- * it stops, so a composed policy decides.
+ * Payment-then-retry (R4, X2, X3) as a typed step of the call: when a wallet's call gets `402 PAYMENT_REQUIRED`
+ * (E7b), the policy tops the wallet up — within a per-payment cap and a cumulative budget, both required — and
+ * runs the call again, once. Everything else (Bearer-key 402s such as `INSUFFICIENT_BALANCE` included) is the
+ * call's own failure, for its retry policy to decide.
  *
  * @since 0.1.0
  */
@@ -241,9 +241,9 @@ export * as TopUp from "./TopUp.js"
 /**
  * The Venice client (DESIGN "A call, end to end"): core's provider client (`ProviderClient`) configured for Venice
  * — its error decoder and catalog, its limit headers and error budget, its body limits, its response facts
- * (`ResponseMeta`) and its payment recovery. Every call goes through one pipeline: base URL, credentials (a
- * `Redacted` Bearer key, or a wallet that signs per attempt), the error-budget guard, proactive pacing, a span,
- * decoding into tagged errors, and the retry `Schedule`.
+ * (`ResponseMeta`); a wallet's payment step comes with its authenticator. Every call goes through one pipeline:
+ * base URL, credentials (a `Redacted` Bearer key, or a wallet that signs per attempt), the error-budget guard,
+ * proactive pacing, a span, decoding into tagged errors, and the retry `Schedule`.
  *
  * @since 0.1.0
  */

@@ -104,7 +104,7 @@ describe("PaymentPolicy against the emulator", () => {
       payments: { maxPerPaymentUsd: 10, budgetUsd: 50 },
       retry: RetryPolicy.make({ maxRetries: 1 })
     })
-    it.scoped("402 → 503 → 200: orElse(payments, RetryPolicy.make()) tops up, retries at once, then backs off", () =>
+    it.scoped("402 → 503 → 200: the payment step around RetryPolicy.make() tops up, retries at once, then backs off", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const exit = yield* drive(Chat.completions(hello), {
@@ -128,11 +128,10 @@ describe("PaymentPolicy against the emulator", () => {
 
   {
     const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
-    it.scoped("402 → 503 → 200 with Schedule.union(payments.schedule, RetryPolicy.make()) per call", () =>
+    it.scoped("402 → 503 → 200 with a per-call retry policy: the payment step runs around the call's own policy", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
-        const payments = yield* PaymentPolicy.PaymentPolicy
-        const retry = Schedule.union(payments.schedule, RetryPolicy.make({ maxRetries: 2 }))
+        const retry = RetryPolicy.make({ maxRetries: 2 }).pipe(Schedule.upTo("1 minute"))
         const exit = yield* drive(Chat.completions(hello, { retry }), {
           observer: (e) =>
             e._tag === "AttemptFailed" && e.operation === "chat.completions" && e.attempt === 1
@@ -517,7 +516,7 @@ describe("PaymentPolicy against the emulator", () => {
       }).pipe(Effect.provide(t.layer)))
   }
 
-  it.scoped("Bearer-key 402s (INSUFFICIENT_BALANCE, spend limits) are surfaced, never paid, even with the payment schedule", () =>
+  it.scoped("Bearer-key 402s (INSUFFICIENT_BALANCE, spend limits) are surfaced, never paid, even with the payment step", () =>
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       const payments = yield* PaymentPolicy.make({ maxPerPaymentUsd: 10, budgetUsd: 50, baseUrl: emu.baseUrl }).pipe(
@@ -525,8 +524,8 @@ describe("PaymentPolicy against the emulator", () => {
         Effect.provide(NodeHttpClient.layerUndici),
         Effect.orDie
       )
-      const retry = PaymentPolicy.orElse(payments.schedule, RetryPolicy.defaultPolicy)
-      const broke = yield* Effect.flip(Chat.completions(hello, { retry }))
+      const paying = PaymentPolicy.retry(payments)
+      const broke = yield* Effect.flip(paying(Chat.completions(hello)))
       expect(broke).toMatchObject({
         _tag: "VeniceStandardError",
         code: "INSUFFICIENT_BALANCE",
@@ -534,11 +533,11 @@ describe("PaymentPolicy against the emulator", () => {
         attempt: 1
       })
       yield* emu.script({ route: "chat/completions" }, 1, Faults.error("API_KEY_USD_SPEND_LIMIT_EXCEEDED"))
-      const limited = yield* Effect.flip(Chat.completions(hello, { retry }))
+      const limited = yield* Effect.flip(paying(Chat.completions(hello)))
       expect(limited).toMatchObject({ code: "API_KEY_USD_SPEND_LIMIT_EXCEEDED", attempt: 1 })
       // even a PAYMENT_REQUIRED 402 on a request the wallet did not sign is not paid
       yield* emu.script({ route: "chat/completions" }, 1, Faults.error("PAYMENT_REQUIRED"))
-      const notMine = yield* Effect.flip(Chat.completions(hello, { retry }))
+      const notMine = yield* Effect.flip(paying(Chat.completions(hello)))
       expect(notMine).toMatchObject({ _tag: "PaymentRefusedError", reason: "not-this-wallet" })
       expect(yield* emu.count({ route: "x402/top-up" })).toBe(0)
       expect(yield* payments.spentUsd).toBe(0)

@@ -73,7 +73,7 @@ export interface WalletTestOptions {
   readonly wallet?: VeniceWallet.Options
   /** Payment settings (cap 10, budget 50 unless given); `false`: a wallet client without payments. */
   readonly payments?: Partial<PaymentPolicy.Options> | false
-  /** The base retry policy the payment schedule is composed with (`orElse`). */
+  /** The client's retry policy (the payment step runs around it). */
   readonly retry?: VeniceClient.Options["retry"]
   readonly client?: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl" | "retry">
   /** A Solana wallet's RPC, given the emulator's (default: the emulator's own, `/solana-rpc`). */

@@ -7,23 +7,15 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as VeniceClient from "../src/VeniceClient.js"
 import { drive as driveClock } from "./support.js"
-import { hello, walletLayer } from "./walletSupport.js"
+import { failureOf, hello, walletLayer } from "./walletSupport.js"
 
 const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 5_000, ...options })
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
-  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-  if (failure === undefined) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`)
-  return failure
-}
 
 /** A wallet client without payments, and a policy for the same wallet built beside it. */
 const byHand = (payments: Partial<PaymentPolicy.Options>) => {

@@ -13,7 +13,9 @@ import { getBase58Decoder } from "@solana/kit"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
 import * as Siwx from "@venice-effect/core/Siwx"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -29,6 +31,14 @@ import * as VeniceWallet from "../src/VeniceWallet.js"
 
 export const MODEL = "venice-uncensored"
 export const hello = { model: MODEL, messages: [{ role: "user" as const, content: "hello" }] }
+
+/** The typed failure of an exit (a test fails on a success, a defect or an interruption). */
+export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
+  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+  if (failure === undefined) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`)
+  return failure
+}
 
 /** A fresh throwaway wallet key and its address. */
 export const throwawayKey = () => {

@@ -59,6 +59,9 @@ const barrel = (dir, header) => {
         ? { name: e.name.slice(0, -3), spec: `./${e.name.slice(0, -3)}.js`, file: path.join(dir, e.name) }
         : { name: e.name, spec: `./${e.name}/index.js`, file: path.join(dir, e.name, "index.ts") }
     )
+    // a module that exports nothing only declares types for the programs that import it by name (e.g. venice's
+    // `WalletErrors`): the root must not import it for everyone
+    .filter((e) => /^export /m.test(fs.readFileSync(e.file, "utf8")))
     .sort((a, b) => a.name.localeCompare(b.name))
   const out = [`/**`, ...wrap(header).map((l) => ` * ${l}`), ` *`, ` * @since 0.1.0`, ` */`, ``]
   if (entries.length === 0) out.push("export {}", "")

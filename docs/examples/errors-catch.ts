@@ -1,6 +1,6 @@
 // docs/handling-errors.md: catching by tag, by code, and exhaustively.
 import { ClientError } from "@venice-effect/core"
-import { Chat, StreamError, VeniceError, WalletError } from "@venice-effect/venice"
+import { Chat, StreamError, VeniceError } from "@venice-effect/venice"
 import { Console, Duration, Effect, Match } from "effect"
 
 const call = Chat.completions({ model: "venice-uncensored", messages: [{ role: "user", content: "hi" }] })
@@ -20,7 +20,8 @@ export const byCode = call.pipe(
   VeniceError.catchCode("INSUFFICIENT_BALANCE", () => Console.error("top up the account"))
 )
 
-// Exhaustively: every failure of a call is one of three families.
+// Exhaustively: every failure of a call is one of three families (a program that signs with a wallet declares a
+// fourth, WalletError: see x402.md).
 export const describe = (error: Effect.Effect.Error<typeof call> | StreamError.StreamError): string =>
   VeniceError.isVeniceError(error)
     ? `${error.status} ${error.code} [${VeniceError.retryClass(error)}] ${VeniceError.remedy(error)}`
@@ -32,6 +33,4 @@ export const describe = (error: Effect.Effect.Error<typeof call> | StreamError.S
       Match.tag("WaitTooLongError", (e) => `asked to wait ${Duration.format(e.wait)}`),
       Match.orElse((e) => e.message)
     )
-    : WalletError.isWalletError(error)
-    ? `${error._tag}: ${error.message}`
     : "unreachable"

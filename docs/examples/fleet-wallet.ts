@@ -2,6 +2,8 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { RedisFleet } from "@venice-effect/redis"
 import { Chat, PaymentPolicy, VeniceWallet } from "@venice-effect/venice"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import { Effect, Layer } from "effect"
 
 // RedisFleet provides the LimiterStore (the wallet's 5 requests in flight, shared) and the top-up Coordinator: a 402 in

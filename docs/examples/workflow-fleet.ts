@@ -1,6 +1,8 @@
 // docs/workflows.md: workers on PostgreSQL paying with an x402 wallet, within one budget for the whole fleet.
 import { NodeContext, NodeHttpClient } from "@effect/platform-node"
 import { VeniceWallet } from "@venice-effect/venice"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import { DurablePayments, VeniceWorkflows, WorkflowStorage } from "@venice-effect/workflow"
 import { Layer } from "effect"
 

@@ -1,5 +1,7 @@
 // docs/x402.md: the policy's own operations, and the payment step around a call wired by hand.
 import { Chat, PaymentPolicy } from "@venice-effect/venice"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import { Console, Effect } from "effect"
 
 // with a client of the wallet without payments (VeniceWallet.layerClient()) and the policy in context

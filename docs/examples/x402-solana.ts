@@ -2,6 +2,8 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { generateKeyPairSigner } from "@solana/kit"
 import { Chat, PaymentPolicy, VeniceWallet } from "@venice-effect/venice"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import { Console, Effect, Layer } from "effect"
 
 // VENICE_WALLET_SOLANA_SECRET_KEY (read with Config.redacted): the 64-byte secret key, base58 as wallets export it or

@@ -1,6 +1,8 @@
 // docs/x402.md: a wallet-authenticated client that tops itself up within caps.
 import { NodeHttpClient } from "@effect/platform-node"
 import { Chat, PaymentPolicy, RetryPolicy, VeniceWallet } from "@venice-effect/venice"
+// this program signs with a wallet: its calls may fail with a WalletError (a program with an API key imports nothing)
+import type {} from "@venice-effect/venice/WalletErrors"
 import { Console, Effect, Layer } from "effect"
 
 // VENICE_WALLET_PRIVATE_KEY is read with Config.redacted; the key becomes a viem account and is never kept or printed.

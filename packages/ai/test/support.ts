@@ -14,6 +14,8 @@ import * as NovitaClient from "@venice-effect/novita/NovitaClient"
 import * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+// these tests sign with wallets: their calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"

@@ -22,6 +22,8 @@ import * as StreamError from "@venice-effect/venice/StreamError"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"

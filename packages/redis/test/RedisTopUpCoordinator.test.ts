@@ -12,6 +12,8 @@ import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as Chat from "@venice-effect/venice/Chat"
 import * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+// these tests sign with wallets: their calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

@@ -12,6 +12,8 @@ import * as Chat from "@venice-effect/venice/Chat"
 import * as PaymentPolicy from "@venice-effect/venice/PaymentPolicy"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

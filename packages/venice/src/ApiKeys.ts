@@ -218,7 +218,11 @@ export const mintWeb3Key = <R = never>(
   account: LocalAccount,
   settings: Omit<typeof Schemas.GenerateWeb3KeyRequest.Encoded, "address" | "signature" | "token">,
   options?: VeniceClient.CallOptions<R>
-): Call<Schemas.CreateApiKeyResponse, R> =>
+): Effect.Effect<
+  Schemas.CreateApiKeyResponse,
+  RetryPolicy.VeniceClientError | WalletError.WalletSignError,
+  VeniceClient.VeniceClient | R
+> =>
   Effect.gen(function*() {
     const { data: { token } } = yield* web3Token(options)
     const signature = yield* Effect.tryPromise({

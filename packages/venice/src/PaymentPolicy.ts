@@ -58,6 +58,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as LimiterStore from "@venice-effect/core/LimiterStore"
+import * as ProviderClient from "@venice-effect/core/ProviderClient"
 import * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
 import * as X402 from "@venice-effect/core/X402"
 import * as Clock from "effect/Clock"
@@ -176,7 +177,7 @@ export interface Service {
    * with): a fresh `SIGN-IN-WITH-X` header per attempt — signed once a top-up in flight has taken effect — and
    * {@link Service.recover} around every call.
    */
-  readonly authenticator: VeniceClient.Authenticator
+  readonly authenticator: ProviderClient.Authenticator<WalletError.WalletError>
   /**
    * The payment step around a call (X2, X3): a `402` the policy pays for (`PAYMENT_REQUIRED`, or the plain
    * insufficient-balance `402` of a request its wallet signed) runs the call again at once, once per top-up; a
@@ -205,11 +206,11 @@ export interface Service {
   /** Tops the wallet up by `amountUsd` now (caps, budget and single flight as for a 402). */
   readonly topUp: (amountUsd: number) => Effect.Effect<TopUpResult, WalletError.WalletError>
   /** `GET /x402/balance/{wallet}`. */
-  readonly balance: Effect.Effect<X402Api.X402Balance, RetryPolicy.VeniceClientError>
+  readonly balance: Effect.Effect<X402Api.X402Balance, TopUps.WalletCallError>
   /** `GET /x402/transactions/{wallet}` (newest first). */
   readonly transactions: (
     params?: { readonly limit?: number | undefined; readonly offset?: number | undefined }
-  ) => Effect.Effect<X402Api.X402Transactions, RetryPolicy.VeniceClientError>
+  ) => Effect.Effect<X402Api.X402Transactions, TopUps.WalletCallError>
   /** After a detected payment loop (a DIEM-linked wallet), allows payments again. */
   readonly resetLoopDetection: Effect.Effect<void>
 }
@@ -1057,7 +1058,7 @@ export const make = (
     const recover: Service["recover"] = (call, signedBy) => recoverWith(signedBy ?? wallet.identity)(call)
 
     const base = VeniceWallet.authenticator(wallet)
-    const authenticator: VeniceClient.Authenticator = {
+    const authenticator: ProviderClient.Authenticator<WalletError.WalletError> = {
       ...base,
       authorize: (request, attempt) =>
         Effect.gen(function*() {
@@ -1215,18 +1216,23 @@ export const retry: {
 /**
  * A client authenticated by the policy's wallet ({@link Service.authenticator}): every call runs through the payment
  * step ({@link Service.recover}), its retry policy is `options.retry` (default `RetryPolicy.defaultPolicy`), and its
- * base URL is the policy's.
+ * base URL is the policy's. Its calls may fail with a `WalletError`: the program declares it
+ * (`import type {} from "@venice-effect/venice/WalletErrors"`), else the layer's `Declared<WalletError>` requirement
+ * is not met.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerClient = (
-  options: Omit<VeniceClient.Options, "apiKey" | "authenticator" | "baseUrl"> = {}
-): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.BuildError, PaymentPolicy | HttpClient.HttpClient> =>
-  Layer.effect(
-    VeniceClient.VeniceClient,
+  options: Omit<VeniceClient.OptionsWith<WalletError.WalletError>, "authenticator" | "baseUrl"> = {}
+): Layer.Layer<
+  VeniceClient.VeniceClient,
+  VeniceClient.BuildError,
+  PaymentPolicy | HttpClient.HttpClient | VeniceClient.Declared<WalletError.WalletError>
+> =>
+  VeniceClient.layerWith(
     Effect.flatMap(PaymentPolicy, (payments) =>
-      VeniceClient.make({
+      ProviderClient.make(VeniceClient.providerWith<WalletError.WalletError>(), {
         ...options,
         baseUrl: payments.baseUrl,
         authenticator: payments.authenticator

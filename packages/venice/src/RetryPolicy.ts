@@ -18,17 +18,20 @@ import * as ClientError from "@venice-effect/core/ClientError"
 import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Duration from "effect/Duration"
 import type * as Schedule from "effect/Schedule"
+import type * as VeniceClient from "./VeniceClient.js"
 import * as VeniceError from "./VeniceError.js"
 import * as WalletError from "./WalletError.js"
 
 /**
- * Every error a Venice call can fail with: a decoded response error, a client-side one, or (wallet clients) a wallet
- * error: signing failed, the payment policy refused to pay a 402, or its top-up failed.
+ * Every error a Venice call can fail with: a decoded response error, a client-side one, or what the program's
+ * credentials declared (`VeniceClient.AuthenticatorErrors`): with a wallet, a `WalletError` — signing failed, the
+ * payment policy refused to pay a 402, or its top-up failed. A program that uses no wallet declares nothing: its calls
+ * name no wallet error.
  *
  * @since 0.1.0
  * @category models
  */
-export type VeniceClientError = VeniceError.VeniceError | ClientError.ClientError | WalletError.WalletError
+export type VeniceClientError = VeniceError.VeniceError | ClientError.ClientError | VeniceClient.AuthenticatorError
 
 /**
  * The wait assumed for an overload 429 that names none (H1: default 30 s).
@@ -45,7 +48,7 @@ export const OVERLOAD_DEFAULT_WAIT: Duration.Duration = Duration.seconds(30)
  * @since 0.1.0
  * @category classification
  */
-export const classify: CoreRetryPolicy.Classifier<VeniceClientError> = (error) => {
+export const classify: CoreRetryPolicy.Classifier<VeniceClientError | WalletError.WalletError> = (error) => {
   if (ClientError.isClientError(error)) return { retryClass: ClientError.retryClass(error) }
   // the client's own wallet decisions are final (a refusal, a failed top-up or signer)
   if (WalletError.isWalletError(error)) return { retryClass: "never" }
@@ -59,7 +62,7 @@ export const classify: CoreRetryPolicy.Classifier<VeniceClientError> = (error) =
   return { retryClass }
 }
 
-const policies = CoreRetryPolicy.forProvider(classify)
+const policies = CoreRetryPolicy.forProvider<VeniceClientError>(classify)
 
 /**
  * The default policy: `never` stops at once, 429s wait what Venice announced, 5xx and transport failures back off

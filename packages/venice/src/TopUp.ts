@@ -15,7 +15,7 @@ import type * as X402 from "@venice-effect/core/X402"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
-import * as ErrorCatalog from "./ErrorCatalog.js"
+import type * as ErrorCatalog from "./ErrorCatalog.js"
 import * as TopUps from "./internal/topUp.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import type * as X402Api from "./schema/X402Api.js"
@@ -166,7 +166,7 @@ export const balance = (
   options: Options = {}
 ): Effect.Effect<
   X402Api.X402Balance,
-  RetryPolicy.VeniceClientError,
+  RetryPolicy.VeniceClientError | WalletError.WalletError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
 > => Effect.flatMap(envOf(options), TopUps.balance)
 
@@ -181,6 +181,6 @@ export const transactions = (
   options: Options = {}
 ): Effect.Effect<
   X402Api.X402Transactions,
-  RetryPolicy.VeniceClientError,
+  RetryPolicy.VeniceClientError | WalletError.WalletError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
 > => Effect.flatMap(envOf(options), (env) => TopUps.transactions(env, params))

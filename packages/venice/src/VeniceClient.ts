@@ -26,24 +26,25 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as BaseUrl from "@venice-effect/core/BaseUrl"
-import type * as ClientError from "@venice-effect/core/ClientError"
+import * as ClientError from "@venice-effect/core/ClientError"
 import type * as Pipeline from "@venice-effect/core/Pipeline"
 import * as ProviderClient from "@venice-effect/core/ProviderClient"
 import * as RateLimit from "@venice-effect/core/RateLimit"
 import * as RequestValidation from "@venice-effect/core/RequestValidation"
+import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import * as ResponseMeta from "./ResponseMeta.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as VeniceError from "./VeniceError.js"
-import * as WalletError from "./WalletError.js"
 
 /**
  * Venice's production base URL.
@@ -54,13 +55,60 @@ import * as WalletError from "./WalletError.js"
 export const DEFAULT_BASE_URL = "https://api.venice.ai/api/v1"
 
 /**
- * The errors of Venice's provider spec: a decoded response error, or the client's own wallet errors (signing,
- * payments).
+ * What the credentials of a program's clients may add to a call's errors, by name — a registry the program extends
+ * by declaration merging. Empty by default: an API key adds nothing, so a program that uses no wallet has calls that
+ * fail with {@link VeniceError.VeniceError} and core's `ClientError` only. A program that authenticates with a wallet
+ * declares the wallet's errors once, anywhere in its sources:
+ *
+ * ```ts
+ * import type {} from "@venice-effect/venice/WalletErrors"
+ * ```
+ *
+ * after which every call's error type names `WalletError` too. The wallet's client layers
+ * (`VeniceWallet.layerClient`, `PaymentPolicy.layerClient`) require {@link Declared}`<WalletError>`: without the
+ * declaration they do not type-check, so no program can fail with an error its types do not name.
  *
  * @since 0.2.0
  * @category models
  */
-export type ProviderError = VeniceError.VeniceError | WalletError.WalletError
+export interface AuthenticatorErrors {}
+
+/**
+ * The errors the program declared in {@link AuthenticatorErrors} (`never` until it declares some).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type AuthenticatorError = AuthenticatorErrors[keyof AuthenticatorErrors]
+
+/**
+ * The errors of a Venice call's provider spec: a decoded response error, or what the program's credentials declared
+ * ({@link AuthenticatorErrors}: a wallet's signing and payment errors).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ProviderError = VeniceError.VeniceError | AuthenticatorError
+
+/**
+ * A requirement no context provides: a client layer whose credentials fail with `E` needs it while the program has
+ * not declared `E` in {@link AuthenticatorErrors}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Undeclared<E> {
+  readonly "~undeclared": (_: never) => E
+}
+
+/**
+ * `never` once `E` is declared in {@link AuthenticatorErrors}, else {@link Undeclared}`<E>`: the requirement of a
+ * client layer whose credentials fail with `E`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Declared<E> = [E] extends [AuthenticatorError] ? never : Undeclared<E>
 
 /**
  * How a client authenticates each attempt. A Bearer key is the same every time; a wallet signs a fresh
@@ -176,16 +224,7 @@ export const MAX_JSON_BODY_BYTES = 35 * 1024 * 1024
  */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024
 
-/**
- * Venice as a provider: its decoder, classifier, catalog log levels, limit headers and error budget (50 failed
- * requests per 30 s), its defaults (`VENICE_API_KEY`, `VENICE_BASE_URL`), its body limits, its response facts
- * (`ResponseMeta`). Its calls may also fail with the client's own wallet errors (signing, payments): a wallet's
- * payment step is its authenticator's (`PaymentPolicy.Service.authenticator`), not the provider's.
- *
- * @since 0.1.0
- * @category provider
- */
-export const provider: ProviderClient.Provider<ProviderError, ResponseMeta.ResponseMeta> = {
+const spec = {
   name: "venice",
   decodeError: (response) => {
     const decoded = VeniceError.decodeResponse({
@@ -203,27 +242,61 @@ export const provider: ProviderClient.Provider<ProviderError, ResponseMeta.Respo
     })
     return { error: decoded.error, ignoredHeaders: decoded.ignoredHeaders }
   },
-  classify: RetryPolicy.classify,
-  // a wallet error (the client's own decision about a payment, or a failed signer) is worth a warning
-  logLevel: (error) => (WalletError.isWalletError(error) ? "warn" : VeniceError.logLevel(error)),
   limits: (headers, nowMillis) => fastLimits(headers, nowMillis),
-  errorAttributes: (error) =>
-    WalletError.isWalletError(error)
-      ? { "venice.wallet_error": error._tag }
-      : {
-        "venice.code": error.code,
-        "http.response.status_code": error.status,
-        ...(error.requestId !== undefined ? { "venice.request_id": error.requestId } : {}),
-        ...(error.cfRay !== undefined ? { "venice.cf_ray": error.cfRay } : {}),
-        ...(error.veniceVersion !== undefined ? { "venice.version": error.veniceVersion } : {})
-      },
   errorBudget: { limit: 50, window: Duration.seconds(30) },
   defaultBaseUrl: DEFAULT_BASE_URL,
   config: { apiKey: "VENICE_API_KEY", baseUrl: "VENICE_BASE_URL" },
   userAgent: "venice-effect/0.1.0",
-  retry: RetryPolicy.defaultPolicy,
   meta: (headers, context) => ResponseMeta.decode(headers, context).value,
   bodyLimits: { json: MAX_JSON_BODY_BYTES, file: MAX_FILE_BYTES }
+} satisfies Omit<
+  ProviderClient.Provider<VeniceError.VeniceError, ResponseMeta.ResponseMeta>,
+  "classify" | "logLevel" | "errorAttributes" | "retry"
+>
+
+/**
+ * Venice as a provider: its decoder, classifier, catalog log levels, limit headers and error budget (50 failed
+ * requests per 30 s), its defaults (`VENICE_API_KEY`, `VENICE_BASE_URL`), its body limits, its response facts
+ * (`ResponseMeta`). Its calls may also fail with the client's own wallet errors (signing, payments): a wallet's
+ * payment step is its authenticator's (`PaymentPolicy.Service.authenticator`), not the provider's.
+ *
+ * @since 0.1.0
+ * @category provider
+ */
+export const provider: ProviderClient.Provider<ProviderError, ResponseMeta.ResponseMeta> = providerWith<
+  AuthenticatorError
+>()
+
+/**
+ * Venice as a provider for clients whose credentials may fail with `E` (a wallet's `WalletError`): {@link provider}
+ * with `E` in place of the declared {@link AuthenticatorError}. Errors that are neither Venice's nor the client's are
+ * never retried and are logged as warnings.
+ *
+ * @since 0.2.0
+ * @category provider
+ */
+export function providerWith<E>(): ProviderClient.Provider<VeniceError.VeniceError | E, ResponseMeta.ResponseMeta> {
+  const classify: CoreRetryPolicy.Classifier<VeniceError.VeniceError | E | ClientError.ClientError> = (error) =>
+    VeniceError.isVeniceError(error) || ClientError.isClientError(error)
+      ? RetryPolicy.classify(error)
+      : { retryClass: "never" }
+  return {
+    ...spec,
+    classify,
+    retry: CoreRetryPolicy.forProvider(classify).defaultPolicy,
+    // a credentials error (the client's own decision about a payment, or a failed signer) is worth a warning
+    logLevel: (error) => (VeniceError.isVeniceError(error) ? VeniceError.logLevel(error) : "warn"),
+    errorAttributes: (error) =>
+      VeniceError.isVeniceError(error)
+        ? {
+          "venice.code": error.code,
+          "http.response.status_code": error.status,
+          ...(error.requestId !== undefined ? { "venice.request_id": error.requestId } : {}),
+          ...(error.cfRay !== undefined ? { "venice.cf_ray": error.cfRay } : {}),
+          ...(error.veniceVersion !== undefined ? { "venice.version": error.veniceVersion } : {})
+        }
+        : { "venice.wallet_error": Predicate.hasProperty(error, "_tag") ? String(error._tag) : "unknown" }
+  }
 }
 
 // ─── Construction ────────────────────────────────────────────────────────────────────────────────
@@ -312,6 +385,33 @@ export const make = (options: Options): Effect.Effect<Service, BuildError, HttpC
  */
 export const layer = (options: Options): Layer.Layer<VeniceClient, BuildError, HttpClient.HttpClient> =>
   ProviderClient.layer(VeniceClient, provider, options)
+
+/**
+ * The client options of credentials that fail with `EA` (a wallet's `WalletError`): their retry policy sees those
+ * errors too.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OptionsWith<EA> extends Omit<ProviderClient.Options<VeniceError.VeniceError | EA>, "apiKey"> {}
+
+/**
+ * A layer of the client from credentials that fail with `EA` (a wallet's `WalletError`): the layer requires
+ * {@link Declared}`<EA>`, so it is provided only to programs that declared `EA` in {@link AuthenticatorErrors} —
+ * whose calls' error types then name it.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWith = <EA, R = never>(
+  build: Effect.Effect<ProviderClient.Service<VeniceError.VeniceError | EA, ResponseMeta.ResponseMeta>, BuildError, R>
+): Layer.Layer<VeniceClient, BuildError, R | Declared<EA>> =>
+  Layer.effect(
+    VeniceClient,
+    // The one place a client's error type meets the program's declaration: the layer requires `Declared<EA>`, which
+    // no context provides unless the program declared `EA` in `AuthenticatorErrors`; then `Service` names `EA`.
+    Effect.map(build, (service) => service as unknown as Service)
+  )
 
 /**
  * A layer from configuration: the key (redacted) and the base URL (checked as `baseUrl` is) from the `Config`

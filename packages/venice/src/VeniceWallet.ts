@@ -48,6 +48,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { createKeyPairSignerFromBytes, getBase58Encoder } from "@solana/kit"
+import * as ProviderClient from "@venice-effect/core/ProviderClient"
 import * as Siwx from "@venice-effect/core/Siwx"
 import type * as X402 from "@venice-effect/core/X402"
 import { encodePaymentSignatureHeader } from "@x402/core/http"
@@ -564,7 +565,7 @@ export const layerSolanaConfig = (
  * @since 0.1.0
  * @category constructors
  */
-export const authenticator = (wallet: Service): VeniceClient.Authenticator => ({
+export const authenticator = (wallet: Service): ProviderClient.Authenticator<WalletError.WalletError> => ({
   identity: wallet.identity,
   ...(wallet.maxInFlight !== undefined ? { maxInFlight: wallet.maxInFlight } : {}),
   authorize: (request) =>
@@ -576,15 +577,24 @@ export const authenticator = (wallet: Service): VeniceClient.Authenticator => ({
 
 /**
  * A `VeniceClient` authenticated by the wallet in context (no payments: a `402 PAYMENT_REQUIRED` is surfaced; see
- * `PaymentPolicy.layerClient` to pay within caps).
+ * `PaymentPolicy.layerClient` to pay within caps). Its calls may fail with a `WalletError`: the program declares it
+ * (`import type {} from "@venice-effect/venice/WalletErrors"`), else the layer's `Declared<WalletError>` requirement
+ * is not met.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerClient = (
-  options: Omit<VeniceClient.Options, "apiKey" | "authenticator"> = {}
-): Layer.Layer<VeniceClient.VeniceClient, VeniceClient.BuildError, VeniceWallet | HttpClient.HttpClient> =>
-  Layer.effect(
-    VeniceClient.VeniceClient,
-    Effect.flatMap(VeniceWallet, (wallet) => VeniceClient.make({ ...options, authenticator: authenticator(wallet) }))
+  options: Omit<VeniceClient.OptionsWith<WalletError.WalletError>, "authenticator"> = {}
+): Layer.Layer<
+  VeniceClient.VeniceClient,
+  VeniceClient.BuildError,
+  VeniceWallet | HttpClient.HttpClient | VeniceClient.Declared<WalletError.WalletError>
+> =>
+  VeniceClient.layerWith(
+    Effect.flatMap(VeniceWallet, (wallet) =>
+      ProviderClient.make(VeniceClient.providerWith<WalletError.WalletError>(), {
+        ...options,
+        authenticator: authenticator(wallet)
+      }))
   )

@@ -28,6 +28,8 @@ import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
 import * as VeniceClient from "../src/VeniceClient.js"
 import * as VeniceWallet from "../src/VeniceWallet.js"
+// these tests sign with wallets: their calls may fail with a WalletError
+import type {} from "../src/WalletErrors.js"
 
 export const MODEL = "venice-uncensored"
 export const hello = { model: MODEL, messages: [{ role: "user" as const, content: "hello" }] }

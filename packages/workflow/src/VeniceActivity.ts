@@ -52,6 +52,7 @@ import * as ChatSchemas from "@venice-effect/venice/schema/Chat"
 import type * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+import type * as WalletError from "@venice-effect/venice/WalletError"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -271,7 +272,7 @@ export const call = <A, I, R>(options: {
   readonly name: string
   readonly operation: string
   readonly success: Schema.Schema<A, I>
-  readonly execute: Effect.Effect<A, RetryPolicy.VeniceClientError, R>
+  readonly execute: Effect.Effect<A, RetryPolicy.VeniceClientError | WalletError.WalletError, R>
 }): Effect.Effect<A, WorkflowError.VeniceCallError, R | WorkflowEngine | WorkflowInstance> =>
   Activity.make({
     name: options.name,

@@ -212,7 +212,7 @@ export const StepError: Schema.Union<[
 export const fromClientError = (
   step: string,
   operation: string,
-  error: RetryPolicy.VeniceClientError,
+  error: RetryPolicy.VeniceClientError | WalletError.WalletError,
   queueId?: string
 ): VeniceCallError => {
   const venice = VeniceError.isVeniceError(error) ? error : undefined

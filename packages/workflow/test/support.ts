@@ -10,6 +10,8 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Emulator from "@venice-effect/emulator/VeniceEmulator"
 import * as VeniceClient from "@venice-effect/venice/VeniceClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+// these tests sign with wallets: their calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"

@@ -7,7 +7,7 @@ import * as AiError from "@effect/ai/AiError"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as NovitaError from "@venice-effect/novita/NovitaError"
 import type * as NovitaRetryPolicy from "@venice-effect/novita/RetryPolicy"
-import * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
+import type * as RetryPolicy from "@venice-effect/venice/RetryPolicy"
 import * as StreamError from "@venice-effect/venice/StreamError"
 import * as VeniceError from "@venice-effect/venice/VeniceError"
 import * as WalletError from "@venice-effect/venice/WalletError"
@@ -41,8 +41,8 @@ export class ToolCallArgumentsError extends Schema.TaggedError<ToolCallArguments
   message: Schema.String
 }) {}
 
-/** Every failure of a Venice call. */
-export type VeniceFailure = RetryPolicy.VeniceClientError | StreamError.StreamError
+/** Every failure of a Venice call (with a wallet's errors, whether or not the program declared them). */
+export type VeniceFailure = RetryPolicy.VeniceClientError | WalletError.WalletError | StreamError.StreamError
 
 /** Every failure of a Novita call. */
 export type NovitaFailure = NovitaRetryPolicy.NovitaClientError | StreamError.StreamError

@@ -9,6 +9,8 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as VeniceWallet from "@venice-effect/venice/VeniceWallet"
+// this program signs with a wallet: its calls may fail with a WalletError
+import type {} from "@venice-effect/venice/WalletErrors"
 import * as DurablePayments from "@venice-effect/workflow/DurablePayments"
 import * as VeniceWorkflows from "@venice-effect/workflow/VeniceWorkflows"
 import * as WorkflowStorage from "@venice-effect/workflow/WorkflowStorage"

@@ -26,8 +26,14 @@ import * as X402Api from "../schema/X402Api.js"
 import * as VeniceClient from "../VeniceClient.js"
 import * as VeniceError from "../VeniceError.js"
 import type * as VeniceWallet from "../VeniceWallet.js"
-import * as WalletError from "../WalletError.js"
+import type * as WalletError from "../WalletError.js"
 import * as X402Body from "../X402Body.js"
+
+/** What a call signed by a wallet can fail with: a Venice call's errors and the wallet's own. */
+export type WalletCallError = RetryPolicy.VeniceClientError | WalletError.WalletError
+
+/** Venice as the provider of the wallet's own calls (top-ups, ledger reads): they may fail with a `WalletError`. */
+const walletProvider = VeniceClient.providerWith<WalletError.WalletError>()
 
 /** CAIP-2 id of Base mainnet. */
 export const BASE_NETWORK = "eip155:8453"
@@ -273,8 +279,8 @@ const decodeSettlement = Schema.decodeUnknownOption(X402.PaymentResponseHeader)
 export const submit = (
   env: Env,
   payment: VeniceWallet.SignedPayment
-): Effect.Effect<Receipt, RetryPolicy.VeniceClientError> =>
-  Pipeline.runWith(env.httpClient, env.store, VeniceClient.provider, {
+): Effect.Effect<Receipt, WalletCallError> =>
+  Pipeline.runWith(env.httpClient, env.store, walletProvider, {
     operation: "x402.top-up",
     // the header is a bearer payment authorisation: it lives on this request only (redacted in spans)
     request: HttpClientRequest.post(topUpUrl(env)).pipe(
@@ -303,14 +309,14 @@ export const submit = (
   })
 
 /** `GET /x402/balance/{wallet}`, signed in with the wallet. */
-export const balance = (env: Env): Effect.Effect<X402Api.X402Balance, RetryPolicy.VeniceClientError> =>
+export const balance = (env: Env): Effect.Effect<X402Api.X402Balance, WalletCallError> =>
   walletGet(env, "x402.balance", `x402/balance/${env.wallet.address}`, {}, X402Api.X402Balance)
 
 /** `GET /x402/transactions/{wallet}`, signed in with the wallet. */
 export const transactions = (
   env: Env,
   params: { readonly limit?: number | undefined; readonly offset?: number | undefined } = {}
-): Effect.Effect<X402Api.X402Transactions, RetryPolicy.VeniceClientError> =>
+): Effect.Effect<X402Api.X402Transactions, WalletCallError> =>
   walletGet(env, "x402.transactions", `x402/transactions/${env.wallet.address}`, {
     ...(params.limit !== undefined ? { limit: String(params.limit) } : {}),
     ...(params.offset !== undefined ? { offset: String(params.offset) } : {})
@@ -322,9 +328,9 @@ const walletGet = <A, I>(
   path: string,
   query: Readonly<Record<string, string>>,
   schema: Schema.Schema<A, I>
-): Effect.Effect<A, RetryPolicy.VeniceClientError> => {
+): Effect.Effect<A, WalletCallError> => {
   const decode = Schema.decodeUnknownEither(schema)
-  return Pipeline.runWith(env.httpClient, env.store, VeniceClient.provider, {
+  return Pipeline.runWith(env.httpClient, env.store, walletProvider, {
     operation,
     request: HttpClientRequest.get(`${env.baseUrl}/${path}`).pipe(
       HttpClientRequest.acceptJson,
@@ -341,14 +347,14 @@ const walletGet = <A, I>(
         const decoded = decode(u)
         return Either.isRight(decoded) ? Either.right(decoded.right) : Either.left(`not a ${operation} body`)
       }),
-    retry: RetryPolicy.make({ maxRetries: 2 }),
+    retry: CoreRetryPolicy.forProvider(walletProvider.classify).make({ maxRetries: 2 }),
     timeout: env.timeout,
     maxWait: Duration.minutes(1),
     attributes: { "venice.identity": env.wallet.identity }
   })
 }
 
-const codeOf = (error: RetryPolicy.VeniceClientError): string | undefined =>
+const codeOf = (error: WalletCallError): string | undefined =>
   !VeniceError.isVeniceError(error) ? undefined : error.code !== "UNKNOWN" ? error.code : error.reportedCode
 
 /** Top-up codes whose answer says what became of the payment (nothing moved, or Venice has it). */
@@ -360,7 +366,7 @@ const DEFINITE_CODES: ReadonlySet<string> = new Set(["SETTLEMENT_FAILED", "X402_
  * Venice's top-up answers (a proxy's HTML 502, a bare 500) came back. An outcome that is not known is never taken for
  * "nothing moved" (issue 13, X3).
  */
-export const answerLost = (error: RetryPolicy.VeniceClientError): boolean => {
+export const answerLost = (error: WalletCallError): boolean => {
   if (error._tag === "TransportError") return error.maybeDelivered
   if (error._tag === "ResponseDecodeError") return true
   if (!VeniceError.isVeniceError(error)) return false
@@ -496,7 +502,7 @@ export const validBeforeOf = (payment: VeniceWallet.SignedPayment, submittedAt: 
 }
 
 /** The newest ledger entry now: where a payment signed next would appear after. */
-export const ledgerMark = (env: Env): Effect.Effect<LedgerMark, RetryPolicy.VeniceClientError> =>
+export const ledgerMark = (env: Env): Effect.Effect<LedgerMark, WalletCallError> =>
   Effect.map(transactions(env, { limit: 1 }), (page): LedgerMark => {
     const newest = page.data.transactions[0]
     return newest === undefined ? { id: null, createdAt: null } : { id: newest.id, createdAt: newest.createdAt }
@@ -524,7 +530,7 @@ export const findInLedger = (
   env: Env,
   mark: LedgerMark,
   amountUsd: number
-): Effect.Effect<LedgerAnswer, RetryPolicy.VeniceClientError> =>
+): Effect.Effect<LedgerAnswer, WalletCallError> =>
   Effect.gen(function*() {
     const before = (entry: typeof X402Api.X402Transaction.Type) =>
       mark.createdAt !== null && Date.parse(entry.createdAt) < Date.parse(mark.createdAt)

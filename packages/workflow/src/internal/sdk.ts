@@ -27,7 +27,7 @@ import type * as WalletError from "@venice-effect/venice/WalletError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Media from "./media.js"
@@ -177,7 +177,7 @@ export const balance = (
   baseUrl: string
 ): Effect.Effect<
   X402Api.X402Balance,
-  RetryPolicy.VeniceClientError,
+  RetryPolicy.VeniceClientError | WalletError.WalletError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
 > => TopUp.balance({ baseUrl })
 
@@ -187,7 +187,7 @@ export const ledger = (
   limit = 100
 ): Effect.Effect<
   X402Api.X402Transactions,
-  RetryPolicy.VeniceClientError,
+  RetryPolicy.VeniceClientError | WalletError.WalletError,
   VeniceWallet.VeniceWallet | HttpClient.HttpClient
 > => TopUp.transactions({ limit }, { baseUrl })
 

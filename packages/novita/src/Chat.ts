@@ -216,10 +216,3 @@ export const completions = <R = never>(
  */
 export const text = (completion: ChatCompletion): string | undefined =>
   completion.choices[0]?.message.content ?? undefined
-
-/**
- * @deprecated Use {@link completionsWithMeta} (the name every provider uses); removed in the next release.
- * @since 0.1.0
- * @category completions
- */
-export const completionsResponse = completionsWithMeta

@@ -3,7 +3,7 @@
  * (status, headers, body) into exactly one of them.
  *
  * Novita answers errors as `{ code: <status>, reason: "<CODE>", message, metadata }`; the `reason` names the
- * catalog code ({@link NovitaErrorCatalog}). Unknown routes answer the plain text `404 page not found`, and a proxy
+ * catalog code ({@link ErrorCatalog}). Unknown routes answer the plain text `404 page not found`, and a proxy
  * in front may answer anything (HTML, empty, truncated JSON): each shape has its own class, with tags distinct from
  * Venice's so one program can `catchTags` both providers.
  *

@@ -30,6 +30,7 @@
  *
  * @since 0.1.0
  */
+import * as ProviderStream from "@venice-effect/core/ProviderStream"
 import * as SchemaGuard from "@venice-effect/core/SchemaGuard"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -206,20 +207,11 @@ export const streamWithMeta = <R = never>(
   options: StreamOptions<R> = {}
 ): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
   const { fallbackModels, firstEventTimeout, idleTimeout, maxEventBytes, validate, ...callOptions } = options
-  const sseOptions: Streaming.SseOptions = { maxEventBytes, idleTimeout, firstEventTimeout }
-  const events = chatEvents(validate === true)
-  const decode = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext) =>
-    Stream.suspend(() => {
-      const counter: Streaming.Counter = { received: 0 }
-      return Streaming.sse(
-        ctx,
-        raw.response.stream,
-        counter,
-        Streaming.jsonEvents(ctx, counter, events),
-        Streaming.truncated(ctx, counter, "data: [DONE]"),
-        sseOptions
-      )
-    })
+  const decode = ProviderStream.jsonSse(chatEvents(validate === true), {
+    maxEventBytes,
+    idleTimeout,
+    firstEventTimeout
+  })
   const attempt = Effect.gen(function*() {
     const step = yield* Fallback.CurrentStep
     const client = yield* VeniceClient.VeniceClient

@@ -97,7 +97,7 @@ const defaults = {
   cap: Duration.seconds(30),
   jitter: 0.2,
   announcedJitter: Duration.millis(250),
-  retryClasses: ["backoff", "header-wait"] as ReadonlyArray<RetryClass.RetryClass>
+  retryClasses: ["backoff", "header-wait"] satisfies ReadonlyArray<RetryClass.RetryClass>
 }
 
 const resolve = (options: Options = {}) => ({

@@ -510,7 +510,7 @@ export const entries = [
   },
   // The sign-in failures a verifier can name come from core's SIWX module (one list, shared with the emulator);
   // nonce reuse is only knowable by the server.
-  ...[...(Object.keys(Siwx.SignInFailure) as Array<Siwx.SignInFailureReason>), "NONCE_REUSED" as const].map((
+  ...[...Siwx.signInFailureReasons, "NONCE_REUSED" as const].map((
     reason
   ) => ({
     code: `X402_SIGN_IN_${reason}` as const,

@@ -22,7 +22,7 @@
  * @since 0.1.0
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"

@@ -240,7 +240,7 @@ export const streamWithMeta = <R = never>(
 }
 
 /**
- * Streams a chat completion: `Stream<ChatCompletionChunk, VeniceStreamError | VeniceClientError>`. The request is
+ * Streams a chat completion: `Stream<ChatCompletionChunk, StreamError | VeniceClientError>`. The request is
  * sent when the stream runs (each run sends it again).
  *
  * @since 0.1.0

@@ -137,6 +137,9 @@ const decodeChunkEither = Schema.decodeUnknownEither(ChatCompletionChunk, { erro
 
 const isOptionalString = (u: unknown): boolean => u === undefined || u === null || typeof u === "string"
 
+/** A value whose members can be read: what `typeof u === "object"` and not `null` mean. */
+const isObject = (u: unknown): u is { readonly [k: string]: unknown } => typeof u === "object" && u !== null
+
 /**
  * The structural check applied to every chunk when `validate` is off: a JSON object with string `id` and `model`, a
  * numeric `created`, `object: "chat.completion.chunk"`, `usage` an object or null when present, and `choices` an
@@ -149,8 +152,8 @@ const isOptionalString = (u: unknown): boolean => u === undefined || u === null 
  * @category guards
  */
 export const isChatCompletionChunk = (u: unknown): u is ChatCompletionChunk => {
-  if (typeof u !== "object" || u === null) return false
-  const c = u as { readonly [k: string]: unknown }
+  if (!isObject(u)) return false
+  const c = u
   const choices = c.choices
   if (
     !Array.isArray(choices) || typeof c.id !== "string" || typeof c.model !== "string" ||
@@ -159,13 +162,11 @@ export const isChatCompletionChunk = (u: unknown): u is ChatCompletionChunk => {
   const usage = c.usage
   if (usage !== undefined && usage !== null && typeof usage !== "object") return false
   for (let i = 0; i < choices.length; i++) {
-    const choice: unknown = choices[i]
-    if (typeof choice !== "object" || choice === null) return false
-    const ch = choice as { readonly [k: string]: unknown }
-    const delta = ch.delta
-    if (typeof ch.index !== "number" || typeof delta !== "object" || delta === null) return false
+    const ch: unknown = choices[i]
+    if (!isObject(ch)) return false
+    const d = ch.delta
+    if (typeof ch.index !== "number" || !isObject(d)) return false
     if (!isOptionalString(ch.finish_reason)) return false
-    const d = delta as { readonly [k: string]: unknown }
     if (
       !isOptionalString(d.content) || !isOptionalString(d.role) || !isOptionalString(d.reasoning_content) ||
       !isOptionalString(d.refusal)

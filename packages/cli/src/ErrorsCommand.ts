@@ -84,12 +84,13 @@ const toJson = (e: ErrorCatalog.Entry) => ({
  */
 export const command = Command.make("errors", { json, code }, ({ code, json }) =>
   Effect.gen(function*() {
-    const entries = ErrorCatalog.entries as ReadonlyArray<ErrorCatalog.Entry>
+    const entries: ReadonlyArray<ErrorCatalog.Entry> = ErrorCatalog.entries
     if (Option.isNone(code)) {
       return yield* Console.log(json ? JSON.stringify(entries.map(toJson), null, 2) : renderTable(entries))
     }
     const wanted = code.value.trim()
-    const entry = ErrorCatalog.get(wanted) ?? entries.find((e) => e.code.toLowerCase() === wanted.toLowerCase())
+    const entry = Option.getOrUndefined(ErrorCatalog.find(wanted)) ??
+      entries.find((e) => e.code.toLowerCase() === wanted.toLowerCase())
     if (entry === undefined) {
       const suggestions = entries.map((e) => e.code).filter((c) => c.toLowerCase().includes(wanted.toLowerCase()))
         .slice(0, 5)

@@ -31,7 +31,7 @@ describe("venice errors", () => {
         "  message:     Rate limit exceeded",
         "  retry class: header-wait",
         "  log level:   - (debug)",
-        `  what to do:  ${ErrorCatalog.get("RATE_LIMIT_EXCEEDED")!.remedy}`,
+        `  what to do:  ${ErrorCatalog.entry("RATE_LIMIT_EXCEEDED").remedy}`,
         "  source:      Venice's error-code table",
         ""
       ].join("\n")

@@ -8,7 +8,7 @@
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import * as RetryClass from "./RetryClass.js"
+import type * as RetryClass from "./RetryClass.js"
 
 /**
  * Correlation facts every client error carries. No credentials, ever.

@@ -105,7 +105,8 @@ export const Base64Json: Schema.Schema<unknown, string> = Schema.transformOrFail
       return ParseResult.fail(new ParseResult.Type(ast, text, "empty value, expected base64 JSON"))
     }
     try {
-      return ParseResult.succeed(JSON.parse(text) as unknown)
+      const json: unknown = JSON.parse(text)
+      return ParseResult.succeed(json)
     } catch {
       return ParseResult.fail(new ParseResult.Type(ast, text, "base64 payload is not valid JSON"))
     }

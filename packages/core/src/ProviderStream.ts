@@ -446,6 +446,23 @@ export const jsonEvents = <A>(
   }
 }
 
+/**
+ * The decoder {@link open} takes for an OpenAI-style JSON stream: {@link jsonEvents} for each event, and
+ * {@link truncated} (expecting `data: <terminator>`) when the body ends without the terminator, within `options`'
+ * bounds. Each run counts from zero.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const jsonSse =
+  <A>(spec: JsonEvents<A>, options: Options) =>
+  <Meta>(raw: ProviderClient.RawResponse<Meta>, ctx: Context): Stream.Stream<A, StreamError.StreamError> =>
+    Stream.suspend(() => {
+      const counter: Counter = { received: 0 }
+      const onEnd = truncated(ctx, counter, `data: ${spec.terminator}`)
+      return sse(ctx, raw.response.stream, counter, jsonEvents(ctx, counter, spec), onEnd, options)
+    })
+
 // ─── opening ─────────────────────────────────────────────────────────────────────────────────────
 
 /**

@@ -169,12 +169,13 @@ export const readWindow = (
   }
   count(names.limit, (n) => (fields.limit = n))
   count(names.remaining, (n) => (fields.remaining = n))
-  if (names.reset !== undefined) {
-    const raw = headers[names.reset]
+  const resetName = names.reset
+  if (resetName !== undefined) {
+    const raw = headers[resetName]
     if (raw !== undefined) {
       seen = true
       Option.match(parseReset(raw, nowMillis), {
-        onNone: () => ignored.push(HeaderDiagnostics.ignored(names.reset!, raw, "not a reset time or duration")),
+        onNone: () => ignored.push(HeaderDiagnostics.ignored(resetName, raw, "not a reset time or duration")),
         onSome: (r) => {
           fields.resetAt = r.resetAt
           fields.resetUnit = r.unit

@@ -81,8 +81,7 @@ export const jsonIssues = (value: unknown, maxDepth: number = MAX_JSON_DEPTH): R
   const stack: Array<Frame> = [{ value, path: undefined }]
   /** The objects on the path to the value being looked at: meeting one again is a cycle (a shared one is not). */
   const ancestors = new Set<object>()
-  while (stack.length > 0 && issues.length < MAX_JSON_ISSUES) {
-    const frame = stack.pop()!
+  for (let frame = stack.pop(); frame !== undefined && issues.length < MAX_JSON_ISSUES; frame = stack.pop()) {
     if ("leave" in frame) {
       ancestors.delete(frame.leave)
       continue
@@ -106,10 +105,9 @@ export const jsonIssues = (value: unknown, maxDepth: number = MAX_JSON_DEPTH): R
       if (Predicate.hasProperty(v, "toJSON") && Predicate.isFunction(v.toJSON)) continue
       ancestors.add(v)
       stack.push({ leave: v })
-      const keys = Array.isArray(v) ? v.map((_, i) => String(i)) : Object.keys(v)
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i]!
-        stack.push({ value: (v as Record<string, unknown>)[key], path: { key, parent: path, depth: depth + 1 } })
+      // an array's entries are its indices; reversed so that the first member is looked at first
+      for (const [key, member] of Object.entries(v).reverse()) {
+        stack.push({ value: member, path: { key, parent: path, depth: depth + 1 } })
       }
     } catch (cause) {
       issues.push(`${at(path)}: cannot be read (${describe(cause)})`)

@@ -39,7 +39,8 @@ export const normalize = (input: Input): Readonly<Record<string, string>> => {
     out[key] = previous === undefined ? v : `${previous}, ${v}`
   }
   if (Predicate.isIterable(input) && !Predicate.isString(input)) {
-    for (const pair of input as Iterable<unknown>) {
+    const pairs: Iterable<unknown> = input
+    for (const pair of pairs) {
       if (Array.isArray(pair)) put(pair[0], pair[1])
     }
   } else if (Predicate.isRecord(input)) {

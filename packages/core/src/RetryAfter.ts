@@ -8,6 +8,7 @@ import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as HeaderDiagnostics from "./HeaderDiagnostics.js"
 
 /**
  * A decoded `Retry-After` value: a relative delay, or an absolute date that still needs "now" to become a wait.
@@ -89,3 +90,26 @@ export const parse = (
     Option.map((v) => toDuration(v, nowMillis)),
     Option.filter((d) => Duration.lessThanOrEqualTo(d, absurdAfter))
   )
+
+/**
+ * The `Retry-After` of response headers (names lower-cased, as `ResponseHeaders.normalize` gives them): the wait,
+ * and the header itself when it was present but unusable, for a debug log (design.md §3: ignored, never a failure).
+ * Total.
+ *
+ * @since 0.2.0
+ * @category parsing
+ */
+export const fromHeaders = (
+  headers: Readonly<Record<string, string>>,
+  nowMillis: number
+): HeaderDiagnostics.Decoded<Option.Option<Duration.Duration>> => {
+  const raw = headers["retry-after"]
+  if (raw === undefined) return { value: Option.none(), ignored: [] }
+  const value = parse(raw, nowMillis)
+  return Option.isSome(value)
+    ? { value, ignored: [] }
+    : {
+      value,
+      ignored: [HeaderDiagnostics.ignored("retry-after", raw, "not delta-seconds or an HTTP-date, or absurd")]
+    }
+}

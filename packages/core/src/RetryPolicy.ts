@@ -24,6 +24,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
+import * as ClientError from "./ClientError.js"
 import type * as RetryClass from "./RetryClass.js"
 
 /**
@@ -96,7 +97,7 @@ const defaults = {
   cap: Duration.seconds(30),
   jitter: 0.2,
   announcedJitter: Duration.millis(250),
-  retryClasses: ["backoff", "header-wait"] as ReadonlyArray<RetryClass.RetryClass>
+  retryClasses: ["backoff", "header-wait"] satisfies ReadonlyArray<RetryClass.RetryClass>
 }
 
 const resolve = (options: Options = {}) => ({
@@ -207,6 +208,16 @@ export const make = <E>(classify: Classifier<E>, options: Options = {}): Schedul
  * @category schedules
  */
 export const none: Schedule.Schedule<void, unknown> = Schedule.stop
+
+/**
+ * A provider's classifier extended to core's client-side errors (`ClientError`: transport, local validation, an
+ * undecodable 2xx body, a wait above the maximum), which every provider classifies the same way.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const withClientErrors = <E>(classify: Classifier<E>): Classifier<E | ClientError.ClientError> => (error) =>
+  ClientError.isClientError(error) ? { retryClass: ClientError.retryClass(error) } : classify(error)
 
 /**
  * A provider's policies, built from its classifier: what every provider's `RetryPolicy` module exports, with one

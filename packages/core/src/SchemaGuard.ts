@@ -25,7 +25,7 @@
  */
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 
 type Guard = (u: unknown) => boolean
@@ -39,7 +39,7 @@ const hasOwn = Object.prototype.hasOwnProperty
 
 /** `Schema.is` on one node: the fallback for what is not compiled. */
 const delegate = (ast: AST.AST): Guard => {
-  const is = ParseResult.is({ ast } as Schema.Schema<unknown>)
+  const is = ParseResult.is(Schema.make(ast))
   return (u) => is(u)
 }
 
@@ -51,6 +51,7 @@ const compileNode = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
   if (cached !== undefined) return cached
   // a forward reference for recursive shapes reached again while compiling
   let compiled: Guard | undefined
+  // `!` holds: `compiled` is set below, before any guard can run
   const ref: Guard = (u) => compiled!(u)
   memo.set(ast, ref)
   compiled = build(ast, memo)
@@ -91,9 +92,8 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
     }
     case "Union": {
       const members = ast.types.map((t) => compileNode(t, memo))
-      const n = members.length
       return (u) => {
-        for (let i = 0; i < n; i++) if (members[i]!(u)) return true
+        for (const member of members) if (member(u)) return true
         return false
       }
     }
@@ -105,13 +105,14 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
     case "TupleType": {
       if (ast.elements.some((e) => e.isOptional) || ast.rest.length > 1) return delegate(ast)
       const elements = ast.elements.map((e) => compileNode(e.type, memo))
-      const rest = ast.rest.length === 1 ? compileNode(ast.rest[0]!.type, memo) : undefined
+      const [restType] = ast.rest
+      const rest = restType === undefined ? undefined : compileNode(restType.type, memo)
       const fixed = elements.length
       return (u) => {
         if (!Array.isArray(u)) return false
         const n = u.length
         if (n < fixed || (rest === undefined && n > fixed)) return false
-        for (let i = 0; i < fixed; i++) if (!elements[i]!(u[i])) return false
+        for (const [i, element] of elements.entries()) if (!element(u[i])) return false
         if (rest !== undefined) { for (let i = fixed; i < n; i++) if (!rest(u[i])) return false }
         return true
       }
@@ -122,23 +123,23 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
       }
       // string-keyed index signatures only (their keys are `Object.keys`)
       if (ast.indexSignatures.some((s) => s.parameter._tag !== "StringKeyword")) return delegate(ast)
-      const names = ast.propertySignatures.map((ps) => ps.name)
-      const optional = ast.propertySignatures.map((ps) => ps.isOptional)
-      const types = ast.propertySignatures.map((ps) => compileNode(ps.type, memo))
+      const properties = ast.propertySignatures.map((ps) => ({
+        name: ps.name,
+        optional: ps.isOptional,
+        type: compileNode(ps.type, memo)
+      }))
       const indexTypes = ast.indexSignatures.map((s) => compileNode(s.type, memo))
       const indexAcceptsAll = ast.indexSignatures.every((s) =>
         s.type._tag === "UnknownKeyword" || s.type._tag === "AnyKeyword"
       )
-      const n = names.length
       return (u) => {
         if (!isRecord(u)) return false
-        for (let i = 0; i < n; i++) {
-          const name = names[i]!
+        for (const { name, optional, type } of properties) {
           if (!hasOwn.call(u, name)) {
-            if (optional[i]) continue
+            if (optional) continue
             return false
           }
-          if (!types[i]!(u[name])) return false
+          if (!type(u[name])) return false
         }
         if (indexTypes.length > 0 && !indexAcceptsAll) {
           const keys = Object.keys(u)
@@ -162,5 +163,6 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
  */
 export const compile = <A, I, R>(schema: Schema.Schema<A, I, R>): (u: unknown) => u is A => {
   const guard = compileNode(AST.typeAST(schema.ast), new Map())
+  // the compiled guard decides exactly what `Schema.is(schema)` decides (tested against it): a refinement to `A`
   return guard as (u: unknown) => u is A
 }

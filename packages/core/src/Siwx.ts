@@ -48,6 +48,7 @@ import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
+import * as Record from "effect/Record"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { getAddress, isAddress } from "viem"
@@ -139,7 +140,13 @@ export type SignInFailureReason = keyof typeof SignInFailure
  */
 export type SignInErrorCode = `X402_SIGN_IN_${SignInFailureReason}`
 
-const reasons = Object.keys(SignInFailure) as Array<SignInFailureReason>
+/**
+ * Every sign-in failure reason, in {@link SignInFailure}'s order.
+ *
+ * @since 0.2.0
+ * @category catalog
+ */
+export const signInFailureReasons: ReadonlyArray<SignInFailureReason> = Record.keys(SignInFailure)
 
 /**
  * The Venice error code for a reason: `codeOf("EXPIRED")` is `"X402_SIGN_IN_EXPIRED"`.
@@ -157,7 +164,7 @@ export const codeOf = (reason: SignInFailureReason): SignInErrorCode => `X402_SI
  * @category errors
  */
 export class SiwxVerifyError extends Schema.TaggedError<SiwxVerifyError>()("SiwxVerifyError", {
-  reason: Schema.Literal(...reasons),
+  reason: Schema.Literal(...signInFailureReasons),
   detail: Schema.String
 }) {
   /**
@@ -636,7 +643,8 @@ export const encodeHeader = (payload: SiwxPayload, form: HeaderForm = payload.fo
  *
  * @example
  * ```ts
- * import * as Redacted from "effect/Redacted"
+ * import * as Record from "effect/Record"
+import * as Redacted from "effect/Redacted"
  * import { privateKeyToAccount } from "viem/accounts"
  * import * as Siwx from "@venice-effect/core/Siwx"
  *

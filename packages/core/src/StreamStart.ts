@@ -98,7 +98,8 @@ export const commitOnFirst = <A, E, E2>(
     }
     yield* Scope.close(scope, first)
     const failure = Cause.failureOption(first.cause)
-    if (Option.isNone(failure)) return yield* Effect.failCause(first.cause as Cause.Cause<never>)
+    // no failure: the cause is a defect or an interruption, re-raised as it is
+    if (Option.isNone(failure)) return yield* Effect.failCause(Cause.stripFailures(first.cause))
     const attemptError = options.beforeFirst(failure.value)
     if (Option.isSome(attemptError)) return yield* Effect.fail(attemptError.value)
     return Stream.fail(failure.value)

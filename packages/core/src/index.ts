@@ -98,6 +98,15 @@ export * as Poll from "./Poll.js"
 export * as ProviderClient from "./ProviderClient.js"
 
 /**
+ * The shape of most provider endpoints, once: validate the input locally against its schema (B2), send it through
+ * the provider's client, decode the 2xx body with the response schema. A provider package describes an endpoint
+ * ({@link JsonEndpoint}) and gets the call; the client comes from the provider's `Context.Tag`.
+ *
+ * @since 0.1.0
+ */
+export * as ProviderEndpoint from "./ProviderEndpoint.js"
+
+/**
  * The streaming every provider shares (S1–S3, S6, B1): open a request under the client's pipeline, wait for the
  * first element inside the attempt (so a failure before it retries like any call, S3), and hand back the rest as a
  * `Stream` whose failures are {@link StreamError.StreamError}s. Also the SSE decoding loop (one Channel loop per

@@ -1,6 +1,6 @@
 /**
  * A real HTTP server that behaves like Novita AI (design.md §8): Bearer keys; failures as `{code, reason, message,
- * metadata}` from Novita's catalog (`NovitaErrorCatalog`), each row scriptable; the plain-text `404 page not found`
+ * metadata}` from Novita's catalog (`ErrorCatalog`), each row scriptable; the plain-text `404 page not found`
  * of unknown routes; OpenAI-compatible chat (`/openai/v1/chat/completions`), plain and streamed, with mid-stream
  * error events; async tasks (`/v3/async/<api>` → `task_id`, `/v3/async/task-result`) that progress over time on
  * `Clock`; a request log for counting attempts. Separate from the Venice emulator (its own port), built on the same

@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
+import * as ErrorCatalog from "@venice-effect/novita/ErrorCatalog"
 import * as Schema from "effect/Schema"
 import * as Faults from "./Faults.js"
 
@@ -32,8 +32,8 @@ const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith
  * @category faults
  */
 export class ErrorFault extends Schema.TaggedClass<ErrorFault>()("Error", {
-  code: Schema.Literal(...NovitaErrorCatalog.codes),
-  group: optional(NovitaErrorCatalog.NovitaErrorGroup),
+  code: Schema.Literal(...ErrorCatalog.codes),
+  group: optional(ErrorCatalog.NovitaErrorGroup),
   status: optional(Schema.Int.pipe(Schema.between(100, 599))),
   message: optional(Schema.String),
   metadata: optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
@@ -129,7 +129,7 @@ export interface Script extends Schema.Schema.Type<typeof Script> {}
  * @category constructors
  */
 export const error = (
-  code: NovitaErrorCatalog.NovitaErrorCode,
+  code: ErrorCatalog.NovitaErrorCode,
   options: Omit<ConstructorParameters<typeof ErrorFault>[0], "code"> = {}
 ): ErrorFault => new ErrorFault({ ...options, code })
 

@@ -28,11 +28,11 @@ export * as LossyProxy from "./LossyProxy.js"
 
 /**
  * A real HTTP server that behaves like Novita AI (design.md §8): Bearer keys; failures as `{code, reason, message,
- * metadata}` from Novita's catalog (`NovitaErrorCatalog`), each row scriptable; the plain-text `404 page not
- * found` of unknown routes; OpenAI-compatible chat (`/openai/v1/chat/completions`), plain and streamed, with
- * mid-stream error events; async tasks (`/v3/async/<api>` → `task_id`, `/v3/async/task-result`) that progress over
- * time on `Clock`; a request log for counting attempts. Separate from the Venice emulator (its own port), built on
- * the same `@effect/platform` `HttpServer` and the same transport faults (`Faults.resetBeforeHeaders`,
+ * metadata}` from Novita's catalog (`ErrorCatalog`), each row scriptable; the plain-text `404 page not found` of
+ * unknown routes; OpenAI-compatible chat (`/openai/v1/chat/completions`), plain and streamed, with mid-stream
+ * error events; async tasks (`/v3/async/<api>` → `task_id`, `/v3/async/task-result`) that progress over time on
+ * `Clock`; a request log for counting attempts. Separate from the Venice emulator (its own port), built on the
+ * same `@effect/platform` `HttpServer` and the same transport faults (`Faults.resetBeforeHeaders`,
  * `Faults.streamReset` …).
  *
  * @since 0.1.0

@@ -4,7 +4,7 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
-import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
+import * as ErrorCatalog from "@venice-effect/novita/ErrorCatalog"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
@@ -51,14 +51,14 @@ const txt2img = (extra: Record<string, unknown> = {}) => ({
 })
 
 /** A request on a route of each catalog group. */
-const callFor = (emu: Emu, group: NovitaErrorCatalog.NovitaErrorGroup) =>
+const callFor = (emu: Emu, group: ErrorCatalog.NovitaErrorGroup) =>
   group === "llm"
     ? post(emu, "/openai/v1/chat/completions", chatBody())
     : group === "media"
     ? post(emu, "/v3/async/txt2img", txt2img())
     : get(emu, "/openapi/v1/billing/bill/list")
 
-const routeOf = (group: NovitaErrorCatalog.NovitaErrorGroup) =>
+const routeOf = (group: ErrorCatalog.NovitaErrorGroup) =>
   group === "llm" ? "chat/completions" : group === "media" ? "async/txt2img" : "billing/bill/list"
 
 describe("NovitaEmulator", () => {
@@ -76,7 +76,7 @@ describe("NovitaEmulator", () => {
     }).pipe(Effect.provide(Client)))
 
   describe("every catalog row is scriptable and answered as `{code, reason, message, metadata}`", () => {
-    for (const row of NovitaErrorCatalog.entries) {
+    for (const row of ErrorCatalog.entries) {
       it.scoped(`${row.group}/${row.code} → ${row.status}`, () =>
         Effect.gen(function*() {
           const emu = yield* start()

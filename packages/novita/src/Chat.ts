@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as ProviderEndpoint from "@venice-effect/core/ProviderEndpoint"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as NovitaClient from "./NovitaClient.js"
@@ -91,29 +92,34 @@ export const Usage = Schema.Struct({
   total_tokens: Schema.Number
 })
 
+/** What a message and a delta both carry. */
+const output = {
+  content: Schema.optional(Schema.NullOr(Schema.String)),
+  reasoning_content: Schema.optional(Schema.NullOr(Schema.String)),
+  tool_calls: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown)))
+}
+
+/** A completion object whose choices carry `choice` (a `message`, or a streamed `delta`). */
+const completionOf = <Choice extends Schema.Struct.Fields>(choice: Choice) =>
+  Schema.Struct({
+    id: Schema.String,
+    object: Schema.String,
+    created: Schema.Number,
+    model: Schema.String,
+    choices: Schema.Array(
+      Schema.Struct({ index: Schema.Number, ...choice, finish_reason: Schema.optional(Schema.NullOr(Schema.String)) })
+    ),
+    usage: Schema.optional(Schema.NullOr(Usage))
+  })
+
 /**
  * A completion (`object: "chat.completion"`).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletion = Schema.Struct({
-  id: Schema.String,
-  object: Schema.String,
-  created: Schema.Number,
-  model: Schema.String,
-  choices: Schema.Array(Schema.Struct({
-    index: Schema.Number,
-    message: Schema.Struct({
-      role: Schema.String,
-      content: Schema.optional(Schema.NullOr(Schema.String)),
-      reasoning_content: Schema.optional(Schema.NullOr(Schema.String)),
-      tool_calls: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown)))
-    }),
-    finish_reason: Schema.optional(Schema.NullOr(Schema.String))
-  })),
-  usage: Schema.optional(Schema.NullOr(Usage))
-}).annotations({ identifier: "ChatCompletion" })
+export const ChatCompletion = completionOf({ message: Schema.Struct({ role: Schema.String, ...output }) })
+  .annotations({ identifier: "ChatCompletion" })
 
 /**
  * @since 0.1.0
@@ -128,22 +134,8 @@ export type ChatCompletion = typeof ChatCompletion.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletionChunk = Schema.Struct({
-  id: Schema.String,
-  object: Schema.String,
-  created: Schema.Number,
-  model: Schema.String,
-  choices: Schema.Array(Schema.Struct({
-    index: Schema.Number,
-    delta: Schema.Struct({
-      role: Schema.optional(Schema.String),
-      content: Schema.optional(Schema.NullOr(Schema.String)),
-      reasoning_content: Schema.optional(Schema.NullOr(Schema.String)),
-      tool_calls: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown)))
-    }),
-    finish_reason: Schema.optional(Schema.NullOr(Schema.String))
-  })),
-  usage: Schema.optional(Schema.NullOr(Usage))
+export const ChatCompletionChunk = completionOf({
+  delta: Schema.Struct({ role: Schema.optional(Schema.String), ...output })
 }).annotations({ identifier: "ChatCompletionChunk" })
 
 /**
@@ -170,6 +162,15 @@ export const OPERATION = "chat.completions"
  */
 export const PATH = "/openai/v1/chat/completions"
 
+const endpoint = ProviderEndpoint.json(NovitaClient.NovitaClient)({
+  operation: OPERATION,
+  method: "POST",
+  path: PATH,
+  request: ChatCompletionRequest,
+  response: ChatCompletion,
+  model: (request) => request.model
+})
+
 /**
  * A chat completion, with the response's status, headers and request id. Validated locally first; `stream` is sent
  * as `false`.
@@ -180,21 +181,8 @@ export const PATH = "/openai/v1/chat/completions"
 export const completionsWithMeta = <R = never>(
   request: ChatCompletionRequest,
   options?: NovitaClient.CallOptions<R>
-): Effect.Effect<
-  NovitaClient.Response<ChatCompletion>,
-  RetryPolicy.NovitaClientError,
-  NovitaClient.NovitaClient | R
-> =>
-  Effect.gen(function*() {
-    const client = yield* NovitaClient.NovitaClient
-    const body = { ...request, stream: false }
-    yield* NovitaClient.validateRequest(OPERATION, ChatCompletionRequest, body)
-    return yield* client.json(
-      { operation: OPERATION, method: "POST", path: PATH, body: { _tag: "json", value: body }, model: request.model },
-      ChatCompletion,
-      options
-    )
-  })
+): Effect.Effect<NovitaClient.Response<ChatCompletion>, RetryPolicy.NovitaClientError, NovitaClient.NovitaClient | R> =>
+  endpoint({ ...request, stream: false }, options)
 
 /**
  * A chat completion.
@@ -216,10 +204,3 @@ export const completions = <R = never>(
  */
 export const text = (completion: ChatCompletion): string | undefined =>
   completion.choices[0]?.message.content ?? undefined
-
-/**
- * @deprecated Use {@link completionsWithMeta} (the name every provider uses); removed in the next release.
- * @since 0.1.0
- * @category completions
- */
-export const completionsResponse = completionsWithMeta

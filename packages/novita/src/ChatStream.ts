@@ -81,7 +81,6 @@ export const streamWithMeta = <R = never>(
   options: StreamOptions<R> = {}
 ): Effect.Effect<StreamResponse, RetryPolicy.NovitaClientError, NovitaClient.NovitaClient | R | Scope.Scope> => {
   const { firstEventTimeout, idleTimeout, maxEventBytes, ...callOptions } = options
-  const sseOptions: ProviderStream.Options = { maxEventBytes, idleTimeout, firstEventTimeout }
   return Effect.gen(function*() {
     const client = yield* NovitaClient.NovitaClient
     const body = { ...request, stream: true }
@@ -97,13 +96,7 @@ export const streamWithMeta = <R = never>(
         headers: { accept: "text/event-stream" }
       },
       "sse",
-      (raw, ctx) =>
-        Stream.suspend(() => {
-          const counter: ProviderStream.Counter = { received: 0 }
-          const handler = ProviderStream.jsonEvents(ctx, counter, events)
-          const onEnd = ProviderStream.truncated(ctx, counter, "data: [DONE]")
-          return ProviderStream.sse(ctx, raw.response.stream, counter, handler, onEnd, sseOptions)
-        }),
+      ProviderStream.jsonSse(events, { maxEventBytes, idleTimeout, firstEventTimeout }),
       callOptions
     )
     return { status: opened.status, headers: opened.headers, requestId: opened.requestId, chunks: opened.values }

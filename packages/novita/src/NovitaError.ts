@@ -3,7 +3,7 @@
  * (status, headers, body) into exactly one of them.
  *
  * Novita answers errors as `{ code: <status>, reason: "<CODE>", message, metadata }`; the `reason` names the
- * catalog code ({@link NovitaErrorCatalog}). Unknown routes answer the plain text `404 page not found`, and a proxy
+ * catalog code ({@link ErrorCatalog}). Unknown routes answer the plain text `404 page not found`, and a proxy
  * in front may answer anything (HTML, empty, truncated JSON): each shape has its own class, with tags distinct from
  * Venice's so one program can `catchTags` both providers.
  *
@@ -11,7 +11,7 @@
  */
 import * as CatalogLogLevel from "@venice-effect/core/CatalogLogLevel"
 import * as ErrorBody from "@venice-effect/core/ErrorBody"
-import * as HeaderDiagnostics from "@venice-effect/core/HeaderDiagnostics"
+import type * as HeaderDiagnostics from "@venice-effect/core/HeaderDiagnostics"
 import * as ResponseHeaders from "@venice-effect/core/ResponseHeaders"
 import * as RetryAfter from "@venice-effect/core/RetryAfter"
 import * as RetryClass from "@venice-effect/core/RetryClass"
@@ -258,17 +258,11 @@ export const decodeResponse = (
   input: DecodeInput
 ): { readonly error: NovitaError; readonly ignoredHeaders: ReadonlyArray<HeaderDiagnostics.IgnoredHeader> } => {
   const headers = ResponseHeaders.normalize(input.headers)
-  const ignoredHeaders: Array<HeaderDiagnostics.IgnoredHeader> = []
-  const retryAfterText = headers["retry-after"]
-  const retryAfter = retryAfterText === undefined
-    ? undefined
-    : Option.getOrUndefined(RetryAfter.parse(retryAfterText, input.nowMillis ?? Date.now()))
-  if (retryAfterText !== undefined && retryAfter === undefined) {
-    ignoredHeaders.push(
-      HeaderDiagnostics.ignored("retry-after", retryAfterText, "not delta-seconds or an HTTP-date within 7 days")
-    )
+  const retryAfter = RetryAfter.fromHeaders(headers, input.nowMillis ?? Date.now())
+  return {
+    error: decodeWith(input, headers, Option.getOrUndefined(retryAfter.value)),
+    ignoredHeaders: retryAfter.ignored
   }
-  return { error: decodeWith(input, headers, retryAfter), ignoredHeaders }
 }
 
 const decodeWith = (

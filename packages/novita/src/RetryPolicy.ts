@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import * as ClientError from "@venice-effect/core/ClientError"
+import type * as ClientError from "@venice-effect/core/ClientError"
 import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Schedule from "effect/Schedule"
 import * as NovitaError from "./NovitaError.js"
@@ -32,31 +32,30 @@ export type NovitaClientError = NovitaError.NovitaError | ClientError.ClientErro
 
 /**
  * Retry facts of a Novita call's error: the catalog's class (else the status's), and the wait a proxy in front
- * announced with `Retry-After`, if any (Novita itself announces none).
+ * announced with `Retry-After`, if any (Novita itself announces none); a client-side error's class is core's.
  *
  * @since 0.1.0
  * @category classification
  */
-export const classify: CoreRetryPolicy.Classifier<NovitaClientError> = (error) => {
-  if (ClientError.isClientError(error)) return { retryClass: ClientError.retryClass(error) }
-  const retryClass = NovitaError.retryClass(error)
-  return error.retryAfter !== undefined && retryClass === "header-wait"
-    ? { retryClass, announced: error.retryAfter, announcedBy: "retry-after" }
-    : { retryClass }
-}
+export const classify: CoreRetryPolicy.Classifier<NovitaClientError> = CoreRetryPolicy.withClientErrors(
+  (error: NovitaError.NovitaError) => {
+    const retryClass = NovitaError.retryClass(error)
+    return error.retryAfter !== undefined && retryClass === "header-wait"
+      ? { retryClass, announced: error.retryAfter, announcedBy: "retry-after" }
+      : { retryClass }
+  }
+)
 
 const policies = CoreRetryPolicy.forProvider(classify)
 
 /**
- * The default policy with options: `never` stops at once; 429s and transient 5xx back off exponentially from 0.5 s
- * (×2, ≤ 30 s, ±20 % jitter); transport failures too; 4 retries.
+ * The default policy with options (`make(options?)`, like every provider's): `never` stops at once; 429s and
+ * transient 5xx back off exponentially from 0.5 s (×2, ≤ 30 s, ±20 % jitter); transport failures too; 4 retries.
  *
  * @since 0.1.0
  * @category policies
  */
-export const make: (
-  options?: CoreRetryPolicy.Options
-) => Schedule.Schedule<CoreRetryPolicy.Decision<NovitaClientError>, NovitaClientError> = policies.make
+export const make = policies.make
 
 /**
  * The default policy with default options.
@@ -64,8 +63,7 @@ export const make: (
  * @since 0.1.0
  * @category policies
  */
-export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<NovitaClientError>, NovitaClientError> =
-  policies.defaultPolicy
+export const defaultPolicy = policies.defaultPolicy
 
 /**
  * Whether a failure proves that Novita did not act on a request: Novita itself answered with a catalogued refusal
@@ -120,17 +118,9 @@ export const delays = policies.delays
 export const whileClass = policies.whileClass
 
 /**
- * Capped exponential backoff (no classification): 0.5 s × 2ⁿ ≤ 30 s by default.
+ * Core's classifier-free pieces: capped exponential backoff (0.5 s × 2ⁿ ≤ 30 s) and `none` (never retry).
  *
  * @since 0.1.0
  * @category building blocks
  */
-export const exponential = CoreRetryPolicy.exponential
-
-/**
- * Never retry.
- *
- * @since 0.1.0
- * @category policies
- */
-export const none = CoreRetryPolicy.none
+export { exponential, none } from "@venice-effect/core/RetryPolicy"

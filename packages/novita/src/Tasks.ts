@@ -368,7 +368,7 @@ export const poll = <R = never, Out = unknown, R2 = never>(
   options: PollOptions<R, Out, R2> = {}
 ): Stream.Stream<TaskResult, TaskError, NovitaClient.NovitaClient | R | R2> => {
   const { polling, ...callOptions } = options
-  const schedule = (polling ?? defaultPolling) as Schedule.Schedule<unknown, TaskResult, R2>
+  const schedule: Schedule.Schedule<unknown, TaskResult, R2> = polling ?? defaultPolling
   const check = Effect.flatMap(
     get(taskId, callOptions),
     (result): Effect.Effect<TaskResult, NovitaTaskFailedError> =>

@@ -35,14 +35,6 @@ export * as ChatStream from "./ChatStream.js"
 export * as ErrorCatalog from "./ErrorCatalog.js"
 
 /**
- * @deprecated Use `Chat` and `ChatStream` (the module names every provider use); removed in the next release.
- * @since 0.1.0
- *
- * @since 0.1.0
- */
-export * as NovitaChat from "./NovitaChat.js"
-
-/**
  * The Novita AI client: core's provider client (`ProviderClient`) configured for Novita — its total error decoder
  * (`NovitaError`), its classifier and retry `Schedule` (`RetryPolicy`), its catalog log levels. Every call goes
  * through core's request pipeline: a `Redacted` Bearer key added per attempt, a span per call with retries as
@@ -60,37 +52,6 @@ export * as NovitaClient from "./NovitaClient.js"
  * @since 0.1.0
  */
 export * as NovitaError from "./NovitaError.js"
-
-/**
- * @deprecated Renamed `ErrorCatalog` (the module names every provider use); removed in the next release. @since
- * 0.1.0
- *
- * @since 0.1.0
- */
-export * as NovitaErrorCatalog from "./NovitaErrorCatalog.js"
-
-/**
- * @deprecated Renamed `RetryPolicy` (the module names every provider use); removed in the next release. @since
- * 0.1.0
- *
- * @since 0.1.0
- */
-export * as NovitaRetryPolicy from "./NovitaRetryPolicy.js"
-
-/**
- * @deprecated Use `StreamError` (core's one family, tags `StreamEventError` …); removed in the next release.
- * @since 0.1.0
- *
- * @since 0.1.0
- */
-export * as NovitaStreamError from "./NovitaStreamError.js"
-
-/**
- * @deprecated Renamed `Tasks` (the module names every provider use); removed in the next release. @since 0.1.0
- *
- * @since 0.1.0
- */
-export * as NovitaTasks from "./NovitaTasks.js"
 
 /**
  * Novita's default retry policy (N3, R7): core's composable retry `Schedule`s (`RetryPolicy.make`) driven by

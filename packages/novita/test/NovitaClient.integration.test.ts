@@ -21,16 +21,17 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as NovitaChat from "../src/NovitaChat.js"
+import * as Chat from "../src/Chat.js"
+import * as ChatStream from "../src/ChatStream.js"
+import * as ErrorCatalog from "../src/ErrorCatalog.js"
 import * as NovitaClient from "../src/NovitaClient.js"
 import * as NovitaError from "../src/NovitaError.js"
-import * as NovitaErrorCatalog from "../src/NovitaErrorCatalog.js"
-import * as NovitaTasks from "../src/NovitaTasks.js"
+import * as Tasks from "../src/Tasks.js"
 import { drive, KEY, layer } from "./support.js"
 
 const MODEL = "meta-llama/llama-3.1-8b-instruct"
-const hello: NovitaChat.ChatCompletionRequest = { model: MODEL, messages: [{ role: "user", content: "hello" }] }
-const image: NovitaTasks.Txt2ImgRequest = {
+const hello: Chat.ChatCompletionRequest = { model: MODEL, messages: [{ role: "user", content: "hello" }] }
+const image: Tasks.Txt2ImgRequest = {
   request: {
     model_name: "sd_xl_base_1.0.safetensors",
     prompt: "a lighthouse at dusk",
@@ -63,16 +64,16 @@ const billList = Effect.flatMap(
 )
 
 const callFor = (
-  group: NovitaErrorCatalog.NovitaErrorGroup
+  group: ErrorCatalog.NovitaErrorGroup
 ): Effect.Effect<unknown, unknown, NovitaClient.NovitaClient> =>
-  group === "llm" ? NovitaChat.completions(hello) : group === "media" ? NovitaTasks.txt2img(image) : billList
+  group === "llm" ? Chat.completions(hello) : group === "media" ? Tasks.txt2img(image) : billList
 
-const routeOf = (group: NovitaErrorCatalog.NovitaErrorGroup) =>
+const routeOf = (group: ErrorCatalog.NovitaErrorGroup) =>
   group === "llm" ? "chat/completions" : group === "media" ? "async/txt2img" : "billing/bill/list"
 
 describe("NovitaClient against the Novita emulator", () => {
   describe("every catalog row: decoded to its tag/code/group, attempts as its retry class says", () => {
-    for (const row of NovitaErrorCatalog.entries) {
+    for (const row of ErrorCatalog.entries) {
       const attempts = row.retryClass === "never" ? 1 : 5
       it.scoped(`${row.group}/${row.code} (${row.status}, ${row.retryClass}) → ${attempts} attempt(s)`, () =>
         Effect.gen(function*() {
@@ -109,8 +110,8 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("plain: one attempt, a decoded completion", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
-        const response = yield* NovitaChat.completionsResponse(hello)
-        expect(NovitaChat.text(response.value)).toBe("Hello from the Novita emulator. This answer is")
+        const response = yield* Chat.completionsWithMeta(hello)
+        expect(Chat.text(response.value)).toBe("Hello from the Novita emulator. This answer is")
         expect(response.requestId).toMatch(/^[0-9a-f]{32}$/)
         expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
       }).pipe(Effect.provide(layer())))
@@ -118,11 +119,11 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("stream: every chunk, the text, ended by [DONE]", () =>
       Effect.gen(function*() {
         const chunks = Chunk.toReadonlyArray(
-          yield* Stream.runCollect(NovitaChat.stream({ ...hello, stream_options: { include_usage: true } }))
+          yield* Stream.runCollect(ChatStream.stream({ ...hello, stream_options: { include_usage: true } }))
         )
         expect(chunks).toHaveLength(1 + 8 + 1 + 1)
         expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens: 8 })
-        const text = yield* Stream.runCollect(NovitaChat.textDeltas(NovitaChat.stream(hello)))
+        const text = yield* Stream.runCollect(ChatStream.textDeltas(ChatStream.stream(hello)))
         expect(Chunk.join(text, "")).toBe("Hello from the Novita emulator. This answer is")
       }).pipe(Effect.provide(layer())))
 
@@ -134,9 +135,9 @@ describe("NovitaClient against the Novita emulator", () => {
           1,
           Faults.streamError(3, { code: "SERVICE_NOT_AVAILABLE", message: "upstream gone" })
         )
-        const received: Array<NovitaChat.ChatCompletionChunk> = []
+        const received: Array<Chat.ChatCompletionChunk> = []
         const exit = yield* drive(
-          Stream.runForEach(NovitaChat.stream(hello), (c) => Effect.sync(() => received.push(c)))
+          Stream.runForEach(ChatStream.stream(hello), (c) => Effect.sync(() => received.push(c)))
         )
         const error = failureOf(exit)
         expect(received).toHaveLength(3)
@@ -157,7 +158,7 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamEnd(4))
-        const error = failureOf(yield* drive(Stream.runDrain(NovitaChat.stream(hello))))
+        const error = failureOf(yield* drive(Stream.runDrain(ChatStream.stream(hello))))
         expect(error).toMatchObject({ _tag: "StreamTruncatedError", received: 4, incomplete: false })
       }).pipe(Effect.provide(layer())))
 
@@ -166,7 +167,7 @@ describe("NovitaClient against the Novita emulator", () => {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamReset(0))
         yield* emu.script({ route: "chat/completions" }, 1, Emulator.error("RATE_LIMIT_EXCEEDED"))
-        const chunks = successOf(yield* drive(Stream.runCollect(NovitaChat.stream(hello))))
+        const chunks = successOf(yield* drive(Stream.runCollect(ChatStream.stream(hello))))
         expect(Chunk.size(chunks)).toBe(10)
         expect((yield* emu.requests).map((r) => r.status)).toEqual([200, 429, 200])
       }).pipe(Effect.provide(layer())))
@@ -175,7 +176,7 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamReset(2))
-        const error = failureOf(yield* drive(Stream.runDrain(NovitaChat.stream(hello))))
+        const error = failureOf(yield* drive(Stream.runDrain(ChatStream.stream(hello))))
         expect(error).toMatchObject({ _tag: "StreamTransportError", reason: "reset" })
         expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
       }).pipe(Effect.provide(layer())))
@@ -183,7 +184,7 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("an invalid request fails locally (RequestValidationError): nothing is sent", () =>
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
-        const error = yield* Effect.flip(NovitaChat.completions({ model: "", messages: [], temperature: 9 }))
+        const error = yield* Effect.flip(Chat.completions({ model: "", messages: [], temperature: 9 }))
         expect(error).toBeInstanceOf(ClientError.RequestValidationError)
         expect(error).toMatchObject({ provider: "novita", operation: "chat.completions" })
         expect((error as ClientError.RequestValidationError).issues).toEqual(
@@ -193,7 +194,7 @@ describe("NovitaClient against the Novita emulator", () => {
             expect.stringMatching(/^temperature:/)
           ])
         )
-        const streamError = yield* Effect.flip(Stream.runDrain(NovitaChat.stream({ ...hello, messages: [] })))
+        const streamError = yield* Effect.flip(Stream.runDrain(ChatStream.stream({ ...hello, messages: [] })))
         expect(streamError._tag).toBe("RequestValidationError")
         expect(yield* emu.count()).toBe(0)
       }).pipe(Effect.provide(layer())))
@@ -204,7 +205,7 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 2, Emulator.error("RATE_LIMIT_EXCEEDED"))
-        successOf(yield* drive(NovitaChat.completions(hello)))
+        successOf(yield* drive(Chat.completions(hello)))
         const requests = yield* emu.requests
         expect(requests.map((r) => r.status)).toEqual([429, 429, 200])
         const gaps = requests.slice(1).map((r, i) => r.at - requests[i]!.at)
@@ -221,7 +222,7 @@ describe("NovitaClient against the Novita emulator", () => {
         const client = yield* NovitaClient.NovitaClient
         const error = failureOf(
           yield* drive(
-            NovitaChat.completions(hello, { retry: Schedule.intersect(client.retryPolicy, Schedule.recurs(1)) })
+            Chat.completions(hello, { retry: Schedule.intersect(client.retryPolicy, Schedule.recurs(1)) })
           )
         )
         expect(error).toMatchObject({ code: "TOKEN_LIMIT_EXCEEDED", attempt: 2 })
@@ -232,7 +233,7 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.setBalance(KEY, 0)
-        const error = failureOf(yield* drive(NovitaChat.completions(hello)))
+        const error = failureOf(yield* drive(Chat.completions(hello)))
         expect(error).toMatchObject({
           _tag: "NovitaApiError",
           code: "NOT_ENOUGH_BALANCE",
@@ -248,10 +249,10 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "chat/completions" }, 1, Faults.htmlPage(502))
-        successOf(yield* drive(NovitaChat.completions(hello)))
+        successOf(yield* drive(Chat.completions(hello)))
         expect(yield* emu.count({ route: "chat/completions" })).toBe(2)
         yield* emu.script({ route: "async/txt2img" }, 5, Faults.htmlPage(502))
-        const error = failureOf(yield* drive(NovitaTasks.txt2img(image)))
+        const error = failureOf(yield* drive(Tasks.txt2img(image)))
         expect(error).toMatchObject({ _tag: "NovitaUnrecognizedError", status: 502, bodyKind: "html" })
         expect(yield* emu.count({ route: "async/txt2img" })).toBe(1)
       }).pipe(Effect.provide(layer())))
@@ -260,12 +261,12 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         yield* emu.script({ route: "async/txt2img" }, 5, Faults.resetBeforeHeaders)
-        const error = failureOf(yield* drive(NovitaTasks.txt2img(image)))
+        const error = failureOf(yield* drive(Tasks.txt2img(image)))
         expect(error).toMatchObject({ _tag: "TransportError", provider: "novita", maybeDelivered: true })
         expect(yield* emu.count({ route: "async/txt2img" })).toBe(1)
         // a plain read is retried after the same failure
         yield* emu.script({ route: "async/task-result" }, 1, Faults.resetBeforeHeaders)
-        const read = yield* drive(NovitaTasks.get("missing"))
+        const read = yield* drive(Tasks.get("missing"))
         expect(failureOf(read)).toMatchObject({ code: "TASK_NOT_FOUND" })
         expect(yield* emu.count({ route: "async/task-result" })).toBe(2)
       }).pipe(Effect.provide(layer())))
@@ -277,7 +278,7 @@ describe("NovitaClient against the Novita emulator", () => {
         const emu = yield* Emulator.NovitaEmulator
         const states = Chunk.toReadonlyArray(successOf(
           yield* drive(Stream.runCollect(
-            Stream.unwrap(Effect.map(NovitaTasks.txt2img(image), (submitted) => NovitaTasks.poll(submitted.task_id)))
+            Stream.unwrap(Effect.map(Tasks.txt2img(image), (submitted) => Tasks.poll(submitted.task_id)))
           ))
         ))
         const statuses = states.map((s) => s.task.status)
@@ -288,7 +289,7 @@ describe("NovitaClient against the Novita emulator", () => {
         expect([...percents].sort((a, b) => a - b)).toEqual(percents)
         expect(percents.some((p) => p > 0 && p < 100)).toBe(true)
         expect(states.at(-1)?.images).toHaveLength(1)
-        expect(NovitaTasks.progress(states.at(-1)!)).toBe(1)
+        expect(Tasks.progress(states.at(-1)!)).toBe(1)
         expect(yield* emu.count({ route: "async/txt2img" })).toBe(1)
         expect(yield* emu.count({ route: "async/task-result" })).toBe(states.length)
       }).pipe(Effect.provide(layer({ tasks: { duration: "8 seconds", queued: "1 second" } }))))
@@ -296,7 +297,7 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("run + last: the succeeded result", () =>
       Effect.gen(function*() {
         const done = successOf(
-          yield* drive(NovitaTasks.last(NovitaTasks.run("/v3/async/txt2video", { model_name: "m", prompt: "waves" })))
+          yield* drive(Tasks.last(Tasks.run("/v3/async/txt2video", { model_name: "m", prompt: "waves" })))
         )
         expect(done.task).toMatchObject({ status: "TASK_STATUS_SUCCEED", task_type: "TXT_TO_VIDEO" })
         expect(done.videos).toHaveLength(1)
@@ -309,17 +310,17 @@ describe("NovitaClient against the Novita emulator", () => {
         const seen: Array<string> = []
         const error = failureOf(
           yield* drive(
-            NovitaTasks.txt2img(image).pipe(
+            Tasks.txt2img(image).pipe(
               Effect.flatMap((submitted) =>
                 Stream.runForEach(
-                  NovitaTasks.poll(submitted.task_id),
+                  Tasks.poll(submitted.task_id),
                   (s) => Effect.sync(() => seen.push(s.task.status))
                 )
               )
             )
           )
         )
-        expect(error).toBeInstanceOf(NovitaTasks.NovitaTaskFailedError)
+        expect(error).toBeInstanceOf(Tasks.NovitaTaskFailedError)
         expect(error).toMatchObject({
           code: "TASK_FAILED",
           reason: "NSFW content detected in the output",
@@ -335,10 +336,10 @@ describe("NovitaClient against the Novita emulator", () => {
     it.scoped("a polling schedule that gives up first: NovitaTaskTimeoutError with the last state", () =>
       Effect.gen(function*() {
         const noStall = { stallAfter: 60_000 }
-        const submitted = successOf(yield* drive(NovitaTasks.txt2img(image), noStall))
+        const submitted = successOf(yield* drive(Tasks.txt2img(image), noStall))
         const error = failureOf(
           yield* drive(
-            NovitaTasks.wait(submitted.task_id, {
+            Tasks.wait(submitted.task_id, {
               polling: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
             }),
             noStall
@@ -355,7 +356,7 @@ describe("NovitaClient against the Novita emulator", () => {
       Effect.gen(function*() {
         const emu = yield* Emulator.NovitaEmulator
         const invalid = yield* Effect.flip(
-          NovitaTasks.txt2img({ request: { ...image.request, width: 4096, prompt: "" } })
+          Tasks.txt2img({ request: { ...image.request, width: 4096, prompt: "" } })
         )
         expect(invalid).toMatchObject({
           _tag: "RequestValidationError",
@@ -363,7 +364,7 @@ describe("NovitaClient against the Novita emulator", () => {
           operation: "async.txt2img"
         })
         expect(yield* emu.count()).toBe(0)
-        const missing = failureOf(yield* drive(NovitaTasks.get("00000000-0000-4000-a000-000000000000")))
+        const missing = failureOf(yield* drive(Tasks.get("00000000-0000-4000-a000-000000000000")))
         expect(missing).toMatchObject({ code: "TASK_NOT_FOUND", group: "media", status: 404, attempt: 1 })
       }).pipe(Effect.provide(layer())))
   })
@@ -382,7 +383,7 @@ describe("NovitaClient against the Novita emulator", () => {
         yield* emu.script({ route: "chat/completions" }, 1, Emulator.error("RATE_LIMIT_EXCEEDED"))
         yield* emu.script({ route: "chat/completions" }, 1, Faults.streamError(1))
         const exit = yield* drive(
-          Stream.runDrain(NovitaChat.stream(hello)).pipe(
+          Stream.runDrain(ChatStream.stream(hello)).pipe(
             Effect.provide(capture),
             Logger.withMinimumLogLevel(LogLevel.All)
           )

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as ErrorBody from "@venice-effect/core/ErrorBody"
 import * as RetryClass from "@venice-effect/core/RetryClass"
+import * as ErrorCatalog from "@venice-effect/novita/ErrorCatalog"
 import * as NovitaError from "@venice-effect/novita/NovitaError"
-import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 
-const routes: Record<NovitaErrorCatalog.NovitaErrorGroup, string> = {
+const routes: Record<ErrorCatalog.NovitaErrorGroup, string> = {
   media: "/v3/async/txt2img",
   llm: "https://api.novita.ai/openai/v1/chat/completions",
   billing: "/openapi/v1/billing/bill/list"
@@ -31,7 +31,7 @@ const expectUnrecognized = (error: NovitaError.NovitaError): NovitaError.NovitaU
 
 describe("NovitaError.decode", () => {
   describe("every catalog row", () => {
-    for (const row of NovitaErrorCatalog.entries) {
+    for (const row of ErrorCatalog.entries) {
       it(`${row.group}/${row.code} (${row.status})`, () => {
         const body = json({ code: row.status, reason: row.code, message: `msg ${row.code}`, metadata: { a: 1 } })
         const error = expectApi(
@@ -57,7 +57,7 @@ describe("NovitaError.decode", () => {
           NovitaError.decode({ status: row.status, headers: {}, body: new TextEncoder().encode(body) })
         )
         expect(bare.code).toBe(row.code)
-        expect(bare.group).toBe(NovitaErrorCatalog.byCode(row.code)[0]!.group)
+        expect(bare.group).toBe(ErrorCatalog.byCode(row.code)[0]!.group)
       })
     }
   })
@@ -365,7 +365,7 @@ describe("NovitaError.decode", () => {
 
   describe("property: decode is total", () => {
     const reasonArb = fc.oneof(
-      fc.constantFrom(...NovitaErrorCatalog.codes),
+      fc.constantFrom(...ErrorCatalog.codes),
       fc.string(),
       fc.integer(),
       fc.constant(null),
@@ -455,7 +455,7 @@ describe("NovitaError.decode", () => {
             expect(["-", "warn", "error"]).toContain(NovitaError.catalogLogLevel(error))
             if (request !== undefined) expect(error.url).toBe(request.url)
             if (error._tag === "NovitaApiError") {
-              expect(error.code === "UNKNOWN" || NovitaErrorCatalog.isCode(error.code)).toBe(true)
+              expect(error.code === "UNKNOWN" || ErrorCatalog.isCode(error.code)).toBe(true)
               expect(error.group === undefined || Option.isSome(NovitaError.entry(error))).toBe(true)
               expect(typeof error.metadata).toBe("object")
             }

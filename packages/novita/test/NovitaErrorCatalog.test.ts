@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
+import * as ErrorCatalog from "@venice-effect/novita/ErrorCatalog"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as fs from "node:fs"
@@ -22,7 +22,7 @@ interface SeedRow {
 /** Parses the seed's markdown: `## <heading>` starts a table; `| NAME | STATUS | TEXT |` rows follow. */
 const parseSeed = (text: string): ReadonlyArray<SeedRow> => {
   const groupOfHeading = new Map<string, string>(
-    Object.entries(NovitaErrorCatalog.groupTitles).map(([group, { title }]) => [title, group])
+    Object.entries(ErrorCatalog.groupTitles).map(([group, { title }]) => [title, group])
   )
   const rows: Array<SeedRow> = []
   let group: string | undefined
@@ -56,7 +56,7 @@ describe("NovitaErrorCatalog", () => {
   })
 
   it("has exactly the seed's rows: code, group, status and Chinese description (nothing missing, nothing extra)", () => {
-    const catalog = NovitaErrorCatalog.entries.map((entry) =>
+    const catalog = ErrorCatalog.entries.map((entry) =>
       key({ code: entry.code, group: entry.group, status: entry.status, description: entry.description })
     )
     const seed = seedRows.map(key)
@@ -66,18 +66,18 @@ describe("NovitaErrorCatalog", () => {
   })
 
   it("identifies a row by (code, group): no duplicates", () => {
-    const ids = NovitaErrorCatalog.entries.map((entry) => `${entry.group}/${entry.code}`)
+    const ids = ErrorCatalog.entries.map((entry) => `${entry.group}/${entry.code}`)
     expect(new Set(ids).size).toBe(ids.length)
   })
 
   it("derives the groups and the distinct codes from the table", () => {
-    expect(NovitaErrorCatalog.groups).toEqual(["media", "llm", "billing"])
-    expect(NovitaErrorCatalog.codes).toEqual([...new Set(seedRows.map((row) => row.code))])
-    expect(NovitaErrorCatalog.codes).toHaveLength(35)
+    expect(ErrorCatalog.groups).toEqual(["media", "llm", "billing"])
+    expect(ErrorCatalog.codes).toEqual([...new Set(seedRows.map((row) => row.code))])
+    expect(ErrorCatalog.codes).toHaveLength(35)
   })
 
   it("every row has an English description and a remedy", () => {
-    for (const entry of NovitaErrorCatalog.entries) {
+    for (const entry of ErrorCatalog.entries) {
       expect(entry.descriptionEn.trim().length, entry.code).toBeGreaterThan(0)
       expect(entry.remedy.trim().length, entry.code).toBeGreaterThan(0)
       expect(entry.remedy, entry.code).not.toContain("\n")
@@ -86,16 +86,16 @@ describe("NovitaErrorCatalog", () => {
 
   describe("retry classes (N3)", () => {
     it("429s back off (Novita sends no rate-limit headers): never header-wait", () => {
-      const limited = NovitaErrorCatalog.entries.filter((entry) => entry.status === 429)
+      const limited = ErrorCatalog.entries.filter((entry) => entry.status === 429)
       expect(limited.map((entry) => entry.code).sort()).toEqual(
         ["LIST_BILL_TOO_FAST", "RATE_LIMIT_EXCEEDED", "RATE_LIMIT_EXCEEDED", "TOKEN_LIMIT_EXCEEDED"]
       )
       for (const entry of limited) expect(entry.retryClass, entry.code).toBe("backoff")
-      for (const entry of NovitaErrorCatalog.entries) expect(entry.retryClass, entry.code).not.toBe("header-wait")
+      for (const entry of ErrorCatalog.entries) expect(entry.retryClass, entry.code).not.toBe("header-wait")
     })
 
     it("auth, balance, permission, validation, content and not-found (every other 4xx) never retry", () => {
-      for (const entry of NovitaErrorCatalog.entries) {
+      for (const entry of ErrorCatalog.entries) {
         if (entry.status >= 400 && entry.status < 500 && entry.status !== 429) {
           expect(entry.retryClass, entry.code).toBe("never")
         }
@@ -103,7 +103,7 @@ describe("NovitaErrorCatalog", () => {
     })
 
     it("5xx: transient service failures back off, a failed task does not", () => {
-      const serverRows = NovitaErrorCatalog.entries.filter((entry) => entry.status >= 500)
+      const serverRows = ErrorCatalog.entries.filter((entry) => entry.status >= 500)
       expect(Object.fromEntries(serverRows.map((entry) => [entry.code, entry.retryClass]))).toEqual({
         BILLING_FAILED: "backoff",
         CREATE_TASK_FAILED: "backoff",
@@ -118,43 +118,43 @@ describe("NovitaErrorCatalog", () => {
 
   describe("lookups", () => {
     it("byCode returns one row per group the code appears in", () => {
-      expect(NovitaErrorCatalog.byCode("INVALID_API_KEY").map((row) => [row.group, row.description])).toEqual([
+      expect(ErrorCatalog.byCode("INVALID_API_KEY").map((row) => [row.group, row.description])).toEqual([
         ["media", "API Key 校验失败"],
         ["llm", "未提供 API Key"]
       ])
-      expect(NovitaErrorCatalog.byCode("INVALID_REQUEST_BODY").map((row) => row.group)).toEqual(["media", "llm"])
-      expect(NovitaErrorCatalog.byCode("RATE_LIMIT_EXCEEDED").map((row) => row.group)).toEqual(["media", "llm"])
-      expect(NovitaErrorCatalog.byCode("TASK_FAILED")).toHaveLength(1)
-      expect(NovitaErrorCatalog.byCode("NOPE")).toEqual([])
-      expect(NovitaErrorCatalog.byCode("toString")).toEqual([])
+      expect(ErrorCatalog.byCode("INVALID_REQUEST_BODY").map((row) => row.group)).toEqual(["media", "llm"])
+      expect(ErrorCatalog.byCode("RATE_LIMIT_EXCEEDED").map((row) => row.group)).toEqual(["media", "llm"])
+      expect(ErrorCatalog.byCode("TASK_FAILED")).toHaveLength(1)
+      expect(ErrorCatalog.byCode("NOPE")).toEqual([])
+      expect(ErrorCatalog.byCode("toString")).toEqual([])
     })
 
     it("find by code and group", () => {
-      const row = NovitaErrorCatalog.find("INVALID_REQUEST_BODY", "llm")
+      const row = ErrorCatalog.find("INVALID_REQUEST_BODY", "llm")
       expect(Option.map(row, (r) => r.description)).toEqual(Option.some("请求体格式错误，详见 message"))
-      expect(NovitaErrorCatalog.find("TOKEN_LIMIT_EXCEEDED", "media")).toEqual(Option.none())
-      expect(NovitaErrorCatalog.find("NOPE", "billing")).toEqual(Option.none())
-      for (const entry of NovitaErrorCatalog.entries) {
-        expect(NovitaErrorCatalog.find(entry.code, entry.group)).toEqual(Option.some(entry))
+      expect(ErrorCatalog.find("TOKEN_LIMIT_EXCEEDED", "media")).toEqual(Option.none())
+      expect(ErrorCatalog.find("NOPE", "billing")).toEqual(Option.none())
+      for (const entry of ErrorCatalog.entries) {
+        expect(ErrorCatalog.find(entry.code, entry.group)).toEqual(Option.some(entry))
       }
     })
 
     it("groupOfRoute recognises LLM, media and billing paths and URLs", () => {
-      expect(NovitaErrorCatalog.groupOfRoute("/openai/v1/chat/completions")).toEqual(Option.some("llm"))
-      expect(NovitaErrorCatalog.groupOfRoute("https://api.novita.ai/v3/openai/chat/completions")).toEqual(
+      expect(ErrorCatalog.groupOfRoute("/openai/v1/chat/completions")).toEqual(Option.some("llm"))
+      expect(ErrorCatalog.groupOfRoute("https://api.novita.ai/v3/openai/chat/completions")).toEqual(
         Option.some("llm")
       )
-      expect(NovitaErrorCatalog.groupOfRoute("https://api.novita.ai/v3/async/txt2img")).toEqual(Option.some("media"))
-      expect(NovitaErrorCatalog.groupOfRoute("/v3/async/task-result?task_id=abc")).toEqual(Option.some("media"))
-      expect(NovitaErrorCatalog.groupOfRoute("/openapi/v1/billing/bill/list?cycle=x")).toEqual(Option.some("billing"))
-      expect(NovitaErrorCatalog.groupOfRoute("/v3/user/info")).toEqual(Option.none())
-      expect(NovitaErrorCatalog.groupOfRoute("/v3/models?q=openai/x")).toEqual(Option.none())
-      expect(NovitaErrorCatalog.groupOfRoute("")).toEqual(Option.none())
+      expect(ErrorCatalog.groupOfRoute("https://api.novita.ai/v3/async/txt2img")).toEqual(Option.some("media"))
+      expect(ErrorCatalog.groupOfRoute("/v3/async/task-result?task_id=abc")).toEqual(Option.some("media"))
+      expect(ErrorCatalog.groupOfRoute("/openapi/v1/billing/bill/list?cycle=x")).toEqual(Option.some("billing"))
+      expect(ErrorCatalog.groupOfRoute("/v3/user/info")).toEqual(Option.none())
+      expect(ErrorCatalog.groupOfRoute("/v3/models?q=openai/x")).toEqual(Option.none())
+      expect(ErrorCatalog.groupOfRoute("")).toEqual(Option.none())
     })
 
     it("resolve: the route's group, else the status match, else the first row", () => {
-      const group = (code: string, hints: Parameters<typeof NovitaErrorCatalog.resolve>[1]) =>
-        Option.map(NovitaErrorCatalog.resolve(code, hints), (row) => row.group)
+      const group = (code: string, hints: Parameters<typeof ErrorCatalog.resolve>[1]) =>
+        Option.map(ErrorCatalog.resolve(code, hints), (row) => row.group)
       expect(group("INVALID_API_KEY", { route: "/openai/v1/completions" })).toEqual(Option.some("llm"))
       expect(group("INVALID_API_KEY", { route: "/v3/async/img2img" })).toEqual(Option.some("media"))
       expect(group("INVALID_API_KEY", { status: 403 })).toEqual(Option.some("media"))
@@ -167,15 +167,15 @@ describe("NovitaErrorCatalog", () => {
     })
 
     it("the code and group schemas accept exactly the catalogued values", () => {
-      for (const code of NovitaErrorCatalog.codes) {
-        expect(Schema.is(NovitaErrorCatalog.NovitaErrorCode)(code)).toBe(true)
-        expect(NovitaErrorCatalog.isCode(code)).toBe(true)
+      for (const code of ErrorCatalog.codes) {
+        expect(Schema.is(ErrorCatalog.NovitaErrorCode)(code)).toBe(true)
+        expect(ErrorCatalog.isCode(code)).toBe(true)
       }
-      expect(Schema.is(NovitaErrorCatalog.NovitaErrorCode)("NOPE")).toBe(false)
-      expect(NovitaErrorCatalog.isCode("invalid_api_key")).toBe(false)
-      expect(NovitaErrorCatalog.isCode(403)).toBe(false)
-      expect(Schema.is(NovitaErrorCatalog.NovitaErrorGroup)("llm")).toBe(true)
-      expect(Schema.is(NovitaErrorCatalog.NovitaErrorGroup)("image")).toBe(false)
+      expect(Schema.is(ErrorCatalog.NovitaErrorCode)("NOPE")).toBe(false)
+      expect(ErrorCatalog.isCode("invalid_api_key")).toBe(false)
+      expect(ErrorCatalog.isCode(403)).toBe(false)
+      expect(Schema.is(ErrorCatalog.NovitaErrorGroup)("llm")).toBe(true)
+      expect(Schema.is(ErrorCatalog.NovitaErrorGroup)("image")).toBe(false)
     })
   })
 })

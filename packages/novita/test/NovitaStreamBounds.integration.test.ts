@@ -12,10 +12,11 @@ import * as Exit from "effect/Exit"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import * as NovitaChat from "../src/NovitaChat.js"
+import type * as Chat from "../src/Chat.js"
+import * as ChatStream from "../src/ChatStream.js"
 import { drive, layer } from "./support.js"
 
-const hello: NovitaChat.ChatCompletionRequest = {
+const hello: Chat.ChatCompletionRequest = {
   model: "meta-llama/llama-3.1-8b-instruct",
   messages: [{ role: "user", content: "hello" }]
 }
@@ -43,9 +44,9 @@ describe("issue 13 #7: Novita stream bounds", () => {
   it.scoped("silent after its first events → idle-timeout after the default 60 s", () =>
     Effect.gen(function*() {
       const emu = yield* Emulator.NovitaEmulator
-      yield* Stream.runDrain(NovitaChat.stream(hello)) // warm: a cold first attempt could look stalled to the driver
+      yield* Stream.runDrain(ChatStream.stream(hello)) // warm: a cold first attempt could look stalled to the driver
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamStall(2))
-      const { exit, seen, took } = yield* consume(NovitaChat.stream(hello))
+      const { exit, seen, took } = yield* consume(ChatStream.stream(hello))
       expect(seen).toHaveLength(2)
       const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 2 })
@@ -57,7 +58,7 @@ describe("issue 13 #7: Novita stream bounds", () => {
     Effect.gen(function*() {
       const emu = yield* Emulator.NovitaEmulator
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamStall(3, { keepAliveEvery: 4_000 }))
-      const { exit, took } = yield* consume(NovitaChat.stream(hello, { idleTimeout: "10 seconds" }))
+      const { exit, took } = yield* consume(ChatStream.stream(hello, { idleTimeout: "10 seconds" }))
       expect(failureOf(exit)).toMatchObject({ _tag: "StreamTransportError", reason: "idle-timeout", received: 3 })
       expect(took).toBeGreaterThanOrEqual(10_000)
       expect(took).toBeLessThan(11_000)
@@ -68,7 +69,7 @@ describe("issue 13 #7: Novita stream bounds", () => {
       const emu = yield* Emulator.NovitaEmulator
       yield* emu.script({ route: "chat/completions" }, 1, Faults.streamStall(0, { keepAliveEvery: 10_000 }))
       const { exit, took } = yield* consume(
-        NovitaChat.stream(hello, { firstEventTimeout: "30 seconds", retry: Schedule.stop })
+        ChatStream.stream(hello, { firstEventTimeout: "30 seconds", retry: Schedule.stop })
       )
       const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "TransportError", reason: "timeout" })

@@ -13,9 +13,10 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import * as NovitaChat from "../src/NovitaChat.js"
+import * as Chat from "../src/Chat.js"
+import * as ChatStream from "../src/ChatStream.js"
 import * as NovitaClient from "../src/NovitaClient.js"
-import * as NovitaTasks from "../src/NovitaTasks.js"
+import * as Tasks from "../src/Tasks.js"
 import { KEY, layer } from "./support.js"
 
 const nested = (depth: number): unknown => {
@@ -44,21 +45,21 @@ const chat = { model: "meta-llama/llama-3.1-8b-instruct", messages: [{ role: "us
 const endpoints: ReadonlyArray<
   readonly [string, Record<string, unknown>, (request: Any) => Effect.Effect<unknown, unknown, Any>]
 > = [
-  ["NovitaChat.completions", chat, (r) => NovitaChat.completions(r)],
-  ["NovitaChat.stream", chat, (r) => Stream.runDrain(NovitaChat.stream(r))],
+  ["Chat.completions", chat, (r) => Chat.completions(r)],
+  ["ChatStream.stream", chat, (r) => Stream.runDrain(ChatStream.stream(r))],
   [
-    "NovitaTasks.txt2img",
+    "Tasks.txt2img",
     { model_name: "m", prompt: "a cat", width: 512, height: 512, image_num: 1 },
-    (r) => NovitaTasks.txt2img(r)
+    (r) => Tasks.txt2img(r)
   ],
-  ["NovitaTasks.submit", { prompt: "a clip" }, (r) => NovitaTasks.submit("/v3/async/txt2video", r)]
+  ["Tasks.submit", { prompt: "a clip" }, (r) => Tasks.submit("/v3/async/txt2video", r)]
 ]
 
 describe("Novita: user input JSON cannot carry (issue 13 #6)", () => {
   it.layer(layer())((it) => {
     for (const [name, base, call] of endpoints) {
       // `submit` sends any JSON value as given (its body is the caller's; Novita answers a non-object with a 400)
-      for (const [what, breakIt] of breakages.filter(([what]) => !(name === "NovitaTasks.submit" && what === "null"))) {
+      for (const [what, breakIt] of breakages.filter(([what]) => !(name === "Tasks.submit" && what === "null"))) {
         it.effect(`${name} with ${what} → RequestValidationError, nothing sent`, () =>
           Effect.gen(function*() {
             const emulator = yield* NovitaEmulator
@@ -102,7 +103,7 @@ describe("Novita: the base URL is checked when the layer is built (issue 13 #10)
         ).pipe(Layer.provide(NodeHttpClient.layerUndici))
         const client = NovitaClient.layer({ apiKey: Redacted.make(KEY), baseUrl }).pipe(Layer.provide(counting))
         const error = yield* Effect.flip(
-          Effect.provide(NovitaChat.completions({ model: "m", messages: [{ role: "user", content: "hi" }] }), client)
+          Effect.provide(Chat.completions({ model: "m", messages: [{ role: "user", content: "hi" }] }), client)
         )
         expect(error).toMatchObject({ _tag: "InvalidBaseUrlError", provider: "novita" })
         expect(requests).toBe(0)

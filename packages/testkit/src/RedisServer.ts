@@ -7,6 +7,7 @@ import * as Fs from "node:fs"
 import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { freePort } from "./FreePort.js"
 
 /** The Redis tried first when `VENICE_REDIS_URL` is unset. */
 export const DEFAULT_URL = "redis://127.0.0.1:6379"
@@ -37,18 +38,7 @@ export const ping = (url: string, timeoutMs = 500): Promise<boolean> =>
 export const hasBinary = (name: string): boolean =>
   (process.env["PATH"] ?? "").split(Path.delimiter).some((dir) => dir.length > 0 && Fs.existsSync(Path.join(dir, name)))
 
-/** A free TCP port on loopback (taken by nobody right now). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = Net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
+export { freePort }
 
 /** A `redis-server` child process on a port of its own: kill it, start it again on the same port. */
 export interface PrivateRedis {

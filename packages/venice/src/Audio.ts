@@ -5,10 +5,8 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import type * as Stream from "effect/Stream"
-import { jsonEndpoint } from "./internal/endpoint.js"
 import * as JobEndpoints from "./internal/jobEndpoints.js"
-import * as JobMedia from "./JobMedia.js"
+import type * as JobMedia from "./JobMedia.js"
 import * as Jobs from "./Jobs.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as Schemas from "./schema/Audio.js"
@@ -85,8 +83,10 @@ export const transcribe = <R = never>(
 
 const jobs = JobEndpoints.jobEndpoints("audio", {
   queueRequest: Schemas.QueueAudioRequest,
-  queueResponse: Schemas.QueueAudioResponse as never,
-  retrieveRequest: Schemas.RetrieveAudioRequest
+  queueResponse: Schemas.QueueAudioResponse,
+  retrieveRequest: Schemas.RetrieveAudioRequest,
+  quoteRequest: Schemas.QuoteAudioRequest,
+  quoteResponse: Schemas.QuoteAudioResponse
 })
 
 /**
@@ -95,11 +95,7 @@ const jobs = JobEndpoints.jobEndpoints("audio", {
  * @since 0.1.0
  * @category endpoints
  */
-export const queue: <R = never>(
-  request: typeof Schemas.QueueAudioRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-) => Effect.Effect<Schemas.QueueAudioResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs
-  .queue as never
+export const queue: Jobs.Call<typeof Schemas.QueueAudioRequest.Encoded, Schemas.QueueAudioResponse> = jobs.queue
 
 /**
  * Reads an audio job's state once.
@@ -107,10 +103,7 @@ export const queue: <R = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const retrieve: <R = never>(
-  request: typeof Schemas.RetrieveAudioRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-) => Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs.retrieve
+export const retrieve: Jobs.Retrieve<typeof Schemas.RetrieveAudioRequest.Encoded> = jobs.retrieve
 
 /**
  * Queues audio and polls it to completion (see `Jobs` for the polling policy): the states seen, ending on the
@@ -120,10 +113,7 @@ export const retrieve: <R = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const generate: <R = never, Out = unknown, R2 = never>(
-  request: typeof Schemas.QueueAudioRequest.Encoded,
-  options?: Jobs.PollingOptions<R, Out, R2>
-) => Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> = jobs.generate
+export const generate: Jobs.Generate<typeof Schemas.QueueAudioRequest.Encoded> = jobs.generate
 
 /**
  * Polls an already queued audio job by its `queue_id` (after a `JobTimeoutError` or `JobFailedError`, another
@@ -140,11 +130,7 @@ export const generate: <R = never, Out = unknown, R2 = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const resume: <R = never, Out = unknown, R2 = never>(
-  queueId: string,
-  options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
-) => Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> =
-  jobs.resume
+export const resume: Jobs.Resume = jobs.resume
 
 /**
  * Polls an already queued audio job (as {@link resume}), then streams its media as it arrives instead of reading it
@@ -156,26 +142,7 @@ export const resume: <R = never, Out = unknown, R2 = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const download: <R = never, Out = unknown, R2 = never>(
-  queueId: string,
-  options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
-    readonly model: string
-    readonly downloadUrl?: string | undefined
-  }
-) => Stream.Stream<
-  Uint8Array,
-  Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
-  VeniceClient.VeniceClient | R | R2
-> = jobs.download
-
-const quoteEndpoint = jsonEndpoint({
-  operation: "audio.quote",
-  method: "POST",
-  path: "audio/quote",
-  request: Schemas.QuoteAudioRequest,
-  response: Schemas.QuoteAudioResponse,
-  model: (req) => req.model
-})
+export const download: JobMedia.Download = jobs.download
 
 /**
  * Prices an audio job.
@@ -183,14 +150,8 @@ const quoteEndpoint = jsonEndpoint({
  * @since 0.1.0
  * @category endpoints
  */
-export const quote = <R = never>(
-  request: typeof Schemas.QuoteAudioRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-): Effect.Effect<
-  typeof Schemas.QuoteAudioResponse.Type,
-  RetryPolicy.VeniceClientError,
-  VeniceClient.VeniceClient | R
-> => Effect.map(quoteEndpoint(request, options), (response) => response.value)
+export const quote: Jobs.Call<typeof Schemas.QuoteAudioRequest.Encoded, typeof Schemas.QuoteAudioResponse.Type> =
+  jobs.quote
 
 /**
  * Deletes a finished audio job's stored media (`POST /audio/complete`; `success: false` when it did not go through).
@@ -199,8 +160,4 @@ export const quote = <R = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const complete = <R = never>(
-  request: typeof Schemas.CompleteJobRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-): Effect.Effect<Schemas.CompleteJobResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  JobMedia.complete("audio", request, options)
+export const complete: Jobs.Call<typeof Schemas.CompleteJobRequest.Encoded, Schemas.CompleteJobResponse> = jobs.complete

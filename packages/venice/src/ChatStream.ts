@@ -30,6 +30,7 @@
  *
  * @since 0.1.0
  */
+import * as ProviderStream from "@venice-effect/core/ProviderStream"
 import * as SchemaGuard from "@venice-effect/core/SchemaGuard"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -136,6 +137,9 @@ const decodeChunkEither = Schema.decodeUnknownEither(ChatCompletionChunk, { erro
 
 const isOptionalString = (u: unknown): boolean => u === undefined || u === null || typeof u === "string"
 
+/** A value whose members can be read: what `typeof u === "object"` and not `null` mean. */
+const isObject = (u: unknown): u is { readonly [k: string]: unknown } => typeof u === "object" && u !== null
+
 /**
  * The structural check applied to every chunk when `validate` is off: a JSON object with string `id` and `model`, a
  * numeric `created`, `object: "chat.completion.chunk"`, `usage` an object or null when present, and `choices` an
@@ -148,8 +152,8 @@ const isOptionalString = (u: unknown): boolean => u === undefined || u === null 
  * @category guards
  */
 export const isChatCompletionChunk = (u: unknown): u is ChatCompletionChunk => {
-  if (typeof u !== "object" || u === null) return false
-  const c = u as { readonly [k: string]: unknown }
+  if (!isObject(u)) return false
+  const c = u
   const choices = c.choices
   if (
     !Array.isArray(choices) || typeof c.id !== "string" || typeof c.model !== "string" ||
@@ -158,13 +162,11 @@ export const isChatCompletionChunk = (u: unknown): u is ChatCompletionChunk => {
   const usage = c.usage
   if (usage !== undefined && usage !== null && typeof usage !== "object") return false
   for (let i = 0; i < choices.length; i++) {
-    const choice: unknown = choices[i]
-    if (typeof choice !== "object" || choice === null) return false
-    const ch = choice as { readonly [k: string]: unknown }
-    const delta = ch.delta
-    if (typeof ch.index !== "number" || typeof delta !== "object" || delta === null) return false
+    const ch: unknown = choices[i]
+    if (!isObject(ch)) return false
+    const d = ch.delta
+    if (typeof ch.index !== "number" || !isObject(d)) return false
     if (!isOptionalString(ch.finish_reason)) return false
-    const d = delta as { readonly [k: string]: unknown }
     if (
       !isOptionalString(d.content) || !isOptionalString(d.role) || !isOptionalString(d.reasoning_content) ||
       !isOptionalString(d.refusal)
@@ -206,20 +208,11 @@ export const streamWithMeta = <R = never>(
   options: StreamOptions<R> = {}
 ): Effect.Effect<StreamResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R | Scope.Scope> => {
   const { fallbackModels, firstEventTimeout, idleTimeout, maxEventBytes, validate, ...callOptions } = options
-  const sseOptions: Streaming.SseOptions = { maxEventBytes, idleTimeout, firstEventTimeout }
-  const events = chatEvents(validate === true)
-  const decode = (raw: VeniceClient.RawResponse, ctx: Streaming.StreamContext) =>
-    Stream.suspend(() => {
-      const counter: Streaming.Counter = { received: 0 }
-      return Streaming.sse(
-        ctx,
-        raw.response.stream,
-        counter,
-        Streaming.jsonEvents(ctx, counter, events),
-        Streaming.truncated(ctx, counter, "data: [DONE]"),
-        sseOptions
-      )
-    })
+  const decode = ProviderStream.jsonSse(chatEvents(validate === true), {
+    maxEventBytes,
+    idleTimeout,
+    firstEventTimeout
+  })
   const attempt = Effect.gen(function*() {
     const step = yield* Fallback.CurrentStep
     const client = yield* VeniceClient.VeniceClient
@@ -248,7 +241,7 @@ export const streamWithMeta = <R = never>(
 }
 
 /**
- * Streams a chat completion: `Stream<ChatCompletionChunk, VeniceStreamError | VeniceClientError>`. The request is
+ * Streams a chat completion: `Stream<ChatCompletionChunk, StreamError | VeniceClientError>`. The request is
  * sent when the stream runs (each run sends it again).
  *
  * @since 0.1.0

@@ -8,6 +8,7 @@
 import type { CatalogLogLevel } from "@venice-effect/core/CatalogLogLevel"
 import type { RetryClass } from "@venice-effect/core/RetryClass"
 import * as Siwx from "@venice-effect/core/Siwx"
+import * as Option from "effect/Option"
 
 /**
  * Where a row comes from: `table` — Venice's error-code table (the seed); `skill` — the official Venice skills;
@@ -509,7 +510,7 @@ export const entries = [
   },
   // The sign-in failures a verifier can name come from core's SIWX module (one list, shared with the emulator);
   // nonce reuse is only knowable by the server.
-  ...[...(Object.keys(Siwx.SignInFailure) as Array<Siwx.SignInFailureReason>), "NONCE_REUSED" as const].map((
+  ...[...Siwx.signInFailureReasons, "NONCE_REUSED" as const].map((
     reason
   ) => ({
     code: `X402_SIGN_IN_${reason}` as const,
@@ -707,8 +708,21 @@ export const codes: ReadonlyArray<VeniceErrorCode> = entries.map((e) => e.code)
  */
 export const tableCodes: ReadonlyArray<VeniceErrorCode> = entries.filter((e) => e.origin === "table").map((e) => e.code)
 
-const byCode: ReadonlyMap<string, Entry> = new Map<string, Entry>(
-  entries.flatMap((e: Entry) => [[e.code, e] as const, ...(e.altCodes ?? []).map((alt) => [alt, e] as const)])
+/**
+ * A catalog row with its code typed as a {@link VeniceErrorCode}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Row extends Entry {
+  readonly code: VeniceErrorCode
+}
+
+/** The rows, typed (a checked widening of the `const` table, no cast). */
+const rows: ReadonlyArray<Row> = entries
+
+const byCode: ReadonlyMap<string, Row> = new Map<string, Row>(
+  rows.flatMap((e) => [[e.code, e] as const, ...(e.altCodes ?? []).map((alt) => [alt, e] as const)])
 )
 
 /**
@@ -720,12 +734,19 @@ const byCode: ReadonlyMap<string, Entry> = new Map<string, Entry>(
 export const isCode = (code: string): boolean => byCode.has(code)
 
 /**
- * The row of a code (or of an alternative spelling such as `X402_INVALID_PAYMENT`).
+ * The row of a code (or of an alternative spelling such as `X402_INVALID_PAYMENT`); `None` for an unknown code.
  *
- * @since 0.1.0
+ * @example
+ * ```ts
+ * import { ErrorCatalog } from "@venice-effect/venice"
+ *
+ * ErrorCatalog.find("MODEL_OVERLOADED") // Option.some({ status: 429, retryClass: "header-wait", … })
+ * ```
+ *
+ * @since 0.2.0
  * @category lookups
  */
-export const get = (code: string): Entry | undefined => byCode.get(code)
+export const find = (code: string): Option.Option<Row> => Option.fromNullable(byCode.get(code))
 
 /**
  * The row of a known code.
@@ -733,7 +754,9 @@ export const get = (code: string): Entry | undefined => byCode.get(code)
  * @since 0.1.0
  * @category lookups
  */
-export const entry = (code: VeniceErrorCode): Entry => byCode.get(code)!
+export const entry = (code: VeniceErrorCode): Row =>
+  // `!` holds: `byCode` is keyed by every row's code, and a `VeniceErrorCode` is one of them
+  byCode.get(code)!
 
 /** Message matchers at one status: exact messages, then prefixes (longest first). */
 interface StatusIndex {
@@ -753,7 +776,7 @@ const indexes: ReadonlyMap<number, StatusIndex> = (() => {
       prefixes: Array<[string, VeniceErrorCode]>
     }
   >()
-  for (const e of entries as ReadonlyArray<Entry & { readonly code: VeniceErrorCode }>) {
+  for (const e of rows) {
     let index = out.get(e.status)
     if (index === undefined) {
       index = { exact: new Map(), patterns: [], prefixes: [] }
@@ -800,7 +823,7 @@ export const infer = (
 ): CodeOrUnknown => {
   if (evidence.code !== undefined) {
     const row = byCode.get(evidence.code)
-    if (row !== undefined) return row.code as VeniceErrorCode
+    if (row !== undefined) return row.code
   }
   if (evidence.message !== undefined) {
     const index = indexes.get(status)

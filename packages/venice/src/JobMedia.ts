@@ -109,6 +109,21 @@ export interface DownloadOptions {
   readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
+/**
+ * `Video.download` / `Audio.download`: polls an already queued job, then streams its media.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Download = <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: Jobs.ResumeOptions<R, Out, R2> & DownloadOptions
+) => Stream.Stream<
+  Uint8Array,
+  Jobs.JobFailedError | Jobs.JobTimeoutError | DownloadError,
+  VeniceClient.VeniceClient | R | R2
+>
+
 /** A pre-signed URL's query is its credential: errors keep the origin and path only. */
 const withoutQuery = (url: string): string => {
   try {

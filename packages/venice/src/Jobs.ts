@@ -72,7 +72,8 @@ export type JobState =
  * @since 0.1.0
  * @category predicates
  */
-export const isDone = (state: JobState): boolean => state._tag !== "Processing"
+export const isDone = (state: JobState): state is Exclude<JobState, { readonly _tag: "Processing" }> =>
+  state._tag !== "Processing"
 
 /**
  * Progress as a fraction in [0, 1) from Venice's estimate (never 1 before the job is done).
@@ -339,7 +340,7 @@ export const poll = <R, Out = unknown, R2 = never>(
   options: PollOptions<Out, R2> = {}
 ): Stream.Stream<JobState, JobFailedError | JobTimeoutError, R | R2> =>
   Stream.unwrap(Effect.gen(function*() {
-    const schedule = (options.schedule ?? defaultPolling) as Schedule.Schedule<Out, JobState, R2>
+    const schedule: Schedule.Schedule<unknown, JobState, R2> = options.schedule ?? defaultPolling
     const started = yield* Clock.currentTimeMillis
     const fixed = options.pollFor === undefined ? undefined : Duration.toMillis(Duration.decode(options.pollFor))
     const maxWait = Duration.toMillis(Duration.decode(options.maxWait ?? Duration.seconds(60)))
@@ -374,7 +375,7 @@ export const poll = <R, Out = unknown, R2 = never>(
     const delayAfter = (state: JobState) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const [next, , decision] = yield* schedule.step(now, state, cadence as never)
+        const [next, , decision] = yield* schedule.step(now, state, cadence)
         cadence = next
         return ScheduleDecision.isDone(decision)
           ? undefined
@@ -449,8 +450,7 @@ export const await_ = <E, R>(
 ): Effect.Effect<Exclude<JobState, { readonly _tag: "Processing" }>, E, R> =>
   Effect.map(
     Stream.runLast(Stream.filter(states, isDone)),
-    (last) =>
-      (last._tag === "Some" ? last.value : { _tag: "Completed" }) as Exclude<JobState, { readonly _tag: "Processing" }>
+    Option.getOrElse((): Exclude<JobState, { readonly _tag: "Processing" }> => ({ _tag: "Completed" }))
   )
 
 /**
@@ -461,3 +461,62 @@ export const await_ = <E, R>(
  * @category models
  */
 export type JobError = RetryPolicy.VeniceClientError | JobTimeoutError | JobFailedError
+
+// ─── the endpoint quartet of `Video` and `Audio` ─────────────────────────────────────────────────
+
+/**
+ * Options of `resume`: the polling options, the job's `model`, and the `download_url` its queue answer named (media
+ * stored elsewhere), if any.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ResumeOptions<R = never, Out = unknown, R2 = never> = PollingOptions<R, Out, R2> & {
+  readonly model: string
+  readonly downloadUrl?: string | undefined
+}
+
+/**
+ * One call of a job endpoint (`queue`, `quote`, `complete` of `Video` and `Audio`): the request, validated locally
+ * first, and the decoded answer.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Call<Request, Answer> = <R = never>(
+  request: Request,
+  options?: VeniceClient.CallOptions<R>
+) => Effect.Effect<Answer, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R>
+
+/**
+ * `Video.retrieve` / `Audio.retrieve`: reads a job's state once.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Retrieve<Request> = <R = never>(
+  request: Request,
+  options?: VeniceClient.CallOptions<R> & { readonly downloadUrl?: string | undefined }
+) => Effect.Effect<JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R>
+
+/**
+ * `Video.generate` / `Audio.generate`: queues a job and polls it to completion.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Generate<Request> = <R = never, Out = unknown, R2 = never>(
+  request: Request,
+  options?: PollingOptions<R, Out, R2>
+) => Stream.Stream<JobState, JobError, VeniceClient.VeniceClient | R | R2>
+
+/**
+ * `Video.resume` / `Audio.resume`: polls an already queued job by its `queue_id`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Resume = <R = never, Out = unknown, R2 = never>(
+  queueId: string,
+  options: ResumeOptions<R, Out, R2>
+) => Stream.Stream<JobState, JobFailedError | JobTimeoutError, VeniceClient.VeniceClient | R | R2>

@@ -186,16 +186,9 @@ export const decode = (
   }
 
   // H1
-  let retryAfter: import("effect/Duration").Duration | undefined
-  const retryAfterRaw = headers["retry-after"]
-  if (retryAfterRaw !== undefined) {
-    retryAfter = Option.getOrUndefined(RetryAfter.parse(retryAfterRaw, now))
-    if (retryAfter === undefined) {
-      ignored.push(
-        HeaderDiagnostics.ignored("retry-after", retryAfterRaw, "not delta-seconds or an HTTP-date, or absurd")
-      )
-    }
-  }
+  const retryAfterHeader = RetryAfter.fromHeaders(headers, now)
+  ignored.push(...retryAfterHeader.ignored)
+  const retryAfter = Option.getOrUndefined(retryAfterHeader.value)
 
   // H2
   const requests = window({

@@ -132,6 +132,7 @@ export interface StreamResponse {
 }
 
 const decodeEvent = Schema.decodeUnknownEither(Schemas.ResponseStreamEvent, { errors: "first" })
+const isFailedEvent = Schema.is(Schemas.ResponseFailedEvent)
 
 const failedError = (
   ctx: Streaming.StreamContext,
@@ -152,39 +153,47 @@ const failedError = (
   })
 }
 
-const handler =
-  (ctx: Streaming.StreamContext, counter: Streaming.Counter, state: { terminal: boolean }) =>
-  (event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.StreamError> => {
-    const data = event.data
-    if (data === "[DONE]") return Sse.end
-    if (data.length === 0) return Sse.skip
-    let json: unknown
-    try {
-      json = JSON.parse(data)
-    } catch {
+/** An in-band error: an object with `error` that is not an event (events have a `type`). */
+const isErrorPayload = (json: unknown): boolean =>
+  Predicate.isRecord(json) && json.error != null && json.type === undefined
+
+/**
+ * core's JSON event step (`[DONE]`, parse failures, in-band errors) with Venice's typed events: each payload is
+ * decoded by the event schema, `response.failed` fails the stream (S4), a terminal event is noted.
+ */
+const handler = (ctx: Streaming.StreamContext, counter: Streaming.Counter, state: { terminal: boolean }) => {
+  let decoded: Either.Either<ResponseStreamEvent, ParseResult.ParseError> | undefined
+  const step = Streaming.jsonEvents(ctx, counter, {
+    terminator: "[DONE]",
+    isError: isErrorPayload,
+    isValue: (json): json is unknown => {
+      decoded = decodeEvent(json)
+      return Either.isRight(decoded)
+    },
+    shapeDetail: () =>
+      decoded !== undefined && Either.isLeft(decoded)
+        ? ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n").slice(0, 6).join(" ")
+        : undefined
+  })
+  return (event: Sse.Event): Sse.Step<ResponseStreamEvent, StreamError.StreamError> => {
+    const next = step(event)
+    if (next._tag !== "Emit") return next
+    // always set here: `isValue` decoded the payload it let through
+    const value = decoded !== undefined && Either.isRight(decoded) ? decoded.right : undefined
+    if (value === undefined) return Sse.skip
+    if (value.type === "response.failed") {
+      // not a value of the stream: the generic step counted it
+      counter.received--
       return Sse.fail(
-        event.event === "error"
-          ? Streaming.eventError(ctx, counter.received, data, data)
-          : Streaming.decodeError(ctx, counter.received, "json", data)
+        isFailedEvent(value)
+          ? failedError(ctx, counter.received, value, event.data)
+          : Streaming.decodeError(ctx, counter.received, "shape", event.data, "response.failed without its response")
       )
     }
-    if (
-      event.event === "error" ||
-      (Predicate.isRecord(json) && json.error != null && json.type === undefined)
-    ) return Sse.fail(Streaming.eventError(ctx, counter.received, json, data))
-    const decoded = decodeEvent(json)
-    if (Either.isLeft(decoded)) {
-      const detail = ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n").slice(0, 6).join(" ")
-      return Sse.fail(Streaming.decodeError(ctx, counter.received, "shape", data, detail))
-    }
-    const value = decoded.right
-    if (value.type === "response.failed") {
-      return Sse.fail(failedError(ctx, counter.received, value as typeof Schemas.ResponseFailedEvent.Type, data))
-    }
     if (Schemas.isTerminalEvent(value)) state.terminal = true
-    counter.received++
     return Sse.emit(value)
   }
+}
 
 /**
  * Opens a `/responses` stream: validates the request locally, sends it with `stream: true`, and returns once the

@@ -14,10 +14,9 @@
  *
  * @since 0.1.0
  */
-import * as ClientError from "@venice-effect/core/ClientError"
+import type * as ClientError from "@venice-effect/core/ClientError"
 import * as CoreRetryPolicy from "@venice-effect/core/RetryPolicy"
 import * as Duration from "effect/Duration"
-import type * as Schedule from "effect/Schedule"
 import type * as VeniceClient from "./VeniceClient.js"
 import * as VeniceError from "./VeniceError.js"
 import * as WalletError from "./WalletError.js"
@@ -48,33 +47,34 @@ export const OVERLOAD_DEFAULT_WAIT: Duration.Duration = Duration.seconds(30)
  * @since 0.1.0
  * @category classification
  */
-export const classify: CoreRetryPolicy.Classifier<VeniceClientError | WalletError.WalletError> = (error) => {
-  if (ClientError.isClientError(error)) return { retryClass: ClientError.retryClass(error) }
-  // the client's own wallet decisions are final (a refusal, a failed top-up or signer)
-  if (WalletError.isWalletError(error)) return { retryClass: "never" }
-  const retryClass = VeniceError.retryClass(error)
-  if (error.retryAfter !== undefined) {
-    return { retryClass, announced: error.retryAfter, announcedBy: error.retryAfterFrom ?? "retry-after" }
-  }
-  if (error.code === "MODEL_OVERLOADED") {
-    return { retryClass, announced: OVERLOAD_DEFAULT_WAIT, announcedBy: "overload default (30 s)" }
-  }
-  return { retryClass }
-}
+export const classify: CoreRetryPolicy.Classifier<VeniceClientError | WalletError.WalletError> = CoreRetryPolicy
+  .withClientErrors(
+    (error: VeniceError.VeniceError | WalletError.WalletError) => {
+      // the client's own wallet decisions are final (a refusal, a failed top-up or signer)
+      if (WalletError.isWalletError(error)) return { retryClass: "never" }
+      const retryClass = VeniceError.retryClass(error)
+      if (error.retryAfter !== undefined) {
+        return { retryClass, announced: error.retryAfter, announcedBy: error.retryAfterFrom ?? "retry-after" }
+      }
+      if (error.code === "MODEL_OVERLOADED") {
+        return { retryClass, announced: OVERLOAD_DEFAULT_WAIT, announcedBy: "overload default (30 s)" }
+      }
+      return { retryClass }
+    }
+  )
 
 const policies = CoreRetryPolicy.forProvider<VeniceClientError>(classify)
 
 /**
- * The default policy: `never` stops at once, 429s wait what Venice announced, 5xx and transport failures back off
- * exponentially from 0.5 s (×2, ≤ 30 s, jittered), 4 retries. Pay-then-retry and modify-then-retry are separate
- * combinators (they change the world or the request, not just the time).
+ * The default policy (`make(options?)`, like every provider's): `never` stops at once, 429s wait what Venice
+ * announced, 5xx and transport failures back off exponentially from 0.5 s (×2, ≤ 30 s, jittered), 4 retries.
+ * Pay-then-retry and modify-then-retry are separate combinators (they change the world or the request, not just the
+ * time).
  *
  * @since 0.1.0
  * @category policies
  */
-export const make: (
-  options?: CoreRetryPolicy.Options
-) => Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> = policies.make
+export const make = policies.make
 
 /**
  * The default policy with default options.
@@ -82,8 +82,7 @@ export const make: (
  * @since 0.1.0
  * @category policies
  */
-export const defaultPolicy: Schedule.Schedule<CoreRetryPolicy.Decision<VeniceClientError>, VeniceClientError> =
-  policies.defaultPolicy
+export const defaultPolicy = policies.defaultPolicy
 
 /**
  * Only the delay part (announced wait, else backoff), unbounded: compose it with your own stop conditions.
@@ -102,17 +101,9 @@ export const delays = policies.delays
 export const whileClass = policies.whileClass
 
 /**
- * Capped exponential backoff (no classification): 0.5 s × 2ⁿ ≤ 30 s by default.
+ * Core's classifier-free pieces: capped exponential backoff (0.5 s × 2ⁿ ≤ 30 s) and `none` (never retry).
  *
  * @since 0.1.0
  * @category building blocks
  */
-export const exponential = CoreRetryPolicy.exponential
-
-/**
- * Never retry.
- *
- * @since 0.1.0
- * @category policies
- */
-export const none = CoreRetryPolicy.none
+export { exponential, none } from "@venice-effect/core/RetryPolicy"

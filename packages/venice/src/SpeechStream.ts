@@ -22,8 +22,9 @@
  * @since 0.1.0
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Streaming from "./internal/streaming.js"
@@ -86,10 +87,10 @@ const contentLengthOf = (headers: Readonly<Record<string, string>>): number | un
 /** Whether a body failure is an RST (reset) rather than a connection that closed early. */
 const isReset = (cause: unknown): boolean => {
   let current: unknown = cause
-  for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { readonly code?: unknown }).code
+  for (let depth = 0; depth < 6 && Predicate.isObject(current); depth++) {
+    const code = Predicate.hasProperty(current, "code") ? current.code : undefined
     if (code === "ECONNRESET" || code === "EPIPE") return true
-    current = (current as { readonly cause?: unknown }).cause
+    current = Predicate.hasProperty(current, "cause") ? current.cause : undefined
   }
   return false
 }

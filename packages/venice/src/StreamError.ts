@@ -21,21 +21,3 @@
  * @since 0.1.0
  */
 export * from "@venice-effect/core/StreamError"
-
-/**
- * The names before the family moved to core, for one release. The tags changed with them: catch `StreamEventError`,
- * not `VeniceStreamEventError`.
- *
- * @deprecated Use the names above (`StreamEventError` …, `StreamError`, `isStreamError`); removed in the next
- * release.
- */
-export {
-  isStreamError as isVeniceStreamError,
-  ResponseFailedError as VeniceResponseFailedError,
-  StreamDecodeError as VeniceStreamDecodeError,
-  type StreamError as VeniceStreamError,
-  StreamEventError as VeniceStreamEventError,
-  StreamTooLargeError as VeniceStreamTooLargeError,
-  StreamTransportError as VeniceStreamTransportError,
-  StreamTruncatedError as VeniceStreamTruncatedError
-} from "@venice-effect/core/StreamError"

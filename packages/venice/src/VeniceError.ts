@@ -885,5 +885,4 @@ export const catchCode: {
 export const hasCode = <C extends ErrorCatalog.CodeOrUnknown>(
   error: unknown,
   ...codes: ReadonlyArray<C>
-): error is VeniceError & { readonly code: C } =>
-  isVeniceError(error) && (codes as ReadonlyArray<string>).includes(error.code)
+): error is VeniceError & { readonly code: C } => isVeniceError(error) && codes.some((code) => code === error.code)

@@ -15,21 +15,18 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import type * as Stream from "effect/Stream"
-import { jsonEndpoint } from "./internal/endpoint.js"
 import * as JobEndpoints from "./internal/jobEndpoints.js"
-import * as JobMedia from "./JobMedia.js"
+import type * as JobMedia from "./JobMedia.js"
 import type * as Jobs from "./Jobs.js"
-import type * as RetryPolicy from "./RetryPolicy.js"
 import type * as AudioSchemas from "./schema/Audio.js"
 import * as Schemas from "./schema/Video.js"
-import type * as VeniceClient from "./VeniceClient.js"
 
 const jobs = JobEndpoints.jobEndpoints("video", {
   queueRequest: Schemas.QueueVideoRequest,
-  queueResponse: Schemas.QueueVideoResponse as never,
-  retrieveRequest: Schemas.RetrieveVideoRequest
+  queueResponse: Schemas.QueueVideoResponse,
+  retrieveRequest: Schemas.RetrieveVideoRequest,
+  quoteRequest: Schemas.QuoteVideoRequest,
+  quoteResponse: Schemas.QuoteVideoResponse
 })
 
 /**
@@ -38,11 +35,7 @@ const jobs = JobEndpoints.jobEndpoints("video", {
  * @since 0.1.0
  * @category endpoints
  */
-export const queue: <R = never>(
-  request: typeof Schemas.QueueVideoRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-) => Effect.Effect<Schemas.QueueVideoResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs
-  .queue as never
+export const queue: Jobs.Call<typeof Schemas.QueueVideoRequest.Encoded, Schemas.QueueVideoResponse> = jobs.queue
 
 /**
  * Reads a job's state once: processing, completed, or the video bytes.
@@ -50,10 +43,7 @@ export const queue: <R = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const retrieve: <R = never>(
-  request: typeof Schemas.RetrieveVideoRequest.Encoded,
-  options?: VeniceClient.CallOptions<R> & { readonly downloadUrl?: string | undefined }
-) => Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> = jobs.retrieve
+export const retrieve: Jobs.Retrieve<typeof Schemas.RetrieveVideoRequest.Encoded> = jobs.retrieve
 
 /**
  * Queues a video and polls it to completion (see `Jobs` for the polling policy): the states seen, ending on the
@@ -63,10 +53,7 @@ export const retrieve: <R = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const generate: <R = never, Out = unknown, R2 = never>(
-  request: typeof Schemas.QueueVideoRequest.Encoded,
-  options?: Jobs.PollingOptions<R, Out, R2>
-) => Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> = jobs.generate
+export const generate: Jobs.Generate<typeof Schemas.QueueVideoRequest.Encoded> = jobs.generate
 
 /**
  * Polls an already queued video job by its `queue_id` (after a `JobTimeoutError` or `JobFailedError`, another
@@ -83,11 +70,7 @@ export const generate: <R = never, Out = unknown, R2 = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const resume: <R = never, Out = unknown, R2 = never>(
-  queueId: string,
-  options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
-) => Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> =
-  jobs.resume
+export const resume: Jobs.Resume = jobs.resume
 
 /**
  * Polls an already queued video job (as {@link resume}), then streams its media as it arrives instead of reading it
@@ -99,26 +82,7 @@ export const resume: <R = never, Out = unknown, R2 = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const download: <R = never, Out = unknown, R2 = never>(
-  queueId: string,
-  options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
-    readonly model: string
-    readonly downloadUrl?: string | undefined
-  }
-) => Stream.Stream<
-  Uint8Array,
-  Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
-  VeniceClient.VeniceClient | R | R2
-> = jobs.download
-
-const quoteEndpoint = jsonEndpoint({
-  operation: "video.quote",
-  method: "POST",
-  path: "video/quote",
-  request: Schemas.QuoteVideoRequest,
-  response: Schemas.QuoteVideoResponse,
-  model: (req) => req.model
-})
+export const download: JobMedia.Download = jobs.download
 
 /**
  * Prices a video request.
@@ -126,14 +90,8 @@ const quoteEndpoint = jsonEndpoint({
  * @since 0.1.0
  * @category endpoints
  */
-export const quote = <R = never>(
-  request: typeof Schemas.QuoteVideoRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-): Effect.Effect<
-  typeof Schemas.QuoteVideoResponse.Type,
-  RetryPolicy.VeniceClientError,
-  VeniceClient.VeniceClient | R
-> => Effect.map(quoteEndpoint(request, options), (response) => response.value)
+export const quote: Jobs.Call<typeof Schemas.QuoteVideoRequest.Encoded, typeof Schemas.QuoteVideoResponse.Type> =
+  jobs.quote
 
 /**
  * Deletes a finished video job's stored media (`POST /video/complete`; `success: false` when it did not go through).
@@ -142,8 +100,5 @@ export const quote = <R = never>(
  * @since 0.1.0
  * @category endpoints
  */
-export const complete = <R = never>(
-  request: typeof AudioSchemas.CompleteJobRequest.Encoded,
-  options?: VeniceClient.CallOptions<R>
-): Effect.Effect<AudioSchemas.CompleteJobResponse, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
-  JobMedia.complete("video", request, options)
+export const complete: Jobs.Call<typeof AudioSchemas.CompleteJobRequest.Encoded, AudioSchemas.CompleteJobResponse> =
+  jobs.complete

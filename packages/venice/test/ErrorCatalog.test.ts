@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -44,12 +45,13 @@ describe("ErrorCatalog (C1)", () => {
   })
 
   it.each(table)("$code: status, message and log level match the seed", (row) => {
-    const entry = ErrorCatalog.get(row.code)
-    expect(entry, `catalog lacks ${row.code}`).toBeDefined()
-    expect(entry!.status).toBe(row.status)
-    expect(entry!.message).toBe(row.message)
-    expect(entry!.logLevel).toBe(row.logLevel)
-    expect(entry!.origin).toBe("table")
+    const entry = Option.getOrUndefined(ErrorCatalog.find(row.code))
+    expect(entry, `catalog lacks ${row.code}`).toMatchObject({
+      status: row.status,
+      message: row.message,
+      logLevel: row.logLevel,
+      origin: "table"
+    })
   })
 
   it("catalogs exactly the seed's 40 codes as table rows, in the seed's order", () => {

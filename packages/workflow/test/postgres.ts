@@ -8,9 +8,9 @@
  * Every test works in a database of its own (`CREATE DATABASE`), so the cluster's and the steps' tables of one test
  * never see another's.
  */
+import { freePort } from "@venice-effect/testkit/FreePort"
 import * as Child from "node:child_process"
 import * as Fs from "node:fs"
-import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { afterAll } from "vitest"
@@ -42,18 +42,6 @@ export const missingPostgres: string | undefined = required || configured !== un
     console.warn(`[venice-effect] PostgreSQL tests skipped: ${reason} (CI installs and starts one: see .ci/run)`)
     return reason
   })()
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = Net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0
 

@@ -75,7 +75,7 @@ export const isNovitaFailure = (u: unknown): u is NovitaFailure =>
 
 const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"] as const
 type Method = typeof METHODS[number]
-const isMethod = (u: unknown): u is Method => typeof u === "string" && (METHODS as ReadonlyArray<string>).includes(u)
+const isMethod = (u: unknown): u is Method => METHODS.some((method) => method === u)
 
 /** The request as `AiError` shows it: method and URL only (never a header: no credential can leak). */
 const request = (facts: { readonly method?: string | undefined; readonly url?: string | undefined }) => ({

@@ -5,24 +5,37 @@ import * as Stream from "effect/Stream"
 import * as JobMedia from "../JobMedia.js"
 import * as Jobs from "../Jobs.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
+import type * as AudioSchemas from "../schema/Audio.js"
 import * as VeniceClient from "../VeniceClient.js"
 import { jsonEndpoint } from "./endpoint.js"
 
-/** The queue / retrieve / generate / resume quartet shared by `/video/*` and `/audio/*`. */
+/** The job a queue answer names. */
+interface Queued {
+  readonly model: string
+  readonly queue_id: string
+  readonly download_url?: string | undefined
+}
+
+/** The queue / quote / retrieve / generate / resume / download / complete endpoints shared by `/video/*` and `/audio/*`. */
 export const jobEndpoints = <
   QA,
   QI extends { readonly model: string },
+  QRA extends Queued,
+  QRI,
   RA,
-  RI extends { readonly model: string; readonly queue_id: string }
+  RI extends { readonly model: string; readonly queue_id: string },
+  PA,
+  PI extends { readonly model: string },
+  PRA,
+  PRI
 >(
   kind: "video" | "audio",
   schemas: {
     readonly queueRequest: Schema.Schema<QA, QI>
-    readonly queueResponse: Schema.Schema<
-      { readonly model: string; readonly queue_id: string; readonly download_url?: string | undefined },
-      unknown
-    >
+    readonly queueResponse: Schema.Schema<QRA, QRI>
     readonly retrieveRequest: Schema.Schema<RA, RI>
+    readonly quoteRequest: Schema.Schema<PA, PI>
+    readonly quoteResponse: Schema.Schema<PRA, PRI>
   }
 ) => {
   const queueEndpoint = jsonEndpoint({
@@ -36,11 +49,29 @@ export const jobEndpoints = <
     resendable: false
   })
 
-  const queue = <R = never>(request: QI, options?: VeniceClient.CallOptions<R>) =>
+  const queue: Jobs.Call<QI, QRA> = (request, options) =>
     Effect.map(queueEndpoint(request, options), (response) => response.value)
 
-  const retrieve = <R = never>(
-    request: RI,
+  const quoteEndpoint = jsonEndpoint({
+    operation: `${kind}.quote`,
+    method: "POST",
+    path: `${kind}/quote`,
+    request: schemas.quoteRequest,
+    response: schemas.quoteResponse,
+    model: (req) => req.model
+  })
+
+  const quote: Jobs.Call<PI, PRA> = (request, options) =>
+    Effect.map(quoteEndpoint(request, options), (response) => response.value)
+
+  const complete: Jobs.Call<typeof AudioSchemas.CompleteJobRequest.Encoded, AudioSchemas.CompleteJobResponse> = (
+    request,
+    options
+  ) => JobMedia.complete(kind, request, options)
+
+  /** A retrieve of any job of this kind (validated against the kind's retrieve schema first). */
+  const retrieveJob = <R = never>(
+    request: { readonly model: string; readonly queue_id: string },
     options?: VeniceClient.CallOptions<R> & { readonly downloadUrl?: string | undefined }
   ): Effect.Effect<Jobs.JobState, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R> =>
     Effect.gen(function*() {
@@ -59,15 +90,14 @@ export const jobEndpoints = <
       )
     })
 
+  const retrieve: Jobs.Retrieve<RI> = retrieveJob
+
   /** Polls a queued job: each retrieve is sent once (polling is its retry policy) unless `retry` is given. */
-  const resume = <R = never, Out = unknown, R2 = never>(
-    queueId: string,
-    options: Jobs.PollingOptions<R, Out, R2> & { readonly model: string; readonly downloadUrl?: string | undefined }
-  ): Stream.Stream<Jobs.JobState, Jobs.JobFailedError | Jobs.JobTimeoutError, VeniceClient.VeniceClient | R | R2> => {
+  const resume: Jobs.Resume = (queueId, options) => {
     const { downloadUrl, model, pollFor, polling, ...callOptions } = options
     return Jobs.poll(
       { queueId, model },
-      retrieve({ model, queue_id: queueId } as RI, {
+      retrieveJob({ model, queue_id: queueId }, {
         ...callOptions,
         retry: callOptions.retry ?? CoreRetryPolicy.none,
         ...(downloadUrl !== undefined ? { downloadUrl } : {})
@@ -81,17 +111,10 @@ export const jobEndpoints = <
    * retrieve's body, or the `download_url` when the media is elsewhere — through `JobMedia`'s one bounded reader
    * (size `maxBytes`, idle `idleTimeout`).
    */
-  const download = <R = never, Out = unknown, R2 = never>(
+  const download: JobMedia.Download = <R = never, Out = unknown, R2 = never>(
     queueId: string,
-    options: Jobs.PollingOptions<R, Out, R2> & JobMedia.DownloadOptions & {
-      readonly model: string
-      readonly downloadUrl?: string | undefined
-    }
-  ): Stream.Stream<
-    Uint8Array,
-    Jobs.JobFailedError | Jobs.JobTimeoutError | JobMedia.DownloadError,
-    VeniceClient.VeniceClient | R | R2
-  > => {
+    options: Jobs.ResumeOptions<R, Out, R2> & JobMedia.DownloadOptions
+  ) => {
     const { downloadUrl, idleTimeout, maxBytes, model, pollFor, polling, timeout: _, ...callOptions } = options
     const job = { queueId, model }
     return Stream.unwrapScoped(Effect.gen(function*() {
@@ -110,18 +133,15 @@ export const jobEndpoints = <
     }))
   }
 
-  const generate = <R = never, Out = unknown, R2 = never>(
-    request: QI,
-    options?: Jobs.PollingOptions<R, Out, R2>
-  ): Stream.Stream<Jobs.JobState, Jobs.JobError, VeniceClient.VeniceClient | R | R2> =>
+  const generate: Jobs.Generate<QI> = (request, options) =>
     Stream.unwrap(
       Effect.map(queue(request, options), (queued) =>
-        resume<R, Out, R2>(queued.queue_id, {
+        resume(queued.queue_id, {
           ...options,
           model: queued.model,
           ...(queued.download_url !== undefined ? { downloadUrl: queued.download_url } : {})
         }))
     )
 
-  return { queue, retrieve, resume, download, generate }
+  return { queue, quote, retrieve, resume, download, generate, complete }
 }

@@ -1,4 +1,4 @@
-import * as ClientError from "@venice-effect/core/ClientError"
+import type * as ClientError from "@venice-effect/core/ClientError"
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"

@@ -180,7 +180,7 @@ export type CryptoRpcResponse = typeof CryptoRpcResponse.Type
  * @category guards
  */
 export const isKnownNetwork = (network: string): network is (typeof knownNetworks)[number] =>
-  (knownNetworks as ReadonlyArray<string>).includes(network)
+  knownNetworks.some((known) => known === network)
 
 /**
  * `GET /crypto/rpc/networks` (public): the network slugs the proxy serves, sorted. Authoritative over

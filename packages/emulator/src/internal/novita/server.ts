@@ -9,7 +9,7 @@ import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NovitaErrorCatalog from "@venice-effect/novita/NovitaErrorCatalog"
+import * as ErrorCatalog from "@venice-effect/novita/ErrorCatalog"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -35,8 +35,8 @@ export interface Env {
   readonly origin: string
 }
 
-type Group = NovitaErrorCatalog.NovitaErrorGroup
-type Code = NovitaErrorCatalog.NovitaErrorCode
+type Group = ErrorCatalog.NovitaErrorGroup
+type Code = ErrorCatalog.NovitaErrorCode
 
 // ─── replies ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -52,7 +52,7 @@ interface ErrorOptions {
 
 /** A catalog row as Novita answers it: `{code: <status>, reason, message, metadata}`. */
 export const errorReply = (code: Code, routeGroup: Group, options: ErrorOptions = {}): Reply.Reply => {
-  const rows = NovitaErrorCatalog.byCode(code)
+  const rows = ErrorCatalog.byCode(code)
   const wanted = options.group ?? routeGroup
   const row = rows.find((r) => r.group === wanted) ?? rows[0]! // every code of the catalog has a row
   const status = options.status ?? row.status

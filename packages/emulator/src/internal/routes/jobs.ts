@@ -7,7 +7,7 @@
  * models (`GET /media/{id}.mp4?X-Signature=…`, no credentials) serves the video once the job is done.
  */
 import * as Audio from "@venice-effect/venice/schema/Audio"
-import * as Models from "@venice-effect/venice/schema/Models"
+import type * as Models from "@venice-effect/venice/schema/Models"
 import * as Video from "@venice-effect/venice/schema/Video"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -35,6 +35,31 @@ const videoPrice = (duration: string | undefined): number => {
   const seconds = duration !== undefined ? Number.parseFloat(duration) : 5
   return round(0.11 * (Number.isFinite(seconds) ? seconds : 5), 4)
 }
+
+/** Records a job and charges its price at queue time (skills venice-video, venice-audio-music), else refuses. */
+const enqueue = (
+  ctx: Ctx,
+  kind: Job["kind"],
+  model: string,
+  price: number,
+  answer: (job: Job) => Reply.Reply
+): Effect.Effect<Reply.Reply> =>
+  Effect.gen(function*() {
+    const refused = insufficient(ctx, price)
+    if (refused !== undefined) return refused
+    const job: Job = {
+      id: yield* uuid(ctx),
+      kind,
+      model,
+      owner: jobOwner(ctx),
+      queuedAt: ctx.now,
+      durationMillis: ctx.env.settings.jobs.durationMillis,
+      deleted: false
+    }
+    ctx.env.state.jobs.set(job.id, job)
+    ctx.charge({ usd: price, model, requestId: job.id })
+    return answer(job)
+  })
 
 const videoQueue: RouteSpec = {
   name: "video/queue",
@@ -77,28 +102,14 @@ const videoQueue: RouteSpec = {
           return Reply.standard(400, "image_url is required for this model")
         }
       }
-      const price = videoPrice(request.duration)
-      const refused = insufficient(ctx, price)
-      if (refused !== undefined) return refused
-      const job: Job = {
-        id: yield* uuid(ctx),
-        kind: "video",
-        model: model.model.id,
-        owner: jobOwner(ctx),
-        queuedAt: ctx.now,
-        durationMillis: ctx.env.settings.jobs.durationMillis,
-        deleted: false
-      }
-      ctx.env.state.jobs.set(job.id, job)
-      // API-key callers are charged at queue time (skill venice-video).
-      ctx.charge({ usd: price, model: model.model.id, requestId: job.id })
-      return Reply.json(200, {
-        model: model.model.id,
-        queue_id: job.id,
-        ...(Catalog.vpsBacked.has(model.model.id)
-          ? { download_url: Catalog.downloadUrl(ctx.env.origin(), job.id) }
-          : {})
-      }, modelHeaders(model))
+      return yield* enqueue(ctx, "video", model.model.id, videoPrice(request.duration), (job) =>
+        Reply.json(200, {
+          model: model.model.id,
+          queue_id: job.id,
+          ...(Catalog.vpsBacked.has(model.model.id)
+            ? { download_url: Catalog.downloadUrl(ctx.env.origin(), job.id) }
+            : {})
+        }, modelHeaders(model)))
     })
 }
 
@@ -124,21 +135,15 @@ const retrieve = (
       })
     }
     const elapsed = ctx.now - job.queuedAt
-    if (elapsed < job.durationMillis) {
-      return Reply.json(200, {
-        status: "PROCESSING",
-        average_execution_time: job.durationMillis,
-        execution_duration: elapsed
-      }, modelHeaders(model))
-    }
-    if (kind === "video" && Catalog.vpsBacked.has(job.model)) {
-      // VPS-backed: the video is at the queue answer's download_url (routes/jobs.ts)
-      return Reply.json(200, {
-        status: "COMPLETED",
-        average_execution_time: job.durationMillis,
-        execution_duration: elapsed
-      }, modelHeaders(model))
-    }
+    const status = (status: "PROCESSING" | "COMPLETED") =>
+      Reply.json(
+        200,
+        { status, average_execution_time: job.durationMillis, execution_duration: elapsed },
+        modelHeaders(model)
+      )
+    if (elapsed < job.durationMillis) return status("PROCESSING")
+    // VPS-backed: the video is at the queue answer's download_url (routes/jobs.ts)
+    if (kind === "video" && Catalog.vpsBacked.has(job.model)) return status("COMPLETED")
     if (request.delete_media_on_completion === true) job.deleted = true
     if (kind === "video") {
       return {
@@ -191,21 +196,8 @@ const audioQueue: RouteSpec = {
       const seconds = request.duration_seconds !== undefined
         ? Number(request.duration_seconds)
         : spec.default_duration ?? 60
-      const price = round(seconds * 0.0115, 4)
-      const refused = insufficient(ctx, price)
-      if (refused !== undefined) return refused
-      const job: Job = {
-        id: yield* uuid(ctx),
-        kind: "audio",
-        model: model.model.id,
-        owner: jobOwner(ctx),
-        queuedAt: ctx.now,
-        durationMillis: ctx.env.settings.jobs.durationMillis,
-        deleted: false
-      }
-      ctx.env.state.jobs.set(job.id, job)
-      ctx.charge({ usd: price, model: model.model.id, requestId: job.id })
-      return Reply.json(200, { model: model.model.id, queue_id: job.id, status: "QUEUED" }, modelHeaders(model))
+      return yield* enqueue(ctx, "audio", model.model.id, round(seconds * 0.0115, 4), (job) =>
+        Reply.json(200, { model: model.model.id, queue_id: job.id, status: "QUEUED" }, modelHeaders(model)))
     })
 }
 

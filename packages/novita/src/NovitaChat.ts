@@ -1,3 +1,0 @@
-/** @deprecated Use `Chat` and `ChatStream` (the module names every provider use); removed in the next release. @since 0.1.0 */
-export * from "./Chat.js"
-export * from "./ChatStream.js"

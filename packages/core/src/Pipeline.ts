@@ -20,8 +20,9 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as LogLevel from "effect/LogLevel"
-import * as Ref from "effect/Ref"
+import * as Option from "effect/Option"
 import type * as Schedule from "effect/Schedule"
+import * as Tracer from "effect/Tracer"
 import type { CatalogLogLevel } from "./CatalogLogLevel.js"
 import * as CatalogLogLevels from "./CatalogLogLevel.js"
 import type * as ClientError from "./ClientError.js"
@@ -228,8 +229,11 @@ export type Event =
  * @category observation
  */
 export class Observer extends Context.Reference<Observer>()("@venice-effect/core/Pipeline/Observer", {
-  defaultValue: (): (event: Event) => Effect.Effect<void> => () => Effect.void
+  defaultValue: (): (event: Event) => Effect.Effect<void> => ignoreEvents
 }) {}
+
+/** The default observer: a call whose observer is this one builds no events at all. */
+const ignoreEvents = (_event: Event): Effect.Effect<void> => Effect.void
 
 /**
  * Header names never recorded in spans or logs (added to `@effect/platform`'s redaction list for every call).
@@ -349,18 +353,39 @@ export const runWith = <A, E, R>(
   call: Call<A, E, R>
 ): Effect.Effect<A, E | ClientError.ClientError, R> => {
   const url = SafeUrl.sanitize(call.request.url)
-  return Effect.gen(function*() {
-    const observe = yield* Observer
-    const span = yield* Effect.orElseSucceed(Effect.currentSpan, () => undefined)
-    const ctx = CallContext.make(client, store, provider, call, url, observe, span)
-    const attempts = yield* Ref.make(call.attemptsBefore ?? 0)
-    const next = Effect.flatMap(Ref.updateAndGet(attempts, (n) => n + 1), (n) => attempt(ctx, n))
-    return yield* Effect.retry(next, Retry.policy(ctx, Ref.get(attempts))).pipe(
-      Effect.tapBoth({
-        onSuccess: () => Effect.flatMap(Ref.get(attempts), (n) => Telemetry.outcome(ctx, n, undefined)),
-        onFailure: (error) => Effect.flatMap(Ref.get(attempts), (n) => Telemetry.outcome(ctx, n, error))
-      })
+  return Effect.withFiberRuntime<A, E | ClientError.ClientError, R>((fiber) => {
+    // the observer and the call's span, read off the fiber in this one step
+    const context = fiber.currentContext
+    const observe = Context.get(context, Observer)
+    const parent = Context.getOption(context, Tracer.ParentSpan)
+    const span = Option.isSome(parent) && parent.value._tag === "Span" ? parent.value : undefined
+    const ctx = CallContext.make(
+      client,
+      store,
+      provider,
+      call,
+      url,
+      observe === ignoreEvents ? undefined : observe,
+      span
     )
+    // a rerun after a payment (the authenticator's recover step) numbers its attempts on
+    let attempts = call.attemptsBefore ?? 0
+    const next = Effect.suspend(() => attempt(ctx, ++attempts))
+    // the retry policy's driver is built when the first attempt fails: a call that succeeds at once never pays it;
+    // the first failure is replayed to `Effect.retry` as the policy's first input
+    const retried = Effect.catchAll(next, (first) => {
+      let replay = true
+      const again = Effect.suspend(() => {
+        if (!replay) return next
+        replay = false
+        return Effect.fail(first)
+      })
+      return Effect.retry(again, Retry.policy(ctx, Effect.sync(() => attempts)))
+    })
+    return Effect.tapBoth(retried, {
+      onSuccess: () => Telemetry.outcome(ctx, attempts, undefined),
+      onFailure: (error) => Telemetry.outcome(ctx, attempts, error)
+    })
   }).pipe(
     Redaction.redacting(secretHeaders),
     Effect.withSpan(`${provider.name}.${call.operation}`, {
@@ -379,23 +404,25 @@ export const runWith = <A, E, R>(
 
 /**
  * One attempt: refused by the error-budget guard, or paced, given its slots, authorized and sent. Every wait before
- * it is sent ends by its send-by time (L1); the slots go back when it ends, whatever the outcome.
+ * it is sent ends by its send-by time (L1); the slots go back when it ends, whatever the outcome. Steps with
+ * nothing to do (no guard, no pacing bucket, no slots, nobody observing) are not run at all.
  */
 const attempt = <A, E, R>(
   ctx: CallContext.CallContext<A, E, R>,
   n: number
-): Effect.Effect<A, E | ClientError.ClientError, R> =>
-  Effect.gen(function*() {
-    const started = yield* Clock.currentTimeMillis
-    yield* Guard.check(ctx, n, started)
+): Effect.Effect<A, E | ClientError.ClientError, R> => {
+  const attempted = Effect.flatMap(Clock.currentTimeMillis, (started) => {
     const sendBy = started + Duration.toMillis(ctx.call.maxWait)
-    yield* Pacing.pace(ctx, n, sendBy)
-    return yield* Effect.acquireUseRelease(
-      Slots.take(ctx, n, sendBy),
-      (held) => send(ctx, n, held.resolved),
-      (held, exit) => held.release(exit)
+    const sent = Effect.flatMap(
+      Pacing.pace(ctx, n, sendBy, started),
+      (now) => Slots.holding(ctx, n, sendBy, now, (resolved) => send(ctx, n, resolved))
     )
-  }).pipe(Effect.tapError((error) => Telemetry.attemptFailed(ctx, n, error)))
+    return ctx.budget === undefined ? sent : Effect.zipRight(Guard.check(ctx, n, started), sent)
+  })
+  return ctx.observe === undefined
+    ? attempted
+    : Effect.tapError(attempted, (error) => Telemetry.attemptFailed(ctx, n, error))
+}
 
 /** Authorizes the attempt (fresh credentials, R10), exchanges it, and decodes an error answer. */
 const send = <A, E, R>(
@@ -403,12 +430,21 @@ const send = <A, E, R>(
   n: number,
   resolved: Effect.Effect<void>
 ): Effect.Effect<A, E | ClientError.ClientError, R> =>
-  Effect.gen(function*() {
-    yield* Telemetry.attemptStarted(ctx, n)
-    const authorized = yield* ctx.call.authorize(ctx.call.request, n)
-    const request = HttpClientRequest.setHeader(authorized, "x-client-correlation-id", ctx.correlationId)
-    const answer = yield* Exchange.exchange(ctx, n, request, resolved)
-    if (answer._tag === "Failure") return yield* Exchange.failure(ctx, n, answer, resolved)
-    yield* ctx.observe({ _tag: "AttemptSucceeded", operation: ctx.call.operation, attempt: n, status: answer.status })
-    return answer.value
-  })
+  Effect.zipRight(
+    Telemetry.attemptStarted(ctx, n),
+    Effect.flatMap(ctx.call.authorize(ctx.call.request, n), (authorized) => {
+      const request = HttpClientRequest.setHeader(authorized, "x-client-correlation-id", ctx.correlationId)
+      return Effect.flatMap(Exchange.exchange(ctx, n, request, resolved), (answer) => {
+        if (answer._tag === "Failure") return Exchange.failure(ctx, n, answer, resolved)
+        const observe = ctx.observe
+        if (observe === undefined) return Effect.succeed(answer.value)
+        const event = {
+          _tag: "AttemptSucceeded",
+          operation: ctx.call.operation,
+          attempt: n,
+          status: answer.status
+        } as const
+        return Effect.as(observe(event), answer.value)
+      })
+    })
+  )

@@ -587,7 +587,9 @@ export const layer = <I, E, Meta>(
   tag: Context.Tag<I, Service<E, Meta>>,
   provider: Provider<E, Meta>,
   options: Options<E>
-): Layer.Layer<I, BuildError, HttpClient.HttpClient> => Layer.effect(tag, make(provider, options))
+): Layer.Layer<I, BuildError, HttpClient.HttpClient> =>
+  // the secret headers join the redaction list once, for the runtime, rather than once per call
+  Layer.merge(Layer.effect(tag, make(provider, options)), Redaction.layerSecrets)
 
 /**
  * Options of {@link layerConfig}: the client options, with the key and the base URL as `Config` values so callers
@@ -615,13 +617,16 @@ export const layerConfig = <I, E, Meta>(
   provider: Provider<E, Meta>,
   options: ConfigOptions<E> = {}
 ): Layer.Layer<I, BuildError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    tag,
-    Effect.gen(function*() {
-      const { apiKey: apiKeyConfig, baseUrl: baseUrlConfig, ...rest } = options
-      const apiKey = yield* (apiKeyConfig ?? Config.redacted(provider.config.apiKey))
-      const baseUrl = yield* (baseUrlConfig ??
-        Config.string(provider.config.baseUrl).pipe(Config.withDefault(provider.defaultBaseUrl)))
-      return yield* make(provider, { ...rest, apiKey, baseUrl })
-    })
+  Layer.merge(
+    Layer.effect(
+      tag,
+      Effect.gen(function*() {
+        const { apiKey: apiKeyConfig, baseUrl: baseUrlConfig, ...rest } = options
+        const apiKey = yield* (apiKeyConfig ?? Config.redacted(provider.config.apiKey))
+        const baseUrl = yield* (baseUrlConfig ??
+          Config.string(provider.config.baseUrl).pipe(Config.withDefault(provider.defaultBaseUrl)))
+        return yield* make(provider, { ...rest, apiKey, baseUrl })
+      })
+    ),
+    Redaction.layerSecrets
   )

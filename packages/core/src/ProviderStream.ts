@@ -20,6 +20,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ClientError from "./ClientError.js"
 import * as ErrorBody from "./ErrorBody.js"
+import * as Timeout from "./internal/pipeline/timeout.js"
 import * as Pipeline from "./Pipeline.js"
 import type * as ProviderClient from "./ProviderClient.js"
 import * as Sse from "./Sse.js"
@@ -323,10 +324,8 @@ export const bounded = <E, E2>(
       const left = since + Duration.toMillis(after) - now
       if (!Number.isFinite(left)) return pull
       if (left <= 0) return Effect.fail(Option.some(onTimeout(which, after)))
-      return Effect.timeoutFail(pull, {
-        duration: Duration.millis(left),
-        onTimeout: () => Option.some(onTimeout(which, after))
-      })
+      // under the live clock one forked fiber and a plain timer per pull, not a race of two fibers
+      return Timeout.within(pull, Duration.millis(left), () => Option.some(onTimeout(which, after)))
     }))
   }))
 

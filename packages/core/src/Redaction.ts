@@ -8,7 +8,9 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
 
 /**
  * Header names never recorded in spans or logs: credentials, sign-in and payment headers, cookies.
@@ -48,7 +50,9 @@ export const append = (
 }
 
 /**
- * Runs `effect` with `names` added to `@effect/platform`'s redaction list (what it holds already stays on it).
+ * Runs `effect` with `names` added to `@effect/platform`'s redaction list (what it holds already stays on it). When
+ * the list already holds them all (e.g. {@link layerSecrets} set them for the whole runtime), `effect` runs as it is:
+ * no fiber-local change per call.
  *
  * @since 0.1.0
  * @category combinators
@@ -59,7 +63,10 @@ export const redacting: {
 } = dual(
   2,
   <A, E, R>(effect: Effect.Effect<A, E, R>, names: Iterable<string>): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(effect, Headers.currentRedactedNames, (current) => append(current, names))
+    Effect.flatMap(FiberRef.get(Headers.currentRedactedNames), (current) => {
+      const next = append(current, names)
+      return next === current ? effect : Effect.locally(effect, Headers.currentRedactedNames, next)
+    })
 )
 
 /**
@@ -70,3 +77,15 @@ export const redacting: {
  */
 export const redactingSecrets = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   redacting(effect, secretHeaders)
+
+/**
+ * {@link secretHeaders} added to `@effect/platform`'s redaction list for the rest of the scope: as a layer, for every
+ * fiber of the runtime it is part of. A provider client's layer includes it, so its calls find the names already on
+ * the list instead of adding them per call.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerSecrets: Layer.Layer<never> = Layer.scopedDiscard(
+  Effect.locallyScopedWith(Headers.currentRedactedNames, (current) => append(current, secretHeaders))
+)

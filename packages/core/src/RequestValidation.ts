@@ -65,7 +65,41 @@ const describe = (cause: unknown): string => (cause instanceof Error ? cause.mes
  * @since 0.1.0
  * @category validation
  */
-export const jsonIssues = (value: unknown, maxDepth: number = MAX_JSON_DEPTH): ReadonlyArray<string> => {
+export const jsonIssues = (value: unknown, maxDepth: number = MAX_JSON_DEPTH): ReadonlyArray<string> =>
+  isClean(value, maxDepth) ? [] : walk(value, maxDepth)
+
+/** Nesting the quick check follows before it leaves the value to the iterative walk (no deep recursion). */
+const QUICK_DEPTH = 64
+
+/**
+ * The common case, quickly: whether the value has none of {@link jsonIssues}'s issues, by a recursive look that
+ * builds no paths. Anything it cannot settle (an issue, nesting past {@link QUICK_DEPTH}, a member that throws) is
+ * `false`, and the walk that names the issues decides.
+ */
+const isClean = (value: unknown, maxDepth: number): boolean => {
+  const ancestors = new Set<object>()
+  const clean = (v: unknown, depth: number): boolean => {
+    if (typeof v === "bigint") return false
+    if (v === null || typeof v !== "object") return true
+    if (ancestors.has(v) || depth >= maxDepth || depth >= QUICK_DEPTH) return false
+    if ("toJSON" in v && typeof v.toJSON === "function") return true
+    ancestors.add(v)
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (!clean(v[i], depth + 1)) return false
+    } else {
+      for (const key of Object.keys(v)) if (!clean((v as Record<string, unknown>)[key], depth + 1)) return false
+    }
+    ancestors.delete(v)
+    return true
+  }
+  try {
+    return clean(value, 0)
+  } catch {
+    return false
+  }
+}
+
+const walk = (value: unknown, maxDepth: number): ReadonlyArray<string> => {
   interface Path {
     readonly key: string
     readonly parent: Path | undefined

@@ -16,6 +16,20 @@ const SECRET_PARAM = /key|token|secret|signature|sig|auth|password|credential|si
  * @category utils
  */
 export const sanitize = (url: string | URL): string => {
+  if (typeof url !== "string") return sanitizeUncached(url)
+  const cached = sanitized.get(url)
+  if (cached !== undefined) return cached
+  const result = sanitizeUncached(url)
+  // a client calls a handful of URLs: remember the last ones (a plain bound, not an LRU)
+  if (sanitized.size >= SANITIZED_CACHE) sanitized.clear()
+  sanitized.set(url, result)
+  return result
+}
+
+const SANITIZED_CACHE = 256
+const sanitized = new Map<string, string>()
+
+const sanitizeUncached = (url: string | URL): string => {
   let parsed: URL
   try {
     parsed = typeof url === "string" ? new URL(url) : new URL(url.href)

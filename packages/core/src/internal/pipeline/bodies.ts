@@ -89,6 +89,14 @@ export const readLimited = (
     // announced too large: take one chunk at most, so the body is released rather than left on the socket
     return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge(undefined)))
   }
+  if (Number.isFinite(declared) && isIdentity(response.headers["content-encoding"])) {
+    // announced within the bound and not encoded: the transport reads exactly `declared` bytes (a longer body is a
+    // protocol error, a shorter one a reset), so the body is read in one step instead of folded chunk by chunk
+    return Effect.mapError(
+      Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer)),
+      (e) => transport(e.cause)
+    )
+  }
   return response.stream.pipe(
     Stream.mapError((e) => transport(e.cause)),
     Stream.runFoldWhile(
@@ -115,6 +123,10 @@ export const readLimited = (
     })
   )
 }
+
+/** No `Content-Encoding`, or `identity`: the bytes read are the bytes announced. */
+const isIdentity = (encoding: string | undefined): boolean =>
+  encoding === undefined || encoding === "" || encoding.trim().toLowerCase() === "identity"
 
 const utf8 = new TextDecoder("utf-8")
 

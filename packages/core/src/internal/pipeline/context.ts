@@ -31,7 +31,8 @@ export interface CallContext<A, E, R> {
   readonly url: string
   readonly correlationId: string
   readonly budget: Budget | undefined
-  readonly observe: (event: Pipeline.Event) => Effect.Effect<void>
+  /** Where the call's events go; absent when nobody observes (the default `Observer`): no event is built. */
+  readonly observe: ((event: Pipeline.Event) => Effect.Effect<void>) | undefined
   /** The call's span, if a tracer is set. */
   readonly span: Tracer.Span | undefined
 }
@@ -43,7 +44,7 @@ export const make = <A, E, R>(
   provider: Pipeline.Provider<E>,
   call: Pipeline.Call<A, E, R>,
   url: string,
-  observe: (event: Pipeline.Event) => Effect.Effect<void>,
+  observe: ((event: Pipeline.Event) => Effect.Effect<void>) | undefined,
   span: Tracer.Span | undefined
 ): CallContext<A, E, R> => ({
   provider,

@@ -17,34 +17,35 @@ import * as Telemetry from "./telemetry.js"
 export const PACING_HORIZON: Duration.Duration = Duration.hours(25)
 const horizon = Duration.toMillis(PACING_HORIZON)
 
-/** Waits until the pacing bucket has a free request, or fails when that is after `sendBy` (L1). */
+/**
+ * Waits until the pacing bucket has a free request, or fails when that is after `sendBy` (L1). `now` is the
+ * attempt's start; succeeds with the time the request was granted (`now` itself when there was nothing to wait for).
+ */
 export const pace = <A, E, R>(
   ctx: CallContext<A, E, R>,
   attempt: number,
-  sendBy: number
-): Effect.Effect<void, ClientError.WaitTooLongError> => {
+  sendBy: number,
+  now: number
+): Effect.Effect<number, ClientError.WaitTooLongError> => {
   const bucket = ctx.call.pacingBucket
-  if (bucket === undefined) return Effect.void
-  const reserve: Effect.Effect<void, ClientError.WaitTooLongError> = Effect.flatMap(
-    Clock.currentTimeMillis,
-    (now) =>
-      Effect.flatMap(ctx.store.reserve(bucket, now), (reservation) => {
-        if (reservation._tag === "Granted") return Effect.void
-        const wait = Math.max(0, reservation.until - now)
-        if (reservation.until > sendBy) {
-          const what = `the request window of ${bucket} is exhausted for ${Duration.format(Duration.millis(wait))}`
-          return Effect.fail(waitTooLong(ctx, attempt, reservation.until - now, what))
-        }
-        // wake a little after the reset, never before: an early request only collects a 429
-        const delay = Duration.millis(Math.max(1, wait) + 5)
-        return Telemetry.pacing(ctx, bucket, delay).pipe(
-          Effect.zipRight(Telemetry.waited(ctx, delay)),
-          Effect.zipRight(Effect.sleep(delay)),
-          Effect.zipRight(reserve)
-        )
-      })
-  )
-  return reserve
+  if (bucket === undefined) return Effect.succeed(now)
+  const reserve = (now: number): Effect.Effect<number, ClientError.WaitTooLongError> =>
+    Effect.flatMap(ctx.store.reserve(bucket, now), (reservation) => {
+      if (reservation._tag === "Granted") return Effect.succeed(now)
+      const wait = Math.max(0, reservation.until - now)
+      if (reservation.until > sendBy) {
+        const what = `the request window of ${bucket} is exhausted for ${Duration.format(Duration.millis(wait))}`
+        return Effect.fail(waitTooLong(ctx, attempt, reservation.until - now, what))
+      }
+      // wake a little after the reset, never before: an early request only collects a 429
+      const delay = Duration.millis(Math.max(1, wait) + 5)
+      return Telemetry.pacing(ctx, bucket, delay).pipe(
+        Effect.zipRight(Telemetry.waited(ctx, delay)),
+        Effect.zipRight(Effect.sleep(delay)),
+        Effect.zipRight(Effect.flatMap(Clock.currentTimeMillis, reserve))
+      )
+    })
+  return reserve(now)
 }
 
 /**

@@ -30,7 +30,34 @@ export interface Held {
   readonly release: (exit: Exit.Exit<unknown, unknown>) => Effect.Effect<void>
 }
 
-const nothing: Held = { resolved: Effect.void, release: () => Effect.void }
+/**
+ * Runs `use` holding the attempt's slots (see {@link take}), given back when it ends whatever the outcome. Without
+ * slots to take, `use` runs as it is.
+ */
+export const holding = <A, E, R, B, E2, R2>(
+  ctx: CallContext<A, E, R>,
+  attempt: number,
+  sendBy: number,
+  now: number,
+  use: (resolved: Effect.Effect<void>) => Effect.Effect<B, E2, R2>
+): Effect.Effect<B, E2 | ClientError.ErrorBudgetExhaustedError | ClientError.WaitTooLongError, R2> =>
+  ctx.budget === undefined && ctx.call.inFlight === undefined
+    ? use(Effect.void)
+    : Effect.acquireUseRelease(
+      take(ctx, attempt, sendBy, now),
+      (held) => use(held.resolved),
+      (held, exit) => held.release(exit)
+    )
+
+/** `release`, run once however often the effect runs (a plain flag: the steps of one attempt run on one fiber). */
+const once = (release: Effect.Effect<void>): Effect.Effect<void> => {
+  let done = false
+  return Effect.suspend(() => {
+    if (done) return Effect.void
+    done = true
+    return release
+  })
+}
 
 /** A slot to wait for. */
 interface Wanted<E> {
@@ -51,26 +78,32 @@ interface Wanted<E> {
 export const take = <A, E, R>(
   ctx: CallContext<A, E, R>,
   attempt: number,
-  sendBy: number
+  sendBy: number,
+  now: number
 ): Effect.Effect<Held, ClientError.ErrorBudgetExhaustedError | ClientError.WaitTooLongError> => {
   const budget = unresolved(ctx, attempt)
   const inFlight = ctx.call.inFlight
-  if (budget === undefined && inFlight === undefined) return Effect.succeed(nothing)
   const lease = `${ctx.correlationId}#${attempt}`
-  return Effect.uninterruptible(Effect.gen(function*() {
-    let resolved: Effect.Effect<void> = Effect.void
-    if (budget !== undefined) {
-      yield* acquire(ctx, attempt, sendBy, lease, budget)
-      resolved = yield* Effect.once(ctx.store.releaseSlot(budget.bucket, lease))
-    }
-    if (inFlight === undefined) return { resolved, release: () => resolved }
-    yield* Effect.onError(acquire(ctx, attempt, sendBy, lease, inFlightSlot(ctx, inFlight)), () => resolved)
-    return {
-      resolved,
-      release: (exit: Exit.Exit<unknown, unknown>) =>
-        Effect.zipRight(resolved, releaseInFlight(ctx, inFlight, lease, exit))
-    }
-  }))
+  const resolved = budget === undefined ? Effect.void : once(ctx.store.releaseSlot(budget.bucket, lease))
+  const first = budget === undefined ? Effect.void : acquire(ctx, attempt, sendBy, now, lease, budget)
+  if (inFlight === undefined) return Effect.uninterruptible(Effect.as(first, { resolved, release: () => resolved }))
+  return Effect.uninterruptible(Effect.zipRight(
+    first,
+    Effect.as(
+      Effect.onError(
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => acquire(ctx, attempt, sendBy, now, lease, inFlightSlot(ctx, inFlight))
+        ),
+        () => resolved
+      ),
+      {
+        resolved,
+        release: (exit: Exit.Exit<unknown, unknown>) =>
+          Effect.zipRight(resolved, releaseInFlight(ctx, inFlight, lease, exit))
+      }
+    )
+  ))
 }
 
 /**
@@ -112,7 +145,7 @@ const inFlightSlot = <A, E, R>(ctx: CallContext<A, E, R>, inFlight: Pipeline.InF
 })
 
 /**
- * Takes a slot of `wanted.bucket` for `lease`, waiting while every slot is taken: each `Busy` answer is followed by a
+ * Takes a slot of `wanted.bucket` for `lease` (asked first at `start`), waiting while every slot is taken: each `Busy` answer is followed by a
  * watch on the bucket and one more try (a slot freed between the two is not missed), then a wait for the watch or
  * the send-by time, whichever comes first. At the send-by time, one last try, then
  * {@link ClientError.WaitTooLongError}.
@@ -121,6 +154,7 @@ const acquire = <A, E, R, E2>(
   ctx: CallContext<A, E, R>,
   attempt: number,
   sendBy: number,
+  start: number,
   lease: string,
   wanted: Wanted<E2>
 ): Effect.Effect<void, E2 | ClientError.WaitTooLongError> => {
@@ -131,12 +165,8 @@ const acquire = <A, E, R, E2>(
         (answer) => answer._tag === "Granted" ? undefined : wanted.busy(answer.inUse, limit)
       ))
   return Effect.flatMap(
-    Clock.currentTimeMillis,
-    (start) =>
-      Effect.flatMap(
-        ask(start),
-        (busy) => busy === undefined ? Effect.void : wait(ctx, attempt, sendBy, start, wanted, ask)
-      )
+    ask(start),
+    (busy) => busy === undefined ? Effect.void : wait(ctx, attempt, sendBy, start, wanted, ask)
   )
 }
 

@@ -43,18 +43,25 @@ const tagged = (() => {
 })()
 
 /** An attempt is about to be authorized and sent. */
-export const attemptStarted = <A, E, R>(ctx: CallContext<A, E, R>, attempt: number): Effect.Effect<void> =>
-  Effect.zipRight(
-    Metric.increment(tagged(attemptsTotal, ["provider", ctx.provider.name])),
+export const attemptStarted = <A, E, R>(ctx: CallContext<A, E, R>, attempt: number): Effect.Effect<void> => {
+  const counted = Metric.increment(tagged(attemptsTotal, ["provider", ctx.provider.name]))
+  return ctx.observe === undefined ? counted : Effect.zipRight(
+    counted,
     ctx.observe({ _tag: "AttemptStarted", operation: ctx.call.operation, attempt, timeout: ctx.call.timeout })
   )
+}
+
+/** Observes `event` if anyone observes the call (the event is built only then). */
+const observed = <A, E, R>(ctx: CallContext<A, E, R>, event: () => Pipeline.Event): Effect.Effect<void> =>
+  ctx.observe === undefined ? Effect.void : ctx.observe(event())
 
 /** The attempt failed (whatever comes next: a retry or the call's failure). */
 export const attemptFailed = <A, E, R>(
   ctx: CallContext<A, E, R>,
   attempt: number,
   error: unknown
-): Effect.Effect<void> => ctx.observe({ _tag: "AttemptFailed", operation: ctx.call.operation, attempt, error })
+): Effect.Effect<void> =>
+  observed(ctx, () => ({ _tag: "AttemptFailed", operation: ctx.call.operation, attempt, error }))
 
 /** Time spent waiting before an attempt (pacing, a slot) or a retry. */
 export const waited = <A, E, R>(ctx: CallContext<A, E, R>, delay: Duration.Duration): Effect.Effect<void> =>
@@ -65,7 +72,7 @@ export const pacing = <A, E, R>(
   ctx: CallContext<A, E, R>,
   bucket: string,
   delay: Duration.Duration
-): Effect.Effect<void> => ctx.observe({ _tag: "Pacing", operation: ctx.call.operation, bucket, delay })
+): Effect.Effect<void> => observed(ctx, () => ({ _tag: "Pacing", operation: ctx.call.operation, bucket, delay }))
 
 /** Span attributes of an error: its tag, and what the provider says of it (never secrets). */
 export const errorSummary = <E>(provider: Pipeline.Provider<E>, error: unknown): Record<string, unknown> => {
@@ -103,7 +110,7 @@ export const retrying = <A, E, R>(
       ...errorSummary(provider, error)
     })
     const operation = ctx.call.operation
-    yield* ctx.observe({ _tag: "Waiting", operation, nextAttempt: attempt + 1, delay, reason, error })
+    yield* observed(ctx, () => ({ _tag: "Waiting", operation, nextAttempt: attempt + 1, delay, reason, error }))
   })
 
 const spanEvent = <A, E, R>(ctx: CallContext<A, E, R>, name: string, attributes: Record<string, unknown>) =>

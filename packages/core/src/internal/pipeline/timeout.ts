@@ -40,12 +40,18 @@ const timer = <A, E, R, E2>(
         expired = true
         fiber.unsafeInterruptAsFork(FiberId.none)
       }, Math.min(MAX_TIMER, Math.max(0, Duration.toMillis(duration))))
-      return restore(Fiber.await(fiber)).pipe(
-        Effect.onInterrupt(() => Fiber.interrupt(fiber)),
-        Effect.ensuring(Effect.sync(() => clearTimeout(handle))),
-        Effect.flatMap((exit): Effect.Effect<A, E | E2> =>
-          expired && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : Effect.zipRight(fiber.inheritAll, exit)
-        )
-      )
+      // already uninterruptible: one match stops the timer on either side (no `onInterrupt` / `ensuring` regions)
+      return Effect.matchCauseEffect(restore(Fiber.await(fiber)), {
+        onFailure: (cause) => {
+          clearTimeout(handle)
+          return Effect.zipRight(Fiber.interrupt(fiber), Effect.failCause(cause))
+        },
+        onSuccess: (exit): Effect.Effect<A, E | E2> => {
+          clearTimeout(handle)
+          return expired && Exit.isInterrupted(exit)
+            ? Effect.fail(onTimeout())
+            : Effect.zipRight(fiber.inheritAll, exit)
+        }
+      })
     })
   )

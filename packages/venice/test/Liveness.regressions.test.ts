@@ -293,4 +293,23 @@ describe("counterexamples found by the liveness property suite", () => {
       expect(Exit.isSuccess(later.exit)).toBe(true)
       expect(later.pacing).toBeLessThanOrEqual(1)
     }).pipe(Effect.provide(layer())))
+
+  // seed 1618766815 (plain cases): RPC_CREDIT_LIMIT_EXCEEDED names the crypto-RPC credit cap's rolling 24 h window; the
+  // suite's recovery bound did not know that window, so the recovery call (maxWait 26 h) paced past its deadline. The
+  // SDK was right: the window is announced by the code, and every later call waits for it only within its own maxWait.
+  it.scoped("RPC_CREDIT_LIMIT_EXCEEDED: refused at once; later calls pace on the 24 h window only within maxWait", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("RPC_CREDIT_LIMIT_EXCEEDED"))
+      const first = yield* driven(Chat.completions(hello, { retry: RetryPolicy.make({ maxRetries: 3 }), maxWait: 0 }))
+      expect(failureOf(first.exit)).toMatchObject({ _tag: "WaitTooLongError" })
+      expect(first.elapsed).toBeLessThan(1000)
+      const impatient = yield* driven(Chat.completions(hello, { maxWait: "10 seconds" }))
+      expect(failureOf(impatient.exit)).toMatchObject({ _tag: "WaitTooLongError" })
+      expect(impatient.elapsed).toBeLessThan(1000)
+      expect(yield* emu.count({ route: "chat/completions" })).toBe(1)
+      const patient = yield* driven(Chat.completions(hello, { maxWait: "26 hours" }), "25 hours")
+      expect(Exit.isSuccess(patient.exit)).toBe(true)
+      expect(patient.elapsed).toBeLessThanOrEqual(24 * 3_600_000 + 1000)
+    }).pipe(Effect.provide(layer())))
 })

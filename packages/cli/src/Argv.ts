@@ -66,6 +66,7 @@ export const commandOptions = <Name extends string, R, E, A>(
   const takesValue = new Set<string>()
   // a group of names (`-m, --model`), then a value placeholder unless the group closes (`]`, `)`)
   for (const m of text.matchAll(/(?<![\w-])((?:--?[a-zA-Z][\w-]*)(?:,\s*--?[a-zA-Z][\w-]*)*)(\s+[^\s[\]()<-])?/g)) {
+    // group 1 is not optional: it takes part in every match
     const names = m[1]!.split(/,\s*/)
     for (const name of names) {
       options.add(name)
@@ -103,20 +104,26 @@ export const findUnknownOption = (
 ): UnknownOption | undefined => {
   let command: string | undefined
   const valued = new Set(["--completions", "--log-level"])
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
+  let options: CommandOptions | undefined
+  let skipValue = false
+  for (const arg of args) {
+    if (skipValue) {
+      skipValue = false
+      continue
+    }
     if (arg === "--") return undefined
     if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) {
       if (command === undefined && Object.hasOwn(commands, arg)) {
         command = arg
-        for (const name of commands[arg]!.takesValue) valued.add(name)
+        options = commands[arg]
+        for (const name of options?.takesValue ?? []) valued.add(name)
       }
       continue
     }
     const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg
-    const known = [...builtInOptions, ...(command === undefined ? [] : commands[command]!.options)]
+    const known = [...builtInOptions, ...(options?.options ?? [])]
     if (!known.includes(name)) return { option: name, command, known }
-    if (valued.has(name) && !arg.includes("=")) i++
+    skipValue = valued.has(name) && !arg.includes("=")
   }
   return undefined
 }

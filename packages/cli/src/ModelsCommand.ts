@@ -56,8 +56,8 @@ export const renderTable = (models: ReadonlyArray<ModelSchemas.Model>): Readonly
     m.model_spec.name ?? ""
   ])
   const header = ["MODEL", "TYPE", "CONTEXT", "PRIVACY", "NAME"]
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  return [header, ...rows].map((row) => row.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd())
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
+  return [header, ...rows].map((row) => row.map((cell, i) => pad(cell, widths[i] ?? 0)).join("  ").trimEnd())
 }
 
 /**

@@ -157,9 +157,9 @@ export const table = (options: {
   const room = Math.max(12, options.width - fixed - gap.length * (natural.length - 1))
   const widths = natural.map((w, i) => (i === options.flexible ? Math.min(w, room) : w))
   const cellLines = (cell: string | ReadonlyArray<string>, i: number) =>
-    i === options.flexible ? linesOf(cell).flatMap((line) => wrap(line, widths[i]!, "  ")) : linesOf(cell)
+    i === options.flexible ? linesOf(cell).flatMap((line) => wrap(line, widths[i] ?? room, "  ")) : linesOf(cell)
   const fit = (text: string, i: number) => {
-    const padding = " ".repeat(Math.max(0, widths[i]! - width(text)))
+    const padding = " ".repeat(Math.max(0, (widths[i] ?? 0) - width(text)))
     return options.right?.includes(i) === true ? padding + text : text + padding
   }
   const render = (row: ReadonlyArray<string | ReadonlyArray<string>>) => {

@@ -165,6 +165,7 @@ export const decode = (
     const v = headers[name]
     if (v === undefined) return undefined
     const m = BOOLEAN.exec(v)
+    // BOOLEAN's group 1 is not optional: it takes part in every match
     if (m !== null) return m[1]!.toLowerCase() === "true"
     ignored.push(HeaderDiagnostics.ignored(name, v, "not true/false"))
     return undefined

@@ -38,31 +38,28 @@ export const jobEndpoints = <
     readonly quoteResponse: Schema.Schema<PRA, PRI>
   }
 ) => {
-  const queueEndpoint = jsonEndpoint({
-    operation: `${kind}.queue`,
-    method: "POST",
-    path: `${kind}/queue`,
-    request: schemas.queueRequest,
-    response: schemas.queueResponse,
-    model: (req) => req.model,
-    // R9: queueing may bill; never re-send once it may have reached Venice
-    resendable: false
-  })
+  /** A JSON endpoint of the kind (`${kind}/${name}`), answering its decoded body. */
+  const call = <A, I extends { readonly model: string }, RA, RI>(
+    name: "queue" | "quote",
+    request: Schema.Schema<A, I>,
+    response: Schema.Schema<RA, RI>,
+    resendable: boolean
+  ): Jobs.Call<I, RA> => {
+    const endpoint = jsonEndpoint({
+      operation: `${kind}.${name}`,
+      method: "POST",
+      path: `${kind}/${name}`,
+      request,
+      response,
+      model: (req) => req.model,
+      resendable
+    })
+    return (input, options) => Effect.map(endpoint(input, options), (answer) => answer.value)
+  }
 
-  const queue: Jobs.Call<QI, QRA> = (request, options) =>
-    Effect.map(queueEndpoint(request, options), (response) => response.value)
-
-  const quoteEndpoint = jsonEndpoint({
-    operation: `${kind}.quote`,
-    method: "POST",
-    path: `${kind}/quote`,
-    request: schemas.quoteRequest,
-    response: schemas.quoteResponse,
-    model: (req) => req.model
-  })
-
-  const quote: Jobs.Call<PI, PRA> = (request, options) =>
-    Effect.map(quoteEndpoint(request, options), (response) => response.value)
+  // R9: queueing may bill; never re-send once it may have reached Venice
+  const queue = call("queue", schemas.queueRequest, schemas.queueResponse, false)
+  const quote = call("quote", schemas.quoteRequest, schemas.quoteResponse, true)
 
   const complete: Jobs.Call<typeof AudioSchemas.CompleteJobRequest.Encoded, AudioSchemas.CompleteJobResponse> = (
     request,

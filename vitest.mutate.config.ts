@@ -26,7 +26,18 @@ import shared from "./vitest.shared.js"
  */
 const root = path.dirname(fileURLToPath(import.meta.url))
 
-/** Test files per mutated module, relative to the repository root. */
+const pipelineTests = [
+  "packages/core/test/Pipeline.test.ts",
+  "packages/core/test/PipelineBudget.test.ts",
+  "packages/core/test/PipelineSlots.test.ts",
+  "packages/core/test/Pipeline.mutation.test.ts",
+  "packages/venice/test/VeniceClient.integration.test.ts",
+  "packages/venice/test/MutationPins.test.ts",
+  "packages/venice/test/Liveness.regressions.test.ts",
+  "packages/venice/test/Pipeline.mutation.test.ts"
+]
+
+/** Test files per mutated module, relative to the repository root (several modules: the union of theirs). */
 export const selections: Record<string, ReadonlyArray<string>> = {
   "packages/core/src/RetryPolicy.ts": [
     "packages/core/test/RetryPolicy.test.ts",
@@ -49,15 +60,22 @@ export const selections: Record<string, ReadonlyArray<string>> = {
   ],
   "packages/core/src/RateLimit.ts": [
     "packages/core/test/RateLimit.test.ts"
-  ]
+  ],
+  // the pipeline's retry, guard, pacing and timeout steps: the core pipeline tests and the venice client's focused
+  // integration tests (each a few hundred ms over loopback under TestClock)
+  ...Object.fromEntries(
+    ["Pipeline.ts", "internal/pipeline/retry.ts", "internal/pipeline/guard.ts", "internal/pipeline/pacing.ts"]
+      .concat(["internal/pipeline/timeout.ts", "internal/pipeline/slots.ts", "internal/pipeline/exchange.ts"])
+      .map((file) => [`packages/core/src/${file}`, pipelineTests])
+  )
 }
 
 const only = process.env["MUTATE"]
 const explicit = process.env["MUTATE_TESTS"]
 const chosen = explicit !== undefined && explicit.length > 0
   ? explicit.split(",")
-  : only !== undefined
-  ? selections[only]
+  : only !== undefined && only.split(",").every((file) => selections[file] !== undefined)
+  ? [...new Set(only.split(",").flatMap((file) => selections[file] ?? []))]
   : undefined
 const retry = process.env["MUTATE_RETRY"] === "1" ? 1 : 0
 

@@ -37,6 +37,21 @@ const pipelineTests = [
   "packages/venice/test/Pipeline.mutation.test.ts"
 ]
 
+/** The payment policy and its top-up: the payment integration tests over loopback (no property suite). */
+const paymentTests = [
+  "packages/venice/test/PaymentPolicy.integration.test.ts",
+  "packages/venice/test/PaymentCoordination.integration.test.ts",
+  "packages/venice/test/PaymentUnknownOutcome.integration.test.ts",
+  "packages/venice/test/SignedTopUp.integration.test.ts",
+  "packages/venice/test/PaymentPolicy.mutation.test.ts"
+]
+
+const sseTests = [
+  "packages/core/test/Sse.test.ts",
+  "packages/venice/test/ChatStream.wire.test.ts",
+  "packages/core/test/Sse.mutation.test.ts"
+]
+
 /** Test files per mutated module, relative to the repository root (several modules: the union of theirs). */
 export const selections: Record<string, ReadonlyArray<string>> = {
   "packages/core/src/RetryPolicy.ts": [
@@ -60,6 +75,37 @@ export const selections: Record<string, ReadonlyArray<string>> = {
   ],
   "packages/core/src/RateLimit.ts": [
     "packages/core/test/RateLimit.test.ts"
+  ],
+  "packages/venice/src/PaymentPolicy.ts": paymentTests,
+  "packages/venice/src/internal/topUp.ts": paymentTests,
+  "packages/venice/src/Jobs.ts": [
+    "packages/venice/test/Jobs.integration.test.ts",
+    "packages/venice/test/JobMedia.integration.test.ts",
+    "packages/venice/test/Jobs.mutation.test.ts"
+  ],
+  "packages/core/src/StreamStart.ts": [
+    "packages/core/test/StreamStart.test.ts",
+    "packages/venice/test/ChatStream.integration.test.ts",
+    "packages/core/test/StreamStart.mutation.test.ts"
+  ],
+  "packages/core/src/Sse.ts": sseTests,
+  "packages/core/src/internal/sseParser.ts": sseTests,
+  "packages/venice/src/VeniceError.ts": [
+    "packages/venice/test/VeniceError.test.ts",
+    "packages/venice/test/ResponseMeta.test.ts",
+    "packages/venice/test/VeniceError.mutation.test.ts"
+  ],
+  "packages/venice/src/ErrorCatalog.ts": [
+    "packages/venice/test/ErrorCatalog.test.ts",
+    "packages/venice/test/MutationPins.test.ts",
+    "packages/venice/test/ErrorCatalog.mutation.test.ts"
+  ],
+  "packages/venice/src/VeniceClient.ts": [
+    "packages/venice/test/VeniceClient.integration.test.ts",
+    "packages/venice/test/ProviderClient.config.test.ts",
+    "packages/venice/test/Redaction.integration.test.ts",
+    "packages/venice/test/MutationPins.test.ts",
+    "packages/venice/test/VeniceClient.mutation.test.ts"
   ],
   // the pipeline's retry, guard, pacing and timeout steps: the core pipeline tests and the venice client's focused
   // integration tests (each a few hundred ms over loopback under TestClock)

@@ -32,7 +32,6 @@ const invalid = new ClientError.RequestValidationError({
   issues: []
 })
 const signFailed = new WalletError.WalletSignError({
-  provider: "venice",
   wallet: "0x0000000000000000000000000000000000000001",
   operation: "payment",
   message: "no"

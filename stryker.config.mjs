@@ -55,7 +55,8 @@ export default {
   concurrency: Number(process.env["MUTATE_CONCURRENCY"] ?? 2),
   // the first run executes every related test with coverage: about ten minutes on two busy cores
   dryRunTimeoutMinutes: 90,
-  timeoutMS: 10_000,
+  // a mutant's run may take this long beyond `timeoutFactor` × the unmutated run before it counts as timed out
+  timeoutMS: Number(process.env["MUTATE_TIMEOUT_MS"] ?? 10_000),
   timeoutFactor: 2,
   reporters: ["progress", "clear-text", "html", "json"],
   htmlReporter: { fileName: `reports/mutation/${name}.html` },

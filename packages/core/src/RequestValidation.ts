@@ -87,6 +87,7 @@ const isClean = (value: unknown, maxDepth: number): boolean => {
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) if (!clean(v[i], depth + 1)) return false
     } else {
+      // `v` is a non-array object here: its own keys index it
       for (const key of Object.keys(v)) if (!clean((v as Record<string, unknown>)[key], depth + 1)) return false
     }
     ancestors.delete(v)

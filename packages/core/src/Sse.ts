@@ -277,6 +277,7 @@ const decodeStream = <A, E, R, E2, A3, E3>(
       onInput: (input: Chunk.Chunk<Uint8Array>) => {
         const chunks = Chunk.toReadonlyArray(input)
         for (let i = 0; i < chunks.length; i++) {
+          // i < chunks.length
           if (!parser.push(chunks[i]!)) return stop()
         }
         return out.length === 0 ? loop : Channel.flatMap(Channel.write(flush()), () => loop)

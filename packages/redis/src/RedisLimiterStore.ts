@@ -64,7 +64,7 @@ export interface Options {
 }
 
 const integers = (reply: unknown): ReadonlyArray<number> | undefined =>
-  Array.isArray(reply) && reply.every((x) => typeof x === "number") ? (reply as ReadonlyArray<number>) : undefined
+  Array.isArray(reply) && reply.every((x): x is number => typeof x === "number") ? reply : undefined
 
 const int = (x: number): number => Math.round(x)
 const ceil = (x: number): number => Math.ceil(x)
@@ -112,7 +112,9 @@ export const make = (
           (reply) => {
             const r = integers(reply)
             if (r === undefined || r.length !== 3) return undefined
+            // r.length === 3 (checked above)
             fleetSize.set(bucket, Math.max(1, r[2]!))
+            // r.length === 3 (checked above)
             return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Wait", until: r[1]! } as const
           },
           local.reserve(bucket, now)
@@ -149,6 +151,7 @@ export const make = (
           (mine) =>
             redis.run(Scripts.recordFailure, budgetKey(bucket), [int(now), idle, ceil(windowMillis)], (reply) => {
               const r = integers(reply)
+              // r.length === 2 (checked on this line)
               return r === undefined || r.length !== 2 ? undefined : { failures: r[0]!, resetAt: r[1]! }
             }, Effect.succeed(mine))
         ),
@@ -168,6 +171,7 @@ export const make = (
       budget: (bucket, now) =>
         redis.run(Scripts.budget, budgetKey(bucket), [int(now)], (reply) => {
           const r = integers(reply)
+          // r.length === 2 (checked on this line)
           return r === undefined || r.length !== 2 ? undefined : { failures: r[0]!, resetAt: r[1]! }
         }, local.budget(bucket, now)),
       acquireSlot: (bucket, lease, limit, now, ttlMillis) =>
@@ -178,6 +182,7 @@ export const make = (
           (reply) => {
             const r = integers(reply)
             if (r === undefined || r.length !== 2) return undefined
+            // r.length === 2 (checked above)
             return r[0] === 1 ? { _tag: "Granted" } as const : { _tag: "Busy", inUse: r[1]! } as const
           },
           local.acquireSlot(bucket, lease, limit, now, ttlMillis)

@@ -107,6 +107,7 @@ const completionsOf = <R>(
 ): Completion<R> => {
   const streamOnTimeout = "streamOnTimeout" in options && options.streamOnTimeout === true
   const { fallbackModels, ...rest } = options
+  // these fields are StreamOnTimeoutOptions' own, all optional (`streamOnTimeout` aside): on ChatOptions they read undefined
   const { streamOnTimeout: _s, validate, maxEventBytes, idleTimeout, ...callOptions } = rest as StreamOnTimeoutOptions<
     R
   >
@@ -160,6 +161,7 @@ export const completionsWithMeta: {
     options?: ChatOptions<R>
   ): Effect.Effect<VeniceClient.Response<ChatCompletion>, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R>
 } = <R>(request: ChatCompletionRequest, options: ChatOptions<R> | StreamOnTimeoutOptions<R> = {}) =>
+  // the implementation's error type is the union; the overloads above narrow it by `options` (StreamError only with streamOnTimeout)
   completionsWithMetaImpl(request, options) as Effect.Effect<
     VeniceClient.Response<ChatCompletion>,
     RetryPolicy.VeniceClientError,
@@ -187,6 +189,7 @@ export const completions: {
     options?: ChatOptions<R>
   ): Effect.Effect<ChatCompletion, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient | R>
 } = <R>(request: ChatCompletionRequest, options: ChatOptions<R> | StreamOnTimeoutOptions<R> = {}) =>
+  // the implementation's error type is the union; the overloads above narrow it by `options` (StreamError only with streamOnTimeout)
   Effect.map(completionsWithMetaImpl(request, options), (response) => response.value) as Effect.Effect<
     ChatCompletion,
     RetryPolicy.VeniceClientError,

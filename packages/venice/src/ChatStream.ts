@@ -578,7 +578,7 @@ export const retryBeforeFirstToken: {
       return withRestarts(
         attempt,
         (error) => !committed && accept(error),
-        options.schedule ?? (restartSchedule() as Schedule.Schedule<unknown, E, R2>)
+        options.schedule ?? restartSchedule()
       )
     })
   }
@@ -658,7 +658,7 @@ export const resume = <R = never, R2 = never>(
       attempt,
       (error) => !unsafe && (accept ?? isRestartable)(error) && (committed ? text.length > 0 : true),
       schedule ??
-        (restartSchedule() as Schedule.Schedule<unknown, StreamError.StreamError | RetryPolicy.VeniceClientError, R2>)
+        restartSchedule()
     )
   })
 }

@@ -149,6 +149,7 @@ export const retryWithSuggestedPrompt: {
   consent?: Consent | undefined,
   lens?: PromptLens<Req>
 ): Effect.Effect<A, E, R> => {
+  // without a lens, the first overload applies: Req has a string `prompt`
   const prompts = lens ?? (promptField<{ readonly prompt: string }>() as unknown as PromptLens<Req>)
   return Effect.gen(function*() {
     const first = yield* Effect.either(call(request))

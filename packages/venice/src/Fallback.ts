@@ -74,6 +74,7 @@ export const plan = (models: Array.NonEmptyReadonlyArray<string>): Plan => {
     provide: Context.make(CurrentStep, Option.some({ model, hasNext: i < models.length - 1 })),
     ...(i === 0 ? {} : { while: (error: RetryPolicy.VeniceClientError) => Effect.succeed(isFallbackError(error)) })
   }))
+  // make infers the steps' tuple type; Plan is that plan typed by what it provides (CurrentStep) and reads (the error)
   return ExecutionPlan.make(...steps) as unknown as Plan
 }
 
@@ -100,11 +101,7 @@ export const withModels = <A, R>(
   effect: Effect.Effect<A, RetryPolicy.VeniceClientError, R>,
   models: Array.NonEmptyReadonlyArray<string>
 ): Effect.Effect<A, RetryPolicy.VeniceClientError, R> =>
-  models.length === 1 ? effect : Effect.withExecutionPlan(effect, plan(models)) as Effect.Effect<
-    A,
-    RetryPolicy.VeniceClientError,
-    R
-  >
+  models.length === 1 ? effect : Effect.withExecutionPlan(effect, plan(models))
 
 /**
  * Wraps a retry policy so that, while more models follow, fallback errors end the retries on this model at once.

@@ -1169,9 +1169,9 @@ export const orElse = <Out, R, Out2, R2>(
     (now, input, [paymentState, retryState]) =>
       isPaymentRequired(input)
         ? Effect.map(payments.step(now, input, paymentState), ([next, output, decision]) =>
-          [[next, retryState] as const, { _tag: "Payment", output } as Routed<Out, Out2>, decision] as const)
+          [[next, retryState] as const, { _tag: "Payment", output }, decision] as const)
         : Effect.map(retry.step(now, input, retryState), ([next, output, decision]) =>
-          [[paymentState, next] as const, { _tag: "Retry", output } as Routed<Out, Out2>, decision] as const)
+          [[paymentState, next] as const, { _tag: "Retry", output }, decision] as const)
   )
 
 /**

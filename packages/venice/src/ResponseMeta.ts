@@ -282,6 +282,7 @@ const defined = <A extends Record<string, unknown>>(
 {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = v
+  // `out` is `record` without its undefined entries: exactly the mapped type above
   return out as never
 }
 

@@ -748,6 +748,7 @@ export const decodeResponse = (input: DecodeInput): Decoded => {
 const definedFields = <A extends Record<string, unknown>>(record: A): { [K in keyof A]?: Exclude<A[K], undefined> } => {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = v
+  // `out` is `record` without its undefined entries: exactly this mapped type
   return out as { [K in keyof A]?: Exclude<A[K], undefined> }
 }
 

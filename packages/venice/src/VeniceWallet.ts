@@ -343,6 +343,7 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
             `requirements on ${requirements.network}: the wallet pays ${rail.description}`
           )
         }
+        // our X402 schemas mirror the x402 library's wire types: the same document under the library's type
         const document = {
           x402Version: 2,
           ...(paymentRequired.resource !== undefined ? { resource: paymentRequired.resource } : {}),
@@ -353,9 +354,11 @@ const build = (chain: Chain, options: Options): Effect.Effect<Service> =>
           rail.createPayload(document, cap),
           (message) => signError("payment", `cannot sign the x402 payment: ${message}`)
         )
+        // the library signs the one requirements it was offered: its payload echoes them
         const accepted = payload.accepted as LibPaymentRequirements
         return {
           header: Redacted.make(encodePaymentSignatureHeader(payload)),
+          // same wire shape, back under our X402 type
           accepted: accepted as unknown as X402.PaymentRequirements,
           amount: BigInt(accepted.amount),
           ...(lastValidBlockHeight !== undefined ? { lastValidBlockHeight } : {})
@@ -439,6 +442,7 @@ export const fromPrivateKey = (
 ): Effect.Effect<Service, WalletError.WalletKeyError> =>
   Effect.flatMap(
     Effect.try({
+      // viem's type for a hex key; a malformed one throws, caught as the WalletKeyError below
       try: () => privateKeyToAccount(Redacted.value(privateKey) as `0x${string}`),
       catch: () =>
         new WalletError.WalletKeyError({

@@ -150,6 +150,7 @@ const decodePaymentRequiredCore = Schema.decodeUnknownOption(PaymentRequiredCore
 const withDefined = <A extends Record<string, unknown>>(record: A): A => {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = v
+  // only undefined values are dropped: under exactOptionalPropertyTypes those are A's optional fields
   return out as A
 }
 
@@ -163,6 +164,7 @@ const withDefined = <A extends Record<string, unknown>>(record: A): A => {
 export const decodeDiscoveryBody = (u: unknown): Option.Option<DiscoveryBody> =>
   Option.map(decodeDiscoveryCore(u), (core) => {
     const extensions = decodeRecord(core.extensions)
+    // each field is decoded to its DiscoveryBody type; withDefined drops the undefined (optional) ones
     return withDefined({
       x402Version: core.x402Version,
       error: core.error,
@@ -182,6 +184,7 @@ export const decodeDiscoveryBody = (u: unknown): Option.Option<DiscoveryBody> =>
  */
 export const decodePaymentRequiredBody = (u: unknown): Option.Option<PaymentRequiredBody> =>
   Option.map(decodePaymentRequiredCore(u), (core) =>
+    // each field is decoded to its PaymentRequiredBody type; withDefined drops the undefined (optional) ones
     withDefined({
       ...core,
       supportedTokens: core.supportedTokens.filter(Predicate.isString),

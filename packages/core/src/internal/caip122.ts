@@ -91,9 +91,9 @@ export const parse = (message: string): Either.Either<Parsed, Unreadable> => {
   }
   // HEADER's groups 1 and 2 always participate in a match, and `lines[1]` exists (at least four lines)
   return Either.right({
-    domain: header[1]!,
+    domain: header[1]!, // group 1 always participates
     namespace: header[2] === "Solana" ? "solana" : "eip155",
-    address: lines[1]!,
+    address: lines[1]!, // at least four lines
     uri,
     version,
     nonce,

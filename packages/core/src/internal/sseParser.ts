@@ -38,6 +38,7 @@ const NON_ASCII = /[^\x00-\x7f]/
 
 /** Node's native UTF-8 length (SIMD), when present; lone surrogates count 3 bytes there too. */
 const nativeByteLength: ((s: string, encoding: "utf8") => number) | undefined =
+  // the DOM/ES lib types declare no `Buffer`: read it as an optional global
   (globalThis as { readonly Buffer?: { readonly byteLength?: (s: string, encoding: "utf8") => number } }).Buffer
     ?.byteLength
 
@@ -225,8 +226,9 @@ export class SseParser<E> {
     let headBytes = 0
     if (this.carryLength > 0) {
       const carry = this.carry
+      // start < n = chunk.length (loop condition)
       while (start < n && this.carryLength < this.carryNeed && (chunk[start]! & 0xc0) === 0x80) {
-        carry[this.carryLength++] = chunk[start++]!
+        carry[this.carryLength++] = chunk[start++]! // start < n (loop condition)
       }
       if (start === n && this.carryLength < this.carryNeed) return ""
       head = this.decoder.decode(carry.subarray(0, this.carryLength))
@@ -236,6 +238,7 @@ export class SseParser<E> {
     let end = n
     const stop = n - 3 > start ? n - 3 : start
     for (let i = n - 1; i >= stop; i--) {
+      // start <= stop <= i < n = chunk.length
       const b = chunk[i]!
       if (b < 0x80) break
       if (b >= 0xc0) {

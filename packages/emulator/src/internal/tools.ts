@@ -114,6 +114,7 @@ export const example = (schema: unknown, root: unknown = schema, hint = "", dept
   const s = deref(schema, root)
   // a JSON Schema is parsed JSON: its `const` and `enum` values are JSON values
   if (s["const"] !== undefined) return s["const"] as Json
+  // likewise for `enum`, non-empty (checked on this line)
   if (Array.isArray(s["enum"]) && s["enum"].length > 0) return s["enum"][0] as Json
   for (const key of ["anyOf", "oneOf"] as const) {
     const branches = s[key]

@@ -86,6 +86,7 @@ const rpc = <A, I>(
           signal
         })
         if (!response.ok) throw new Error(`the Solana RPC answered ${response.status} to ${method}`)
+        // Response.json() is `any`: keep the parsed body `unknown`
         return response.json() as Promise<unknown>
       },
       catch: messageOf

@@ -96,11 +96,13 @@ export const queue = (
   request: QueueRequest
 ): Effect.Effect<Queued, RetryPolicy.VeniceClientError, VeniceClient.VeniceClient> =>
   kind === "video"
+    // `kind` says which of the two request types the caller passed
     ? Effect.map(Video.queue(request as typeof VideoSchemas.QueueVideoRequest.Encoded), (r) => ({
       queueId: r.queue_id,
       model: r.model,
       downloadUrl: r.download_url
     }))
+    // `kind` says which of the two request types the caller passed
     : Effect.map(Audio.queue(request as typeof AudioSchemas.QueueAudioRequest.Encoded), (r) => ({
       queueId: r.queue_id,
       model: r.model,

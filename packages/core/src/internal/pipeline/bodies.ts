@@ -100,6 +100,7 @@ export const readLimited = (
   return response.stream.pipe(
     Stream.mapError((e) => transport(e.cause)),
     Stream.runFoldWhile(
+      // types the empty array (`[]` alone would infer never[])
       { size: 0, chunks: [] as Array<Uint8Array> },
       (acc) => acc.size <= options.limit,
       (acc, chunk) => {

@@ -83,6 +83,7 @@ export const errorSummary = <E>(provider: Pipeline.Provider<E>, error: unknown):
       ...(error._tag === "TransportError" ? { "error.reason": error.reason } : {})
     }
   }
+  // the callers pass a failure of this provider's calls: an `E` unless a ClientError (handled above)
   return { "error.tag": String(error._tag), ...(provider.errorAttributes?.(error as E) ?? {}) }
 }
 

@@ -400,8 +400,9 @@ export const recoveryBound = (c: Case): number => {
       else if (typeof ra === "string") consider(horizon) // garbage may still read as a number of seconds
       else if (ra !== undefined) consider(ra._tag === "HttpDate" ? ra.offsetSeconds * 1000 : ra.offsetMs)
       if (f.code === "MODEL_OVERLOADED" && ra === undefined) consider(30_000)
-      // the crypto-RPC credit cap names its rolling 24 h window (a later call may pace on it within its maxWait)
-      if (f.code === "RPC_CREDIT_LIMIT_EXCEEDED" && ra === undefined) consider(24 * HOUR)
+      // the crypto-RPC credit cap names its rolling 24 h window (a later call may pace on it within its maxWait), also
+      // when the announced wait is one the SDK ignores (past the 25 h horizon, L3)
+      if (f.code === "RPC_CREDIT_LIMIT_EXCEEDED") consider(24 * HOUR)
       const reset = f.rateLimit?.reset
       if (reset !== undefined) consider(reset._tag === "offset" ? reset.ms : horizon)
       if (f.rateLimit !== undefined || f.code === "RATE_LIMIT_EXCEEDED") consider(60_000)

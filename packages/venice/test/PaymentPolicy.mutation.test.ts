@@ -1,0 +1,420 @@
+/**
+ * The payment policy's money rules over loopback against the emulator, on the TestClock: a payment whose answer is
+ * lost and that the ledger shows (or that lands later, or never), the bounds of the waits and their defaults, a
+ * rejected payment given back, a ledger that cannot be read before signing, a reservation the shared budget refuses,
+ * the plain insufficient-balance 402 of the wallet's own request, and the layer's settings. Written from the surviving
+ * mutants of `PaymentPolicy.ts` (docs/testing.md "Mutation testing"): each test says what it pins.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
+import * as Faults from "@venice-effect/emulator/Faults"
+import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
+import * as Clock from "effect/Clock"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import * as Chat from "../src/Chat.js"
+import * as PaymentPolicy from "../src/PaymentPolicy.js"
+import * as VeniceWallet from "../src/VeniceWallet.js"
+import { drive as driveClock, failureOf } from "./support.js"
+import { hello, throwawayKey, walletLayer } from "./walletSupport.js"
+
+const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 1_500, ...options })
+
+/** The amounts of the wallet's `TOP_UP` entries on the emulator, oldest first. */
+const topUps = (address: string) =>
+  Effect.flatMap(
+    VeniceEmulator,
+    (emu) =>
+      Effect.map(emu.wallet(address), (w) => w.transactions.filter((t) => t.type === "TOP_UP").map((t) => t.amount))
+  )
+
+/** Discoveries (unpaid `POST /x402/top-up`, answered 402): one per signed payment. */
+const discoveries = Effect.flatMap(VeniceEmulator, (emu) => emu.count({ route: "x402/top-up", status: 402 }))
+
+/** A wallet whose policy shares `coordinator` (so the test can read what it records), x402 requests timing out in 1 s. */
+const withCoordinator = (
+  payments: Partial<PaymentPolicy.Options>,
+  coordinator: TopUpCoordinator.Service = TopUpCoordinator.makeMemory()
+) => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50, timeout: "1 second", ...payments } })
+  return {
+    ...t,
+    coordinator,
+    layer: Layer.provideMerge(t.layer, Layer.succeed(TopUpCoordinator.TopUpCoordinator, coordinator))
+  }
+}
+
+describe("PaymentPolicy: a payment whose answer is lost", () => {
+  {
+    const t = withCoordinator({ settlement: { wait: "1 minute", poll: "2 seconds", retries: 1 } })
+    it.scoped("the ledger shows it while the top-up waits: InLedger, spent = the ledger, nothing left unconfirmed", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        // every submission is forwarded 2 s late (the first one credits it) and its answer reset at once
+        yield* emu.script(
+          { route: "x402/top-up", paying: true },
+          20,
+          Faults.lostAnswer(2_000, "reset", { answerAfter: 0 })
+        )
+        const exit = yield* drive(payments.topUp(10))
+        if (Exit.isFailure(exit)) throw new Error("expected the ledger to settle it")
+        expect(exit.value).toMatchObject({ _tag: "InLedger", amountUsd: 10, entry: { type: "TOP_UP", amount: 10 } })
+        expect(yield* topUps(t.address)).toEqual([10])
+        expect(yield* payments.spentUsd).toBe(10)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(yield* discoveries).toBe(1)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = withCoordinator({ settlement: { wait: "1 second", poll: "2 seconds", retries: 1 } })
+    it.scoped("it lands after the call gave up: the next manual top-up settles it first (landed), then pays its own", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        yield* emu.script(
+          { route: "x402/top-up", paying: true },
+          20,
+          Faults.lostAnswer(5_000, "reset", { answerAfter: 0 })
+        )
+        const lost = failureOf(yield* drive(payments.topUp(10)))
+        expect(lost).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-unconfirmed",
+          fundsMayHaveMoved: true,
+          mayStillLand: true,
+          amountUsd: 10
+        })
+        expect(lost).not.toHaveProperty("paymentRequired") // a manual top-up answers no 402
+        expect(yield* payments.spentUsd).toBe(10)
+        expect(yield* payments.unconfirmedUsd).toBe(10)
+        yield* TestClock.adjust("10 seconds") // the first forward lands
+        yield* emu.clearFaults
+        const own = yield* drive(payments.topUp(5))
+        if (Exit.isFailure(own)) throw new Error("expected the second top-up to be credited")
+        expect(own.value._tag === "Credited" && own.value.receipt.amountCredited).toBe(5)
+        expect(yield* topUps(t.address)).toEqual([10, 5])
+        expect(yield* payments.spentUsd).toBe(15)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(yield* discoveries).toBe(2)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = withCoordinator({
+      settlement: { wait: "1 second", poll: "2 seconds", retries: 0, landingGrace: "1 minute" }
+    })
+    it.scoped("it never lands: unknown until validBefore + landingGrace to the millisecond, then released; refusals say by when", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const wallet = yield* VeniceWallet.VeniceWallet
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        // the signed payment never reaches Venice, but the client cannot know
+        yield* emu.script({ route: "x402/top-up", paying: true }, 50, Faults.resetBeforeHeaders)
+        const lost = failureOf(yield* drive(payments.topUp(10)))
+        expect(lost).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-unconfirmed",
+          fundsMayHaveMoved: true
+        })
+        const held = yield* t.coordinator.unconfirmed(wallet.identity)
+        if (held === undefined) throw new Error("expected the payment to be recorded as unconfirmed")
+        expect(held).toMatchObject({ amountUsd: 10 })
+        expect(held.validBefore).toBeGreaterThan(held.submittedAt) // its EIP-3009 validBefore
+        const decidedBy = held.validBefore + 60_000
+        expect(yield* payments.reconcile).toEqual({ _tag: "Unknown", amountUsd: 10, decidedBy })
+
+        // a call's 402 meanwhile: no new signature; refused once its wait is over, saying when it will be known
+        const refused = failureOf(yield* drive(Chat.completions(hello)))
+        expect(refused).toMatchObject({
+          _tag: "PaymentRefusedError",
+          reason: "settlement-pending",
+          amountUsd: 10,
+          spentUsd: 10,
+          budgetUsd: 50,
+          maxPerPaymentUsd: 10,
+          method: "POST",
+          attempt: 1
+        })
+        expect(refused.message).toContain(`(by ${new Date(decidedBy).toISOString()} at the latest)`)
+        expect(refused._tag === "PaymentRefusedError" && refused.cause?._tag).toBe("VenicePaymentRequiredError")
+        expect(yield* discoveries).toBe(1)
+
+        yield* TestClock.setTime(decidedBy - 1)
+        expect(yield* payments.reconcile).toEqual({ _tag: "Unknown", amountUsd: 10, decidedBy })
+        expect(yield* payments.unconfirmedUsd).toBe(10)
+        yield* TestClock.setTime(decidedBy)
+        expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
+        expect(yield* payments.spentUsd).toBe(0)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(yield* payments.reconcile).toEqual({ _tag: "Nothing" })
+        expect(yield* topUps(t.address)).toEqual([])
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = withCoordinator({
+      settlement: { wait: "10 minutes", poll: "1 minute", retries: 0, landingGrace: "0 seconds" }
+    })
+    it.scoped("it expires while the top-up waits: the look lands on validBefore itself, released, settlement-failed", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        yield* emu.script({ route: "x402/top-up", paying: true }, 50, Faults.resetBeforeHeaders)
+        const start = yield* Clock.currentTimeMillis
+        const error = failureOf(yield* drive(payments.topUp(10)))
+        expect(error).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-failed",
+          fundsMayHaveMoved: false,
+          amountUsd: 10
+        })
+        expect(error.message).toBe(
+          "the payment of $10 expired without being credited (the ledger does not show it): no funds moved"
+        )
+        expect(yield* payments.spentUsd).toBe(0)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        // the ledger reads: the mark, then a look every minute, the last one at the authorization's validBefore (whole
+        // seconds: where the landing grace of 0 s ends), not at the next poll
+        const reads = (yield* emu.requests).filter((r) => r.route === "x402/transactions").map((r) => r.at)
+        const last = reads.at(-1)!
+        expect(last % 1000).toBe(0)
+        expect(last - start).toBeGreaterThan(240_000)
+        // validBefore is 300 s after the signature, on the signer's (real) clock, a few seconds ahead of the TestClock
+        expect(last - start).toBeLessThanOrEqual(330_000)
+        expect((yield* Clock.currentTimeMillis) - start).toBeLessThan(600_000)
+      }).pipe(Effect.provide(t.layer)))
+  }
+})
+
+describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+    it.scoped("INVALID_PAYMENT on a call's top-up: rejected with the call's facts, the budget given back, the next call signs anew", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        yield* emu.script({ route: "x402/top-up", paying: true }, 1, Faults.error("INVALID_PAYMENT"))
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "rejected",
+          code: "INVALID_PAYMENT",
+          fundsMayHaveMoved: false,
+          amountUsd: 10,
+          method: "POST",
+          url: emu.url("/chat/completions"),
+          attempt: 1
+        })
+        expect(error).not.toHaveProperty("mayStillLand")
+        expect(error._tag === "TopUpFailedError" && error.paymentRequired?._tag).toBe("VenicePaymentRequiredError")
+        expect(error.correlationId).toMatch(/^ve-/)
+        expect(yield* payments.spentUsd).toBe(0)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+        expect(yield* topUps(t.address)).toEqual([10])
+        expect(yield* discoveries).toBe(2)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50, timeout: "1 second" } })
+    it.scoped("the ledger cannot be read before signing: discovery-failed, nothing signed, nothing reserved", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        yield* emu.script({ route: "x402/transactions" }, 5, Faults.htmlPage(503))
+        const error = failureOf(yield* drive(payments.topUp(10)))
+        expect(error).toMatchObject({ _tag: "TopUpFailedError", reason: "discovery-failed", fundsMayHaveMoved: false })
+        expect(error.message).toMatch(
+          /^cannot read the wallet's ledger before paying \(it settles a payment whose answer/
+        )
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // the discovery only
+        expect(yield* payments.spentUsd).toBe(0)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const inner = TopUpCoordinator.makeMemory()
+    // another process reserved $48 of the shared $50 between this policy's budget check and its reservation
+    const coordinator: TopUpCoordinator.Service = {
+      ...inner,
+      reserve: () => Effect.succeed({ _tag: "OverBudget", spentUsd: 48 })
+    }
+    const t = withCoordinator({}, coordinator)
+    it.scoped("the shared budget refuses the reservation: budget-exhausted naming what is left, nothing signed", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({
+          _tag: "PaymentRefusedError",
+          reason: "budget-exhausted",
+          amountUsd: 10,
+          spentUsd: 48
+        })
+        expect(error.message).toBe("a payment of $10 exceeds the remaining budget ($2 of $50)")
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // discovered, never signed
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 12 } })
+    it.scoped("a manual top-up is never trimmed to the budget left: refused with the remaining cents", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        yield* drive(payments.topUp(9.5))
+        const error = yield* Effect.flip(payments.topUp(5))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", amountUsd: 5 })
+        expect(error.message).toBe("a payment of $5 exceeds the remaining budget ($2.5 of $12)")
+        expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1)
+        // a 402's payment is trimmed to what is left, unless that is below Venice's minimum
+        yield* emu.setWalletBalance(t.address, 0)
+        const call = failureOf(yield* drive(Chat.completions(hello)))
+        expect(call).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted" })
+        expect(yield* topUps(t.address)).toEqual([9.5])
+      }).pipe(Effect.provide(t.layer)))
+  }
+})
+
+describe("PaymentPolicy: the plain insufficient-balance 402 of the wallet's own request", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  it.scoped("paid once and retried; when it persists after the call's own top-up: still-required, saying the price", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("INSUFFICIENT_BALANCE"))
+      expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+      expect(yield* topUps(t.address)).toEqual([10])
+      yield* emu.script({ route: "chat/completions" }, 2, Faults.error("INSUFFICIENT_BALANCE"))
+      const error = failureOf(yield* drive(Chat.completions(hello)))
+      expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "still-required-after-top-up" })
+      expect(error.message).toContain("the wallet's balance is still below this call's price after this call's top-up")
+      expect(yield* topUps(t.address)).toEqual([10, 10])
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the bounds' defaults", () => {
+  {
+    const coordinator = TopUpCoordinator.makeMemory()
+    const t = withCoordinator({ timeout: "1 second", settlement: { wait: "2 seconds" } }, coordinator)
+    it.scoped("lockWait defaults to wait + 3 × timeout: another process's lock is waited for 5 s, then lock-timeout", () =>
+      Effect.gen(function*() {
+        const wallet = yield* VeniceWallet.VeniceWallet
+        const now = yield* Clock.currentTimeMillis
+        yield* coordinator.acquire(wallet.identity, "other-process", now, 3_600_000)
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "lock-timeout" })
+        expect(error.message).toContain("still holds its lock after 5s")
+        expect((yield* Clock.currentTimeMillis) - now).toBe(5_000)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50, settlement: {} } })
+    it.scoped("wait 2 min and poll 10 s by default: PAYMENT_IN_PROGRESS is resubmitted every 10 s for 2 minutes", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        yield* emu.script({ route: "x402/top-up", paying: true }, 30, Faults.paymentInProgress)
+        const start = yield* Clock.currentTimeMillis
+        const error = failureOf(yield* drive(payments.topUp(10)))
+        expect(error).toMatchObject({
+          _tag: "TopUpFailedError",
+          reason: "settlement-unconfirmed",
+          code: "PAYMENT_IN_PROGRESS",
+          fundsMayHaveMoved: true
+        })
+        expect((yield* Clock.currentTimeMillis) - start).toBe(120_000)
+        const sent = (yield* emu.requests).filter((r) => r.route === "x402/top-up" && r.status === 409).map((r) => r.at)
+        expect(sent.slice(1, 4).map((at, i) => at - sent[i]!)).toEqual([10_000, 10_000, 10_000])
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50, settlement: { retries: 1.9 } } })
+    it.scoped("retries are whole: 1.9 resubmits once after SETTLEMENT_FAILED", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        yield* emu.script({ route: "x402/top-up", paying: true }, 5, Faults.settlementFailed)
+        const error = failureOf(yield* drive((yield* PaymentPolicy.PaymentPolicy).topUp(10)))
+        expect(error).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-failed" })
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(3) // discovery, the payment, once more
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50, settlement: { retries: -2 } } })
+    it.scoped("retries below zero are none: one submission", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        yield* emu.script({ route: "x402/top-up", paying: true }, 5, Faults.settlementFailed)
+        const error = failureOf(yield* drive((yield* PaymentPolicy.PaymentPolicy).topUp(10)))
+        expect(error).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-failed" })
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(2)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50, timeout: undefined } })
+    it.scoped("an x402 request times out after 60 s by default", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        yield* emu.script({ route: "x402/top-up" }, 1, Faults.stall)
+        const error = failureOf(yield* drive((yield* PaymentPolicy.PaymentPolicy).topUp(10), { stallAfter: 300 }))
+        expect(error).toMatchObject({ _tag: "TopUpFailedError", reason: "discovery-failed" })
+        expect(error.message).toContain("within 1m")
+      }).pipe(Effect.provide(t.layer)))
+  }
+})
+
+describe("PaymentPolicy: settings", () => {
+  const deps = Layer.merge(
+    VeniceWallet.layer({ privateKey: Redacted.make(throwawayKey().key) }),
+    NodeHttpClient.layerUndici
+  )
+  it.scoped("the base URL loses its trailing slashes; Venice's by default; the layer from configuration", () =>
+    Effect.gen(function*() {
+      const slashed = yield* PaymentPolicy.make({
+        maxPerPaymentUsd: 5,
+        budgetUsd: 20,
+        baseUrl: "http://127.0.0.1:9/api/v1//"
+      })
+      expect(slashed.baseUrl).toBe("http://127.0.0.1:9/api/v1")
+      const plain = yield* PaymentPolicy.make({ maxPerPaymentUsd: 5, budgetUsd: 20 })
+      expect(plain).toMatchObject({ baseUrl: "https://api.venice.ai/api/v1", maxPerPaymentUsd: 5, budgetUsd: 20 })
+      const configured = yield* Effect.provide(
+        PaymentPolicy.PaymentPolicy,
+        PaymentPolicy.layerConfig().pipe(Layer.provide(deps))
+      ).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([
+            ["VENICE_X402_MAX_PER_PAYMENT_USD", "7"],
+            ["VENICE_X402_BUDGET_USD", "30"],
+            ["VENICE_BASE_URL", "http://127.0.0.1:9/api/v1/"]
+          ])
+        ))
+      )
+      expect(configured).toMatchObject({ maxPerPaymentUsd: 7, budgetUsd: 30, baseUrl: "http://127.0.0.1:9/api/v1" })
+      const byDefault = yield* Effect.provide(
+        PaymentPolicy.PaymentPolicy,
+        PaymentPolicy.layerConfig().pipe(Layer.provide(deps))
+      ).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([["VENICE_X402_MAX_PER_PAYMENT_USD", "7"], ["VENICE_X402_BUDGET_USD", "30"]])
+        ))
+      )
+      expect(byDefault.baseUrl).toBe("https://api.venice.ai/api/v1")
+      const missing = yield* Effect.flip(
+        Effect.provide(PaymentPolicy.PaymentPolicy, PaymentPolicy.layerConfig().pipe(Layer.provide(deps))).pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["VENICE_X402_BUDGET_USD", "30"]])))
+        )
+      )
+      expect(missing._tag).not.toBe("PaymentSettingsError") // the missing cap is a ConfigError: no default spend
+    }).pipe(Effect.provide(deps)))
+})

@@ -20,7 +20,7 @@ import * as TestClock from "effect/TestClock"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as VeniceWallet from "../src/VeniceWallet.js"
-import { drive as driveClock, failureOf } from "./support.js"
+import { drive as driveClock, failureOf, recordingTracer } from "./support.js"
 import { hello, throwawayKey, walletLayer } from "./walletSupport.js"
 
 const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 1_500, ...options })
@@ -62,9 +62,41 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
           20,
           Faults.lostAnswer(2_000, "reset", { answerAfter: 0 })
         )
-        const exit = yield* drive(payments.topUp(10))
+        const tracing = recordingTracer()
+        const exit = yield* drive(payments.topUp(10).pipe(Effect.withTracer(tracing.tracer)))
         if (Exit.isFailure(exit)) throw new Error("expected the ledger to settle it")
         expect(exit.value).toMatchObject({ _tag: "InLedger", amountUsd: 10, entry: { type: "TOP_UP", amount: 10 } })
+        // what telemetry sees: the top-up's span and its events, the settlement's lost answer, the discovery's request
+        const identity = (yield* VeniceWallet.VeniceWallet).identity
+        const span = (name: string) => tracing.records.find((r) => r.name === name)
+        expect(span("venice.x402.top-up")?.attributes).toMatchObject({
+          "venice.identity": identity,
+          "payment.manual": true
+        })
+        expect(span("venice.x402.top-up")?.events).toEqual([
+          {
+            name: "payment.unconfirmed",
+            attributes: {
+              "venice.identity": identity,
+              "payment.amount_usd": 10,
+              "payment.valid_before": expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/)
+            }
+          },
+          {
+            name: "payment.unconfirmed.landed",
+            attributes: { "venice.identity": identity, "payment.amount_usd": 10 }
+          }
+        ])
+        expect(span("venice.x402.settle")?.attributes).toMatchObject({
+          "venice.identity": identity,
+          "x402.settlement": "answer-lost"
+        })
+        expect(span("venice.x402.top-up.discover")?.attributes).toMatchObject({
+          "http.request.method": "POST",
+          "url.full": `${emu.baseUrl}/x402/top-up`,
+          "venice.identity": identity
+        })
+        expect(span("venice.x402.ledger")?.attributes).toMatchObject({ "venice.identity": identity })
         expect(yield* topUps(t.address)).toEqual([10])
         expect(yield* payments.spentUsd).toBe(10)
         expect(yield* payments.unconfirmedUsd).toBe(0)
@@ -131,7 +163,17 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         expect(yield* payments.reconcile).toEqual({ _tag: "Unknown", amountUsd: 10, decidedBy })
 
         // a call's 402 meanwhile: no new signature; refused once its wait is over, saying when it will be known
-        const refused = failureOf(yield* drive(Chat.completions(hello)))
+        const tracing402 = recordingTracer()
+        const refused = failureOf(yield* drive(Chat.completions(hello).pipe(Effect.withTracer(tracing402.tracer))))
+        const decision = tracing402.records.find((r) => r.name === "venice.x402.payment")
+        expect(decision?.attributes).toMatchObject({
+          "venice.identity": wallet.identity,
+          "venice.code": "PAYMENT_REQUIRED"
+        })
+        expect(decision?.events).toEqual([{
+          name: "payment.refused",
+          attributes: { "payment.error": "PaymentRefusedError", "payment.reason": "settlement-pending" }
+        }])
         expect(refused).toMatchObject({
           _tag: "PaymentRefusedError",
           reason: "settlement-pending",
@@ -150,7 +192,14 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         expect(yield* payments.reconcile).toEqual({ _tag: "Unknown", amountUsd: 10, decidedBy })
         expect(yield* payments.unconfirmedUsd).toBe(10)
         yield* TestClock.setTime(decidedBy)
-        expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
+        const tracing = recordingTracer()
+        expect(yield* payments.reconcile.pipe(Effect.withSpan("reconcile"), Effect.withTracer(tracing.tracer))).toEqual(
+          { _tag: "Released", amountUsd: 10 }
+        )
+        expect(tracing.records.find((r) => r.name === "reconcile")?.events).toEqual([{
+          name: "payment.unconfirmed.released",
+          attributes: { "venice.identity": wallet.identity, "payment.amount_usd": 10 }
+        }])
         expect(yield* payments.spentUsd).toBe(0)
         expect(yield* payments.unconfirmedUsd).toBe(0)
         expect(yield* payments.reconcile).toEqual({ _tag: "Nothing" })
@@ -193,6 +242,27 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
   }
 })
 
+describe("PaymentPolicy: the ledger is read back to the mark taken before signing", () => {
+  const t = withCoordinator({ settlement: { wait: "1 second", poll: "2 seconds", retries: 0 } })
+  it.scoped("an earlier credited top-up of the same amount is not taken for the lost payment", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      expect(Exit.isSuccess(yield* drive(payments.topUp(10)))).toBe(true)
+      yield* emu.script({ route: "x402/top-up", paying: true }, 20, Faults.resetBeforeHeaders)
+      const lost = failureOf(yield* drive(payments.topUp(10)))
+      expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", amountUsd: 10 })
+      const wallet = yield* VeniceWallet.VeniceWallet
+      const held = yield* t.coordinator.unconfirmed(wallet.identity)
+      const first = (yield* emu.wallet(t.address)).transactions[0]!
+      expect(held?.mark).toEqual({ id: first.id, createdAt: first.createdAt })
+      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      expect(yield* payments.spentUsd).toBe(20)
+      expect(yield* payments.unconfirmedUsd).toBe(10)
+      expect(yield* topUps(t.address)).toEqual([10])
+    }).pipe(Effect.provide(t.layer)))
+})
+
 describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
   {
     const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
@@ -217,7 +287,17 @@ describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
         expect(error.correlationId).toMatch(/^ve-/)
         expect(yield* payments.spentUsd).toBe(0)
         expect(yield* payments.unconfirmedUsd).toBe(0)
-        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+        const tracing = recordingTracer()
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello).pipe(Effect.withTracer(tracing.tracer))))).toBe(true)
+        expect(tracing.records.find((r) => r.name === "venice.x402.payment")?.events).toEqual([{
+          name: "payment.retry",
+          attributes: {
+            "payment.decision": "Paid",
+            "payment.amount_usd": 10,
+            "payment.joined": false,
+            "payment.settled": "Credited"
+          }
+        }])
         expect(yield* topUps(t.address)).toEqual([10])
         expect(yield* discoveries).toBe(2)
       }).pipe(Effect.provide(t.layer)))
@@ -236,6 +316,7 @@ describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
           /^cannot read the wallet's ledger before paying \(it settles a payment whose answer/
         )
         expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // the discovery only
+        expect(yield* emu.count({ route: "x402/transactions" })).toBe(3) // a ledger read is retried twice
         expect(yield* payments.spentUsd).toBe(0)
       }).pipe(Effect.provide(t.layer)))
   }

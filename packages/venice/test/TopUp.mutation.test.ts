@@ -7,6 +7,7 @@
  * says what it pins.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as X402 from "@venice-effect/core/X402"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
@@ -74,7 +75,26 @@ describe("TopUp.discover: only a decodable 402 of Venice's own route is a discov
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         yield* emu.script({ route: "x402/top-up" }, 1, Faults.error("X402_NOT_CONFIGURED"))
-        const error = failureOf(yield* Effect.exit(TopUp.discover({ baseUrl: emu.baseUrl })))
+        // the attempt is announced to the pipeline's observer (what drives the TestClock and any metrics)
+        const events: Array<Pipeline.Event> = []
+        const observed = Effect.provideService(
+          TopUp.discover({ baseUrl: emu.baseUrl }),
+          Pipeline.Observer,
+          (event) => Effect.sync(() => void events.push(event))
+        )
+        const error = failureOf(yield* Effect.exit(observed))
+        expect(events.map((e) => [e._tag, e.operation, "attempt" in e ? e.attempt : undefined])).toEqual([
+          ["AttemptStarted", "x402.top-up.discover", 1],
+          ["AttemptFailed", "x402.top-up.discover", 1]
+        ])
+        const succeeded: Array<Pipeline.Event> = []
+        yield* Effect.provideService(
+          TopUp.discover({ baseUrl: emu.baseUrl }),
+          Pipeline.Observer,
+          (event) => Effect.sync(() => void succeeded.push(event))
+        )
+        expect(succeeded.map((e) => e._tag)).toEqual(["AttemptStarted", "AttemptSucceeded"])
+        expect(succeeded[1]).toMatchObject({ operation: "x402.top-up.discover", attempt: 1, status: 402 })
         expect(error).toMatchObject({
           _tag: "TopUpFailedError",
           reason: "discovery-failed",

@@ -21,7 +21,7 @@ import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as VeniceWallet from "../src/VeniceWallet.js"
 import { drive as driveClock, failureOf, recordingTracer } from "./support.js"
-import { hello, throwawayKey, walletLayer } from "./walletSupport.js"
+import { controlledChain, hello, throwawayKey, walletLayer } from "./walletSupport.js"
 
 const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 1_500, ...options })
 
@@ -240,6 +240,80 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         expect((yield* Clock.currentTimeMillis) - start).toBeLessThan(600_000)
       }).pipe(Effect.provide(t.layer)))
   }
+})
+
+describe("PaymentPolicy: a Solana payment expires by block height", () => {
+  const chain = controlledChain()
+  const t = walletLayer({
+    chain: "solana",
+    solanaRpc: chain.rpc,
+    payments: {
+      maxPerPaymentUsd: 10,
+      budgetUsd: 50,
+      timeout: "1 second",
+      settlement: { wait: "1 second", poll: "2 seconds", retries: 0, landingGrace: "1 minute" }
+    }
+  })
+  it.scoped("the landing grace runs from when the chain is first seen past the height, not from maxTimeoutSeconds", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      const wallet = yield* VeniceWallet.VeniceWallet
+      yield* emu.script({ route: "x402/top-up", paying: true }, 50, Faults.resetBeforeHeaders)
+      const lost = failureOf(yield* drive(payments.topUp(10)))
+      expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", amountUsd: 10 })
+      // past maxTimeoutSeconds and the grace, but the chain lags at the payment's height: not expired
+      chain.control.blockHeight = "lagging"
+      yield* TestClock.adjust("20 minutes")
+      const lagging = yield* payments.reconcile
+      expect(lagging).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      const refused = failureOf(yield* drive(Chat.completions(hello)))
+      expect(refused).toMatchObject({ _tag: "PaymentRefusedError", reason: "settlement-pending" })
+      expect(refused.message).toContain(`, once the chain is past block ${chain.control.lastValid})`)
+      // the chain is past it now: expired from this moment, decided one grace later
+      chain.control.blockHeight = "forward"
+      const seen = yield* Clock.currentTimeMillis
+      const tracing = recordingTracer()
+      const expired = yield* payments.reconcile.pipe(Effect.withSpan("reconcile"), Effect.withTracer(tracing.tracer))
+      expect(expired).toEqual({ _tag: "Unknown", amountUsd: 10, decidedBy: seen + 60_000 })
+      expect(tracing.records.find((r) => r.name === "reconcile")?.events).toEqual([{
+        name: "payment.unconfirmed.expired",
+        attributes: { "venice.identity": wallet.identity, "payment.last_valid_block_height": chain.control.lastValid }
+      }])
+      const reads = chain.control.heightReads
+      // once seen expired it stays so (the chain is not asked again), and the refusal names the time
+      chain.control.blockHeight = "refused"
+      const later = failureOf(yield* drive(Chat.completions(hello)))
+      expect(later.message).toContain(`(by ${new Date(seen + 60_000).toISOString()} at the latest)`)
+      yield* TestClock.setTime(seen + 60_000 - 1)
+      expect(yield* payments.reconcile).toMatchObject({ _tag: "Unknown" })
+      yield* TestClock.setTime(seen + 60_000)
+      expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
+      expect(chain.control.heightReads).toBe(reads)
+      expect(yield* payments.spentUsd).toBe(0)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: a manual top-up during a call's top-up", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  it.scoped("waits for it, then makes its own payment (it never joins the call's)", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      // the call's payment takes 2 s to settle: the manual top-up starts meanwhile
+      yield* emu.script({ route: "x402/top-up", paying: true }, 1, Faults.delay(2_000))
+      const [call, manual] = yield* drive(
+        Effect.all([
+          Chat.completions(hello),
+          Effect.zipRight(Effect.sleep("500 millis"), payments.topUp(5))
+        ], { concurrency: 2 }),
+        { stallAfter: 300 }
+      ).pipe(Effect.flatten)
+      expect(call.choices.length).toBeGreaterThan(0)
+      expect(manual._tag === "Credited" && manual.receipt.amountCredited).toBe(5)
+      expect(yield* topUps(t.address)).toEqual([10, 5])
+      expect(yield* payments.spentUsd).toBe(15)
+    }).pipe(Effect.provide(t.layer)))
 })
 
 describe("PaymentPolicy: the ledger is read back to the mark taken before signing", () => {

@@ -15,6 +15,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as http from "node:http"
@@ -23,7 +24,7 @@ import * as Chat from "../src/Chat.js"
 import * as SignedTopUp from "../src/SignedTopUp.js"
 import * as TopUp from "../src/TopUp.js"
 import * as VeniceWallet from "../src/VeniceWallet.js"
-import { drive, failureOf } from "./support.js"
+import { drive, failureOf, recordingTracer } from "./support.js"
 import { controlledChain, hello, walletLayer } from "./walletSupport.js"
 
 /** Signs a payment of `usd` for the emulator's own requirements (one discovery). */
@@ -294,11 +295,11 @@ describe("SignedTopUp.settle: what each answer makes of a signed payment", () =>
 
   {
     const t = walletLayer({ payments: false })
-    it.scoped("a proxy's HTML 502 loses the answer: resubmitted, then settlement-unconfirmed (funds may have moved)", () =>
+    it.scoped("a bare HTML 500 loses the answer: resubmitted, then settlement-unconfirmed (funds may have moved)", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const payment = yield* sign(10)
-        yield* emu.script({ route: "x402/top-up", paying: true }, 5, Faults.htmlPage(502))
+        yield* emu.script({ route: "x402/top-up", paying: true }, 5, Faults.htmlPage(500))
         const error = failureOf(yield* settle(payment, { retries: 1 }))
         expect(error).toMatchObject({
           _tag: "TopUpFailedError",
@@ -309,7 +310,7 @@ describe("SignedTopUp.settle: what each answer makes of a signed payment", () =>
         })
         expect(error).not.toHaveProperty("code")
         expect(error.message).toContain("the payment of $10 got no answer that settles it")
-        expect((yield* submissions).map((s) => s.status)).toEqual([502, 502])
+        expect((yield* submissions).map((s) => s.status)).toEqual([500, 500])
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -346,7 +347,7 @@ describe("SignedTopUp.settle: what each answer makes of a signed payment", () =>
 
   {
     const t = walletLayer({ payments: false })
-    it.scoped("SETTLEMENT_FAILED with 2 retries fails after the 3rd; with a 1 s wait after the 2nd (no backoff past it)", () =>
+    it.scoped("SETTLEMENT_FAILED with 2 retries fails after the 3rd; with a 1.5 s wait after the 2nd (no backoff to it)", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const payment = yield* sign(10)
@@ -358,9 +359,9 @@ describe("SignedTopUp.settle: what each answer makes of a signed payment", () =>
         const other = yield* sign(5)
         yield* emu.script({ route: "x402/top-up", paying: true }, 5, Faults.settlementFailed)
         const start = yield* Clock.currentTimeMillis
-        const byWait = failureOf(yield* settle(other, { retries: 3, wait: "1 second" }))
+        const byWait = failureOf(yield* settle(other, { retries: 3, wait: "1500 millis" }))
         expect(byWait).toMatchObject({ reason: "settlement-failed", code: "SETTLEMENT_FAILED" })
-        // 0 s, then 0.5 s; a 1 s backoff would end past the 1 s wait
+        // 0 s, then 0.5 s; a 1 s backoff would end at the 1.5 s deadline itself
         expect((yield* Clock.currentTimeMillis) - start).toBe(500)
       }).pipe(Effect.provide(t.layer)))
   }
@@ -407,6 +408,39 @@ describe("SignedTopUp.settle: what each answer makes of a signed payment", () =>
   }
 
   {
+    const t = walletLayer({ balanceUsd: 1, payments: false })
+    it.scoped("SETTLEMENT_TIMEOUT with a balance that can serve the wallet: Admitted at once; the settle span says timeout", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payment = yield* sign(10)
+        yield* emu.script({ route: "x402/top-up", paying: true }, 1, Faults.settlementTimeout({ lands: false }))
+        const tracing = recordingTracer()
+        const exit = yield* Effect.flatMap(VeniceEmulator, (emu) =>
+          drive(
+            SignedTopUp.settle(payment, { baseUrl: emu.baseUrl, timeout: "1 second" }).pipe(
+              Effect.withTracer(tracing.tracer)
+            ),
+            { stallAfter: 1_500 }
+          ))
+        if (Exit.isFailure(exit)) throw new Error("expected the balance to admit the wallet")
+        expect(exit.value).toMatchObject({ _tag: "Admitted", balance: { data: { canConsume: true, balanceUsd: 1 } } })
+        expect((yield* submissions).map((s) => s.status)).toEqual([504])
+        const wallet = yield* VeniceWallet.VeniceWallet
+        expect(tracing.records.find((r) => r.name === "venice.x402.settle")?.attributes).toMatchObject({
+          "venice.identity": wallet.identity,
+          "x402.settlement": "timeout"
+        })
+        expect(tracing.records.find((r) => r.name === "venice.x402.top-up")?.attributes).toMatchObject({
+          "venice.identity": wallet.identity,
+          "x402.amount": "10000000"
+        })
+        expect(tracing.records.find((r) => r.name === "venice.x402.balance")?.attributes).toMatchObject({
+          "venice.identity": wallet.identity
+        })
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
     const chain = controlledChain()
     const t = walletLayer({ chain: "solana", solanaRpc: chain.rpc, payments: false })
     it.scoped("Solana (no validBefore): expiry is never before maxTimeoutSeconds after the first submission", () =>
@@ -421,4 +455,32 @@ describe("SignedTopUp.settle: what each answer makes of a signed payment", () =>
         expect(yield* SignedTopUp.expired(payment, submittedAt)).toBe(true)
       }).pipe(Effect.provide(t.layer)))
   }
+})
+
+describe("TopUp.selectBaseUsdc: only USDC on Base, scheme exact, to an EVM address", () => {
+  it("picks the one option that is all of it (the asset in any case), and nothing when none is", () => {
+    const usdc = {
+      scheme: "exact",
+      network: "eip155:8453",
+      amount: "5000000",
+      asset: TopUp.BASE_USDC.toUpperCase().replace("0X", "0x"),
+      payTo: "0x2670B922ef37C7Df47158725C0CC407b5382293F",
+      maxTimeoutSeconds: 300,
+      extra: { name: "USD Coin", version: "2" }
+    }
+    const decoys = [
+      { ...usdc, scheme: "upto" },
+      { ...usdc, network: "eip155:84532" },
+      { ...usdc, asset: "0xd9aAEc86B65D86f6A7B5B1b0c42FFA531710b6CA" },
+      { ...usdc, payTo: "0x2670B922ef37C7Df47158725C0CC407b5382293" }, // 39 hex digits
+      { ...usdc, payTo: "0x2670B922ef37C7Df47158725C0CC407b5382293FF" }, // 41
+      { ...usdc, payTo: "x0x2670B922ef37C7Df47158725C0CC407b5382293F" }
+    ]
+    expect(TopUp.selectBaseUsdc({ x402Version: 2, accepts: decoys })).toEqual(Option.none())
+    for (const decoy of decoys) {
+      expect(TopUp.selectBaseUsdc({ x402Version: 2, accepts: [decoy] })).toEqual(Option.none())
+    }
+    expect(TopUp.selectBaseUsdc({ x402Version: 2, accepts: [...decoys, usdc] })).toEqual(Option.some(usdc))
+    expect(TopUp.BASE_NETWORK).toBe("eip155:8453")
+  })
 })

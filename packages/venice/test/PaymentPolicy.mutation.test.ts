@@ -164,7 +164,12 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
 
         // a call's 402 meanwhile: no new signature; refused once its wait is over, saying when it will be known
         const tracing402 = recordingTracer()
+        const asked = yield* Clock.currentTimeMillis
+        const submitted = yield* emu.count({ route: "x402/top-up" })
         const refused = failureOf(yield* drive(Chat.completions(hello).pipe(Effect.withTracer(tracing402.tracer))))
+        // looked at when the 402 came and when the 1 s wait ended (each look resubmits it: it is still valid)
+        expect((yield* Clock.currentTimeMillis) - asked).toBe(1_000)
+        expect((yield* emu.count({ route: "x402/top-up" })) - submitted).toBe(2)
         const decision = tracing402.records.find((r) => r.name === "venice.x402.payment")
         expect(decision?.attributes).toMatchObject({
           "venice.identity": wallet.identity,
@@ -192,10 +197,17 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         expect(yield* payments.reconcile).toEqual({ _tag: "Unknown", amountUsd: 10, decidedBy })
         expect(yield* payments.unconfirmedUsd).toBe(10)
         yield* TestClock.setTime(decidedBy)
+        // expired: never resubmitted again; a ledger that cannot be read proves nothing
+        const sent = yield* emu.count({ route: "x402/top-up" })
+        yield* emu.script({ route: "x402/transactions" }, 3, Faults.htmlPage(503))
+        expect(yield* drive(payments.reconcile)).toEqual(Exit.succeed({ _tag: "Unknown", amountUsd: 10, decidedBy }))
+        expect(yield* payments.unconfirmedUsd).toBe(10)
+        yield* TestClock.setTime(decidedBy)
         const tracing = recordingTracer()
         expect(yield* payments.reconcile.pipe(Effect.withSpan("reconcile"), Effect.withTracer(tracing.tracer))).toEqual(
           { _tag: "Released", amountUsd: 10 }
         )
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(sent)
         expect(tracing.records.find((r) => r.name === "reconcile")?.events).toEqual([{
           name: "payment.unconfirmed.released",
           attributes: { "venice.identity": wallet.identity, "payment.amount_usd": 10 }
@@ -337,6 +349,46 @@ describe("PaymentPolicy: the ledger is read back to the mark taken before signin
     }).pipe(Effect.provide(t.layer)))
 })
 
+describe("PaymentPolicy: a call while a payment's outcome is unknown", () => {
+  const t = withCoordinator({ settlement: { wait: "1 second", poll: "2 seconds", retries: 0 } })
+  it.scoped("the balance can serve the wallet: the call goes on without a new payment; the old one stays unconfirmed", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      yield* emu.script({ route: "x402/top-up", paying: true }, 50, Faults.resetBeforeHeaders)
+      expect(failureOf(yield* drive(payments.topUp(10)))).toMatchObject({ reason: "settlement-unconfirmed" })
+      // credit arrived from elsewhere; Venice still answers this call's request with a 402 (sent before it)
+      yield* emu.setWalletBalance(t.address, 5)
+      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("PAYMENT_REQUIRED"))
+      const tracing = recordingTracer()
+      const asked = yield* Clock.currentTimeMillis
+      const exit = yield* drive(Chat.completions(hello).pipe(Effect.withTracer(tracing.tracer)))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect((yield* Clock.currentTimeMillis) - asked).toBe(0) // at once, not after the wait
+      expect(tracing.records.find((r) => r.name === "venice.x402.payment")?.events).toEqual([{
+        name: "payment.retry",
+        attributes: {
+          "payment.decision": "Paid",
+          "payment.amount_usd": 0,
+          "payment.joined": false,
+          "payment.settled": "Admitted"
+        }
+      }])
+      expect(yield* discoveries).toBe(1)
+      expect(yield* payments.unconfirmedUsd).toBe(10)
+      expect(yield* payments.spentUsd).toBe(10)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the per-payment cap", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 5, budgetUsd: 50 } })
+  it.scoped("a cap equal to Venice's $5 minimum pays $5", () =>
+    Effect.gen(function*() {
+      expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+      expect(yield* topUps(t.address)).toEqual([5])
+    }).pipe(Effect.provide(t.layer)))
+})
+
 describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
   {
     const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
@@ -419,21 +471,22 @@ describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
   }
 
   {
-    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 12 } })
-    it.scoped("a manual top-up is never trimmed to the budget left: refused with the remaining cents", () =>
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 15 } })
+    it.scoped("a manual top-up is never trimmed to the budget left: refused with the remaining cents; all of it is fine", () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const payments = yield* PaymentPolicy.PaymentPolicy
         yield* drive(payments.topUp(9.5))
-        const error = yield* Effect.flip(payments.topUp(5))
-        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", amountUsd: 5 })
-        expect(error.message).toBe("a payment of $5 exceeds the remaining budget ($2.5 of $12)")
+        const error = yield* Effect.flip(payments.topUp(6))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", amountUsd: 6 })
+        expect(error.message).toBe("a payment of $6 exceeds the remaining budget ($5.5 of $15)")
         expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1)
-        // a 402's payment is trimmed to what is left, unless that is below Venice's minimum
+        expect(Exit.isSuccess(yield* drive(payments.topUp(5.5)))).toBe(true) // exactly what is left
+        // nothing left: a 402 is refused
         yield* emu.setWalletBalance(t.address, 0)
         const call = failureOf(yield* drive(Chat.completions(hello)))
-        expect(call).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted" })
-        expect(yield* topUps(t.address)).toEqual([9.5])
+        expect(call).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", spentUsd: 15 })
+        expect(yield* topUps(t.address)).toEqual([9.5, 5.5])
       }).pipe(Effect.provide(t.layer)))
   }
 })
@@ -497,9 +550,13 @@ describe("PaymentPolicy: the bounds' defaults", () => {
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         yield* emu.script({ route: "x402/top-up", paying: true }, 5, Faults.settlementFailed)
+        const start = yield* Clock.currentTimeMillis
         const error = failureOf(yield* drive((yield* PaymentPolicy.PaymentPolicy).topUp(10)))
         expect(error).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-failed" })
         expect(yield* emu.count({ route: "x402/top-up" })).toBe(3) // discovery, the payment, once more
+        // Venice said nothing moved: kept reserved, but not waited for (one 0.5 s backoff, no ledger reads)
+        expect((yield* Clock.currentTimeMillis) - start).toBe(500)
+        expect(yield* emu.count({ route: "x402/transactions" })).toBe(1) // the mark
       }).pipe(Effect.provide(t.layer)))
   }
 

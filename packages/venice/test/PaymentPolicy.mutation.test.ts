@@ -23,7 +23,11 @@ import * as VeniceWallet from "../src/VeniceWallet.js"
 import { drive as driveClock, failureOf, recordingTracer } from "./support.js"
 import { controlledChain, hello, throwawayKey, walletLayer } from "./walletSupport.js"
 
-const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 1_500, ...options })
+/**
+ * `drive` with a long stall threshold: under load (these tests run for every mutant) the emulator's EIP-712 check can
+ * take seconds of real time, which must not be taken for a stalled request (time would jump to its timeout).
+ */
+const drive: typeof driveClock = (effect, options = {}) => driveClock(effect, { stallAfter: 5_000, ...options })
 
 /** The amounts of the wallet's `TOP_UP` entries on the emulator, oldest first. */
 const topUps = (address: string) =>
@@ -380,6 +384,30 @@ describe("PaymentPolicy: a call while a payment's outcome is unknown", () => {
     }).pipe(Effect.provide(t.layer)))
 })
 
+describe("PaymentPolicy: a DIEM-linked wallet (its credit is not used)", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  it.scoped("each refusal says why topping up cannot help; one payment in all", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      yield* emu.setDiemLinked(t.address, true)
+      const first = failureOf(yield* drive(Chat.completions(hello)))
+      expect(first.message).toBe(
+        "Venice still asks for payment after this call's top-up: topping up again would not help (a DIEM-linked wallet?); the wallet's payments stop until resetLoopDetection"
+      )
+      const second = failureOf(yield* drive(Chat.completions(hello)))
+      expect(second.message).toBe(
+        "an earlier top-up did not clear this wallet's 402s: not paying again until resetLoopDetection"
+      )
+      yield* payments.resetLoopDetection
+      const third = failureOf(yield* drive(Chat.completions(hello)))
+      expect(third.message).toBe(
+        "the wallet has $10 of credit, above the minimum, and still gets 402: a top-up cannot fix it (a DIEM-linked wallet?)"
+      )
+      expect(yield* topUps(t.address)).toEqual([10])
+    }).pipe(Effect.provide(t.layer)))
+})
+
 describe("PaymentPolicy: the per-payment cap", () => {
   const t = walletLayer({ payments: { maxPerPaymentUsd: 5, budgetUsd: 50 } })
   it.scoped("a cap equal to Venice's $5 minimum pays $5", () =>
@@ -482,6 +510,9 @@ describe("PaymentPolicy: what a failed top-up leaves reserved", () => {
         expect(error.message).toBe("a payment of $6 exceeds the remaining budget ($5.5 of $15)")
         expect(yield* emu.count({ route: "x402/top-up", status: 402 })).toBe(1)
         expect(Exit.isSuccess(yield* drive(payments.topUp(5.5)))).toBe(true) // exactly what is left
+        const newest = yield* payments.transactions({ limit: 1 })
+        expect(newest.data.transactions.map((x) => x.amount)).toEqual([5.5])
+        expect((yield* payments.balance).data.balanceUsd).toBe(15)
         // nothing left: a 402 is refused
         yield* emu.setWalletBalance(t.address, 0)
         const call = failureOf(yield* drive(Chat.completions(hello)))
@@ -509,17 +540,47 @@ describe("PaymentPolicy: the plain insufficient-balance 402 of the wallet's own 
 
 describe("PaymentPolicy: the bounds' defaults", () => {
   {
-    const coordinator = TopUpCoordinator.makeMemory()
+    const inner = TopUpCoordinator.makeMemory()
+    const acquires: Array<{ readonly owner: string; readonly now: number; readonly ttl: number }> = []
+    // a coordinator without a lease (as the in-memory one), recording how the policy asks for the lock
+    const coordinator: TopUpCoordinator.Service = {
+      ...inner,
+      acquire: (wallet, owner, now, ttl) =>
+        Effect.zipRight(Effect.sync(() => acquires.push({ owner, now, ttl })), inner.acquire(wallet, owner, now, ttl))
+    }
     const t = withCoordinator({ timeout: "1 second", settlement: { wait: "2 seconds" } }, coordinator)
-    it.scoped("lockWait defaults to wait + 3 × timeout: another process's lock is waited for 5 s, then lock-timeout", () =>
+    it.scoped("lockWait defaults to wait + 3 × timeout: another process's lock is polled every 50 ms for 5 s, then lock-timeout", () =>
       Effect.gen(function*() {
         const wallet = yield* VeniceWallet.VeniceWallet
+        const payments = yield* PaymentPolicy.PaymentPolicy
         const now = yield* Clock.currentTimeMillis
-        yield* coordinator.acquire(wallet.identity, "other-process", now, 3_600_000)
+        yield* inner.acquire(wallet.identity, "other-process", now, 3_600_000)
         const error = failureOf(yield* drive(Chat.completions(hello)))
         expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "lock-timeout" })
-        expect(error.message).toContain("still holds its lock after 5s")
+        expect(error.message).toBe(
+          "another process's top-up of this wallet still holds its lock after 5s: not paying now"
+        )
         expect((yield* Clock.currentTimeMillis) - now).toBe(5_000)
+        // one owner (this policy's first top-up), a 10-minute hold without a lease, asked every 50 ms
+        expect(new Set(acquires.map((a) => a.owner)).size).toBe(1)
+        expect(acquires[0]!.owner).toMatch(/^pid:\d+:[0-9a-f]{8}#1$/)
+        expect(acquires.every((a) => a.ttl === 600_000)).toBe(true)
+        expect(acquires.slice(0, 3).map((a) => a.now - now)).toEqual([0, 50, 100])
+        expect(acquires).toHaveLength(101)
+
+        // reconcile cannot take the lock either: it reports what the coordinator records, open (default grace 2 min)
+        yield* inner.markUnconfirmed(wallet.identity, {
+          id: "other-process#1",
+          amountUsd: 7,
+          validBefore: now + 300_000,
+          submittedAt: now,
+          mark: { id: null, createdAt: null }
+        })
+        expect(yield* drive(payments.reconcile)).toEqual(
+          Exit.succeed({ _tag: "Unknown", amountUsd: 7, decidedBy: now + 300_000 + 120_000 })
+        )
+        expect(yield* payments.unconfirmedUsd).toBe(7)
+        expect(acquires[101]!.owner).toMatch(/#2$/)
       }).pipe(Effect.provide(t.layer)))
   }
 

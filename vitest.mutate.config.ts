@@ -134,7 +134,7 @@ const chosen = explicit !== undefined && explicit.length > 0
   : undefined
 const retry = process.env["MUTATE_RETRY"] === "1" ? 1 : 0
 
-/** Suites on real time that cover the payment and job modules (mutated by `stryker.payments.config.mjs`). */
+/** Suites on real time (wallets, payments, jobs) left out of the fallback run: their modules have focused selections. */
 const walletSuites = [
   "test/SolanaWallet.integration.test.ts",
   "test/VeniceWallet.integration.test.ts",

@@ -90,10 +90,14 @@ export const selections: Record<string, ReadonlyArray<string>> = {
   ],
   "packages/core/src/Sse.ts": sseTests,
   "packages/core/src/internal/sseParser.ts": sseTests,
+  // the decoder's unit tests, and the client's error paths over loopback (the fault matrix's 113 cases would cost
+  // about 10 s per surviving mutant)
   "packages/venice/src/VeniceError.ts": [
     "packages/venice/test/VeniceError.test.ts",
     "packages/venice/test/ResponseMeta.test.ts",
-    "packages/venice/test/VeniceError.mutation.test.ts"
+    "packages/venice/test/VeniceError.mutation.test.ts",
+    "packages/venice/test/VeniceClient.integration.test.ts",
+    "packages/venice/test/ContentPolicy.integration.test.ts"
   ],
   "packages/venice/src/ErrorCatalog.ts": [
     "packages/venice/test/ErrorCatalog.test.ts",

@@ -409,3 +409,23 @@ describe("VeniceError mutation pins: guards and combinators", () => {
       expect(recovered).toBe("recovered MODEL_OFFLINE")
     }))
 })
+
+describe("VeniceError mutation pins: what the first run left", () => {
+  it("an `error` object that is no error document is unexpected JSON", () => {
+    // pins: an object-valued `error` without a string `message` (neither E3, E5 nor E9)
+    for (const error of [{ type: "server_error" }, { message: 42, code: "x" }]) {
+      expect(decode(500, { error }), JSON.stringify(error)).toMatchObject({
+        _tag: "VeniceUnrecognizedError",
+        bodyKind: "unexpected-json",
+        message: "HTTP 500 with an unrecognised JSON body"
+      })
+    }
+  })
+
+  it("FieldErrorsFromZodFormat says why a value is no Zod tree", () => {
+    // pins: the schema's own failure (not a later type mismatch) with its message
+    const result = Schema.decodeUnknownEither(VeniceError.FieldErrorsFromZodFormat)({ reason: "bad" })
+    expect(result._tag).toBe("Left")
+    if (result._tag === "Left") expect(result.left.message).toContain("not a Zod format() tree")
+  })
+})

@@ -68,9 +68,11 @@ export const selections: Record<string, ReadonlyArray<string>> = {
     "packages/core/test/PipelineSlots.test.ts",
     "packages/core/test/PipelineBudget.test.ts"
   ],
+  // `Headers.test.ts` holds the parser's unit tests; venice `ResponseMeta` reads the header through `fromHeaders`
   "packages/core/src/RetryAfter.ts": [
     "packages/core/test/RetryAfter.test.ts",
-    "packages/core/test/RateLimit.test.ts",
+    "packages/core/test/Headers.test.ts",
+    "packages/venice/test/ResponseMeta.test.ts",
     "packages/core/test/RetryAfter.mutation.test.ts"
   ],
   "packages/core/src/RateLimit.ts": [

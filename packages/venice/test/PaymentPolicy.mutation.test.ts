@@ -810,3 +810,82 @@ describe("PaymentPolicy: a 402 of a run that began before a top-up took effect",
       expect(statuses.sort()).toEqual([200, 200, 402, 402])
     }).pipe(Effect.provide(t.layer)))
 })
+
+describe("PaymentPolicy: the payment cannot be signed", () => {
+  const t = walletLayer({
+    chain: "solana",
+    // the wallet's RPC refuses connections: no blockhash, no signature
+    solanaRpc: () => Effect.succeed("http://127.0.0.1:9"),
+    payments: { maxPerPaymentUsd: 10, budgetUsd: 50, timeout: "1 second" }
+  })
+  it.scoped("WalletSignError with the call's facts; the reservation given back, nothing sent, nothing unconfirmed", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      const error = failureOf(yield* drive(Chat.completions(hello)))
+      expect(error).toMatchObject({
+        _tag: "WalletSignError",
+        wallet: t.address,
+        operation: "payment",
+        method: "POST",
+        url: emu.url("/chat/completions"),
+        attempt: 1
+      })
+      expect(error.message).toMatch(/^cannot sign the x402 payment: /)
+      expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // the discovery only
+      expect(yield* payments.spentUsd).toBe(0)
+      expect(yield* payments.unconfirmedUsd).toBe(0)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the plain 402 names no amount: Venice's minimum from the top-up's requirements", () => {
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 4, budgetUsd: 50 } })
+    it.scoped("raised to Venice's $5 minimum, above a $4 cap: per-payment-cap for $5, nothing signed", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        yield* emu.script({ route: "chat/completions" }, 1, Faults.error("INSUFFICIENT_BALANCE"))
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "per-payment-cap", amountUsd: 5 })
+        expect(error.message).toBe("a payment of $5 exceeds the per-payment cap ($4)")
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // the discovery only
+        expect(yield* emu.count({ route: "x402/transactions" })).toBe(0)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 13 } })
+    it.scoped("trimmed to the $3 left, then raised to the $5 minimum: budget-exhausted for $5", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true) // pays $10
+        yield* emu.script({ route: "chat/completions" }, 1, Faults.error("INSUFFICIENT_BALANCE"))
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", amountUsd: 5 })
+        expect(error.message).toBe("a payment of $5 exceeds the remaining budget ($3 of $13)")
+        expect(yield* topUps(t.address)).toEqual([10])
+      }).pipe(Effect.provide(t.layer)))
+  }
+})
+
+describe("PaymentPolicy: a request about to be signed while a top-up runs", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  it.scoped("waits for the top-up instead of collecting a 402: sent once it took effect, answered 200", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      yield* emu.script({ route: "x402/top-up", paying: true }, 1, Faults.delay(2_000))
+      const start = yield* Clock.currentTimeMillis
+      const exit = yield* drive(
+        Effect.all([payments.topUp(10), Effect.zipRight(Effect.sleep("500 millis"), Chat.completions(hello))], {
+          concurrency: 2
+        }),
+        { stallAfter: 300 }
+      )
+      expect(Exit.isSuccess(exit)).toBe(true)
+      const chats = (yield* emu.requests).filter((r) => r.route === "chat/completions")
+      expect(chats.map((r) => r.status)).toEqual([200])
+      expect(chats[0]!.at - start).toBeGreaterThanOrEqual(2_000)
+      expect(yield* topUps(t.address)).toEqual([10])
+    }).pipe(Effect.provide(t.layer)))
+})

@@ -695,6 +695,11 @@ describe("PaymentPolicy: settings", () => {
         )
       )
       expect(missing._tag).not.toBe("PaymentSettingsError") // the missing cap is a ConfigError: no default spend
+      // each refused setting is named
+      const noCap = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 0, budgetUsd: 20 }))
+      expect(noCap.message).toBe("maxPerPaymentUsd must be a positive number of USD")
+      const noBudget = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 5, budgetUsd: Number.NaN }))
+      expect(noBudget.message).toBe("budgetUsd must be a positive number of USD")
     }).pipe(Effect.provide(deps)))
 })
 

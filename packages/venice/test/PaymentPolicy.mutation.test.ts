@@ -698,7 +698,7 @@ describe("PaymentPolicy: settings", () => {
       // each refused setting is named
       const noCap = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 0, budgetUsd: 20 }))
       expect(noCap.message).toBe("maxPerPaymentUsd must be a positive number of USD")
-      const noBudget = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 5, budgetUsd: Number.NaN }))
+      const noBudget = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 5, budgetUsd: 0 }))
       expect(noBudget.message).toBe("budgetUsd must be a positive number of USD")
     }).pipe(Effect.provide(deps)))
 })

@@ -82,9 +82,12 @@ export const selections: Record<string, ReadonlyArray<string>> = {
   "packages/core/src/RateLimit.ts": [
     "packages/core/test/RateLimit.test.ts"
   ],
+  // the policy's own files only (not the top-up's `SignedTopUp.integration` / `TopUp.mutation`, which exercise
+  // `internal/topUp` through it): with all six files a mutant cost ~40 s on the shared machine, 715 mutants ~2.5 h
   "packages/venice/src/PaymentPolicy.ts": [
-    ...paymentTests,
-    "packages/venice/test/PaymentCoordination.integration.test.ts"
+    "packages/venice/test/PaymentPolicy.integration.test.ts",
+    "packages/venice/test/PaymentCoordination.integration.test.ts",
+    "packages/venice/test/PaymentPolicy.mutation.test.ts"
   ],
   "packages/venice/src/internal/topUp.ts": paymentTests,
   // not JobMedia.integration: its download tests exercise JobMedia, not the polling, and one of them moves the

@@ -7,18 +7,24 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as ClientError from "@venice-effect/core/ClientError"
 import * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
+import type * as RetryPolicy from "../src/RetryPolicy.js"
+import * as VeniceError from "../src/VeniceError.js"
 import * as VeniceWallet from "../src/VeniceWallet.js"
 import { drive as driveClock, failureOf, recordingTracer } from "./support.js"
 import { controlledChain, hello, throwawayKey, walletLayer } from "./walletSupport.js"
@@ -689,5 +695,202 @@ describe("PaymentPolicy: settings", () => {
         )
       )
       expect(missing._tag).not.toBe("PaymentSettingsError") // the missing cap is a ConfigError: no default spend
+      // each refused setting is named
+      const noCap = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 0, budgetUsd: 20 }))
+      expect(noCap.message).toBe("maxPerPaymentUsd must be a positive number of USD")
+      const noBudget = yield* Effect.flip(PaymentPolicy.make({ maxPerPaymentUsd: 5, budgetUsd: 0 }))
+      expect(noBudget.message).toBe("budgetUsd must be a positive number of USD")
     }).pipe(Effect.provide(deps)))
+})
+
+describe("PaymentPolicy.orElse: which failures are the payment schedule's", () => {
+  const decoded = (status: number, body: unknown) =>
+    VeniceError.decode({ status, headers: {}, body: JSON.stringify(body), nowMillis: 0 })
+  const paymentRequired = decoded(402, {
+    code: "PAYMENT_REQUIRED",
+    error: "Payment required",
+    minimumBalanceUsd: 0.1,
+    currentBalanceUsd: 0,
+    suggestedTopUpUsd: 10,
+    minimumTopUpUsd: 5
+  })
+  const overloaded = decoded(503, { error: "Service unavailable" })
+  /** The schedule a single failure is routed to. */
+  const routeOf = (failure: RetryPolicy.VeniceClientError) =>
+    Effect.map(
+      Schedule.run(PaymentPolicy.orElse(Schedule.recurs(1), Schedule.recurs(1)), 0, [failure]),
+      (out) => Chunk.unsafeHead(out)._tag
+    )
+
+  it.effect("PAYMENT_REQUIRED and the plain insufficient-balance 402 (coded, or in Venice's words) pay; nothing else", () =>
+    Effect.gen(function*() {
+      expect(yield* routeOf(paymentRequired)).toBe("Payment")
+      const plain = decoded(402, {
+        error:
+          "Insufficient USD or Diem balance to complete request. Visit https://venice.ai/settings/api to add credits."
+      })
+      expect(plain.code).toBe("INSUFFICIENT_BALANCE")
+      expect(yield* routeOf(plain)).toBe("Payment")
+      // an uncatalogued 402 whose message says so (a video job's), in any case
+      const job = decoded(402, { error: "insufficient USDC balance for this job" })
+      expect(job.code).toBe("UNKNOWN")
+      expect(yield* routeOf(job)).toBe("Payment")
+      // the words must be whole and in that order, on a 402, with no other code
+      expect(yield* routeOf(decoded(402, { error: "insufficientbalance" }))).toBe("Retry")
+      expect(yield* routeOf(decoded(402, { error: "Your balance is insufficient" }))).toBe("Retry")
+      expect(yield* routeOf(decoded(400, { error: "Insufficient USDC balance for this job" }))).toBe("Retry")
+      const otherCode = decoded(402, { error: "insufficient DIEM balance", code: "API_KEY_DIEM_SPEND_LIMIT_EXCEEDED" })
+      expect([otherCode.code, otherCode.message]).toEqual([
+        "API_KEY_DIEM_SPEND_LIMIT_EXCEEDED",
+        "insufficient DIEM balance"
+      ])
+      expect(yield* routeOf(otherCode)).toBe("Retry")
+      expect(yield* routeOf(overloaded)).toBe("Retry")
+      const reset = new ClientError.TransportError({
+        provider: "venice",
+        reason: "reset",
+        message: "socket hang up",
+        maybeDelivered: true
+      })
+      expect(yield* routeOf(reset)).toBe("Retry")
+    }))
+
+  it.effect("each schedule keeps its own state: payments are not counted against retries nor the reverse", () =>
+    Effect.gen(function*() {
+      const schedule = PaymentPolicy.orElse(Schedule.recurs(1), Schedule.recurs(3))
+      const out = yield* Schedule.run(schedule, 0, [paymentRequired, overloaded, overloaded, paymentRequired])
+      expect(Chunk.toReadonlyArray(out)).toEqual([
+        { _tag: "Payment", output: 0 },
+        { _tag: "Retry", output: 0 },
+        { _tag: "Retry", output: 1 },
+        { _tag: "Payment", output: 1 }
+      ])
+    }))
+})
+
+describe("PaymentPolicy.recover: only Venice's own 402s are paid for", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  class AppError extends Data.TaggedError("AppError")<{
+    readonly status: number
+    readonly code: string
+    readonly message: string
+  }> {}
+  it.scoped("an application error shaped like an insufficient-balance 402 is the call's own: failed as is, nothing paid", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      const mine = new AppError({ status: 402, code: "INSUFFICIENT_BALANCE", message: "insufficient balance" })
+      const error = failureOf(yield* drive(payments.recover(Effect.fail(mine))))
+      expect(error).toBe(mine)
+      expect(yield* emu.count({ route: "x402/top-up" })).toBe(0)
+      expect(yield* payments.spentUsd).toBe(0)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: a 402 of a run that began before a top-up took effect", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  it.scoped("is retried without paying (AlreadyPaid): one payment for both calls", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      // the first call's payment takes 2 s to settle; the second call's first request (another model) gets a 402
+      // once it is sent — after that payment took effect, in a run that began before
+      yield* emu.script({ route: "x402/top-up", paying: true }, 1, Faults.delay(2_000))
+      yield* emu.script({ route: "chat/completions", model: "qwen3-4b" }, 1, Faults.error("PAYMENT_REQUIRED"))
+      const tracing = recordingTracer()
+      const second = Effect.zipRight(
+        Effect.sleep("500 millis"),
+        Chat.completions({ ...hello, model: "qwen3-4b" }).pipe(Effect.withTracer(tracing.tracer))
+      )
+      const exit = yield* drive(Effect.all([Chat.completions(hello), second], { concurrency: 2 }), {
+        stallAfter: 300
+      })
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(tracing.records.find((r) => r.name === "venice.x402.payment")?.events).toEqual([{
+        name: "payment.retry",
+        attributes: { "payment.decision": "AlreadyPaid" }
+      }])
+      expect(yield* topUps(t.address)).toEqual([10])
+      expect(yield* discoveries).toBe(1)
+      const statuses = (yield* emu.requests).filter((r) => r.route === "chat/completions").map((r) => r.status)
+      expect(statuses.sort()).toEqual([200, 200, 402, 402])
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the payment cannot be signed", () => {
+  const t = walletLayer({
+    chain: "solana",
+    // the wallet's RPC refuses connections: no blockhash, no signature
+    solanaRpc: () => Effect.succeed("http://127.0.0.1:9"),
+    payments: { maxPerPaymentUsd: 10, budgetUsd: 50, timeout: "1 second" }
+  })
+  it.scoped("WalletSignError with the call's facts; the reservation given back, nothing sent, nothing unconfirmed", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      const error = failureOf(yield* drive(Chat.completions(hello)))
+      expect(error).toMatchObject({
+        _tag: "WalletSignError",
+        wallet: t.address,
+        operation: "payment",
+        method: "POST",
+        url: emu.url("/chat/completions"),
+        attempt: 1
+      })
+      expect(error.message).toMatch(/^cannot sign the x402 payment: /)
+      expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // the discovery only
+      expect(yield* payments.spentUsd).toBe(0)
+      expect(yield* payments.unconfirmedUsd).toBe(0)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the plain 402 names no amount: Venice's minimum from the top-up's requirements", () => {
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 4, budgetUsd: 50 } })
+    it.scoped("raised to Venice's $5 minimum, above a $4 cap: per-payment-cap for $5, nothing signed", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        yield* emu.script({ route: "chat/completions" }, 1, Faults.error("INSUFFICIENT_BALANCE"))
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "per-payment-cap", amountUsd: 5 })
+        expect(error.message).toBe("a payment of $5 exceeds the per-payment cap ($4)")
+        expect(yield* emu.count({ route: "x402/top-up" })).toBe(1) // the discovery only
+        expect(yield* emu.count({ route: "x402/transactions" })).toBe(0)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 13 } })
+    it.scoped("trimmed to the $3 left, then raised to the $5 minimum: budget-exhausted for $5", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true) // pays $10
+        yield* emu.script({ route: "chat/completions" }, 1, Faults.error("INSUFFICIENT_BALANCE"))
+        const error = failureOf(yield* drive(Chat.completions(hello)))
+        expect(error).toMatchObject({ _tag: "PaymentRefusedError", reason: "budget-exhausted", amountUsd: 5 })
+        expect(error.message).toBe("a payment of $5 exceeds the remaining budget ($3 of $13)")
+        expect(yield* topUps(t.address)).toEqual([10])
+      }).pipe(Effect.provide(t.layer)))
+  }
+})
+
+describe("PaymentPolicy: a request about to be signed while a top-up runs", () => {
+  const t = walletLayer({ payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+  it.scoped("waits for the top-up instead of collecting a 402: sent once it took effect, answered 200", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      yield* emu.script({ route: "x402/top-up", paying: true }, 1, Faults.delay(2_000))
+      const start = yield* Clock.currentTimeMillis
+      const exit = yield* drive(
+        Effect.all([payments.topUp(10), Effect.zipRight(Effect.sleep("500 millis"), Chat.completions(hello))], {
+          concurrency: 2
+        }),
+        { stallAfter: 300 }
+      )
+      expect(Exit.isSuccess(exit)).toBe(true)
+      const chats = (yield* emu.requests).filter((r) => r.route === "chat/completions")
+      expect(chats.map((r) => r.status)).toEqual([200])
+      expect(chats[0]!.at - start).toBeGreaterThanOrEqual(2_000)
+      expect(yield* topUps(t.address)).toEqual([10])
+    }).pipe(Effect.provide(t.layer)))
 })

@@ -110,7 +110,7 @@ describe("JobMedia against the emulator", () => {
       const url = done.value.downloadUrl!
       yield* emu.script({ route: "media" }, 1, Faults.hugeBody(4 * 1024 * 1024, { announce: false }))
       // the size bound alone (the idle bound off): the TestClock driver could otherwise move time past the 60 s idle
-      // bound while chunks still arrive — it did in the CI rehearsal of 2026-12-05, and 4 of 4 runs on a loaded machine
+      // bound while chunks still arrive — it did in the CI rehearsal of 2026-12-05, and in 4 of 4 runs of this test alone
       const grown = failureOf(
         yield* drive(collect(JobMedia.download(url, { maxBytes: 1024 * 1024, idleTimeout: Duration.infinity })))
       )

@@ -154,8 +154,9 @@ export class JobTimeoutError extends Schema.TaggedError<JobTimeoutError>()("JobT
  *
  * - `failed` — Venice answered the retrieve with the job's own failure (a `500`, a content-policy `422`, a
  *   validation `400`): the generation failed (refunded, per Venice). Asking again replays the same answer.
- * - `rejected` — the retrieve was refused in a way polling cannot fix (not found, expired or deleted media, auth,
- *   a body too large, an invalid request, a wait longer than `maxWait`).
+ * - `rejected` — the retrieve was refused in a way polling cannot fix: an unknown or expired queue id (`400`
+ *   `REQUEST_ID_NOT_FOUND`, "Request ID is invalid."), expired or deleted media (`404`), auth, a body too large, an
+ *   invalid request, a wait longer than `maxWait`.
  *
  * @since 0.1.0
  * @category models
@@ -291,8 +292,6 @@ type Verdict =
   | { readonly _tag: "Again"; readonly wait: Duration.Duration | undefined }
   | { readonly _tag: "Failed"; readonly reason: JobFailure }
 
-const TERMINAL_CODES = /CONTENT_POLICY|content_policy|INVALID_REQUEST|PROVIDER_CONTENT_POLICY/
-
 /**
  * What a failed retrieve means (see the module docs): keep polling, or the job failed / cannot be retrieved.
  *
@@ -319,11 +318,12 @@ export const classifyRetrieveFailure = (error: RetryPolicy.VeniceClientError): V
     return { _tag: "Again", wait: RetryPolicy.classify(error).announced }
   }
   if (status === 502 || status === 503 || status === 504) return { _tag: "Again", wait: error.retryAfter }
-  if (status === 500 || status === 422 || (status === 400 && TERMINAL_CODES.test(error.code))) {
-    return { _tag: "Failed", reason: "failed" }
-  }
+  // a 400 on retrieve is the job's own failure (a provider-side validation failure, refunded) — except "Request ID
+  // is invalid.": the queue id is unknown to this key or expired after 24 h, so there is no job to report on
+  if (status === 400) return { _tag: "Failed", reason: error.code === "REQUEST_ID_NOT_FOUND" ? "rejected" : "failed" }
+  if (status === 500 || status === 422) return { _tag: "Failed", reason: "failed" }
   if (status >= 500) return { _tag: "Again", wait: error.retryAfter }
-  return { _tag: "Failed", reason: status === 400 ? "failed" : "rejected" }
+  return { _tag: "Failed", reason: "rejected" }
 }
 
 /**

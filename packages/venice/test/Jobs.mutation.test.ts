@@ -191,6 +191,8 @@ describe("Jobs: what polling does, pinned", () => {
           400
         ],
         [Faults.error("INFERENCE_FAILED"), "failed", 500],
+        // "Request ID is invalid.": the queue id is unknown or expired — no job to report a failure of
+        [Faults.error("REQUEST_ID_NOT_FOUND"), "rejected", 400],
         [Faults.error("MEDIA_NOT_FOUND"), "rejected", 404],
         [Faults.error("AUTHENTICATION_FAILED"), "rejected", 401],
         [Faults.error("UNAUTHORIZED"), "rejected", 403]

@@ -58,7 +58,10 @@ export default {
   // a mutant's run may take this long beyond `timeoutFactor` × the unmutated run before it counts as timed out
   timeoutMS: Number(process.env["MUTATE_TIMEOUT_MS"] ?? 10_000),
   timeoutFactor: 2,
-  reporters: ["progress", "clear-text", "html", "json"],
+  // the event recorder writes each mutant's result as it is tested: a run stopped before its reports still leaves a
+  // figure for what it tested (`node scripts/mutate-events.mjs reports/mutation/events/<name> --survivors`)
+  reporters: ["progress", "clear-text", "html", "json", "event-recorder"],
+  eventReporter: { baseDir: `reports/mutation/events/${name}` },
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   thresholds: { high: 80, low: 60, break: null },

@@ -9,6 +9,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as ClientError from "@venice-effect/core/ClientError"
 import * as TopUpCoordinator from "@venice-effect/core/TopUpCoordinator"
+import * as X402 from "@venice-effect/core/X402"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
 import * as Chunk from "effect/Chunk"
@@ -20,6 +21,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Chat from "../src/Chat.js"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
@@ -388,6 +390,131 @@ describe("PaymentPolicy: a call while a payment's outcome is unknown", () => {
       expect(yield* payments.unconfirmedUsd).toBe(10)
       expect(yield* payments.spentUsd).toBe(10)
     }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the balance admits a call while a payment's outcome is unknown", () => {
+  const t = withCoordinator({ settlement: { wait: "1 second", poll: "2 seconds", retries: 0 } })
+  it.scoped("one more look finds the payment in the ledger: it is settled as landed, not left unconfirmed", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const payments = yield* PaymentPolicy.PaymentPolicy
+      // each submission is forwarded 5 s late, after the top-up gave up on it; its answers are lost
+      yield* emu.script(
+        { route: "x402/top-up", paying: true },
+        20,
+        Faults.lostAnswer(5_000, "reset", { answerAfter: 0 })
+      )
+      expect(failureOf(yield* drive(payments.topUp(10)))).toMatchObject({ reason: "settlement-unconfirmed" })
+      yield* TestClock.adjust("10 seconds") // it lands: $10 on the wallet, in its ledger
+      yield* emu.clearFaults
+      expect(yield* topUps(t.address)).toEqual([10])
+      expect(yield* payments.unconfirmedUsd).toBe(10)
+      // the call's 402 (sent before the landing): the first look cannot tell (resubmission reset, the ledger read fails
+      // all three attempts), the balance admits the call, and the second look reads the ledger
+      yield* emu.script({ route: "x402/top-up", paying: true }, 10, Faults.resetBeforeHeaders)
+      yield* emu.script({ route: "x402/transactions" }, 3, Faults.htmlPage(503))
+      yield* emu.script({ route: "chat/completions" }, 1, Faults.error("PAYMENT_REQUIRED"))
+      const tracing = recordingTracer()
+      const exit = yield* drive(Chat.completions(hello).pipe(Effect.withTracer(tracing.tracer)))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(yield* emu.count({ route: "x402/transactions" })).toBeGreaterThanOrEqual(4) // the failed read, then the look
+      expect(tracing.records.find((r) => r.name === "venice.x402.payment")?.events).toEqual([{
+        name: "payment.retry",
+        attributes: {
+          "payment.decision": "Paid",
+          "payment.amount_usd": 10,
+          "payment.joined": false,
+          "payment.settled": "InLedger"
+        }
+      }])
+      expect(yield* payments.unconfirmedUsd).toBe(0)
+      expect(yield* payments.spentUsd).toBe(10)
+      expect(yield* topUps(t.address)).toEqual([10])
+      expect(yield* discoveries).toBe(1)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: the retry after a payment signs in with the 402's challenge", () => {
+  // the emulator's challenges carry 16 hex characters of nonce; a client-side message 32 (Siwx's default)
+  const serverNonce = /^[0-9a-f]{16}$/
+  const ours = "headerchallenge0123"
+  /** A `PAYMENT-REQUIRED` header whose only content is a sign-in challenge for `url`, with the nonce `ours`. */
+  const challengeHeader = (url: string) =>
+    Effect.map(Clock.currentTimeMillis, (now) =>
+      Schema.encodeSync(X402.PaymentRequiredHeader)({
+        x402Version: 2,
+        error: "Payment required",
+        resource: { url, description: "Venice API", mimeType: "application/json" },
+        accepts: [],
+        extensions: {
+          [X402.SIGN_IN_WITH_X]: {
+            info: {
+              domain: new URL(url).host,
+              uri: url,
+              version: "1",
+              nonce: ours,
+              issuedAt: new Date(now).toISOString(),
+              expirationTime: new Date(now + 5 * 60_000).toISOString(),
+              statement: "Sign in to Venice AI"
+            },
+            supportedChains: [{ chainId: "eip155:8453", type: "eip191" }]
+          }
+        }
+      }))
+  /** The nonce the retried chat request signed in with (the last one the emulator verified). */
+  const retryNonce = (t: ReturnType<typeof walletLayer>) => t.recorder.nonces.at(-1)
+
+  {
+    const t = walletLayer({ balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+    it.scoped("the body's siwxChallenge: the retry's nonce is the one the 402 offered", () =>
+      Effect.gen(function*() {
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+        const answered402 = t.recorder.responses.filter((r) => r.status === 402 && r.url.endsWith("/chat/completions"))
+        expect(answered402).toHaveLength(1)
+        const offered = X402.signInWithX(
+          Schema.decodeSync(X402.PaymentRequiredHeader)(
+            answered402[0]!.headers["payment-required"]!
+          )
+        )
+        expect(offered._tag).toBe("Some")
+        if (offered._tag !== "Some") return
+        expect(offered.value.info.nonce).toMatch(serverNonce)
+        expect(retryNonce(t)).toBe(offered.value.info.nonce)
+        expect(t.recorder.nonces[0]).toMatch(/^[0-9a-f]{32}$/) // the first request's own, client-side
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+    it.scoped("a 402 whose body has no challenge: the one in its PAYMENT-REQUIRED header is used", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const header = yield* challengeHeader(emu.url("/chat/completions"))
+        yield* emu.script(
+          { route: "chat/completions" },
+          1,
+          Faults.error("PAYMENT_REQUIRED", { shape: "coded", headers: { "PAYMENT-REQUIRED": header } })
+        )
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+        expect(retryNonce(t)).toBe(ours)
+      }).pipe(Effect.provide(t.layer)))
+  }
+
+  {
+    const t = walletLayer({ balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
+    it.scoped("a 402 with a challenge in both: the body's is used, not the header's", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const header = yield* challengeHeader(emu.url("/chat/completions"))
+        yield* emu.script(
+          { route: "chat/completions" },
+          1,
+          Faults.error("PAYMENT_REQUIRED", { shape: "x402-payment-required", headers: { "PAYMENT-REQUIRED": header } })
+        )
+        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
+        expect(retryNonce(t)).toMatch(serverNonce)
+      }).pipe(Effect.provide(t.layer)))
+  }
 })
 
 describe("PaymentPolicy: a DIEM-linked wallet (its credit is not used)", () => {

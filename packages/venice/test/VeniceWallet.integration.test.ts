@@ -139,7 +139,7 @@ describe("VeniceWallet", () => {
         const retry = t.recorder.nonces.at(-1)
         expect(first).toBeDefined()
         expect(retry).not.toBe(first)
-        // the nonce of the retry is the 402's siwxChallenge nonce: 32 hex of the emulator's Random, not 32 hex of ours
+        // the nonce of the retry is the 402's siwxChallenge nonce: 16 hex of the emulator's Random, not the 32 hex of ours
         // — check it the direct way: the challenge the 402 carried
         const headers = t.recorder.requests.filter((r) => r.url.endsWith("/chat/completions"))
         expect(headers).toHaveLength(2)

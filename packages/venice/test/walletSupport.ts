@@ -26,7 +26,7 @@ import type { AddressInfo } from "node:net"
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts"
 import * as PaymentPolicy from "../src/PaymentPolicy.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
-import * as VeniceClient from "../src/VeniceClient.js"
+import type * as VeniceClient from "../src/VeniceClient.js"
 import * as VeniceWallet from "../src/VeniceWallet.js"
 // these tests sign with wallets: their calls may fail with a WalletError
 import type {} from "../src/WalletErrors.js"
@@ -72,6 +72,10 @@ export interface Recorder {
   readonly requests: Array<
     { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>> }
   >
+  /** Every response the client received: the request's URL, the status, the headers (bodies are not read). */
+  readonly responses: Array<
+    { readonly url: string; readonly status: number; readonly headers: Readonly<Record<string, string>> }
+  >
 }
 
 export interface WalletTestOptions {
@@ -104,7 +108,7 @@ export const DOMAINS = ["api.venice.ai", "venice.ai", "127.0.0.1"]
 export const walletLayer = (options: WalletTestOptions = {}) => {
   const chain = options.chain ?? "base"
   const { address, key } = chain === "solana" ? throwawaySolanaKey() : throwawayKey()
-  const recorder: Recorder = { siwxHeaders: [], nonces: [], requests: [] }
+  const recorder: Recorder = { siwxHeaders: [], nonces: [], requests: [], responses: [] }
   const verifySiwx: Emulator.SiwxVerifier = (header) =>
     Effect.sync(() => recorder.siwxHeaders.push(header)).pipe(
       Effect.zipRight(Siwx.verify(header, { domain: DOMAINS })),
@@ -132,7 +136,15 @@ export const walletLayer = (options: WalletTestOptions = {}) => {
             Effect.sync(() =>
               recorder.requests.push({ method: request.method, url: request.url, headers: { ...request.headers } })
             )
-        )
+        ).pipe(HttpClient.tap((response) =>
+          Effect.sync(() =>
+            recorder.responses.push({
+              url: response.request.url,
+              status: response.status,
+              headers: { ...response.headers }
+            })
+          )
+        ))
     )
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
   const wallet = chain === "solana"

@@ -24,10 +24,12 @@
  */
 import * as Pipeline from "@venice-effect/core/Pipeline"
 import * as StreamStart from "@venice-effect/core/StreamStart"
+import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Ref from "effect/Ref"
 import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
 
@@ -39,6 +41,51 @@ import * as TestClock from "effect/TestClock"
  */
 export const realPause = (millis = 2): Effect.Effect<void> =>
   Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/**
+ * The wake-ups the TestClock holds, each with whether a fiber still waits for it. The TestClock keeps the wake-up of a
+ * sleep that was interrupted (an attempt's timeout once the attempt ended, a `timeoutFail` around a request that
+ * answered): its deferred is still pending but has no joiner — Effect's `Deferred.await` removes the joiner of an
+ * interrupted fiber. That is read from the TestClock's state (its implementation's `clockState`, and a deferred's
+ * `state`): when either is not where Effect 3 keeps it, every wake-up counts as waited for, and the caller falls back
+ * to its own bookkeeping.
+ */
+const wakeUps: Effect.Effect<ReadonlyArray<WakeUp>> = Effect.flatMap(TestClock.testClock(), (clock) => {
+  const fallback = Effect.map(
+    clock.sleeps,
+    (times) => Chunk.toReadonlyArray(Chunk.map(times, (at) => unknownWakeUp(at)))
+  )
+  const state: unknown = (clock as { readonly clockState?: unknown }).clockState
+  if (typeof state !== "object" || state === null || !(Ref.RefTypeId in state)) return fallback
+  return Effect.map(Ref.get(state as Ref.Ref<unknown>), (data): ReadonlyArray<WakeUp> => {
+    const sleeps: unknown = typeof data === "object" && data !== null && "sleeps" in data ? data.sleeps : undefined
+    if (!Chunk.isChunk(sleeps)) return []
+    return Chunk.toReadonlyArray(sleeps).map((entry: unknown): WakeUp => {
+      if (!Array.isArray(entry) || typeof entry[0] !== "number") return unknownWakeUp(Number.NaN)
+      return { at: entry[0], waited: hasJoiners(entry[1]) }
+    })
+  })
+})
+
+interface WakeUp {
+  readonly at: number
+  /** Whether a fiber waits for it; `undefined` when that cannot be read. */
+  readonly waited: boolean | undefined
+}
+
+const unknownWakeUp = (at: number): WakeUp => ({ at, waited: undefined })
+
+/** Whether a pending deferred has a fiber waiting on it (`undefined`: not a deferred as Effect 3 keeps them). */
+const hasJoiners = (deferred: unknown): boolean | undefined => {
+  const ref: unknown = typeof deferred === "object" && deferred !== null && "state" in deferred
+    ? deferred.state
+    : undefined
+  const current: unknown = typeof ref === "object" && ref !== null && "current" in ref ? ref.current : undefined
+  if (typeof current !== "object" || current === null || !("_tag" in current) || current._tag !== "Pending") {
+    return undefined
+  }
+  return "joiners" in current && Array.isArray(current.joiners) ? current.joiners.length > 0 : undefined
+}
 
 /**
  * Options of {@link drive}.
@@ -130,24 +177,27 @@ export const drive = <A, E, R>(
       if (!busy && (yield* running)) continue
       const now = yield* TestClock.currentTimeMillis
       for (const at of [...stale.keys()]) if (at <= now) stale.delete(at)
+      // wake-ups nobody waits for any more (interrupted sleeps) are left out; where that cannot be read, the pipeline's
+      // events say which attempt timeouts are stale
+      const all = yield* wakeUps
       const counts = new Map<number, number>()
-      for (const at of yield* TestClock.sleeps()) counts.set(at, (counts.get(at) ?? 0) + 1)
+      for (const { at, waited } of all) {
+        if (waited !== false && !Number.isNaN(at)) counts.set(at, (counts.get(at) ?? 0) + 1)
+      }
+      const exact = all.every(({ waited }) => waited !== undefined)
       let next = Infinity
       for (const [at, count] of counts) {
         // while an attempt or a streamed body is in flight (a stall) every timer counts: its own bound must fire
-        if (at < next && (busy || count > (stale.get(at) ?? 0))) next = at
+        if (at < next && (busy || exact || count > (stale.get(at) ?? 0))) next = at
       }
       if (next === Infinity) continue
       // Skipping stale timers jumps over time a fiber may still need while it waits on something the driver cannot see
       // (a wallet signature, a socket closing): on a loaded machine that takes longer than `settle`, and the jump would
       // fire a later timer (a server's delayed answer) before the fiber's own. Such a jump waits for a longer quiet.
-      if (!busy && [...counts.keys()].some((at) => at < next)) {
+      if (!busy && all.some(({ at }) => at < next)) {
         const mark = lastProgress
         yield* realPause(Math.max(settle, 25))
-        const sleeps = yield* TestClock.sleeps()
-        let before = 0
-        for (const count of counts.values()) before += count
-        if (lastProgress !== mark || sleeps.length !== before || (yield* running)) continue
+        if (lastProgress !== mark || (yield* wakeUps).length !== all.length || (yield* running)) continue
         if ((yield* Fiber.poll(fiber))._tag === "Some") continue
       }
       yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))

@@ -484,35 +484,32 @@ describe("PaymentPolicy: the retry after a payment signs in with the 402's chall
       }).pipe(Effect.provide(t.layer)))
   }
 
-  {
+  // the 402's body shape: "coded" carries no siwxChallenge, "x402-payment-required" carries the emulator's
+  const scripted: ReadonlyArray<readonly [string, Faults.Shape, (nonce: string | undefined) => void]> = [
+    [
+      "a 402 whose body has no challenge: the one in its PAYMENT-REQUIRED header is used",
+      "coded",
+      (nonce) => expect(nonce).toBe(ours)
+    ],
+    [
+      "a 402 with a challenge in both: the body's is used, not the header's",
+      "x402-payment-required",
+      (nonce) => expect(nonce).toMatch(serverNonce)
+    ]
+  ]
+  for (const [title, shape, check] of scripted) {
     const t = walletLayer({ balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
-    it.scoped("a 402 whose body has no challenge: the one in its PAYMENT-REQUIRED header is used", () =>
+    it.scoped(title, () =>
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const header = yield* challengeHeader(emu.url("/chat/completions"))
         yield* emu.script(
           { route: "chat/completions" },
           1,
-          Faults.error("PAYMENT_REQUIRED", { shape: "coded", headers: { "PAYMENT-REQUIRED": header } })
+          Faults.error("PAYMENT_REQUIRED", { shape, headers: { "PAYMENT-REQUIRED": header } })
         )
         expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
-        expect(retryNonce(t)).toBe(ours)
-      }).pipe(Effect.provide(t.layer)))
-  }
-
-  {
-    const t = walletLayer({ balanceUsd: 0, payments: { maxPerPaymentUsd: 10, budgetUsd: 50 } })
-    it.scoped("a 402 with a challenge in both: the body's is used, not the header's", () =>
-      Effect.gen(function*() {
-        const emu = yield* VeniceEmulator
-        const header = yield* challengeHeader(emu.url("/chat/completions"))
-        yield* emu.script(
-          { route: "chat/completions" },
-          1,
-          Faults.error("PAYMENT_REQUIRED", { shape: "x402-payment-required", headers: { "PAYMENT-REQUIRED": header } })
-        )
-        expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
-        expect(retryNonce(t)).toMatch(serverNonce)
+        check(retryNonce(t))
       }).pipe(Effect.provide(t.layer)))
   }
 })

@@ -48,6 +48,18 @@ const topUps = (address: string) =>
 /** Discoveries (unpaid `POST /x402/top-up`, answered 402): one per signed payment. */
 const discoveries = Effect.flatMap(VeniceEmulator, (emu) => emu.count({ route: "x402/top-up", status: 402 }))
 
+/** Every submission of a payment (20 of them) is forwarded `forwardAfter` ms late and its answer reset at once. */
+const loseAnswers = (forwardAfter: number) =>
+  Effect.flatMap(
+    VeniceEmulator,
+    (emu) =>
+      emu.script(
+        { route: "x402/top-up", paying: true },
+        20,
+        Faults.lostAnswer(forwardAfter, "reset", { answerAfter: 0 })
+      )
+  )
+
 /** A wallet whose policy shares `coordinator` (so the test can read what it records), x402 requests timing out in 1 s. */
 const withCoordinator = (
   payments: Partial<PaymentPolicy.Options>,
@@ -69,11 +81,7 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         const emu = yield* VeniceEmulator
         const payments = yield* PaymentPolicy.PaymentPolicy
         // every submission is forwarded 2 s late (the first one credits it) and its answer reset at once
-        yield* emu.script(
-          { route: "x402/top-up", paying: true },
-          20,
-          Faults.lostAnswer(2_000, "reset", { answerAfter: 0 })
-        )
+        yield* loseAnswers(2_000)
         const tracing = recordingTracer()
         const exit = yield* drive(payments.topUp(10).pipe(Effect.withTracer(tracing.tracer)))
         if (Exit.isFailure(exit)) throw new Error("expected the ledger to settle it")
@@ -122,11 +130,7 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
       Effect.gen(function*() {
         const emu = yield* VeniceEmulator
         const payments = yield* PaymentPolicy.PaymentPolicy
-        yield* emu.script(
-          { route: "x402/top-up", paying: true },
-          20,
-          Faults.lostAnswer(5_000, "reset", { answerAfter: 0 })
-        )
+        yield* loseAnswers(5_000)
         const lost = failureOf(yield* drive(payments.topUp(10)))
         expect(lost).toMatchObject({
           _tag: "TopUpFailedError",
@@ -399,11 +403,7 @@ describe("PaymentPolicy: the balance admits a call while a payment's outcome is 
       const emu = yield* VeniceEmulator
       const payments = yield* PaymentPolicy.PaymentPolicy
       // each submission is forwarded 5 s late, after the top-up gave up on it; its answers are lost
-      yield* emu.script(
-        { route: "x402/top-up", paying: true },
-        20,
-        Faults.lostAnswer(5_000, "reset", { answerAfter: 0 })
-      )
+      yield* loseAnswers(5_000)
       expect(failureOf(yield* drive(payments.topUp(10)))).toMatchObject({ reason: "settlement-unconfirmed" })
       yield* TestClock.adjust("10 seconds") // it lands: $10 on the wallet, in its ledger
       yield* emu.clearFaults

@@ -90,9 +90,9 @@ export const selections: Record<string, ReadonlyArray<string>> = {
     "packages/venice/test/PaymentPolicy.mutation.test.ts"
   ],
   "packages/venice/src/internal/topUp.ts": paymentTests,
-  // not JobMedia.integration: its download tests exercise JobMedia, not the polling, and one of them moves the
-  // TestClock while a body is still arriving under load (the download reports no stream activity to the driver), which
-  // stopped the initial run; the job states it reads (audio media with its header facts) are pinned in Jobs.mutation
+  // not JobMedia.integration: its download tests exercise JobMedia, not the polling (one of them failed under load
+  // and stopped the initial run: the download's request was invisible to the TestClock driver — an attempt for the
+  // pipeline's observers since); the job states it reads (audio media with its header facts) are pinned in Jobs.mutation
   "packages/venice/src/Jobs.ts": [
     "packages/venice/test/Jobs.integration.test.ts",
     "packages/venice/test/Jobs.mutation.test.ts"

@@ -233,31 +233,42 @@ export const download = (
       message: `venice media.download: ${message}`,
       maybeDelivered: false
     })
-  const open = Effect.gen(function*() {
-    const client = yield* VeniceClient.VeniceClient
-    const response = yield* client.http.execute(HttpClientRequest.get(url)).pipe(
-      // never the error's own message: it names the URL, whose query is a credential
-      Effect.mapError((e) => transport(Pipeline.transportReason(e.cause).reason, "no answer from the download URL")),
-      Effect.timeoutFail({
-        duration: options.timeout ?? Duration.seconds(60),
-        onTimeout: () => transport("timeout", "no answer before the timeout")
+  const timeout = options.timeout === undefined ? Duration.seconds(60) : Duration.decode(options.timeout)
+  // each request is an attempt for the pipeline's observers (telemetry, the TestClock driver): the body that follows
+  // reports its own activity. Attempts are counted per run of the stream.
+  const open = (attempts: { count: number }) =>
+    Effect.gen(function*() {
+      const client = yield* VeniceClient.VeniceClient
+      const observe = yield* Pipeline.Observer
+      const attempt = ++attempts.count
+      yield* observe({ _tag: "AttemptStarted", operation: source.operation, attempt, timeout })
+      const response = yield* client.http.execute(HttpClientRequest.get(url)).pipe(
+        // never the error's own message: it names the URL, whose query is a credential
+        Effect.mapError((e) => transport(Pipeline.transportReason(e.cause).reason, "no answer from the download URL")),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () => transport("timeout", "no answer before the timeout")
+        }),
+        Effect.tapError((error) => observe({ _tag: "AttemptFailed", operation: source.operation, attempt, error }))
+      )
+      if (response.status >= 300) {
+        const error = new MediaDownloadError({
+          url: safeUrl,
+          status: response.status,
+          message: `venice media.download: the URL answered ${response.status}`
+        })
+        yield* observe({ _tag: "AttemptFailed", operation: source.operation, attempt, error })
+        return yield* error
+      }
+      yield* observe({ _tag: "AttemptSucceeded", operation: source.operation, attempt, status: response.status })
+      return boundedBody(source, response, options)
+    }).pipe(
+      Effect.retry({
+        schedule: Schedule.exponential("500 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
+        while: retryable
       })
     )
-    if (response.status >= 300) {
-      return yield* new MediaDownloadError({
-        url: safeUrl,
-        status: response.status,
-        message: `venice media.download: the URL answered ${response.status}`
-      })
-    }
-    return boundedBody(source, response, options)
-  }).pipe(
-    Effect.retry({
-      schedule: Schedule.exponential("500 millis").pipe(Schedule.intersect(Schedule.recurs(3))),
-      while: retryable
-    })
-  )
-  return Stream.unwrapScoped(open)
+  return Stream.unwrapScoped(Effect.suspend(() => open({ count: 0 })))
 }
 
 /**

@@ -4,6 +4,7 @@
  * multipart upload through the SDK (transcription).
  */
 import { describe, expect, it } from "@effect/vitest"
+import type * as Pipeline from "@venice-effect/core/Pipeline"
 import * as Faults from "@venice-effect/emulator/Faults"
 import { VeniceEmulator } from "@venice-effect/emulator/VeniceEmulator"
 import * as Chunk from "effect/Chunk"
@@ -87,8 +88,24 @@ describe("JobMedia against the emulator", () => {
       expect((tooLarge as { readonly declared?: number }).declared).toBeGreaterThan(16)
       expect(JSON.stringify(tooLarge)).not.toContain("X-Signature")
       yield* emu.script({ route: "media" }, 2, Faults.error("UNKNOWN_ERROR"))
-      const retried = yield* drive(collect(JobMedia.download(url)))
+      // each request is an attempt for the pipeline's observers, numbered per download, with its timeout
+      const events: Array<Pipeline.Event> = []
+      const observer = (event: Pipeline.Event) => Effect.sync(() => void events.push(event))
+      const retried = yield* drive(collect(JobMedia.download(url, { timeout: "20 seconds" })), { observer })
       expect(retried._tag).toBe("Success")
+      expect(
+        events.filter((e) => e.operation === "media.download").map((e) => [e._tag, "attempt" in e ? e.attempt : 0])
+      )
+        .toEqual([
+          ["AttemptStarted", 1],
+          ["AttemptFailed", 1],
+          ["AttemptStarted", 2],
+          ["AttemptFailed", 2],
+          ["AttemptStarted", 3],
+          ["AttemptSucceeded", 3]
+        ])
+      expect(events[0]).toMatchObject({ _tag: "AttemptStarted", timeout: Duration.seconds(20) })
+      expect(events.at(-1)).toMatchObject({ _tag: "AttemptSucceeded", status: 200 })
       const forbidden = failureOf(
         yield* drive(collect(JobMedia.download(url.replace(/X-Signature=\w+/, "X-Signature=0"))))
       )
@@ -109,11 +126,9 @@ describe("JobMedia against the emulator", () => {
       if (done._tag !== "Success" || done.value._tag !== "Completed") throw new Error("expected a download URL")
       const url = done.value.downloadUrl!
       yield* emu.script({ route: "media" }, 1, Faults.hugeBody(4 * 1024 * 1024, { announce: false }))
-      // the size bound alone (the idle bound off): the TestClock driver could otherwise move time past the 60 s idle
-      // bound while chunks still arrive — it did in the CI rehearsal of 2026-12-05, and in 4 of 4 runs of this test alone
-      const grown = failureOf(
-        yield* drive(collect(JobMedia.download(url, { maxBytes: 1024 * 1024, idleTimeout: Duration.infinity })))
-      )
+      // with the default idle bound: the download's request is an attempt the TestClock driver sees (before it was not,
+      // and the driver moved time past the 60 s bound while the answer was on its way — 3 of 4 runs of this test)
+      const grown = failureOf(yield* drive(collect(JobMedia.download(url, { maxBytes: 1024 * 1024 }))))
       expect(grown).toMatchObject({ _tag: "ResponseTooLargeError", limit: 1024 * 1024 })
       expect((grown as { readonly received?: number }).received).toBeLessThan(2 * 1024 * 1024)
       yield* emu.script({ route: "media" }, 1, Faults.stallMidBody(1000))

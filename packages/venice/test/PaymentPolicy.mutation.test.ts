@@ -268,6 +268,28 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         expect((yield* Clock.currentTimeMillis) - start).toBeLessThan(600_000)
       }).pipe(Effect.provide(t.layer)))
   }
+
+  {
+    const t = withCoordinator({ settlement: { wait: "1 minute", poll: "2 seconds", retries: 0 } })
+    it.scoped("the look resubmits it and is answered this time: Credited with Venice's receipt, not read from the ledger", () =>
+      Effect.gen(function*() {
+        const emu = yield* VeniceEmulator
+        const payments = yield* PaymentPolicy.PaymentPolicy
+        // the first submission is forwarded at once and its answer lost; the resubmission is answered
+        yield* emu.script(
+          { route: "x402/top-up", paying: true },
+          1,
+          Faults.lostAnswer(0, "reset", { answerAfter: 0 })
+        )
+        const exit = yield* drive(payments.topUp(10))
+        if (Exit.isFailure(exit)) throw new Error("expected the resubmission to settle it")
+        expect(exit.value).toMatchObject({ _tag: "Credited", receipt: { amountCredited: 10 } })
+        expect((yield* emu.wallet(t.address)).payments).toMatchObject([{ status: "credited", submissions: 2 }])
+        expect(yield* topUps(t.address)).toEqual([10])
+        expect(yield* payments.spentUsd).toBe(10)
+        expect(yield* payments.unconfirmedUsd).toBe(0)
+      }).pipe(Effect.provide(t.layer)))
+  }
 })
 
 describe("PaymentPolicy: a Solana payment expires by block height", () => {

@@ -312,6 +312,12 @@ describe("PaymentPolicy: a Solana payment expires by block height", () => {
       yield* emu.script({ route: "x402/top-up", paying: true }, 50, Faults.resetBeforeHeaders)
       const lost = failureOf(yield* drive(payments.topUp(10)))
       expect(lost).toMatchObject({ _tag: "TopUpFailedError", reason: "settlement-unconfirmed", amountUsd: 10 })
+      // before its validBefore the chain is not asked, whatever its height: the payment cannot have expired yet
+      chain.control.blockHeight = "forward"
+      const early = chain.control.heightReads
+      const unexpired = yield* payments.reconcile
+      expect(unexpired).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      expect(chain.control.heightReads).toBe(early)
       // past maxTimeoutSeconds and the grace, but the chain lags at the payment's height: not expired
       chain.control.blockHeight = "lagging"
       yield* TestClock.adjust("20 minutes")

@@ -206,6 +206,8 @@ describe("PaymentPolicy against the emulator", () => {
           amountUsd: 5
         })
         if (error._tag !== "PaymentRefusedError") return
+        // refused on the 402's own minimum, before any amount is worked out
+        expect(error.message).toContain("Venice's minimum top-up ($5) exceeds the per-payment cap ($4)")
         expect(error.cause?._tag).toBe("VenicePaymentRequiredError")
         expect(error.correlationId).toMatch(/^ve-/)
         expect(yield* trail).toEqual(["402 POST chat/completions"])

@@ -266,6 +266,10 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
         // validBefore is 300 s after the signature, on the signer's (real) clock, a few seconds ahead of the TestClock
         expect(last - start).toBeLessThanOrEqual(330_000)
         expect((yield* Clock.currentTimeMillis) - start).toBeLessThan(600_000)
+        // resubmitted at the looks before validBefore, not at the one on validBefore: expired, it cannot be executed
+        const submitted = (yield* emu.requests).filter((r) => r.route === "x402/top-up" && r.status !== 402)
+        expect(submitted.length).toBeGreaterThan(1)
+        expect(Math.max(...submitted.map((r) => r.at))).toBeLessThan(last)
       }).pipe(Effect.provide(t.layer)))
   }
 
@@ -281,9 +285,14 @@ describe("PaymentPolicy: a payment whose answer is lost", () => {
           1,
           Faults.lostAnswer(0, "reset", { answerAfter: 0 })
         )
-        const exit = yield* drive(payments.topUp(10))
+        const tracing = recordingTracer()
+        const exit = yield* drive(payments.topUp(10).pipe(Effect.withTracer(tracing.tracer)))
         if (Exit.isFailure(exit)) throw new Error("expected the resubmission to settle it")
         expect(exit.value).toMatchObject({ _tag: "Credited", receipt: { amountCredited: 10 } })
+        expect(tracing.records.find((r) => r.name === "venice.x402.top-up")?.events).toMatchObject([
+          { name: "payment.unconfirmed" },
+          { name: "payment.unconfirmed.landed" }
+        ])
         expect((yield* emu.wallet(t.address)).payments).toMatchObject([{ status: "credited", submissions: 2 }])
         expect(yield* topUps(t.address)).toEqual([10])
         expect(yield* payments.spentUsd).toBe(10)
@@ -347,6 +356,31 @@ describe("PaymentPolicy: a Solana payment expires by block height", () => {
       expect(yield* payments.reconcile).toEqual({ _tag: "Released", amountUsd: 10 })
       expect(chain.control.heightReads).toBe(reads)
       expect(yield* payments.spentUsd).toBe(0)
+    }).pipe(Effect.provide(t.layer)))
+})
+
+describe("PaymentPolicy: another process's payment whose outcome is unknown", () => {
+  const t = withCoordinator({ settlement: { wait: "1 second", poll: "2 seconds", retries: 0 } })
+  it.scoped("a policy that did not sign it never resubmits it: its look reads the ledger only", () =>
+    Effect.gen(function*() {
+      const emu = yield* VeniceEmulator
+      const a = yield* PaymentPolicy.PaymentPolicy
+      yield* emu.script({ route: "x402/top-up", paying: true }, 50, Faults.resetBeforeHeaders)
+      expect(failureOf(yield* drive(a.topUp(10)))).toMatchObject({ reason: "settlement-unconfirmed" })
+      // process B: the same coordinator, none of A's signed payments
+      const b = yield* PaymentPolicy.make({
+        maxPerPaymentUsd: 10,
+        budgetUsd: 50,
+        baseUrl: emu.baseUrl,
+        timeout: "1 second"
+      })
+      const sent = yield* emu.count({ route: "x402/top-up" })
+      const ledgerReads = yield* emu.count({ route: "x402/transactions" })
+      const exit = yield* drive(b.reconcile)
+      if (Exit.isFailure(exit)) throw new Error(`expected an answer, got ${String(exit.cause)}`)
+      expect(exit.value).toMatchObject({ _tag: "Unknown", amountUsd: 10 })
+      expect(yield* emu.count({ route: "x402/top-up" })).toBe(sent)
+      expect(yield* emu.count({ route: "x402/transactions" })).toBe(ledgerReads + 1)
     }).pipe(Effect.provide(t.layer)))
 })
 

@@ -1,4 +1,5 @@
 // @ts-check
+import { createHash } from "node:crypto"
 /**
  * Mutation testing (`npm run mutate`, see docs/testing.md "Mutation testing"): StrykerJS 9.6 with its vitest runner,
  * from the repository root and in place (each package's vitest config imports `../../vitest.shared.js`, which a
@@ -37,8 +38,14 @@ const only = process.env["MUTATE"]
  * run (`MUTATE_AT`, see scripts/mutate.mjs) go under `at-<commit>/`.
  */
 const at = process.env["MUTATE_AT"]
-const name = (at !== undefined && at.length > 0 ? `at-${at}/` : "") +
-  (only !== undefined && only.length > 0 ? only.replace(/^packages\//, "").replace(/[^A-Za-z0-9.]+/g, "_") : "all")
+const narrowed = only !== undefined && only.length > 0
+  ? only.replace(/^packages\//, "").replace(/[^A-Za-z0-9.]+/g, "_")
+  : "all"
+// a long selection (many line ranges) would exceed a file name's 255 bytes: its start and a hash of the whole
+const short = narrowed.length <= 120
+  ? narrowed
+  : `${narrowed.slice(0, 80)}_${createHash("sha256").update(narrowed).digest("hex").slice(0, 12)}`
+const name = (at !== undefined && at.length > 0 ? `at-${at}/` : "") + short
 
 export default {
   packageManager: "npm",

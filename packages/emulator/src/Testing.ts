@@ -57,13 +57,19 @@ const wakeUps: Effect.Effect<ReadonlyArray<WakeUp>> = Effect.flatMap(TestClock.t
   )
   const state: unknown = (clock as { readonly clockState?: unknown }).clockState
   if (typeof state !== "object" || state === null || !(Ref.RefTypeId in state)) return fallback
-  return Effect.map(Ref.get(state as Ref.Ref<unknown>), (data): ReadonlyArray<WakeUp> => {
+  // a Ref, checked just above: the cast only names what it holds as unknown
+  return Effect.flatMap(Ref.get(state as Ref.Ref<unknown>), (data) => {
     const sleeps: unknown = typeof data === "object" && data !== null && "sleeps" in data ? data.sleeps : undefined
-    if (!Chunk.isChunk(sleeps)) return []
-    return Chunk.toReadonlyArray(sleeps).map((entry: unknown): WakeUp => {
-      if (!Array.isArray(entry) || typeof entry[0] !== "number") return unknownWakeUp(Number.NaN)
-      return { at: entry[0], waited: hasJoiners(entry[1]) }
-    })
+    if (!Chunk.isChunk(sleeps)) return fallback
+    const entries: ReadonlyArray<unknown> = Chunk.toReadonlyArray(sleeps)
+    const wellFormed = entries.every((entry) => Array.isArray(entry) && typeof entry[0] === "number")
+    if (!wellFormed) return fallback
+    return Effect.succeed(
+      (entries as ReadonlyArray<readonly [number, unknown]>).map(([at, deferred]) => ({
+        at,
+        waited: hasJoiners(deferred)
+      }))
+    )
   })
 })
 
@@ -181,9 +187,7 @@ export const drive = <A, E, R>(
       // events say which attempt timeouts are stale
       const all = yield* wakeUps
       const counts = new Map<number, number>()
-      for (const { at, waited } of all) {
-        if (waited !== false && !Number.isNaN(at)) counts.set(at, (counts.get(at) ?? 0) + 1)
-      }
+      for (const { at, waited } of all) if (waited !== false) counts.set(at, (counts.get(at) ?? 0) + 1)
       const exact = all.every(({ waited }) => waited !== undefined)
       let next = Infinity
       for (const [at, count] of counts) {

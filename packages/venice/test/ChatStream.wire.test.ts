@@ -201,6 +201,7 @@ describe("ChatStream on the wire", () => {
         let warmRss = 0
         let peakRss = 0
         // lowest heap used and lowest off-heap memory (Buffers) in the first and the second half: post-GC levels
+        // (two entries each, indexed by `half` ∈ {0, 1}: the non-null assertions below read one of them)
         const heapTroughs = [Infinity, Infinity]
         const externalTroughs = [Infinity, Infinity]
         const stream = ChatStream.stream(request).pipe(Stream.provideLayer(client(wire)))

@@ -533,6 +533,7 @@ describe("PaymentPolicy: the retry after a payment signs in with the 402's chall
         expect(Exit.isSuccess(yield* drive(Chat.completions(hello)))).toBe(true)
         const answered402 = t.recorder.responses.filter((r) => r.status === 402 && r.url.endsWith("/chat/completions"))
         expect(answered402).toHaveLength(1)
+        // the one 402 (its length checked above) carries the header: a 402 of this emulator always does
         const offered = X402.signInWithX(
           Schema.decodeSync(X402.PaymentRequiredHeader)(
             answered402[0]!.headers["payment-required"]!
